@@ -1,0 +1,33 @@
+"""The main navigation, by role. Each later app adds its entries here, next to the roles that use them."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from jalon.core.enums import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[Role, ...]  # empty: every professional
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+ALL_ROLES: tuple[Role, ...] = ()
+
+NAVIGATION: list[NavItem] = [
+    NavItem("Accueil", "core:home", ALL_ROLES),
+    NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
+    NavItem("Territoires", "territories:list", (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST)),
+    NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,)),
+]
+
+
+def navigation_for(actor) -> list[NavItem]:
+    if actor.is_platform_admin:
+        return list(NAVIGATION)
+    return [item for item in NAVIGATION if not item.roles or actor.role in item.roles]

@@ -1,0 +1,91 @@
+"""How every app decides what the acting professional may see.
+
+A request carries an `Actor`: the user and their current membership (organisation + role). Apps give their
+QuerySets a `visible_to(actor)` method; selectors call it, then fetch with `get_visible_or_404`, so that an
+object outside the actor's scope answers exactly like an object that does not exist (404).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from jalon.core.enums import Role
+
+
+NOT_FOUND_MESSAGE = "Page introuvable."
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: Any
+    membership: Any = None
+    # Every active membership of the user, for the current-organisation selector.
+    memberships: tuple = ()
+
+    @property
+    def organisation(self):
+        return self.membership.organisation if self.membership else None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.membership.organisation_id if self.membership else None
+
+    @property
+    def role(self) -> str | None:
+        return self.membership.role if self.membership else None
+
+    @property
+    def departement_code(self) -> str | None:
+        return self.organisation.departement_id if self.membership else None
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return bool(self.user.is_authenticated and self.user.is_superuser)
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in roles
+
+    @property
+    def is_departement_admin(self) -> bool:
+        """An administrator of the Conseil départemental manages every organisation of its département."""
+        from jalon.organisations.enums import OrganisationKind
+
+        return bool(
+            self.has_role(Role.ADMINISTRATOR) and self.organisation.kind == OrganisationKind.CONSEIL_DEPARTEMENTAL
+        )
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def get_visible_or_404(queryset: QuerySet, **lookups):
+    """Fetch one object from an already scoped queryset; absent and forbidden give the same 404."""
+    try:
+        return queryset.get(**lookups)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(NOT_FOUND_MESSAGE) from exc
+
+
+def require_roles(*roles: Role) -> Callable:
+    """View decorator: actors without one of the roles get the same 404 as an unknown URL."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            actor: Actor = request.actor
+            if not (actor.is_platform_admin or actor.has_role(*roles)):
+                raise Http404(NOT_FOUND_MESSAGE)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_roles = roles  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def roles_label(roles: Iterable[str]) -> str:
+    return ", ".join(Role(role).label for role in roles)

@@ -1,0 +1,92 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from jalon.core import selectors
+from jalon.core.enums import Role
+from jalon.core.forms import AuditFilterForm
+from jalon.core.scoping import require_roles
+
+
+# One dashboard template per role; each later app fills its role's blocks.
+HOME_TEMPLATES = {
+    Role.ADMINISTRATOR: "core/home/administrator.html",
+    Role.ORIENTATION_OFFICER: "core/home/orientation_officer.html",
+    Role.REFERENT: "core/home/referent.html",
+    Role.PARTNER: "core/home/partner.html",
+    Role.TERRITORY_MANAGER: "core/home/territory_manager.html",
+    Role.PROGRAMME_PILOT: "core/home/programme_pilot.html",
+    Role.ANALYST: "core/home/analyst.html",
+}
+
+
+def home(request):
+    actor = request.actor
+    template = HOME_TEMPLATES.get(actor.role, "core/home/no_membership.html")
+    return render(request, template, selectors.home_summary(actor=actor))
+
+
+@require_roles(Role.ADMINISTRATOR)
+def audit_log(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = selectors.audit_event_list(
+        actor=request.actor,
+        code=filters.get("code"),
+        actor_email=filters.get("actor", ""),
+        start=filters.get("start"),
+        end=filters.get("end"),
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"form": form, "page_obj": page})
+
+
+@login_not_required
+def legal_page(request, page):
+    return render(request, f"core/legal/{page}.html")
+
+
+@login_not_required
+@require_GET
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def _error(request, status, title, message):
+    return render(request, "core/error.html", {"title": title, "message": message, "status": status}, status=status)
+
+
+@login_not_required
+def bad_request(request, exception=None):
+    return _error(request, 400, "Requête invalide", "La requête envoyée n'a pas pu être comprise.")
+
+
+@login_not_required
+def permission_denied(request, exception=None):
+    # Forbidden looks like not found: nobody learns that something exists out of their reach.
+    return page_not_found(request, exception)
+
+
+@login_not_required
+def page_not_found(request, exception=None):
+    return _error(
+        request,
+        404,
+        "Page introuvable",
+        "La page que vous cherchez n'existe pas, a été déplacée, ou n'est pas accessible avec votre compte.",
+    )
+
+
+@login_not_required
+def server_error(request):
+    return _error(
+        request,
+        500,
+        "Erreur inattendue",
+        "Désolé, le service a rencontré un problème. L'équipe technique en a été informée ; réessayez dans un instant.",
+    )

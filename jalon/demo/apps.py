@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "jalon.demo"
+    verbose_name = "données de démonstration"

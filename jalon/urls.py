@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+
+admin.site.site_header = "Jalon — back-office"
+admin.site.site_title = "Jalon"
+
+urlpatterns = [
+    path("", include("jalon.core.urls")),
+    path("compte/", include("jalon.accounts.urls")),
+    path("structures/", include("jalon.organisations.urls")),
+    path("territoires/", include("jalon.territories.urls")),
+    path("api/", include("jalon.api.urls")),
+    path("back-office/", admin.site.urls),
+]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler400 = "jalon.core.views.bad_request"
+handler403 = "jalon.core.views.permission_denied"
+handler404 = "jalon.core.views.page_not_found"
+handler500 = "jalon.core.views.server_error"
