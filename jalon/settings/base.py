@@ -23,6 +23,9 @@ JALON_SITE_URL = env.str("JALON_SITE_URL", default="http://127.0.0.1:8000")
 # Two-factor authentication for professionals; production settings force it on.
 JALON_REQUIRE_2FA = env.bool("JALON_REQUIRE_2FA", default=False)
 
+# Current DSFR guidance: mark optional fields, not required ones.
+DSFR_MARK_OPTIONAL_FIELDS = True
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

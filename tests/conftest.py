@@ -1,0 +1,33 @@
+import pytest
+from django.test import Client
+
+from jalon.core.scoping import Actor
+
+
+@pytest.fixture(autouse=True)
+def _media_and_email(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def client() -> Client:
+    # REMOTE_ADDR set so that audit events and django-axes see an address.
+    return Client(REMOTE_ADDR="127.0.0.1")
+
+
+def actor_for(membership) -> Actor:
+    return Actor(user=membership.user, membership=membership, memberships=(membership,))
+
+
+@pytest.fixture
+def login_as(client):
+    """Log the membership's user in and make that membership the current one."""
+
+    def _login(membership):
+        client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        session = client.session
+        session["current_membership_id"] = membership.pk
+        session.save()
+        return client
+
+    return _login
