@@ -79,13 +79,17 @@ def two_factor(request):
         device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Application"})
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", "Trop de codes refusés : patientez quelques secondes avant de réessayer.")
+        elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 services.two_factor_device_confirm(user=user, device=device)
             otp_login(request, device)
             return redirect(_safe_next(request))
-        services.two_factor_failure_record(user=user)
-        form.add_error("token", "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et réessayez.")
+        else:
+            services.two_factor_failure_record(user=user)
+            form.add_error("token", "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et réessayez.")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
         context.update(qr_svg=_qr_svg(device.config_url), secret=device.key)

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import model_to_dict
 from dsfr.forms import DsfrBaseForm
 
 from jalon.core.enums import Role
@@ -12,9 +13,13 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
         fields = ["name", "kind", "siret", "parent", "email", "phone", "address", "commune", "is_active"]
         help_texts = {"siret": "Facultatif : 14 chiffres.", "parent": "Par exemple le service du Département dont dépend un SDSEI."}
 
-    def __init__(self, *args, departement, **kwargs):
+    def __init__(self, *args, departement, organisation=None, **kwargs):
+        # Never bound to the instance: the service compares the stored values with the new ones.
+        if organisation is not None:
+            kwargs["initial"] = model_to_dict(organisation, fields=self._meta.fields)
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Organisation.objects.in_departement(departement.code).exclude(pk=self.instance.pk)
+        parents = Organisation.objects.in_departement(departement.code)
+        self.fields["parent"].queryset = parents.exclude(pk=organisation.pk) if organisation else parents
         self.fields["commune"].queryset = Commune.objects.in_departement(departement.code)
 
 

@@ -8,7 +8,7 @@ def organisation_list(*, actor: Actor, search: str = "", kind: str = ""):
     qs = Organisation.objects.manageable_by(actor).search(search).select_related("departement", "parent")
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True)))
+    return qs.annotate(member_count=Count("memberships", filter=Q(memberships__is_active=True))).order_by("name", "pk")
 
 
 def organisation_get(*, actor: Actor, pk) -> Organisation:

@@ -74,7 +74,7 @@ def organisation_detail(request, pk):
 @require_roles(Role.ADMINISTRATOR)
 def organisation_update(request, pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
-    form = OrganisationForm(request.POST or None, instance=organisation, departement=organisation.departement)
+    form = OrganisationForm(request.POST or None, organisation=organisation, departement=organisation.departement)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(organisation=organisation, actor_user=request.user, data=form.cleaned_data)

@@ -1,0 +1,114 @@
+"""Builds the demo Département, step by step. Each later app appends its own step to DEMO_STEPS.
+
+Every step is idempotent: it looks for what it would create by a stable key and goes through the
+domain services only for what is missing, so `make run` can be re-run at will.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from jalon.accounts.models import User
+from jalon.accounts.services import user_create
+from jalon.core.enums import Role
+from jalon.demo.departements import DEMO_DEPARTEMENTS, DemoDepartement
+from jalon.organisations.models import Membership, Organisation
+from jalon.organisations.services import membership_create, organisation_create
+from jalon.territories.models import Commune, Departement, Territory
+
+
+DEMO_PASSWORD = "Jalon-demo-2026!"  # Printed by `make run`; demo instances only.
+
+
+@dataclass
+class DemoContext:
+    config: DemoDepartement
+    departement: Departement
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    territories: dict[str, Territory] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    # (email, role label, organisation) of every login worth printing
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    log: Callable[[str], None] = print
+
+
+def build_territories(ctx: DemoContext) -> None:
+    for name, epci_codes in ctx.config.territories.items():
+        territory, created = Territory.objects.get_or_create(
+            departement=ctx.departement, kind=ctx.config.territory_kind, name=name
+        )
+        if created:
+            communes = Commune.objects.in_departement(ctx.departement.code).filter(epci_id__in=epci_codes)
+            territory.communes.set(communes)
+        ctx.territories[name] = territory
+    ctx.log(f"  {len(ctx.territories)} territoires")
+
+
+def build_organisations(ctx: DemoContext) -> None:
+    for spec in ctx.config.organisations:
+        organisation = Organisation.objects.filter(departement=ctx.departement, name=spec.name).first()
+        if organisation is None:
+            organisation = organisation_create(
+                actor_user=None,
+                name=spec.name,
+                kind=spec.kind,
+                departement=ctx.departement,
+                parent=ctx.organisations.get(spec.parent) if spec.parent else None,
+                commune=Commune.objects.filter(code=spec.commune).first(),
+                email=f"contact.{spec.key.replace('_', '-')}@{ctx.config.email_domain}",
+            )
+        ctx.organisations[spec.key] = organisation
+    ctx.log(f"  {len(ctx.organisations)} structures")
+
+
+# (local part of the e-mail, first name, last name, [(organisation key, role, territory names)])
+DEMO_PEOPLE = [
+    ("admin", "Hélène", "Administratrice", [("cd", Role.ADMINISTRATOR, [])]),
+    ("orientation", "Karim", "Orienteur", [("orientation", Role.ORIENTATION_OFFICER, [])]),
+    ("referent", "Sophie", "Référente", [("tas_mdm", Role.REFERENT, []), ("orientation", Role.ORIENTATION_OFFICER, [])]),
+    ("referent.ft", "Julien", "Conseiller", [("ft_mdm", Role.REFERENT, [])]),
+    ("referent.caf", "Nadia", "Référente-Caf", [("caf", Role.REFERENT, [])]),
+    ("partenaire", "Thomas", "Encadrant", [("aci", Role.PARTNER, [])]),
+    ("manager", "Claire", "Manager", [("tas_dax", Role.TERRITORY_MANAGER, ["__own__"])]),
+    ("pilote", "Marc", "Pilote", [("cd", Role.PROGRAMME_PILOT, [])]),
+    ("analyste", "Inès", "Analyste", [("cd", Role.ANALYST, [])]),
+    ("admin.asso", "Paul", "Responsable", [("aci", Role.ADMINISTRATOR, [])]),
+]
+
+
+def build_users(ctx: DemoContext) -> None:
+    specs = {spec.key: spec for spec in ctx.config.organisations}
+    for local_part, first_name, last_name, memberships in DEMO_PEOPLE:
+        email = f"{local_part}@{ctx.config.email_domain}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = user_create(email=email, first_name=first_name, last_name=last_name, password=DEMO_PASSWORD)
+        ctx.users[local_part] = user
+        for org_key, role, territory_names in memberships:
+            organisation = ctx.organisations.get(org_key)
+            if organisation is None:
+                continue
+            if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+                names = [specs[org_key].territory if name == "__own__" else name for name in territory_names]
+                membership_create(
+                    user=user,
+                    organisation=organisation,
+                    role=role,
+                    territories=[ctx.territories[name] for name in names if name in ctx.territories],
+                )
+            ctx.logins.append((email, Role(role).label, organisation.name))
+    ctx.log(f"  {len(ctx.users)} comptes de démonstration")
+
+
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [build_territories, build_organisations, build_users]
+
+
+def demo_build(*, departement_code: str, log: Callable[[str], None] = print) -> DemoContext:
+    config = DEMO_DEPARTEMENTS[departement_code]
+    departement = Departement.objects.get(code=departement_code)
+    ctx = DemoContext(config=config, departement=departement, log=log)
+    with transaction.atomic():
+        for step in DEMO_STEPS:
+            step(ctx)
+    return ctx

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make run`: set up everything on a fresh machine and serve Jalon with the demo Département on SQLite.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export DJANGO_SETTINGS_MODULE=jalon.settings.dev
+ensure_venv requirements/base.txt
+ensure_node_modules
+PY="$VENV/bin/python"
+say "Migration de la base SQLite (var/jalon.sqlite3)"
+"$PY" manage.py migrate --noinput -v0
+say "Chargement du référentiel géographique officiel (COG) des départements 40 et 64"
+"$PY" manage.py load_cog --departements 40 64 -v1
+say "Données de démonstration"
+"$PY" manage.py seed_demo --departement 40 --departement 64
+say "Jalon est servi sur http://127.0.0.1:${PORT:-8000} (Ctrl+C pour arrêter)"
+exec "$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `make test`: set up what the tests need (PostgreSQL, Chromium), start a throwaway cluster, run the whole suite.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_venv requirements/dev.txt
+ensure_node_modules
+ensure_chromium
+start_throwaway_postgres
+export DJANGO_SETTINGS_MODULE=jalon.settings.test
+PY="$VENV/bin/python"
+say "Vérifications statiques (ruff, djlint)"
+"$VENV/bin/ruff" check --quiet .
+"$VENV/bin/djlint" --lint --quiet jalon/ >/dev/null || "$VENV/bin/djlint" --lint jalon/
+say "Suite de tests sur PostgreSQL (navigateur compris)"
+"$VENV/bin/pytest" "$@"
