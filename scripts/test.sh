@@ -12,4 +12,5 @@ say "Vérifications statiques (ruff, djlint)"
 "$VENV/bin/ruff" check --quiet .
 "$VENV/bin/djlint" --lint --quiet jalon/ >/dev/null || "$VENV/bin/djlint" --lint jalon/
 say "Suite de tests sur PostgreSQL (navigateur compris)"
+export JALON_REQUIRE_BROWSER=1
 "$VENV/bin/pytest" "$@"

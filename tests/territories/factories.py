@@ -1,6 +1,6 @@
 import factory
 
-from jalon.territories.models import Commune, Departement, Region, Territory
+from jalon.territories.models import Commune, Departement, Epci, Region, Territory
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -20,6 +20,17 @@ class DepartementFactory(factory.django.DjangoModelFactory):
     code = "40"
     name = "Landes"
     region = factory.SubFactory(RegionFactory)
+
+
+class EpciFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Epci
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"2000{n:05d}")
+    name = factory.Sequence(lambda n: f"CC de l'EPCI {n}")
+    kind = "CC"
+    population = 10000
 
 
 class CommuneFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,79 @@
+"""Browser tests: Playwright drives Debian's Chromium against a live Jalon with the demo Département."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT_DIR = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+AXE_SCRIPT = Path(settings.NODE_MODULES_DIR) / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests themselves are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        if os.environ.get("JALON_REQUIRE_BROWSER"):
+            pytest.fail("Chromium (/usr/bin/chromium) est absent : `make test` l'installe depuis les paquets Debian.")
+        pytest.skip("Chromium absent : lancez `make test`, qui l'installe.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp lets the test inject axe-core; the pages themselves are served with their real CSP.
+    context = browser.new_context(locale="fr-FR", bypass_csp=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """The demo Département 40, built by the same code as `make run`."""
+    from jalon.demo.builder import demo_build
+
+    call_command("load_cog", "--departements", "40", verbosity=0)
+    return demo_build(departement_code="40", log=lambda _message: None)
+
+
+def check_accessibility(page, name: str) -> None:
+    """Screenshot the page and fail on any serious or critical axe-core violation."""
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT_DIR / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    blocking = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
+        for violation in results["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not blocking, f"Accessibilité ({name}) :\n" + "\n".join(blocking)
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
