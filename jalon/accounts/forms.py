@@ -1,6 +1,6 @@
 from django import forms
-from dsfr.forms import DsfrBaseForm
 from django.contrib.auth.forms import AuthenticationForm
+from dsfr.forms import DsfrBaseForm
 
 
 class LoginForm(AuthenticationForm, DsfrBaseForm):

@@ -10,7 +10,9 @@ from jalon.core.services import audit_event_record
 def user_create(
     *, email: str, first_name: str, last_name: str, password: str | None, phone: str = "", created_by=None
 ) -> User:
-    user = User(email=User.objects.normalize_email(email).lower(), first_name=first_name, last_name=last_name, phone=phone)
+    user = User(
+        email=User.objects.normalize_email(email).lower(), first_name=first_name, last_name=last_name, phone=phone
+    )
     if password:
         validate_password(password, user)
         user.set_password(password)

@@ -9,7 +9,9 @@ class AuditedAdminMixin:
     """Every change made through the Django back-office lands in the audit log (every ModelAdmin uses this)."""
 
     def log_addition(self, request, obj, message):
-        audit_event_record(code=AuditCode.ADMIN_OBJECT_ADDED, actor=request.user, subject=obj, extra={"message": message})
+        audit_event_record(
+            code=AuditCode.ADMIN_OBJECT_ADDED, actor=request.user, subject=obj, extra={"message": message}
+        )
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):

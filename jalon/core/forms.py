@@ -6,7 +6,11 @@ from jalon.core.enums import AuditCode
 
 class AuditFilterForm(DsfrBaseForm):
     code = forms.TypedChoiceField(
-        label="Événement", choices=[("", "Tous")] + list(AuditCode.choices), coerce=int, empty_value=None, required=False
+        label="Événement",
+        choices=[("", "Tous")] + list(AuditCode.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
     )
     actor = forms.CharField(label="Auteur (e-mail)", required=False, max_length=254)
     start = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -22,7 +22,11 @@ ALL_ROLES: tuple[Role, ...] = ()
 NAVIGATION: list[NavItem] = [
     NavItem("Accueil", "core:home", ALL_ROLES),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
-    NavItem("Territoires", "territories:list", (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST)),
+    NavItem(
+        "Territoires",
+        "territories:list",
+        (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST),
+    ),
     NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,)),
 ]
 

@@ -9,11 +9,12 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current = contextvars.ContextVar("jalon_request_context", default=RequestContext())
+_NO_REQUEST = RequestContext()
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("jalon_request_context", default=None)
 
 
 def current() -> RequestContext:
-    return _current.get()
+    return _current.get() or _NO_REQUEST
 
 
 def set_current(context: RequestContext) -> contextvars.Token:

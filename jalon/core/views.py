@@ -88,5 +88,6 @@ def server_error(request):
         request,
         500,
         "Erreur inattendue",
-        "Désolé, le service a rencontré un problème. L'équipe technique en a été informée ; réessayez dans un instant.",
+        "Désolé, le service a rencontré un problème. L'équipe technique en a été informée ; "
+        "réessayez dans un instant.",
     )

@@ -66,7 +66,12 @@ def build_organisations(ctx: DemoContext) -> None:
 DEMO_PEOPLE = [
     ("admin", "Hélène", "Administratrice", [("cd", Role.ADMINISTRATOR, [])]),
     ("orientation", "Karim", "Orienteur", [("orientation", Role.ORIENTATION_OFFICER, [])]),
-    ("referent", "Sophie", "Référente", [("tas_mdm", Role.REFERENT, []), ("orientation", Role.ORIENTATION_OFFICER, [])]),
+    (
+        "referent",
+        "Sophie",
+        "Référente",
+        [("tas_mdm", Role.REFERENT, []), ("orientation", Role.ORIENTATION_OFFICER, [])],
+    ),
     ("referent.ft", "Julien", "Conseiller", [("ft_mdm", Role.REFERENT, [])]),
     ("referent.caf", "Nadia", "Référente-Caf", [("caf", Role.REFERENT, [])]),
     ("partenaire", "Thomas", "Encadrant", [("aci", Role.PARTNER, [])]),

@@ -11,7 +11,10 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "siret", "parent", "email", "phone", "address", "commune", "is_active"]
-        help_texts = {"siret": "Facultatif : 14 chiffres.", "parent": "Par exemple le service du Département dont dépend un SDSEI."}
+        help_texts = {
+            "siret": "Facultatif : 14 chiffres.",
+            "parent": "Par exemple le service du Département dont dépend un SDSEI.",
+        }
 
     def __init__(self, *args, departement, organisation=None, **kwargs):
         # Never bound to the instance: the service compares the stored values with the new ones.
@@ -50,9 +53,13 @@ class MembershipForm(DsfrBaseForm):
 
 
 class InvitationAcceptForm(DsfrBaseForm):
-    password1 = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     password2 = forms.CharField(
-        label="Confirmation du mot de passe", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Confirmation du mot de passe",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     phone = forms.CharField(label="Téléphone professionnel", required=False, max_length=20)
 

@@ -12,7 +12,10 @@ def _actor_for(request) -> Actor:
     if not user.is_authenticated:
         return ANONYMOUS
     memberships = list(
-        Membership.objects.active().filter(user=user).select_related("organisation").order_by("organisation__name", "role")
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
     )
     wanted = request.session.get(SESSION_KEY)
     current = next((m for m in memberships if m.pk == wanted), memberships[0] if memberships else None)

@@ -54,7 +54,12 @@ class Organisation(BaseModel):
     phone = models.CharField("téléphone", max_length=20, blank=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     commune = models.ForeignKey(
-        "territories.Commune", verbose_name="commune", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "territories.Commune",
+        verbose_name="commune",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     is_active = models.BooleanField("active", default=True)
 

@@ -12,7 +12,9 @@ def organisation_list(*, actor: Actor, search: str = "", kind: str = ""):
 
 
 def organisation_get(*, actor: Actor, pk) -> Organisation:
-    return get_visible_or_404(Organisation.objects.manageable_by(actor).select_related("departement", "parent", "commune"), pk=pk)
+    return get_visible_or_404(
+        Organisation.objects.manageable_by(actor).select_related("departement", "parent", "commune"), pk=pk
+    )
 
 
 def membership_list(*, organisation: Organisation):
@@ -29,7 +31,12 @@ def membership_get(*, organisation: Organisation, pk) -> Membership:
 
 
 def membership_list_for_user(*, user):
-    return Membership.objects.active().filter(user=user).select_related("organisation").order_by("organisation__name", "role")
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
 
 
 def invitation_list(*, organisation: Organisation):

@@ -13,7 +13,18 @@ from jalon.core.services import audit_event_record, model_update
 from jalon.organisations.models import Invitation, Membership, Organisation
 
 
-ORGANISATION_FIELDS = ["name", "kind", "siret", "departement", "parent", "email", "phone", "address", "commune", "is_active"]
+ORGANISATION_FIELDS = [
+    "name",
+    "kind",
+    "siret",
+    "departement",
+    "parent",
+    "email",
+    "phone",
+    "address",
+    "commune",
+    "is_active",
+]
 
 
 @transaction.atomic
@@ -47,7 +58,9 @@ def organisation_update(*, organisation: Organisation, actor_user, data: dict) -
 
 
 @transaction.atomic
-def membership_create(*, user: User, organisation: Organisation, role: Role, actor_user=None, territories=()) -> Membership:
+def membership_create(
+    *, user: User, organisation: Organisation, role: Role, actor_user=None, territories=()
+) -> Membership:
     membership, created = Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     if not created and membership.is_active:
         raise ValidationError(f"{user} est déjà {membership.get_role_display()} dans {organisation}.")
@@ -68,9 +81,10 @@ def membership_create(*, user: User, organisation: Organisation, role: Role, act
 def membership_update(*, membership: Membership, actor_user, role: str, territories) -> Membership:
     old_territories = sorted(membership.territories.values_list("pk", flat=True))
     new_territories = sorted(t.pk for t in territories)
-    if role != membership.role and Membership.objects.filter(
-        user=membership.user, organisation=membership.organisation, role=role
-    ).exists():
+    if (
+        role != membership.role
+        and Membership.objects.filter(user=membership.user, organisation=membership.organisation, role=role).exists()
+    ):
         raise ValidationError("Ce membre a déjà ce rôle dans la structure.")
     old, new = model_update(instance=membership, fields=["role"], data={"role": role})
     if old_territories != new_territories:
@@ -111,14 +125,21 @@ def membership_deactivate(*, membership: Membership, actor_user) -> Membership:
 
 
 @transaction.atomic
-def invitation_send(*, organisation: Organisation, actor_user, email: str, first_name: str, last_name: str, role: str) -> Invitation:
+def invitation_send(
+    *, organisation: Organisation, actor_user, email: str, first_name: str, last_name: str, role: str
+) -> Invitation:
     email = email.strip().lower()
     if Membership.objects.active().filter(user__email=email, organisation=organisation, role=role).exists():
         raise ValidationError("Cette personne est déjà membre de la structure avec ce rôle.")
     if Invitation.objects.pending().filter(email=email, organisation=organisation, role=role).exists():
         raise ValidationError("Une invitation est déjà en attente pour cette adresse et ce rôle.")
     invitation = Invitation(
-        email=email, first_name=first_name, last_name=last_name, organisation=organisation, role=role, invited_by=actor_user
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        role=role,
+        invited_by=actor_user,
     )
     invitation.full_clean()
     invitation.save()
@@ -156,14 +177,18 @@ def invitation_revoke(*, invitation: Invitation, actor_user) -> Invitation:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User | None = None, password: str | None = None, phone: str = "") -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, user: User | None = None, password: str | None = None, phone: str = ""
+) -> Membership:
     """Accept as the signed-in user with the invited address, or create the account with the given password."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError("Cette invitation n'est plus valable.")
     if user is None:
         if User.objects.filter(email=invitation.email).exists():
-            raise ValidationError("Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation.")
+            raise ValidationError(
+                "Un compte existe déjà pour cette adresse : connectez-vous pour accepter l'invitation."
+            )
         user = user_create(
             email=invitation.email,
             first_name=invitation.first_name,

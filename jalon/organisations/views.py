@@ -35,7 +35,11 @@ def organisation_list(request):
     return render(
         request,
         "organisations/organisation_list.html",
-        {"filter_form": filter_form, "page_obj": page, "can_create": request.actor.is_departement_admin or request.actor.is_platform_admin},
+        {
+            "filter_form": filter_form,
+            "page_obj": page,
+            "can_create": request.actor.is_departement_admin or request.actor.is_platform_admin,
+        },
     )
 
 
@@ -48,7 +52,9 @@ def organisation_create(request):
     form = OrganisationForm(request.POST or None, departement=departement)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_create(actor_user=request.user, departement=departement, **form.cleaned_data)
+            organisation = services.organisation_create(
+                actor_user=request.user, departement=departement, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -92,7 +98,9 @@ def invitation_create(request, pk):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invitation_send(organisation=organisation, actor_user=request.user, **form.cleaned_data)
+            invitation = services.invitation_send(
+                organisation=organisation, actor_user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -135,7 +143,9 @@ def membership_update(request, pk, membership_pk):
             messages.success(request, f"Le rôle de {membership.user} a été mis à jour.")
             return redirect("organisations:detail", pk=organisation.pk)
     return render(
-        request, "organisations/membership_form.html", {"form": form, "organisation": organisation, "membership": membership}
+        request,
+        "organisations/membership_form.html",
+        {"form": form, "organisation": organisation, "membership": membership},
     )
 
 

@@ -58,4 +58,3 @@ class TerritoryForm(DsfrBaseForm):
     def epci_groups(self) -> list[tuple[None, list]]:
         subwidgets = list(self["epcis"].subwidgets)
         return [(None, subwidgets)] if subwidgets else []
-

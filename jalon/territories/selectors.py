@@ -27,7 +27,9 @@ def territory_totals(*, territory: Territory) -> dict:
 
 def departement_commune_choices(*, departement_code: str):
     """The département's communes, grouped by EPCI in the territory form."""
-    return Commune.objects.in_departement(departement_code).select_related("epci").order_by("epci__name", "name", "code")
+    return (
+        Commune.objects.in_departement(departement_code).select_related("epci").order_by("epci__name", "name", "code")
+    )
 
 
 def departement_epci_choices(*, departement_code: str):

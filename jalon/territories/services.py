@@ -1,8 +1,9 @@
 """Writes of the territories app: loading the official geography (COG) and managing the Département's territories."""
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -55,7 +56,7 @@ def _normalise_departement_code(code: str) -> str:
     return code.zfill(2) if code.isdigit() and len(code) == 1 else code
 
 
-def _upsert(model: type[Model], objs: list[Model], *, update_fields: list[str], bar: tqdm) -> int:
+def _upsert(model: type[Model], objs: Sequence[Model], *, update_fields: list[str], bar: tqdm) -> int:
     """Insert or update by primary key, in batches; works on SQLite and PostgreSQL alike."""
     bar.set_postfix_str(str(model._meta.verbose_name_plural))
     for start in range(0, len(objs), COG_BATCH_SIZE):
@@ -114,9 +115,7 @@ def cog_load(*, source_dir, departement_codes: Iterable[str] | None = None, prog
         members = [member["code"] for member in row.get("membres", []) if member["code"] in commune_codes]
         if not members:
             continue
-        epcis.append(
-            Epci(code=row["code"], name=row["nom"], kind=row["type"], population=row.get("populationTotale"))
-        )
+        epcis.append(Epci(code=row["code"], name=row["nom"], kind=row["type"], population=row.get("populationTotale")))
         for code in members:
             epci_of_commune[code] = row["code"]
 
@@ -140,7 +139,7 @@ def cog_load(*, source_dir, departement_codes: Iterable[str] | None = None, prog
     }
     total = len(regions) + len(departements) + len(epcis) + len(communes)
     with tqdm(total=total, desc="Chargement du COG", unit=" lignes", disable=not progress) as bar:
-        counts = {
+        counts: dict[str, Any] = {
             "regions": _upsert(Region, regions, update_fields=["name"], bar=bar),
             "departements": _upsert(Departement, departements, update_fields=["name", "region"], bar=bar),
             "epci": _upsert(Epci, epcis, update_fields=["name", "kind", "population"], bar=bar),
@@ -212,7 +211,7 @@ def territory_create(
     territory = Territory(departement=departement, name=name, kind=kind)
     territory.full_clean()
     territory.save()
-    territory.communes.set(codes)
+    territory.communes.set(Commune.objects.filter(code__in=codes))
     audit_event_record(
         code=AuditCode.TERRITORY_CREATED,
         actor=actor_user,
@@ -245,7 +244,7 @@ def territory_update(
     if old_codes != new_codes:
         if not new:  # model_update saved nothing: still mark the territory as modified
             territory.save(update_fields=["updated_at"])
-        territory.communes.set(new_codes)
+        territory.communes.set(Commune.objects.filter(code__in=new_codes))
         old["communes"], new["communes"] = old_codes, new_codes
     if new:
         audit_event_record(

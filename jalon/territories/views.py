@@ -91,7 +91,10 @@ def territory_update(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.territory_update(
-                territory=territory, actor_user=request.user, actor_organisation=actor.organisation, **form.cleaned_data
+                territory=territory,
+                actor_user=request.user,
+                actor_organisation=actor.organisation,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -108,7 +111,9 @@ def territory_delete(request, pk):
     territory = selectors.territory_get(actor=actor, pk=pk)
     if request.method == "POST":
         try:
-            services.territory_delete(territory=territory, actor_user=request.user, actor_organisation=actor.organisation)
+            services.territory_delete(
+                territory=territory, actor_user=request.user, actor_organisation=actor.organisation
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("territories:detail", pk=territory.pk)

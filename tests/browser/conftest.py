@@ -65,7 +65,10 @@ def check_accessibility(page, name: str) -> None:
     results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     blocking = [
         f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"]) for node in violation["nodes"][:3])
+        + "; ".join(
+            node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+            for node in violation["nodes"][:3]
+        )
         for violation in results["violations"]
         if violation["impact"] in {"serious", "critical"}
     ]

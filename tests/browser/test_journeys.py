@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser]
 
 def test_every_demo_login_reaches_its_role_home(page, live_server, demo):
     seen_roles = set()
-    for email, role_label, organisation in demo.logins:
+    for email, _role_label, organisation in demo.logins:
         if email in seen_roles:
             continue  # a user with two memberships lands on the first one
         seen_roles.add(email)

@@ -39,7 +39,9 @@ def test_audit_record_keeps_actor_subject_ip_and_values(client, django_capture_o
 def test_administrator_sees_own_organisation_events_only(login_as):
     admin = MembershipFactory(administrator=True)
     other = OrganisationFactory(name="Structure voisine")
-    audit_event_record(code=AuditCode.ORGANISATION_UPDATED, organisation=admin.organisation, subject=admin.organisation)
+    audit_event_record(
+        code=AuditCode.ORGANISATION_UPDATED, organisation=admin.organisation, subject=admin.organisation
+    )
     audit_event_record(code=AuditCode.ORGANISATION_UPDATED, organisation=other, subject=other)
     page = login_as(admin).get(reverse("core:audit_log")).content.decode()
     assert admin.organisation.name in page

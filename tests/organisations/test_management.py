@@ -22,7 +22,9 @@ def cd_admin():
 def test_create_organisation_with_invalid_siret_shows_french_error_and_writes_nothing(login_as, cd_admin):
     client = login_as(cd_admin)
     before = Organisation.objects.count()
-    response = client.post(reverse("organisations:create"), {"name": "CCAS de Dax", "kind": OrganisationKind.CCAS, "siret": "123"})
+    response = client.post(
+        reverse("organisations:create"), {"name": "CCAS de Dax", "kind": OrganisationKind.CCAS, "siret": "123"}
+    )
     assert response.status_code == 200
     assert "Le SIRET comporte 14 chiffres" in response.content.decode()
     assert Organisation.objects.count() == before
@@ -43,19 +45,31 @@ def test_create_and_update_organisation_are_audited(login_as, cd_admin):
 
     client.post(
         reverse("organisations:update", args=[organisation.pk]),
-        {"name": "CCAS de la ville de Dax", "kind": OrganisationKind.CCAS, "siret": "21400088000017", "is_active": "on"},
+        {
+            "name": "CCAS de la ville de Dax",
+            "kind": OrganisationKind.CCAS,
+            "siret": "21400088000017",
+            "is_active": "on",
+        },
     )
     updated = AuditEvent.objects.get(code=AuditCode.ORGANISATION_UPDATED)
     assert updated.data == {"old": {"name": "CCAS de Dax"}, "new": {"name": "CCAS de la ville de Dax"}}
 
 
-def test_invitation_loop_creates_the_account_and_membership(client, login_as, cd_admin, django_capture_on_commit_callbacks):
+def test_invitation_loop_creates_the_account_and_membership(
+    client, login_as, cd_admin, django_capture_on_commit_callbacks
+):
     admin_client = login_as(cd_admin)
     organisation = cd_admin.organisation
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
-        reverse("organisations:invite", args=[organisation.pk]),
-            {"email": "Nouvelle.Referente@exemple.test", "first_name": "Léa", "last_name": "Martin", "role": Role.REFERENT},
+            reverse("organisations:invite", args=[organisation.pk]),
+            {
+                "email": "Nouvelle.Referente@exemple.test",
+                "first_name": "Léa",
+                "last_name": "Martin",
+                "role": Role.REFERENT,
+            },
         )
     invitation = Invitation.objects.get()
     assert invitation.email == "nouvelle.referente@exemple.test"
@@ -119,7 +133,10 @@ def test_revoke_invitation_and_change_role_and_remove_member(login_as, cd_admin)
     assert invitation.revoked_at is not None
 
     member = MembershipFactory(organisation=organisation, role=Role.REFERENT)
-    client.post(reverse("organisations:membership_update", args=[organisation.pk, member.pk]), {"role": Role.ORIENTATION_OFFICER})
+    client.post(
+        reverse("organisations:membership_update", args=[organisation.pk, member.pk]),
+        {"role": Role.ORIENTATION_OFFICER},
+    )
     member.refresh_from_db()
     assert member.role == Role.ORIENTATION_OFFICER
     change = AuditEvent.objects.get(code=AuditCode.MEMBERSHIP_UPDATED)
@@ -183,7 +200,10 @@ def test_back_office_changes_are_audited(client, cd_admin):
     event = AuditEvent.objects.get(code=AuditCode.ADMIN_OBJECT_CHANGED)
     assert event.actor == superuser and event.subject_id == str(organisation.pk)
 
-    client.post(reverse("admin:organisations_invitation_delete", args=[InvitationFactory(organisation=organisation).pk]), {"post": "yes"})
+    client.post(
+        reverse("admin:organisations_invitation_delete", args=[InvitationFactory(organisation=organisation).pk]),
+        {"post": "yes"},
+    )
     assert AuditEvent.objects.filter(code=AuditCode.ADMIN_OBJECT_DELETED).exists()
 
 
@@ -192,8 +212,11 @@ def test_every_model_admin_is_audited():
 
     from jalon.core.admin import AuditedAdminMixin
 
-    jalon_admins = [model_admin for model, model_admin in admin.site._registry.items() if model._meta.app_label in {
-        "accounts", "organisations", "territories"}]
+    jalon_admins = [
+        model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in {"accounts", "organisations", "territories"}
+    ]
     assert jalon_admins
     for model_admin in jalon_admins:
         assert isinstance(model_admin, AuditedAdminMixin), type(model_admin).__name__

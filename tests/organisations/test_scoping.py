@@ -39,7 +39,12 @@ def test_admin_of_organisation_a_gets_404_on_organisation_b(login_as):
     # The same pages of A's own organisation answer.
     own_member = MembershipFactory(organisation=admin_a.organisation)
     assert client.get(reverse("organisations:detail", args=[admin_a.organisation.pk])).status_code == 200
-    assert client.get(reverse("organisations:membership_update", args=[admin_a.organisation.pk, own_member.pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("organisations:membership_update", args=[admin_a.organisation.pk, own_member.pk])
+        ).status_code
+        == 200
+    )
     # Nothing of B was changed by the refused POSTs.
     member_b.refresh_from_db()
     invitation_b.refresh_from_db()
@@ -67,7 +72,14 @@ def test_members_of_another_organisation_are_out_of_reach_even_through_own_organ
 
 
 def test_non_administrators_get_404_on_every_administration_page(login_as):
-    for role in [Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST]:
+    for role in [
+        Role.REFERENT,
+        Role.ORIENTATION_OFFICER,
+        Role.PARTNER,
+        Role.TERRITORY_MANAGER,
+        Role.PROGRAMME_PILOT,
+        Role.ANALYST,
+    ]:
         membership = MembershipFactory(role=role)
         client = login_as(membership)
         assert client.get(reverse("organisations:list")).status_code == 404, role

@@ -22,13 +22,20 @@ def source():
     """The source files, read here independently of the code under test."""
     data_dir = cog_default_source_dir()
     assert (data_dir / "communes.json").is_file(), f"COG absent de {data_dir} : lancez `npm ci`"
-    return {name: json.loads((data_dir / f"{name}.json").read_text()) for name in ("regions", "departements", "epci", "communes")}
+    return {
+        name: json.loads((data_dir / f"{name}.json").read_text())
+        for name in ("regions", "departements", "epci", "communes")
+    }
 
 
 @pytest.fixture(scope="module")
 def expected(source):
     communes = {
-        dep: {row["code"] for row in source["communes"] if row["type"] == "commune-actuelle" and row["departement"] == dep}
+        dep: {
+            row["code"]
+            for row in source["communes"]
+            if row["type"] == "commune-actuelle" and row["departement"] == dep
+        }
         for dep in DEPARTEMENTS
     }
     loaded = communes["40"] | communes["64"]
@@ -135,8 +142,14 @@ def test_source_option_reads_another_folder(tmp_path):
             }
         ],
         "communes": [
-            {"code": "40192", "nom": "Mont-de-Marsan", "departement": "40", "type": "commune-actuelle",
-             "codesPostaux": ["40000"], "population": 31000},
+            {
+                "code": "40192",
+                "nom": "Mont-de-Marsan",
+                "departement": "40",
+                "type": "commune-actuelle",
+                "codesPostaux": ["40000"],
+                "population": 31000,
+            },
             {"code": "40001", "nom": "Aire-sur-l'Adour", "departement": "40", "type": "commune-actuelle"},
             {"code": "40999", "nom": "Ancienne", "departement": "40", "type": "commune-deleguee"},
         ],

@@ -28,7 +28,9 @@ def pyrenees():
 
 @pytest.fixture
 def cd_admin(landes):
-    return MembershipFactory(administrator=True, organisation__conseil_departemental=True, organisation__departement=landes)
+    return MembershipFactory(
+        administrator=True, organisation__conseil_departemental=True, organisation__departement=landes
+    )
 
 
 @pytest.fixture
@@ -36,8 +38,12 @@ def geography(landes, pyrenees):
     """Two EPCI of the Landes, and a commune of the Pyrénées-Atlantiques."""
     marsan, chalosse = EpciFactory(name="CA Mont de Marsan"), EpciFactory(name="CC Chalosse")
     return {
-        "mont_de_marsan": CommuneFactory(code="40192", name="Mont-de-Marsan", departement=landes, epci=marsan, population=31000),
-        "saint_pierre": CommuneFactory(code="40281", name="Saint-Pierre-du-Mont", departement=landes, epci=marsan, population=9000),
+        "mont_de_marsan": CommuneFactory(
+            code="40192", name="Mont-de-Marsan", departement=landes, epci=marsan, population=31000
+        ),
+        "saint_pierre": CommuneFactory(
+            code="40281", name="Saint-Pierre-du-Mont", departement=landes, epci=marsan, population=9000
+        ),
         "hagetmau": CommuneFactory(code="40119", name="Hagetmau", departement=landes, epci=chalosse, population=4500),
         "pau": CommuneFactory(code="64445", name="Pau", departement=pyrenees, population=80000),
         "marsan": marsan,
@@ -77,8 +83,8 @@ def test_cd_admin_updates_a_territory(login_as, cd_admin, geography):
     territory.communes.set(["40192", "40281"])
     client = login_as(cd_admin)
     page = client.get(reverse("territories:update", args=[territory.pk])).content.decode()
-    assert re.search(r'value="40192" id="[\w-]+" checked', page)
-    assert re.search(r'value="40119" id="[\w-]+">', page)
+    assert re.search(r'value="40192"\s+id="[\w-]+"\s+checked', page)
+    assert re.search(r'value="40119"\s+id="[\w-]+">', page)
     assert "CA Mont de Marsan (2 communes dans le département)" in page
     response = client.post(
         reverse("territories:update", args=[territory.pk]),
@@ -155,7 +161,9 @@ def test_only_the_cd_administrator_may_manage(login_as, landes, geography, membe
 
 
 def test_referent_cannot_even_see_territories(login_as, landes):
-    referent = MembershipFactory(role=Role.REFERENT, organisation__conseil_departemental=True, organisation__departement=landes)
+    referent = MembershipFactory(
+        role=Role.REFERENT, organisation__conseil_departemental=True, organisation__departement=landes
+    )
     territory = TerritoryFactory(departement=landes)
     client = login_as(referent)
     assert client.get(reverse("territories:list")).status_code == 404
@@ -180,12 +188,19 @@ def test_viewer_roles_see_list_and_detail_without_manage_buttons(login_as, lande
 
 
 def test_another_departement_territory_is_404(login_as, pyrenees, landes, geography):
-    admin_64 = MembershipFactory(administrator=True, organisation__conseil_departemental=True, organisation__departement=pyrenees)
+    admin_64 = MembershipFactory(
+        administrator=True, organisation__conseil_departemental=True, organisation__departement=pyrenees
+    )
     territory = TerritoryFactory(departement=landes)
     client = login_as(admin_64)
     assert client.get(reverse("territories:detail", args=[territory.pk])).status_code == 404
     assert client.get(reverse("territories:update", args=[territory.pk])).status_code == 404
-    assert client.post(reverse("territories:update", args=[territory.pk]), {"name": "Piraté", "kind": "sdsei"}).status_code == 404
+    assert (
+        client.post(
+            reverse("territories:update", args=[territory.pk]), {"name": "Piraté", "kind": "sdsei"}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("territories:delete", args=[territory.pk])).status_code == 404
     assert not client.get(reverse("territories:list")).context["page_obj"].object_list
     territory.refresh_from_db()
@@ -216,7 +231,9 @@ def test_duplicate_name_is_a_french_field_error(login_as, cd_admin, geography):
     TerritoryFactory(departement=cd_admin.organisation.departement, name="SDSEI Nord", kind=TerritoryKind.SDSEI)
     response = login_as(cd_admin).post(reverse("territories:create"), {"name": "sdsei nord", "kind": "sdsei"})
     assert response.status_code == 200
-    assert response.context["form"].errors["name"] == ["Un territoire de ce type porte déjà ce nom dans le département."]
+    assert response.context["form"].errors["name"] == [
+        "Un territoire de ce type porte déjà ce nom dans le département."
+    ]
     assert Territory.objects.count() == 1
 
 

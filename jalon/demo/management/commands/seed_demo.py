@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         codes = options["departement"] or ["40"]
-        missing = [code for code in codes if not Departement.objects.filter(code=code, communes__isnull=False).exists()]
+        missing = [
+            code for code in codes if not Departement.objects.filter(code=code, communes__isnull=False).exists()
+        ]
         if missing:
             raise CommandError(
                 f"Référentiel géographique absent pour {', '.join(missing)} : lancez d'abord "
@@ -25,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Département de démonstration {code} :")
             ctx = demo_build(departement_code=code, log=self.stdout.write)
             self.stdout.write("")
-            self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({code}) — mot de passe : {DEMO_PASSWORD}"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Comptes de démonstration ({code}) — mot de passe : {DEMO_PASSWORD}")
+            )
             for email, role, organisation in ctx.logins:
                 self.stdout.write(f"  {email:<42} {role:<26} {organisation}")

@@ -29,7 +29,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not (options["all"] or options["departements"]):
-            raise CommandError("Précisez les départements à charger (--departements 40 64) ou toute la France (--all).")
+            raise CommandError(
+                "Précisez les départements à charger (--departements 40 64) ou toute la France (--all)."
+            )
         source_dir = options["source"] or cog_default_source_dir()
         departement_codes = None if options["all"] else options["departements"]
         verbosity = options["verbosity"]

@@ -1,0 +1,97 @@
+"""`make run`'s embedded default, checked for real: a fresh SQLite file is migrated, seeded and served."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+from jalon.demo.builder import DEMO_PASSWORD
+
+
+pytestmark = pytest.mark.sqlite
+
+MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, MANAGE, *args], env=env, capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jalon.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'jalon.sqlite3'}",
+        "DEBUG": "false",
+    }
+    _manage(env, "migrate", "--noinput", "-v0")
+    _manage(env, "load_cog", "--departements", "40", "-v0")
+    printed = _manage(env, "seed_demo")
+    assert "admin@landes.demo.jalon.test" in printed
+    # Re-running the seed is harmless.
+    assert "admin@landes.demo.jalon.test" in _manage(env, "seed_demo")
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, MANAGE, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/sante/", timeout=1).status_code == 200:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(
+                "Le serveur SQLite n'a pas démarré : " + (server.stderr.read() if server.poll() is not None else "")
+            )
+
+        session = requests.Session()
+        login = session.get(f"{base}/compte/connexion/", timeout=10)
+        assert login.status_code == 200
+        response = session.post(
+            f"{base}/compte/connexion/",
+            data={
+                "username": "admin@landes.demo.jalon.test",
+                "password": DEMO_PASSWORD,
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{base}/compte/connexion/"},
+            timeout=10,
+        )
+        assert response.status_code == 200 and "Bonjour Hélène" in response.text
+        for path, text in [
+            ("/structures/", "CCAS de Dax"),
+            ("/territoires/", "Territoire de Dax"),
+            ("/journal/", "connexion"),
+            ("/mentions-legales/", "Mentions légales"),
+            ("/static/vendor/htmx/htmx.min.js", "htmx"),
+        ]:
+            page = session.get(base + path, timeout=10)
+            assert page.status_code == 200, path
+            assert text in page.text, path
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
