@@ -33,9 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # dsfr before django.forms, so its widget templates (checkboxes, radios) win.
+    "dsfr",
     "django.forms",
     "widget_tweaks",
-    "dsfr",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",

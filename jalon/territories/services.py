@@ -5,6 +5,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -29,8 +30,6 @@ class CogSourceError(Exception):
 
 
 def cog_default_source_dir() -> Path:
-    from django.conf import settings
-
     return Path(settings.NODE_MODULES_DIR) / COG_PACKAGE_DATA
 
 

@@ -95,3 +95,4 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+        server.stderr.close()
