@@ -51,7 +51,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_event_record(code=AuditCode.PASSWORD_CHANGED, actor=self.request.user, subject=self.request.user)
+        audit_event_record(code=AuditCode.PASSWORD_CHANGED, actor=form.user, subject=form.user)
         messages.success(self.request, "Votre mot de passe a été modifié.")
         return response
 

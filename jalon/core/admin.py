@@ -5,7 +5,7 @@ from jalon.core.models import AuditEvent
 from jalon.core.services import audit_event_record
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(admin.ModelAdmin):
     """Every change made through the Django back-office lands in the audit log (every ModelAdmin uses this)."""
 
     def log_addition(self, request, obj, message):

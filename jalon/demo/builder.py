@@ -63,7 +63,7 @@ def build_organisations(ctx: DemoContext) -> None:
 
 
 # (local part of the e-mail, first name, last name, [(organisation key, role, territory names)])
-DEMO_PEOPLE = [
+DEMO_PEOPLE: list[tuple[str, str, str, list[tuple[str, Role, list[str]]]]] = [
     ("admin", "Hélène", "Administratrice", [("cd", Role.ADMINISTRATOR, [])]),
     ("orientation", "Karim", "Orienteur", [("orientation", Role.ORIENTATION_OFFICER, [])]),
     (

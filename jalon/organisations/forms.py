@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.forms.models import model_to_dict
 from dsfr.forms import DsfrBaseForm
@@ -22,8 +24,12 @@ class OrganisationForm(forms.ModelForm, DsfrBaseForm):
             kwargs["initial"] = model_to_dict(organisation, fields=self._meta.fields)
         super().__init__(*args, **kwargs)
         parents = Organisation.objects.in_departement(departement.code)
-        self.fields["parent"].queryset = parents.exclude(pk=organisation.pk) if organisation else parents
-        self.fields["commune"].queryset = Commune.objects.in_departement(departement.code)
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = (
+            parents.exclude(pk=organisation.pk) if organisation else parents
+        )
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = Commune.objects.in_departement(
+            departement.code
+        )
 
 
 class OrganisationFilterForm(DsfrBaseForm):
@@ -49,7 +55,9 @@ class MembershipForm(DsfrBaseForm):
 
     def __init__(self, *args, departement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territories"].queryset = Territory.objects.in_departement(departement.code)
+        cast(forms.ModelMultipleChoiceField, self.fields["territories"]).queryset = Territory.objects.in_departement(
+            departement.code
+        )
 
 
 class InvitationAcceptForm(DsfrBaseForm):

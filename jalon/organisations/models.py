@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -114,7 +115,7 @@ class Membership(BaseModel):
 
 
 def _invitation_expiry():
-    return timezone.now() + timezone.timedelta(days=settings.JALON_INVITATION_DAYS)
+    return timezone.now() + timedelta(days=settings.JALON_INVITATION_DAYS)
 
 
 class InvitationQuerySet(models.QuerySet):

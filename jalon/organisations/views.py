@@ -170,7 +170,7 @@ def invitation_accept(request, token):
         return render(request, "organisations/invitation_invalid.html", {"invitation": invitation}, status=410)
     user = request.user if request.user.is_authenticated else None
     form = InvitationAcceptForm(request.POST or None) if user is None else None
-    if request.method == "POST" and (user is not None or form.is_valid()):
+    if request.method == "POST" and (user is not None or (form is not None and form.is_valid())):
         try:
             membership = services.invitation_accept(
                 invitation=invitation,
