@@ -1,3 +1,4 @@
+from base64 import b32encode
 from io import BytesIO
 
 import qrcode
@@ -92,7 +93,8 @@ def two_factor(request):
             form.add_error("token", "Code incorrect ou expiré. Vérifiez l'heure de votre téléphone et réessayez.")
     context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
-        context.update(qr_svg=_qr_svg(device.config_url), secret=device.key)
+        # Authenticator apps take the key in base32, as in the QR code.
+        context.update(qr_svg=_qr_svg(device.config_url), secret=b32encode(device.bin_key).decode())
     return render(request, "accounts/two_factor.html", context)
 
 

@@ -1,12 +1,15 @@
 """Who is acting and from where, for the duration of a request or command, so services can audit without a request."""
 
 import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class RequestContext:
     ip_address: str | None = None
+    # Who acts when there is no signed-in user, e.g. "commande seed_demo".
+    actor_label: str = ""
 
 
 _NO_REQUEST = RequestContext()
@@ -23,6 +26,16 @@ def set_current(context: RequestContext) -> contextvars.Token:
 
 def reset(token: contextvars.Token) -> None:
     _current.reset(token)
+
+
+@contextmanager
+def acting_as(label: str):
+    """For management commands and tasks: name the author of the audit events they write."""
+    token = set_current(RequestContext(actor_label=label))
+    try:
+        yield
+    finally:
+        reset(token)
 
 
 def client_ip(request) -> str | None:

@@ -45,7 +45,7 @@ def audit_event_record(
     return AuditEvent.objects.create(
         code=code,
         actor=actor,
-        actor_label=actor_label or (actor.email if actor else ""),
+        actor_label=actor_label or (actor.email if actor else request_context.current().actor_label),
         organisation=organisation,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",

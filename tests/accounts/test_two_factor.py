@@ -1,3 +1,5 @@
+from base64 import b32encode
+
 import pytest
 from django.urls import reverse
 from django_otp.oath import totp
@@ -29,6 +31,8 @@ def test_when_required_a_professional_must_enrol_then_verify(client, settings):
     enrol = client.get(response["Location"])
     assert "Scannez ce code" in enrol.content.decode()
     device = TOTPDevice.objects.get(user=membership.user, confirmed=False)
+    # The key to type by hand is the base32 one authenticator apps expect.
+    assert b32encode(device.bin_key).decode() in enrol.content.decode()
 
     wrong = client.post(reverse("accounts:two_factor"), {"token": "000000" if _code(device) != "000000" else "111111"})
     assert "Code incorrect" in wrong.content.decode()

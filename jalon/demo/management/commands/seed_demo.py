@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jalon.core.request_context import acting_as
 from jalon.demo.builder import DEMO_PASSWORD, demo_build
 from jalon.demo.departements import DEMO_DEPARTEMENTS
 from jalon.territories.models import Departement
@@ -25,7 +26,8 @@ class Command(BaseCommand):
             )
         for code in codes:
             self.stdout.write(f"Département de démonstration {code} :")
-            ctx = demo_build(departement_code=code, log=self.stdout.write)
+            with acting_as("commande seed_demo"):
+                ctx = demo_build(departement_code=code, log=self.stdout.write)
             self.stdout.write("")
             self.stdout.write(
                 self.style.SUCCESS(f"Comptes de démonstration ({code}) — mot de passe : {DEMO_PASSWORD}")

@@ -1,0 +1,56 @@
+import pytest
+from django.core.management import call_command
+
+from jalon.accounts.models import User
+from jalon.core.enums import AuditCode, Role
+from jalon.core.models import AuditEvent
+from jalon.demo.builder import DEMO_PASSWORD
+from jalon.organisations.models import Membership, Organisation
+from jalon.territories.models import Territory
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_every_role_and_is_idempotent(capsys):
+    call_command("load_cog", "--departements", "40", verbosity=0)
+    call_command("seed_demo")
+    counts = (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Territory.objects.count(),
+    )
+    printed = capsys.readouterr().out
+    assert DEMO_PASSWORD in printed
+
+    call_command("seed_demo")
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        Territory.objects.count(),
+    ) == counts
+
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    for user in User.objects.all():
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.email in printed
+    # Every territory of the demo holds real communes, and together they cover the whole département.
+    territories = Territory.objects.filter(departement_id="40")
+    assert territories.count() == 5
+    covered = {code for t in territories for code in t.communes.values_list("code", flat=True)}
+    from jalon.territories.models import Commune
+
+    assert covered == set(Commune.objects.in_departement("40").values_list("code", flat=True))
+    # The seeding names itself in the audit log.
+    created = AuditEvent.objects.filter(code=AuditCode.ORGANISATION_CREATED)
+    assert created.count() == Organisation.objects.count()
+    assert set(created.values_list("actor_label", flat=True)) == {"commande seed_demo"}
+
+
+def test_seed_demo_without_geography_says_what_to_do():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="load_cog --departements 64"):
+        call_command("seed_demo", "--departement", "64")
