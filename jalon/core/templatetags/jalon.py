@@ -1,0 +1,28 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+register = template.Library()
+
+
+class TableFrameNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        # The DSFR table frame; the container is focusable so keyboard users can scroll wide tables.
+        return format_html(
+            '<div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper">'
+            '<div class="fr-table__container" tabindex="0"><div class="fr-table__content">'
+            "<table>{}</table></div></div></div></div>",
+            mark_safe(self.nodelist.render(context)),  # noqa: S308 — already rendered and escaped by the template
+        )
+
+
+@register.tag
+def table_frame(parser, token):
+    """{% table_frame %}<caption>…</caption><thead>…</thead><tbody>…</tbody>{% endtable_frame %}"""
+    nodelist = parser.parse(("endtable_frame",))
+    parser.delete_first_token()
+    return TableFrameNode(nodelist)
