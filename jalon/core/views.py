@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from jalon.core import selectors
@@ -84,10 +86,20 @@ def page_not_found(request, exception=None):
 
 @login_not_required
 def server_error(request):
-    return _error(
-        request,
-        500,
-        "Erreur inattendue",
-        "Désolé, le service a rencontré un problème. L'équipe technique en a été informée ; "
-        "réessayez dans un instant.",
+    # Rendered without the request's context processors: the failure may be the database they query.
+    content = render_to_string(
+        "core/error.html",
+        {
+            "title": "Erreur inattendue",
+            "status": 500,
+            "message": SERVER_ERROR_MESSAGE,
+            "JALON_DEPARTEMENT_NAME": settings.JALON_DEPARTEMENT_NAME,
+        },
     )
+    return HttpResponseServerError(content)
+
+
+SERVER_ERROR_MESSAGE = (
+    "Désolé, le service a rencontré un problème, qui a été enregistré dans le journal du serveur. "
+    "Réessayez dans un instant."
+)
