@@ -28,7 +28,16 @@ class AuditedAdminMixin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "code", "actor_label", "organisation", "subject_type", "subject_id", "ip_address"]
+    list_display = [
+        "occurred_at",
+        "code",
+        "code_label",
+        "actor_label",
+        "organisation",
+        "subject_type",
+        "subject_id",
+        "ip_address",
+    ]
     list_filter = ["code"]
     search_fields = ["actor_label", "subject_label", "subject_id"]
     date_hierarchy = "occurred_at"

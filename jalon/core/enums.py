@@ -41,6 +41,19 @@ class AuditCode(models.IntegerChoices):
     TERRITORY_UPDATED = 302, "territoire modifié"
     TERRITORY_DELETED = 303, "territoire supprimé"
     COG_LOADED = 310, "référentiel géographique chargé"
+    # 4xx: persons and households
+    PERSON_VIEWED = 401, "consultation du dossier d'une personne"
+    HOUSEHOLD_VIEWED = 402, "consultation d'un foyer"
+    PERSON_UPDATED = 403, "dossier d'une personne modifié"
+    PERSONS_MERGED = 404, "dossiers fusionnés"
+    PERSONS_MARKED_DISTINCT = 405, "doublon écarté (personnes distinctes)"
+    PERSON_SEARCHED = 406, "recherche de personnes"
+    # 5xx: imports and intake
+    IMPORT_DONE = 501, "import terminé"
+    IMPORT_FAILED = 502, "import refusé"
+    IMPORT_ALREADY_DONE = 503, "fichier déjà importé"
+    IMPORT_REPORT_DOWNLOADED = 504, "rapport de rejets téléchargé"
+    DSP_UPDATED = 511, "données socio-professionnelles modifiées"
     # 9xx: Django admin back-office
     ADMIN_OBJECT_ADDED = 901, "back-office : ajout"
     ADMIN_OBJECT_CHANGED = 902, "back-office : modification"

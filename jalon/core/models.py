@@ -36,7 +36,8 @@ class AuditEvent(models.Model):
     """Append-only journal of who did what to what (Zulip's RealmAuditLog shape). Written only by services."""
 
     occurred_at = models.DateTimeField("date", default=timezone.now, db_index=True)
-    code = models.PositiveSmallIntegerField("événement", choices=AuditCode.choices, db_index=True)
+    # No `choices` here: AuditCode grows with every app, and labels are resolved in Python (`code_label`).
+    code = models.PositiveSmallIntegerField("événement", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="auteur",
@@ -72,4 +73,11 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["subject_type", "subject_id"], name="audit_subject_idx")]
 
     def __str__(self):
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_code_display()} ({self.actor_label})"
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.code_label} ({self.actor_label})"
+
+    @property
+    def code_label(self) -> str:
+        try:
+            return AuditCode(self.code).label
+        except ValueError:
+            return f"événement {self.code}"

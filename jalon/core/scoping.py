@@ -7,7 +7,7 @@ object outside the actor's scope answers exactly like an object that does not ex
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import cached_property, wraps
 from typing import Any
 
 from django.db.models import QuerySet
@@ -41,6 +41,13 @@ class Actor:
     @property
     def departement_code(self) -> str | None:
         return self.organisation.departement_id if self.membership else None
+
+    @cached_property
+    def territory_ids(self) -> tuple[int, ...]:
+        """Territories the membership is limited to; empty means the whole département."""
+        if self.membership is None:
+            return ()
+        return tuple(self.membership.territories.values_list("pk", flat=True))
 
     @property
     def is_platform_admin(self) -> bool:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "jalon.accounts",
     "jalon.territories",
     "jalon.organisations",
+    "jalon.people",
+    "jalon.intake",
     "jalon.api",
     "jalon.demo",
 ]

@@ -1,0 +1,642 @@
+"""Import of the CAF/MSA flux: streaming parse, identity matching and set-based writes, batch by batch.
+
+The whole file is one transaction: a structurally broken file (truncated, not XML…) writes nothing. Bad
+households are rejected one by one with a French reason and the others are imported. Every query and every
+write is per batch of households, never per row.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from jalon.core.enums import AuditCode
+from jalon.core.services import audit_event_record
+from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
+from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, read_flux
+from jalon.intake.enums import ImportKind, ImportStatus
+from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
+from jalon.people.crypto import nir_encrypt, nir_hash
+from jalon.people.enums import ChangeKind, RightState
+from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person, RsaRight
+from jalon.people.normalise import normalise_name
+from jalon.territories.models import Commune
+
+
+BATCH_SIZE = 2000
+WRITE_BATCH = 2000
+# Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
+FUZZY_THRESHOLD = 0.85
+
+PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
+ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Counts:
+    households_created: int = 0
+    households_updated: int = 0
+    households_unchanged: int = 0
+    persons_created: int = 0
+    persons_updated: int = 0
+    rejected: int = 0
+    duplicates_found: int = 0
+    events_created: int = 0
+
+
+@dataclass
+class _Batch:
+    """What one batch will write, gathered before any write so each table gets one bulk call."""
+
+    new_persons: list[Person] = field(default_factory=list)
+    updated_persons: dict[int, Person] = field(default_factory=dict)
+    new_households: list[Household] = field(default_factory=list)
+    updated_households: list[Household] = field(default_factory=list)
+    new_rights: list[RsaRight] = field(default_factory=list)
+    updated_rights: list[RsaRight] = field(default_factory=list)
+    new_members: list[HouseholdMember] = field(default_factory=list)
+    updated_members: dict[int, HouseholdMember] = field(default_factory=dict)
+    events: list[ChangeEvent] = field(default_factory=list)
+    duplicates: list[tuple[Person, Person, float, list[str]]] = field(default_factory=list)
+
+
+class CafFluxImporter:
+    def __init__(self, *, run: ImportRun, progress: Callable[[int], None] | None = None):
+        self.run = run
+        self.departement_id = run.departement_id
+        self.progress = progress
+        self.counts = _Counts()
+        self.rejections: list[RejectedRow] = []
+        self.today = timezone.localdate()
+        self.commune_codes = set(Commune.objects.values_list("code", flat=True))
+        # NIR hashes and matricules already met in this file: the same person or household twice is rejected.
+        self.seen_nir: dict[str, int] = {}
+        self.seen_matricules: dict[tuple[str, str, str], int] = {}
+
+    # -- driving -------------------------------------------------------------------------------------------------
+
+    def run_file(self, path: Path) -> None:
+        header, items = read_flux(path, progress=self.progress)
+        self.run.header = {key: str(value) for key, value in header.raw.items()}
+        self.occurred_at = _aware(header.created_at)
+        batch: list[FluxHousehold] = []
+        for item in items:
+            if isinstance(item, FluxRejection):
+                self._reject(item.line, item.matricule, item.reason)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                self._import_batch(batch)
+                batch = []
+        if batch:
+            self._import_batch(batch)
+        RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
+
+    def _reject(self, line: int, identifier: str, reason: str) -> None:
+        self.counts.rejected += 1
+        self.rejections.append(RejectedRow(run=self.run, line=line, identifier=identifier[:50], reason=reason))
+
+    # -- one batch -----------------------------------------------------------------------------------------------
+
+    def _import_batch(self, flux_households: list[FluxHousehold]) -> None:
+        flux_households = self._drop_repeats(flux_households)
+        existing = {
+            (h.organisme, h.organisme_code, h.matricule): h
+            for h in Household.objects.filter(matricule__in=[f.matricule for f in flux_households]).select_related(
+                "right"
+            )
+        }
+        changed = []
+        for flux in flux_households:
+            household = existing.get((flux.organisme, flux.organisme_code, flux.matricule))
+            if household is not None and household.source_hash == flux.raw_hash:
+                self.counts.households_unchanged += 1
+            else:
+                changed.append((flux, household))
+        if not changed:
+            return
+
+        existing_ids = [household.pk for _, household in changed if household is not None]
+        current_members: dict[int, list[HouseholdMember]] = {}
+        for member in HouseholdMember.objects.current().filter(household_id__in=existing_ids).select_related("person"):
+            current_members.setdefault(member.household_id, []).append(member)
+
+        persons_by_hash = self._persons_by_nir(changed)
+        fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
+        batch = _Batch()
+        resolved: list[tuple[FluxHousehold, Household, list[tuple[FluxPerson, Person]]]] = []
+        for flux, household in changed:
+            members = current_members.get(household.pk, []) if household else []
+            matched = [
+                (fp, self._match_person(fp, flux, members, persons_by_hash, fuzzy_pool, batch)) for fp in flux.persons
+            ]
+            household = self._household(flux, household, batch)
+            resolved.append((flux, household, matched))
+
+        self._write_persons_and_households(batch)
+        other_memberships = self._other_current_memberships(resolved)
+        for flux, household, matched in resolved:
+            self._right(flux, household, batch)
+            self._members(flux, household, matched, current_members.get(household.pk, []), other_memberships, batch)
+        self._write_rest(batch)
+
+    def _drop_repeats(self, flux_households: list[FluxHousehold]) -> list[FluxHousehold]:
+        kept = []
+        for flux in flux_households:
+            key = (flux.organisme, flux.organisme_code, flux.matricule)
+            if key in self.seen_matricules:
+                self._reject(
+                    flux.line,
+                    flux.matricule,
+                    f"Foyer {flux.matricule} déjà présent dans le fichier (ligne {self.seen_matricules[key]}).",
+                )
+                continue
+            repeated = [fp for fp in flux.persons if fp.nir and nir_hash(fp.nir) in self.seen_nir]
+            if repeated:
+                person = repeated[0]
+                first_line = self.seen_nir[nir_hash(person.nir)]
+                self._reject(
+                    flux.line,
+                    flux.matricule,
+                    f"{person.last_name} {person.first_name} figure deux fois dans le fichier (même NIR qu'à la "
+                    f"ligne {first_line}) : foyer ignoré.",
+                )
+                continue
+            self.seen_matricules[key] = flux.line
+            for fp in flux.persons:
+                if fp.nir:
+                    self.seen_nir[nir_hash(fp.nir)] = flux.line
+            kept.append(flux)
+        return kept
+
+    # -- matching ------------------------------------------------------------------------------------------------
+
+    def _persons_by_nir(self, changed) -> dict[str, Person]:
+        hashes = [nir_hash(fp.nir) for flux, _ in changed for fp in flux.persons if fp.nir]
+        return {p.nir_hash: p for p in Person.objects.active().filter(nir_hash__in=hashes)}
+
+    def _fuzzy_pool(self, changed, persons_by_hash) -> dict[tuple[date, str], list[Person]]:
+        """Candidates for persons not found by NIR: same birth date and same normalised first name."""
+        keys = {
+            (fp.birth_date, normalise_name(fp.first_name))
+            for flux, _ in changed
+            for fp in flux.persons
+            if not (fp.nir and nir_hash(fp.nir) in persons_by_hash)
+        }
+        if not keys:
+            return {}
+        pool: dict[tuple[date, str], list[Person]] = {}
+        dates = {key[0] for key in keys}
+        names = {key[1] for key in keys}
+        for person in Person.objects.active().filter(
+            departement_id=self.departement_id, birth_date__in=dates, normalized_first_name__in=names
+        ):
+            key = (person.birth_date, person.normalized_first_name)
+            if key in keys:
+                pool.setdefault(key, []).append(person)
+        return pool
+
+    def _match_person(self, fp: FluxPerson, flux, members, persons_by_hash, fuzzy_pool, batch) -> Person:
+        """NIR first, then the same household's member with the same birth date and first name, then a fuzzy
+        name match on birth date: exact names match, close names make a new file and a duplicate candidate."""
+        if fp.nir:
+            person = persons_by_hash.get(nir_hash(fp.nir))
+            if person is not None:
+                return self._update_person(person, fp, flux, batch)
+        first = normalise_name(fp.first_name)
+        for member in members:
+            person = member.person
+            if (
+                person.birth_date == fp.birth_date
+                and person.normalized_first_name == first
+                and not _nir_conflict(person, fp)
+            ):
+                return self._update_person(person, fp, flux, batch)
+        best, best_score = None, 0.0
+        for candidate in fuzzy_pool.get((fp.birth_date, first), []):
+            if _nir_conflict(candidate, fp):
+                continue
+            score = _name_similarity(candidate, fp)
+            if score > best_score:
+                best, best_score = candidate, score
+        if best is not None and best_score >= 1.0:
+            return self._update_person(best, fp, flux, batch)
+        person = self._new_person(fp, flux, batch)
+        if best is not None and best_score >= FUZZY_THRESHOLD:
+            reasons = ["même date de naissance", "même prénom", f"noms proches ({best.last_name} / {fp.last_name})"]
+            batch.duplicates.append((person, best, round(best_score, 3), reasons))
+        return person
+
+    # -- persons and households ------------------------------------------------------------------------------------
+
+    def _address(self, flux: FluxHousehold) -> dict:
+        address = flux.address
+        commune_code = address.commune_code if address and address.commune_code in self.commune_codes else None
+        return {
+            "address": address.line1 if address else "",
+            "address_complement": " ".join(part for part in (address.line2, address.line3) if part) if address else "",
+            "postal_code": address.postal_code if address else "",
+            "city": address.city if address else "",
+            "commune_id": commune_code,
+            "homeless": flux.homeless,
+        }
+
+    def _new_person(self, fp: FluxPerson, flux: FluxHousehold, batch: _Batch) -> Person:
+        person = Person(
+            departement_id=self.departement_id,
+            civility=fp.civility,
+            last_name=fp.last_name,
+            birth_name=fp.birth_name,
+            first_name=fp.first_name,
+            birth_date=fp.birth_date,
+            birth_place=fp.birth_place,
+            sex=fp.sex,
+            france_travail_id=fp.france_travail_id,
+            nir_encrypted=nir_encrypt(fp.nir) if fp.nir else "",
+            nir_hash=nir_hash(fp.nir) if fp.nir else "",
+            **self._address(flux),
+        )
+        person.set_normalized_names()
+        person._flux_line = flux.line  # type: ignore[attr-defined]
+        batch.new_persons.append(person)
+        return person
+
+    def _update_person(self, person: Person, fp: FluxPerson, flux: FluxHousehold, batch: _Batch) -> Person:
+        wanted = {
+            "last_name": fp.last_name,
+            "birth_name": fp.birth_name,
+            "first_name": fp.first_name,
+            "sex": fp.sex,
+            "birth_place": fp.birth_place or person.birth_place,
+            "civility": fp.civility or person.civility,
+            **self._address(flux),
+        }
+        if fp.france_travail_id:
+            wanted["france_travail_id"] = fp.france_travail_id
+        if fp.nir and not person.nir_hash:
+            wanted["nir_hash"] = nir_hash(fp.nir)
+        old = {name: getattr(person, name) for name, value in wanted.items() if getattr(person, name) != value}
+        if old:
+            new = {name: wanted[name] for name in old}
+            for name, value in new.items():
+                setattr(person, name, value)
+            if "nir_hash" in new:
+                person.nir_encrypted = nir_encrypt(fp.nir)
+                old["nir_hash"], new["nir_hash"] = "absent", "renseigné"
+            person.set_normalized_names()
+            batch.updated_persons[person.pk] = person
+            batch.events.append(
+                self._event(ChangeKind.IDENTITY_UPDATED, flux, person=person, data={"old": old, "new": new})
+            )
+        return person
+
+    def _household(self, flux: FluxHousehold, household: Household | None, batch: _Batch) -> Household:
+        address = self._address(flux)
+        if household is None:
+            household = Household(
+                departement_id=self.departement_id,
+                organisme=flux.organisme,
+                organisme_code=flux.organisme_code,
+                matricule=flux.matricule,
+                source_hash=flux.raw_hash,
+                **address,
+            )
+            household._is_new = True  # type: ignore[attr-defined]
+            batch.new_households.append(household)
+            return household
+        household._is_new = False  # type: ignore[attr-defined]
+        old = {name: getattr(household, name) for name, value in address.items() if getattr(household, name) != value}
+        for name, value in address.items():
+            setattr(household, name, value)
+        household.source_hash = flux.raw_hash
+        if old:
+            new = {name: address[name] for name in old}
+            batch.events.append(
+                self._event(ChangeKind.IDENTITY_UPDATED, flux, household=household, data={"old": old, "new": new})
+            )
+        batch.updated_households.append(household)
+        return household
+
+    def _write_persons_and_households(self, batch: _Batch) -> None:
+        Person.objects.bulk_create(batch.new_persons, batch_size=WRITE_BATCH)
+        Household.objects.bulk_create(batch.new_households, batch_size=WRITE_BATCH)
+        if batch.updated_persons:
+            Person.objects.bulk_update(
+                batch.updated_persons.values(),
+                [
+                    *PERSON_IDENTITY_FIELDS,
+                    *ADDRESS_FIELDS,
+                    "france_travail_id",
+                    "nir_hash",
+                    "nir_encrypted",
+                    "normalized_last_name",
+                    "normalized_birth_name",
+                    "normalized_first_name",
+                    "updated_at",
+                ],
+                batch_size=WRITE_BATCH,
+            )
+        if batch.updated_households:
+            Household.objects.bulk_update(
+                batch.updated_households, [*ADDRESS_FIELDS, "source_hash", "updated_at"], batch_size=WRITE_BATCH
+            )
+        self.counts.persons_created += len(batch.new_persons)
+        self.counts.persons_updated += len(batch.updated_persons)
+        self.counts.households_created += len(batch.new_households)
+        self.counts.households_updated += len(batch.updated_households)
+        for person in batch.new_persons:
+            batch.events.append(
+                ChangeEvent(
+                    occurred_at=self.occurred_at,
+                    kind=ChangeKind.NEW_ENTRANT,
+                    person_id=person.pk,
+                    import_run_id=self.run.pk,
+                    source_line=person._flux_line,  # type: ignore[attr-defined]
+                )
+            )
+
+    def _other_current_memberships(self, resolved) -> dict[int, list[HouseholdMember]]:
+        """Current memberships of the matched persons in households other than the one this file gives them."""
+        target = {person.pk: household.pk for _, household, matched in resolved for _, person in matched}
+        by_person: dict[int, list[HouseholdMember]] = {}
+        for member in (
+            HouseholdMember.objects.current()
+            .filter(person_id__in=target.keys())
+            .exclude(household_id__in=target.values())
+        ):
+            if target.get(member.person_id) != member.household_id:
+                by_person.setdefault(member.person_id, []).append(member)
+        return by_person
+
+    # -- right and membership ------------------------------------------------------------------------------------
+
+    def _right(self, flux: FluxHousehold, household: Household, batch: _Batch) -> None:
+        values = {
+            "state": flux.right_state,
+            "request_date": flux.request_date,
+            "opening_date": flux.opening_date,
+            "suspension_reason": flux.suspension_reason,
+            "suspension_date": flux.suspension_date,
+            "closure_reason": flux.closure_reason,
+            "closure_date": flux.closure_date,
+        }
+        right = None if household._is_new else getattr(household, "right", None)  # type: ignore[attr-defined]
+        old_state = right.state if right is not None else None
+        if right is None:
+            batch.new_rights.append(RsaRight(household=household, **values))
+        else:
+            changed = {name: value for name, value in values.items() if getattr(right, name) != value}
+            if not changed:
+                return
+            for name, value in changed.items():
+                setattr(right, name, value)
+            batch.updated_rights.append(right)
+        kind = _transition(old_state, flux.right_state)
+        if kind is None:
+            return
+        data: dict = {"old_state": old_state, "new_state": flux.right_state}
+        if kind == ChangeKind.SUSPENDED:
+            data.update(reason=flux.suspension_reason, reason_label=suspension_reason_label(flux.suspension_reason))
+        if kind == ChangeKind.CLOSED:
+            data.update(
+                reason=flux.closure_reason,
+                reason_label=closure_reason_label(flux.closure_reason),
+                closure_date=flux.closure_date.isoformat() if flux.closure_date else None,
+            )
+        batch.events.append(self._event(kind, flux, household=household, data=data))
+
+    def _members(self, flux, household, matched, current, other_memberships, batch: _Batch) -> None:
+        current_by_person = {member.person_id: member for member in current}
+        kept: set[int] = set()
+        for fp, person in matched:
+            kept.add(person.pk)
+            member = current_by_person.get(person.pk)
+            if member is None:
+                batch.new_members.append(
+                    HouseholdMember(
+                        household=household,
+                        person=person,
+                        role=fp.role,
+                        joined_on=self.today,
+                        subject_to_rights_and_duties=fp.subject_to_rights_and_duties,
+                    )
+                )
+                if not household._is_new:
+                    batch.events.append(
+                        self._event(
+                            ChangeKind.JOINED_HOUSEHOLD,
+                            flux,
+                            household=household,
+                            person=person,
+                            data={"role": fp.role},
+                        )
+                    )
+                for previous in other_memberships.get(person.pk, []):
+                    previous.left_on = self.today
+                    batch.updated_members[previous.pk] = previous
+                    batch.events.append(
+                        self._event(ChangeKind.LEFT_HOUSEHOLD, flux, household_id=previous.household_id, person=person)
+                    )
+                if fp.subject_to_rights_and_duties:
+                    batch.events.append(
+                        self._event(ChangeKind.BECAME_SUBJECT, flux, household=household, person=person)
+                    )
+                continue
+            if member.role != fp.role or member.subject_to_rights_and_duties != fp.subject_to_rights_and_duties:
+                if fp.subject_to_rights_and_duties and not member.subject_to_rights_and_duties:
+                    batch.events.append(
+                        self._event(ChangeKind.BECAME_SUBJECT, flux, household=household, person=person)
+                    )
+                elif member.subject_to_rights_and_duties and not fp.subject_to_rights_and_duties:
+                    batch.events.append(
+                        self._event(ChangeKind.NO_LONGER_SUBJECT, flux, household=household, person=person)
+                    )
+                member.role = fp.role
+                member.subject_to_rights_and_duties = fp.subject_to_rights_and_duties
+                batch.updated_members[member.pk] = member
+        for member in current:
+            if member.person_id not in kept:
+                member.left_on = self.today
+                batch.updated_members[member.pk] = member
+                batch.events.append(
+                    self._event(ChangeKind.LEFT_HOUSEHOLD, flux, household=household, person_id=member.person_id)
+                )
+
+    def _write_rest(self, batch: _Batch) -> None:
+        RsaRight.objects.bulk_create(batch.new_rights, batch_size=WRITE_BATCH)
+        if batch.updated_rights:
+            RsaRight.objects.bulk_update(
+                batch.updated_rights,
+                [
+                    "state",
+                    "request_date",
+                    "opening_date",
+                    "suspension_reason",
+                    "suspension_date",
+                    "closure_reason",
+                    "closure_date",
+                    "updated_at",
+                ],
+                batch_size=WRITE_BATCH,
+            )
+        if batch.updated_members:
+            HouseholdMember.objects.bulk_update(
+                batch.updated_members.values(),
+                ["role", "subject_to_rights_and_duties", "left_on", "updated_at"],
+                batch_size=WRITE_BATCH,
+            )
+        HouseholdMember.objects.bulk_create(batch.new_members, batch_size=WRITE_BATCH)
+        ChangeEvent.objects.bulk_create(batch.events, batch_size=WRITE_BATCH)
+        self.counts.events_created += len(batch.events)
+        if batch.duplicates:
+            DuplicateCandidate.objects.bulk_create(
+                [
+                    DuplicateCandidate(person=person, other=other, score=score, reasons=reasons, found_by_run=self.run)
+                    for person, other, score, reasons in batch.duplicates
+                ],
+                batch_size=WRITE_BATCH,
+                ignore_conflicts=True,
+            )
+            self.counts.duplicates_found += len(batch.duplicates)
+
+    def _event(
+        self, kind, flux: FluxHousehold, *, household=None, household_id=None, person=None, person_id=None, data=None
+    ):
+        return ChangeEvent(
+            occurred_at=self.occurred_at,
+            kind=kind,
+            household_id=household.pk if household is not None else household_id,
+            person_id=person.pk if person is not None else person_id,
+            data=data or {},
+            import_run_id=self.run.pk,
+            source_line=flux.line,
+        )
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _nir_conflict(person: Person, fp: FluxPerson) -> bool:
+    return bool(fp.nir and person.nir_hash and person.nir_hash != nir_hash(fp.nir))
+
+
+def _name_similarity(person: Person, fp: FluxPerson) -> float:
+    """1.0 when the last (or birth) name is the same once normalised, else the best character ratio."""
+    names = {person.normalized_last_name, person.normalized_birth_name} - {""}
+    flux_names = {normalise_name(fp.last_name), normalise_name(fp.birth_name)} - {""}
+    if names & flux_names:
+        return 1.0
+    return max((SequenceMatcher(None, a, b).ratio() for a in names for b in flux_names), default=0.0)
+
+
+def _transition(old_state: int | None, new_state: int) -> ChangeKind | None:
+    opened, closed = RightState.open_states(), RightState.closed_states()
+    if old_state == new_state:
+        return None
+    if new_state == RightState.OPEN and old_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+        return ChangeKind.RESUMED
+    if new_state in opened and old_state not in opened:
+        return ChangeKind.RIGHT_OPENED if new_state == RightState.OPEN else ChangeKind.SUSPENDED
+    if new_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+        return ChangeKind.SUSPENDED
+    if new_state in closed:
+        return ChangeKind.CLOSED
+    return ChangeKind.STATE_CHANGED if old_state is not None else None
+
+
+# -- the service --------------------------------------------------------------------------------------------------
+
+
+def caf_flux_import(
+    *,
+    path: str | Path,
+    departement,
+    actor_user=None,
+    actor_label: str = "",
+    organisation=None,
+    file_name: str = "",
+    run: ImportRun | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportRun:
+    """Import one CAF/MSA flux file for a département. Returns the run, whatever happened (see its status)."""
+    path = Path(path)
+    sha256 = file_sha256(path)
+    if run is None:
+        run = ImportRun.objects.create(
+            kind=ImportKind.CAF_FLUX,
+            departement=departement,
+            organisation=organisation,
+            started_by=actor_user,
+            started_by_label=actor_label or (actor_user.email if actor_user else ""),
+            file_name=file_name or path.name,
+            file_size=path.stat().st_size,
+            file_sha256=sha256,
+        )
+    else:
+        run.file_sha256, run.file_size = sha256, path.stat().st_size
+    run.status, run.started_at = ImportStatus.RUNNING, timezone.now()
+    run.save()
+
+    previous = (
+        ImportRun.objects.filter(
+            kind=ImportKind.CAF_FLUX, departement=departement, file_sha256=sha256, status=ImportStatus.DONE
+        )
+        .exclude(pk=run.pk)
+        .first()
+    )
+    if previous is not None:
+        run.status, run.same_as, run.finished_at = ImportStatus.ALREADY_IMPORTED, previous, timezone.now()
+        run.bytes_done = run.file_size
+        run.save()
+        _audit(run, actor_user, AuditCode.IMPORT_ALREADY_DONE)
+        return run
+
+    started = time.monotonic()
+    importer = CafFluxImporter(run=run, progress=progress)
+    try:
+        with transaction.atomic():
+            importer.run_file(path)
+    except FluxError as error:
+        run.status, run.error, run.finished_at = ImportStatus.FAILED, str(error), timezone.now()
+        run.save()
+        _audit(run, actor_user, AuditCode.IMPORT_FAILED)
+        return run
+    for name, value in vars(importer.counts).items():
+        setattr(run, name, value)
+    run.status, run.finished_at, run.bytes_done = ImportStatus.DONE, timezone.now(), run.file_size
+    run.header = importer.run.header
+    run.save()
+    _audit(run, actor_user, AuditCode.IMPORT_DONE, extra={"seconds": round(time.monotonic() - started, 2)})
+    return run
+
+
+def _audit(run: ImportRun, actor_user, code, extra: dict | None = None) -> None:
+    audit_event_record(
+        code=code,
+        actor=actor_user,
+        actor_label=run.started_by_label,
+        organisation=run.organisation,
+        subject=run,
+        extra={"file": run.file_name, "sha256": run.file_sha256, "status": run.status, **(extra or {})},
+    )
+
+
+def rejected_rows_csv(run: ImportRun) -> Iterable[list[str]]:
+    yield ["ligne", "identifiant", "motif"]
+    for row in run.rejected_rows.order_by("line").values_list("line", "identifier", "reason").iterator():
+        yield [str(row[0]), row[1], row[2]]
