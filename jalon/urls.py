@@ -11,6 +11,7 @@ urlpatterns = [
     path("compte/", include("jalon.accounts.urls")),
     path("structures/", include("jalon.organisations.urls")),
     path("territoires/", include("jalon.territories.urls")),
+    path("personnes/", include("jalon.people.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),
 ]

@@ -21,6 +21,11 @@ ALL_ROLES: tuple[Role, ...] = ()
 
 NAVIGATION: list[NavItem] = [
     NavItem("Accueil", "core:home", ALL_ROLES),
+    NavItem(
+        "Personnes",
+        "people:search",
+        (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
+    ),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
     NavItem(
         "Territoires",

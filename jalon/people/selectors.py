@@ -1,0 +1,79 @@
+"""Every read of a person's data goes through here, scoped to the actor; opening a file is audited."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.services import audit_event_record
+from jalon.people.crypto import nir_format, nir_hash, nir_mask
+from jalon.people.models import NIR_READER_ROLES, ChangeEvent, Household, HouseholdMember, Person
+
+
+def can_read_nir(actor: Actor) -> bool:
+    return actor.is_platform_admin or actor.has_role(*NIR_READER_ROLES)
+
+
+def nir_for(actor: Actor, person: Person) -> str:
+    """The NIR as this actor may see it: in full for roles that need it, masked for the others."""
+    nir = person.nir
+    return nir_format(nir) if can_read_nir(actor) else nir_mask(nir)
+
+
+def person_search(
+    *, actor: Actor, name: str = "", birth_date=None, nir: str = "", matricule: str = "", internal_id: str = ""
+):
+    nir = "".join(nir.split())[:13]
+    qs = Person.objects.visible_to(actor).search(
+        name=name,
+        birth_date=birth_date,
+        nir_hash=nir_hash(nir) if nir else "",
+        matricule=matricule,
+        internal_id=internal_id,
+    )
+    current = HouseholdMember.objects.current().select_related("household__right")
+    return qs.select_related("commune").prefetch_related(
+        Prefetch("household_links", queryset=current, to_attr="current_links")
+    )
+
+
+@dataclass(frozen=True)
+class PersonFile:
+    person: Person
+    nir_display: str
+    memberships: list[HouseholdMember]
+    events: list[ChangeEvent]
+
+
+def person_file_open(*, actor: Actor, pk) -> PersonFile:
+    """The person's file header and history. Records who opened it (CNIL: traceability of access)."""
+    person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
+    memberships = list(
+        HouseholdMember.objects.filter(person=person)
+        .select_related("household__right", "household__commune")
+        .order_by("left_on", "-joined_on")
+    )
+    events = list(ChangeEvent.objects.for_person(person).select_related("actor")[:200])
+    audit_event_record(
+        code=AuditCode.PERSON_VIEWED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=person,
+        person_id=person.pk,
+        extra={"nir_shown": can_read_nir(actor)},
+    )
+    return PersonFile(person=person, nir_display=nir_for(actor, person), memberships=memberships, events=events)
+
+
+def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember], list[ChangeEvent]]:
+    household = get_visible_or_404(Household.objects.visible_to(actor).select_related("right", "commune"), pk=pk)
+    members = list(household.members.select_related("person").order_by("left_on", "role", "person__birth_date"))
+    events = list(household.events.filter(person=None).order_by("-occurred_at", "-id")[:100])
+    audit_event_record(
+        code=AuditCode.HOUSEHOLD_VIEWED, actor=actor.user, organisation=actor.organisation, subject=household
+    )
+    return household, members, events
+
+
+PERSON_SEARCH_ROLES = (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER)

@@ -1,0 +1,52 @@
+from django import template
+
+from jalon.people.enums import ChangeKind, RightState
+
+
+register = template.Library()
+
+FIELD_LABELS = {
+    "last_name": "nom d'usage",
+    "birth_name": "nom de naissance",
+    "first_name": "prénom",
+    "sex": "sexe",
+    "birth_place": "lieu de naissance",
+    "civility": "civilité",
+    "address": "adresse",
+    "address_complement": "complément d'adresse",
+    "postal_code": "code postal",
+    "city": "ville",
+    "commune_id": "commune",
+    "homeless": "sans domicile stable",
+    "france_travail_id": "identifiant France Travail",
+    "nir_hash": "NIR",
+}
+
+
+@register.filter
+def event_details(event) -> str:
+    """A short French sentence for what the event's data says."""
+    data = event.data or {}
+    if event.kind in (ChangeKind.SUSPENDED, ChangeKind.CLOSED) and data.get("reason_label"):
+        return f"motif : {data['reason_label']}"
+    if "new_state" in data:
+        old = RightState(data["old_state"]).label if data.get("old_state") is not None else "aucun"
+        return f"{old} → {RightState(data['new_state']).label}"
+    if "new" in data:
+        changes = [
+            f"{FIELD_LABELS.get(name, name)} : {data['old'].get(name) or '—'} → {value or '—'}"
+            for name, value in data["new"].items()
+        ]
+        return " ; ".join(changes)
+    if data.get("role"):
+        return f"rôle : {data['role']}"
+    return ""
+
+
+@register.filter
+def right_badge_class(state) -> str:
+    if state in RightState.open_states():
+        return "fr-badge--success" if state == RightState.OPEN else "fr-badge--warning"
+    if state in RightState.closed_states():
+        return "fr-badge--error"
+    return "fr-badge--info"

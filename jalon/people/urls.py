@@ -1,0 +1,12 @@
+from django.urls import path
+
+from jalon.people import views
+
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_search, name="search"),
+    path("<int:pk>/", views.person_detail, name="detail"),
+    path("foyers/<int:pk>/", views.household_detail, name="household"),
+]
