@@ -8,6 +8,7 @@ admin.site.site_title = "Jalon"
 
 urlpatterns = [
     path("", include("jalon.core.urls")),
+    path("", include("jalon.intake.urls")),
     path("compte/", include("jalon.accounts.urls")),
     path("structures/", include("jalon.organisations.urls")),
     path("territoires/", include("jalon.territories.urls")),

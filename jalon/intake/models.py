@@ -1,8 +1,22 @@
+from typing import cast
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from jalon.core.models import BaseModel
-from jalon.intake.enums import DuplicateStatus, ImportKind, ImportStatus
+from jalon.intake.enums import (
+    DeclaredObstacle,
+    DrivingLicence,
+    DuplicateStatus,
+    EducationLevel,
+    ImportKind,
+    ImportStatus,
+    ProfessionalSituation,
+)
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -146,3 +160,125 @@ class DuplicateCandidate(BaseModel):
 
     def __str__(self):
         return f"{self.person} ≈ {self.other}"
+
+
+rome_code_validator = RegexValidator(
+    r"^[A-N][0-9]{4}$", "Le code ROME est une lettre suivie de 4 chiffres, par exemple K2204."
+)
+
+
+def validate_obstacle_codes(value) -> None:
+    if not isinstance(value, list) or any(code not in DeclaredObstacle.values for code in value):
+        raise ValidationError("Frein inconnu : choisissez parmi les freins proposés.")
+
+
+# The key questions of the DSP: it is complete when each has an answer. For the declared obstacles, an empty
+# list is an answer ("no obstacle"); only None means the question was not asked.
+DSP_KEY_QUESTIONS = (
+    "professional_situation",
+    "education_level",
+    "driving_licence",
+    "has_vehicle",
+    "declared_obstacles",
+    "project",
+)
+
+
+def dsp_complete_q(prefix: str = "") -> Q:
+    """The SQL twin of `SocioProfessionalData.is_complete`; `prefix` is the path from the queried model
+    (e.g. "dsp__" from Person). Positive lookups only, so that a missing DSP row never counts as answered."""
+    return Q(
+        **{
+            f"{prefix}professional_situation__gt": "",
+            f"{prefix}education_level__gt": "",
+            f"{prefix}driving_licence__gt": "",
+            f"{prefix}has_vehicle__isnull": False,
+            f"{prefix}declared_obstacles__isnull": False,
+            f"{prefix}project__gt": "",
+        }
+    )
+
+
+class SocioProfessionalDataQuerySet(models.QuerySet):
+    def complete(self):
+        return self.filter(dsp_complete_q())
+
+
+class SocioProfessionalData(BaseModel):
+    """The DSP collected at intake (by an agent, or by the person): one per person."""
+
+    person = models.OneToOneField(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="dsp"
+    )
+    professional_situation = models.CharField(
+        "situation professionnelle", max_length=30, choices=ProfessionalSituation.choices, blank=True
+    )
+    education_level = models.CharField(
+        "niveau de formation", max_length=10, choices=EducationLevel.choices, blank=True
+    )
+    last_job = models.CharField("dernier emploi occupé", max_length=255, blank=True)
+    last_job_rome_code = models.CharField(
+        "code ROME du dernier emploi", max_length=5, blank=True, validators=[rome_code_validator]
+    )
+    last_job_end_date = models.DateField("fin du dernier emploi", null=True, blank=True)
+    driving_licence = models.CharField("permis de conduire", max_length=10, choices=DrivingLicence.choices, blank=True)
+    has_vehicle = models.BooleanField("dispose d'un véhicule", null=True, blank=True)
+    declared_obstacles = models.JSONField(
+        "freins déclarés", null=True, blank=True, default=None, validators=[validate_obstacle_codes]
+    )
+    project = models.TextField("projet de la personne", blank=True)
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="rempli par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    filled_by_person = models.BooleanField("rempli par la personne elle-même", default=False)
+    filled_on = models.DateField("rempli le", null=True, blank=True)
+
+    objects = SocioProfessionalDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "données socio-professionnelles"
+        verbose_name_plural = "données socio-professionnelles"
+
+    def __str__(self):
+        return f"DSP de {self.person}"
+
+    def clean(self):
+        super().clean()
+        if self.last_job_end_date and self.last_job_end_date > timezone.localdate():
+            raise ValidationError(
+                {"last_job_end_date": "La date de fin du dernier emploi ne peut pas être dans le futur."}
+            )
+
+    def _is_answered(self, field: str) -> bool:
+        value = getattr(self, field)
+        if field in ("has_vehicle", "declared_obstacles"):
+            return value is not None
+        return bool(value.strip())
+
+    @property
+    def completeness(self) -> int:
+        """Share of the key questions answered, 0 to 100."""
+        answered = sum(self._is_answered(field) for field in DSP_KEY_QUESTIONS)
+        return round(100 * answered / len(DSP_KEY_QUESTIONS))
+
+    @property
+    def is_complete(self) -> bool:
+        return all(self._is_answered(field) for field in DSP_KEY_QUESTIONS)
+
+    @property
+    def missing_questions(self) -> list[str]:
+        """Labels of the key questions still unanswered."""
+        return [
+            str(cast(models.Field, self._meta.get_field(field)).verbose_name)
+            for field in DSP_KEY_QUESTIONS
+            if not self._is_answered(field)
+        ]
+
+    @property
+    def declared_obstacle_labels(self) -> list[str]:
+        return [DeclaredObstacle(code).label for code in self.declared_obstacles or []]

@@ -34,7 +34,7 @@ class RsaRightAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ChangeEvent)
-class ChangeEventAdmin(admin.ModelAdmin):
+class ChangeEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "kind", "household", "person", "import_run_id", "source_line"]
     list_filter = ["kind"]
     raw_id_fields = ["household", "person", "actor"]

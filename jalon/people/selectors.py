@@ -44,6 +44,7 @@ class PersonFile:
     nir_display: str
     memberships: list[HouseholdMember]
     events: list[ChangeEvent]
+    dsp: object | None
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -63,7 +64,12 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         person_id=person.pk,
         extra={"nir_shown": can_read_nir(actor)},
     )
-    return PersonFile(person=person, nir_display=nir_for(actor, person), memberships=memberships, events=events)
+    from jalon.intake.models import SocioProfessionalData
+
+    dsp = SocioProfessionalData.objects.filter(person=person).first()
+    return PersonFile(
+        person=person, nir_display=nir_for(actor, person), memberships=memberships, events=events, dsp=dsp
+    )
 
 
 def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember], list[ChangeEvent]]:
@@ -77,3 +83,36 @@ def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember
 
 
 PERSON_SEARCH_ROLES = (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER)
+
+
+def duplicate_list(*, actor: Actor):
+    from jalon.intake.models import DuplicateCandidate
+
+    return (
+        DuplicateCandidate.objects.visible_to(actor)
+        .pending()
+        .select_related("person", "other")
+        .order_by("-score", "pk")
+    )
+
+
+def duplicate_get(*, actor: Actor, pk):
+    from jalon.intake.models import DuplicateCandidate
+
+    candidate = get_visible_or_404(
+        DuplicateCandidate.objects.visible_to(actor).select_related("person__commune", "other__commune"), pk=pk
+    )
+    sides = []
+    for person in (candidate.person, candidate.other):
+        memberships = list(HouseholdMember.objects.filter(person=person).select_related("household__right"))
+        sides.append({"person": person, "nir": nir_for(actor, person), "memberships": memberships})
+    for side in sides:
+        audit_event_record(
+            code=AuditCode.PERSON_VIEWED,
+            actor=actor.user,
+            organisation=actor.organisation,
+            subject=side["person"],
+            person_id=side["person"].pk,
+            extra={"context": "examen d'un doublon"},
+        )
+    return candidate, sides

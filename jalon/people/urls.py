@@ -9,4 +9,7 @@ urlpatterns = [
     path("", views.person_search, name="search"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("foyers/<int:pk>/", views.household_detail, name="household"),
+    path("doublons/", views.duplicate_list, name="duplicates"),
+    path("doublons/<int:pk>/", views.duplicate_review, name="duplicate_review"),
+    path("doublons/<int:pk>/decision/", views.duplicate_resolve, name="duplicate_resolve"),
 ]

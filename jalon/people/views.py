@@ -1,8 +1,12 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from jalon.core.enums import Role
 from jalon.core.scoping import require_roles
-from jalon.people import selectors
+from jalon.people import selectors, services
 from jalon.people.forms import PersonSearchForm
 from jalon.people.selectors import PERSON_SEARCH_ROLES
 
@@ -29,3 +33,44 @@ def household_detail(request, pk):
     return render(
         request, "people/household_detail.html", {"household": household, "members": members, "events": events}
     )
+
+
+@require_roles(Role.ADMINISTRATOR)
+def duplicate_list(request):
+    page = Paginator(selectors.duplicate_list(actor=request.actor), 25).get_page(request.GET.get("page"))
+    return render(request, "people/duplicate_list.html", {"page_obj": page})
+
+
+@require_roles(Role.ADMINISTRATOR)
+def duplicate_review(request, pk):
+    candidate, sides = selectors.duplicate_get(actor=request.actor, pk=pk)
+    return render(request, "people/duplicate_review.html", {"candidate": candidate, "sides": sides})
+
+
+@require_roles(Role.ADMINISTRATOR)
+@require_POST
+def duplicate_resolve(request, pk):
+    candidate, _ = selectors.duplicate_get(actor=request.actor, pk=pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "distinct":
+            services.duplicate_mark_distinct(actor=request.actor, candidate=candidate)
+            messages.success(request, "Les deux dossiers sont marqués comme des personnes distinctes.")
+        elif decision in ("keep_person", "keep_other"):
+            kept, merged = (
+                (candidate.person, candidate.other)
+                if decision == "keep_person"
+                else (candidate.other, candidate.person)
+            )
+            services.person_merge(actor=request.actor, kept=kept, merged=merged, candidate=candidate)
+            messages.success(request, f"Dossiers fusionnés : {kept} conserve l'historique des deux dossiers.")
+            return redirect("people:detail", pk=kept.pk)
+        else:
+            messages.error(
+                request, "Choisissez une décision : fusionner (en gardant l'un des dossiers) ou distinguer."
+            )
+            return redirect("people:duplicate_review", pk=candidate.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:duplicate_review", pk=candidate.pk)
+    return redirect("people:duplicates")

@@ -215,7 +215,7 @@ def test_every_model_admin_is_audited():
     jalon_admins = [
         model_admin
         for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label in {"accounts", "organisations", "territories"}
+        if model._meta.app_label in {"accounts", "organisations", "territories", "people", "intake"}
     ]
     assert jalon_admins
     for model_admin in jalon_admins:
