@@ -32,7 +32,7 @@ from jalon.territories.models import Commune
 BATCH_SIZE = 2000
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
-FUZZY_THRESHOLD = 0.85
+FUZZY_THRESHOLD = 0.8
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]

@@ -1,0 +1,1005 @@
+"""Streaming reader of the CAF/MSA "flux bénéficiaires RSA" (schema vrsb0801, shipped beside this module).
+
+`read_flux` reads the file in chunks of 1 MB through an lxml pull parser: only the finished
+`InfosFoyerRSA` elements are handed over, each is turned into a `FluxHousehold` (or a `FluxRejection`)
+then cleared and removed from the tree, so memory stays flat whatever the size of the file.
+
+Security: no DTD is loaded, no entity is resolved, no network is used, and a file that carries a DOCTYPE
+(hence possibly entity declarations: billion laughs, XXE) is refused before the parser sees it.
+
+Pure Python + lxml: importable without Django.
+"""
+
+import codecs
+import hashlib
+import os
+import re
+import threading
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+
+SCHEMA_PATH = Path(__file__).with_name("vrsb0801.xsd")
+CHUNK_SIZE = 1 << 20
+PARIS = ZoneInfo("Europe/Paris")
+
+ROOT_TAG = "Racine"
+HEADER_TAG = "IdentificationFlux"
+HOUSEHOLD_TAG = "InfosFoyerRSA"
+TRAILER_TAG = "TransmissionFlux"
+
+RIGHT_STATE_CODES = frozenset("0123456")
+ORGANISMES = ("CAF", "MSA")
+# Encodings the flux may declare (all ASCII-compatible, which the line counter relies on).
+UTF8_NAMES = frozenset({"utf-8", "utf8"})
+SINGLE_BYTE_NAMES = frozenset(
+    {"windows-1252", "cp1252", "iso-8859-1", "iso8859-1", "latin-1", "latin1", "iso-8859-15", "us-ascii", "ascii"}
+)
+# The prolog (XML declaration, comments) cannot reasonably be longer than this.
+PROLOG_LIMIT = 1 << 20
+MAX_REASONS = 4
+
+DOCTYPE_REFUSED = "Le fichier contient une déclaration DOCTYPE ou d'entité, refusée par sécurité."
+
+
+# --------------------------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class FluxHeader:
+    type_flux: str  # TYPEFLUX
+    nature_flux: str  # NATFLUX
+    created_at: datetime  # DTCREAFLUX + HEUCREAFLUX, aware (Europe/Paris unless the time carries an offset)
+    reference_date: date | None  # DTREF
+    raw: dict[str, str]  # every IdentificationFlux child tag -> text
+
+
+@dataclass(frozen=True, slots=True)
+class FluxPerson:
+    nir: str | None  # 13 characters, validated; None if absent
+    last_name: str  # NOM
+    birth_name: str  # NOMNAI, "" if absent
+    first_name: str  # PRENOM
+    birth_date: date  # DTNAI
+    sex: str  # SEXE: "1" or "2" ("" if absent)
+    civility: str  # QUAL ("MR", "MME"…), "" if absent
+    role: str  # ROLEPERS of the RSA prestation: DEM, CJT, ENF…
+    france_travail_id: str  # DossierPoleEmploi/IDASSEDIC or ""
+    subject_to_rights_and_duties: bool | None  # MontantCalculDroitRSAPersonne/TOPPERSDRODEVORSA
+    birth_place: str  # NOMCOMNAI, "" if absent
+
+
+@dataclass(frozen=True, slots=True)
+class FluxAddress:
+    """From the household's French address (Adresse/AdresseDetailleeFrance of lowest rank RGADR).
+
+    line1 = NUMVOIE LIBTYPEVOIE NOMVOIE (or LIEUDIST when there is no street), line2 = COMPLIDEADR COMPLADR,
+    line3 = LIEUDIST (when line1 is a street), postal_code = CODEPOS (5 digits), city = NOMCOM,
+    commune_code = NUMCOM (INSEE code of the commune).
+    """
+
+    line1: str
+    line2: str
+    line3: str
+    postal_code: str
+    city: str
+    commune_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class FluxHousehold:
+    line: int  # line of the <InfosFoyerRSA> start tag
+    organisme: str  # "CAF" or "MSA" (Organisme/FONORG)
+    organisme_code: str  # Organisme/NUMORG (number of the CAF or of the MSA)
+    matricule: str  # IdentificationRSA/Organisme/MATRICULE
+    request_date: date | None  # DemandeRSA/DTDEMRSA
+    right_state: int  # ETATDOSRSA 0..6
+    suspension_reason: str  # MOTISUSVERSRSA (else MOTISUSDRORSA) of the latest suspension, or ""
+    suspension_date: date | None  # DDSUSVERSRSA (else DDSUSDRORSA)
+    closure_reason: str  # FinDroit (else FinDroitMoisAnterieur)/MOTICLORSA, or ""
+    closure_date: date | None  # DTCLORSA
+    opening_date: date | None  # earliest DetailCalculDroitRSA/DDNATDRO (start of the right)
+    homeless: bool  # TroncCommunDroitRSA/TOPSANSDOMFIXE
+    address: FluxAddress | None
+    persons: tuple[FluxPerson, ...]
+    raw_hash: str  # sha256 of the C14N serialisation of the element (blank text between elements dropped)
+
+
+@dataclass(frozen=True, slots=True)
+class FluxRejection:
+    line: int
+    matricule: str  # "" if unknown
+    reason: str  # in French
+
+
+class FluxError(Exception):
+    """The whole file is unusable; str(exc) is a French message for the screen."""
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def nir_error(nir: str) -> str | None:
+    """What is wrong with a 13-character NIR (without key), in French, or None if it is well formed."""
+    if len(nir) != 13:
+        return f"{len(nir)} caractères au lieu de 13"
+    if nir[0] not in "123478":
+        return f"premier caractère « {nir[0]} » invalide (1, 2, 3, 4, 7 ou 8 attendu)"
+    departement = nir[5:7]
+    if not (_DIGITS.fullmatch(departement) or departement in ("2A", "2B")):
+        return f"département de naissance « {departement} » invalide (positions 6-7 : deux chiffres, 2A ou 2B)"
+    for position, char in enumerate(nir, start=1):
+        if position not in (6, 7) and not ("0" <= char <= "9"):
+            return f"caractère « {char} » non numérique en position {position}"
+    return None
+
+
+def address_lines(
+    *, numvoie: str, libtypevoie: str, nomvoie: str, complideadr: str, compladr: str, lieudist: str
+) -> tuple[str, str, str]:
+    """The three address lines built from the fields of AdresseDetailleeFrance (shared with the generator)."""
+    street = " ".join(part for part in (numvoie, libtypevoie, nomvoie) if part)
+    complement = " ".join(part for part in (complideadr, compladr) if part)
+    if street:
+        return street, complement, lieudist
+    return lieudist, complement, ""
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _text(parent: etree._Element | None, path: str) -> str | None:
+    """Stripped text of the first element at path, "" if it is empty, None if absent."""
+    if parent is None:
+        return None
+    value = parent.findtext(path)
+    return None if value is None else value.strip()
+
+
+def _parse_date(value: str) -> date:
+    # xsd:date may carry a time zone ("2024-01-31Z", "2024-01-31+01:00"): the calendar date is what matters.
+    if len(value) < 10 or (len(value) > 10 and value[10] not in "Z+-"):
+        raise ValueError(value)
+    return date.fromisoformat(value[:10])
+
+
+def _parse_bool(value: str) -> bool:
+    if value in ("true", "1"):
+        return True
+    if value in ("false", "0"):
+        return False
+    raise ValueError(value)
+
+
+def _parse_time(value: str) -> tuple[time, timezone | None]:
+    match = re.fullmatch(r"(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})?", value)
+    if not match:
+        raise ValueError(value)
+    hour, minute, second = (int(match.group(i)) for i in (1, 2, 3))
+    tz = None
+    if match.group(4) == "Z":
+        tz = UTC
+    elif match.group(4):
+        sign = 1 if match.group(4)[0] == "+" else -1
+        tz = timezone(sign * timedelta(hours=int(match.group(4)[1:3]), minutes=int(match.group(4)[4:6])))
+    return time(min(hour, 23), minute, second), tz
+
+
+def _french_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " ou " + items[-1]
+
+
+# -------------------------------------------------------------------------------------- the schema
+
+
+class _Schema:
+    """The XSD, built once per thread (an XMLSchema's error_log is per object), and which children are
+    mandatory in which element (to phrase "missing element" messages)."""
+
+    _local = threading.local()
+    _mandatory: dict[str, frozenset[str]] | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def get(cls) -> etree.XMLSchema:
+        schema = getattr(cls._local, "schema", None)
+        if schema is None:
+            schema = etree.XMLSchema(etree.parse(str(SCHEMA_PATH), etree.XMLParser(resolve_entities=False)))
+            cls._local.schema = schema
+        return schema
+
+    @classmethod
+    def mandatory_children(cls) -> dict[str, frozenset[str]]:
+        with cls._lock:
+            if cls._mandatory is None:
+                xs = "{http://www.w3.org/2001/XMLSchema}"
+                tree = etree.parse(str(SCHEMA_PATH), etree.XMLParser(resolve_entities=False))
+                mandatory: dict[str, set[str]] = {}
+                for element in tree.getroot().iter(f"{xs}element"):
+                    owner = next((a for a in element.iterancestors(f"{xs}element")), None)
+                    if owner is None or element.get("minOccurs", "1") == "0":
+                        continue
+                    name = element.get("name") or element.get("ref")
+                    mandatory.setdefault(owner.get("name"), set()).add(name)
+                cls._mandatory = {key: frozenset(value) for key, value in mandatory.items()}
+            return cls._mandatory
+
+
+_TYPE_LABELS = {
+    "xs:date": "une date AAAA-MM-JJ",
+    "xs:time": "une heure HH:MM:SS",
+    "xs:boolean": "un booléen (true, false, 1 ou 0)",
+    "xs:integer": "un nombre entier",
+    "xs:decimal": "un nombre décimal",
+}
+_RE_MISSING = re.compile(r"Element '([^']+)': Missing child element\(s\)\. Expected is (?:one of )?\( ([^)]*) \)")
+_RE_UNEXPECTED = re.compile(
+    r"Element '([^']+)': This element is not expected\.(?: Expected is (?:one of )?\( ([^)]*) \))?"
+)
+_RE_BAD_VALUE = re.compile(
+    r"Element '([^']+)': '(.*)' is not a valid value of the (?:local )?atomic type(?: '([^']+)')?"
+)
+_RE_MAX_LENGTH = re.compile(
+    r"Element '([^']+)': \[facet 'maxLength'\] The value (?:'.*' )?has a length of '(\d+)'.*'(\d+)'"
+)
+_RE_DIGITS = re.compile(r"Element '([^']+)': \[facet '(?:totalDigits|fractionDigits)'\] The value '(.*)' has more")
+_RE_ATTRIBUTE = re.compile(r"Element '([^']+)', attribute '([^']+)': The attribute '[^']+' is not allowed")
+_RE_TEXT = re.compile(r"Element '([^']+)': Character content other than whitespace is not allowed")
+_RE_PERSON = re.compile(r"/Personne(?:\[(\d+)\])?(?=/|$)")
+
+
+def _schema_reason(entry, household: etree._Element) -> str:
+    message = entry.message or ""
+    who = ""
+    person = _RE_PERSON.search(entry.path or "")
+    if person:
+        index = int(person.group(1) or 1)
+        persons = household.findall("Personne")
+        if 0 < index <= len(persons):
+            name = " ".join(
+                filter(None, (_text(persons[index - 1], p) for p in ("Identification/NOM", "Identification/PRENOM")))
+            )
+            who = f" pour {name}" if name else f" pour la personne n° {index}"
+    segments = [re.sub(r"\[\d+\]$", "", s) for s in (entry.path or "").split("/") if s]
+
+    if match := _RE_MISSING.search(message):
+        expected = [e.strip() for e in match.group(2).split(",")]
+        mandatory = [e for e in expected if e in _Schema.mandatory_children().get(match.group(1), ())] or expected
+        if len(mandatory) == 1:
+            return f"élément obligatoire manquant : {mandatory[0]}{who} (dans {match.group(1)})"
+        return f"élément obligatoire manquant dans {match.group(1)}{who} : {_french_list(mandatory)} attendu"
+    if match := _RE_UNEXPECTED.search(message):
+        found = match.group(1)
+        expected = [e.strip() for e in (match.group(2) or "").split(",") if e.strip()]
+        parent = segments[-2] if len(segments) >= 2 else ""
+        if len(expected) == 1 and expected[0] in _Schema.mandatory_children().get(parent, ()):
+            return f"élément obligatoire manquant : {expected[0]}{who} ({found} trouvé à sa place)"
+        if expected:
+            return f"élément inattendu : {found}{who} ({_french_list(expected)} attendu)"
+        return f"élément inattendu : {found}{who}"
+    if match := _RE_BAD_VALUE.search(message):
+        kind = _TYPE_LABELS.get(match.group(3) or "")
+        suffix = f" (attendu : {kind})" if kind else ""
+        return f"valeur invalide pour {match.group(1)}{who} : « {match.group(2)} »{suffix}"
+    if match := _RE_MAX_LENGTH.search(message):
+        return (
+            f"valeur trop longue pour {match.group(1)}{who} : {match.group(2)} caractères "
+            f"pour {match.group(3)} au maximum"
+        )
+    if match := _RE_DIGITS.search(message):
+        return f"valeur invalide pour {match.group(1)}{who} : « {match.group(2)} » (trop de chiffres)"
+    if match := _RE_ATTRIBUTE.search(message):
+        return f"attribut inattendu « {match.group(2)} » sur {match.group(1)}{who}"
+    if match := _RE_TEXT.search(message):
+        return f"texte inattendu dans {match.group(1)}{who}"
+    return f"non conforme au schéma{who} ({segments[-1] if segments else '?'}) : {message}"
+
+
+def _schema_reasons(error_log, household: etree._Element) -> str:
+    reasons: list[str] = []
+    for entry in error_log:
+        reason = _schema_reason(entry, household)
+        if reason not in reasons:
+            reasons.append(reason)
+    shown = " ; ".join(reasons[:MAX_REASONS])
+    if len(reasons) > MAX_REASONS:
+        shown += f" (et {len(reasons) - MAX_REASONS} autre(s) erreur(s))"
+    return shown or "non conforme au schéma"
+
+
+# ------------------------------------------------------------------------------------ byte scanning
+
+
+def _scan_prolog(buf: bytes, eof: bool) -> tuple[str | None, str] | None:
+    """(declared encoding, root tag) once buf holds the root start tag; None while more bytes are needed.
+
+    Refuses a DOCTYPE (and anything else starting with "<!" but a comment) before the parser sees it.
+    """
+    if not buf.strip():
+        if eof:
+            raise FluxError("Le fichier est vide.")
+        return None
+    pos = 0
+    if buf.startswith(codecs.BOM_UTF8):
+        pos = 3
+    elif buf.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in buf[:4]:
+        raise FluxError(
+            "Encodage non pris en charge (UTF-16 ou UTF-32) : le flux doit être en windows-1252 ou en UTF-8."
+        )
+    declared: str | None = None
+    size = len(buf)
+    while True:
+        while pos < size and buf[pos] in b" \t\r\n":
+            pos += 1
+        if pos >= size:
+            if eof:
+                raise FluxError("Le fichier ne contient aucune donnée XML (élément racine absent).")
+            return None
+        if buf[pos] != ord("<"):
+            raise FluxError("Le fichier n'est pas un fichier XML : il doit commencer par une balise.")
+        if size - pos < 10 and not eof:
+            return None
+        if buf.startswith(b"<?", pos):
+            end = buf.find(b"?>", pos + 2)
+            if end < 0:
+                if eof:
+                    raise FluxError("Le fichier n'est pas un fichier XML lisible : déclaration XML incomplète.")
+                return None
+            instruction = buf[pos : end + 2]
+            if instruction.startswith(b"<?xml") and instruction[5:6] in (b" ", b"\t", b"\r", b"\n"):
+                match = re.search(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", instruction)
+                if match:
+                    declared = match.group(1).decode("ascii").lower()
+            pos = end + 2
+        elif buf.startswith(b"<!--", pos):
+            end = buf.find(b"-->", pos + 4)
+            if end < 0:
+                if eof:
+                    raise FluxError("Le fichier n'est pas un fichier XML lisible : commentaire non refermé.")
+                return None
+            pos = end + 3
+        elif buf.startswith(b"<!", pos):
+            raise FluxError(DOCTYPE_REFUSED)
+        else:
+            match = re.match(rb"<([^\s/>]+)([\s/>])?", buf[pos : pos + 300])
+            if not match or (match.group(2) is None and not eof):
+                if size - pos > 300 or eof:
+                    raise FluxError("Le fichier n'est pas un fichier XML lisible : balise racine illisible.")
+                return None
+            return declared, match.group(1).decode("utf-8", "replace")
+
+
+class _StartTagLines:
+    """Line numbers of the start tags of one element, read from the raw bytes.
+
+    libxml2 keeps line numbers in 16 bits (unreliable past line 65 535), so the households' lines are
+    counted here, skipping comments, CDATA sections and processing instructions.
+    """
+
+    _OPENERS = ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>"))
+
+    def __init__(self, tag: str):
+        self._needle = b"<" + tag.encode("ascii")
+        self._line = 1  # line of the first byte of self._pending
+        self._pending = b""
+        self._closer: bytes | None = None
+        self.lines: deque[int] = deque()
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        buf = self._pending + data
+        size = len(buf)
+        keep = len(self._needle) + 1
+        pos = 0
+        line = self._line
+        counted = 0  # newlines of buf[:counted] are included in `line`
+        next_special = self._find_special(buf, 0)
+        next_tag = buf.find(self._needle, 0)
+        while True:
+            if self._closer is not None:
+                end = buf.find(self._closer, pos)
+                if end < 0:
+                    pos = max(pos, size - len(self._closer) + 1) if not final else size
+                    break
+                pos = end + len(self._closer)
+                self._closer = None
+                if next_special is not None and next_special[0] < pos:
+                    next_special = self._find_special(buf, pos)
+                if 0 <= next_tag < pos:
+                    next_tag = buf.find(self._needle, pos)
+                continue
+            special_at = next_special[0] if next_special else -1
+            if next_tag < 0 and special_at < 0:
+                pos = max(pos, size - keep) if not final else size
+                break
+            if special_at >= 0 and (next_tag < 0 or special_at < next_tag):
+                self._closer = next_special[1]
+                pos = special_at + len(next_special[2])
+                next_special = self._find_special(buf, pos)
+                continue
+            if next_tag + keep > size and not final:
+                pos = next_tag
+                break
+            after = buf[next_tag + len(self._needle) : next_tag + len(self._needle) + 1]
+            if after in (b">", b"/", b" ", b"\t", b"\r", b"\n", b""):
+                line += buf.count(b"\n", counted, next_tag)
+                counted = next_tag
+                self.lines.append(line)
+            pos = next_tag + 1
+            next_tag = buf.find(self._needle, pos)
+        line += buf.count(b"\n", counted, pos)
+        self._line = line
+        self._pending = buf[pos:]
+
+    def _find_special(self, buf: bytes, start: int) -> tuple[int, bytes, bytes] | None:
+        best = None
+        for opener, closer in self._OPENERS:
+            at = buf.find(opener, start)
+            if at >= 0 and (best is None or at < best[0]):
+                best = (at, closer, opener)
+        return best
+
+
+class _Utf8Sniffer:
+    """A file declared windows-1252 whose non-ASCII bytes all form valid UTF-8 is in fact UTF-8."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")()
+        self.active = True
+
+    def feed(self, chunk: bytes) -> bool:
+        """True when the chunk proves the content is UTF-8."""
+        if not self.active:
+            return False
+        try:
+            self._decoder.decode(chunk)
+        except UnicodeDecodeError:
+            self.active = False
+            return False
+        return not chunk.isascii()
+
+
+# ------------------------------------------------------------------------------------------ reader
+
+
+def _syntax_error(exc: etree.XMLSyntaxError, *, at_end: bool) -> FluxError:
+    # The push parser may report a generic error ("no element found") at close time while the real cause
+    # (undeclared entity, bad bytes…) sits in the error log: use the first real error.
+    domains = (etree.ErrorDomains.PARSER, etree.ErrorDomains.IO, etree.ErrorDomains.I18N)
+    entry = next((e for e in exc.error_log if e.level >= etree.ErrorLevels.ERROR and e.domain in domains), None)
+    code = entry.type if entry is not None else exc.code
+    line = entry.line if entry is not None else (exc.lineno or 0)
+    message = (entry.message if entry is not None else str(exc.msg or exc)).strip()
+    where = f" (ligne {line})" if line else ""
+    types = etree.ErrorTypes
+    if code in (types.ERR_INVALID_ENCODING, types.ERR_UNKNOWN_ENCODING, types.ERR_UNSUPPORTED_ENCODING) or (
+        "encoding" in message.lower()
+    ):
+        return FluxError(
+            f"Encodage invalide : le contenu du fichier ne correspond pas à l'encodage déclaré{where}. "
+            "Le flux doit être en windows-1252 (ou en UTF-8 s'il le déclare)."
+        )
+    if code == types.ERR_DOCUMENT_EMPTY:
+        return FluxError("Le fichier est vide.")
+    if code == types.ERR_UNDECLARED_ENTITY:
+        return FluxError(f"Le fichier n'est pas un XML valide : entité non déclarée{where} ({message}).")
+    if at_end and code not in (types.ERR_TAG_NAME_MISMATCH, types.ERR_DOCUMENT_END):
+        return FluxError(
+            f"Le fichier est incomplet : il s'arrête au milieu des données{where}. "
+            "Il a probablement été tronqué pendant le transfert ; demandez un nouvel envoi."
+        )
+    return FluxError(f"Le fichier n'est pas un XML bien formé{where} (détail technique : {message}).")
+
+
+class _FluxReader:
+    def __init__(self, stream: BinaryIO, *, validate: bool, progress: Callable[[int], None] | None):
+        self._stream = stream
+        self._validate = validate
+        self._progress = progress
+        self._bytes_read = 0
+        self._next_progress = CHUNK_SIZE
+        self._parser = etree.XMLPullParser(
+            events=("end",),
+            tag=(ROOT_TAG, HEADER_TAG, HOUSEHOLD_TAG, TRAILER_TAG),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            attribute_defaults=False,
+            huge_tree=False,
+            remove_blank_text=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        self._lines = _StartTagLines(HOUSEHOLD_TAG)
+        self._sniffer: _Utf8Sniffer | None = None
+        self._declared = "utf-8"
+        self._events = self._iter_events()
+        self._schema = _Schema.get() if validate else None
+        self._checked_doctype = False
+        self._last: etree._Element | None = None
+
+    # -- raw events
+
+    def _read(self) -> bytes:
+        chunk = self._stream.read(CHUNK_SIZE)
+        if chunk:
+            self._bytes_read += len(chunk)
+            if self._progress is not None and self._bytes_read >= self._next_progress:
+                self._progress(self._bytes_read)
+                self._next_progress = self._bytes_read + CHUNK_SIZE
+        return chunk
+
+    def _iter_events(self) -> Iterator[etree._Element]:
+        buf = b""
+        while True:
+            chunk = self._read()
+            buf += chunk
+            prolog = _scan_prolog(buf, eof=not chunk)
+            if prolog is not None:
+                break
+            if len(buf) > PROLOG_LIMIT:
+                raise FluxError("Le fichier n'est pas un flux XML lisible : aucun élément racine au début du fichier.")
+        declared, root_tag = prolog
+        if declared is not None:
+            if declared in SINGLE_BYTE_NAMES:
+                self._sniffer = _Utf8Sniffer()
+            elif declared not in UTF8_NAMES:
+                raise FluxError(
+                    f"Encodage non pris en charge : {declared}. Le flux doit être en windows-1252 ou en UTF-8."
+                )
+            self._declared = declared
+        if root_tag != ROOT_TAG:
+            raise FluxError(
+                "Ce fichier n'est pas un flux bénéficiaires RSA de la CAF ou de la MSA "
+                f"(élément racine « {root_tag} » au lieu de « {ROOT_TAG} »)."
+            )
+        while buf:
+            yield from self._feed(buf)
+            buf = self._read()
+        self._lines.feed(b"", final=True)
+        error = None
+        try:
+            self._parser.close()
+        except etree.XMLSyntaxError as exc:
+            error = exc
+        yield from self._drain()
+        if error is not None:
+            raise _syntax_error(error, at_end=True)
+
+    def _feed(self, data: bytes) -> Iterator[etree._Element]:
+        if self._sniffer is not None and self._sniffer.feed(data):
+            raise FluxError(
+                f"Encodage invalide : le fichier déclare l'encodage {self._declared} mais son contenu est en UTF-8."
+            )
+        self._lines.feed(data)
+        error = None
+        # Exceptions carry the thread's global error log, where a non-raising error of a feed waits for close():
+        # start each feed with an empty log so that a message never comes from another parse.
+        etree.clear_error_log()
+        try:
+            self._parser.feed(data)
+        except etree.XMLSyntaxError as exc:
+            error = exc
+        yield from self._drain()
+        if error is not None:
+            raise _syntax_error(error, at_end=False)
+
+    def _drain(self) -> Iterator[etree._Element]:
+        for _event, element in self._parser.read_events():
+            if not self._checked_doctype:
+                self._checked_doctype = True
+                docinfo = element.getroottree().docinfo
+                if docinfo.doctype or docinfo.internalDTD is not None:  # never reached: the prolog scan refuses it
+                    raise FluxError(DOCTYPE_REFUSED)
+            yield element
+
+    # -- structure
+
+    def _unexpected_before(self, element: etree._Element) -> None:
+        previous = element.getprevious()
+        if previous is not None and previous is not self._last:
+            raise FluxError(
+                f"Structure du flux invalide : élément inattendu « {previous.tag} » au niveau de "
+                f"{HOUSEHOLD_TAG} (avant « {element.tag} »)."
+            )
+
+    def _done_with(self, element: etree._Element) -> None:
+        element.clear()
+        parent = element.getparent()
+        while element.getprevious() is not None:
+            del parent[0]
+        self._last = element
+
+    def read_header(self) -> FluxHeader:
+        for element in self._events:
+            parent = element.getparent()
+            if element.tag != HEADER_TAG or parent is None or parent.getparent() is not None:
+                raise FluxError(
+                    f"Bloc {HEADER_TAG} manquant en tête du fichier : ce n'est pas un flux bénéficiaires RSA complet."
+                )
+            self._unexpected_before(element)
+            header = self._header(element)
+            self._done_with(element)
+            return header
+        raise FluxError(f"Bloc {HEADER_TAG} manquant : le fichier ne contient pas d'en-tête de flux.")
+
+    def _header(self, element: etree._Element) -> FluxHeader:
+        if self._schema is not None and not self._schema.validate(element):
+            raise FluxError(
+                f"En-tête du flux ({HEADER_TAG}) invalide : {_schema_reasons(self._schema.error_log, element)}."
+            )
+        raw = {child.tag: (child.text or "").strip() for child in element if isinstance(child.tag, str)}
+        try:
+            created = _parse_date(raw.get("DTCREAFLUX", ""))
+        except ValueError:
+            raise FluxError(
+                f"En-tête du flux ({HEADER_TAG}) invalide : date de création DTCREAFLUX absente ou illisible "
+                f"(« {raw.get('DTCREAFLUX', '')} »)."
+            ) from None
+        at, tz = time(0, 0), None
+        if raw.get("HEUCREAFLUX"):
+            try:
+                at, tz = _parse_time(raw["HEUCREAFLUX"])
+            except ValueError:
+                raise FluxError(
+                    f"En-tête du flux ({HEADER_TAG}) invalide : heure de création HEUCREAFLUX illisible "
+                    f"(« {raw['HEUCREAFLUX']} »)."
+                ) from None
+        reference = None
+        if raw.get("DTREF"):
+            try:
+                reference = _parse_date(raw["DTREF"])
+            except ValueError:
+                raise FluxError(
+                    f"En-tête du flux ({HEADER_TAG}) invalide : date de référence DTREF illisible "
+                    f"(« {raw['DTREF']} »)."
+                ) from None
+        return FluxHeader(
+            type_flux=raw.get("TYPEFLUX", ""),
+            nature_flux=raw.get("NATFLUX", ""),
+            created_at=datetime.combine(created, at, tzinfo=tz or PARIS),
+            reference_date=reference,
+            raw=raw,
+        )
+
+    def households(self) -> Iterator[FluxHousehold | FluxRejection]:
+        trailer_seen = False
+        root_closed = False
+        try:
+            for element in self._events:
+                parent = element.getparent()
+                tag = element.tag
+                if tag == ROOT_TAG and parent is None:
+                    if not trailer_seen:
+                        raise FluxError(f"Bloc {TRAILER_TAG} manquant à la fin du fichier : le flux est incomplet.")
+                    last = element[len(element) - 1] if len(element) else None
+                    if last is not None and last.tag != TRAILER_TAG:
+                        raise FluxError(f"Structure du flux invalide : élément « {last.tag} » après {TRAILER_TAG}.")
+                    root_closed = True
+                    continue
+                if parent is None or parent.getparent() is not None:
+                    raise FluxError(f"Structure du flux invalide : élément « {tag} » mal placé.")
+                if trailer_seen:
+                    raise FluxError(f"Structure du flux invalide : élément « {tag} » après {TRAILER_TAG}.")
+                self._unexpected_before(element)
+                if tag == HOUSEHOLD_TAG:
+                    line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
+                    item = self._household(element, line)
+                    self._done_with(element)
+                    yield item
+                elif tag == TRAILER_TAG:
+                    if self._schema is not None and not self._schema.validate(element):
+                        reasons = _schema_reasons(self._schema.error_log, element)
+                        raise FluxError(f"Fin du flux ({TRAILER_TAG}) invalide : {reasons}.")
+                    trailer_seen = True
+                    self._done_with(element)
+                else:
+                    raise FluxError(f"Structure du flux invalide : second bloc « {tag} ».")
+            if not root_closed:
+                raise FluxError(f"Bloc {TRAILER_TAG} manquant à la fin du fichier : le flux est incomplet.")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._events.close()
+
+    # -- one household
+
+    def _household(self, element: etree._Element, line: int) -> FluxHousehold | FluxRejection:
+        matricule = _text(element, "IdentificationRSA/Organisme/MATRICULE") or ""
+        if self._schema is not None and not self._schema.validate(element):
+            return FluxRejection(
+                line=line, matricule=matricule, reason=_schema_reasons(self._schema.error_log, element)
+            )
+        return _extract(element, line, matricule)
+
+
+def _children(element: etree._Element | None) -> dict[str, etree._Element]:
+    """Child elements by tag (the first one of each tag)."""
+    if element is None:
+        return {}
+    return {child.tag: child for child in reversed(element)}
+
+
+def _leaves(element: etree._Element | None) -> dict[str, str]:
+    """Stripped texts of the child elements by tag (the first one of each tag)."""
+    if element is None:
+        return {}
+    return {child.tag: (child.text or "").strip() for child in reversed(element)}
+
+
+class _Problems(list):
+    def date(self, values: dict[str, str], tag: str, *, who: str = "") -> date | None:
+        value = values.get(tag)
+        if not value:
+            return None
+        try:
+            return _parse_date(value)
+        except ValueError:
+            self.append(f"date invalide dans {tag}{who} : « {value} »")
+            return None
+
+    def boolean(self, values: dict[str, str], tag: str, *, who: str = "") -> bool | None:
+        value = values.get(tag)
+        if not value:
+            return None
+        try:
+            return _parse_bool(value)
+        except ValueError:
+            self.append(f"valeur invalide pour {tag}{who} : « {value} » (booléen attendu)")
+            return None
+
+
+def _extract(element: etree._Element, line: int, matricule: str) -> FluxHousehold | FluxRejection:
+    problems = _Problems()
+    persons_blocks: list[etree._Element] = []
+    addresses: list[etree._Element] = []
+    identification = situation = detail = None
+    for child in element:
+        tag = child.tag
+        if tag == "Personne":
+            persons_blocks.append(child)
+        elif tag == "IdentificationRSA":
+            identification = _children(child)
+        elif tag == "DonneesAdministratives":
+            addresses = [block for block in child if block.tag == "Adresse"]
+        elif tag == "PrestationRSA":
+            blocks = _children(child)
+            situation, detail = blocks.get("SituationDossierRSA"), blocks.get("DetailDroitRSA")
+
+    organisme_values = _leaves((identification or {}).get("Organisme"))
+    organisme = organisme_values.get("FONORG", "").upper()
+    if organisme not in ORGANISMES:
+        problems.append(f"organisme inconnu (FONORG) : « {organisme_values.get('FONORG', '')} », CAF ou MSA attendu")
+    if not matricule:
+        problems.append("élément obligatoire manquant : MATRICULE")
+    request_date = problems.date(_leaves((identification or {}).get("DemandeRSA")), "DTDEMRSA")
+
+    right_state = -1
+    suspension_reason, suspension_date = "", None
+    closure_reason, closure_date = "", None
+    suspensions: dict[str, list[dict[str, str]]] = {"SuspensionVersement": [], "SuspensionDroit": []}
+    closures: dict[str, dict[str, str]] = {}
+    state_code = None
+    for block in situation if situation is not None else ():
+        tag = block.tag
+        if tag == "EtatDossierRSA":
+            state_code = _leaves(block).get("ETATDOSRSA")
+        elif tag in suspensions:
+            suspensions[tag].append(_leaves(block))
+        elif tag in ("FinDroit", "FinDroitMoisAnterieur"):
+            closures.setdefault(tag, _leaves(block))
+    if not state_code:
+        problems.append("élément obligatoire manquant : ETATDOSRSA")
+    elif len(state_code) != 1 or state_code not in RIGHT_STATE_CODES:
+        problems.append(f"ETATDOSRSA inconnu : {state_code}")
+    else:
+        right_state = int(state_code)
+    for block_tag, reason_tag, date_tag in (
+        ("SuspensionVersement", "MOTISUSVERSRSA", "DDSUSVERSRSA"),
+        ("SuspensionDroit", "MOTISUSDRORSA", "DDSUSDRORSA"),
+    ):
+        found = [(problems.date(values, date_tag), values.get(reason_tag, "")) for values in suspensions[block_tag]]
+        if found:
+            suspension_date, suspension_reason = max(found, key=lambda item: item[0] or date.min)
+            break
+    closure = closures.get("FinDroit") or closures.get("FinDroitMoisAnterieur")
+    if closure is not None:
+        closure_reason = closure.get("MOTICLORSA", "")
+        closure_date = problems.date(closure, "DTCLORSA")
+
+    openings: list[date] = []
+    homeless = False
+    for block in detail if detail is not None else ():
+        if block.tag == "DetailCalculDroitRSA":
+            if (opening := problems.date(_leaves(block), "DDNATDRO")) is not None:
+                openings.append(opening)
+        elif block.tag == "TroncCommunDroitRSA":
+            homeless = bool(problems.boolean(_leaves(block), "TOPSANSDOMFIXE"))
+
+    persons = _persons(persons_blocks, problems)
+    if problems:
+        return FluxRejection(line=line, matricule=matricule, reason=" ; ".join(problems))
+    return FluxHousehold(
+        line=line,
+        organisme=organisme,
+        organisme_code=organisme_values.get("NUMORG", ""),
+        matricule=matricule,
+        request_date=request_date,
+        right_state=right_state,
+        suspension_reason=suspension_reason,
+        suspension_date=suspension_date,
+        closure_reason=closure_reason,
+        closure_date=closure_date,
+        opening_date=min(openings) if openings else None,
+        homeless=homeless,
+        address=_address(addresses),
+        persons=tuple(persons),
+        raw_hash=hashlib.sha256(etree.tostring(element, method="c14n")).hexdigest(),
+    )
+
+
+def _persons(blocks: list[etree._Element], problems: _Problems) -> list[FluxPerson]:
+    persons: list[FluxPerson] = []
+    if not blocks:
+        problems.append("élément obligatoire manquant : Personne (le foyer n'a aucune personne)")
+    for index, block in enumerate(blocks, start=1):
+        identity: dict[str, str] = {}
+        roles: list[tuple[str, str]] = []
+        france_travail_id = ""
+        amounts: dict[str, str] = {}
+        for child in block:
+            tag = child.tag
+            if tag == "Identification":
+                identity = _leaves(child)
+            elif tag == "Prestations":
+                values = _leaves(child)
+                roles.append((values.get("NATPREST", "").upper(), values.get("ROLEPERS", "").upper()))
+            elif tag == "DossierPoleEmploi":
+                france_travail_id = _leaves(child).get("IDASSEDIC", "")
+            elif tag == "MontantCalculDroitRSAPersonne":
+                amounts = _leaves(child)
+        last_name = identity.get("NOM", "")
+        first_name = identity.get("PRENOM", "")
+        who = f"{last_name} {first_name}".strip() or f"la personne n° {index}"
+        before = len(problems)
+        for tag in ("NOM", "PRENOM", "DTNAI"):
+            if not identity.get(tag):
+                problems.append(f"élément obligatoire manquant : {tag} pour {who}")
+        birth_date = None
+        if identity.get("DTNAI"):
+            try:
+                birth_date = _parse_date(identity["DTNAI"])
+            except ValueError:
+                problems.append(f"date de naissance invalide pour {who} : « {identity['DTNAI']} »")
+        nir = identity.get("NIR", "").upper() or None
+        if nir is not None and (error := nir_error(nir)):
+            problems.append(f"NIR invalide pour {who} : {error}")
+        role = next((r for nature, r in roles if nature == "RSA" and r), "") or next((r for _, r in roles if r), "")
+        if not role:
+            problems.append(f"élément obligatoire manquant : ROLEPERS pour {who}")
+        subject = problems.boolean(amounts, "TOPPERSDRODEVORSA", who=f" de {who}")
+        if len(problems) > before or birth_date is None:
+            continue
+        persons.append(
+            FluxPerson(
+                nir=nir,
+                last_name=last_name,
+                birth_name=identity.get("NOMNAI", ""),
+                first_name=first_name,
+                birth_date=birth_date,
+                sex=identity.get("SEXE", ""),
+                civility=identity.get("QUAL", ""),
+                role=role,
+                france_travail_id=france_travail_id,
+                subject_to_rights_and_duties=subject,
+                birth_place=identity.get("NOMCOMNAI", ""),
+            )
+        )
+    seen_nir: set[str] = set()
+    seen_identity: dict[tuple[str, str, date], FluxPerson] = {}
+    for person in persons:
+        identity_key = (person.last_name.casefold(), person.first_name.casefold(), person.birth_date)
+        who = f"{person.last_name} {person.first_name} né(e) le {person.birth_date:%d/%m/%Y}"
+        if person.nir is not None and person.nir in seen_nir:
+            problems.append(f"personne en double dans le foyer : {who} (même NIR {person.nir})")
+            continue
+        other = seen_identity.get(identity_key)
+        if other is not None and (other.nir is None or person.nir is None):
+            problems.append(f"personne en double dans le foyer : {who} (mêmes nom, prénom et date de naissance)")
+            continue
+        if person.nir is not None:
+            seen_nir.add(person.nir)
+        seen_identity.setdefault(identity_key, person)
+    return persons
+
+
+def _address(blocks: list[etree._Element]) -> FluxAddress | None:
+    best: tuple[int, etree._Element] | None = None
+    for block in blocks:
+        parts = _children(block)
+        french = parts.get("AdresseDetailleeFrance")
+        if french is None:
+            continue
+        rank_text = _leaves(parts.get("TroncCommunAdresse")).get("RGADR", "")
+        rank = int(rank_text) if rank_text.isdigit() else 99
+        if best is None or rank < best[0]:
+            best = (rank, french)
+    if best is None:
+        return None
+    values = _leaves(best[1])
+    line1, line2, line3 = address_lines(
+        numvoie=values.get("NUMVOIE", ""),
+        libtypevoie=values.get("LIBTYPEVOIE", ""),
+        nomvoie=values.get("NOMVOIE", ""),
+        complideadr=values.get("COMPLIDEADR", ""),
+        compladr=values.get("COMPLADR", ""),
+        lieudist=values.get("LIEUDIST", ""),
+    )
+    postal_code = values.get("CODEPOS", "")
+    if postal_code.isdigit() and len(postal_code) < 5:
+        postal_code = postal_code.zfill(5)
+    return FluxAddress(
+        line1=line1,
+        line2=line2,
+        line3=line3,
+        postal_code=postal_code,
+        city=values.get("NOMCOM", ""),
+        commune_code=values.get("NUMCOM", ""),
+    )
+
+
+# --------------------------------------------------------------------------------------- entry point
+
+
+def read_flux(
+    source: str | os.PathLike | BinaryIO,
+    *,
+    validate: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection]]:
+    """Streams the file. The header is read eagerly (FluxError if the file is broken before/at it).
+
+    The iterator yields one item per InfosFoyerRSA, in file order, with constant memory; it raises FluxError
+    if the file turns out to be structurally broken later (truncated, not well-formed, missing TransmissionFlux).
+    progress(bytes_read) is called every ~1 MB. A file opened here is closed when the iterator is exhausted,
+    closed or garbage-collected.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed by the iterator
+        except OSError as exc:
+            raise FluxError(f"Impossible d'ouvrir le fichier : {exc.strerror or exc}.") from exc
+        owned = True
+    else:
+        stream, owned = source, False
+    reader = _FluxReader(stream, validate=validate, progress=progress)
+    try:
+        header = reader.read_header()
+    except BaseException:
+        reader.close()
+        if owned:
+            stream.close()
+        raise
+
+    def items() -> Iterator[FluxHousehold | FluxRejection]:
+        try:
+            yield from reader.households()
+        finally:
+            if owned:
+                stream.close()
+
+    iterator = items()
+    if owned:
+        weakref.finalize(iterator, stream.close)
+    return header, iterator
