@@ -26,6 +26,7 @@ NAVIGATION: list[NavItem] = [
         "people:search",
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
     ),
+    NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
     NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
     NavItem(

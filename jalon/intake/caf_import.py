@@ -589,6 +589,7 @@ def caf_flux_import(
         )
     else:
         run.file_sha256, run.file_size = sha256, path.stat().st_size
+        run.file_name = run.file_name or file_name or path.name
     run.status, run.started_at = ImportStatus.RUNNING, timezone.now()
     run.save()
 

@@ -84,3 +84,20 @@ class DspForm(forms.ModelForm, DsfrBaseForm):
                 raise forms.ValidationError("« Aucun frein déclaré » ne peut pas être coché avec un frein.")
             return []
         return codes
+
+
+class FluxUploadForm(DsfrBaseForm):
+    file = forms.FileField(
+        label="Fichier du flux CAF ou MSA",
+        help_text="Fichier XML « bénéficiaires RSA » (schéma vrsb0801), encodé en windows-1252 ou UTF-8.",
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if not uploaded.name.lower().endswith(".xml"):
+            raise forms.ValidationError("Le flux CAF/MSA est un fichier XML (extension .xml).")
+        start = uploaded.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+        uploaded.seek(0)
+        if not start.startswith(b"<"):
+            raise forms.ValidationError("Ce fichier n'est pas un fichier XML : vérifiez qu'il s'agit bien du flux.")
+        return uploaded

@@ -55,7 +55,9 @@ class ImportRun(BaseModel):
     started_by_label = models.CharField("lancé par (libellé)", max_length=254, blank=True)
     file_name = models.CharField("fichier", max_length=255)
     file_size = models.BigIntegerField("taille (octets)", default=0)
-    file_sha256 = models.CharField("empreinte SHA-256", max_length=64, db_index=True)
+    file_sha256 = models.CharField("empreinte SHA-256", max_length=64, db_index=True, blank=True)
+    # The uploaded file while it waits for the worker; deleted once processed.
+    stored_file = models.FileField("fichier déposé", upload_to="imports/%Y/%m/", blank=True)
     header = models.JSONField("en-tête du fichier", default=dict, blank=True)
     same_as = models.ForeignKey(
         "self", verbose_name="même fichier que", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

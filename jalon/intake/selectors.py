@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from jalon.core.scoping import Actor, get_visible_or_404
-from jalon.intake.models import SocioProfessionalData, dsp_complete_q
+from jalon.intake.models import ImportRun, SocioProfessionalData, dsp_complete_q
 from jalon.people.models import HouseholdMember, Person
 
 
@@ -30,3 +30,11 @@ def dsp_completeness_rate(*, actor: Actor) -> dict:
     )
     count, complete = figures["count"], figures["complete"]
     return {"count": count, "complete": complete, "rate": round(100 * complete / count, 1) if count else None}
+
+
+def import_run_list(*, actor: Actor):
+    return ImportRun.objects.visible_to(actor).select_related("organisation").order_by("-created_at", "-pk")
+
+
+def import_run_get(*, actor: Actor, pk) -> ImportRun:
+    return get_visible_or_404(ImportRun.objects.visible_to(actor).select_related("same_as", "organisation"), pk=pk)

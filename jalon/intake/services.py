@@ -7,7 +7,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record, changed_fields
 from jalon.intake.enums import DeclaredObstacle
-from jalon.intake.models import SocioProfessionalData
+from jalon.intake.models import ImportRun, SocioProfessionalData
 from jalon.people.models import Person
 
 
@@ -78,3 +78,29 @@ def dsp_update(*, actor: Actor, person: Person, data: dict) -> SocioProfessional
         extra={"created": True} if created else None,
     )
     return dsp
+
+
+@transaction.atomic
+def caf_flux_upload(*, actor, uploaded_file) -> ImportRun:
+    """Store an uploaded flux and queue its import; the worker does the rest (see tasks.py)."""
+    from jalon.intake.enums import ImportKind
+    from jalon.intake.tasks import caf_flux_import_task
+
+    run = ImportRun.objects.create(
+        kind=ImportKind.CAF_FLUX,
+        departement_id=actor.organisation.departement_id,
+        organisation=actor.organisation,
+        started_by=actor.user,
+        started_by_label=actor.user.email,
+        file_name=uploaded_file.name[:255],
+        file_size=uploaded_file.size,
+        stored_file=uploaded_file,
+    )
+    transaction.on_commit(lambda: caf_flux_import_task.enqueue(run.pk))
+    return run
+
+
+def rejected_rows_download_record(*, actor, run: ImportRun) -> None:
+    audit_event_record(
+        code=AuditCode.IMPORT_REPORT_DOWNLOADED, actor=actor.user, organisation=actor.organisation, subject=run
+    )

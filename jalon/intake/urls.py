@@ -7,4 +7,7 @@ app_name = "intake"
 
 urlpatterns = [
     path("personnes/<int:person_pk>/dsp/", views.dsp_edit, name="dsp_edit"),
+    path("imports/", views.import_list, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/rejets.csv", views.import_rejected_csv, name="import_rejected_csv"),
 ]

@@ -537,6 +537,9 @@ class _FluxReader:
             if self._progress is not None and self._bytes_read >= self._next_progress:
                 self._progress(self._bytes_read)
                 self._next_progress = self._bytes_read + CHUNK_SIZE
+        elif self._progress is not None and self._next_progress - CHUNK_SIZE < self._bytes_read:
+            self._progress(self._bytes_read)  # the end of the file, once
+            self._next_progress = self._bytes_read + CHUNK_SIZE
         return chunk
 
     def _iter_events(self) -> Iterator[etree._Element]:
@@ -912,7 +915,7 @@ def _persons(blocks: list[etree._Element], problems: _Problems) -> list[FluxPers
         identity_key = (person.last_name.casefold(), person.first_name.casefold(), person.birth_date)
         who = f"{person.last_name} {person.first_name} né(e) le {person.birth_date:%d/%m/%Y}"
         if person.nir is not None and person.nir in seen_nir:
-            problems.append(f"personne en double dans le foyer : {who} (même NIR {person.nir})")
+            problems.append(f"personne en double dans le foyer : {who} (même NIR)")
             continue
         other = seen_identity.get(identity_key)
         if other is not None and (other.nir is None or person.nir is None):
