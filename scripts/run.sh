@@ -12,5 +12,9 @@ say "Chargement du référentiel géographique officiel (COG) des départements 
 "$PY" manage.py load_cog --departements 40 64 -v1
 say "Données de démonstration"
 "$PY" manage.py seed_demo --departement 40 --departement 64
+say "Travailleur des tâches de fond (imports volumineux)"
+"$PY" manage.py db_worker --no-reload -v0 &
+WORKER_PID=$!
+trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT
 say "Jalon est servi sur http://127.0.0.1:${PORT:-8000} (Ctrl+C pour arrêter)"
-exec "$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"
+"$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"
