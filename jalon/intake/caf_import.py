@@ -14,12 +14,15 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from jalon.core.bulk import bulk_insert, bulk_insert_rows
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
-from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, read_flux
+from jalon.intake.caf_flux.parallel import read_flux_batches
+from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection
 from jalon.intake.enums import ImportKind, ImportStatus
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
 from jalon.people.crypto import nir_encrypt, nir_hash
@@ -66,11 +69,11 @@ class _Batch:
     updated_persons: dict[int, Person] = field(default_factory=dict)
     new_households: list[Household] = field(default_factory=list)
     updated_households: list[Household] = field(default_factory=list)
-    new_rights: list[RsaRight] = field(default_factory=list)
+    new_rights: list[dict] = field(default_factory=list)
     updated_rights: list[RsaRight] = field(default_factory=list)
-    new_members: list[HouseholdMember] = field(default_factory=list)
+    new_members: list[dict] = field(default_factory=list)
     updated_members: dict[int, HouseholdMember] = field(default_factory=dict)
-    events: list[ChangeEvent] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
     duplicates: list[tuple[Person, Person, float, list[str]]] = field(default_factory=list)
 
 
@@ -82,6 +85,7 @@ class CafFluxImporter:
         self.counts = _Counts()
         self.rejections: list[RejectedRow] = []
         self.today = timezone.localdate()
+        self.now = timezone.now()
         self.commune_codes = set(Commune.objects.values_list("code", flat=True))
         # NIR hashes and matricules already met in this file: the same person or household twice is rejected.
         self.seen_nir: dict[str, int] = {}
@@ -90,20 +94,18 @@ class CafFluxImporter:
     # -- driving -------------------------------------------------------------------------------------------------
 
     def run_file(self, path: Path) -> None:
-        header, items = read_flux(path, progress=self.progress)
+        header, batches = read_flux_batches(path, batch_size=BATCH_SIZE, progress=self.progress)
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
-        batch: list[FluxHousehold] = []
-        for item in items:
-            if isinstance(item, FluxRejection):
-                self._reject(item.line, item.matricule, item.reason)
-                continue
-            batch.append(item)
-            if len(batch) >= BATCH_SIZE:
-                self._import_batch(batch)
-                batch = []
-        if batch:
-            self._import_batch(batch)
+        for items in batches:
+            households = []
+            for item in items:
+                if isinstance(item, FluxRejection):
+                    self._reject(item.line, item.matricule, item.reason)
+                else:
+                    households.append(item)
+            if households:
+                self._import_batch(households)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _reject(self, line: int, identifier: str, reason: str) -> None:
@@ -114,21 +116,26 @@ class CafFluxImporter:
 
     def _import_batch(self, flux_households: list[FluxHousehold]) -> None:
         flux_households = self._drop_repeats(flux_households)
-        existing = {
-            (h.organisme, h.organisme_code, h.matricule): h
-            for h in Household.objects.filter(matricule__in=[f.matricule for f in flux_households]).select_related(
-                "right"
-            )
+        # Plain values first: most households of a monthly file are unchanged and need no object at all.
+        stored = {
+            (organisme, organisme_code, matricule): (pk, source_hash)
+            for pk, organisme, organisme_code, matricule, source_hash in Household.objects.filter(
+                matricule__in=[f.matricule for f in flux_households]
+            ).values_list("pk", "organisme", "organisme_code", "matricule", "source_hash")
         }
-        changed = []
+        to_load, changed_flux = [], []
         for flux in flux_households:
-            household = existing.get((flux.organisme, flux.organisme_code, flux.matricule))
-            if household is not None and household.source_hash == flux.raw_hash:
+            known = stored.get((flux.organisme, flux.organisme_code, flux.matricule))
+            if known is not None and known[1] == flux.raw_hash:
                 self.counts.households_unchanged += 1
-            else:
-                changed.append((flux, household))
-        if not changed:
+                continue
+            changed_flux.append((flux, known[0] if known else None))
+            if known:
+                to_load.append(known[0])
+        if not changed_flux:
             return
+        loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
+        changed = [(flux, loaded.get(pk) if pk else None) for flux, pk in changed_flux]
 
         existing_ids = [household.pk for _, household in changed if household is not None]
         current_members: dict[int, list[HouseholdMember]] = {}
@@ -190,21 +197,28 @@ class CafFluxImporter:
         return {p.nir_hash: p for p in Person.objects.active().filter(nir_hash__in=hashes)}
 
     def _fuzzy_pool(self, changed, persons_by_hash) -> dict[tuple[date, str], list[Person]]:
-        """Candidates for persons not found by NIR: same birth date and same normalised first name."""
-        keys = {
-            (fp.birth_date, normalise_name(fp.first_name))
-            for flux, _ in changed
-            for fp in flux.persons
-            if not (fp.nir and nir_hash(fp.nir) in persons_by_hash)
-        }
+        """Candidates for persons not found by NIR: same birth date and same normalised first name. A flux person
+        with a NIR can only be a stored person without one (another NIR would be another person)."""
+        with_nir: set[tuple[date, str]] = set()
+        without_nir: set[tuple[date, str]] = set()
+        for flux, _ in changed:
+            for fp in flux.persons:
+                if fp.nir and nir_hash(fp.nir) in persons_by_hash:
+                    continue
+                (with_nir if fp.nir else without_nir).add((fp.birth_date, normalise_name(fp.first_name)))
+        keys = with_nir | without_nir
         if not keys:
             return {}
+        condition = Q()
+        for subset, extra in ((with_nir, {"nir_hash": ""}), (without_nir, {})):
+            if subset:
+                condition |= Q(
+                    birth_date__in={key[0] for key in subset},
+                    normalized_first_name__in={key[1] for key in subset},
+                    **extra,
+                )
         pool: dict[tuple[date, str], list[Person]] = {}
-        dates = {key[0] for key in keys}
-        names = {key[1] for key in keys}
-        for person in Person.objects.active().filter(
-            departement_id=self.departement_id, birth_date__in=dates, normalized_first_name__in=names
-        ):
+        for person in Person.objects.active().filter(condition, departement_id=self.departement_id):
             key = (person.birth_date, person.normalized_first_name)
             if key in keys:
                 pool.setdefault(key, []).append(person)
@@ -332,8 +346,8 @@ class CafFluxImporter:
         return household
 
     def _write_persons_and_households(self, batch: _Batch) -> None:
-        Person.objects.bulk_create(batch.new_persons, batch_size=WRITE_BATCH)
-        Household.objects.bulk_create(batch.new_households, batch_size=WRITE_BATCH)
+        bulk_insert(Person, batch.new_persons)
+        bulk_insert(Household, batch.new_households)
         if batch.updated_persons:
             Person.objects.bulk_update(
                 batch.updated_persons.values(),
@@ -360,18 +374,27 @@ class CafFluxImporter:
         self.counts.households_updated += len(batch.updated_households)
         for person in batch.new_persons:
             batch.events.append(
-                ChangeEvent(
-                    occurred_at=self.occurred_at,
-                    kind=ChangeKind.NEW_ENTRANT,
-                    person_id=person.pk,
-                    import_run_id=self.run.pk,
-                    source_line=person._flux_line,  # type: ignore[attr-defined]
-                )
+                {
+                    "occurred_at": self.occurred_at,
+                    "kind": ChangeKind.NEW_ENTRANT,
+                    "household_id": None,
+                    "person_id": person.pk,
+                    "data": {},
+                    "import_run_id": self.run.pk,
+                    "source_line": person._flux_line,  # type: ignore[attr-defined]
+                    "actor_id": None,
+                }
             )
 
     def _other_current_memberships(self, resolved) -> dict[int, list[HouseholdMember]]:
         """Current memberships of the matched persons in households other than the one this file gives them."""
-        target = {person.pk: household.pk for _, household, matched in resolved for _, person in matched}
+        # Persons created in this batch have no other household yet.
+        target = {
+            person.pk: household.pk
+            for _, household, matched in resolved
+            for _, person in matched
+            if not getattr(person, "_flux_line", None)
+        }
         by_person: dict[int, list[HouseholdMember]] = {}
         for member in (
             HouseholdMember.objects.current()
@@ -397,7 +420,7 @@ class CafFluxImporter:
         right = None if household._is_new else getattr(household, "right", None)  # type: ignore[attr-defined]
         old_state = right.state if right is not None else None
         if right is None:
-            batch.new_rights.append(RsaRight(household=household, **values))
+            batch.new_rights.append({"household_id": household.pk, "created_at": self.now, **values})
         else:
             changed = {name: value for name, value in values.items() if getattr(right, name) != value}
             if not changed:
@@ -427,13 +450,15 @@ class CafFluxImporter:
             member = current_by_person.get(person.pk)
             if member is None:
                 batch.new_members.append(
-                    HouseholdMember(
-                        household=household,
-                        person=person,
-                        role=fp.role,
-                        joined_on=self.today,
-                        subject_to_rights_and_duties=fp.subject_to_rights_and_duties,
-                    )
+                    {
+                        "household_id": household.pk,
+                        "person_id": person.pk,
+                        "role": fp.role,
+                        "joined_on": self.today,
+                        "left_on": None,
+                        "subject_to_rights_and_duties": fp.subject_to_rights_and_duties,
+                        "created_at": self.now,
+                    }
                 )
                 if not household._is_new:
                     batch.events.append(
@@ -477,7 +502,7 @@ class CafFluxImporter:
                 )
 
     def _write_rest(self, batch: _Batch) -> None:
-        RsaRight.objects.bulk_create(batch.new_rights, batch_size=WRITE_BATCH)
+        bulk_insert_rows(RsaRight, batch.new_rights)
         if batch.updated_rights:
             RsaRight.objects.bulk_update(
                 batch.updated_rights,
@@ -499,8 +524,8 @@ class CafFluxImporter:
                 ["role", "subject_to_rights_and_duties", "left_on", "updated_at"],
                 batch_size=WRITE_BATCH,
             )
-        HouseholdMember.objects.bulk_create(batch.new_members, batch_size=WRITE_BATCH)
-        ChangeEvent.objects.bulk_create(batch.events, batch_size=WRITE_BATCH)
+        bulk_insert_rows(HouseholdMember, batch.new_members)
+        bulk_insert_rows(ChangeEvent, batch.events)
         self.counts.events_created += len(batch.events)
         if batch.duplicates:
             DuplicateCandidate.objects.bulk_create(
@@ -516,15 +541,16 @@ class CafFluxImporter:
     def _event(
         self, kind, flux: FluxHousehold, *, household=None, household_id=None, person=None, person_id=None, data=None
     ):
-        return ChangeEvent(
-            occurred_at=self.occurred_at,
-            kind=kind,
-            household_id=household.pk if household is not None else household_id,
-            person_id=person.pk if person is not None else person_id,
-            data=data or {},
-            import_run_id=self.run.pk,
-            source_line=flux.line,
-        )
+        return {
+            "occurred_at": self.occurred_at,
+            "kind": kind,
+            "household_id": household.pk if household is not None else household_id,
+            "person_id": person.pk if person is not None else person_id,
+            "data": data or {},
+            "import_run_id": self.run.pk,
+            "source_line": flux.line,
+            "actor_id": None,
+        }
 
 
 def _aware(value: datetime) -> datetime:

@@ -8,7 +8,7 @@ import base64
 import hashlib
 import hmac
 import os
-from functools import cache
+from functools import cache, lru_cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -32,6 +32,7 @@ def _hash_key() -> bytes:
     return _key("JALON_NIR_HASH_KEY", b"jalon-nir-hash")
 
 
+@lru_cache(maxsize=65_536)  # an import asks for the same NIR's hash several times
 def nir_hash(nir: str) -> str:
     return hmac.new(_hash_key(), nir.encode(), hashlib.sha256).hexdigest()
 

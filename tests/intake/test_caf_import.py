@@ -237,3 +237,27 @@ def test_utf8_files_are_accepted_too(run_import):
     run = run_import([H("1234567", [P("LEFÈVRE", "Élodie", "1990-03-04", "2900340192555")])], encoding="utf-8")
     assert run.status == ImportStatus.DONE
     assert Person.objects.get().last_name == "LEFÈVRE"
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "child-process"])
+def test_parsing_in_a_child_process_gives_the_same_import(tmp_path, landes, monkeypatch, parallel):
+    from jalon.intake.caf_flux import parallel as parallel_module
+
+    monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", 0 if parallel else 10**12)
+    households = [H(f"{1000000 + n}", [P("NOM", f"Prénom{n}", "1980-01-01", f"2800140192{n:03d}")]) for n in range(30)]
+    households.append(H("9999999", [P("X", "Y", "1990-01-01", "12")]))
+    run = caf_flux_import(path=write(tmp_path, "flux.xml", households), departement=landes)
+    assert (run.status, run.households_created, run.persons_created, run.rejected) == (ImportStatus.DONE, 30, 30, 1)
+
+
+def test_a_truncated_file_parsed_in_a_child_process_writes_nothing(tmp_path, landes, monkeypatch):
+    from jalon.intake.caf_flux import parallel as parallel_module
+    from tests.intake.flux_builder import flux
+
+    monkeypatch.setattr(parallel_module, "PARALLEL_MIN_BYTES", 0)
+    whole = flux([H(f"{1000000 + n}", [P("NOM", "Jean", "1980-01-01", f"1800140192{n:03d}")]) for n in range(50)])
+    path = tmp_path / "cut.xml"
+    path.write_bytes(whole[: len(whole) - 500])
+    run = caf_flux_import(path=path, departement=landes)
+    assert run.status == ImportStatus.FAILED and run.error
+    assert Person.objects.count() == 0
