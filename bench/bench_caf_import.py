@@ -43,8 +43,20 @@ def ensure_files(workdir: Path, households: int, env: dict) -> tuple[Path, Path]
         run([*generator, str(first), "--households", str(households), "--seed", "59", "--created-at", CREATED], env)
     if not changed.exists():
         run(
-            [*generator, str(changed), "--households", str(households), "--seed", "60", "--mutate-from-seed", "59",
-             "--mutate-share", "0.05", "--created-at", CREATED],
+            [
+                *generator,
+                str(changed),
+                "--households",
+                str(households),
+                "--seed",
+                "60",
+                "--mutate-from-seed",
+                "59",
+                "--mutate-share",
+                "0.05",
+                "--created-at",
+                CREATED,
+            ],
             env,
         )
     return first, changed

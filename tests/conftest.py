@@ -7,6 +7,7 @@ from jalon.core.scoping import Actor
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JALON_DEMO_DIR = tmp_path / "demo"
 
 
 @pytest.fixture

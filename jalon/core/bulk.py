@@ -71,7 +71,9 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
     json_columns = {name for name in names if isinstance(fields[name], models.JSONField)}
     columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+        ) as copy:
             for row in rows:
                 values = {**row, **extra}
                 copy.write_row([Jsonb(values[name]) if name in json_columns else values[name] for name in names])

@@ -31,6 +31,8 @@ class DemoContext:
     # (email, role label, organisation) of every login worth printing
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     log: Callable[[str], None] = print
+    # Households of the demo CAF file; None for the realistic size (tests ask for a small one).
+    households: int | None = None
 
 
 def build_territories(ctx: DemoContext) -> None:
@@ -106,14 +108,28 @@ def build_users(ctx: DemoContext) -> None:
     ctx.log(f"  {len(ctx.users)} comptes de démonstration")
 
 
-DEMO_STEPS: list[Callable[[DemoContext], None]] = [build_territories, build_organisations, build_users]
+def build_population(ctx: DemoContext) -> None:
+    from jalon.demo.population import build_population as build
+
+    build(ctx)
 
 
-def demo_build(*, departement_code: str, log: Callable[[str], None] = print) -> DemoContext:
+DEMO_STEPS: list[Callable[[DemoContext], None]] = [
+    build_territories,
+    build_organisations,
+    build_users,
+    build_population,
+]
+
+
+def demo_build(
+    *, departement_code: str, log: Callable[[str], None] = print, households: int | None = None
+) -> DemoContext:
     config = DEMO_DEPARTEMENTS[departement_code]
     departement = Departement.objects.get(code=departement_code)
-    ctx = DemoContext(config=config, departement=departement, log=log)
-    with transaction.atomic():
-        for step in DEMO_STEPS:
+    ctx = DemoContext(config=config, departement=departement, log=log, households=households)
+    # Each step is atomic on its own: the population step runs imports, each one transaction.
+    for step in DEMO_STEPS:
+        with transaction.atomic():
             step(ctx)
     return ctx

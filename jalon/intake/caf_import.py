@@ -13,7 +13,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -106,7 +106,18 @@ class CafFluxImporter:
                     households.append(item)
             if households:
                 self._import_batch(households)
+                self._refresh_statistics()
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
+
+    def _refresh_statistics(self) -> None:
+        """Within the import's transaction the tables grow far beyond what the planner last saw (often empty):
+        ANALYZE them after batches 1, 2, 4, 8… so lookups keep using their indexes."""
+        self.batches_done = getattr(self, "batches_done", 0) + 1
+        if connection.vendor != "postgresql" or self.batches_done & (self.batches_done - 1):
+            return
+        with connection.cursor() as cursor:
+            for model in (Person, Household, HouseholdMember, RsaRight):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _reject(self, line: int, identifier: str, reason: str) -> None:
         self.counts.rejected += 1

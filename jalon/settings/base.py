@@ -124,6 +124,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploaded files (imports) are private: they are never served by URL and are deleted once processed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Where `seed_demo` writes the demo CAF/MSA files it then imports.
+JALON_DEMO_DIR = env.path("JALON_DEMO_DIR", default=BASE_DIR / "var" / "demo")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -54,7 +54,7 @@ def demo(transactional_db, live_server):
     from jalon.demo.builder import demo_build
 
     call_command("load_cog", "--departements", "40", verbosity=0)
-    return demo_build(departement_code="40", log=lambda _message: None)
+    return demo_build(departement_code="40", log=lambda _message: None, households=300)
 
 
 def check_accessibility(page, name: str) -> None:

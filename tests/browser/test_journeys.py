@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
@@ -31,7 +32,7 @@ def test_every_demo_login_reaches_its_role_home(page, live_server, demo):
 
 def test_wrong_password_shows_the_generic_french_message(page, live_server, demo):
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", "pas-le-bon")
-    assert page.get_by_text("Adresse e-mail ou mot de passe incorrect.").is_visible()
+    expect(page.get_by_text("Adresse e-mail ou mot de passe incorrect.")).to_be_visible()
     check_accessibility(page, "connexion-erreur")
     assert AuditEvent.objects.filter(code=AuditCode.LOGIN_FAILED).count() == 1
 
@@ -49,12 +50,12 @@ def test_administrator_invites_a_member_and_reads_the_audit_log(page, live_serve
     page.get_by_label("Rôle").select_option(label="référent de parcours")
     check_accessibility(page, "invitation")
     page.get_by_role("button", name="Envoyer l'invitation").click()
-    assert page.get_by_text("Invitation envoyée à nouvelle.collegue@exemple.test.").is_visible()
-    assert page.get_by_role("cell", name="en attente").is_visible()
+    expect(page.get_by_text("Invitation envoyée à nouvelle.collegue@exemple.test.")).to_be_visible()
+    expect(page.get_by_role("cell", name="en attente")).to_be_visible()
     assert len(mail.outbox) == 1
 
     page.get_by_role("link", name="Journal d'audit").first.click()
-    assert page.get_by_role("cell", name="invitation envoyée (221)").is_visible()
+    expect(page.get_by_role("cell", name="invitation envoyée (221)")).to_be_visible()
     check_accessibility(page, "journal")
 
     page.get_by_role("link", name="Territoires").first.click()
