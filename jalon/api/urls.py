@@ -1,6 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
+from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
 from jalon.territories.api import CommuneListApi
 
 
@@ -10,4 +12,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
     path("v1/communes/", CommuneListApi.as_view(), name="communes"),
+    path("v1/personnes/", PersonListApi.as_view(), name="persons"),
+    path("v1/personnes/<int:pk>/", PersonDetailApi.as_view(), name="person"),
+    path("v1/foyers/<int:pk>/", HouseholdDetailApi.as_view(), name="household"),
+    path("v1/imports/flux-caf/", FluxUploadApi.as_view(), name="flux_upload"),
+    path("v1/imports/<int:pk>/", ImportRunDetailApi.as_view(), name="import_run"),
 ]

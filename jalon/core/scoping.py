@@ -51,7 +51,7 @@ class Actor:
 
     @property
     def is_platform_admin(self) -> bool:
-        return bool(self.user.is_authenticated and self.user.is_superuser)
+        return bool(self.user is not None and self.user.is_authenticated and self.user.is_superuser)
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in roles

@@ -6,12 +6,12 @@ from jalon.territories.models import Commune
 class CommuneListApi(generics.ListAPIView):
     """Communes of the official geography (COG), searchable by name, INSEE code or postal code."""
 
-    class OutputSerializer(serializers.ModelSerializer):
+    class CommuneSerializer(serializers.ModelSerializer):
         class Meta:
             model = Commune
             fields = ["code", "name", "departement", "epci", "postal_codes", "population"]
 
-    serializer_class = OutputSerializer
+    serializer_class = CommuneSerializer
 
     def get_queryset(self):
         qs = Commune.objects.all()
