@@ -14,10 +14,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert, bulk_insert_rows
+from jalon.core.bulk import bulk_insert, bulk_insert_rows, filter_any
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
@@ -90,6 +89,7 @@ class CafFluxImporter:
         # NIR hashes and matricules already met in this file: the same person or household twice is rejected.
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
+        self.analyzed_at = 0
 
     # -- driving -------------------------------------------------------------------------------------------------
 
@@ -110,13 +110,15 @@ class CafFluxImporter:
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _refresh_statistics(self) -> None:
-        """Within the import's transaction the tables grow far beyond what the planner last saw (often empty):
-        ANALYZE them after batches 1, 2, 4, 8… so lookups keep using their indexes."""
-        self.batches_done = getattr(self, "batches_done", 0) + 1
-        if connection.vendor != "postgresql" or self.batches_done & (self.batches_done - 1):
+        """Within the import's transaction the tables can grow far beyond what the planner last saw (often
+        empty): ANALYZE them each time the rows created by this import double, so lookups keep their indexes.
+        A monthly re-import creates few rows and pays nothing."""
+        created = self.counts.persons_created + self.counts.households_created
+        if connection.vendor != "postgresql" or created < max(2 * self.analyzed_at, BATCH_SIZE):
             return
+        self.analyzed_at = created
         with connection.cursor() as cursor:
-            for model in (Person, Household, HouseholdMember, RsaRight):
+            for model in (Person, Household, HouseholdMember):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
     def _reject(self, line: int, identifier: str, reason: str) -> None:
@@ -130,8 +132,8 @@ class CafFluxImporter:
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
         stored = {
             (organisme, organisme_code, matricule): (pk, source_hash)
-            for pk, organisme, organisme_code, matricule, source_hash in Household.objects.filter(
-                matricule__in=[f.matricule for f in flux_households]
+            for pk, organisme, organisme_code, matricule, source_hash in filter_any(
+                Household.objects.all(), "matricule", {f.matricule for f in flux_households}
             ).values_list("pk", "organisme", "organisme_code", "matricule", "source_hash")
         }
         to_load, changed_flux = [], []
@@ -205,7 +207,7 @@ class CafFluxImporter:
 
     def _persons_by_nir(self, changed) -> dict[str, Person]:
         hashes = [nir_hash(fp.nir) for flux, _ in changed for fp in flux.persons if fp.nir]
-        return {p.nir_hash: p for p in Person.objects.active().filter(nir_hash__in=hashes)}
+        return {p.nir_hash: p for p in filter_any(Person.objects.active(), "nir_hash", hashes)}
 
     def _fuzzy_pool(self, changed, persons_by_hash) -> dict[tuple[date, str], list[Person]]:
         """Candidates for persons not found by NIR: same birth date and same normalised first name. A flux person
@@ -220,19 +222,16 @@ class CafFluxImporter:
         keys = with_nir | without_nir
         if not keys:
             return {}
-        condition = Q()
-        for subset, extra in ((with_nir, {"nir_hash": ""}), (without_nir, {})):
-            if subset:
-                condition |= Q(
-                    birth_date__in={key[0] for key in subset},
-                    normalized_first_name__in={key[1] for key in subset},
-                    **extra,
-                )
         pool: dict[tuple[date, str], list[Person]] = {}
-        for person in Person.objects.active().filter(condition, departement_id=self.departement_id):
-            key = (person.birth_date, person.normalized_first_name)
-            if key in keys:
-                pool.setdefault(key, []).append(person)
+        for subset, extra in ((with_nir, {"nir_hash": ""}), (without_nir, {})):
+            if not subset:
+                continue
+            candidates = Person.objects.active().filter(departement_id=self.departement_id, **extra)
+            candidates = filter_any(candidates, "birth_date", {key[0] for key in subset})
+            for person in filter_any(candidates, "normalized_first_name", {key[1] for key in subset}):
+                key = (person.birth_date, person.normalized_first_name)
+                if key in subset and person not in pool.get(key, []):
+                    pool.setdefault(key, []).append(person)
         return pool
 
     def _match_person(self, fp: FluxPerson, flux, members, persons_by_hash, fuzzy_pool, batch) -> Person:

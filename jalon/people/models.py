@@ -101,8 +101,13 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(BaseModel):
+    # No index of its own: (departement, normalized_last_name) below serves département filters.
     departement = models.ForeignKey(
-        "territories.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="+"
+        "territories.Departement",
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     civility = models.CharField("civilité", max_length=4, blank=True)
     last_name = models.CharField("nom d'usage", max_length=100)
@@ -130,7 +135,7 @@ class Person(BaseModel):
     homeless = models.BooleanField("sans domicile stable", default=False)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
-    normalized_last_name = models.CharField(max_length=100, editable=False, db_index=True)
+    normalized_last_name = models.CharField(max_length=100, editable=False)
     normalized_birth_name = models.CharField(max_length=100, editable=False, blank=True)
     normalized_first_name = models.CharField(max_length=100, editable=False)
     merged_into = models.ForeignKey(
