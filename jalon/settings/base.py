@@ -247,3 +247,6 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 JALON_INVITATION_DAYS = env.int("JALON_INVITATION_DAYS", default=14)
+# Keys of the NIR at rest (base64, 32 bytes each; see docs/decisions/0007). Derived from SECRET_KEY when empty.
+JALON_NIR_ENCRYPTION_KEY = env.str("JALON_NIR_ENCRYPTION_KEY", default="")
+JALON_NIR_HASH_KEY = env.str("JALON_NIR_HASH_KEY", default="")

@@ -5,7 +5,16 @@ from django.core.exceptions import ImproperlyConfigured
 from jalon.settings.base import *  # noqa: F403
 
 
-_REQUIRED = ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "DEFAULT_FROM_EMAIL", "JALON_SITE_URL"]
+_REQUIRED = [
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
+    "JALON_SITE_URL",
+    "JALON_NIR_ENCRYPTION_KEY",
+    "JALON_NIR_HASH_KEY",
+]
 _missing = [name for name in _REQUIRED if not env.str(name, default="")]
 if _missing:
     raise ImproperlyConfigured(
