@@ -296,6 +296,7 @@ class CafFluxImporter:
         )
         person.set_normalized_names()
         person._flux_line = flux.line  # type: ignore[attr-defined]
+        person._subject = fp.subject_to_rights_and_duties  # type: ignore[attr-defined]
         batch.new_persons.append(person)
         return person
 
@@ -389,7 +390,7 @@ class CafFluxImporter:
                     "kind": ChangeKind.NEW_ENTRANT,
                     "household_id": None,
                     "person_id": person.pk,
-                    "data": {},
+                    "data": {"subject_to_rights_and_duties": person._subject},  # type: ignore[attr-defined]
                     "import_run_id": self.run.pk,
                     "source_line": person._flux_line,  # type: ignore[attr-defined]
                     "actor_id": None,
@@ -486,7 +487,8 @@ class CafFluxImporter:
                     batch.events.append(
                         self._event(ChangeKind.LEFT_HOUSEHOLD, flux, household_id=previous.household_id, person=person)
                     )
-                if fp.subject_to_rights_and_duties:
+                # A new entrant's NEW_ENTRANT event already says whether they are subject (see _new_person).
+                if fp.subject_to_rights_and_duties and not getattr(person, "_flux_line", None):
                     batch.events.append(
                         self._event(ChangeKind.BECAME_SUBJECT, flux, household=household, person=person)
                     )

@@ -63,7 +63,9 @@ def test_first_import_creates_everything_with_its_events(run_import):
     household = Household.objects.get(matricule="1234567")
     assert household.right.state == RightState.OPEN
     assert HouseholdMember.objects.get(person=marie).subject_to_rights_and_duties is True
-    assert kinds(person=marie) == [ChangeKind.BECAME_SUBJECT, ChangeKind.NEW_ENTRANT]
+    # A new entrant's event says whether they are subject to rights and duties.
+    assert kinds(person=marie) == [ChangeKind.NEW_ENTRANT]
+    assert ChangeEvent.objects.get(person=marie).data == {"subject_to_rights_and_duties": True}
     assert kinds(household=household, person=None) == [ChangeKind.RIGHT_OPENED]
     closed = ChangeEvent.objects.get(kind=ChangeKind.CLOSED)
     assert closed.data["closure_date"] == "2026-10-31" and closed.data["reason"] == "PCG"
@@ -147,6 +149,7 @@ def test_a_person_moving_to_another_household_leaves_the_first(run_import):
 def test_becoming_and_ceasing_to_be_subject_to_rights_and_duties(run_import):
     run_import([H("1234567", [P(**{**MARIE.__dict__, "subject": False})])])
     assert not ChangeEvent.objects.filter(kind=ChangeKind.BECAME_SUBJECT).exists()
+    assert ChangeEvent.objects.get(kind=ChangeKind.NEW_ENTRANT).data == {"subject_to_rights_and_duties": False}
     run_import([H("1234567", [MARIE])])
     assert ChangeEvent.objects.filter(kind=ChangeKind.BECAME_SUBJECT).count() == 1
     run_import([H("1234567", [P(**{**MARIE.__dict__, "subject": False})])])
