@@ -1,3 +1,4 @@
+from jalon.core.enums import Role
 from jalon.core.models import AuditEvent
 from jalon.core.scoping import Actor
 
@@ -19,4 +20,15 @@ def audit_event_list(*, actor: Actor, code=None, actor_email: str = "", start=No
 
 
 def home_summary(*, actor: Actor) -> dict:
-    return {"memberships": actor.memberships}
+    """What each role's home shows; every app contributes its panel's figures here (imports stay lazy)."""
+    summary: dict = {"memberships": actor.memberships}
+    if actor.is_platform_admin or actor.has_role(Role.ADMINISTRATOR, Role.TERRITORY_MANAGER):
+        from jalon.intake.selectors import dsp_completeness_rate
+
+        summary["dsp"] = dsp_completeness_rate(actor=actor)
+    if actor.is_platform_admin or actor.has_role(Role.ADMINISTRATOR):
+        from jalon.intake.models import DuplicateCandidate, ImportRun
+
+        summary["recent_imports"] = list(ImportRun.objects.visible_to(actor).order_by("-created_at")[:3])
+        summary["duplicates_pending"] = DuplicateCandidate.objects.visible_to(actor).pending().count()
+    return summary

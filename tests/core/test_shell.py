@@ -79,3 +79,20 @@ def test_api_schema_is_served_to_professionals(login_as):
     response = login_as(MembershipFactory()).get(reverse("api:schema"))
     assert response.status_code == 200
     assert b"/api/v1/communes/" in response.content
+
+
+def test_administrator_home_shows_imports_duplicates_and_the_dsp_rate(login_as):
+    from jalon.intake.models import DuplicateCandidate, ImportRun, SocioProfessionalData
+    from tests.intake.test_dsp import complete_answers
+    from tests.people.factories import HouseholdMemberFactory, PersonFactory
+
+    admin = MembershipFactory(role=Role.ADMINISTRATOR, organisation__kind="cd")
+    departement = admin.organisation.departement
+    ImportRun.objects.create(kind="caf_flux", status="done", departement=departement, file_name="flux-novembre.xml")
+    members = [HouseholdMemberFactory(person=PersonFactory(departement=departement)) for _ in range(4)]
+    SocioProfessionalData.objects.create(person=members[0].person, **complete_answers())
+    DuplicateCandidate.objects.create(person=members[1].person, other=members[2].person, score=0.9)
+    page = login_as(admin).get("/").content.decode()
+    assert "flux-novembre.xml" in page
+    assert "1 rapprochement à examiner" in page
+    assert 'data-testid="dsp-rate">25 %' in page
