@@ -1,9 +1,9 @@
-import hashlib
 
 
 """The streaming reader of the CAF/MSA flux, on files written by the generator (then tampered with)."""
 
 import dataclasses
+import hashlib
 import io
 import random
 import re
