@@ -1,5 +1,3 @@
-
-
 """The streaming reader of the CAF/MSA flux, on files written by the generator (then tampered with)."""
 
 import dataclasses
