@@ -90,3 +90,18 @@ def filter_any(queryset, field_name: str, values):
     column = f"{quote(meta.db_table)}.{quote(meta.get_field(field_name).column)}"
     # Identifiers come from the model's metadata; the values are one bound parameter.
     return queryset.filter(RawSQL(f"{column} = ANY(%s)", [values], output_field=models.BooleanField()))  # noqa: S611
+
+
+def insert_rows_returning_ids(model: type[models.Model], rows: list[dict]) -> list[int]:
+    """Insert rows and return their new ids, in order: ids reserved then COPY on PostgreSQL, bulk_create
+    (which reads the ids back) elsewhere."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create([model(**row) for row in rows], batch_size=5000)  # type: ignore[attr-defined]
+        return [obj.pk for obj in created]
+    ids = _reserve_ids(model, len(rows))
+    for row, pk in zip(rows, ids, strict=True):
+        row[model._meta.pk.attname] = pk
+    bulk_insert_rows(model, rows)
+    return ids

@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert, bulk_insert_rows, filter_any
+from jalon.core.bulk import bulk_insert_rows, filter_any, insert_rows_returning_ids
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
@@ -64,9 +64,9 @@ class _Counts:
 class _Batch:
     """What one batch will write, gathered before any write so each table gets one bulk call."""
 
-    new_persons: list[Person] = field(default_factory=list)
+    new_persons: list["_NewRecord"] = field(default_factory=list)
     updated_persons: dict[int, Person] = field(default_factory=dict)
-    new_households: list[Household] = field(default_factory=list)
+    new_households: list["_NewRecord"] = field(default_factory=list)
     updated_households: list[Household] = field(default_factory=list)
     new_rights: list[dict] = field(default_factory=list)
     updated_rights: list[RsaRight] = field(default_factory=list)
@@ -74,6 +74,20 @@ class _Batch:
     updated_members: dict[int, HouseholdMember] = field(default_factory=dict)
     events: list[dict] = field(default_factory=list)
     duplicates: list[tuple[Person, Person, float, list[str]]] = field(default_factory=list)
+
+
+class _NewRecord:
+    """A person or household this batch creates: its row, then its id once inserted. Lighter than a model
+    instance, which matters for 300 000 of them."""
+
+    __slots__ = ("pk", "row", "_flux_line", "_subject", "_is_new")
+
+    def __init__(self, row: dict, *, flux_line: int = 0, subject: bool | None = None):
+        self.pk: int | None = None
+        self.row = row
+        self._flux_line = flux_line
+        self._subject = subject
+        self._is_new = True
 
 
 class CafFluxImporter:
@@ -279,24 +293,30 @@ class CafFluxImporter:
             "homeless": flux.homeless,
         }
 
-    def _new_person(self, fp: FluxPerson, flux: FluxHousehold, batch: _Batch) -> Person:
-        person = Person(
-            departement_id=self.departement_id,
-            civility=fp.civility,
-            last_name=fp.last_name,
-            birth_name=fp.birth_name,
-            first_name=fp.first_name,
-            birth_date=fp.birth_date,
-            birth_place=fp.birth_place,
-            sex=fp.sex,
-            france_travail_id=fp.france_travail_id,
-            nir_encrypted=nir_encrypt(fp.nir) if fp.nir else "",
-            nir_hash=nir_hash(fp.nir) if fp.nir else "",
+    def _new_person(self, fp: FluxPerson, flux: FluxHousehold, batch: _Batch) -> _NewRecord:
+        row = {
+            "departement_id": self.departement_id,
+            "civility": fp.civility,
+            "last_name": fp.last_name,
+            "birth_name": fp.birth_name,
+            "first_name": fp.first_name,
+            "birth_date": fp.birth_date,
+            "birth_place": fp.birth_place,
+            "sex": fp.sex,
+            "france_travail_id": fp.france_travail_id,
+            "internal_id": "",
+            "nir_encrypted": nir_encrypt(fp.nir) if fp.nir else "",
+            "nir_hash": nir_hash(fp.nir) if fp.nir else "",
+            "phone": "",
+            "email": "",
+            "normalized_last_name": normalise_name(fp.last_name),
+            "normalized_birth_name": normalise_name(fp.birth_name),
+            "normalized_first_name": normalise_name(fp.first_name),
+            "merged_into_id": None,
+            "created_at": self.now,
             **self._address(flux),
-        )
-        person.set_normalized_names()
-        person._flux_line = flux.line  # type: ignore[attr-defined]
-        person._subject = fp.subject_to_rights_and_duties  # type: ignore[attr-defined]
+        }
+        person = _NewRecord(row, flux_line=flux.line, subject=fp.subject_to_rights_and_duties)
         batch.new_persons.append(person)
         return person
 
@@ -332,17 +352,19 @@ class CafFluxImporter:
     def _household(self, flux: FluxHousehold, household: Household | None, batch: _Batch) -> Household:
         address = self._address(flux)
         if household is None:
-            household = Household(
-                departement_id=self.departement_id,
-                organisme=flux.organisme,
-                organisme_code=flux.organisme_code,
-                matricule=flux.matricule,
-                source_hash=flux.raw_hash,
-                **address,
+            record = _NewRecord(
+                {
+                    "departement_id": self.departement_id,
+                    "organisme": flux.organisme,
+                    "organisme_code": flux.organisme_code,
+                    "matricule": flux.matricule,
+                    "source_hash": flux.raw_hash,
+                    "created_at": self.now,
+                    **address,
+                }
             )
-            household._is_new = True  # type: ignore[attr-defined]
-            batch.new_households.append(household)
-            return household
+            batch.new_households.append(record)
+            return record  # type: ignore[return-value]
         household._is_new = False  # type: ignore[attr-defined]
         old = {name: getattr(household, name) for name, value in address.items() if getattr(household, name) != value}
         for name, value in address.items():
@@ -357,8 +379,9 @@ class CafFluxImporter:
         return household
 
     def _write_persons_and_households(self, batch: _Batch) -> None:
-        bulk_insert(Person, batch.new_persons)
-        bulk_insert(Household, batch.new_households)
+        for model, records in ((Person, batch.new_persons), (Household, batch.new_households)):
+            for record, pk in zip(records, insert_rows_returning_ids(model, [r.row for r in records]), strict=True):
+                record.pk = pk
         if batch.updated_persons:
             Person.objects.bulk_update(
                 batch.updated_persons.values(),
@@ -542,7 +565,9 @@ class CafFluxImporter:
         if batch.duplicates:
             DuplicateCandidate.objects.bulk_create(
                 [
-                    DuplicateCandidate(person=person, other=other, score=score, reasons=reasons, found_by_run=self.run)
+                    DuplicateCandidate(
+                        person_id=person.pk, other_id=other.pk, score=score, reasons=reasons, found_by_run=self.run
+                    )
                     for person, other, score, reasons in batch.duplicates
                 ],
                 batch_size=WRITE_BATCH,
