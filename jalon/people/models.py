@@ -14,20 +14,9 @@ from jalon.people.normalise import normalise_name
 DEPARTEMENT_STAFF_KINDS = ("cd", "sdsei")
 
 
-class HouseholdQuerySet(models.QuerySet):
-    def visible_to(self, actor):
-        return self.filter(pk__in=Person.objects.visible_to(actor).values("household_links__household_id"))
+class PostalAddress(models.Model):
+    """Where a household or a person lives, as the CAF/MSA flux gives it (commune when its INSEE code is known)."""
 
-
-class Household(BaseModel):
-    """A foyer allocataire, identified by its CAF or MSA matricule."""
-
-    departement = models.ForeignKey(
-        "territories.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="+"
-    )
-    organisme = models.CharField("organisme", max_length=3, choices=Organisme.choices)
-    organisme_code = models.CharField("code de l'organisme", max_length=10, blank=True)
-    matricule = models.CharField("matricule", max_length=15, db_index=True)
     address = models.CharField("adresse", max_length=255, blank=True)
     address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
@@ -41,6 +30,25 @@ class Household(BaseModel):
         related_name="+",
     )
     homeless = models.BooleanField("sans domicile stable", default=False)
+
+    class Meta:
+        abstract = True
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        return self.filter(pk__in=Person.objects.visible_to(actor).values("household_links__household_id"))
+
+
+class Household(BaseModel, PostalAddress):
+    """A foyer allocataire, identified by its CAF or MSA matricule."""
+
+    departement = models.ForeignKey(
+        "territories.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="+"
+    )
+    organisme = models.CharField("organisme", max_length=3, choices=Organisme.choices)
+    organisme_code = models.CharField("code de l'organisme", max_length=10, blank=True)
+    matricule = models.CharField("matricule", max_length=15, db_index=True)
     # Fingerprint of the household's last flux record: an identical record is skipped on re-import.
     source_hash = models.CharField("empreinte de la source", max_length=64, blank=True)
 
@@ -100,7 +108,7 @@ class PersonQuerySet(models.QuerySet):
         return qs
 
 
-class Person(BaseModel):
+class Person(BaseModel, PostalAddress):
     # No index of its own: (departement, normalized_last_name) below serves département filters.
     departement = models.ForeignKey(
         "territories.Departement",
@@ -120,19 +128,6 @@ class Person(BaseModel):
     nir_hash = models.CharField("empreinte du NIR", max_length=64, blank=True, editable=False, db_index=True)
     france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
     internal_id = models.CharField("identifiant départemental", max_length=30, blank=True, db_index=True)
-    address = models.CharField("adresse", max_length=255, blank=True)
-    address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
-    postal_code = models.CharField("code postal", max_length=5, blank=True)
-    city = models.CharField("ville", max_length=100, blank=True)
-    commune = models.ForeignKey(
-        "territories.Commune",
-        verbose_name="commune",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    homeless = models.BooleanField("sans domicile stable", default=False)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     email = models.EmailField("e-mail", blank=True)
     normalized_last_name = models.CharField(max_length=100, editable=False)
