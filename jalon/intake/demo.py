@@ -1,4 +1,4 @@
-"""Realistic demo DSP, called by the demo builder once the demo persons exist."""
+"""Realistic demo DSP, called by the demo builder once the demo persons exist; the demo import profile."""
 
 import random
 from collections.abc import Iterable
@@ -6,8 +6,20 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from jalon.intake.enums import DeclaredObstacle, DrivingLicence, EducationLevel, ProfessionalSituation
-from jalon.intake.models import SocioProfessionalData
+from jalon.core.enums import Role
+from jalon.core.scoping import Actor
+from jalon.intake.enums import (
+    DeclaredObstacle,
+    DrivingLicence,
+    EducationLevel,
+    ProfessionalSituation,
+    SpreadsheetDateFormat,
+    SpreadsheetField,
+)
+from jalon.intake.models import ImportProfile, SocioProfessionalData
+from jalon.intake.services import import_profile_save
+from jalon.organisations.models import Membership
+from jalon.people.enums import Organisme
 from jalon.people.models import Person
 
 
@@ -144,3 +156,33 @@ def dsp_demo_fill(*, persons: Iterable[Person], seed: int) -> int:
             to_create.append(dsp)
     SocioProfessionalData.objects.bulk_create(to_create, batch_size=1000)
     return len(to_create)
+
+
+# The columns of a Yonne-like IODAS extraction (rdv-insertion's file configuration for the Yonne).
+IODAS_PROFILE_NAME = "Export IODAS"
+IODAS_MAPPING = {
+    SpreadsheetField.INTERNAL_ID: "Code individu Iodas",
+    SpreadsheetField.MATRICULE: "N° CAF",
+    SpreadsheetField.ROLE: "Rôle",
+    SpreadsheetField.CIVILITY: "Civilité",
+    SpreadsheetField.LAST_NAME: "Nom",
+    SpreadsheetField.BIRTH_NAME: "Nom JF",
+    SpreadsheetField.FIRST_NAME: "Prénom",
+    SpreadsheetField.BIRTH_DATE: "Date de naissance",
+    SpreadsheetField.PHONE: "Numéro(s) de téléphone",
+    SpreadsheetField.ADDRESS: "Adresse",
+}
+
+
+def spreadsheet_demo_profile(*, organisation, user) -> ImportProfile:
+    """Save the organisation's "Export IODAS" import profile (idempotent: unchanged, it is not written again)."""
+    membership = Membership.objects.filter(user=user, organisation=organisation).first() or Membership(
+        user=user, organisation=organisation, role=Role.ADMINISTRATOR
+    )
+    return import_profile_save(
+        actor=Actor(user=user, membership=membership),
+        name=IODAS_PROFILE_NAME,
+        mapping={str(field): header for field, header in IODAS_MAPPING.items()},
+        date_format=SpreadsheetDateFormat.DAY_MONTH_YEAR,
+        organisme=Organisme.CAF,
+    )

@@ -91,3 +91,39 @@ DECLARED_OBSTACLE_FRANCE_TRAVAIL = {
     DeclaredObstacle.FINANCIAL: "28",
     DeclaredObstacle.ADMINISTRATIVE: "29",
 }
+
+
+# Spreadsheet import (lists of beneficiaries exported from the Département's software, rdv-insertion style).
+
+
+class SpreadsheetField(models.TextChoices):
+    """What a column of a beneficiary list may hold; an import profile maps each to a column header."""
+
+    NIR = "nir", "NIR (numéro de sécurité sociale)"
+    INTERNAL_ID = "internal_id", "identifiant départemental (IODAS…)"
+    MATRICULE = "matricule", "n° CAF/MSA (matricule du foyer)"
+    ORGANISME = "organisme", "organisme (CAF ou MSA)"
+    ROLE = "role", "rôle dans le foyer"
+    CIVILITY = "civility", "civilité"
+    LAST_NAME = "last_name", "nom d'usage"
+    BIRTH_NAME = "birth_name", "nom de naissance"
+    FIRST_NAME = "first_name", "prénom"
+    BIRTH_DATE = "birth_date", "date de naissance"
+    PHONE = "phone", "téléphone"
+    EMAIL = "email", "e-mail"
+    ADDRESS = "address", "adresse"
+    POSTAL_CODE = "postal_code", "code postal"
+    CITY = "city", "ville"
+    FRANCE_TRAVAIL_ID = "france_travail_id", "identifiant France Travail"
+
+    @classmethod
+    def required(cls) -> tuple[str, ...]:
+        return (cls.LAST_NAME, cls.FIRST_NAME, cls.BIRTH_DATE)
+
+
+class SpreadsheetDateFormat(models.TextChoices):
+    """How the dates of a CSV are written (spreadsheet date cells are read as dates whatever this says)."""
+
+    DAY_MONTH_YEAR = "%d/%m/%Y", "JJ/MM/AAAA"
+    ISO = "%Y-%m-%d", "AAAA-MM-JJ"
+    DAY_MONTH_YEAR_DASH = "%d-%m-%Y", "JJ-MM-AAAA"

@@ -1,10 +1,13 @@
 from django import forms
 from django.forms.models import model_to_dict
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
-from jalon.intake.enums import DeclaredObstacle
-from jalon.intake.models import SocioProfessionalData
+from jalon.intake.enums import DeclaredObstacle, SpreadsheetDateFormat, SpreadsheetField
+from jalon.intake.enums import SpreadsheetField as F
+from jalon.intake.models import ImportProfile, SocioProfessionalData
 from jalon.intake.services import DSP_FIELDS
+from jalon.people.enums import Organisme
 
 
 # Form-only choice: "the person declares no obstacle" (stored as an empty list), as opposed to no box
@@ -101,3 +104,136 @@ class FluxUploadForm(DsfrBaseForm):
         if not start.startswith(b"<"):
             raise forms.ValidationError("Ce fichier n'est pas un fichier XML : vérifiez qu'il s'agit bien du flux.")
         return uploaded
+
+
+SPREADSHEET_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
+SPREADSHEET_MAX_SIZE = 20 * 1024 * 1024
+
+
+class SpreadsheetUploadForm(DsfrBaseForm):
+    file = forms.FileField(
+        label="Fichier de bénéficiaires",
+        help_text="Tableur CSV, XLSX, XLS ou ODS de 20 Mo au plus, dont la première ligne donne le nom de chaque "
+        "colonne. Seule la première feuille d'un classeur est lue.",
+    )
+    profile = forms.ModelChoiceField(
+        label="Profil d'import",
+        queryset=ImportProfile.objects.none(),
+        required=False,
+        empty_label="aucun : proposer les colonnes d'après leur nom",
+        help_text="Une correspondance des colonnes déjà enregistrée par votre structure.",
+    )
+
+    def __init__(self, *args, profiles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].queryset = profiles if profiles is not None else ImportProfile.objects.none()  # type: ignore[attr-defined]
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if not uploaded.name.lower().endswith(SPREADSHEET_EXTENSIONS):
+            raise forms.ValidationError("Choisissez un tableur : fichier CSV, XLSX, XLS ou ODS.")
+        if uploaded.size > SPREADSHEET_MAX_SIZE:
+            raise forms.ValidationError("Le fichier dépasse 20 Mo : découpez-le en plusieurs fichiers.")
+        return uploaded
+
+
+class SpreadsheetMappingForm(DsfrBaseForm):
+    """One select per target field listing the file's columns, the date format, the default organisme, and
+    the name under which to save the mapping as a profile."""
+
+    GROUPS = (
+        (
+            "Identité",
+            (F.LAST_NAME, F.BIRTH_NAME, F.FIRST_NAME, F.BIRTH_DATE, F.CIVILITY),
+        ),
+        (
+            "Identifiants et foyer",
+            (F.NIR, F.INTERNAL_ID, F.MATRICULE, F.ORGANISME, F.ROLE, F.FRANCE_TRAVAIL_ID),
+        ),
+        ("Coordonnées", (F.PHONE, F.EMAIL, F.ADDRESS, F.POSTAL_CODE, F.CITY)),
+    )
+
+    date_format = forms.ChoiceField(
+        label="Format des dates",
+        choices=SpreadsheetDateFormat.choices,
+        help_text="Pour les dates écrites comme du texte (fichiers CSV) ; les cellules de type date d'un classeur "
+        "sont lues telles quelles.",
+    )
+    default_organisme = forms.ChoiceField(
+        label="Organisme par défaut",
+        choices=Organisme.choices,
+        help_text="L'organisme des n° CAF/MSA des lignes où aucune colonne ne le précise.",
+    )
+    profile_name = forms.CharField(
+        label="Enregistrer comme profil",
+        required=False,
+        max_length=100,
+        help_text="Donnez un nom pour retrouver cette correspondance aux prochains imports, par exemple "
+        "« Export IODAS ». Un profil de votre structure portant ce nom est remplacé.",
+    )
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "aucune colonne"), *((header, header) for header in headers)]
+        required = SpreadsheetField.required()
+        columns: dict[str, forms.Field] = {}
+        for target in SpreadsheetField:
+            columns[self.column_name(target)] = forms.ChoiceField(
+                label=target.label[0].upper() + target.label[1:],
+                choices=choices,
+                required=target in required,
+                error_messages={"required": "Choisissez la colonne qui contient ce champ."},
+            )
+        self.fields.update(columns)
+        self.order_fields(list(columns))  # the columns first, then the options
+        for name in columns:
+            dsfr_input_class_attr(self[name])  # what DsfrBaseForm does to the fields declared on the class
+
+    @staticmethod
+    def column_name(target: str) -> str:
+        return f"column_{target}"
+
+    @classmethod
+    def initial_for(cls, *, headers: list[str], mapping: dict, date_format: str, organisme: str) -> dict:
+        """Initial values from a mapping (a profile's, a guessed one), without the columns this file lacks."""
+        initial = {
+            cls.column_name(target): header
+            for target, header in mapping.items()
+            if target in SpreadsheetField.values and header in headers
+        }
+        return {**initial, "date_format": date_format, "default_organisme": organisme}
+
+    def groups(self):
+        """(title, bound fields) for each group of target fields, for the template."""
+        return [(title, [self[self.column_name(target)] for target in targets]) for title, targets in self.GROUPS]
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen: dict[str, str] = {}
+        for target in SpreadsheetField:
+            name = self.column_name(target)
+            header = cleaned.get(name)
+            if not header:
+                continue
+            if header in chosen:
+                self.add_error(name, f"Cette colonne est déjà choisie pour le champ « {chosen[header]} ».")
+            else:
+                chosen[header] = target.label
+        return cleaned
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {
+            target.value: self.cleaned_data[self.column_name(target)]
+            for target in SpreadsheetField
+            if self.cleaned_data.get(self.column_name(target))
+        }
+
+    @property
+    def options(self) -> dict:
+        """What the preview and the import take: mapping, date format, default organisme."""
+        return {
+            "mapping": self.mapping,
+            "date_format": self.cleaned_data["date_format"],
+            "organisme": self.cleaned_data["default_organisme"],
+        }

@@ -16,7 +16,10 @@ from jalon.intake.enums import (
     ImportKind,
     ImportStatus,
     ProfessionalSituation,
+    SpreadsheetDateFormat,
+    SpreadsheetField,
 )
+from jalon.people.enums import Organisme
 
 
 class ImportRunQuerySet(models.QuerySet):
@@ -284,3 +287,59 @@ class SocioProfessionalData(BaseModel):
     @property
     def declared_obstacle_labels(self) -> list[str]:
         return [DeclaredObstacle(code).label for code in self.declared_obstacles or []]
+
+
+class ImportProfileQuerySet(models.QuerySet):
+    def visible_to(self, actor):
+        """The profiles of the actor's current organisation."""
+        if actor.organisation_id is None:
+            return self.none()
+        return self.filter(organisation_id=actor.organisation_id)
+
+
+class ImportProfile(BaseModel):
+    """How an organisation's beneficiary lists are laid out: which column holds which field, how dates are
+    written, which organisme (CAF or MSA) the matricules belong to when no column says so."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name="structure", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField("nom", max_length=100)
+    # {SpreadsheetField value: column header}
+    mapping = models.JSONField("correspondance des colonnes", default=dict, blank=True)
+    date_format = models.CharField(
+        "format des dates",
+        max_length=10,
+        choices=SpreadsheetDateFormat.choices,
+        default=SpreadsheetDateFormat.DAY_MONTH_YEAR,
+    )
+    organisme = models.CharField(
+        "organisme par défaut", max_length=3, choices=Organisme.choices, default=Organisme.CAF
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ImportProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "profil d'import"
+        verbose_name_plural = "profils d'import"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="import_profile_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        mapping = self.mapping
+        if not isinstance(mapping, dict) or any(
+            field not in SpreadsheetField.values or not isinstance(header, str) for field, header in mapping.items()
+        ):
+            raise ValidationError({"mapping": "La correspondance des colonnes est mal formée."})

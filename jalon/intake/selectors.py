@@ -1,9 +1,15 @@
 """Reads of the intake app, scoped to the actor."""
 
+from collections.abc import Iterator
+from itertools import islice
+
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from jalon.core.scoping import Actor, get_visible_or_404
-from jalon.intake.models import ImportRun, SocioProfessionalData, dsp_complete_q
+from jalon.intake.enums import ImportKind
+from jalon.intake.models import ImportProfile, ImportRun, SocioProfessionalData, dsp_complete_q
+from jalon.intake.spreadsheet import SpreadsheetError, read_table
 from jalon.people.models import HouseholdMember, Person
 
 
@@ -38,3 +44,38 @@ def import_run_list(*, actor: Actor):
 
 def import_run_get(*, actor: Actor, pk) -> ImportRun:
     return get_visible_or_404(ImportRun.objects.visible_to(actor).select_related("same_as", "organisation"), pk=pk)
+
+
+def import_profile_list(*, actor: Actor):
+    return ImportProfile.objects.visible_to(actor).order_by("name")
+
+
+def import_profile_get(*, actor: Actor, pk) -> ImportProfile:
+    return get_visible_or_404(ImportProfile.objects.visible_to(actor), pk=pk)
+
+
+SPREADSHEET_UNAVAILABLE = "Le fichier de cet import n'est plus disponible : déposez-le à nouveau."
+
+
+def spreadsheet_table(*, run: ImportRun) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The headers and rows of a spreadsheet run's stored file (a run already fetched in the actor's scope).
+    ValidationError with a French message when the file is gone or unreadable; the rows may still raise
+    `SpreadsheetError` if the file breaks further down."""
+    if run.kind != ImportKind.SPREADSHEET or not run.stored_file:
+        raise ValidationError(SPREADSHEET_UNAVAILABLE)
+    try:
+        with run.stored_file.open("rb") as handle:
+            return read_table(handle)  # read whole: the rows do not need the file any more
+    except FileNotFoundError as error:
+        raise ValidationError(SPREADSHEET_UNAVAILABLE) from error
+    except SpreadsheetError as error:
+        raise ValidationError(str(error)) from error
+
+
+def spreadsheet_sample(*, run: ImportRun, size: int = 5) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The headers and the first rows of a spreadsheet run's file, for the column mapping screen."""
+    headers, rows = spreadsheet_table(run=run)
+    try:
+        return headers, list(islice(rows, size))
+    except SpreadsheetError as error:
+        raise ValidationError(str(error)) from error

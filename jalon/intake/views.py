@@ -4,15 +4,19 @@ from itertools import chain
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from jalon.core.enums import Role
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
 from jalon.intake import selectors, services
 from jalon.intake.caf_import import rejected_rows_csv
-from jalon.intake.forms import DspForm, FluxUploadForm
+from jalon.intake.enums import ImportKind, ImportStatus, SpreadsheetDateFormat, SpreadsheetField
+from jalon.intake.forms import DspForm, FluxUploadForm, SpreadsheetMappingForm, SpreadsheetUploadForm
+from jalon.intake.spreadsheet import guess_mapping
+from jalon.people.enums import Organisme
 
 
 DSP_EDIT_ROLES = (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT)
@@ -63,6 +67,8 @@ def import_list(request):
 @require_roles(Role.ADMINISTRATOR)
 def import_detail(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
+    if run.kind == ImportKind.SPREADSHEET and run.status == ImportStatus.PENDING and not request.htmx:
+        return redirect("intake:spreadsheet_mapping", pk=run.pk)  # a list waiting for its column mapping
     rejected = Paginator(run.rejected_rows.order_by("line"), 50).get_page(request.GET.get("page"))
     template = "intake/_import_status.html" if request.htmx else "intake/import_detail.html"
     return render(request, template, {"run": run, "page_obj": rejected})
@@ -83,3 +89,122 @@ def import_rejected_csv(request, pk):
     response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejets-import-{run.pk}.csv"'
     return response
+
+
+# -- spreadsheet import: upload, column mapping, preview and confirmation -----------------------------------------
+
+
+def _spreadsheet_run(request, pk):
+    """A spreadsheet run of the actor's département (404 otherwise, like any import out of scope)."""
+    run = selectors.import_run_get(actor=request.actor, pk=pk)
+    if run.kind != ImportKind.SPREADSHEET:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return run
+
+
+def _spreadsheet_session_key(run) -> str:
+    # The mapping chosen for the run, kept between the mapping screen and the preview.
+    return f"spreadsheet_import_{run.pk}"
+
+
+@require_roles(Role.ADMINISTRATOR)
+def spreadsheet_upload(request):
+    form = SpreadsheetUploadForm(
+        request.POST or None, request.FILES or None, profiles=selectors.import_profile_list(actor=request.actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.spreadsheet_upload(actor=request.actor, uploaded_file=form.cleaned_data["file"])
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            url = reverse("intake:spreadsheet_mapping", args=[run.pk])
+            if form.cleaned_data.get("profile"):
+                url += f"?profil={form.cleaned_data['profile'].pk}"
+            return redirect(url)
+    return render(request, "intake/spreadsheet_upload.html", {"form": form})
+
+
+@require_roles(Role.ADMINISTRATOR)
+def spreadsheet_mapping(request, pk):
+    run = _spreadsheet_run(request, pk)
+    if run.status != ImportStatus.PENDING:
+        return redirect("intake:import_detail", pk=run.pk)
+    try:
+        headers, sample = selectors.spreadsheet_sample(run=run)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("intake:spreadsheet_upload")
+    profile = None
+    if request.GET.get("profil"):
+        profile = selectors.import_profile_get(actor=request.actor, pk=request.GET["profil"])
+    if profile is not None:
+        options = {"mapping": profile.mapping, "date_format": profile.date_format, "organisme": profile.organisme}
+    else:
+        options = request.session.get(_spreadsheet_session_key(run)) or {
+            "mapping": guess_mapping(headers),
+            "date_format": SpreadsheetDateFormat.DAY_MONTH_YEAR,
+            "organisme": Organisme.CAF,
+        }
+    form = SpreadsheetMappingForm(
+        request.POST or None,
+        headers=headers,
+        initial=SpreadsheetMappingForm.initial_for(headers=headers, **options),
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = None
+        try:
+            if form.cleaned_data["profile_name"]:
+                saved = services.import_profile_save(
+                    actor=request.actor, name=form.cleaned_data["profile_name"], **form.options
+                )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if saved is not None:
+                messages.success(request, f"Le profil d'import « {saved.name} » a été enregistré.")
+            request.session[_spreadsheet_session_key(run)] = form.options
+            return redirect("intake:spreadsheet_preview", pk=run.pk)
+    context = {
+        "run": run,
+        "form": form,
+        "headers": headers,
+        "sample": sample,
+        "profiles": selectors.import_profile_list(actor=request.actor),
+        "profile": profile,
+    }
+    return render(request, "intake/spreadsheet_mapping.html", context)
+
+
+@require_roles(Role.ADMINISTRATOR)
+def spreadsheet_preview(request, pk):
+    run = _spreadsheet_run(request, pk)
+    if run.status != ImportStatus.PENDING:
+        return redirect("intake:import_detail", pk=run.pk)
+    key = _spreadsheet_session_key(run)
+    options = request.session.get(key)
+    if options is None:
+        return redirect("intake:spreadsheet_mapping", pk=run.pk)
+    if request.method == "POST":
+        try:
+            run = services.spreadsheet_import(actor=request.actor, run=run, **options)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("intake:spreadsheet_mapping", pk=run.pk)
+        request.session.pop(key, None)
+        if run.status == ImportStatus.DONE:
+            messages.success(
+                request,
+                f"Import terminé : {run.persons_created} personne{pluralize(run.persons_created)} "
+                f"créée{pluralize(run.persons_created)}, {run.persons_updated} mise{pluralize(run.persons_updated)} "
+                f"à jour, {run.rejected} ligne{pluralize(run.rejected)} écartée{pluralize(run.rejected)}.",
+            )
+        return redirect("intake:import_detail", pk=run.pk)
+    try:
+        preview = services.spreadsheet_preview(actor=request.actor, run=run, **options)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("intake:spreadsheet_mapping", pk=run.pk)
+    labels = dict(SpreadsheetField.choices)
+    mapped = [(labels[target], header) for target, header in options["mapping"].items() if target in labels]
+    return render(request, "intake/spreadsheet_preview.html", {"run": run, "preview": preview, "mapped": mapped})
