@@ -172,7 +172,7 @@ class CafFluxImporter:
         persons_by_hash = self._persons_by_nir(changed)
         fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
         batch = _Batch()
-        resolved: list[tuple[FluxHousehold, Household, list[tuple[FluxPerson, Person]]]] = []
+        resolved: list[tuple[FluxHousehold, Household, list[tuple[FluxPerson, Person | _NewRecord]]]] = []
         for flux, household in changed:
             members = current_members.get(household.pk, []) if household else []
             matched = [
@@ -248,7 +248,9 @@ class CafFluxImporter:
                     pool.setdefault(key, []).append(person)
         return pool
 
-    def _match_person(self, fp: FluxPerson, flux, members, persons_by_hash, fuzzy_pool, batch) -> Person:
+    def _match_person(
+        self, fp: FluxPerson, flux, members, persons_by_hash, fuzzy_pool, batch
+    ) -> "Person | _NewRecord":
         """NIR first, then the same household's member with the same birth date and first name, then a fuzzy
         name match on birth date: exact names match, close names make a new file and a duplicate candidate."""
         if fp.nir:
@@ -339,7 +341,7 @@ class CafFluxImporter:
             new = {name: wanted[name] for name in old}
             for name, value in new.items():
                 setattr(person, name, value)
-            if "nir_hash" in new:
+            if "nir_hash" in new and fp.nir:
                 person.nir_encrypted = nir_encrypt(fp.nir)
                 old["nir_hash"], new["nir_hash"] = "absent", "renseigné"
             person.set_normalized_names()

@@ -106,7 +106,7 @@ class PersonListApi(ListAPIView):
     def get_queryset(self):
         filters = PersonSearchFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.person_search(actor=self.request.actor, **filters.validated_data)
+        return selectors.person_search(actor=self.request.actor, **filters.validated_data)  # type: ignore[attr-defined]
 
 
 class PersonDetailApi(APIView):

@@ -270,7 +270,7 @@ class _Context:
         self.reference_date = first_of_month - timedelta(days=1)
         self.matricule_base = (seed * 1_000_003) % 9_000_000
         self.foreign_nirs: set[str] = set()
-        self.local_birth_places = {}
+        self.local_birth_places: dict[str, list[str]] = {}
         for code, _postal, city in self.communes:
             self.local_birth_places.setdefault(_departement(code), []).append(city[:26])
 
@@ -458,18 +458,20 @@ def _assign_state(household: _Household, rng: random.Random, ctx: _Context, stat
         h.refusal_reason = rng.choice(REFUSAL_CODES)
     else:
         h.opening_date = h.request_date.replace(day=1)
+    opening = h.opening_date or h.request_date
     if state in (3, 4):
-        start = max(h.opening_date, today - timedelta(days=rng.randint(10, 365)))
+        start = max(opening, today - timedelta(days=rng.randint(10, 365)))
         h.suspension_date = start.replace(day=1)
         h.suspension_kind = "droit" if state == 3 else "versement"
         h.suspension_reason = rng.choices(SUSPENSION_CODES, weights=SUSPENSION_WEIGHTS)[0]
     elif state in (5, 6):
-        if (today - h.opening_date).days < 90:
-            h.opening_date = (today - timedelta(days=rng.randint(120, 900))).replace(day=1)
-            h.request_date = h.opening_date + timedelta(days=rng.randint(0, 20))
+        if (today - opening).days < 90:
+            opening = (today - timedelta(days=rng.randint(120, 900))).replace(day=1)
+            h.opening_date = opening
+            h.request_date = opening + timedelta(days=rng.randint(0, 20))
         window = (30, 120) if state == 5 else (130, 700)
         closure = today - timedelta(days=rng.randint(*window))
-        h.closure_date = max(closure, h.opening_date + timedelta(days=60))
+        h.closure_date = max(closure, opening + timedelta(days=60))
         h.closure_reason = rng.choices(CLOSURE_CODES, weights=CLOSURE_WEIGHTS)[0]
     h.resources = round(rng.choice((0.0, 0.0, 0.0, rng.uniform(50, 900))), 2)
     for person in h.persons:
@@ -525,6 +527,12 @@ def _mutate(household: _Household, rng: random.Random, ctx: _Context) -> str:
 # ------------------------------------------------------------------------------------------ writing
 
 
+def _iso(value: date | None) -> str:
+    # Set by construction for the blocks that print it.
+    assert value is not None
+    return value.isoformat()
+
+
 def _x(value: str) -> str:
     if "&" in value or "<" in value or ">" in value:
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -546,7 +554,7 @@ def _render_person(p: _Person, h: _Household) -> str:
         f"<SEXE>{p.sex}</SEXE>\n",
         "</Identification>\n<DossierCAF>\n",
         f"<TOPRESPDOS>{_b(p.role == 'DEM')}</TOPRESPDOS>\n",
-        f"<DDRATDOS>{p.attached_on.isoformat()}</DDRATDOS>\n</DossierCAF>\n",
+        f"<DDRATDOS>{_iso(p.attached_on)}</DDRATDOS>\n</DossierCAF>\n",
     ]
     dependent = _b(p.role == "ENF")
     parts.extend(
@@ -624,12 +632,12 @@ def _render(h: _Household, ctx: _Context) -> str:
     if h.suspension_kind == "droit":
         parts.append(
             f"<SuspensionDroit>\n<MOTISUSDRORSA>{h.suspension_reason}</MOTISUSDRORSA>\n"
-            f"<DDSUSDRORSA>{h.suspension_date.isoformat()}</DDSUSDRORSA>\n</SuspensionDroit>\n"
+            f"<DDSUSDRORSA>{_iso(h.suspension_date)}</DDSUSDRORSA>\n</SuspensionDroit>\n"
         )
     elif h.suspension_kind == "versement":
         parts.append(
             f"<SuspensionVersement>\n<MOTISUSVERSRSA>{h.suspension_reason}</MOTISUSVERSRSA>\n"
-            f"<DDSUSVERSRSA>{h.suspension_date.isoformat()}</DDSUSVERSRSA>\n</SuspensionVersement>\n"
+            f"<DDSUSVERSRSA>{_iso(h.suspension_date)}</DDSUSVERSRSA>\n</SuspensionVersement>\n"
         )
     if h.closure_date:
         block = "FinDroit" if h.state == 5 else "FinDroitMoisAnterieur"

@@ -432,6 +432,7 @@ class _StartTagLines:
                 pos = max(pos, size - keep) if not final else size
                 break
             if special_at >= 0 and (next_tag < 0 or special_at < next_tag):
+                assert next_special is not None  # special_at >= 0 only when found
                 self._closer = next_special[1]
                 pos = special_at + len(next_special[2])
                 next_special = self._find_special(buf, pos)
@@ -724,7 +725,7 @@ class _FluxReader:
             self.close()
 
     def close(self) -> None:
-        self._events.close()
+        self._events.close()  # type: ignore[attr-defined]  # lxml's iterparse iterator has close()
 
     # -- one household
 

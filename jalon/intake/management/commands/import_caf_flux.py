@@ -9,6 +9,13 @@ from jalon.intake.enums import ImportStatus
 from jalon.territories.models import Departement
 
 
+def _bar_updater(bar):
+    def update(done: int) -> None:
+        bar.update(done - bar.n)
+
+    return update
+
+
 class Command(BaseCommand):
     help = "Importe un ou plusieurs flux bénéficiaires RSA de la CAF ou de la MSA (XML, schéma vrsb0801)."
 
@@ -41,7 +48,7 @@ class Command(BaseCommand):
                     path=path,
                     departement=departement_obj,
                     actor_label="commande import_caf_flux",
-                    progress=lambda done, bar=bar: bar.update(done - bar.n),
+                    progress=_bar_updater(bar),
                 )
             failed |= self._report(run)
         if failed:
