@@ -1,5 +1,6 @@
 """The demo population: real CAF and MSA flux files, written by the generator and read by the real importer."""
 
+import csv
 import random
 from datetime import datetime
 from pathlib import Path
@@ -112,3 +113,68 @@ def build_population(ctx) -> None:
             f"{run.persons_created} personnes, {run.duplicates_found} doublons possibles"
         )
     ctx.log(f"  {filled} questionnaires DSP remplis")
+    _spreadsheet_sample(ctx, folder)
+
+
+def _spreadsheet_sample(ctx, folder: Path) -> None:
+    """The Département's "Export IODAS" profile, and a sample export to try the spreadsheet import with:
+    known persons (matched, their IODAS id filled in), new ones, a close name, two faulty rows."""
+    from jalon.intake.demo import IODAS_MAPPING, spreadsheet_demo_profile
+
+    spreadsheet_demo_profile(organisation=ctx.organisations["cd"], user=ctx.users["admin"])
+    headers = list(IODAS_MAPPING.values())
+    rng = random.Random(int(ctx.config.code))
+    known = list(
+        Person.objects.filter(departement_id=ctx.config.code, household_links__left_on=None)
+        .order_by("pk")
+        .values_list("last_name", "first_name", "birth_date", "household_links__household__matricule")[:400]
+    )
+    rows = []
+    for index, (last_name, first_name, birth_date, matricule) in enumerate(rng.sample(known, 25)):
+        rows.append(
+            [
+                f"IOD{40000 + index}",
+                matricule,
+                "DEM",
+                "",
+                last_name,
+                "",
+                first_name,
+                birth_date.strftime("%d/%m/%Y"),
+                "06 12 34 56 78",
+                "",
+            ]
+        )
+    new_people = [
+        ("LAFARGUE", "Maïté", "12/03/1987"),
+        ("DUPRAT", "Jean-Marc", "01/07/1969"),
+        ("CASTAGNET", "Inès", "23/11/1995"),
+        ("LABORDE", "Yannick", "05/05/1978"),
+    ]
+    for index, (last_name, first_name, birth) in enumerate(new_people):
+        rows.append(
+            [
+                f"IOD{41000 + index}",
+                "",
+                "DEM",
+                "MME" if first_name in ("Maïté", "Inès") else "MR",
+                last_name,
+                "",
+                first_name,
+                birth,
+                "",
+                "12 rue des Arènes 40000 Mont-de-Marsan",
+            ]
+        )
+    last_name, first_name, birth_date, _ = known[0]
+    rows.append(
+        ["IOD42000", "", "DEM", "", last_name[:-1] + "E", "", first_name, birth_date.strftime("%d/%m/%Y"), "", ""]
+    )
+    rows.append(["IOD42001", "", "DEM", "", "SANS-DATE", "", "Paul", "31/02/1980", "", ""])
+    rows.append(["IOD42002", "", "DEM", "", "", "", "Anne", "01/01/1990", "", ""])
+    path = folder / f"export-iodas-{ctx.config.code}.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(headers)
+        writer.writerows(rows)
+    ctx.log(f"  tableur d'exemple à importer : {path}")

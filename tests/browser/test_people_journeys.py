@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -57,3 +59,31 @@ def test_administrator_reads_the_import_report_and_resolves_a_duplicate(page, li
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_text("marqués comme des personnes distinctes")).to_be_visible()
     assert AuditEvent.objects.filter(code=AuditCode.PERSONS_MARKED_DISTINCT).count() == 1
+
+
+def test_administrator_imports_the_sample_spreadsheet(page, live_server, demo, settings):
+    from pathlib import Path
+
+    from jalon.intake.models import ImportRun
+
+    sample = Path(settings.JALON_DEMO_DIR) / "export-iodas-40.csv"
+    log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Imports", exact=True).first.click()
+    page.get_by_role("link", name="Importer un tableur (CSV, XLSX)").click()
+    check_accessibility(page, "tableur-depot")
+    page.get_by_label("Fichier de bénéficiaires").set_input_files(str(sample))
+    page.get_by_label("Profil d'import").select_option(label="Export IODAS")
+    page.get_by_role("button", name="Déposer le fichier").click()
+    expect(page.get_by_role("heading", name="Correspondance des colonnes")).to_be_visible()
+    check_accessibility(page, "tableur-correspondance")
+    page.get_by_role("button", name="Voir l'aperçu de l'import").click()
+    expect(page.get_by_role("heading", name="Aperçu de l'import")).to_be_visible()
+    check_accessibility(page, "tableur-apercu")
+    assert ImportRun.objects.get(kind="spreadsheet").status == "pending"  # the preview writes nothing
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("heading", name=re.compile("Import terminé"))).to_be_visible()
+    check_accessibility(page, "tableur-rapport")
+    run = ImportRun.objects.get(kind="spreadsheet")
+    # 25 known persons matched, 4 new, the close name new or matched depending on the name drawn, 2 faulty rows.
+    assert run.status == "done" and run.rejected == 2 and run.persons_created in (4, 5)
+    assert run.persons_updated >= 25
