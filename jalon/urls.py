@@ -13,6 +13,7 @@ urlpatterns = [
     path("structures/", include("jalon.organisations.urls")),
     path("territoires/", include("jalon.territories.urls")),
     path("personnes/", include("jalon.people.urls")),
+    path("orientation/", include("jalon.orientation.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),
 ]

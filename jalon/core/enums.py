@@ -55,6 +55,9 @@ class AuditCode(models.IntegerChoices):
     IMPORT_REPORT_DOWNLOADED = 504, "rapport de rejets téléchargé"
     DSP_UPDATED = 511, "données socio-professionnelles modifiées"
     IMPORT_PROFILE_SAVED = 512, "profil d'import enregistré"
+    # 6xx: orientation
+    ORIENTATION_DECIDED = 601, "orientation décidée"
+    REFERENT_ASSIGNED = 602, "référent de parcours désigné"
     # 9xx: Django admin back-office
     ADMIN_OBJECT_ADDED = 901, "back-office : ajout"
     ADMIN_OBJECT_CHANGED = 902, "back-office : modification"

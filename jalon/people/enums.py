@@ -55,3 +55,5 @@ class ChangeKind(models.TextChoices):
     NO_LONGER_SUBJECT = "no_longer_subject", "plus soumis aux droits et devoirs"
     IDENTITY_UPDATED = "identity_updated", "identité ou coordonnées modifiées"
     MERGED = "merged", "dossiers fusionnés"
+    ORIENTED = "oriented", "orientation décidée"
+    REFERENT_CHANGED = "referent_changed", "référent de parcours désigné"

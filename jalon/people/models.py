@@ -77,9 +77,18 @@ class PersonQuerySet(models.QuerySet):
         if actor.is_platform_admin:
             return self.active()
         organisation = actor.organisation
-        if organisation is None or organisation.kind not in DEPARTEMENT_STAFF_KINDS:
-            # Partner organisations will see the people they follow once orientation links them.
+        if organisation is None:
             return self.none()
+        if organisation.kind not in DEPARTEMENT_STAFF_KINDS:
+            # Other organisations see the people oriented to them or whose référent they employ.
+            return (
+                self.active()
+                .filter(
+                    Q(orientations__organisation_id=organisation.pk, orientations__ended_on=None)
+                    | Q(referent_assignments__organisation_id=organisation.pk, referent_assignments__ended_on=None)
+                )
+                .distinct()
+            )
         qs = self.active().filter(departement_id=organisation.departement_id)
         if actor.territory_ids:
             from jalon.territories.models import Commune

@@ -45,6 +45,7 @@ class PersonFile:
     memberships: list[HouseholdMember]
     events: list[ChangeEvent]
     dsp: object | None
+    orientation: object | None
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -65,10 +66,16 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         extra={"nir_shown": can_read_nir(actor)},
     )
     from jalon.intake.models import SocioProfessionalData
+    from jalon.orientation.selectors import current_orientation
 
     dsp = SocioProfessionalData.objects.filter(person=person).first()
     return PersonFile(
-        person=person, nir_display=nir_for(actor, person), memberships=memberships, events=events, dsp=dsp
+        person=person,
+        nir_display=nir_for(actor, person),
+        memberships=memberships,
+        events=events,
+        dsp=dsp,
+        orientation=current_orientation(person=person),
     )
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jalon.organisations",
     "jalon.people",
     "jalon.intake",
+    "jalon.orientation",
     "jalon.api",
     "jalon.demo",
 ]

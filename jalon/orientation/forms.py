@@ -1,0 +1,60 @@
+from typing import cast
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from jalon.accounts.models import User
+from jalon.organisations.models import Organisation
+from jalon.orientation.enums import OrientationType, PersonAgreement
+from jalon.orientation.models import Dispositif
+from jalon.people.enums import HouseholdRole
+from jalon.territories.models import Territory
+
+
+class QueueFilterForm(DsfrBaseForm):
+    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
+    role = forms.ChoiceField(
+        label="Place dans le foyer",
+        choices=[("", "Toutes"), (HouseholdRole.APPLICANT, "demandeur"), (HouseholdRole.PARTNER, "conjoint")],
+        required=False,
+    )
+    min_age = forms.IntegerField(label="Âge minimum", min_value=16, max_value=99, required=False)
+    max_age = forms.IntegerField(label="Âge maximum", min_value=16, max_value=99, required=False)
+    min_months = forms.IntegerField(label="Demande depuis au moins (mois)", min_value=0, max_value=600, required=False)
+
+    def __init__(self, *args, departement_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["territory"])
+        field.queryset = Territory.objects.in_departement(departement_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("min_age") and cleaned.get("max_age") and cleaned["min_age"] > cleaned["max_age"]:
+            raise forms.ValidationError("L'âge minimum doit être inférieur ou égal à l'âge maximum.")
+        return cleaned
+
+
+class DecisionForm(DsfrBaseForm):
+    orientation_type = forms.ChoiceField(label="Type d'orientation", choices=OrientationType.choices)
+    dispositif = forms.ModelChoiceField(label="Dispositif", queryset=Dispositif.objects.none(), required=False)
+    organisation = forms.ModelChoiceField(label="Structure en charge", queryset=Organisation.objects.none())
+    referent = forms.ModelChoiceField(label="Référent de parcours", queryset=User.objects.none())
+    person_chose_referent = forms.BooleanField(label="La personne a choisi son référent", required=False)
+    person_agreement = forms.ChoiceField(label="Avis de la personne", choices=PersonAgreement.choices)
+    person_comment = forms.CharField(
+        label="Commentaire de la personne", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, departement_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["dispositif"]).queryset = Dispositif.objects.filter(
+            departement_id=departement_id, is_active=True
+        )
+        organisations = Organisation.objects.active().in_departement(departement_id)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["referent"]).queryset = (
+            User.objects.active()
+            .filter(memberships__organisation__in=organisations, memberships__is_active=True)
+            .distinct()
+        )
+        self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]

@@ -1,0 +1,89 @@
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
+from jalon.people.enums import RightState
+from jalon.people.models import HouseholdMember, Person
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def orientation_queue(
+    *, actor: Actor, territory_id=None, role: str = "", min_age=None, max_age=None, min_months=None, today=None
+):
+    """People subject to rights and duties, with an open right and no current orientation — oldest waiting first,
+    with the date their right was requested (the days elapsed are computed from it)."""
+    today = today or timezone.localdate()
+    subject_links = HouseholdMember.objects.current().filter(
+        person=OuterRef("pk"),
+        subject_to_rights_and_duties=True,
+        household__right__state__in=RightState.open_states(),
+    )
+    qs = (
+        Person.objects.visible_to(actor)
+        .filter(Exists(subject_links))
+        .exclude(Exists(Orientation.objects.current().filter(person=OuterRef("pk"))))
+        .annotate(right_requested_on=Subquery(subject_links.values("household__right__request_date")[:1]))
+    )
+    if territory_id:
+        qs = qs.filter(commune__territories=territory_id)
+    if role:
+        qs = qs.filter(Exists(subject_links.filter(role=role)))
+    if min_age is not None:
+        qs = qs.filter(birth_date__lte=_years_ago(today, min_age))
+    if max_age is not None:
+        qs = qs.filter(birth_date__gt=_years_ago(today, max_age + 1))
+    if min_months:
+        qs = qs.filter(right_requested_on__lte=date.fromordinal(today.toordinal() - 30 * min_months))
+    return qs.select_related("commune").order_by("right_requested_on", "pk")
+
+
+def person_for_decision(*, actor: Actor, pk) -> Person:
+    return get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
+
+
+def orientation_history(*, person: Person):
+    return Orientation.objects.filter(person=person).select_related("organisation", "referent", "dispositif")
+
+
+def current_orientation(*, person: Person) -> Orientation | None:
+    return orientation_history(person=person).current().first()
+
+
+def dispositifs_for(*, departement_id):
+    return (
+        Dispositif.objects.filter(departement_id=departement_id, is_active=True)
+        .prefetch_related("organisations")
+        .order_by("name")
+    )
+
+
+def caseload(*, actor: Actor):
+    """The people the signed-in référent follows, with their current orientation."""
+    current = Orientation.objects.current().select_related("dispositif", "organisation")
+    return (
+        Person.objects.visible_to(actor)
+        .filter(referent_assignments__referent=actor.user, referent_assignments__ended_on=None)
+        .prefetch_related(Prefetch("orientations", queryset=current, to_attr="current_orientations"))
+        .select_related("commune")
+        .order_by("normalized_last_name", "normalized_first_name")
+    )
+
+
+def caseload_by_referent(*, actor: Actor):
+    """People followed per référent of the actor's organisation (the manager's and administrator's view)."""
+    return (
+        ReferentAssignment.objects.current()
+        .filter(organisation_id=actor.organisation_id)
+        .values("referent__first_name", "referent__last_name", "referent_id")
+        .annotate(people=Count("person_id"))
+        .order_by("-people", "referent__last_name")
+    )

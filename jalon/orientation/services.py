@@ -1,0 +1,118 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jalon.core.enums import AuditCode
+from jalon.core.services import audit_event_record
+from jalon.organisations.models import Membership
+from jalon.orientation.enums import PersonAgreement
+from jalon.orientation.models import Orientation, ReferentAssignment
+from jalon.people.enums import ChangeKind
+from jalon.people.models import ChangeEvent
+
+
+def _check_referent(*, organisation, referent) -> None:
+    if organisation is None:
+        raise ValidationError({"organisation": "Choisissez la structure en charge de l'accompagnement."})
+    if referent is None:
+        raise ValidationError({"referent": "Désignez le référent de parcours."})
+    if not Membership.objects.active().filter(user=referent, organisation=organisation).exists():
+        raise ValidationError({"referent": f"{referent} n'est pas membre de {organisation}."})
+
+
+@transaction.atomic
+def orientation_decide(
+    *,
+    actor,
+    person,
+    orientation_type: str,
+    organisation,
+    referent,
+    dispositif=None,
+    person_chose_referent: bool = False,
+    person_agreement: str = PersonAgreement.NOT_ASKED,
+    person_comment: str = "",
+    decided_on=None,
+) -> Orientation:
+    """Record an orientation decision: it ends the current one (history kept) and names the référent."""
+    _check_referent(organisation=organisation, referent=referent)
+    if dispositif is not None:
+        if dispositif.departement_id != person.departement_id:
+            raise ValidationError({"dispositif": "Ce dispositif n'appartient pas au département de la personne."})
+        if not dispositif.organisations.filter(pk=organisation.pk).exists():
+            raise ValidationError({"organisation": f"{organisation} ne porte pas le dispositif « {dispositif} »."})
+    today = decided_on or timezone.localdate()
+    previous = Orientation.objects.select_for_update().current().filter(person=person).first()
+    if previous is not None:
+        previous.ended_on, previous.end_reason = today, "nouvelle décision d'orientation"
+        previous.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    orientation = Orientation.objects.create(
+        person=person,
+        orientation_type=orientation_type,
+        dispositif=dispositif,
+        organisation=organisation,
+        referent=referent,
+        person_chose_referent=person_chose_referent,
+        person_agreement=person_agreement,
+        person_comment=person_comment,
+        decided_on=today,
+        decided_by=actor.user,
+    )
+    _assign(
+        actor=actor, person=person, referent=referent, organisation=organisation, reason="orientation", today=today
+    )
+    data = {
+        "orientation_type": orientation_type,
+        "organisation": organisation.name,
+        "dispositif": dispositif.name if dispositif else None,
+        "previous": previous.pk if previous else None,
+    }
+    ChangeEvent.objects.create(kind=ChangeKind.ORIENTED, person=person, actor=actor.user, data=data)
+    audit_event_record(
+        code=AuditCode.ORIENTATION_DECIDED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=orientation,
+        person_id=person.pk,
+        new=data,
+    )
+    return orientation
+
+
+@transaction.atomic
+def referent_change(*, actor, person, referent, organisation, reason: str) -> ReferentAssignment:
+    _check_referent(organisation=organisation, referent=referent)
+    if not reason.strip():
+        raise ValidationError({"reason": "Indiquez le motif du changement de référent."})
+    return _assign(actor=actor, person=person, referent=referent, organisation=organisation, reason=reason)
+
+
+def _assign(*, actor, person, referent, organisation, reason: str, today=None) -> ReferentAssignment:
+    today = today or timezone.localdate()
+    current = ReferentAssignment.objects.select_for_update().current().filter(person=person).first()
+    if current is not None and current.referent_id == referent.pk and current.organisation_id == organisation.pk:
+        return current
+    if current is not None:
+        current.ended_on = today
+        current.save(update_fields=["ended_on", "updated_at"])
+    assignment = ReferentAssignment.objects.create(
+        person=person,
+        referent=referent,
+        organisation=organisation,
+        started_on=today,
+        reason=reason,
+        assigned_by=actor.user,
+    )
+    data = {"referent": referent.get_full_name(), "organisation": organisation.name, "reason": reason}
+    if current is not None:
+        data["previous_referent"] = current.referent.get_full_name()
+    ChangeEvent.objects.create(kind=ChangeKind.REFERENT_CHANGED, person=person, actor=actor.user, data=data)
+    audit_event_record(
+        code=AuditCode.REFERENT_ASSIGNED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=assignment,
+        person_id=person.pk,
+        new=data,
+    )
+    return assignment

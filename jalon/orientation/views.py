@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jalon.core.enums import Role
+from jalon.core.scoping import require_roles
+from jalon.orientation import selectors, services
+from jalon.orientation.forms import DecisionForm, QueueFilterForm
+
+
+QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+DECISION_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
+
+
+@require_roles(*QUEUE_ROLES)
+def queue(request):
+    actor = request.actor
+    form = QueueFilterForm(request.GET or None, departement_id=actor.organisation.departement_id)
+    filters = form.cleaned_data if form.is_valid() else {}
+    people = selectors.orientation_queue(
+        actor=actor,
+        territory_id=filters.get("territory").pk if filters.get("territory") else None,
+        role=filters.get("role", ""),
+        min_age=filters.get("min_age"),
+        max_age=filters.get("max_age"),
+        min_months=filters.get("min_months"),
+    )
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for person in page:
+        person.days_waiting = (today - person.right_requested_on).days if person.right_requested_on else None
+    return render(request, "orientation/queue.html", {"form": form, "page_obj": page})
+
+
+@require_roles(*DECISION_ROLES)
+def decide(request, person_pk):
+    actor = request.actor
+    person = selectors.person_for_decision(actor=actor, pk=person_pk)
+    current = selectors.current_orientation(person=person)
+    form = DecisionForm(request.POST or None, departement_id=person.departement_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.orientation_decide(actor=actor, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"L'orientation de {person} est enregistrée.")
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "orientation/decision_form.html",
+        {
+            "form": form,
+            "person": person,
+            "current": current,
+            "dispositifs": selectors.dispositifs_for(departement_id=person.departement_id),
+        },
+    )
+
+
+@require_roles(Role.REFERENT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+def caseload(request):
+    actor = request.actor
+    page = Paginator(selectors.caseload(actor=actor), 25).get_page(request.GET.get("page"))
+    by_referent = selectors.caseload_by_referent(actor=actor) if not actor.has_role(Role.REFERENT) else None
+    return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
