@@ -114,11 +114,18 @@ def build_population(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_orientations(ctx: DemoContext) -> None:
+    from jalon.demo.orientation import build_orientations as build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
     build_users,
     build_population,
+    build_orientations,
 ]
 
 

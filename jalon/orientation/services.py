@@ -116,3 +116,70 @@ def _assign(*, actor, person, referent, organisation, reason: str, today=None) -
         new=data,
     )
     return assignment
+
+
+@transaction.atomic
+def orientation_bulk_record(*, actor_label: str, decisions: list[dict]) -> int:
+    """Record past orientation decisions in bulk (a Département's history, the demo): one orientation, one
+    référent assignment and one event per decision, for persons without a current orientation, and one audit
+    event for the batch. Each decision: person_id, orientation_type, dispositif_id, organisation_id,
+    referent_id, decided_on, person_chose_referent, person_agreement."""
+    from jalon.core.bulk import bulk_insert_rows
+
+    already = set(
+        Orientation.objects.current()
+        .filter(person_id__in=[d["person_id"] for d in decisions])
+        .values_list("person_id", flat=True)
+    )
+    decisions = [d for d in decisions if d["person_id"] not in already]
+    now = timezone.now()
+    bulk_insert_rows(
+        Orientation,
+        [
+            {
+                **decision,
+                "person_comment": "",
+                "decided_by_id": None,
+                "ended_on": None,
+                "end_reason": "",
+                "created_at": now,
+            }
+            for decision in decisions
+        ],
+    )
+    bulk_insert_rows(
+        ReferentAssignment,
+        [
+            {
+                "person_id": d["person_id"],
+                "referent_id": d["referent_id"],
+                "organisation_id": d["organisation_id"],
+                "started_on": d["decided_on"],
+                "ended_on": None,
+                "reason": "orientation",
+                "assigned_by_id": None,
+                "created_at": now,
+            }
+            for d in decisions
+        ],
+    )
+    bulk_insert_rows(
+        ChangeEvent,
+        [
+            {
+                "occurred_at": timezone.make_aware(
+                    timezone.datetime.combine(d["decided_on"], timezone.datetime.min.time())
+                ),
+                "kind": ChangeKind.ORIENTED,
+                "household_id": None,
+                "person_id": d["person_id"],
+                "data": {"orientation_type": d["orientation_type"], "source": actor_label},
+                "import_run_id": None,
+                "source_line": None,
+                "actor_id": None,
+            }
+            for d in decisions
+        ],
+    )
+    audit_event_record(code=AuditCode.ORIENTATION_DECIDED, actor_label=actor_label, extra={"count": len(decisions)})
+    return len(decisions)
