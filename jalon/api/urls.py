@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
+from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
 from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
 from jalon.territories.api import CommuneListApi
 
@@ -17,4 +18,8 @@ urlpatterns = [
     path("v1/foyers/<int:pk>/", HouseholdDetailApi.as_view(), name="household"),
     path("v1/imports/flux-caf/", FluxUploadApi.as_view(), name="flux_upload"),
     path("v1/imports/<int:pk>/", ImportRunDetailApi.as_view(), name="import_run"),
+    path("v1/orientation/a-orienter/", QueueApi.as_view(), name="orientation_queue"),
+    path("v1/orientation/decisions/", DecideApi.as_view(), name="orientation_decide"),
+    path("v1/personnes/<int:pk>/orientations/", PersonOrientationsApi.as_view(), name="person_orientations"),
+    path("v1/referents/portefeuille/", CaseloadApi.as_view(), name="caseload"),
 ]

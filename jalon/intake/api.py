@@ -46,11 +46,11 @@ class FluxUploadApi(APIView):
     permission_classes = [roles_permission(Role.ADMINISTRATOR)]
     parser_classes = [MultiPartParser]
 
-    class InputSerializer(serializers.Serializer):
+    class FluxUploadSerializer(serializers.Serializer):
         file = serializers.FileField()
 
     @extend_schema(
-        request={"multipart/form-data": InputSerializer}, responses={202: ImportRunSerializer}, tags=["imports"]
+        request={"multipart/form-data": FluxUploadSerializer}, responses={202: ImportRunSerializer}, tags=["imports"]
     )
     def post(self, request):
         # The same checks as the screen's form, so both refuse the same files with the same words.

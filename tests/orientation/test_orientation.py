@@ -171,3 +171,46 @@ def test_only_orientation_roles_decide(login_as, landes, france_travail):
     assert login_as(referent).get(reverse("orientation:decide", args=[person.pk])).status_code == 404
     partner = MembershipFactory(role=Role.PARTNER, organisation__departement=landes)
     assert login_as(partner).get(reverse("orientation:queue")).status_code == 404
+
+
+def test_orientation_api(landes, france_travail):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    person = _waiting_person(landes)
+    agency, referent, dispositif = france_travail
+    officer = MembershipFactory(
+        role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=landes
+    )
+    client = APIClient(REMOTE_ADDR="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer.user).key}")
+
+    queue = client.get("/api/v1/orientation/a-orienter/").json()
+    assert [row["id"] for row in queue["results"]] == [person.pk]
+    bad = client.post(
+        "/api/v1/orientation/decisions/",
+        {
+            "person": person.pk,
+            "orientation_type": "social",
+            "organisation": officer.organisation.pk,
+            "referent": referent.user.pk,
+        },
+        format="json",
+    )
+    assert bad.status_code == 400 and "n'est pas membre de" in str(bad.json())
+    created = client.post(
+        "/api/v1/orientation/decisions/",
+        {
+            "person": person.pk,
+            "orientation_type": "professionnel",
+            "organisation": agency.pk,
+            "referent": referent.user.pk,
+            "dispositif": dispositif.pk,
+            "person_agreement": "accord",
+        },
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["organisation"] == agency.name
+    assert client.get("/api/v1/orientation/a-orienter/").json()["count"] == 0
+    history = client.get(f"/api/v1/personnes/{person.pk}/orientations/").json()
+    assert len(history) == 1 and history[0]["referent"] == referent.user.get_full_name()
