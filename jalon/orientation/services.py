@@ -1,3 +1,5 @@
+from datetime import datetime, time
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -167,9 +169,7 @@ def orientation_bulk_record(*, actor_label: str, decisions: list[dict]) -> int:
         ChangeEvent,
         [
             {
-                "occurred_at": timezone.make_aware(
-                    timezone.datetime.combine(d["decided_on"], timezone.datetime.min.time())
-                ),
+                "occurred_at": timezone.make_aware(datetime.combine(d["decided_on"], time.min)),
                 "kind": ChangeKind.ORIENTED,
                 "household_id": None,
                 "person_id": d["person_id"],

@@ -21,7 +21,7 @@ def queue(request):
     filters = form.cleaned_data if form.is_valid() else {}
     people = selectors.orientation_queue(
         actor=actor,
-        territory_id=filters.get("territory").pk if filters.get("territory") else None,
+        territory_id=getattr(filters.get("territory"), "pk", None),
         role=filters.get("role", ""),
         min_age=filters.get("min_age"),
         max_age=filters.get("max_age"),
