@@ -58,3 +58,20 @@ class DecisionForm(DsfrBaseForm):
             .distinct()
         )
         self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
+
+
+class ReferentChangeForm(DsfrBaseForm):
+    organisation = forms.ModelChoiceField(label="Structure", queryset=Organisation.objects.none())
+    referent = forms.ModelChoiceField(label="Nouveau référent de parcours", queryset=User.objects.none())
+    reason = forms.CharField(label="Motif du changement", max_length=255)
+
+    def __init__(self, *args, departement_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = Organisation.objects.active().in_departement(departement_id)
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["referent"]).queryset = (
+            User.objects.active()
+            .filter(memberships__organisation__in=organisations, memberships__is_active=True)
+            .distinct()
+        )
+        self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]

@@ -88,3 +88,7 @@ def caseload_by_referent(*, actor: Actor):
         .annotate(people=Count("person_id"))
         .order_by("-people", "referent__last_name")
     )
+
+
+def referent_history(*, person: Person):
+    return ReferentAssignment.objects.filter(person=person).select_related("referent", "organisation")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("personnes/<int:person_pk>/decision/", views.decide, name="decide"),
     path("portefeuille/", views.caseload, name="caseload"),
+    path("personnes/<int:person_pk>/referent/", views.change_referent, name="change_referent"),
 ]

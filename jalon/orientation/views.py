@@ -7,7 +7,7 @@ from django.utils import timezone
 from jalon.core.enums import Role
 from jalon.core.scoping import require_roles
 from jalon.orientation import selectors, services
-from jalon.orientation.forms import DecisionForm, QueueFilterForm
+from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChangeForm
 
 
 QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
@@ -67,3 +67,24 @@ def caseload(request):
     page = Paginator(selectors.caseload(actor=actor), 25).get_page(request.GET.get("page"))
     by_referent = selectors.caseload_by_referent(actor=actor) if not actor.has_role(Role.REFERENT) else None
     return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
+
+
+@require_roles(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+def change_referent(request, person_pk):
+    actor = request.actor
+    person = selectors.person_for_decision(actor=actor, pk=person_pk)
+    form = ReferentChangeForm(request.POST or None, departement_id=person.departement_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referent_change(actor=actor, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Le référent de {person} a été changé.")
+            return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "orientation/referent_form.html",
+        {"form": form, "person": person, "history": selectors.referent_history(person=person)},
+    )

@@ -46,6 +46,7 @@ class PersonFile:
     events: list[ChangeEvent]
     dsp: object | None
     orientation: object | None
+    referents: list
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -66,7 +67,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         extra={"nir_shown": can_read_nir(actor)},
     )
     from jalon.intake.models import SocioProfessionalData
-    from jalon.orientation.selectors import current_orientation
+    from jalon.orientation.selectors import current_orientation, referent_history
 
     dsp = SocioProfessionalData.objects.filter(person=person).first()
     return PersonFile(
@@ -76,6 +77,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         events=events,
         dsp=dsp,
         orientation=current_orientation(person=person),
+        referents=list(referent_history(person=person)),
     )
 
 

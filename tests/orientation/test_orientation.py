@@ -214,3 +214,23 @@ def test_orientation_api(landes, france_travail):
     assert client.get("/api/v1/orientation/a-orienter/").json()["count"] == 0
     history = client.get(f"/api/v1/personnes/{person.pk}/orientations/").json()
     assert len(history) == 1 and history[0]["referent"] == referent.user.get_full_name()
+
+
+def test_changing_the_referent_keeps_the_history(login_as, officer, landes, france_travail):
+    person = _waiting_person(landes)
+    agency, referent, dispositif = france_travail
+    client = login_as(officer)
+    _decide(client, person, agency, referent, dispositif)
+    colleague = MembershipFactory(role=Role.REFERENT, organisation=agency)
+    url = reverse("orientation:change_referent", args=[person.pk])
+    refused = client.post(url, {"organisation": agency.pk, "referent": colleague.user.pk, "reason": " "})
+    assert "Ce champ est obligatoire." in refused.content.decode()  # a blank reason is refused
+    assert ReferentAssignment.objects.filter(person=person).count() == 1
+    client.post(url, {"organisation": agency.pk, "referent": colleague.user.pk, "reason": "départ en congé"})
+    assignments = list(ReferentAssignment.objects.filter(person=person).order_by("pk"))
+    assert [a.referent for a in assignments] == [referent.user, colleague.user]
+    assert assignments[0].ended_on is not None and assignments[1].ended_on is None
+    assert AuditEvent.objects.filter(code=AuditCode.REFERENT_ASSIGNED, person_id=person.pk).count() == 2
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "Référents successifs (2)" in page and "départ en congé" in page
+    assert login_as(referent).get(url).status_code == 404
