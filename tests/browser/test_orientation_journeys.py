@@ -32,6 +32,11 @@ def test_orientation_officer_orients_the_longest_waiting_person(page, live_serve
     decided = AuditEvent.objects.filter(code=AuditCode.ORIENTATION_DECIDED, actor__email__startswith="orientation@")
     assert decided.exists()
 
+    page.get_by_text("Référents successifs (1)").click()
+    page.get_by_role("link", name="Changer de référent").click()
+    check_accessibility(page, "changement-referent")
+    page.get_by_role("link", name="Annuler").click()
+
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
