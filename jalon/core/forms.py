@@ -21,3 +21,13 @@ class AuditFilterForm(DsfrBaseForm):
         if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
             raise forms.ValidationError("La date de début doit précéder la date de fin.")
         return cleaned
+
+
+def add_service_errors(form, error) -> None:
+    """Show a service's ValidationError on the form: on its field when the service names one, else on the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)

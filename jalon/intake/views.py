@@ -10,6 +10,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from jalon.core.enums import Role
+from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
 from jalon.intake import selectors, services
 from jalon.intake.caf_import import rejected_rows_csv
@@ -26,15 +27,6 @@ def _person_url(person) -> str:
     return reverse("people:detail", args=[person.pk])
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
-
-
 @require_roles(*DSP_EDIT_ROLES)
 def dsp_edit(request, person_pk):
     person, dsp = selectors.dsp_get(actor=request.actor, person_pk=person_pk)
@@ -44,7 +36,7 @@ def dsp_edit(request, person_pk):
         try:
             services.dsp_update(actor=request.actor, person=person, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Les données socio-professionnelles de {person} ont été enregistrées.")
             return redirect(person_url)
@@ -159,7 +151,7 @@ def spreadsheet_mapping(request, pk):
                     actor=request.actor, name=form.cleaned_data["profile_name"], **form.options
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if saved is not None:
                 messages.success(request, f"Le profil d'import « {saved.name} » a été enregistré.")

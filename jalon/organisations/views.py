@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
 from jalon.organisations import selectors, services
 from jalon.organisations.forms import (
@@ -19,11 +20,6 @@ from jalon.organisations.forms import (
     OrganisationFilterForm,
     OrganisationForm,
 )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 @require_roles(Role.ADMINISTRATOR)
@@ -56,7 +52,7 @@ def organisation_create(request):
                 actor_user=request.user, departement=departement, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"La structure « {organisation} » a été créée.")
             return redirect("organisations:detail", pk=organisation.pk)
@@ -85,7 +81,7 @@ def organisation_update(request, pk):
         try:
             services.organisation_update(organisation=organisation, actor_user=request.user, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Les informations de la structure ont été enregistrées.")
             return redirect("organisations:detail", pk=organisation.pk)
@@ -102,7 +98,7 @@ def invitation_create(request, pk):
                 organisation=organisation, actor_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Invitation envoyée à {invitation.email}.")
             return redirect("organisations:detail", pk=organisation.pk)
@@ -138,7 +134,7 @@ def membership_update(request, pk, membership_pk):
                 territories=form.cleaned_data["territories"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Le rôle de {membership.user} a été mis à jour.")
             return redirect("organisations:detail", pk=organisation.pk)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import Role
+from jalon.core.forms import add_service_errors
 from jalon.core.scoping import require_roles
 from jalon.orientation import selectors, services
 from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChangeForm
@@ -44,8 +45,7 @@ def decide(request, person_pk):
         try:
             services.orientation_decide(actor=actor, person=person, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"L'orientation de {person} est enregistrée.")
             return redirect("people:detail", pk=person.pk)
@@ -78,8 +78,7 @@ def change_referent(request, person_pk):
         try:
             services.referent_change(actor=actor, person=person, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Le référent de {person} a été changé.")
             return redirect("people:detail", pk=person.pk)

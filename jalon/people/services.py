@@ -47,14 +47,12 @@ def person_merge(*, actor, kept: Person, merged: Person, candidate=None) -> Pers
         kept.save()
 
     kept_households = set(HouseholdMember.objects.current().filter(person=kept).values_list("household_id", flat=True))
-    today = timezone.localdate()
-    for member in HouseholdMember.objects.filter(person=merged):
-        if member.left_on is None and member.household_id in kept_households:
-            member.left_on = today
-            member.save(update_fields=["left_on", "updated_at"])
-        else:
-            member.person = kept
-            member.save(update_fields=["person", "updated_at"])
+    now = timezone.now()
+    merged_links = HouseholdMember.objects.filter(person=merged)
+    # A household both files are current members of keeps the kept file's membership only.
+    shared = list(merged_links.current().filter(household_id__in=kept_households).values_list("pk", flat=True))
+    HouseholdMember.objects.filter(pk__in=shared).update(left_on=now.date(), updated_at=now)
+    merged_links.exclude(pk__in=shared).update(person=kept, updated_at=now)
     moved_events = ChangeEvent.objects.filter(person=merged).update(person=kept)
 
     from jalon.intake.models import SocioProfessionalData

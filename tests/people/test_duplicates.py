@@ -101,3 +101,18 @@ def test_duplicates_are_reserved_to_administrators_of_the_departement(login_as, 
         organisation__departement=DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory()),
     )
     assert login_as(other).get(reverse("people:duplicate_review", args=[candidate.pk])).status_code == 404
+
+
+def test_merge_of_two_members_of_the_same_household_closes_the_merged_membership(admin):
+    from jalon.core.scoping import Actor
+    from jalon.people.services import person_merge
+    from tests.people.factories import HouseholdFactory
+
+    kept, merged, _ = _pair(admin)
+    household = HouseholdFactory(departement=kept.departement)
+    HouseholdMemberFactory(person=kept, household=household)
+    HouseholdMemberFactory(person=merged, household=household)
+    person_merge(actor=Actor(user=admin.user, membership=admin), kept=kept, merged=merged)
+    assert HouseholdMember.objects.current().filter(household=household).get().person == kept
+    closed = HouseholdMember.objects.get(household=household, left_on__isnull=False)
+    assert closed.person == merged  # the merged file's closed membership stays its own history
