@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
@@ -43,7 +43,7 @@ class PersonFile:
     person: Person
     nir_display: str
     memberships: list[HouseholdMember]
-    events: list[ChangeEvent]
+    events: QuerySet[ChangeEvent]
     dsp: object | None
     orientation: object | None
     referents: list
@@ -57,7 +57,8 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         .select_related("household__right", "household__commune")
         .order_by("left_on", "-joined_on")
     )
-    events = list(ChangeEvent.objects.for_person(person).select_related("actor")[:200])
+    # The whole history, paginated by the screen (a long path holds hundreds of events).
+    events = ChangeEvent.objects.for_person(person).select_related("actor").order_by("-occurred_at", "-id")
     audit_event_record(
         code=AuditCode.PERSON_VIEWED,
         actor=actor.user,

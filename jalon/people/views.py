@@ -24,7 +24,10 @@ def person_search(request):
 @require_roles(*PERSON_SEARCH_ROLES)
 def person_detail(request, pk):
     person_file = selectors.person_file_open(actor=request.actor, pk=pk)
-    return render(request, "people/person_detail.html", {"file": person_file, "person": person_file.person})
+    history = Paginator(person_file.events, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "people/person_detail.html", {"file": person_file, "person": person_file.person, "page_obj": history}
+    )
 
 
 @require_roles(*PERSON_SEARCH_ROLES)

@@ -56,3 +56,19 @@ def test_seed_demo_without_geography_says_what_to_do():
 
     with pytest.raises(CommandError, match="load_cog --departements 64"):
         call_command("seed_demo", "--departement", "64")
+
+
+def test_the_demo_population_has_the_landes_long_term_share():
+    """About 4 700 of the Landes' 8 500 households had been in the RSA for more than 4 years (PTI, §3.4)."""
+    import datetime
+
+    from jalon.demo.population import FLUX_DATE
+    from jalon.people.enums import RightState
+    from jalon.people.models import RsaRight
+
+    call_command("load_cog", "--departements", "40", verbosity=0)
+    call_command("seed_demo", verbosity=0)
+    open_rights = RsaRight.objects.filter(household__organisme="CAF", state__in=RightState.open_states())
+    cutoff = FLUX_DATE.date() - datetime.timedelta(days=4 * 365)
+    share = open_rights.filter(request_date__lte=cutoff).count() / open_rights.count()
+    assert 0.5 <= share <= 0.7, share

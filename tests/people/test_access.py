@@ -159,3 +159,28 @@ def test_household_page_is_scoped_and_audited(login_as):
     assert AuditEvent.objects.filter(code=AuditCode.HOUSEHOLD_VIEWED).count() == 1
     other = _staff(departement=DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory()))
     assert login_as(other).get(reverse("people:household", args=[member.household.pk])).status_code == 404
+
+
+def test_the_history_on_a_person_file_is_paginated_with_constant_queries(login_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jalon.people.enums import ChangeKind
+    from jalon.people.models import ChangeEvent
+
+    person = PersonFactory()
+    client = login_as(_staff(departement=person.departement))
+    url = reverse("people:detail", args=[person.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        return len(ctx.captured_queries), page
+
+    ChangeEvent.objects.bulk_create([ChangeEvent(kind=ChangeKind.IDENTITY_UPDATED, person=person) for _ in range(3)])
+    few, _ = count()
+    ChangeEvent.objects.bulk_create([ChangeEvent(kind=ChangeKind.IDENTITY_UPDATED, person=person) for _ in range(120)])
+    many, page = count()
+    assert many == few
+    assert "123 résultats" in page
+    assert page.count("identité ou coordonnées modifiées") == 50
