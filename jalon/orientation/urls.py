@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jalon.orientation import views
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("personnes/<int:person_pk>/decision/", views.decide, name="decide"),
     path("portefeuille/", views.caseload, name="caseload"),
     path("personnes/<int:person_pk>/referent/", views.change_referent, name="change_referent"),
+    # Each area of orientation has its own module; their URL names stay in the "orientation" namespace.
+    path("", include("jalon.orientation.sessions.urls")),
+    path("", include("jalon.orientation.interviews.urls")),
+    path("", include("jalon.orientation.reorientation.urls")),
+    path("", include("jalon.orientation.delays.urls")),
 ]

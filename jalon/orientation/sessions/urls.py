@@ -1,0 +1,6 @@
+from django.urls import path  # noqa: F401
+
+from jalon.orientation.sessions import views  # noqa: F401
+
+
+urlpatterns: list = []
