@@ -35,9 +35,17 @@ def orientation_decide(
     person_agreement: str = PersonAgreement.NOT_ASKED,
     person_comment: str = "",
     decided_on=None,
+    session=None,
+    interview=None,
+    end_reason: str = "nouvelle décision d'orientation",
 ) -> Orientation:
-    """Record an orientation decision: it ends the current one (history kept) and names the référent."""
+    """Record an orientation decision: it ends the current one (history kept) and names the référent. The session
+    and the interview it came from, when given, are linked to it."""
     _check_referent(organisation=organisation, referent=referent)
+    if interview is not None and interview.person_id != person.pk:
+        raise ValidationError("Cet entretien concerne une autre personne.")
+    if session is None and interview is not None and interview.participant_id:
+        session = interview.participant.session
     if dispositif is not None:
         if dispositif.departement_id != person.departement_id:
             raise ValidationError({"dispositif": "Ce dispositif n'appartient pas au département de la personne."})
@@ -46,7 +54,7 @@ def orientation_decide(
     today = decided_on or timezone.localdate()
     previous = Orientation.objects.select_for_update().current().filter(person=person).first()
     if previous is not None:
-        previous.ended_on, previous.end_reason = today, "nouvelle décision d'orientation"
+        previous.ended_on, previous.end_reason = today, end_reason
         previous.save(update_fields=["ended_on", "end_reason", "updated_at"])
     orientation = Orientation.objects.create(
         person=person,
@@ -59,7 +67,11 @@ def orientation_decide(
         person_comment=person_comment,
         decided_on=today,
         decided_by=actor.user,
+        session=session,
     )
+    if interview is not None:
+        interview.orientation = orientation
+        interview.save(update_fields=["orientation", "updated_at"])
     _assign(
         actor=actor, person=person, referent=referent, organisation=organisation, reason="orientation", today=today
     )
