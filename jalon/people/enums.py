@@ -57,3 +57,8 @@ class ChangeKind(models.TextChoices):
     MERGED = "merged", "dossiers fusionnés"
     ORIENTED = "oriented", "orientation décidée"
     REFERENT_CHANGED = "referent_changed", "référent de parcours désigné"
+    INVITED = "invited", "invitation à une séance d'orientation"
+    ATTENDANCE = "attendance", "présence à une séance d'orientation"
+    SIGNALLED = "signalled", "absence signalée à l'équipe pluridisciplinaire"
+    REORIENTATION_REQUESTED = "reorientation_asked", "réorientation demandée"
+    REORIENTATION_DECIDED = "reorientation_decided", "réorientation décidée"
