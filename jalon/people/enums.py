@@ -61,4 +61,4 @@ class ChangeKind(models.TextChoices):
     ATTENDANCE = "attendance", "présence à une séance d'orientation"
     SIGNALLED = "signalled", "absence signalée à l'équipe pluridisciplinaire"
     REORIENTATION_REQUESTED = "reorientation_asked", "réorientation demandée"
-    REORIENTATION_DECIDED = "reorientation_decided", "réorientation décidée"
+    REORIENTATION_DECIDED = "reorientation_done", "réorientation décidée"
