@@ -14,6 +14,7 @@ urlpatterns = [
     path("territoires/", include("jalon.territories.urls")),
     path("personnes/", include("jalon.people.urls")),
     path("orientation/", include("jalon.orientation.urls")),
+    path("messages/", include("jalon.messaging.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),
 ]

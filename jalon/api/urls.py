@@ -2,7 +2,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
+from jalon.messaging.api import PersonMessagesApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
+from jalon.orientation.sessions.api import (
+    SessionAttendanceApi,
+    SessionDetailApi,
+    SessionInviteApi,
+    SessionListCreateApi,
+)
 from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
 from jalon.territories.api import CommuneListApi
 
@@ -22,4 +29,9 @@ urlpatterns = [
     path("v1/orientation/decisions/", DecideApi.as_view(), name="orientation_decide"),
     path("v1/personnes/<int:pk>/orientations/", PersonOrientationsApi.as_view(), name="person_orientations"),
     path("v1/referents/portefeuille/", CaseloadApi.as_view(), name="caseload"),
+    path("v1/personnes/<int:pk>/messages/", PersonMessagesApi.as_view(), name="person_messages"),
+    path("v1/orientation/seances/", SessionListCreateApi.as_view(), name="sessions"),
+    path("v1/orientation/seances/<int:pk>/", SessionDetailApi.as_view(), name="session"),
+    path("v1/orientation/seances/<int:pk>/invitations/", SessionInviteApi.as_view(), name="session_invite"),
+    path("v1/orientation/seances/<int:pk>/presences/", SessionAttendanceApi.as_view(), name="session_attendance"),
 ]

@@ -22,6 +22,11 @@ ALL_ROLES: tuple[Role, ...] = ()
 NAVIGATION: list[NavItem] = [
     NavItem("Accueil", "core:home", ALL_ROLES),
     NavItem("À orienter", "orientation:queue", (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)),
+    NavItem(
+        "Séances",
+        "orientation:sessions",
+        (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
+    ),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,)),
     NavItem(
         "Personnes",

@@ -120,12 +120,19 @@ def build_orientations(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_sessions(ctx: DemoContext) -> None:
+    from jalon.orientation.sessions.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
     build_users,
     build_population,
     build_orientations,
+    build_sessions,
 ]
 
 

@@ -47,6 +47,7 @@ class PersonFile:
     dsp: object | None
     orientation: object | None
     referents: list
+    participations: list
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -69,6 +70,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
     )
     from jalon.intake.models import SocioProfessionalData
     from jalon.orientation.selectors import current_orientation, referent_history
+    from jalon.orientation.sessions.selectors import person_participations
 
     dsp = SocioProfessionalData.objects.filter(person=person).first()
     return PersonFile(
@@ -79,6 +81,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         dsp=dsp,
         orientation=current_orientation(person=person),
         referents=list(referent_history(person=person)),
+        participations=list(person_participations(person=person)),
     )
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jalon.people",
     "jalon.intake",
     "jalon.orientation",
+    "jalon.messaging",
     "jalon.api",
     "jalon.demo",
 ]
@@ -201,6 +202,21 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Jalon <ne-pas-repondre@jalon.localhost>")
 
+# Messages to persons (docs/decisions/0009): one sender per channel. SMS go out through Brevo only when its API
+# key is given; otherwise they are recorded, not sent. The sender name is at most 11 letters and digits.
+JALON_BREVO_API_KEY = env.str("JALON_BREVO_API_KEY", default="")
+JALON_BREVO_SMS_URL = env.str("JALON_BREVO_SMS_URL", default="https://api.brevo.com/v3/transactionalSMS/sms")
+JALON_SMS_SENDER = env.str("JALON_SMS_SENDER", default="Departement")
+JALON_MESSAGE_BACKENDS = {
+    "email": "jalon.messaging.backends.EmailBackend",
+    "sms": (
+        "jalon.messaging.backends.BrevoSmsBackend"
+        if JALON_BREVO_API_KEY
+        else "jalon.messaging.backends.RecordingBackend"
+    ),
+    "letter": "jalon.messaging.backends.LetterBackend",
+}
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -237,6 +253,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API du système d'information du parcours d'insertion (RSA).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets shared by several APIs get one name each in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MessageChannelEnum": "jalon.messaging.enums.MessageChannel",
+        "MessageKindEnum": "jalon.messaging.enums.MessageKind",
+        "MessageStatusEnum": "jalon.messaging.enums.MessageStatus",
+        "SessionKindEnum": "jalon.orientation.enums.SessionKind",
+        "SessionModeEnum": "jalon.orientation.enums.SessionMode",
+        "SessionStageEnum": "jalon.orientation.enums.SessionStage",
+        "InvitationKindEnum": "jalon.orientation.enums.InvitationKind",
+        "InvitationResponseEnum": "jalon.orientation.enums.InvitationResponse",
+        "AttendanceEnum": "jalon.orientation.enums.Attendance",
+        "AbsenceFollowUpEnum": "jalon.orientation.enums.AbsenceFollowUp",
+    },
 }
 
 LOGGING = {

@@ -33,3 +33,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+
+# A real SMS provider needs its sender name (Brevo: at most 11 letters and digits).
+if JALON_MESSAGE_BACKENDS["sms"].endswith("BrevoSmsBackend") and not (
+    JALON_SMS_SENDER.isalnum() and len(JALON_SMS_SENDER) <= 11
+):
+    raise ImproperlyConfigured("JALON_SMS_SENDER doit compter au plus 11 lettres ou chiffres, sans espace.")

@@ -1,0 +1,177 @@
+from datetime import datetime
+from typing import cast
+
+from django import forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from jalon.accounts.models import User
+from jalon.messaging.enums import MessageChannel
+from jalon.orientation.enums import (
+    AbsenceFollowUp,
+    Attendance,
+    InvitationKind,
+    InvitationResponse,
+    SessionKind,
+    SessionMode,
+)
+from jalon.orientation.models import OrientationSession
+from jalon.territories.models import Territory
+
+
+class SessionForm(DsfrBaseForm):
+    kind = forms.ChoiceField(label="Type de séance", choices=SessionKind.choices)
+    mode = forms.ChoiceField(label="Modalité", choices=SessionMode.choices)
+    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}))
+    place = forms.CharField(label="Lieu", max_length=255, required=False, help_text="Adresse, salle…")
+    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
+    capacity = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500)
+    professionals = forms.ModelMultipleChoiceField(
+        label="Professionnels mobilisés",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Chargés d'orientation du Département, conseillers France Travail…",
+    )
+
+    def __init__(self, *args, departement_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["territory"]).queryset = Territory.objects.in_departement(
+            departement_id
+        )
+        professionals = cast(forms.ModelMultipleChoiceField, self.fields["professionals"])
+        professionals.queryset = (
+            User.objects.active()
+            .filter(memberships__organisation__departement_id=departement_id, memberships__is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        professionals.label_from_instance = lambda user: user.get_full_name()  # type: ignore[method-assign]
+
+    @classmethod
+    def initial_for(cls, session: OrientationSession) -> dict:
+        starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return {
+            "kind": session.kind,
+            "mode": session.mode,
+            "day": starts.date(),
+            "start_time": starts.time(),
+            "end_time": ends.time(),
+            "place": session.place,
+            "territory": session.territory,
+            "capacity": session.capacity,
+            "professionals": list(session.professionals.all()),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and start and end:
+            if end <= start:
+                self.add_error("end_time", "L'heure de fin doit être après l'heure de début.")
+            cleaned["starts_at"] = timezone.make_aware(datetime.combine(day, start))
+            cleaned["ends_at"] = timezone.make_aware(datetime.combine(day, end))
+        if cleaned.get("mode") == SessionMode.IN_PERSON and not cleaned.get("place"):
+            self.add_error("place", "Indiquez le lieu d'une séance sur place.")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        keys = ("starts_at", "ends_at", "capacity", "place", "territory", "professionals")
+        return {key: data[key] for key in keys}
+
+
+CHANNEL_CHOICES = MessageChannel.choices
+
+
+class InviteForm(DsfrBaseForm):
+    session = forms.ModelChoiceField(label="Séance", queryset=OrientationSession.objects.none())
+    kind = forms.ChoiceField(
+        label="Type d'envoi",
+        choices=InvitationKind.choices,
+        initial=InvitationKind.INVITATION,
+        widget=forms.RadioSelect,
+        help_text="La convocation porte la mention légale (articles L262-28 et L262-37 du CASF).",
+    )
+    channels = forms.MultipleChoiceField(
+        label="Envoyer par",
+        choices=CHANNEL_CHOICES,
+        initial=[MessageChannel.EMAIL, MessageChannel.SMS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The queue's table holds the ticked people; these fields join the same form from below it.
+        for bound in self.fields.values():
+            bound.widget.attrs["form"] = "invite-form"
+        field = cast(forms.ModelChoiceField, self.fields["session"])
+        field.queryset = sessions
+        field.label_from_instance = lambda s: (  # type: ignore[method-assign]
+            f"{s} — {s.place or s.get_mode_display()} — {s.capacity - s.invited} place(s) libre(s)"
+        )
+
+
+class AttendanceForm(DsfrBaseForm):
+    """One radio group per participant whose attendance is not recorded yet."""
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = [p for p in participants if not p.attendance]
+        for participant in self.participants:
+            self.fields[f"p{participant.pk}"] = forms.ChoiceField(
+                label=str(participant.person),
+                choices=Attendance.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def attendance(self) -> dict[int, str]:
+        return {
+            participant.pk: self.cleaned_data[f"p{participant.pk}"]
+            for participant in self.participants
+            if self.cleaned_data.get(f"p{participant.pk}")
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.participants and not any(cleaned.get(f"p{p.pk}") for p in self.participants):
+            raise forms.ValidationError("Indiquez la présence d'au moins une personne.")
+        return cleaned
+
+
+class ResponseForm(DsfrBaseForm):
+    response = forms.ChoiceField(label="Réponse de la personne", choices=InvitationResponse.choices)
+    note = forms.CharField(label="Précision", max_length=255, required=False)
+
+
+class FollowUpForm(DsfrBaseForm):
+    follow_up = forms.ChoiceField(label="Suite donnée", choices=AbsenceFollowUp.choices, widget=forms.RadioSelect)
+    new_session = forms.ModelChoiceField(
+        label="Nouvelle séance (invitation ou convocation)", queryset=OrientationSession.objects.none(), required=False
+    )
+    channels = forms.MultipleChoiceField(
+        label="Envoyer par",
+        choices=CHANNEL_CHOICES,
+        initial=[MessageChannel.LETTER],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["new_session"])
+        field.queryset = sessions
+        field.label_from_instance = lambda s: f"{s} — {s.place or s.get_mode_display()}"  # type: ignore[method-assign]
+
+
+class CancelForm(DsfrBaseForm):
+    reason = forms.CharField(label="Motif de l'annulation", max_length=255)
+
+
+class StageForm(DsfrBaseForm):
+    note = forms.CharField(
+        label="Note sur l'étape (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

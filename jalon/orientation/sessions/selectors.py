@@ -1,0 +1,82 @@
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.orientation.enums import Attendance, SessionStage
+from jalon.orientation.models import Orientation, OrientationSession, SessionParticipant, SessionStageChange
+from jalon.people.models import Person
+
+
+def _visible_sessions(actor: Actor):
+    qs = OrientationSession.objects.visible_to(actor)
+    if actor.territory_ids:
+        qs = qs.filter(Q(territory_id__in=actor.territory_ids) | Q(territory=None))
+    return qs
+
+
+def _with_counts(qs):
+    return qs.annotate(
+        invited=Count("participants", distinct=True),
+        present=Count("participants", filter=Q(participants__attendance=Attendance.PRESENT), distinct=True),
+    )
+
+
+def sessions_agenda(*, actor: Actor, past: bool = False, mine: bool = False, kind: str = ""):
+    now = timezone.now()
+    qs = _visible_sessions(actor)
+    qs = qs.filter(ends_at__lt=now) if past else qs.filter(ends_at__gte=now)
+    if mine:
+        qs = qs.filter(professionals=actor.user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return (
+        _with_counts(qs)
+        .select_related("territory", "organisation")
+        .prefetch_related("professionals")
+        .order_by("-starts_at" if past else "starts_at")
+    )
+
+
+def session_for(*, actor: Actor, pk) -> OrientationSession:
+    qs = _visible_sessions(actor).select_related("territory", "organisation", "created_by")
+    return get_visible_or_404(qs.prefetch_related("professionals"), pk=pk)
+
+
+def session_participants(*, session: OrientationSession):
+    current = Orientation.objects.current().select_related("organisation", "referent", "dispositif")
+    return (
+        session.participants.select_related("person__commune", "interview")
+        .prefetch_related(Prefetch("person__orientations", queryset=current, to_attr="current_orientations"))
+        .order_by("person__normalized_last_name", "person__normalized_first_name")
+    )
+
+
+def session_stage_history(*, session: OrientationSession):
+    return SessionStageChange.objects.filter(session=session).select_related("reached_by")
+
+
+def sessions_open_for_invitation(*, actor: Actor):
+    """Upcoming sessions that still take invitations, with their free places."""
+    return (
+        _with_counts(
+            _visible_sessions(actor).active().exclude(stage=SessionStage.CLOSED).filter(starts_at__gt=timezone.now())
+        )
+        .select_related("territory")
+        .order_by("starts_at")
+    )
+
+
+def person_participations(*, person):
+    return (
+        SessionParticipant.objects.filter(person=person)
+        .select_related("session__organisation", "session__territory")
+        .annotate(has_interview=Exists(SessionParticipant.objects.filter(pk=OuterRef("pk"), interview__isnull=False)))
+        .order_by("-session__starts_at")
+    )
+
+
+def participant_for(*, actor: Actor, pk) -> SessionParticipant:
+    qs = SessionParticipant.objects.filter(
+        session__in=_visible_sessions(actor), person__in=Person.objects.visible_to(actor)
+    )
+    return get_visible_or_404(qs.select_related("session", "person"), pk=pk)
