@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
+from jalon.orientation.reorientation.api import EplMeetingDetailApi, EplMeetingsApi, ReorientationRequestsApi
 from jalon.orientation.sessions.api import (
     SessionAttendanceApi,
     SessionDetailApi,
@@ -30,6 +31,9 @@ urlpatterns = [
     path("v1/personnes/<int:pk>/orientations/", PersonOrientationsApi.as_view(), name="person_orientations"),
     path("v1/referents/portefeuille/", CaseloadApi.as_view(), name="caseload"),
     path("v1/personnes/<int:pk>/messages/", PersonMessagesApi.as_view(), name="person_messages"),
+    path("v1/orientation/reorientations/", ReorientationRequestsApi.as_view(), name="reorientation_requests"),
+    path("v1/orientation/epl/", EplMeetingsApi.as_view(), name="epl_meetings"),
+    path("v1/orientation/epl/<int:pk>/", EplMeetingDetailApi.as_view(), name="epl_meeting"),
     path("v1/orientation/seances/", SessionListCreateApi.as_view(), name="sessions"),
     path("v1/orientation/seances/<int:pk>/", SessionDetailApi.as_view(), name="session"),
     path("v1/orientation/seances/<int:pk>/invitations/", SessionInviteApi.as_view(), name="session_invite"),

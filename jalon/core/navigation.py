@@ -27,6 +27,12 @@ NAVIGATION: list[NavItem] = [
         "orientation:sessions",
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
     ),
+    NavItem("EPL", "orientation:epl_list", (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)),
+    NavItem(
+        "Longue durée",
+        "orientation:long_term_list",
+        (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
+    ),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,)),
     NavItem(
         "Personnes",

@@ -31,4 +31,11 @@ def home_summary(*, actor: Actor) -> dict:
 
         summary["recent_imports"] = list(ImportRun.objects.visible_to(actor).order_by("-created_at")[:3])
         summary["duplicates_pending"] = DuplicateCandidate.objects.visible_to(actor).pending().count()
+    if actor.has_role(Role.ORIENTATION_OFFICER):
+        from jalon.orientation.selectors import orientation_queue
+        from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
+
+        summary["queue_count"] = orientation_queue(actor=actor).count()
+        summary["upcoming_sessions"] = list(sessions_agenda(actor=actor)[:5])
+        summary["decisions_to_take"] = list(decisions_to_take(actor=actor)[:8])
     return summary

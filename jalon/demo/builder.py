@@ -126,6 +126,12 @@ def build_sessions(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_reorientations(ctx: DemoContext) -> None:
+    from jalon.orientation.reorientation.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -133,6 +139,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_population,
     build_orientations,
     build_sessions,
+    build_reorientations,
 ]
 
 

@@ -48,6 +48,7 @@ class PersonFile:
     orientation: object | None
     referents: list
     participations: list
+    reorientation: object
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -69,6 +70,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         extra={"nir_shown": can_read_nir(actor)},
     )
     from jalon.intake.models import SocioProfessionalData
+    from jalon.orientation.reorientation.selectors import person_reorientations
     from jalon.orientation.selectors import current_orientation, referent_history
     from jalon.orientation.sessions.selectors import person_participations
 
@@ -82,6 +84,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         orientation=current_orientation(person=person),
         referents=list(referent_history(person=person)),
         participations=list(person_participations(person=person)),
+        reorientation=person_reorientations(actor=actor, person=person),
     )
 
 

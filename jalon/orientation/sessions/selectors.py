@@ -80,3 +80,17 @@ def participant_for(*, actor: Actor, pk) -> SessionParticipant:
         session__in=_visible_sessions(actor), person__in=Person.objects.visible_to(actor)
     )
     return get_visible_or_404(qs.select_related("session", "person"), pk=pk)
+
+
+def decisions_to_take(*, actor: Actor):
+    """People who came to a session and are not oriented yet: the orientation officer's next decisions."""
+    return (
+        SessionParticipant.objects.filter(
+            session__in=_visible_sessions(actor).active(),
+            attendance=Attendance.PRESENT,
+            person__in=Person.objects.visible_to(actor),
+        )
+        .exclude(Exists(Orientation.objects.current().filter(person=OuterRef("person_id"))))
+        .select_related("person", "session", "interview")
+        .order_by("session__starts_at")
+    )

@@ -27,6 +27,9 @@ FIELD_LABELS = {
 def event_details(event) -> str:
     """A short French sentence for what the event's data says."""
     data = event.data or {}
+    orientation_detail = _orientation_details(event.kind, data)
+    if orientation_detail is not None:
+        return orientation_detail
     if event.kind in (ChangeKind.SUSPENDED, ChangeKind.CLOSED) and data.get("reason_label"):
         return f"motif : {data['reason_label']}"
     if "new_state" in data:
@@ -41,6 +44,31 @@ def event_details(event) -> str:
     if data.get("role"):
         return f"rôle : {data['role']}"
     return ""
+
+
+def _orientation_details(kind: str, data: dict) -> str | None:
+    from jalon.orientation.enums import Attendance, InvitationKind, OrientationType, ReorientationStatus
+
+    def label(choices, value) -> str:
+        return str(choices(value).label) if value in choices.values else str(value or "")
+
+    if kind == ChangeKind.ORIENTED:
+        orientation_type = label(OrientationType, data.get("orientation_type"))
+        parts = [orientation_type, data.get("organisation"), data.get("dispositif")]
+        return " — ".join(part for part in parts if part)
+    if kind == ChangeKind.REFERENT_CHANGED:
+        return f"{data.get('referent', '')} ({data.get('organisation', '')}) — {data.get('reason', '')}".strip(" —")
+    if kind == ChangeKind.INVITED:
+        return f"{label(InvitationKind, data.get('kind'))} à la séance n° {data.get('session')}"
+    if kind == ChangeKind.ATTENDANCE:
+        return f"{label(Attendance, data.get('attendance'))} à la séance n° {data.get('session')}"
+    if kind == ChangeKind.REORIENTATION_REQUESTED:
+        return f"motif : {data.get('reason', '')}"
+    if kind == ChangeKind.REORIENTATION_DECIDED:
+        status = label(ReorientationStatus, data.get("status"))
+        reason = data.get("decision_reason") or data.get("reason") or ""
+        return f"{status} — {reason}" if reason else status
+    return None
 
 
 @register.filter

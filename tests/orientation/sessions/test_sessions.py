@@ -588,3 +588,17 @@ def test_the_session_api_is_scoped(officer):
     )
     session = new_session(officer)
     assert api_client(other).get(f"/api/v1/orientation/seances/{session.pk}/").status_code == 404
+
+
+def test_the_officers_home_shows_the_queue_the_next_sessions_and_the_decisions_to_take(
+    login_as, officer, held_session
+):
+    session, participants = held_session
+    services.attendance_record(
+        actor=actor_for(officer), session=session, attendance={participants["Alpha"].pk: Attendance.PRESENT}
+    )
+    page = login_as(officer).get(reverse("core:home")).content.decode()
+    assert '<strong data-testid="queue-count">3</strong>' in page
+    assert reverse("orientation:interview_new", args=[participants["Alpha"].person_id]) in page
+    assert reverse("orientation:interview_new", args=[participants["Bravo"].person_id]) not in page
+    assert reverse("orientation:session_detail", args=[session.pk]) in page  # still running: in the agenda
