@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
+from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
 from jalon.orientation.reorientation.api import EplMeetingDetailApi, EplMeetingsApi, ReorientationRequestsApi
 from jalon.orientation.sessions.api import (
     SessionAttendanceApi,
@@ -31,6 +32,8 @@ urlpatterns = [
     path("v1/personnes/<int:pk>/orientations/", PersonOrientationsApi.as_view(), name="person_orientations"),
     path("v1/referents/portefeuille/", CaseloadApi.as_view(), name="caseload"),
     path("v1/personnes/<int:pk>/messages/", PersonMessagesApi.as_view(), name="person_messages"),
+    path("v1/personnes/<int:pk>/entretiens/", InterviewListCreateApi.as_view(), name="person_interviews"),
+    path("v1/orientation/criteres/", CriteriaApi.as_view(), name="orientation_criteria"),
     path("v1/orientation/reorientations/", ReorientationRequestsApi.as_view(), name="reorientation_requests"),
     path("v1/orientation/epl/", EplMeetingsApi.as_view(), name="epl_meetings"),
     path("v1/orientation/epl/<int:pk>/", EplMeetingDetailApi.as_view(), name="epl_meeting"),

@@ -40,6 +40,7 @@ NAVIGATION: list[NavItem] = [
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
     ),
     NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
+    NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),
     NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
     NavItem(

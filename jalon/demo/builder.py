@@ -120,6 +120,12 @@ def build_orientations(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_criteria(ctx: DemoContext) -> None:
+    from jalon.orientation.interviews.demo import build
+
+    build(ctx)
+
+
 def build_sessions(ctx: DemoContext) -> None:
     from jalon.orientation.sessions.demo import build
 
@@ -138,6 +144,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_users,
     build_population,
     build_orientations,
+    build_criteria,
     build_sessions,
     build_reorientations,
 ]

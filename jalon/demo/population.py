@@ -2,6 +2,7 @@
 
 import csv
 import random
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -107,6 +108,7 @@ def build_population(ctx) -> None:
         pk__in=HouseholdMember.objects.current().filter(subject_to_rights_and_duties=True).values("person_id"),
     ).order_by("pk")
     filled = dsp_demo_fill(persons=subject, seed=int(code))
+    _contact_details(subject, seed=int(code))
     for run in runs:
         ctx.log(
             f"  {run.file_name} : {run.get_status_display()} — {run.households_created} foyers, "
@@ -114,6 +116,21 @@ def build_population(ctx) -> None:
         )
     ctx.log(f"  {filled} questionnaires DSP remplis")
     _spreadsheet_sample(ctx, folder)
+
+
+def _contact_details(persons, *, seed: int) -> None:
+    """The CAF/MSA flux carries no phone nor e-mail: the Département collects them at intake. Most people give a
+    mobile number, fewer an e-mail address; some give neither (letters then)."""
+    rng = random.Random(seed + 7)
+    updated = []
+    for person in persons.only("pk", "first_name", "last_name"):
+        if rng.random() < 0.75:
+            person.phone = f"0{rng.choice('67')}{rng.randint(0, 99_999_999):08d}"
+        if rng.random() < 0.45:
+            local = unicodedata.normalize("NFKD", f"{person.first_name}.{person.last_name}").encode("ascii", "ignore")
+            person.email = f"{local.decode().lower().replace(' ', '-')}@exemple.test"
+        updated.append(person)
+    Person.objects.bulk_update(updated, ["phone", "email"], batch_size=2000)
 
 
 def _spreadsheet_sample(ctx, folder: Path) -> None:

@@ -59,6 +59,21 @@ class DecisionForm(DsfrBaseForm):
         )
         self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
 
+    @staticmethod
+    def initial_from(interview) -> dict:
+        """The interview's proposal as the form's starting point; the structure too when the proposed dispositif
+        has a single one."""
+        if interview is None or not interview.proposed_type:
+            return {}
+        initial = {"orientation_type": interview.proposed_type}
+        dispositif = interview.proposed_dispositif
+        if dispositif is not None and dispositif.is_active:
+            initial["dispositif"] = dispositif.pk
+            carriers = list(dispositif.organisations.all())
+            if len(carriers) == 1:
+                initial["organisation"] = carriers[0].pk
+        return initial
+
 
 class ReferentChangeForm(DsfrBaseForm):
     organisation = forms.ModelChoiceField(label="Structure", queryset=Organisation.objects.none())

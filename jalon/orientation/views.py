@@ -9,6 +9,9 @@ from jalon.core.forms import add_service_errors
 from jalon.core.scoping import require_roles
 from jalon.orientation import selectors, services
 from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChangeForm
+from jalon.orientation.interviews import selectors as interview_selectors
+from jalon.orientation.sessions import selectors as session_selectors
+from jalon.orientation.sessions.forms import InviteForm
 
 
 QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
@@ -32,7 +35,11 @@ def queue(request):
     today = timezone.localdate()
     for person in page:
         person.days_waiting = (today - person.right_requested_on).days if person.right_requested_on else None
-    return render(request, "orientation/queue.html", {"form": form, "page_obj": page})
+    invite_form = None
+    if actor.has_role(*DECISION_ROLES):
+        sessions = session_selectors.sessions_open_for_invitation(actor=actor)
+        invite_form = InviteForm(sessions=sessions, initial={"session": request.GET.get("seance")})
+    return render(request, "orientation/queue.html", {"form": form, "page_obj": page, "invite_form": invite_form})
 
 
 @require_roles(*DECISION_ROLES)
@@ -40,10 +47,18 @@ def decide(request, person_pk):
     actor = request.actor
     person = selectors.person_for_decision(actor=actor, pk=person_pk)
     current = selectors.current_orientation(person=person)
-    form = DecisionForm(request.POST or None, departement_id=person.departement_id)
+    # Coming from an interview (?entretien=<pk>): its proposal prefills the form and its reasons are shown.
+    interview = None
+    if request.GET.get("entretien"):
+        interview = interview_selectors.interview_for_decision(person=person, pk=request.GET["entretien"])
+    form = DecisionForm(
+        request.POST or None, departement_id=person.departement_id, initial=DecisionForm.initial_from(interview)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.orientation_decide(actor=actor, person=person, **form.cleaned_data)
+            # An interview already followed by a decision keeps its link to that one.
+            linked = interview if interview is not None and interview.orientation_id is None else None
+            services.orientation_decide(actor=actor, person=person, interview=linked, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -56,6 +71,7 @@ def decide(request, person_pk):
             "form": form,
             "person": person,
             "current": current,
+            "interview": interview,
             "dispositifs": selectors.dispositifs_for(departement_id=person.departement_id),
         },
     )

@@ -49,6 +49,7 @@ class PersonFile:
     referents: list
     participations: list
     reorientation: object
+    interviews: list
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -70,6 +71,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         extra={"nir_shown": can_read_nir(actor)},
     )
     from jalon.intake.models import SocioProfessionalData
+    from jalon.orientation.interviews.selectors import person_interviews
     from jalon.orientation.reorientation.selectors import person_reorientations
     from jalon.orientation.selectors import current_orientation, referent_history
     from jalon.orientation.sessions.selectors import person_participations
@@ -85,6 +87,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         referents=list(referent_history(person=person)),
         participations=list(person_participations(person=person)),
         reorientation=person_reorientations(actor=actor, person=person),
+        interviews=list(person_interviews(person=person)),
     )
 
 

@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "MessageChannelEnum": "jalon.messaging.enums.MessageChannel",
         "MessageKindEnum": "jalon.messaging.enums.MessageKind",
         "MessageStatusEnum": "jalon.messaging.enums.MessageStatus",
+        "OrientationTypeEnum": "jalon.orientation.enums.OrientationType",
         "SessionKindEnum": "jalon.orientation.enums.SessionKind",
         "SessionModeEnum": "jalon.orientation.enums.SessionMode",
         "SessionStageEnum": "jalon.orientation.enums.SessionStage",

@@ -24,10 +24,11 @@ from jalon.orientation.enums import (
     SessionMode,
     SessionStage,
 )
-from jalon.orientation.models import Interview, Orientation, OrientationSession, SessionParticipant, SessionStageChange
+from jalon.orientation.models import Orientation, OrientationSession, SessionParticipant, SessionStageChange
 from jalon.orientation.selectors import orientation_queue
 from jalon.orientation.sessions.services import session_create, session_invite
 from jalon.people.models import Person
+from jalon.territories.models import Territory
 
 
 WEEKS_OF_HISTORY = 52
@@ -100,7 +101,7 @@ def build(ctx) -> None:
 
     # Which territory each person belongs to (first territory of their commune).
     by_pk = {territory.pk: territory for territory in territories}
-    territory_of = {}
+    territory_of: dict[int, Territory] = {}
     for person_id, territory_id in Person.objects.filter(
         departement=ctx.departement, commune__territories__in=territories
     ).values_list("pk", "commune__territories"):
@@ -147,8 +148,8 @@ def build(ctx) -> None:
         attendance_rows.append((session, person_id, Attendance.PRESENT, orientation_id))
         if rng.random() < EARLIER_ABSENCE and session.starts_at.date() - timedelta(days=14) > oldest:
             earlier = session_for(index, territory, session.starts_at.date() - timedelta(days=14))
-            missed = Attendance.ABSENT if rng.random() < 0.75 else Attendance.EXCUSED
-            attendance_rows.append((earlier, person_id, missed, None))
+            earlier_attendance = Attendance.ABSENT if rng.random() < 0.75 else Attendance.EXCUSED
+            attendance_rows.append((earlier, person_id, earlier_attendance, None))
     # People still waiting who missed a past session: the ones the delays screen and the signals are about.
     admin = Membership.objects.filter(user=ctx.users["admin"], organisation=organiser).first()
     actor = Actor(user=ctx.users["admin"], membership=admin)
@@ -165,7 +166,7 @@ def build(ctx) -> None:
         )
 
     # Sessions are not saved yet (no pk): count their rows by identity.
-    invited = defaultdict(int)
+    invited: defaultdict[int, int] = defaultdict(int)
     for row in attendance_rows:
         invited[id(row[0])] += 1
     held = [session for session in sessions.values() if invited[id(session)]]
@@ -240,30 +241,32 @@ def build(ctx) -> None:
 
 def _interviews(ctx, rng, linked, orientations, officers) -> None:
     from jalon.intake.models import SocioProfessionalData
+    from jalon.orientation.interviews.demo import interviews_bulk_create
 
     obstacles = dict(
         SocioProfessionalData.objects.filter(person__departement=ctx.departement).values_list(
             "person_id", "declared_obstacles"
         )
     )
-    interviews = []
+    rows = []
     for orientation_id, _session_id, participant in linked:
-        _, person_id, decided_on, orientation_type = orientations[orientation_id]
-        interviews.append(
-            Interview(
-                person_id=person_id,
-                participant_id=participant.pk,
-                strengths=rng.choice(STRENGTHS),
-                needs=rng.choice(NEEDS),
-                obstacles=obstacles.get(person_id) or [],
-                proposed_type=orientation_type,
-                proposal_reasons=[REASONS[orientation_type]],
-                conducted_on=participant.attendance_recorded_at.date(),
-                conducted_by_id=rng.choice(officers).pk if officers else None,
-                orientation_id=orientation_id,
-            )
+        _, person_id, _decided_on, orientation_type = orientations[orientation_id]
+        rows.append(
+            {
+                "person_id": person_id,
+                "participant_id": participant.pk,
+                "strengths": rng.choice(STRENGTHS),
+                "needs": rng.choice(NEEDS),
+                "obstacles": obstacles.get(person_id) or [],
+                "proposed_type": orientation_type,
+                "proposed_dispositif_id": None,
+                "proposal_reasons": [REASONS[orientation_type]],
+                "conducted_on": participant.attendance_recorded_at.date(),
+                "conducted_by_id": rng.choice(officers).pk if officers else None,
+                "orientation_id": orientation_id,
+            }
         )
-    bulk_insert(Interview, interviews)
+    interviews_bulk_create(rows)
 
 
 def _upcoming(ctx, rng, actor, territories, territory_of, officers, advisers, this_monday) -> int:

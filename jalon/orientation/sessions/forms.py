@@ -48,7 +48,7 @@ class SessionForm(DsfrBaseForm):
             .distinct()
             .order_by("last_name", "first_name")
         )
-        professionals.label_from_instance = lambda user: user.get_full_name()  # type: ignore[method-assign]
+        professionals.label_from_instance = lambda user: user.get_full_name()  # type: ignore[method-assign,assignment]
 
     @classmethod
     def initial_for(cls, session: OrientationSession) -> dict:
@@ -109,7 +109,7 @@ class InviteForm(DsfrBaseForm):
             bound.widget.attrs["form"] = "invite-form"
         field = cast(forms.ModelChoiceField, self.fields["session"])
         field.queryset = sessions
-        field.label_from_instance = lambda s: (  # type: ignore[method-assign]
+        field.label_from_instance = lambda s: (  # type: ignore[method-assign,assignment]
             f"{s} — {s.place or s.get_mode_display()} — {s.capacity - s.invited} place(s) libre(s)"
         )
 
@@ -122,7 +122,7 @@ class AttendanceForm(DsfrBaseForm):
         self.participants = [p for p in participants if not p.attendance]
         for participant in self.participants:
             self.fields[f"p{participant.pk}"] = forms.ChoiceField(
-                label=str(participant.person),
+                label=f"{participant.person.last_name.upper()} {participant.person.first_name}",
                 choices=Attendance.choices,
                 widget=forms.RadioSelect,
                 required=False,
@@ -164,7 +164,7 @@ class FollowUpForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["new_session"])
         field.queryset = sessions
-        field.label_from_instance = lambda s: f"{s} — {s.place or s.get_mode_display()}"  # type: ignore[method-assign]
+        field.label_from_instance = lambda s: f"{s} — {s.place or s.get_mode_display()}"  # type: ignore[method-assign,assignment]
 
 
 class CancelForm(DsfrBaseForm):
