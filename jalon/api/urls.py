@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
+from jalon.orientation.delays.api import AlertsApi, FiguresApi
 from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
 from jalon.orientation.reorientation.api import EplMeetingDetailApi, EplMeetingsApi, ReorientationRequestsApi
 from jalon.orientation.sessions.api import (
@@ -37,6 +38,8 @@ urlpatterns = [
     path("v1/orientation/reorientations/", ReorientationRequestsApi.as_view(), name="reorientation_requests"),
     path("v1/orientation/epl/", EplMeetingsApi.as_view(), name="epl_meetings"),
     path("v1/orientation/epl/<int:pk>/", EplMeetingDetailApi.as_view(), name="epl_meeting"),
+    path("v1/orientation/chiffres/", FiguresApi.as_view(), name="orientation_figures"),
+    path("v1/orientation/alertes/", AlertsApi.as_view(), name="orientation_alerts"),
     path("v1/orientation/seances/", SessionListCreateApi.as_view(), name="sessions"),
     path("v1/orientation/seances/<int:pk>/", SessionDetailApi.as_view(), name="session"),
     path("v1/orientation/seances/<int:pk>/invitations/", SessionInviteApi.as_view(), name="session_invite"),

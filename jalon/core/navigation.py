@@ -27,6 +27,12 @@ NAVIGATION: list[NavItem] = [
         "orientation:sessions",
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
     ),
+    NavItem(
+        "Délais",
+        "orientation:delays",
+        (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT),
+    ),
+    NavItem("Alertes", "orientation:alerts", (Role.REFERENT,)),
     NavItem("EPL", "orientation:epl_list", (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)),
     NavItem(
         "Longue durée",
@@ -38,6 +44,11 @@ NAVIGATION: list[NavItem] = [
         "Personnes",
         "people:search",
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
+    ),
+    NavItem(
+        "Chiffres de l'orientation",
+        "orientation:figures",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
     ),
     NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
     NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),

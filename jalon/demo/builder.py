@@ -138,6 +138,12 @@ def build_reorientations(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_delays(ctx: DemoContext) -> None:
+    from jalon.orientation.delays.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -147,6 +153,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_criteria,
     build_sessions,
     build_reorientations,
+    build_delays,
 ]
 
 

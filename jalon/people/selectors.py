@@ -50,6 +50,7 @@ class PersonFile:
     participations: list
     reorientation: object
     interviews: list
+    delays: object
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
@@ -71,6 +72,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         extra={"nir_shown": can_read_nir(actor)},
     )
     from jalon.intake.models import SocioProfessionalData
+    from jalon.orientation.delays.selectors import person_delays
     from jalon.orientation.interviews.selectors import person_interviews
     from jalon.orientation.reorientation.selectors import person_reorientations
     from jalon.orientation.selectors import current_orientation, referent_history
@@ -88,6 +90,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         participations=list(person_participations(person=person)),
         reorientation=person_reorientations(actor=actor, person=person),
         interviews=list(person_interviews(person=person)),
+        delays=person_delays(person=person),
     )
 
 

@@ -182,4 +182,3 @@ def test_the_api_lists_a_persons_messages_scoped_and_audited():
     assert _api(_staff(person, role=Role.PARTNER)).get(url).status_code == 404
     assert APIClient().get(url).status_code in (401, 403)
     assert AuditEvent.objects.filter(code=AuditCode.MESSAGES_VIEWED).count() == 1
-

@@ -1,6 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from jalon.orientation.delays import views  # noqa: F401
+from jalon.orientation.delays import views
 
 
-urlpatterns: list = []
+urlpatterns = [
+    path("delais/", views.overview, name="delays"),
+    path("delais/export.csv", views.overview_csv, name="delays_csv"),
+    path("delais/parametres/", views.thresholds, name="delay_thresholds"),
+    path("delais/parametres/reforme/", views.thresholds_reform, name="delay_thresholds_reform"),
+    path("alertes/", views.alerts, name="alerts"),
+    path("alertes/<int:pk>/traiter/", views.alert_close, name="alert_close"),
+    path("chiffres/", views.figures, name="figures"),
+    path("chiffres/export.csv", views.figures_csv, name="figures_csv"),
+]

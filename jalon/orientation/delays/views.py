@@ -1,1 +1,212 @@
+import csv
+from itertools import chain
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jalon.core.enums import Role
+from jalon.core.forms import add_service_errors
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.orientation.delays import selectors, services
+from jalon.orientation.delays.forms import (
+    AlertCloseForm,
+    AlertFilterForm,
+    DelaysFilterForm,
+    FiguresFilterForm,
+    ThresholdsForm,
+)
+from jalon.orientation.enums import DelayStep, OrientationType
+from jalon.people.selectors import PERSON_SEARCH_ROLES
+
+
+DELAYS_ROLES = (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT)
+ALERTS_ROLES = (*DELAYS_ROLES, Role.REFERENT)
+FIGURES_ROLES = (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR)
+PAGE_SIZE = 25
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=";")
+    # A BOM so that spreadsheet software opens the accents right.
+    response = StreamingHttpResponse(
+        chain(["\ufeff"], (writer.writerow(row) for row in rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _can_open_files(actor) -> bool:
+    return actor.is_platform_admin or actor.has_role(*PERSON_SEARCH_ROLES)
+
+
+# -- people over threshold ---------------------------------------------------------------------------------------
+
+
+@require_roles(*DELAYS_ROLES)
+def overview(request):
+    actor = request.actor
+    territories = selectors.visible_territories(actor)
+    form = DelaysFilterForm(request.GET or None, territories=territories)
+    step, territory_id = form.step, form.territory_id
+    summary = selectors.delays_summary(actor=actor)
+    page = selectors.overdue_page(
+        actor=actor, step=step, summary=summary, territory_id=territory_id, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "orientation/delays/overview.html",
+        {
+            "form": form,
+            "summary": summary,
+            "steps": list(DelayStep),
+            "step": DelayStep(step),
+            "threshold": summary.thresholds.days_for(step),
+            "territory_id": territory_id,
+            "page_obj": page,
+            "can_open_files": _can_open_files(actor),
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_roles(*DELAYS_ROLES)
+def overview_csv(request):
+    actor = request.actor
+    form = DelaysFilterForm(request.GET or None, territories=selectors.visible_territories(actor))
+    step, territory_id = form.step, form.territory_id
+    rows = selectors.overdue_export(actor=actor, step=step, territory_id=territory_id)
+    return _csv_response(rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+# -- alerts ------------------------------------------------------------------------------------------------------
+
+
+@require_roles(*ALERTS_ROLES)
+def alerts(request):
+    actor = request.actor
+    territories = selectors.visible_territories(actor)
+    form = AlertFilterForm(request.GET or None, territories=territories, with_scope=not actor.has_role(Role.REFERENT))
+    filters = form.selector_kwargs() if form.is_bound else {}
+    page = Paginator(selectors.alerts_for(actor=actor, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for alert in page:
+        alert.days_over = (today - alert.due_on).days
+    return render(
+        request,
+        "orientation/delays/alerts.html",
+        {"form": form, "page_obj": page, "can_open_files": _can_open_files(actor)},
+    )
+
+
+@require_roles(*ALERTS_ROLES)
+def alert_close(request, pk):
+    actor = request.actor
+    alert = selectors.alert_for(actor=actor, pk=pk)
+    form = AlertCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delay_alert_close(actor=actor, alert=alert, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"L'alerte « {alert.get_step_display()} » de {alert.person} est traitée.")
+            return redirect("orientation:alerts")
+    alert.days_over = (timezone.localdate() - alert.due_on).days  # type: ignore[attr-defined]
+    return render(request, "orientation/delays/alert_close.html", {"form": form, "alert": alert})
+
+
+# -- thresholds --------------------------------------------------------------------------------------------------
+
+
+def _thresholds_departement(actor):
+    if not (actor.is_platform_admin or actor.is_departement_admin):
+        raise Http404(NOT_FOUND_MESSAGE)  # an association's administrator does not set the Département's delays
+    return selectors.actor_departement_id(actor)
+
+
+@require_roles(Role.ADMINISTRATOR)
+def thresholds(request):
+    actor = request.actor
+    departement_id = _thresholds_departement(actor)
+    current = selectors.thresholds_for(departement_id)
+    initial = {name: getattr(current, name) for name in services.EDITABLE_FIELDS}
+    form = ThresholdsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delay_thresholds_update(actor=actor, departement_id=departement_id, data=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Les délais sont enregistrés.")
+            return redirect("orientation:delay_thresholds")
+    return render(
+        request,
+        "orientation/delays/thresholds.html",
+        {"form": form, "thresholds": current, "reform_days": services.REFORM_ORIENTATION_DAYS},
+    )
+
+
+@require_roles(Role.ADMINISTRATOR)
+@require_POST
+def thresholds_reform(request):
+    actor = request.actor
+    departement_id = _thresholds_departement(actor)
+    try:
+        services.delay_thresholds_apply_reform(actor=actor, departement_id=departement_id)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            "Délais de la réforme France Travail appliqués : "
+            f"orientation sous {services.REFORM_ORIENTATION_DAYS} jours.",
+        )
+    return redirect("orientation:delay_thresholds")
+
+
+# -- observatory figures -----------------------------------------------------------------------------------------
+
+
+def _figures(request):
+    actor = request.actor
+    form = FiguresFilterForm(
+        request.GET or None, territories=selectors.visible_territories(actor), today=timezone.localdate()
+    )
+    kwargs = form.selector_kwargs(
+        departement_id=selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
+    )
+    return form, selectors.orientation_figures(**kwargs)
+
+
+@require_roles(*FIGURES_ROLES)
+def figures(request):
+    form, result = _figures(request)
+    return render(
+        request,
+        "orientation/delays/figures.html",
+        {
+            "form": form,
+            "figures": result,
+            "types": OrientationType.choices,
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_roles(*FIGURES_ROLES)
+def figures_csv(request):
+    _, result = _figures(request)
+    return _csv_response(
+        selectors.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
+    )

@@ -1,0 +1,867 @@
+"""Reads of the delays area: thresholds, a person's delays, the people over threshold (computed live), the alerts,
+and the observatory's figures. Set-based: a constant number of queries whatever the size of the Département."""
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.services import audit_event_record
+from jalon.organisations.enums import OrganisationKind
+from jalon.organisations.models import Membership
+from jalon.orientation.enums import Attendance, DelayStep, OrientationType, ReorientationStatus
+from jalon.orientation.models import (
+    DelayAlert,
+    DelayThresholds,
+    Dispositif,
+    Orientation,
+    OrientationSession,
+    ReorientationRequest,
+    SessionParticipant,
+)
+from jalon.people.enums import RightState
+from jalon.people.models import DEPARTEMENT_STAFF_KINDS, HouseholdMember, Person
+from jalon.territories.models import Territory
+
+
+PAGE_SIZE = 25
+STEPS: tuple[DelayStep, ...] = tuple(DelayStep)
+# The steps counted from the request of the right, addressed to the Département's orientation team; the others are
+# counted from the orientation decision and addressed to the organisation in charge and its référent.
+TEAM_STEPS = (DelayStep.INVITATION, DelayStep.ORIENTATION)
+REFERENT_STEPS = (DelayStep.FIRST_APPOINTMENT, DelayStep.CONTRACT)
+
+
+# -- thresholds -------------------------------------------------------------------------------------------------
+
+
+def thresholds_for(departement_id) -> DelayThresholds:
+    """The Département's thresholds, or the defaults (not saved) when it has not set any."""
+    return DelayThresholds.objects.filter(departement_id=departement_id).first() or DelayThresholds(
+        departement_id=departement_id
+    )
+
+
+def actor_departement_id(actor: Actor):
+    # A platform superuser without a membership works on the instance's Département.
+    return actor.departement_code or settings.JALON_DEPARTEMENT_CODE
+
+
+# -- one person's delays -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepDelay:
+    step: DelayStep
+    start_label: str
+    start_on: date | None
+    done_on: date | None
+    threshold: int
+    today: date
+
+    @property
+    def label(self) -> str:
+        return self.step.label
+
+    @property
+    def due_on(self) -> date | None:
+        return self.start_on + timedelta(days=self.threshold) if self.start_on else None
+
+    @property
+    def days(self) -> int | None:
+        """Days taken (step done) or elapsed so far (step pending)."""
+        if self.start_on is None:
+            return None
+        return ((self.done_on or self.today) - self.start_on).days
+
+    @property
+    def exceeded(self) -> bool:
+        return self.days is not None and self.days > self.threshold
+
+    @property
+    def pending(self) -> bool:
+        return self.done_on is None
+
+
+@dataclass(frozen=True)
+class PersonDelays:
+    right_requested_on: date | None
+    right_opened_on: date | None
+    first_invited_on: date | None
+    first_oriented_on: date | None
+    current_oriented_on: date | None
+    first_appointment_on: date | None
+    contract_signed_on: date | None
+    steps: list[StepDelay] = field(default_factory=list)
+
+    @property
+    def exceeded(self) -> list[StepDelay]:
+        return [step for step in self.steps if step.exceeded]
+
+
+def person_delays(*, person: Person, today: date | None = None) -> PersonDelays:
+    """The dates of the person's path (right requested and opened, first invitation, first orientation, first
+    appointment and contract of the current orientation) and, for each watched step, the days it took or has
+    taken so far against the Département's threshold. The caller has already checked the person is visible."""
+    today = today or timezone.localdate()
+    thresholds = thresholds_for(person.departement_id)
+    link = (
+        HouseholdMember.objects.current()
+        .filter(person=person)
+        .select_related("household__right")
+        .order_by("-subject_to_rights_and_duties", "-joined_on")
+        .first()
+    )
+    right = getattr(link.household, "right", None) if link else None
+    requested_on = right.request_date if right else None
+    # The first invitation and orientation of this request of the right (a former RSA period does not count).
+    invitations = SessionParticipant.objects.filter(person=person)
+    orientations = Orientation.objects.filter(person=person)
+    if requested_on:
+        invitations = invitations.filter(invited_at__date__gte=requested_on)
+        orientations = orientations.filter(decided_on__gte=requested_on)
+    first_invited_at = invitations.aggregate(first=Min("invited_at"))["first"]
+    current = Orientation.objects.current().filter(person=person).first()
+    # Still oriented from before the request: the step is done, in no time.
+    first_oriented_on = orientations.aggregate(first=Min("decided_on"))["first"] or (
+        max(current.decided_on, requested_on) if current and requested_on else None
+    )
+    first_invited_on = timezone.localdate(first_invited_at) if first_invited_at else None
+    steps = [
+        StepDelay(
+            DelayStep.INVITATION,
+            "demande du droit",
+            requested_on,
+            first_invited_on,
+            thresholds.invitation_days,
+            today,
+        ),
+        StepDelay(
+            DelayStep.ORIENTATION,
+            "demande du droit",
+            requested_on,
+            first_oriented_on,
+            thresholds.orientation_days,
+            today,
+        ),
+    ]
+    if current is not None:
+        steps += [
+            StepDelay(
+                DelayStep.FIRST_APPOINTMENT,
+                "orientation",
+                current.decided_on,
+                current.first_appointment_on,
+                thresholds.first_appointment_days,
+                today,
+            ),
+            StepDelay(
+                DelayStep.CONTRACT,
+                "orientation",
+                current.decided_on,
+                current.contract_signed_on,
+                thresholds.contract_days,
+                today,
+            ),
+        ]
+    return PersonDelays(
+        right_requested_on=requested_on,
+        right_opened_on=right.opening_date if right else None,
+        first_invited_on=first_invited_on,
+        first_oriented_on=first_oriented_on,
+        current_oriented_on=current.decided_on if current else None,
+        first_appointment_on=current.first_appointment_on if current else None,
+        contract_signed_on=current.contract_signed_on if current else None,
+        steps=steps,
+    )
+
+
+# -- people over threshold, computed live ------------------------------------------------------------------------
+
+
+def in_path(persons: QuerySet) -> QuerySet:
+    """Persons whose delays are watched: subject to rights and duties in their current household, whose right is
+    open; annotated with the date the right was requested and joined to their current orientation (`current`)."""
+    return persons.filter(
+        household_links__left_on=None,
+        household_links__subject_to_rights_and_duties=True,
+        household_links__household__right__state__in=RightState.open_states(),
+    ).annotate(
+        right_requested_on=F("household_links__household__right__request_date"),
+        current=FilteredRelation("orientations", condition=Q(orientations__ended_on=None)),
+    )
+
+
+def _cutoff(today: date, days: int) -> date:
+    # Over threshold once more than `days` days have passed: on day N nothing, on day N + 1 the alert.
+    return today - timedelta(days=days)
+
+
+def step_condition(step: str, thresholds: DelayThresholds, today: date, *, aggregate: bool = False) -> Q:
+    """The condition, on `in_path(...)`, of being over the step's threshold. In an aggregate (one pass counting the
+    four steps) "not oriented" reads the joined current orientation; in a filter it is an anti-join (NOT EXISTS),
+    which PostgreSQL estimates right, where the outer join's "IS NULL" is taken for one row and planned badly."""
+    cutoff = _cutoff(today, thresholds.days_for(step))
+    if step in TEAM_STEPS:
+        not_oriented = (
+            Q(current=None)
+            if aggregate
+            else ~Q(Exists(Orientation.objects.current().filter(person_id=OuterRef("pk"))))
+        )
+        condition = not_oriented & Q(right_requested_on__lt=cutoff)
+        if step == DelayStep.INVITATION:
+            # Never invited. In the aggregate, an uncorrelated IN (one hashed lookup on PostgreSQL rather than a
+            # probe per person); in a filter, an anti-join like the one above.
+            invited = SessionParticipant.objects.values("person_id")
+            condition &= ~Q(pk__in=invited) if aggregate else ~Q(Exists(invited.filter(person_id=OuterRef("pk"))))
+        return condition
+    if step == DelayStep.FIRST_APPOINTMENT:
+        return Q(current__first_appointment_on=None, current__decided_on__lt=cutoff)
+    return Q(current__contract_signed_on=None, current__decided_on__lt=cutoff)
+
+
+def step_start(step: str) -> str:
+    """The date the step's delay runs from, on `in_path(...)`."""
+    return "right_requested_on" if step in TEAM_STEPS else "current__decided_on"
+
+
+def step_done(step: str) -> Q:
+    """On DelayAlert: the step has been done since the alert was raised."""
+    if step == DelayStep.INVITATION:
+        return Q(person__in=SessionParticipant.objects.values("person_id"))
+    current = Orientation.objects.current()
+    if step == DelayStep.ORIENTATION:
+        return Q(person__in=current.values("person_id"))
+    if step == DelayStep.FIRST_APPOINTMENT:
+        return Q(person__in=current.exclude(first_appointment_on=None).values("person_id"))
+    return Q(person__in=current.exclude(contract_signed_on=None).values("person_id"))
+
+
+def _scoped_persons(actor: Actor) -> QuerySet:
+    visible = Person.objects.visible_to(actor)
+    organisation = actor.organisation
+    if actor.is_platform_admin:
+        return visible.filter(departement_id=actor_departement_id(actor))
+    if organisation is not None and organisation.kind in DEPARTEMENT_STAFF_KINDS:
+        return visible  # already the Département's people (in the membership's territories)
+    # Other organisations' rule joins orientations and référents (DISTINCT): keep it out of the aggregates' joins.
+    return Person.objects.filter(pk__in=visible.values("pk"))
+
+
+def visible_territories(actor: Actor) -> QuerySet:
+    qs = Territory.objects.in_departement(actor_departement_id(actor))
+    if actor.territory_ids:
+        qs = qs.filter(pk__in=actor.territory_ids)
+    return qs.order_by("name")
+
+
+def _territory_communes(territory_ids) -> dict[int, set[str]]:
+    communes: dict[int, set[str]] = defaultdict(set)
+    rows = Territory.communes.through.objects.filter(territory_id__in=territory_ids)
+    for territory_id, commune_id in rows.values_list("territory_id", "commune_id"):
+        communes[territory_id].add(commune_id)
+    return communes
+
+
+@dataclass
+class SummaryRow:
+    label: str
+    territory_id: int | None
+    counts: dict[str, int]
+
+    @property
+    def cells(self) -> list[tuple[str, int]]:
+        return [(step.value, self.counts[step]) for step in STEPS]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class DelaysSummary:
+    thresholds: DelayThresholds
+    today: date
+    territories: list[SummaryRow]
+    without_territory: SummaryRow
+    total: SummaryRow
+
+    def count(self, *, step: str, territory_id=None) -> int:
+        if territory_id is None:
+            return self.total.counts[step]
+        return next((row.counts[step] for row in self.territories if row.territory_id == territory_id), 0)
+
+
+def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
+    """How many people are over each step's threshold, per territory: one aggregate grouped by commune (a commune
+    may belong to several territories, a person to one commune), spread over the territories in Python."""
+    today = today or timezone.localdate()
+    thresholds = thresholds_for(actor_departement_id(actor))
+    # One pass for the four steps.
+    counts = {
+        step.value: Count("pk", filter=step_condition(step, thresholds, today, aggregate=True)) for step in STEPS
+    }
+    by_commune = list(in_path(_scoped_persons(actor)).values("commune_id").annotate(**counts).order_by())
+    territories = list(visible_territories(actor).values_list("pk", "name"))
+    communes = _territory_communes([pk for pk, _ in territories])
+    empty = {step.value: 0 for step in STEPS}
+    rows = {pk: SummaryRow(name, pk, dict(empty)) for pk, name in territories}
+    total, without = SummaryRow("Ensemble", None, dict(empty)), SummaryRow("Hors territoire", None, dict(empty))
+    for line in by_commune:
+        placed = False
+        for pk, _ in territories:
+            if line["commune_id"] in communes[pk]:
+                placed = True
+                for step in STEPS:
+                    rows[pk].counts[step] += line[step]
+        for step in STEPS:
+            total.counts[step] += line[step]
+            if not placed:
+                without.counts[step] += line[step]
+    return DelaysSummary(thresholds, today, list(rows.values()), without, total)
+
+
+class OverduePaginator(Paginator):
+    """Pages of the people over threshold. Told its count (the summary has just computed it: no second COUNT over
+    the whole set), it sorts and slices the narrow ids, then fetches the page's 25 rows in full: sorting the full
+    rows of tens of thousands of people would spill to disk."""
+
+    def __init__(self, ids, per_page, *, count: int, fetch, **kwargs):
+        super().__init__(ids, per_page, **kwargs)
+        self._known_count = count
+        self._fetch = fetch
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+    def _get_page(self, object_list, number, paginator):
+        ids = list(object_list)
+        rows = {row.pk: row for row in self._fetch(ids)}
+        return Page([rows[pk] for pk in ids if pk in rows], number, paginator)
+
+
+def _overdue(actor: Actor, step: str, territory_id, thresholds: DelayThresholds, today: date) -> QuerySet:
+    qs = in_path(_scoped_persons(actor)).filter(step_condition(step, thresholds, today))
+    if territory_id:
+        qs = qs.filter(
+            commune_id__in=Territory.communes.through.objects.filter(territory_id=territory_id).values("commune_id")
+        )
+    return qs.annotate(start_on=F(step_start(step)))
+
+
+def _with_referent(qs: QuerySet) -> QuerySet:
+    """The organisation in charge and the référent who follows the person now."""
+    return qs.annotate(
+        referent_now=FilteredRelation("referent_assignments", condition=Q(referent_assignments__ended_on=None)),
+        organisation_name=F("current__organisation__name"),
+        referent_first_name=F("referent_now__referent__first_name"),
+        referent_last_name=F("referent_now__referent__last_name"),
+    )
+
+
+def overdue_page(*, actor: Actor, step: str, summary: DelaysSummary, territory_id=None, page_number=None) -> Page:
+    """One page of the people over the step's threshold, the longest overdue first, with their due date, days over,
+    and who answers for them (the orientation team, or the organisation in charge and the référent)."""
+    thresholds, today = summary.thresholds, summary.today
+    ids = (
+        _overdue(actor, step, territory_id, thresholds, today).order_by("start_on", "pk").values_list("pk", flat=True)
+    )
+
+    def fetch(page_ids):
+        qs = in_path(Person.objects.filter(pk__in=page_ids)).annotate(start_on=F(step_start(step)))
+        if step in REFERENT_STEPS:
+            qs = _with_referent(qs)
+        return qs.select_related("commune")
+
+    paginator = OverduePaginator(
+        ids, PAGE_SIZE, count=summary.count(step=step, territory_id=territory_id), fetch=fetch
+    )
+    page = paginator.get_page(page_number)
+    days = thresholds.days_for(step)
+    pick = _team_name_picker(step, thresholds.departement_id)
+    for row in page:
+        row.due_on = row.start_on + timedelta(days=days)
+        row.days_over = (today - row.due_on).days
+        if step in TEAM_STEPS:
+            row.organisation_name, row.referent_first_name, row.referent_last_name = pick(row.commune_id), "", ""
+    return page
+
+
+def _team_name_picker(step: str, departement_id):
+    if step not in TEAM_STEPS:
+        return lambda commune_id: ""
+    pick, _ = team_organisation_picker(departement_id=departement_id)
+    return lambda commune_id: getattr(pick(commune_id), "name", "équipe d'orientation du Département")
+
+
+EXPORT_HEADER = [
+    "Nom",
+    "Prénom",
+    "Né(e) le",
+    "Commune",
+    "Étape",
+    "Point de départ",
+    "Échéance",
+    "Jours de retard",
+    "Structure",
+    "Référent",
+]
+
+
+def overdue_export(*, actor: Actor, step: str, territory_id=None, today: date | None = None):
+    """Every person over the step's threshold, as CSV rows (header first). Exporting names leaves a trace."""
+    today = today or timezone.localdate()
+    thresholds = thresholds_for(actor_departement_id(actor))
+    qs = _overdue(actor, step, territory_id, thresholds, today)
+    if step in REFERENT_STEPS:
+        qs = _with_referent(qs)
+        names = ["organisation_name", "referent_first_name", "referent_last_name"]
+    else:
+        names = []
+    # Recorded now, not when the rows are streamed.
+    audit_event_record(
+        code=AuditCode.PERSON_SEARCHED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        extra={"export": "personnes en retard", "step": step, "territory": territory_id},
+    )
+    days = thresholds.days_for(step)
+    pick = _team_name_picker(step, thresholds.departement_id)
+    label = DelayStep(step).label
+    values = qs.order_by("start_on", "pk").values_list(
+        "last_name", "first_name", "birth_date", "commune_id", "commune__name", "start_on", *names
+    )
+
+    def rows():
+        yield EXPORT_HEADER
+        for last_name, first_name, birth_date, commune_id, commune, start_on, *who in values.iterator(chunk_size=2000):
+            due_on = start_on + timedelta(days=days)
+            if who:
+                organisation, referent = who[0] or "", f"{who[1] or ''} {who[2] or ''}".strip()
+            else:
+                organisation, referent = pick(commune_id), ""
+            yield [
+                last_name.upper(),
+                first_name,
+                f"{birth_date:%d/%m/%Y}",
+                commune or "",
+                label,
+                f"{start_on:%d/%m/%Y}",
+                f"{due_on:%d/%m/%Y}",
+                (today - due_on).days,
+                organisation,
+                referent,
+            ]
+
+    return rows()
+
+
+# -- alerts ------------------------------------------------------------------------------------------------------
+
+ALERTS_MANAGER_ROLES = (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT)
+
+
+def alerts_for(*, actor: Actor, scope: str = "", step: str = "", territory_id=None) -> QuerySet:
+    """Open alerts the actor answers for: a référent sees those addressed to them; an orientation officer those of
+    their organisation (or to them); the Département's managers every alert of the people they see. `scope`
+    "moi" narrows to the actor, "structure" to their organisation."""
+    qs = DelayAlert.objects.open().filter(person__in=_scoped_persons(actor))
+    organisation = actor.organisation
+    staff_manager = actor.is_platform_admin or (
+        actor.has_role(*ALERTS_MANAGER_ROLES)
+        and organisation is not None
+        and organisation.kind in DEPARTEMENT_STAFF_KINDS
+    )
+    if actor.has_role(Role.REFERENT) or scope == "moi":
+        qs = qs.filter(recipient=actor.user)
+    elif not staff_manager or scope == "structure":
+        qs = qs.filter(Q(organisation_id=actor.organisation_id) | Q(recipient=actor.user))
+    if step:
+        qs = qs.filter(step=step)
+    if territory_id:
+        qs = qs.filter(
+            person__commune_id__in=Territory.communes.through.objects.filter(territory_id=territory_id).values(
+                "commune_id"
+            )
+        )
+    return qs.select_related("person__commune", "organisation", "recipient").order_by("due_on", "pk")
+
+
+def alert_for(*, actor: Actor, pk) -> DelayAlert:
+    return get_visible_or_404(alerts_for(actor=actor), pk=pk)
+
+
+# -- observatory figures -----------------------------------------------------------------------------------------
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _as_month(value) -> date:
+    # TruncMonth gives a date for a DateField and an aware datetime for a DateTimeField.
+    if hasattr(value, "date"):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
+
+
+def _decimal_label(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _percent_label(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + " %"
+
+
+@dataclass
+class MonthFigures:
+    month: date
+    present: int = 0
+    oriented: int = 0
+    reorientations: int = 0
+    by_type: Counter = field(default_factory=Counter)
+    by_dispositif: Counter = field(default_factory=Counter)
+    sessions: int = 0
+    professionals: int = 0
+    delays: list[int] = field(default_factory=list)
+
+    @property
+    def orientation_rate(self) -> float | None:
+        return self.oriented / self.present if self.present else None
+
+    @property
+    def professionals_per_session(self) -> float | None:
+        return self.professionals / self.sessions if self.sessions else None
+
+    @property
+    def mean_delay(self) -> float | None:
+        return statistics.fmean(self.delays) if self.delays else None
+
+    @property
+    def median_delay(self) -> float | None:
+        return statistics.median(self.delays) if self.delays else None
+
+    def _share_within(self, days: int) -> float | None:
+        return sum(1 for delay in self.delays if delay <= days) / len(self.delays) if self.delays else None
+
+    @property
+    def within_15_days(self) -> float | None:
+        return self._share_within(15)
+
+    @property
+    def within_30_days(self) -> float | None:
+        return self._share_within(30)
+
+    # Shown on the screen, the French way ("45,2 %"); "—" when there is nothing to divide.
+    @property
+    def rate_label(self) -> str:
+        return _percent_label(self.orientation_rate)
+
+    @property
+    def professionals_label(self) -> str:
+        return _decimal_label(self.professionals_per_session)
+
+    @property
+    def mean_delay_label(self) -> str:
+        return _decimal_label(self.mean_delay)
+
+    @property
+    def median_delay_label(self) -> str:
+        return _decimal_label(self.median_delay)
+
+    @property
+    def within_15_days_label(self) -> str:
+        return _percent_label(self.within_15_days)
+
+    @property
+    def within_30_days_label(self) -> str:
+        return _percent_label(self.within_30_days)
+
+    @property
+    def type_counts(self) -> list[int]:
+        return [self.by_type[value] for value in OrientationType.values]
+
+    def add(self, other: "MonthFigures") -> None:
+        self.present += other.present
+        self.oriented += other.oriented
+        self.reorientations += other.reorientations
+        self.by_type.update(other.by_type)
+        self.by_dispositif.update(other.by_dispositif)
+        self.sessions += other.sessions
+        self.professionals += other.professionals
+        self.delays.extend(other.delays)
+
+
+@dataclass
+class ScopeFigures:
+    label: str
+    territory_id: int | None
+    months: list[MonthFigures]
+    dispositif_names: dict = field(default_factory=dict)
+
+    @property
+    def dispositif_rows(self) -> list[tuple[str, int, str]]:
+        """(dispositif, orientations, share) over the period, the most used first."""
+        counts = self.period.by_dispositif
+        total = sum(counts.values())
+        rows = [(self.dispositif_names.get(pk, "—"), count) for pk, count in counts.items() if count]
+        return [(name, count, _percent_label(count / total)) for name, count in sorted(rows, key=lambda r: -r[1])]
+
+    @cached_property
+    def period(self) -> MonthFigures:
+        whole = MonthFigures(self.months[0].month if self.months else timezone.localdate())
+        for month in self.months:
+            whole.add(month)
+        return whole
+
+
+@dataclass
+class OrientationFigures:
+    start: date
+    end: date
+    months: list[date]
+    dispositifs: dict[int | None, str]
+    scopes: list[ScopeFigures]  # the whole scope first, then each territory (when no territory is chosen)
+
+    @property
+    def main(self) -> ScopeFigures:
+        return self.scopes[0]
+
+    @property
+    def types(self) -> list[tuple[str, str]]:
+        return list(OrientationType.choices)
+
+
+def orientation_figures(*, departement_id, start: date, end: date, territory_id=None) -> OrientationFigures:
+    """The observatory's orientation figures by territory and month (Pyrénées-Atlantiques fiche 1, Landes A.2):
+    people present at a session and oriented, taux d'orientation (oriented / present), réorientations, the split
+    by orientation type and dispositif, professionals per session, mean and median delay from the request of the
+    right to the first orientation, and the shares oriented within 15 and 30 days.
+
+    People are placed by their commune; sessions by their territory. Each count is one query grouped by commune
+    and month, spread over the territories in Python: a person counts in every territory of their commune, once in
+    the whole."""
+    months = _months(start, end)
+    persons = Person.objects.active().filter(departement_id=departement_id)
+    territory_qs = Territory.objects.in_departement(departement_id).order_by("name")
+    if territory_id:
+        territory_qs = territory_qs.filter(pk=territory_id)
+    territories = list(territory_qs.values_list("pk", "name"))
+    communes = _territory_communes([pk for pk, _ in territories])
+    if territory_id:
+        persons = persons.filter(commune_id__in=communes.get(territory_id, set()))
+
+    # cells[(commune_id, month)] -> MonthFigures for the people-based counts
+    cells: dict[tuple, MonthFigures] = {}
+
+    def cell(commune_id, month) -> MonthFigures:
+        key = (commune_id, _as_month(month))
+        if key not in cells:
+            cells[key] = MonthFigures(key[1])
+        return cells[key]
+
+    present = (
+        SessionParticipant.objects.filter(
+            person__in=persons,
+            attendance=Attendance.PRESENT,
+            session__cancelled_at=None,
+            session__departement_id=departement_id,
+            session__starts_at__date__gte=start,
+            session__starts_at__date__lte=end,
+        )
+        .annotate(month=TruncMonth("session__starts_at"))
+        .values("person__commune_id", "month")
+        .annotate(people=Count("person_id", distinct=True))
+        .order_by()
+    )
+    for row in present:
+        cell(row["person__commune_id"], row["month"]).present += row["people"]
+
+    decided = Orientation.objects.filter(person__in=persons, decided_on__gte=start, decided_on__lte=end)
+    oriented = (
+        decided.annotate(month=TruncMonth("decided_on"))
+        .values("person__commune_id", "month", "orientation_type", "dispositif_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in oriented:
+        figures = cell(row["person__commune_id"], row["month"])
+        figures.oriented += row["count"]
+        figures.by_type[row["orientation_type"]] += row["count"]
+        figures.by_dispositif[row["dispositif_id"]] += row["count"]
+
+    # Delays of first orientations only: a réorientation years later says nothing of the entry in the path.
+    first = (
+        decided.exclude(person__in=Orientation.objects.filter(decided_on__lt=start).values("person_id"))
+        .filter(
+            person__household_links__left_on=None,
+            person__household_links__household__right__request_date__isnull=False,
+        )
+        .values_list(
+            "person__commune_id", "person_id", "decided_on", "person__household_links__household__right__request_date"
+        )
+        .order_by("person_id", "decided_on", "pk")
+    )
+    seen: set[int] = set()
+    for commune_id, person_id, decided_on, requested_on in first:
+        if person_id in seen:
+            continue  # a second decision in the period, or a second current household
+        seen.add(person_id)
+        cell(commune_id, decided_on).delays.append((decided_on - requested_on).days)
+
+    reorientations = (
+        ReorientationRequest.objects.filter(
+            person__in=persons, status=ReorientationStatus.ACCEPTED, decided_on__gte=start, decided_on__lte=end
+        )
+        .annotate(month=TruncMonth("decided_on"))
+        .values("person__commune_id", "month")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for row in reorientations:
+        cell(row["person__commune_id"], row["month"]).reorientations += row["count"]
+
+    # Sessions, by their own territory: how many professionals each mobilised.
+    sessions_qs = OrientationSession.objects.active().filter(
+        departement_id=departement_id, starts_at__date__gte=start, starts_at__date__lte=end
+    )
+    if territory_id:
+        sessions_qs = sessions_qs.filter(territory_id=territory_id)
+    session_cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    sessions = (
+        sessions_qs.annotate(month=TruncMonth("starts_at"), staff=Count("professionals"))
+        .values_list("territory_id", "month", "staff")
+        .order_by()
+    )
+    for session_territory, month, staff in sessions:
+        totals = session_cells[(session_territory, _as_month(month))]
+        totals[0] += 1
+        totals[1] += staff
+
+    def scope(label: str, scope_territory, commune_ids: set | None) -> ScopeFigures:
+        by_month = {month: MonthFigures(month) for month in months}
+        for (commune_id, month), figures in cells.items():
+            if month in by_month and (commune_ids is None or commune_id in commune_ids):
+                by_month[month].add(figures)
+        for (session_territory, month), (count, staff) in session_cells.items():
+            if month in by_month and (scope_territory is None or session_territory == scope_territory):
+                by_month[month].sessions += count
+                by_month[month].professionals += staff
+        return ScopeFigures(label, scope_territory, list(by_month.values()), dispositifs)
+
+    dispositifs: dict[int | None, str] = {
+        pk: name for pk, name in Dispositif.objects.filter(departement_id=departement_id).values_list("pk", "name")
+    }
+    dispositifs[None] = "sans dispositif"
+    if territory_id:
+        name = dict(territories).get(territory_id, "Territoire")
+        scopes = [scope(name, territory_id, None)]
+    else:
+        scopes = [scope("Ensemble du département", None, None)]
+        scopes += [scope(name, pk, communes[pk]) for pk, name in territories]
+    return OrientationFigures(start=start, end=end, months=months, dispositifs=dispositifs, scopes=scopes)
+
+
+def orientation_organisations(*, departement_id) -> list:
+    """The Département's orientation organisations (Conseil départemental or SDSEI with chargés d'orientation),
+    each with the communes its chargés are limited to (empty: the whole Département), in a stable order."""
+    memberships = (
+        Membership.objects.active()
+        .with_role(Role.ORIENTATION_OFFICER)
+        .filter(
+            organisation__departement_id=departement_id,
+            organisation__kind__in=(OrganisationKind.CONSEIL_DEPARTEMENTAL, OrganisationKind.TERRITORIAL_SERVICE),
+        )
+        .select_related("organisation")
+        .prefetch_related("territories__communes")
+        .order_by("organisation_id", "pk")
+    )
+    organisations: dict[int, dict] = {}
+    for membership in memberships:
+        entry = organisations.setdefault(
+            membership.organisation_id,
+            {"organisation": membership.organisation, "communes": set(), "unlimited": False},
+        )
+        territories = list(membership.territories.all())
+        if not territories:
+            entry["unlimited"] = True
+        for territory in territories:
+            entry["communes"].update(commune.code for commune in territory.communes.all())
+    return list(organisations.values())
+
+
+def _percent(value: float | None) -> str:
+    # Decimal comma: the CSV is read by spreadsheet software set to French.
+    return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def figures_rows(figures: OrientationFigures):
+    """The figures as CSV rows (header first): one row per territory (or the whole) and month."""
+    dispositif_ids = sorted(figures.dispositifs, key=lambda pk: (pk is None, figures.dispositifs[pk]))
+    yield [
+        "Territoire",
+        "Mois",
+        "Présents",
+        "Orientés",
+        "Taux d'orientation (%)",
+        "Réorientations",
+        *[f"Orientation {label}" for _, label in OrientationType.choices],
+        *[f"Dispositif : {figures.dispositifs[pk]}" for pk in dispositif_ids],
+        "Séances",
+        "Professionnels par séance",
+        "Délai moyen demande → orientation (jours)",
+        "Délai médian (jours)",
+        "Orientés sous 15 jours (%)",
+        "Orientés sous 30 jours (%)",
+    ]
+    for scope in figures.scopes:
+        for month in scope.months:
+            yield [
+                scope.label,
+                f"{month.month:%Y-%m}",
+                month.present,
+                month.oriented,
+                _percent(month.orientation_rate),
+                month.reorientations,
+                *[month.by_type[value] for value, _ in OrientationType.choices],
+                *[month.by_dispositif[pk] for pk in dispositif_ids],
+                month.sessions,
+                _number(month.professionals_per_session),
+                _number(month.mean_delay),
+                _number(month.median_delay),
+                _percent(month.within_15_days),
+                _percent(month.within_30_days),
+            ]
+
+
+def team_organisation_picker(*, departement_id):
+    """Which orientation organisation answers for a commune (invitation and orientation steps): the one whose
+    chargés d'orientation are limited to a territory covering it, else the first with chargés for the whole
+    Département, else the first. Returns the picker (commune code -> organisation or None) and the organisations."""
+    organisations = orientation_organisations(departement_id=departement_id)
+    by_commune: dict[str, object] = {}
+    for entry in organisations:
+        for commune_id in entry["communes"]:
+            by_commune.setdefault(commune_id, entry["organisation"])
+    default = next((entry["organisation"] for entry in organisations if entry["unlimited"]), None)
+    if default is None and organisations:
+        default = organisations[0]["organisation"]
+    return (lambda commune_id: by_commune.get(commune_id, default)), organisations

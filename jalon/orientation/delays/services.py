@@ -1,0 +1,310 @@
+"""Writes of the delays area: the Département's thresholds, the alerts raised when a threshold is passed (and closed
+when the step is done), closing an alert by hand, and the daily run."""
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from jalon.core.bulk import bulk_insert_rows
+from jalon.core.enums import AuditCode, Role
+from jalon.core.services import audit_event_record, model_update
+from jalon.organisations.models import Membership
+from jalon.orientation.delays import selectors
+from jalon.orientation.enums import DelayStep
+from jalon.orientation.models import DelayAlert, DelayThresholds
+from jalon.people.models import Person
+
+
+THRESHOLD_FIELDS = ["invitation_days", "orientation_days", "first_appointment_days", "contract_days"]
+EDITABLE_FIELDS = [*THRESHOLD_FIELDS, "reminder_days_before"]
+MAX_DAYS = 730
+# The France Travail reform (loi pour le plein emploi): orientation within 15 days of the request.
+REFORM_ORIENTATION_DAYS = 15
+DONE_REASON = "étape réalisée"
+NO_LONGER_LATE_REASON = "n'est plus en retard (droit, orientation ou délai modifiés)"
+
+
+def _check_thresholds(values: dict) -> None:
+    errors: dict[str, str] = {}
+    for name in EDITABLE_FIELDS:
+        value = values.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_DAYS:
+            errors[name] = f"Indiquez un nombre entier de jours entre 1 et {MAX_DAYS}."
+    if errors:
+        raise ValidationError(errors)
+    if values["orientation_days"] < values["invitation_days"]:
+        raise ValidationError(
+            {
+                "orientation_days": "Le délai d'orientation ne peut pas être plus court que celui de la "
+                "première invitation."
+            }
+        )
+    if values["contract_days"] < values["first_appointment_days"]:
+        raise ValidationError(
+            {"contract_days": "Le délai du contrat ne peut pas être plus court que celui du premier rendez-vous."}
+        )
+
+
+def _check_can_set_thresholds(actor, departement_id) -> None:
+    if actor.is_platform_admin:
+        return
+    if not (actor.is_departement_admin and actor.departement_code == departement_id):
+        raise PermissionDenied("Seul un administrateur du Conseil départemental règle les délais.")
+
+
+@transaction.atomic
+def delay_thresholds_update(*, actor, departement_id, data: dict) -> DelayThresholds:
+    """Set the Département's delays (in days). Checked: whole days between 1 and 730, orientation not before the
+    first invitation, contract not before the first appointment. Audited with the old and new values."""
+    _check_can_set_thresholds(actor, departement_id)
+    current = DelayThresholds.objects.select_for_update().filter(departement_id=departement_id).first()
+    thresholds = current or DelayThresholds(departement_id=departement_id)
+    values = {name: data.get(name, getattr(thresholds, name)) for name in EDITABLE_FIELDS}
+    _check_thresholds(values)
+    if current is None:
+        old = {name: getattr(thresholds, name) for name in EDITABLE_FIELDS}
+        new = {name: value for name, value in values.items() if old[name] != value}
+        old = {name: old[name] for name in new}
+        if not new:
+            return thresholds  # the defaults, unchanged: nothing to record
+        for name, value in values.items():
+            setattr(thresholds, name, value)
+        thresholds.full_clean()
+        thresholds.save()
+    else:
+        old, new = model_update(instance=thresholds, fields=EDITABLE_FIELDS, data=values)
+        if not new:
+            return thresholds
+    audit_event_record(
+        code=AuditCode.THRESHOLDS_CHANGED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=thresholds,
+        old=old,
+        new=new,
+    )
+    return thresholds
+
+
+def delay_thresholds_apply_reform(*, actor, departement_id) -> DelayThresholds:
+    """The France Travail reform preset: orientation within 15 days (the first invitation no later)."""
+    thresholds = selectors.thresholds_for(departement_id)
+    return delay_thresholds_update(
+        actor=actor,
+        departement_id=departement_id,
+        data={
+            "orientation_days": REFORM_ORIENTATION_DAYS,
+            "invitation_days": min(thresholds.invitation_days, REFORM_ORIENTATION_DAYS),
+        },
+    )
+
+
+# -- alerts ------------------------------------------------------------------------------------------------------
+
+
+def _overdue(departement_id, step, thresholds, today):
+    persons = Person.objects.active().filter(departement_id=departement_id)
+    return selectors.in_path(persons).filter(selectors.step_condition(step, thresholds, today))
+
+
+def _raise_step(*, departement_id, step, thresholds, today, pick_team) -> list[dict]:
+    open_alerts = DelayAlert.objects.open().filter(step=step).values("person_id")
+    # An alert closed by hand ("personne injoignable"…) is not raised again for the same delay: only when it
+    # starts anew (a new request of the right, a new orientation).
+    handled = DelayAlert.objects.filter(
+        person_id=OuterRef("pk"), step=step, closed_by__isnull=False, raised_on__gt=OuterRef("start_on")
+    )
+    overdue = (
+        _overdue(departement_id, step, thresholds, today)
+        .exclude(pk__in=open_alerts)
+        .annotate(start_on=F(selectors.step_start(step)))
+        .exclude(Exists(handled))
+    )
+    days = thresholds.days_for(step)
+    now = timezone.now()
+    rows = []
+    if step in selectors.TEAM_STEPS:
+        found = overdue.values_list("pk", "commune_id", "right_requested_on")
+        for person_id, commune_id, start_on in found.iterator(chunk_size=5000):
+            team = pick_team(commune_id)
+            rows.append((person_id, commune_id, start_on, team.pk if team else None, None))
+    else:
+        # The organisation in charge, and the référent who follows the person now (a change of référent since the
+        # decision moves the alert to the new one).
+        found = overdue.annotate(
+            referent_now=FilteredRelation("referent_assignments", condition=Q(referent_assignments__ended_on=None))
+        ).values_list(
+            "pk",
+            "commune_id",
+            "current__decided_on",
+            "current__organisation_id",
+            "referent_now__referent_id",
+            "current__referent_id",
+        )
+        for person_id, commune_id, start_on, organisation_id, referent_id, decision_referent in found.iterator(
+            chunk_size=5000
+        ):
+            rows.append((person_id, commune_id, start_on, organisation_id, referent_id or decision_referent))
+    alerts = [
+        {
+            "person_id": person_id,
+            "step": step.value,
+            "due_on": start_on + timedelta(days=days),
+            "raised_on": today,
+            "organisation_id": organisation_id,
+            "recipient_id": recipient_id,
+            "closed_at": None,
+            "closed_by_id": None,
+            "close_reason": "",
+            "created_at": now,
+        }
+        for person_id, commune_id, start_on, organisation_id, recipient_id in rows
+    ]
+    bulk_insert_rows(DelayAlert, alerts)
+    return [{**alert, "commune_id": row[1]} for alert, row in zip(alerts, rows, strict=True)]
+
+
+def _close_step(*, departement_id, step, thresholds, today) -> int:
+    now = timezone.now()
+    open_alerts = DelayAlert.objects.open().filter(step=step, person__departement_id=departement_id)
+    done = open_alerts.filter(selectors.step_done(step)).update(closed_at=now, close_reason=DONE_REASON)
+    still_late = _overdue(departement_id, step, thresholds, today).values("pk")
+    gone = (
+        DelayAlert.objects.open()
+        .filter(step=step, person__departement_id=departement_id)
+        .exclude(person_id__in=still_late)
+        .update(closed_at=now, close_reason=NO_LONGER_LATE_REASON)
+    )
+    return done + gone
+
+
+def _departements_to_watch() -> list[str]:
+    return list(Person.objects.active().order_by("departement_id").values_list("departement_id", flat=True).distinct())
+
+
+@transaction.atomic
+def delay_alerts_raise(*, departement_id=None, today: date | None = None, notify: bool = True) -> dict:
+    """Raise an alert for every person past a step's threshold who has none open for that step, addressed to the
+    right people (invitation and orientation: the Département's orientation organisation, the whole team; first
+    appointment and contract: the organisation in charge and the person's référent), and close the open alerts
+    whose step has been done since. Set-based: a few statements per step, whatever the number of people. Every
+    recipient then gets one e-mail with their count of new alerts (sent once the transaction is committed).
+    Without a Département, every Département that has people. Returns the counts, also written to the audit log."""
+    today = today or timezone.localdate()
+    departements = [departement_id] if departement_id else _departements_to_watch()
+    summary: dict = {"raised": 0, "closed": 0, "departements": {}}
+    digests: dict[int, Counter] = defaultdict(Counter)  # user id -> new alerts per step
+    for code in departements:
+        thresholds = selectors.thresholds_for(code)
+        pick, organisations = selectors.team_organisation_picker(departement_id=code)
+        counts: dict = {"raised": {}, "closed": 0}
+        new_alerts: list[dict] = []
+        for step in selectors.STEPS:
+            counts["closed"] += _close_step(departement_id=code, step=step, thresholds=thresholds, today=today)
+            raised = _raise_step(departement_id=code, step=step, thresholds=thresholds, today=today, pick_team=pick)
+            counts["raised"][step.value] = len(raised)
+            new_alerts += raised
+        _collect_digests(digests, new_alerts, organisations)
+        summary["departements"][code] = counts
+        summary["raised"] += sum(counts["raised"].values())
+        summary["closed"] += counts["closed"]
+    audit_event_record(code=AuditCode.ALERTS_RAISED, extra={"today": today.isoformat(), **summary})
+    if notify and digests:
+        transaction.on_commit(lambda: _send_digests(digests))
+    summary["notified"] = len(digests) if notify else 0
+    return summary
+
+
+def _collect_digests(digests: dict[int, Counter], alerts: list[dict], organisations: list[dict]) -> None:
+    """Who hears of which new alerts: the référent of their own; the chargés d'orientation of the organisation of a
+    team alert (limited to the communes of their territories when their membership is)."""
+    team: Counter = Counter()  # (organisation id, commune, step) -> count
+    for alert in alerts:
+        if alert["recipient_id"]:
+            digests[alert["recipient_id"]][alert["step"]] += 1
+        elif alert["organisation_id"]:
+            team[(alert["organisation_id"], alert["commune_id"], alert["step"])] += 1
+    if not team:
+        return
+    organisation_ids = {entry["organisation"].pk for entry in organisations}
+    officers = (
+        Membership.objects.active()
+        .with_role(Role.ORIENTATION_OFFICER)
+        .filter(organisation_id__in=organisation_ids)
+        .prefetch_related("territories__communes")
+    )
+    for membership in officers:
+        limited = {commune.code for territory in membership.territories.all() for commune in territory.communes.all()}
+        for (organisation_id, commune_id, step), count in team.items():
+            if organisation_id == membership.organisation_id and (not limited or commune_id in limited):
+                digests[membership.user_id][step] += count
+
+
+def _send_digests(digests: dict[int, Counter]) -> None:
+    """One e-mail per recipient, with counts only: no name nor detail of any person leaves Jalon by e-mail."""
+    from jalon.accounts.models import User
+
+    link = settings.JALON_SITE_URL.rstrip("/") + reverse("orientation:alerts")
+    for user in User.objects.filter(pk__in=digests.keys(), is_active=True).order_by("pk"):
+        steps = digests[user.pk]
+        total = sum(steps.values())
+        lines = [f"- {step.label} : {steps[step.value]}" for step in DelayStep if steps[step.value]]
+        body = "\n".join(
+            [
+                f"Bonjour {user.first_name},".replace(" ,", ","),
+                "",
+                f"{total} nouvelle{'s' if total > 1 else ''} alerte{'s' if total > 1 else ''} de délai "
+                f"{'vous concernent' if total > 1 else 'vous concerne'}, vous ou votre équipe :",
+                *lines,
+                "",
+                f"Consultez-les dans Jalon : {link}",
+                "",
+                "Ce message est envoyé automatiquement ; il ne contient aucune donnée personnelle.",
+            ]
+        )
+        send_mail(
+            subject=f"Jalon — {total} nouvelle{'s' if total > 1 else ''} alerte{'s' if total > 1 else ''} de délai",
+            message=body,
+            from_email=None,
+            recipient_list=[user.email],
+        )
+
+
+@transaction.atomic
+def delay_alert_close(*, actor, alert: DelayAlert, reason: str) -> DelayAlert:
+    """Close an alert by hand, with the reason (e.g. "rendez-vous fixé", "personne injoignable")."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Indiquez ce qui a été fait ou pourquoi l'alerte est close."})
+    alert = DelayAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.closed_at is not None:
+        raise ValidationError("Cette alerte est déjà traitée.")
+    alert.closed_at, alert.closed_by, alert.close_reason = timezone.now(), actor.user, reason[:255]
+    alert.save(update_fields=["closed_at", "closed_by", "close_reason", "updated_at"])
+    audit_event_record(
+        code=AuditCode.ALERT_CLOSED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=alert,
+        person_id=alert.person_id,
+        new={"step": alert.step, "reason": alert.close_reason},
+    )
+    return alert
+
+
+def orientation_daily(*, today: date | None = None, now=None) -> dict:
+    """The daily run (cron or background task): alerts for every Département, then the session reminders."""
+    from jalon.orientation.sessions.services import session_reminders_send
+
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    alerts = delay_alerts_raise(today=today)
+    reminders = session_reminders_send(now=now)
+    return {"alerts": alerts, "reminders": reminders}

@@ -1,0 +1,209 @@
+"""The observatory's figures on a small hand-built Département whose every number is known."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+
+from jalon.core.enums import Role
+from jalon.orientation.delays.selectors import orientation_figures
+from jalon.orientation.enums import Attendance, OrientationType, ReorientationStatus
+from jalon.orientation.models import (
+    Dispositif,
+    Orientation,
+    OrientationSession,
+    ReorientationRequest,
+    SessionParticipant,
+)
+from tests.organisations.factories import MembershipFactory
+from tests.orientation.delays.conftest import PARIS, person_in_path
+from tests.territories.factories import CommuneFactory, DepartementFactory, RegionFactory
+
+
+pytestmark = pytest.mark.django_db
+
+JANUARY, FEBRUARY = datetime.date(2026, 1, 1), datetime.date(2026, 2, 1)
+START, END = datetime.date(2026, 1, 1), datetime.date(2026, 2, 28)
+
+
+@pytest.fixture
+def dataset(landes, communes, territories, orientation_team, france_travail):
+    agency, referent, professional = france_travail
+    social = Dispositif.objects.create(departement=landes, name="Accompagnement social", orientation_type="social")
+    staff = [MembershipFactory(role=Role.REFERENT, organisation=agency).user for _ in range(3)]
+
+    def person(name, commune, requested):
+        return person_in_path(landes, last_name=name, commune=communes[commune], requested=requested)
+
+    a = person("A", "mdm", datetime.date(2025, 12, 20))
+    b = person("B", "mdm", datetime.date(2026, 1, 5))
+    c = person("C", "dax", datetime.date(2026, 1, 1))
+    d = person("D", "dax", datetime.date(2026, 1, 1))
+    e = person("E", "mdm", datetime.date(2026, 1, 1))
+    f = person("F", "dax", datetime.date(2025, 11, 1))
+    g = person("G", "dax", datetime.date(2026, 1, 1))
+    h = person("H", "other", datetime.date(2026, 2, 1))
+    j = person("J", "dax", datetime.date(2025, 5, 1))
+
+    def session(day, territory, professionals, attendance, cancelled=False):
+        starts = datetime.datetime(day.year, day.month, day.day, 9, tzinfo=PARIS)
+        created = OrientationSession.objects.create(
+            departement=landes,
+            organisation=orientation_team.organisation,
+            territory=territories.get(territory) if territory else None,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            capacity=20,
+            cancelled_at=starts if cancelled else None,
+        )
+        created.professionals.set(staff[:professionals])
+        for participant, presence in attendance:
+            SessionParticipant.objects.create(session=created, person=participant, attendance=presence)
+
+    present, absent, excused = Attendance.PRESENT, Attendance.ABSENT, Attendance.EXCUSED
+    session(
+        datetime.date(2026, 1, 10), "mdm", 3, [(a, present), (b, present), (c, present), (d, absent), (e, excused)]
+    )
+    session(datetime.date(2026, 1, 20), "dax", 1, [(c, present), (f, present)])
+    session(datetime.date(2026, 1, 25), "dax", 3, [(g, present)], cancelled=True)  # cancelled: not counted
+    session(datetime.date(2026, 2, 12), None, 2, [(h, present)])
+
+    def decide(who, day, kind, dispositif=None, ended_on=None):
+        return Orientation.objects.create(
+            person=who,
+            orientation_type=kind,
+            dispositif=dispositif,
+            organisation=agency,
+            referent=referent.user,
+            decided_on=day,
+            ended_on=ended_on,
+        )
+
+    first_a = decide(
+        a, datetime.date(2026, 1, 10), OrientationType.SOCIAL, social, ended_on=datetime.date(2026, 2, 15)
+    )
+    decide(c, datetime.date(2026, 1, 12), OrientationType.PROFESSIONAL, professional)
+    decide(f, datetime.date(2026, 1, 21), OrientationType.PROFESSIONAL, professional)
+    decide(a, datetime.date(2026, 2, 15), OrientationType.SOCIO_PROFESSIONAL)  # the réorientation
+    decide(b, datetime.date(2026, 2, 3), OrientationType.SOCIAL, social)
+    decide(h, datetime.date(2026, 2, 10), OrientationType.SOCIAL, social)
+    decide(j, datetime.date(2025, 6, 1), OrientationType.SOCIAL, social, ended_on=datetime.date(2026, 2, 20))
+    decide(j, datetime.date(2026, 2, 20), OrientationType.SOCIAL, social)  # not a first orientation
+    ReorientationRequest.objects.create(
+        person=a,
+        from_orientation=first_a,
+        reason="projet professionnel",
+        status=ReorientationStatus.ACCEPTED,
+        decided_on=datetime.date(2026, 2, 15),
+    )
+    # Another Département's figures never mix in.
+    elsewhere = DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory())
+    other = person_in_path(elsewhere, commune=CommuneFactory(code="64445", departement=elsewhere))
+    Orientation.objects.create(
+        person=other,
+        orientation_type=OrientationType.SOCIAL,
+        organisation=agency,
+        referent=referent.user,
+        decided_on=datetime.date(2026, 1, 15),
+    )
+    return {"social": social, "professional": professional}
+
+
+def _month(scope, month):
+    return next(figures for figures in scope.months if figures.month == month)
+
+
+def test_figures_of_the_whole_departement(dataset):
+    figures = orientation_figures(departement_id="40", start=START, end=END)
+    whole = figures.main
+    assert whole.label == "Ensemble du département" and figures.months == [JANUARY, FEBRUARY]
+
+    january = _month(whole, JANUARY)
+    assert (january.present, january.oriented, january.reorientations) == (4, 3, 0)
+    assert january.orientation_rate == 0.75
+    assert (january.sessions, january.professionals_per_session) == (2, 2.0)  # (3 + 1) / 2, the cancelled apart
+    assert sorted(january.delays) == [11, 21, 81]
+    assert january.mean_delay == pytest.approx(113 / 3) and january.median_delay == 21
+    assert january.within_15_days == pytest.approx(1 / 3) and january.within_30_days == pytest.approx(2 / 3)
+    assert january.by_type == {OrientationType.SOCIAL: 1, OrientationType.PROFESSIONAL: 2}
+    assert january.by_dispositif == {dataset["social"].pk: 1, dataset["professional"].pk: 2}
+
+    february = _month(whole, FEBRUARY)
+    # A's réorientation and J's new decision are orientations of the month, but not first ones: no delay.
+    assert (february.present, february.oriented, february.reorientations) == (1, 4, 1)
+    assert february.orientation_rate == 4.0
+    assert sorted(february.delays) == [9, 29]
+    assert (february.mean_delay, february.median_delay) == (19, 19)
+    assert (february.within_15_days, february.within_30_days) == (0.5, 1.0)
+    assert february.by_type[OrientationType.SOCIO_PROFESSIONAL] == 1 and february.by_dispositif[None] == 1
+
+    period = whole.period
+    assert (period.present, period.oriented, period.median_delay) == (5, 7, 21)
+
+
+def test_figures_by_territory(dataset, territories):
+    figures = orientation_figures(departement_id="40", start=START, end=END)
+    by_label = {scope.label: scope for scope in figures.scopes}
+    mdm, dax = by_label["Territoire de Mont-de-Marsan"], by_label["Territoire de Dax"]
+    assert (_month(mdm, JANUARY).present, _month(mdm, JANUARY).oriented) == (2, 1)
+    assert _month(mdm, JANUARY).professionals_per_session == 3.0
+    assert _month(mdm, FEBRUARY).reorientations == 1 and _month(mdm, FEBRUARY).delays == [29]
+    assert _month(mdm, FEBRUARY).professionals_per_session is None
+    assert (_month(dax, JANUARY).orientation_rate, _month(dax, JANUARY).median_delay) == (1.0, 46)
+    assert _month(dax, JANUARY).professionals_per_session == 1.0
+
+    only_dax = orientation_figures(departement_id="40", start=START, end=END, territory_id=territories["dax"].pk)
+    assert [scope.label for scope in only_dax.scopes] == ["Territoire de Dax"]
+    assert _month(only_dax.main, JANUARY).present == 2 and _month(only_dax.main, FEBRUARY).oriented == 1
+
+
+def test_the_figures_screen_csv_and_api(dataset, login_as, landes, territories):
+    pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__kind="cd", organisation__departement=landes)
+    client = login_as(pilot)
+    query = {"debut": "2026-01-01", "fin": "2026-02-28"}
+    page = client.get(reverse("orientation:figures"), query).content.decode()
+    assert "<caption>Présents, orientés et délais par mois — Ensemble du département</caption>" in page
+    assert '<th scope="row">Janvier 2026</th>' in page and "75,0 %" in page
+    assert "Chiffres de la période par territoire" in page
+
+    response = client.get(reverse("orientation:figures_csv"), query)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff")), delimiter=";"))
+    header = rows[0]
+    january = dict(zip(header, rows[1], strict=True))
+    assert (january["Territoire"], january["Mois"], january["Présents"], january["Orientés"]) == (
+        "Ensemble du département",
+        "2026-01",
+        "4",
+        "3",
+    )
+    assert january["Taux d'orientation (%)"] == "75,0" and january["Délai médian (jours)"] == "21,0"
+    assert len(rows) == 1 + 2 * 3  # the whole and two territories, two months each
+
+    from rest_framework.test import APIClient
+
+    api = APIClient(REMOTE_ADDR="127.0.0.1")
+    api.force_authenticate(pilot.user)
+    data = api.get("/api/v1/orientation/chiffres/", query).json()
+    january_api = data["scopes"][0]["months"][0]
+    assert january_api["present"] == 4 and january_api["orientation_rate"] == 0.75
+    assert january_api["by_dispositif"] == {"Accompagnement social": 1, "Accompagnement professionnel": 2}
+    bad = api.get("/api/v1/orientation/chiffres/", {"debut": "2026-03-01", "fin": "2026-01-01"})
+    assert bad.status_code == 400
+
+
+def test_a_territory_limited_manager_sees_only_their_territory(dataset, login_as, landes, territories):
+    manager = MembershipFactory(
+        role=Role.TERRITORY_MANAGER, organisation__kind="sdsei", organisation__departement=landes
+    )
+    manager.territories.set([territories["dax"]])
+    page = login_as(manager).get(reverse("orientation:figures"), {"debut": "2026-01-01", "fin": "2026-02-28"})
+    html = page.content.decode()
+    assert "— Territoire de Dax</caption>" in html
+    assert "Ensemble du département" not in html and "Mont-de-Marsan" not in html
+
+
+def test_only_observatory_roles_see_the_figures(login_as, landes, france_travail):
+    _, referent, _ = france_travail
+    assert login_as(referent).get(reverse("orientation:figures")).status_code == 404
