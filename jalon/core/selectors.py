@@ -31,6 +31,19 @@ def home_summary(*, actor: Actor) -> dict:
 
         summary["recent_imports"] = list(ImportRun.objects.visible_to(actor).order_by("-created_at")[:3])
         summary["duplicates_pending"] = DuplicateCandidate.objects.visible_to(actor).pending().count()
+    if actor.has_role(Role.REFERENT, Role.TERRITORY_MANAGER):
+        from django.db.models import Count
+
+        from jalon.orientation.delays.selectors import alerts_for
+        from jalon.orientation.enums import DelayStep
+        from jalon.orientation.selectors import caseload
+
+        alerts = alerts_for(actor=actor)
+        by_step = dict(alerts.order_by().values_list("step").annotate(count=Count("pk")))
+        summary["alerts_by_step"] = [(step.label, by_step.get(step.value, 0)) for step in DelayStep]
+        summary["alerts_count"] = sum(by_step.values())
+        if actor.has_role(Role.REFERENT):
+            summary["caseload_count"] = caseload(actor=actor).count()
     if actor.has_role(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
