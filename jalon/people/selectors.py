@@ -53,6 +53,18 @@ class PersonFile:
     delays: object
 
 
+def person_view_record(*, actor: Actor, person: Person, screen: str) -> None:
+    """Trace that the actor looked at the person's data on a screen (CNIL: traceability of access)."""
+    audit_event_record(
+        code=AuditCode.PERSON_VIEWED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=person,
+        person_id=person.pk,
+        extra={"screen": screen},
+    )
+
+
 def person_file_open(*, actor: Actor, pk) -> PersonFile:
     """The person's file header and history. Records who opened it (CNIL: traceability of access)."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
@@ -129,12 +141,5 @@ def duplicate_get(*, actor: Actor, pk):
         memberships = list(HouseholdMember.objects.filter(person=person).select_related("household__right"))
         sides.append({"person": person, "nir": nir_for(actor, person), "memberships": memberships})
     for side in sides:
-        audit_event_record(
-            code=AuditCode.PERSON_VIEWED,
-            actor=actor.user,
-            organisation=actor.organisation,
-            subject=side["person"],
-            person_id=side["person"].pk,
-            extra={"context": "examen d'un doublon"},
-        )
+        person_view_record(actor=actor, person=side["person"], screen="examen d'un doublon")
     return candidate, sides

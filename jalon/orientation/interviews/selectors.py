@@ -1,9 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from jalon.core.enums import AuditCode
 from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
-from jalon.core.services import audit_event_record
 from jalon.intake.enums import DeclaredObstacle
 from jalon.orientation.models import (
     Dispositif,
@@ -13,6 +11,7 @@ from jalon.orientation.models import (
     SessionParticipant,
 )
 from jalon.people.models import Person
+from jalon.people.selectors import person_view_record
 
 
 def actor_departement_id(actor: Actor) -> str:
@@ -42,14 +41,7 @@ def dispositifs_of(*, departement_id):
 def person_for_interview(*, actor: Actor, pk, view: str) -> Person:
     """The person (404 out of scope) with their DSP; opening an interview screen is a look at their file."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("dsp", "commune"), pk=pk)
-    audit_event_record(
-        code=AuditCode.PERSON_VIEWED,
-        actor=actor.user,
-        organisation=actor.organisation,
-        subject=person,
-        person_id=person.pk,
-        extra={"view": view},
-    )
+    person_view_record(actor=actor, person=person, screen=view)
     return person
 
 
@@ -64,14 +56,7 @@ def person_for_test(*, actor: Actor, pk) -> Person:
     person = Person.objects.visible_to(actor).select_related("dsp").filter(pk=pk).first()
     if person is None:
         raise ValidationError({"person": f"Aucune personne n° {pk} dans votre périmètre."})
-    audit_event_record(
-        code=AuditCode.PERSON_VIEWED,
-        actor=actor.user,
-        organisation=actor.organisation,
-        subject=person,
-        person_id=person.pk,
-        extra={"view": "test des critères d'orientation"},
-    )
+    person_view_record(actor=actor, person=person, screen="test des critères d'orientation")
     return person
 
 

@@ -17,6 +17,7 @@ from jalon.orientation.models import EplMeeting, LongTermReview, Orientation, Re
 from jalon.orientation.selectors import _years_ago
 from jalon.people.enums import RightState
 from jalon.people.models import Person
+from jalon.people.selectors import person_view_record
 
 
 PENDING = (ReorientationStatus.REQUESTED, ReorientationStatus.SCHEDULED)
@@ -116,14 +117,7 @@ def person_for_request(*, actor: Actor, pk) -> tuple[Person, Orientation | None]
     if actor.has_role(Role.REFERENT) and not actor.is_platform_admin:
         if current is None or current.organisation_id != actor.organisation_id:
             raise Http404(NOT_FOUND_MESSAGE)
-    audit_event_record(
-        code=AuditCode.PERSON_VIEWED,
-        actor=actor.user,
-        organisation=actor.organisation,
-        subject=person,
-        person_id=person.pk,
-        extra={"screen": "demande de réorientation"},
-    )
+    person_view_record(actor=actor, person=person, screen="demande de réorientation")
     return person, current
 
 
@@ -376,14 +370,7 @@ def long_term_counts(*, actor: Actor, years: int = 4, territory_id=None, today: 
 def person_for_review(*, actor: Actor, pk) -> Person:
     """A person the actor may review, with their current orientation and their previous reviews."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
-    audit_event_record(
-        code=AuditCode.PERSON_VIEWED,
-        actor=actor.user,
-        organisation=actor.organisation,
-        subject=person,
-        person_id=person.pk,
-        extra={"screen": "diagnostic longue durée"},
-    )
+    person_view_record(actor=actor, person=person, screen="diagnostic longue durée")
     return person
 
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 from jalon.core.enums import Role
 from jalon.orientation.enums import DelayStep
 from jalon.orientation.models import DelayAlert
-from tests.orientation.delays.conftest import orient, person_in_path
 from tests.organisations.factories import MembershipFactory
+from tests.orientation.delays.conftest import orient, person_in_path
 
 
 pytestmark = pytest.mark.django_db

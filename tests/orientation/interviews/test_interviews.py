@@ -86,7 +86,7 @@ def test_the_screen_starts_from_the_dsp_obstacles_and_shows_the_proposal(login_a
     assert "parent isolé (foyer avec enfant(s) à charge, sans conjoint) — oriente vers sociale" in page
     assert f'hx-post="{reverse("orientation:interview_proposal", args=[person.pk])}"' in page
     viewed = AuditEvent.objects.get(code=AuditCode.PERSON_VIEWED, person_id=person.pk)
-    assert viewed.data["view"] == "entretien d'orientation"
+    assert viewed.data["screen"] == "entretien d'orientation"
 
 
 def test_the_proposal_follows_the_obstacles_live(login_as, officer, person, criteria):
