@@ -17,7 +17,7 @@ def test_orientation_officer_orients_the_longest_waiting_person(page, live_serve
     page.get_by_role("link", name="À orienter", exact=True).first.click()
     check_accessibility(page, "a-orienter")
     first_row = page.locator("tbody tr").first
-    name = first_row.locator("td").first.inner_text().strip()
+    name = first_row.locator("td").nth(1).inner_text().strip()  # after the invitation checkbox
     first_row.get_by_role("link", name=re.compile("^Orienter")).click()
     check_accessibility(page, "decision-orientation")
     page.get_by_label("Type d'orientation").select_option(label="professionnelle")
