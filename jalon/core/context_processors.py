@@ -8,10 +8,11 @@ def shell(request):
     current_path = request.path
     nav = []
     if actor is not None and actor.user is not None and actor.user.is_authenticated:
-        for item in navigation_for(actor):
-            url = item.url()
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            nav.append({"label": item.label, "url": url, "active": active})
+        items = [(item.label, item.url()) for item in navigation_for(actor)]
+        # The longest matching prefix wins: /orientation/seances/ is "Séances", not "À orienter" (/orientation/).
+        matching = [url for _, url in items if (current_path == url if url == "/" else current_path.startswith(url))]
+        current = max(matching, key=len, default=None)
+        nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
     return {
         "SITE_CONFIG": {
             "site_title": "Jalon",

@@ -602,3 +602,9 @@ def test_the_officers_home_shows_the_queue_the_next_sessions_and_the_decisions_t
     assert reverse("orientation:interview_new", args=[participants["Alpha"].person_id]) in page
     assert reverse("orientation:interview_new", args=[participants["Bravo"].person_id]) not in page
     assert reverse("orientation:session_detail", args=[session.pk]) in page  # still running: in the agenda
+
+
+def test_the_navigation_marks_only_the_sessions_entry_on_a_session_page(login_as, officer):
+    page = login_as(officer).get(reverse("orientation:sessions")).content.decode()
+    assert f'href="{reverse("orientation:sessions")}" aria-current="page"' in page
+    assert f'href="{reverse("orientation:queue")}" aria-current="page"' not in page
