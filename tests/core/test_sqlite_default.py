@@ -1,6 +1,7 @@
 """`make run`'s embedded default, checked for real: a fresh SQLite file is migrated, seeded and served."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,12 +49,14 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
     assert "admin@landes.demo.jalon.test" in _manage(env, "seed_demo")
 
     port = _free_port()
+    # With the autoreloader, as `make run` serves it.
     server = subprocess.Popen(
-        [sys.executable, MANAGE, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        [sys.executable, MANAGE, "runserver", f"127.0.0.1:{port}", "--insecure"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -93,6 +96,6 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
             assert page.status_code == 200, path
             assert text in page.text, path
     finally:
-        server.terminate()
+        os.killpg(server.pid, signal.SIGTERM)  # the reloader and the server it runs
         server.wait(timeout=10)
         server.stderr.close()
