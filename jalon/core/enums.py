@@ -77,6 +77,9 @@ class AuditCode(models.IntegerChoices):
     MESSAGES_VIEWED = 702, "consultation des messages d'une personne"
     LETTER_DOWNLOADED = 703, "courrier téléchargé"
     RESPONSE_RECORDED = 704, "réponse de la personne enregistrée"
+    # 8xx: carnet de bord
+    ROME_LOADED = 801, "référentiel ROME chargé"
+    NOTEBOOK_CREATED = 802, "carnet de bord ouvert"
     # 9xx: Django admin back-office
     ADMIN_OBJECT_ADDED = 901, "back-office : ajout"
     ADMIN_OBJECT_CHANGED = 902, "back-office : modification"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jalon.people",
     "jalon.intake",
     "jalon.orientation",
+    "jalon.notebook",
     "jalon.messaging",
     "jalon.api",
     "jalon.demo",

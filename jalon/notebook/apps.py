@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotebookConfig(AppConfig):
+    name = "jalon.notebook"
+    verbose_name = "carnet de bord"

@@ -1,0 +1,65 @@
+from django.db import models
+
+
+class FreinStatus(models.TextChoices):
+    SUPPORT = "point_appui", "point d'appui"
+    NEED = "besoin", "besoin"
+    NOT_EXPLORED = "non_explore", "non exploré"
+
+
+class FreinNature(models.TextChoices):
+    OBJECTIVE = "objectif", "objectif (constaté)"
+    SUBJECTIVE = "subjectif", "subjectif (ressenti par la personne)"
+
+
+class FreinKind(models.TextChoices):
+    """The France Travail diagnostic référentiel groups social freins and the emploi / formation situations."""
+
+    SOCIAL = "social", "frein périphérique"
+    EMPLOYMENT = "emploi", "situation d'emploi"
+    TRAINING = "formation", "situation de formation"
+
+
+class WorkStatus(models.TextChoices):
+    """Objectives and actions share their statuses."""
+
+    PLANNED = "prevu", "prévu"
+    IN_PROGRESS = "en_cours", "en cours"
+    DONE = "realise", "réalisé"
+    STANDBY = "en_attente", "en attente"
+    ABANDONED = "abandonne", "abandonné"
+    CANCELLED = "annule", "annulé"
+
+    @classmethod
+    def open_values(cls) -> list[str]:
+        return [cls.PLANNED, cls.IN_PROGRESS, cls.STANDBY]
+
+
+class ContractWanted(models.TextChoices):
+    CDI = "cdi", "CDI"
+    CDD = "cdd", "CDD"
+    TEMPORARY = "interim", "intérim"
+    APPRENTICESHIP = "alternance", "alternance"
+    IAE = "iae", "insertion par l'activité économique"
+    SELF_EMPLOYED = "creation", "création ou reprise d'entreprise"
+    SEASONAL = "saisonnier", "saisonnier"
+
+
+class WorkingTime(models.TextChoices):
+    FULL = "temps_plein", "temps plein"
+    PART = "temps_partiel", "temps partiel"
+    ANY = "indifferent", "indifférent"
+
+
+class ContactKind(models.TextChoices):
+    OFFICE = "bureau", "entretien au bureau"
+    PHONE = "telephone", "appel téléphonique"
+    EMAIL = "email", "e-mail ou message"
+    HOME_VISIT = "domicile", "visite à domicile"
+    WORKSHOP = "atelier", "atelier collectif"
+    VIDEO = "visio", "visioconférence"
+
+
+class NoteVisibility(models.TextChoices):
+    SHARED = "partagee", "partagée avec l'équipe et la personne"
+    PRIVATE = "privee", "privée à ma structure"
