@@ -14,6 +14,8 @@ urlpatterns = [
     path("territoires/", include("jalon.territories.urls")),
     path("personnes/", include("jalon.people.urls")),
     path("orientation/", include("jalon.orientation.urls")),
+    path("carnets/", include("jalon.notebook.urls")),
+    path("mon-espace/", include(("jalon.notebook.person_space.urls", "person_space"))),
     path("messages/", include("jalon.messaging.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),
