@@ -35,7 +35,7 @@ def _shared_with(actor: Actor):
     return Notebook.objects.filter(
         Exists(TeamMember.objects.filter(notebook=OuterRef("pk"), user=actor.user, ended_on=None)),
         Exists(
-            Consent.objects.filter(notebook=OuterRef("pk"), organisation_id=actor.organisation_id, revoked_on=None)
+            Consent.objects.filter(notebook=OuterRef("pk"), organisation=actor.organisation, revoked_on=None)
         ),
     )
 
