@@ -6,34 +6,12 @@ from django.http import Http404
 from jalon.core.enums import Role
 from jalon.notebook.access import notebook_access, notes_visible_to
 from jalon.notebook.enums import NoteVisibility
-from jalon.notebook.models import Consent, Note, Notebook, TeamMember
-from jalon.orientation.enums import OrientationType
-from jalon.orientation.models import Orientation, ReferentAssignment
+from jalon.notebook.models import Consent, Note, TeamMember
 from tests.conftest import actor_for
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
-from tests.people.factories import PersonFactory
-from tests.territories.factories import DepartementFactory
+from tests.organisations.factories import MembershipFactory
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def carnet():
-    landes = DepartementFactory()
-    agency = OrganisationFactory(kind="france_travail", departement=landes)
-    referent = MembershipFactory(role=Role.REFERENT, organisation=agency)
-    person = PersonFactory(departement=landes)
-    Orientation.objects.create(
-        person=person,
-        orientation_type=OrientationType.PROFESSIONAL,
-        organisation=agency,
-        referent=referent.user,
-        decided_on=datetime.date(2026, 9, 1),
-    )
-    ReferentAssignment.objects.create(person=person, referent=referent.user, organisation=agency)
-    partner = MembershipFactory(role=Role.PARTNER, organisation__kind="association", organisation__departement=landes)
-    return Notebook.objects.create(person=person), referent, partner
 
 
 def test_the_referent_opens_the_carnet_directly(carnet):
