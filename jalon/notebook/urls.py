@@ -7,4 +7,5 @@ app_name = "notebook"
 urlpatterns = [
     path("", include("jalon.notebook.carnet.urls")),
     path("", include("jalon.notebook.followup.urls")),
+    path("", include("jalon.notebook.team.urls")),
 ]

@@ -103,3 +103,36 @@ def test_a_private_note_is_kept_from_the_partner_and_its_text_from_the_audit(car
     with pytest.raises(ValidationError, match="La note est vide"):
         services.note_add(actor=actor, notebook=notebook, visibility="partagee", text="  ")
     assert Note.objects.count() == 2
+
+
+def test_the_team_screen_records_a_consent_then_a_member_and_hides_private_notes_from_the_partner(
+    carnet, login_as, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    notebook, referent, partner = carnet
+    client = login_as(referent)
+    url = reverse("notebook:team", args=[notebook.person_id])
+    refused = client.post(
+        url, {"form": "member", "organisation": partner.organisation.pk, "user": partner.user.pk, "role": "ACI"}
+    )
+    assert "n&#x27;a pas donné son accord au partage" in refused.content.decode()
+    assert client.post(url, {"form": "consent", "organisation": partner.organisation.pk}).status_code == 302
+    assert (
+        client.post(
+            url, {"form": "member", "organisation": partner.organisation.pk, "user": partner.user.pk, "role": "ACI"}
+        ).status_code
+        == 302
+    )
+    client.post(url, {"form": "note", "visibility": "privee", "text": "Dette de loyer importante"})
+    client.post(url, {"form": "note", "visibility": "partagee", "text": "Inscrite à l'atelier CV"})
+    with django_assert_max_num_queries(25):
+        page = client.get(url).content.decode()
+    assert "Dette de loyer" in page and "privée à" in page
+    partner_page = login_as(partner).get(url)
+    assert partner_page.status_code == 200
+    text = partner_page.content.decode()
+    assert "Inscrite à l" in text and "Dette de loyer" not in text
+    assert "avec l&#x27;accord de la personne" in text or "avec l'accord de la personne" in text
+    # The partner may not manage the team.
+    assert login_as(partner).post(url, {"form": "consent", "organisation": partner.organisation.pk}).status_code == 404
