@@ -1,0 +1,83 @@
+from typing import cast
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from jalon.messaging.enums import MessageChannel
+from jalon.notebook.enums import ContactKind
+from jalon.notebook.models import Appointment, ContractType, Objective
+from jalon.orientation.enums import Attendance, SessionMode
+
+
+def _date(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
+
+
+def _moment(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+
+
+class VersionedForm(DsfrBaseForm):
+    """Carries the carnet's version the page was loaded with (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContractForm(VersionedForm):
+    contract_type = forms.ModelChoiceField(label="Type de contrat", queryset=ContractType.objects.none())
+    starts_on = _date("Début")
+    ends_on = _date("Fin", required=False, help_text="Laissez vide pour la durée habituelle du type de contrat.")
+    objectives = forms.ModelMultipleChoiceField(
+        label="Objectifs du contrat",
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, contract_types, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["contract_type"]).queryset = contract_types
+        cast(forms.ModelMultipleChoiceField, self.fields["objectives"]).queryset = objectives
+
+
+class ContractSignForm(VersionedForm):
+    signed_on = _date("Signé le")
+    signed_by_person = forms.BooleanField(label="La personne a signé le contrat", required=False)
+
+
+class AppointmentForm(VersionedForm):
+    starts_at = _moment("Début")
+    ends_at = _moment("Fin")
+    mode = forms.ChoiceField(label="Modalité", choices=SessionMode.choices)
+    place = forms.CharField(label="Lieu", max_length=255, required=False)
+    purpose = forms.CharField(label="Objet", max_length=255, required=False)
+    channels = forms.MultipleChoiceField(
+        label="Envoyer l'invitation par",
+        choices=MessageChannel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[MessageChannel.EMAIL],
+    )
+
+
+class AttendanceForm(VersionedForm):
+    attendance = forms.ChoiceField(label="Présence", choices=Attendance.choices, widget=forms.RadioSelect)
+
+
+class CancelForm(VersionedForm):
+    pass
+
+
+class ContactForm(VersionedForm):
+    occurred_on = _date("Date du contact")
+    kind = forms.ChoiceField(label="Type de contact", choices=ContactKind.choices)
+    summary = forms.CharField(label="Résumé", widget=forms.Textarea(attrs={"rows": 4}))
+    appointment = forms.ModelChoiceField(
+        label="Rendez-vous concerné", queryset=Appointment.objects.none(), required=False
+    )
+
+    def __init__(self, *args, appointments, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["appointment"]).queryset = appointments

@@ -1,0 +1,411 @@
+"""The follow-up of a carnet: contracts, appointments with their invitations, contacts.
+
+Every write runs in one transaction, bumps the carnet's version (optimistic locking, `notebook_touch`) and is
+audited with the person's id. The caller has reached the carnet through `jalon.notebook.access.notebook_access`.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from jalon.core.enums import AuditCode
+from jalon.core.services import audit_event_record
+from jalon.messaging.enums import MessageChannel, MessageKind
+from jalon.messaging.services import message_send
+from jalon.notebook.enums import ContactKind
+from jalon.notebook.models import Appointment, Contact, Contract, ContractType, Notebook
+from jalon.notebook.services import notebook_touch
+from jalon.orientation.enums import Attendance, SessionMode
+from jalon.orientation.models import Orientation
+
+
+# code, name, usual length in months: the contracts every Département uses.
+CONTRACT_TYPE_DEFAULTS = (
+    ("cer", "Contrat d'engagement réciproque (CER)", 6),
+    ("ppae", "Projet personnalisé d'accès à l'emploi (PPAE)", 12),
+    ("cej", "Contrat d'engagement jeune (CEJ)", 12),
+)
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _moment(value: datetime.datetime) -> str:
+    return date_format(timezone.localtime(value), "l j F Y à H\\hi")
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day (31 January + 1 month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _touch(notebook: Notebook, version: int | None) -> None:
+    # Automatic writers (API, imports) without a form version write on the version they loaded.
+    notebook_touch(notebook=notebook, expected_version=notebook.version if version is None else version)
+
+
+def _audit(*, code, actor, subject, notebook, old=None, new=None) -> None:
+    audit_event_record(
+        code=code,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=subject,
+        person_id=notebook.person_id,
+        old=old,
+        new=new,
+    )
+
+
+# --- contract types ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_types_default_create(*, departement) -> list[ContractType]:
+    """The CER, PPAE and CEJ of a Département, created when missing (a type already there is left as edited)."""
+    existing = set(ContractType.objects.filter(departement=departement).values_list("code", flat=True))
+    created = ContractType.objects.bulk_create(
+        [
+            ContractType(departement=departement, code=code, name=name, usual_months=months)
+            for code, name, months in CONTRACT_TYPE_DEFAULTS
+            if code not in existing
+        ]
+    )
+    if created:
+        audit_event_record(
+            code=AuditCode.CONTRACT_TYPES_CREATED,
+            actor_label="types de contrat par défaut",
+            new={"departement": departement.pk, "codes": [t.code for t in created]},
+        )
+    return created
+
+
+# --- contracts --------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor,
+    notebook: Notebook,
+    version: int | None,
+    contract_type: ContractType,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    objectives=(),
+    organisation,
+) -> Contract:
+    """A contract for the person; `ends_on` left empty means the type's usual length. Refused when the dates are
+    in the wrong order or when it overlaps another contract of the person."""
+    if contract_type.departement_id != notebook.person.departement_id or not contract_type.is_active:
+        raise ValidationError({"contract_type": "Ce type de contrat n'est pas proposé dans le département."})
+    if ends_on is None:
+        ends_on = add_months(starts_on, contract_type.usual_months) - datetime.timedelta(days=1)
+    if ends_on <= starts_on:
+        raise ValidationError({"ends_on": "La date de fin du contrat doit être postérieure à sa date de début."})
+    if organisation is None:
+        raise ValidationError("Choisissez la structure qui signe le contrat.")
+    objectives = list(objectives)
+    if any(objective.notebook_id != notebook.pk for objective in objectives):
+        raise ValidationError({"objectives": "Un objectif choisi n'appartient pas à ce carnet."})
+    other = (
+        Contract.objects.filter(notebook=notebook, starts_on__lte=ends_on, ends_on__gte=starts_on)
+        .select_related("contract_type")
+        .order_by("starts_on")
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            f"Ce contrat chevauche le {other} déjà enregistré pour cette personne : choisissez des dates qui ne "
+            "le recouvrent pas."
+        )
+    _touch(notebook, version)
+    contract = Contract(
+        notebook=notebook,
+        contract_type=contract_type,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        organisation=organisation,
+    )
+    contract.full_clean(exclude=["notebook", "contract_type", "organisation"])
+    contract.save()
+    contract.objectives.set(objectives)
+    _audit(
+        code=AuditCode.CONTRACT_CREATED,
+        actor=actor,
+        subject=contract,
+        notebook=notebook,
+        new={
+            "type": contract_type.code,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "objectives": [o.pk for o in objectives],
+        },
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_sign(
+    *, actor, contract: Contract, signed_on: datetime.date, signed_by_person: bool, version: int | None = None
+) -> Contract:
+    """Record the signature. The first signed contract of the current orientation fills its
+    `contract_signed_on`, which the orientation delays read."""
+    contract = Contract.objects.select_for_update().select_related("notebook").get(pk=contract.pk)
+    if contract.signed_on is not None:
+        raise ValidationError(f"Ce contrat est déjà signé depuis le {_day(contract.signed_on)}.")
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": "La date de signature ne peut pas être dans le futur."})
+    if signed_on > contract.ends_on:
+        raise ValidationError({"signed_on": "La date de signature est postérieure à la fin du contrat."})
+    if not signed_by_person:
+        raise ValidationError(
+            {
+                "signed_by_person": "Le contrat n'est signé qu'avec la signature de la personne : cochez-la une fois "
+                "recueillie."
+            }
+        )
+    _touch(contract.notebook, version)
+    contract.signed_on, contract.signed_by_person, contract.signed_by = signed_on, True, actor.user
+    contract.save(update_fields=["signed_on", "signed_by_person", "signed_by", "updated_at"])
+    Orientation.objects.current().filter(person_id=contract.notebook.person_id, contract_signed_on=None).update(
+        contract_signed_on=signed_on, updated_at=timezone.now()
+    )
+    _audit(
+        code=AuditCode.CONTRACT_SIGNED,
+        actor=actor,
+        subject=contract,
+        notebook=contract.notebook,
+        new={"signed_on": signed_on, "signed_by_person": True},
+    )
+    return contract
+
+
+def contract_pdf_record(*, actor, contract: Contract) -> None:
+    """Trace the printing of a contract (it holds the person's data)."""
+    _audit(code=AuditCode.CONTRACT_PDF_DOWNLOADED, actor=actor, subject=contract, notebook=contract.notebook)
+
+
+# --- appointments -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AppointmentOutcome:
+    appointment: Appointment
+    # (channel label, reason) for each invitation that could not be produced; the appointment is kept.
+    undelivered: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _invitation(appointment: Appointment) -> tuple[str, str]:
+    person = appointment.notebook.person
+    where = appointment.place or appointment.get_mode_display()
+    if appointment.mode == SessionMode.PHONE:
+        where = "par téléphone : nous vous appellerons"
+    subject = f"Rendez-vous le {_moment(appointment.starts_at)}"
+    lines = [
+        f"Bonjour {person.first_name} {person.last_name},",
+        "",
+        f"Votre référent(e) vous donne rendez-vous le {_moment(appointment.starts_at)} ({where}).",
+    ]
+    if appointment.purpose:
+        lines.append(f"Objet : {appointment.purpose}.")
+    lines += [
+        "",
+        "Si vous ne pouvez pas venir, prévenez-nous au plus tôt pour convenir d'un autre moment.",
+        "",
+        f"{appointment.professional.get_full_name()}",
+        f"{appointment.organisation.name}",
+    ]
+    return subject, "\n".join(lines)
+
+
+@transaction.atomic
+def appointment_plan(
+    *,
+    actor,
+    notebook: Notebook,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    mode: str,
+    place: str = "",
+    purpose: str = "",
+    channels=(MessageChannel.EMAIL,),
+    version: int | None = None,
+) -> AppointmentOutcome:
+    """Plan an appointment with the acting professional and send the invitation on each channel. A message that
+    cannot be produced (no e-mail, no mobile, no address) is reported and the appointment is kept."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": "L'heure de fin du rendez-vous doit suivre son heure de début."})
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": "Le rendez-vous doit être fixé dans le futur."})
+    if mode not in SessionMode.values:
+        raise ValidationError({"mode": "Modalité de rendez-vous inconnue."})
+    unknown = [channel for channel in channels if channel not in MessageChannel.values]
+    if unknown:
+        raise ValidationError({"channels": f"Moyen d'envoi inconnu : {', '.join(unknown)}."})
+    clash = (
+        Appointment.objects.filter(
+            professional=actor.user, cancelled_at=None, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "starts_at": f"Vous avez déjà un rendez-vous le {_moment(clash.starts_at)} : les horaires se "
+                "chevauchent."
+            }
+        )
+    _touch(notebook, version)
+    appointment = Appointment(
+        notebook=notebook,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        mode=mode,
+        place=place.strip(),
+        purpose=purpose.strip(),
+        professional=actor.user,
+        organisation=actor.organisation,
+    )
+    appointment.full_clean(exclude=["notebook", "professional", "organisation"])
+    appointment.save()
+    outcome = AppointmentOutcome(appointment=appointment)
+    subject, body = _invitation(appointment)
+    for channel in channels:
+        try:
+            message_send(
+                actor=actor,
+                person=notebook.person,
+                channel=channel,
+                kind=MessageKind.INVITATION,
+                subject=subject,
+                body=body,
+                about=appointment,
+            )
+        except ValidationError as error:
+            outcome.undelivered.append((str(MessageChannel(channel).label), " ".join(error.messages)))
+    _audit(
+        code=AuditCode.APPOINTMENT_PLANNED,
+        actor=actor,
+        subject=appointment,
+        notebook=notebook,
+        new={"starts_at": starts_at, "mode": mode, "channels": list(channels)},
+    )
+    return outcome
+
+
+def _locked_appointment(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update().select_related("notebook").get(pk=appointment.pk)
+
+
+@transaction.atomic
+def appointment_attendance(
+    *, actor, appointment: Appointment, attendance: str, version: int | None = None
+) -> Appointment:
+    """Record once whether the person came. The first attended appointment fills the current orientation's
+    `first_appointment_on`; an attended appointment also counts as a contact."""
+    appointment = _locked_appointment(appointment)
+    if attendance not in Attendance.values:
+        raise ValidationError({"attendance": "Choisissez présent, excusé ou absent."})
+    if appointment.cancelled_at is not None:
+        raise ValidationError("Ce rendez-vous a été annulé : on ne peut pas y noter de présence.")
+    if appointment.attendance:
+        raise ValidationError(
+            f"La présence à ce rendez-vous est déjà enregistrée ({appointment.get_attendance_display()})."
+        )
+    if appointment.starts_at > timezone.now():
+        raise ValidationError("Ce rendez-vous n'a pas encore eu lieu.")
+    notebook = appointment.notebook
+    _touch(notebook, version)
+    appointment.attendance = attendance
+    appointment.save(update_fields=["attendance", "updated_at"])
+    if attendance == Attendance.PRESENT:
+        day = timezone.localtime(appointment.starts_at).date()
+        Orientation.objects.current().filter(person_id=notebook.person_id, first_appointment_on=None).update(
+            first_appointment_on=day, updated_at=timezone.now()
+        )
+        _last_contact(notebook, day)
+    _audit(
+        code=AuditCode.APPOINTMENT_ATTENDANCE,
+        actor=actor,
+        subject=appointment,
+        notebook=notebook,
+        new={"attendance": attendance},
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, actor, appointment: Appointment, version: int | None = None) -> Appointment:
+    appointment = _locked_appointment(appointment)
+    if appointment.cancelled_at is not None:
+        raise ValidationError("Ce rendez-vous est déjà annulé.")
+    if appointment.attendance:
+        raise ValidationError("La présence à ce rendez-vous est enregistrée : il ne peut plus être annulé.")
+    _touch(appointment.notebook, version)
+    appointment.cancelled_at = timezone.now()
+    appointment.save(update_fields=["cancelled_at", "updated_at"])
+    _audit(code=AuditCode.APPOINTMENT_CANCELLED, actor=actor, subject=appointment, notebook=appointment.notebook)
+    return appointment
+
+
+# --- contacts ---------------------------------------------------------------------------------------------------
+
+
+def _last_contact(notebook: Notebook, day: datetime.date) -> None:
+    # Only ever moves forward: a contact logged late does not hide a more recent one.
+    Notebook.objects.filter(pk=notebook.pk).exclude(last_contact_on__gte=day).update(last_contact_on=day)
+    if notebook.last_contact_on is None or notebook.last_contact_on < day:
+        notebook.last_contact_on = day
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    actor,
+    notebook: Notebook,
+    occurred_on: datetime.date,
+    kind: str,
+    summary: str,
+    appointment: Appointment | None = None,
+    version: int | None = None,
+) -> Contact:
+    """Log a contact with the person and move the carnet's last contact forward."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": "La date du contact ne peut pas être dans le futur."})
+    if kind not in ContactKind.values:
+        raise ValidationError({"kind": "Type de contact inconnu."})
+    if not (summary or "").strip():
+        raise ValidationError({"summary": "Résumez le contact en quelques mots."})
+    if appointment is not None:
+        if appointment.notebook_id != notebook.pk:
+            raise ValidationError({"appointment": "Ce rendez-vous n'appartient pas à ce carnet."})
+        if Contact.objects.filter(appointment=appointment).exists():
+            raise ValidationError({"appointment": "Un contact est déjà rattaché à ce rendez-vous."})
+    _touch(notebook, version)
+    contact = Contact.objects.create(
+        notebook=notebook,
+        occurred_on=occurred_on,
+        kind=kind,
+        summary=summary.strip(),
+        professional=actor.user,
+        organisation=actor.organisation,
+        appointment=appointment,
+    )
+    _last_contact(notebook, occurred_on)
+    _audit(
+        code=AuditCode.CONTACT_RECORDED,
+        actor=actor,
+        subject=contact,
+        notebook=notebook,
+        new={"occurred_on": occurred_on, "kind": kind},
+    )
+    return contact

@@ -1,0 +1,252 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jalon.core.enums import AuditCode, Role
+from jalon.core.forms import add_service_errors
+from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
+from jalon.core.services import audit_event_record
+from jalon.notebook.access import notebook_access
+from jalon.notebook.followup import selectors, services
+from jalon.notebook.followup.forms import (
+    AppointmentForm,
+    AttendanceForm,
+    CancelForm,
+    ContactForm,
+    ContractForm,
+    ContractSignForm,
+)
+from jalon.notebook.followup.pdf import contract_pdf
+from jalon.notebook.models import Appointment, Objective
+from jalon.people.selectors import person_view_record
+
+
+CARNET_ROLES = (
+    Role.REFERENT,
+    Role.ORIENTATION_OFFICER,
+    Role.ADMINISTRATOR,
+    Role.PARTNER,
+    Role.TERRITORY_MANAGER,
+)
+
+
+def _carnet(request, person_pk, *, screen: str, write: bool = False):
+    """The carnet as the actor reaches it (404 otherwise); every read is traced."""
+    access = notebook_access(actor=request.actor, person_pk=person_pk)
+    if write and not access.can_write:
+        raise Http404(NOT_FOUND_MESSAGE)
+    person_view_record(actor=request.actor, person=access.notebook.person, screen=screen)
+    return access
+
+
+def _version(notebook) -> dict:
+    return {"version": notebook.version}
+
+
+# --- contracts --------------------------------------------------------------------------------------------------
+
+
+@require_roles(*CARNET_ROLES)
+def contracts(request, person_pk):
+    access = _carnet(request, person_pk, screen="carnet : contrats", write=request.method == "POST")
+    notebook = access.notebook
+    form = ContractForm(
+        request.POST or None,
+        initial={**_version(notebook), "starts_on": timezone.localdate()},
+        contract_types=selectors.contract_types_for(notebook=notebook),
+        objectives=Objective.objects.filter(notebook=notebook).order_by("title"),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contract = services.contract_create(
+                actor=request.actor,
+                notebook=notebook,
+                version=data["version"],
+                contract_type=data["contract_type"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                objectives=data["objectives"],
+                organisation=request.actor.organisation,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Le {contract} est enregistré : faites-le signer puis notez la signature.")
+            return redirect("notebook:contracts", person_pk=notebook.person_id)
+    return render(
+        request,
+        "notebook/followup/contracts.html",
+        {
+            "access": access,
+            "person": notebook.person,
+            "contracts": selectors.contracts_for(notebook=notebook),
+            "form": form,
+        },
+    )
+
+
+@require_roles(*CARNET_ROLES)
+def contract_sign(request, person_pk, pk):
+    access = _carnet(request, person_pk, screen="carnet : signature du contrat", write=True)
+    notebook = access.notebook
+    contract = selectors.contract_for(notebook=notebook, pk=pk)
+    form = ContractSignForm(request.POST or None, initial={**_version(notebook), "signed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_sign(actor=request.actor, contract=contract, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"La signature du {contract} est enregistrée.")
+            return redirect("notebook:contracts", person_pk=notebook.person_id)
+    return render(
+        request,
+        "notebook/followup/contract_sign.html",
+        {"form": form, "contract": contract, "person": notebook.person},
+    )
+
+
+@require_roles(*CARNET_ROLES)
+def contract_download(request, person_pk, pk):
+    access = notebook_access(actor=request.actor, person_pk=person_pk)
+    contract = selectors.contract_for(notebook=access.notebook, pk=pk)
+    current = selectors.current_orientation(person_id=access.notebook.person_id)
+    services.contract_pdf_record(actor=request.actor, contract=contract)
+    response = HttpResponse(
+        contract_pdf(contract, referent=current.referent if current else None), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="contrat-{contract.pk}.pdf"'
+    return response
+
+
+# --- appointments -----------------------------------------------------------------------------------------------
+
+
+@require_roles(*CARNET_ROLES)
+def appointments(request, person_pk):
+    access = _carnet(request, person_pk, screen="carnet : rendez-vous", write=request.method == "POST")
+    notebook = access.notebook
+    form = AppointmentForm(request.POST or None, initial=_version(notebook))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.appointment_plan(actor=request.actor, notebook=notebook, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{outcome.appointment} planifié.")
+            for channel, reason in outcome.undelivered:
+                messages.warning(request, f"Invitation par {channel} non envoyée : {reason}")
+            return redirect("notebook:appointments", person_pk=notebook.person_id)
+    return render(
+        request,
+        "notebook/followup/appointments.html",
+        {
+            "access": access,
+            "person": notebook.person,
+            "appointments": selectors.appointments_for(notebook=notebook),
+            "form": form,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _appointment_action(request, person_pk, pk, *, form_class, screen, template, act, done):
+    access = _carnet(request, person_pk, screen=screen, write=True)
+    notebook = access.notebook
+    appointment = get_visible_or_404(Appointment.objects.filter(notebook=notebook), pk=pk)
+    form = form_class(request.POST or None, initial=_version(notebook))
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(actor=request.actor, appointment=appointment, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("notebook:appointments", person_pk=notebook.person_id)
+    return render(request, template, {"form": form, "appointment": appointment, "person": notebook.person})
+
+
+@require_roles(*CARNET_ROLES)
+def appointment_attendance(request, person_pk, pk):
+    return _appointment_action(
+        request,
+        person_pk,
+        pk,
+        form_class=AttendanceForm,
+        screen="carnet : présence au rendez-vous",
+        template="notebook/followup/appointment_attendance.html",
+        act=services.appointment_attendance,
+        done="La présence est enregistrée.",
+    )
+
+
+@require_roles(*CARNET_ROLES)
+def appointment_cancel(request, person_pk, pk):
+    return _appointment_action(
+        request,
+        person_pk,
+        pk,
+        form_class=CancelForm,
+        screen="carnet : annulation d'un rendez-vous",
+        template="notebook/followup/appointment_cancel.html",
+        act=services.appointment_cancel,
+        done="Le rendez-vous est annulé.",
+    )
+
+
+# --- contacts ---------------------------------------------------------------------------------------------------
+
+
+@require_roles(*CARNET_ROLES)
+def contacts(request, person_pk):
+    access = _carnet(request, person_pk, screen="carnet : contacts", write=request.method == "POST")
+    notebook = access.notebook
+    form = ContactForm(
+        request.POST or None,
+        initial={**_version(notebook), "occurred_on": timezone.localdate()},
+        appointments=Appointment.objects.filter(notebook=notebook, cancelled_at=None, contact=None),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_record(actor=request.actor, notebook=notebook, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Le contact est enregistré.")
+            return redirect("notebook:contacts", person_pk=notebook.person_id)
+    return render(
+        request,
+        "notebook/followup/contacts.html",
+        {
+            "access": access,
+            "person": notebook.person,
+            "contacts": selectors.contacts_for(notebook=notebook),
+            "form": form,
+        },
+    )
+
+
+# --- caseload dashboard -----------------------------------------------------------------------------------------
+
+
+@require_roles(*selectors.DASHBOARD_ROLES)
+def caseload(request):
+    dashboard = selectors.caseload_dashboard(actor=request.actor)
+    audit_event_record(
+        code=AuditCode.CASELOAD_VIEWED,
+        actor=request.actor.user,
+        organisation=request.actor.organisation,
+        extra={
+            "lost": len(dashboard.lost),
+            "upcoming": len(dashboard.upcoming),
+            "to_renew": len(dashboard.to_renew),
+        },
+    )
+    return render(
+        request,
+        "notebook/followup/caseload.html",
+        {"dashboard": dashboard, "limit": selectors.DASHBOARD_LIMIT},
+    )
