@@ -39,6 +39,7 @@ NAVIGATION: list[NavItem] = [
         "orientation:long_term_list",
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
     ),
+    NavItem("Suivi", "notebook:caseload", (Role.REFERENT, Role.TERRITORY_MANAGER)),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,)),
     NavItem(
         "Personnes",

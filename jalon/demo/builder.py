@@ -144,6 +144,12 @@ def build_delays(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_notebook_referentials(ctx: DemoContext) -> None:
+    from jalon.notebook.followup.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -154,6 +160,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_sessions,
     build_reorientations,
     build_delays,
+    build_notebook_referentials,
 ]
 
 

@@ -34,9 +34,7 @@ def _shared_with(actor: Actor):
     """Notebooks where the actor is an active team member and their organisation has the person's consent."""
     return Notebook.objects.filter(
         Exists(TeamMember.objects.filter(notebook=OuterRef("pk"), user=actor.user, ended_on=None)),
-        Exists(
-            Consent.objects.filter(notebook=OuterRef("pk"), organisation=actor.organisation, revoked_on=None)
-        ),
+        Exists(Consent.objects.filter(notebook=OuterRef("pk"), organisation=actor.organisation, revoked_on=None)),
     )
 
 

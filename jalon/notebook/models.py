@@ -459,6 +459,8 @@ class Note(BaseModel):
     )
     visibility = models.CharField("visibilité", max_length=10, choices=NoteVisibility.choices)
     text = models.TextField("note")
+    # Written by the person from their own space (author is then empty, organisation the référent's).
+    written_by_person = models.BooleanField("écrite par la personne", default=False)
 
     class Meta:
         verbose_name = "note"

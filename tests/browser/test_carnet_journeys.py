@@ -1,0 +1,58 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jalon.demo.builder import DEMO_PASSWORD
+from jalon.notebook.enums import FreinStatus
+from jalon.notebook.models import NotebookFrein, Objective, RomeAppellation, RomeCode
+from tests.browser.conftest import check_accessibility, log_in
+
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, demo):
+    rome = RomeCode.objects.create(code="J1501", label="Soins d'hygiène, de confort du patient")
+    RomeAppellation.objects.create(code="11573", label="Aide-soignant", normalized_label="aide soignant", rome=rome)
+    log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    href = page.locator("tbody tr a[href^='/personnes/']").first.get_attribute("href")
+    person_pk = re.search(r"/personnes/(\d+)/", href or "").group(1)  # type: ignore[union-attr]
+
+    page.goto(f"{live_server.url}/carnets/{person_pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Carnet de bord de")
+    check_accessibility(page, "carnet")
+
+    page.get_by_role("link", name="Mettre à jour la situation").click()
+    check_accessibility(page, "carnet-situation")
+    mobility = page.locator("#frein-mobilite")
+    mobility.get_by_label("Statut").select_option(label="besoin")
+    mobility.get_by_label("Précisions").fill("pas de permis")
+    page.get_by_role("button", name="Enregistrer la situation").click()
+    expect(page.locator("#situation + .fr-table, #situation ~ .fr-table").first).to_contain_text("pas de permis")
+    assert NotebookFrein.objects.filter(comment="pas de permis", status=FreinStatus.NEED).exists()
+
+    page.get_by_role("link", name="Ajouter un projet").click()
+    check_accessibility(page, "carnet-projet")
+    page.get_by_label("Métier visé").fill("11573")
+    page.locator("label[for=id_contract_types_0]").click()
+    page.get_by_label("Mobilité (km)").fill("30")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("ROME J1501")).to_be_visible()
+
+    page.get_by_role("link", name="Ajouter un objectif").first.click()
+    check_accessibility(page, "carnet-objectif")
+    page.get_by_label("Intitulé").fill("Passer le permis B")
+    page.get_by_label("Rattaché à").select_option(label="mobilité")
+    page.get_by_role("button", name="Enregistrer").click()
+    check_accessibility(page, "carnet-objectifs")
+    page.get_by_role("link", name=re.compile("^Ajouter une action")).first.click()
+    page.get_by_label("Intitulé").fill("S'inscrire à l'auto-école")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("cell", name="↳ S'inscrire à l'auto-école")).to_be_visible()
+    assert Objective.objects.get(title="Passer le permis B").actions.count() == 1
+
+    page.goto(f"{live_server.url}/carnets/{person_pk}/chronologie/")
+    check_accessibility(page, "carnet-chronologie")
+    expect(page.get_by_test_id("timeline")).to_contain_text("Objectif : Passer le permis B")
