@@ -45,3 +45,17 @@ DSP_OBSTACLE_TO_FREIN = {
     "difficulte_administrative": "difficultes_administratives",
     "numerique": "numerique",
 }
+
+
+def freins_default_create(model=None) -> int:
+    """Create the entries above that are missing (an administrator's edits are kept). `model` is the historical
+    model when called from a migration."""
+    if model is None:
+        from jalon.notebook.models import FreinCategory as model
+    created = 0
+    for code, label, kind, thematiques, position in DEFAULT_FREINS:
+        _, was_created = model.objects.get_or_create(
+            code=code, defaults={"label": label, "kind": kind, "thematiques": thematiques, "position": position}
+        )
+        created += was_created
+    return created

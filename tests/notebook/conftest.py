@@ -4,11 +4,18 @@ import pytest
 
 from jalon.core.enums import Role
 from jalon.notebook.models import Notebook
+from jalon.notebook.referentials import freins_default_create
 from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Orientation, ReferentAssignment
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.people.factories import PersonFactory
 from tests.territories.factories import DepartementFactory
+
+
+@pytest.fixture(autouse=True)
+def freins_referentiel(db):
+    """The référentiel comes with a migration, but browser tests empty the tables after them: put it back."""
+    freins_default_create()
 
 
 @pytest.fixture

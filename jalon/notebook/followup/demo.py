@@ -3,6 +3,7 @@ dispositif. Idempotent and set-based (a handful of rows whatever the population)
 
 from jalon.notebook.followup.services import contract_types_default_create
 from jalon.notebook.models import AccompanimentRule
+from jalon.notebook.referentials import freins_default_create
 from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Dispositif
 
@@ -16,6 +17,8 @@ WEEKS_BY_TYPE: dict[str, int] = {
 
 
 def build(ctx) -> None:
+    # The référentiel comes with a migration; a database emptied since (tests flushing tables) gets it back.
+    freins_default_create()
     created = contract_types_default_create(departement=ctx.departement)
     dispositifs = Dispositif.objects.filter(departement=ctx.departement, accompaniment_rule=None)
     rules = AccompanimentRule.objects.bulk_create(

@@ -2,13 +2,9 @@ from django.db import migrations
 
 
 def create_freins(apps, schema_editor):
-    from jalon.notebook.referentials import DEFAULT_FREINS
+    from jalon.notebook.referentials import freins_default_create
 
-    FreinCategory = apps.get_model("notebook", "FreinCategory")
-    for code, label, kind, thematiques, position in DEFAULT_FREINS:
-        FreinCategory.objects.get_or_create(
-            code=code, defaults={"label": label, "kind": kind, "thematiques": thematiques, "position": position}
-        )
+    freins_default_create(apps.get_model("notebook", "FreinCategory"))
 
 
 class Migration(migrations.Migration):
