@@ -28,4 +28,4 @@ def build(ctx) -> None:
         ],
         ignore_conflicts=True,
     )
-    ctx.log(f"Suivi du carnet : {len(created)} types de contrat, {len(rules)} référentiels d'accompagnement.")
+    ctx.log(f"  suivi du carnet : {len(created)} types de contrat, {len(rules)} référentiels d'accompagnement.")
