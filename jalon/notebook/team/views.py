@@ -19,9 +19,14 @@ READERS = (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TER
 def _forms(request, notebook, data=None, which=""):
     departement_id = notebook.person.departement_id
     return {
-        "member_form": TeamMemberForm(data if which == "member" else None, departement_id=departement_id),
-        "consent_form": ConsentForm(data if which == "consent" else None, departement_id=departement_id),
-        "note_form": NoteForm(data if which == "note" else None),
+        # Prefixed: the three forms share the page, and two of them have a "structure" field.
+        "member_form": TeamMemberForm(
+            data if which == "member" else None, departement_id=departement_id, prefix="member"
+        ),
+        "consent_form": ConsentForm(
+            data if which == "consent" else None, departement_id=departement_id, prefix="consent"
+        ),
+        "note_form": NoteForm(data if which == "note" else None, prefix="note"),
     }
 
 

@@ -114,18 +114,30 @@ def test_the_team_screen_records_a_consent_then_a_member_and_hides_private_notes
     client = login_as(referent)
     url = reverse("notebook:team", args=[notebook.person_id])
     refused = client.post(
-        url, {"form": "member", "organisation": partner.organisation.pk, "user": partner.user.pk, "role": "ACI"}
+        url,
+        {
+            "form": "member",
+            "member-organisation": partner.organisation.pk,
+            "member-user": partner.user.pk,
+            "member-role": "ACI",
+        },
     )
     assert "n&#x27;a pas donné son accord au partage" in refused.content.decode()
-    assert client.post(url, {"form": "consent", "organisation": partner.organisation.pk}).status_code == 302
+    assert client.post(url, {"form": "consent", "consent-organisation": partner.organisation.pk}).status_code == 302
     assert (
         client.post(
-            url, {"form": "member", "organisation": partner.organisation.pk, "user": partner.user.pk, "role": "ACI"}
+            url,
+            {
+                "form": "member",
+                "member-organisation": partner.organisation.pk,
+                "member-user": partner.user.pk,
+                "member-role": "ACI",
+            },
         ).status_code
         == 302
     )
-    client.post(url, {"form": "note", "visibility": "privee", "text": "Dette de loyer importante"})
-    client.post(url, {"form": "note", "visibility": "partagee", "text": "Inscrite à l'atelier CV"})
+    client.post(url, {"form": "note", "note-visibility": "privee", "note-text": "Dette de loyer importante"})
+    client.post(url, {"form": "note", "note-visibility": "partagee", "note-text": "Inscrite à l'atelier CV"})
     with django_assert_max_num_queries(25):
         page = client.get(url).content.decode()
     assert "Dette de loyer" in page and "privée à" in page
@@ -135,4 +147,7 @@ def test_the_team_screen_records_a_consent_then_a_member_and_hides_private_notes
     assert "Inscrite à l" in text and "Dette de loyer" not in text
     assert "avec l&#x27;accord de la personne" in text or "avec l'accord de la personne" in text
     # The partner may not manage the team.
-    assert login_as(partner).post(url, {"form": "consent", "organisation": partner.organisation.pk}).status_code == 404
+    assert (
+        login_as(partner).post(url, {"form": "consent", "consent-organisation": partner.organisation.pk}).status_code
+        == 404
+    )
