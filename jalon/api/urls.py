@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
+from jalon.notebook.api import NotebookApi, NotebookAppointmentsApi, NotebookContactsApi, NotebookObjectivesApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
 from jalon.orientation.delays.api import AlertsApi, FiguresApi
 from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
@@ -38,6 +39,10 @@ urlpatterns = [
     path("v1/orientation/reorientations/", ReorientationRequestsApi.as_view(), name="reorientation_requests"),
     path("v1/orientation/epl/", EplMeetingsApi.as_view(), name="epl_meetings"),
     path("v1/orientation/epl/<int:pk>/", EplMeetingDetailApi.as_view(), name="epl_meeting"),
+    path("v1/personnes/<int:pk>/carnet/", NotebookApi.as_view(), name="notebook"),
+    path("v1/personnes/<int:pk>/carnet/contacts/", NotebookContactsApi.as_view(), name="notebook_contacts"),
+    path("v1/personnes/<int:pk>/carnet/rendez-vous/", NotebookAppointmentsApi.as_view(), name="notebook_appointments"),
+    path("v1/personnes/<int:pk>/carnet/objectifs/", NotebookObjectivesApi.as_view(), name="notebook_objectives"),
     path("v1/orientation/chiffres/", FiguresApi.as_view(), name="orientation_figures"),
     path("v1/orientation/alertes/", AlertsApi.as_view(), name="orientation_alerts"),
     path("v1/orientation/seances/", SessionListCreateApi.as_view(), name="sessions"),

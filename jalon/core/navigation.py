@@ -51,6 +51,11 @@ NAVIGATION: list[NavItem] = [
         "orientation:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
     ),
+    NavItem(
+        "Chiffres des carnets",
+        "notebook:figures",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+    ),
     NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
     NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),
     NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),

@@ -150,6 +150,12 @@ def build_notebook_referentials(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_notebooks(ctx: DemoContext) -> None:
+    from jalon.notebook.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -161,6 +167,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_reorientations,
     build_delays,
     build_notebook_referentials,
+    build_notebooks,
 ]
 
 

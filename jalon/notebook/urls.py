@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("jalon.notebook.carnet.urls")),
     path("", include("jalon.notebook.followup.urls")),
     path("", include("jalon.notebook.team.urls")),
+    path("", include("jalon.notebook.figures_urls")),
 ]

@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
         "InvitationResponseEnum": "jalon.orientation.enums.InvitationResponse",
         "AttendanceEnum": "jalon.orientation.enums.Attendance",
         "AbsenceFollowUpEnum": "jalon.orientation.enums.AbsenceFollowUp",
+        "FreinStatusEnum": "jalon.notebook.enums.FreinStatus",
+        "FreinNatureEnum": "jalon.notebook.enums.FreinNature",
+        "WorkStatusEnum": "jalon.notebook.enums.WorkStatus",
+        "WorkingTimeEnum": "jalon.notebook.enums.WorkingTime",
+        "ContactKindEnum": "jalon.notebook.enums.ContactKind",
+        "NoteVisibilityEnum": "jalon.notebook.enums.NoteVisibility",
     },
 }
 

@@ -1,0 +1,41 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from jalon.core.scoping import require_roles
+from jalon.notebook.figures import figures_rows, freins_table, notebook_figures
+from jalon.orientation.delays import selectors as delays_selectors
+from jalon.orientation.delays.forms import FiguresFilterForm
+from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response
+
+
+def _figures(request):
+    actor = request.actor
+    form = FiguresFilterForm(
+        request.GET or None, territories=delays_selectors.visible_territories(actor), today=timezone.localdate()
+    )
+    kwargs = form.selector_kwargs(
+        departement_id=delays_selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
+    )
+    return form, notebook_figures(**kwargs)
+
+
+@require_roles(*FIGURES_ROLES)
+def figures(request):
+    form, result = _figures(request)
+    return render(
+        request,
+        "notebook/figures.html",
+        {
+            "form": form,
+            "figures": result,
+            "freins": freins_table(result, result.main),
+            "objective_counts": [(label, result.main.objectives[value]) for value, label in result.objective_statuses],
+            "export_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_roles(*FIGURES_ROLES)
+def figures_csv(request):
+    _, result = _figures(request)
+    return _csv_response(figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")
