@@ -7,7 +7,7 @@ domain services only for what is missing, so `make run` can be re-run at will.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from jalon.accounts.models import User
 from jalon.accounts.services import user_create
@@ -181,4 +181,8 @@ def demo_build(
     for step in DEMO_STEPS:
         with transaction.atomic():
             step(ctx)
+    # Fresh statistics, as a Département's database would have them: without, PostgreSQL plans the first
+    # queries on tables it believes empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return ctx

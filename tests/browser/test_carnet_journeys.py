@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.notebook.enums import FreinStatus
-from jalon.notebook.models import NotebookFrein, Objective, RomeAppellation, RomeCode
+from jalon.notebook.models import NotebookFrein, Objective, RomeAppellation
 from tests.browser.conftest import check_accessibility, log_in
 
 
@@ -13,8 +13,8 @@ pytestmark = [pytest.mark.browser]
 
 
 def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, demo):
-    rome = RomeCode.objects.create(code="J1501", label="Soins d'hygiène, de confort du patient")
-    RomeAppellation.objects.create(code="11573", label="Aide-soignant", normalized_label="aide soignant", rome=rome)
+    # The demo loads the real ROME: 10891 is "Aide-soignant / Aide-soignante" (J1501).
+    assert RomeAppellation.objects.get(code="10891").rome_id == "J1501"
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
     href = page.locator("tbody tr a[href^='/personnes/']").first.get_attribute("href")
@@ -35,7 +35,7 @@ def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, 
 
     page.get_by_role("link", name="Ajouter un projet").click()
     check_accessibility(page, "carnet-projet")
-    page.get_by_label("Métier visé").fill("11573")
+    page.get_by_label("Métier visé").fill("10891")
     page.locator("label[for=id_contract_types_0]").click()
     page.get_by_label("Mobilité (km)").fill("30")
     page.get_by_role("button", name="Enregistrer").click()
@@ -47,11 +47,13 @@ def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, 
     page.get_by_label("Rattaché à").select_option(label="mobilité")
     page.get_by_role("button", name="Enregistrer").click()
     check_accessibility(page, "carnet-objectifs")
-    page.get_by_role("link", name=re.compile("^Ajouter une action")).first.click()
+    objective = Objective.objects.get(title="Passer le permis B", notebook__person_id=person_pk)
+    # The demo carnet already holds objectives: open this one's action form.
+    page.goto(f"{live_server.url}/carnets/{person_pk}/objectifs/{objective.pk}/actions/nouvelle/")
     page.get_by_label("Intitulé").fill("S'inscrire à l'auto-école")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("cell", name="↳ S'inscrire à l'auto-école")).to_be_visible()
-    assert Objective.objects.get(title="Passer le permis B").actions.count() == 1
+    assert objective.actions.count() == 1
 
     page.goto(f"{live_server.url}/carnets/{person_pk}/chronologie/")
     check_accessibility(page, "carnet-chronologie")
