@@ -13,12 +13,13 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from jalon.core.periods import as_month, months_between
 from jalon.notebook.enums import FreinStatus, WorkStatus
 from jalon.notebook.followup.selectors import DEFAULT_MAX_WEEKS
 from jalon.notebook.models import Appointment, Contact, Contract, FreinCategory, Notebook, NotebookFrein, Objective
-from jalon.orientation.delays.selectors import _as_month, _months, _territory_communes
 from jalon.people.models import Person
 from jalon.territories.models import Territory
+from jalon.territories.selectors import territory_communes
 
 
 def month_end(month: date) -> date:
@@ -92,14 +93,14 @@ class NotebookFigures:
 
 
 def notebook_figures(*, departement_id, start: date, end: date, territory_id=None) -> NotebookFigures:
-    months = _months(start, end)
+    months = months_between(start, end)
     ends = {month: month_end(month) for month in months}
     persons = Person.objects.active().filter(departement_id=departement_id)
     territory_qs = Territory.objects.in_departement(departement_id).order_by("name")
     if territory_id:
         territory_qs = territory_qs.filter(pk=territory_id)
     territories = list(territory_qs.values_list("pk", "name"))
-    communes = _territory_communes([pk for pk, _ in territories])
+    communes = territory_communes([pk for pk, _ in territories])
     if territory_id:
         persons = persons.filter(commune_id__in=communes.get(territory_id, set()))
     notebooks = Notebook.objects.filter(person__in=persons)
@@ -147,7 +148,7 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
         .order_by()
     )
     for row in contacts:
-        cell(row["notebook__person__commune_id"], _as_month(row["month"])).contacts += row["count"]
+        cell(row["notebook__person__commune_id"], as_month(row["month"])).contacts += row["count"]
 
     appointments = (
         Appointment.objects.filter(
@@ -159,14 +160,14 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
         .order_by()
     )
     for row in appointments:
-        cell(row["notebook__person__commune_id"], _as_month(row["month"])).appointments += row["count"]
+        cell(row["notebook__person__commune_id"], as_month(row["month"])).appointments += row["count"]
 
     contracts = Contract.objects.filter(notebook__in=notebooks, starts_on__lte=end, ends_on__gte=start)
     for commune_id, signed_on, starts_on, ends_on in contracts.values_list(
         "notebook__person__commune_id", "signed_on", "starts_on", "ends_on"
     ):
         if signed_on and start <= signed_on <= end:
-            cell(commune_id, _as_month(signed_on)).contracts_signed += 1
+            cell(commune_id, as_month(signed_on)).contracts_signed += 1
         for month, last_day in ends.items():
             if signed_on and signed_on <= last_day and starts_on <= last_day <= ends_on:
                 cell(commune_id, month).contracts_in_force += 1
@@ -174,7 +175,7 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
     for commune_id, signed_on in Contract.objects.filter(
         notebook__in=notebooks, starts_on__gt=end, signed_on__gte=start, signed_on__lte=end
     ).values_list("notebook__person__commune_id", "signed_on"):
-        cell(commune_id, _as_month(signed_on)).contracts_signed += 1
+        cell(commune_id, as_month(signed_on)).contracts_signed += 1
 
     freins = Counter(
         {

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.db.models import Count, Sum
 
 from jalon.core.scoping import Actor, get_visible_or_404
@@ -39,3 +41,12 @@ def departement_epci_choices(*, departement_code: str):
         .annotate(commune_count=Count("communes"))
         .order_by("name")
     )
+
+
+def territory_communes(territory_ids) -> dict[int, set[str]]:
+    """The INSEE codes of each territory's communes, in one query."""
+    communes: dict[int, set[str]] = defaultdict(set)
+    rows = Territory.communes.through.objects.filter(territory_id__in=territory_ids)
+    for territory_id, commune_id in rows.values_list("territory_id", "commune_id"):
+        communes[territory_id].add(commune_id)
+    return communes

@@ -58,3 +58,11 @@ def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, 
     page.goto(f"{live_server.url}/carnets/{person_pk}/chronologie/")
     check_accessibility(page, "carnet-chronologie")
     expect(page.get_by_test_id("timeline")).to_contain_text("Objectif : Passer le permis B")
+
+
+def test_the_pilot_reads_the_carnet_figures(page, live_server, demo):
+    log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Chiffres des carnets", exact=True).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chiffres des carnets de bord")
+    expect(page.get_by_role("table").first).to_contain_text("Suivi des carnets par mois")
+    check_accessibility(page, "chiffres-carnets")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from jalon.core.enums import AuditCode, Role
+from jalon.core.periods import as_month, months_between
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.core.services import audit_event_record
 from jalon.organisations.enums import OrganisationKind
@@ -31,6 +32,7 @@ from jalon.orientation.models import (
 from jalon.people.enums import RightState
 from jalon.people.models import DEPARTEMENT_STAFF_KINDS, HouseholdMember, Person
 from jalon.territories.models import Territory
+from jalon.territories.selectors import territory_communes
 
 
 PAGE_SIZE = 25
@@ -264,14 +266,6 @@ def visible_territories(actor: Actor) -> QuerySet:
     return qs.order_by("name")
 
 
-def _territory_communes(territory_ids) -> dict[int, set[str]]:
-    communes: dict[int, set[str]] = defaultdict(set)
-    rows = Territory.communes.through.objects.filter(territory_id__in=territory_ids)
-    for territory_id, commune_id in rows.values_list("territory_id", "commune_id"):
-        communes[territory_id].add(commune_id)
-    return communes
-
-
 @dataclass
 class SummaryRow:
     label: str
@@ -312,7 +306,7 @@ def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
     }
     by_commune = list(in_path(_scoped_persons(actor)).values("commune_id").annotate(**counts).order_by())
     territories = list(visible_territories(actor).values_list("pk", "name"))
-    communes = _territory_communes([pk for pk, _ in territories])
+    communes = territory_communes([pk for pk, _ in territories])
     empty = {step.value: 0 for step in STEPS}
     rows = {pk: SummaryRow(name, pk, dict(empty)) for pk, name in territories}
     total, without = SummaryRow("Ensemble", None, dict(empty)), SummaryRow("Hors territoire", None, dict(empty))
@@ -504,21 +498,6 @@ def alert_for(*, actor: Actor, pk) -> DelayAlert:
 # -- observatory figures -----------------------------------------------------------------------------------------
 
 
-def _months(start: date, end: date) -> list[date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + timedelta(days=32)).replace(day=1)
-    return months
-
-
-def _as_month(value) -> date:
-    # TruncMonth gives a date for a DateField and an aware datetime for a DateTimeField.
-    if hasattr(value, "date"):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value.replace(day=1)
-
-
 def _decimal_label(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",")
 
@@ -655,13 +634,13 @@ def orientation_figures(*, departement_id, start: date, end: date, territory_id=
     People are placed by their commune; sessions by their territory. Each count is one query grouped by commune
     and month, spread over the territories in Python: a person counts in every territory of their commune, once in
     the whole."""
-    months = _months(start, end)
+    months = months_between(start, end)
     persons = Person.objects.active().filter(departement_id=departement_id)
     territory_qs = Territory.objects.in_departement(departement_id).order_by("name")
     if territory_id:
         territory_qs = territory_qs.filter(pk=territory_id)
     territories = list(territory_qs.values_list("pk", "name"))
-    communes = _territory_communes([pk for pk, _ in territories])
+    communes = territory_communes([pk for pk, _ in territories])
     if territory_id:
         persons = persons.filter(commune_id__in=communes.get(territory_id, set()))
 
@@ -669,7 +648,7 @@ def orientation_figures(*, departement_id, start: date, end: date, territory_id=
     cells: dict[tuple, MonthFigures] = {}
 
     def cell(commune_id, month) -> MonthFigures:
-        key = (commune_id, _as_month(month))
+        key = (commune_id, as_month(month))
         if key not in cells:
             cells[key] = MonthFigures(key[1])
         return cells[key]
@@ -748,7 +727,7 @@ def orientation_figures(*, departement_id, start: date, end: date, territory_id=
         .order_by()
     )
     for session_territory, month, staff in sessions:
-        totals = session_cells[(session_territory, _as_month(month))]
+        totals = session_cells[(session_territory, as_month(month))]
         totals[0] += 1
         totals[1] += staff
 
