@@ -1,6 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from jalon.core.models import BaseModel
@@ -292,6 +294,19 @@ class Action(BaseModel):
         return self.title
 
 
+class ContractQuerySet(models.QuerySet):
+    def to_renew(self, today):
+        """Contracts in force that end within their type's renewal notice, with no later contract already made."""
+        notices = dict(ContractType.objects.values_list("pk", "renewal_notice_days"))
+        if not notices:
+            return self.none()
+        ending_soon = Q()
+        for pk, days in notices.items():
+            ending_soon |= Q(contract_type_id=pk, ends_on__lte=today + datetime.timedelta(days=days))
+        later = Contract.objects.filter(notebook_id=OuterRef("notebook_id"), starts_on__gt=OuterRef("ends_on"))
+        return self.filter(ending_soon, ends_on__gte=today).exclude(Exists(later))
+
+
 class Contract(BaseModel):
     """The contract of engagement (CER, PPAE, CEJ…) with its objectives, dates and signature."""
 
@@ -316,6 +331,8 @@ class Contract(BaseModel):
         "organisations.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="+"
     )
     renewal_reminded_on = models.DateField("rappel de renouvellement le", null=True, blank=True)
+
+    objects = ContractQuerySet.as_manager()
 
     class Meta:
         verbose_name = "contrat d'engagement"

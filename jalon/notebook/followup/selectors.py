@@ -4,7 +4,7 @@ contracts to renew, dashboard). Every list is a constant number of queries whate
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, DateField, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -155,19 +155,11 @@ def lost_from_view(*, actor: Actor, today: datetime.date | None = None) -> list[
 
 
 def contracts_to_renew(*, actor: Actor, today: datetime.date | None = None):
-    """Contracts in force that end within their type's renewal notice, with no later contract already made."""
+    """Contracts of the caseload in force that end within their type's renewal notice, not yet renewed."""
     today = today or timezone.localdate()
-    people = caseload(actor).values("person_id")
-    notices = dict(ContractType.objects.values_list("pk", "renewal_notice_days"))
-    if not notices:
-        return Contract.objects.none()
-    ending_soon = Q()
-    for pk, days in notices.items():
-        ending_soon |= Q(contract_type_id=pk, ends_on__lte=today + datetime.timedelta(days=days))
-    later = Contract.objects.filter(notebook_id=OuterRef("notebook_id"), starts_on__gt=OuterRef("ends_on"))
     return (
-        Contract.objects.filter(ending_soon, notebook__person_id__in=people, ends_on__gte=today)
-        .exclude(Exists(later))
+        Contract.objects.to_renew(today)
+        .filter(notebook__person_id__in=caseload(actor).values("person_id"))
         .select_related("contract_type", "notebook__person")
         .order_by("ends_on", "pk")
     )

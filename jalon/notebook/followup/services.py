@@ -6,22 +6,26 @@ audited with the person's id. The caller has reached the carnet through `jalon.n
 
 import calendar
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BigIntegerField, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.services import message_send
 from jalon.notebook.enums import ContactKind
 from jalon.notebook.models import Appointment, Contact, Contract, ContractType, Notebook
 from jalon.notebook.services import notebook_touch
 from jalon.orientation.enums import Attendance, SessionMode
-from jalon.orientation.models import Orientation
+from jalon.orientation.models import Orientation, ReferentAssignment
 
 
 # code, name, usual length in months: the contracts every Département uses.
@@ -409,3 +413,48 @@ def contact_record(
         new={"occurred_on": occurred_on, "kind": kind},
     )
     return contact
+
+
+# --- the daily run ----------------------------------------------------------------------------------------------
+
+
+def contract_renewals_remind(*, today: datetime.date | None = None, notify: bool = True) -> dict:
+    """Remind, once, the contracts to renew: each contract in force that ends within its type's renewal notice,
+    not yet renewed nor reminded, is counted in an e-mail to the person's référent (to whoever signed it for the
+    structure when the person has none), then marked `renewal_reminded_on`. Set-based: three queries and the
+    e-mails."""
+    from jalon.accounts.models import User
+
+    today = today or timezone.localdate()
+    referent = (
+        ReferentAssignment.objects.current()
+        .filter(person_id=OuterRef("notebook__person_id"))
+        .order_by("-started_on")
+        .values("referent_id")[:1]
+    )
+    with transaction.atomic():
+        due = list(
+            Contract.objects.to_renew(today)
+            .filter(renewal_reminded_on=None)
+            .annotate(recipient_id=Coalesce(Subquery(referent), F("signed_by_id"), output_field=BigIntegerField()))
+            .values_list("pk", "recipient_id")
+        )
+        Contract.objects.filter(pk__in=[pk for pk, _ in due]).update(renewal_reminded_on=today)
+        counts = Counter(recipient for _, recipient in due if recipient is not None)
+        recipients = list(User.objects.filter(pk__in=counts, is_active=True).order_by("pk")) if notify else []
+        transaction.on_commit(lambda: _renewal_digests_send(recipients, counts))
+    return {"reminded": len(due), "notified": len(recipients)}
+
+
+def _renewal_digests_send(recipients, counts: Counter) -> None:
+    for user in recipients:
+        count = counts[user.pk]
+        contracts = f"{count} {plural(count, 'contrat')} d'engagement"
+        digest_send(
+            user=user,
+            subject=f"Jalon — {contracts} à renouveler",
+            intro=f"{contracts} de votre portefeuille {plural(count, 'arrive', 'arrivent')} à échéance sans "
+            "contrat suivant : préparez le renouvellement avec la personne.",
+            lines=[],
+            url_name="notebook:caseload",
+        )

@@ -4,17 +4,15 @@ when the step is done), closing an alert by hand, and the daily run."""
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows
 from jalon.core.enums import AuditCode, Role
 from jalon.core.services import audit_event_record, model_update
+from jalon.messaging.digests import digest_send, plural
 from jalon.organisations.models import Membership
 from jalon.orientation.delays import selectors
 from jalon.orientation.enums import DelayStep
@@ -248,32 +246,19 @@ def _collect_digests(digests: dict[int, Counter], alerts: list[dict], organisati
 
 
 def _send_digests(digests: dict[int, Counter]) -> None:
-    """One e-mail per recipient, with counts only: no name nor detail of any person leaves Jalon by e-mail."""
     from jalon.accounts.models import User
 
-    link = settings.JALON_SITE_URL.rstrip("/") + reverse("orientation:alerts")
     for user in User.objects.filter(pk__in=digests.keys(), is_active=True).order_by("pk"):
         steps = digests[user.pk]
         total = sum(steps.values())
-        lines = [f"- {step.label} : {steps[step.value]}" for step in DelayStep if steps[step.value]]
-        body = "\n".join(
-            [
-                f"Bonjour {user.first_name},".replace(" ,", ","),
-                "",
-                f"{total} nouvelle{'s' if total > 1 else ''} alerte{'s' if total > 1 else ''} de délai "
-                f"{'vous concernent' if total > 1 else 'vous concerne'}, vous ou votre équipe :",
-                *lines,
-                "",
-                f"Consultez-les dans Jalon : {link}",
-                "",
-                "Ce message est envoyé automatiquement ; il ne contient aucune donnée personnelle.",
-            ]
-        )
-        send_mail(
-            subject=f"Jalon — {total} nouvelle{'s' if total > 1 else ''} alerte{'s' if total > 1 else ''} de délai",
-            message=body,
-            from_email=None,
-            recipient_list=[user.email],
+        alerts = f"{plural(total, 'nouvelle')} {plural(total, 'alerte')}"
+        digest_send(
+            user=user,
+            subject=f"Jalon — {total} {alerts} de délai",
+            intro=f"{total} {alerts} de délai {plural(total, 'vous concerne', 'vous concernent')}, vous ou votre "
+            "équipe :",
+            lines=[f"- {step.label} : {steps[step.value]}" for step in DelayStep if steps[step.value]],
+            url_name="orientation:alerts",
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -186,6 +187,59 @@ def test_contract_renewal_lists_contracts_ending_within_the_notice(world):
     assert list(selectors.contracts_to_renew(actor=actor_for(world[2]))) == [ending]
     _contract(world, notebook, datetime.date(2026, 12, 21))  # renewed: no longer listed
     assert list(selectors.contracts_to_renew(actor=actor_for(world[2]))) == []
+
+
+def test_the_daily_run_reminds_each_contract_once_on_the_day_it_enters_the_notice(
+    world, django_capture_on_commit_callbacks
+):
+    landes, agency, referent, _ = world
+    notebook = _followed(world)
+    contract = _contract(world, notebook, datetime.date(2026, 6, 21), datetime.date(2026, 12, 21))  # 31 days ahead
+    # Without a référent, whoever signed the contract for the structure hears of it.
+    signer = MembershipFactory(role=Role.REFERENT, organisation=agency)
+    orphan = _followed(world)
+    ReferentAssignment.objects.filter(person=orphan.person).update(ended_on=datetime.date(2026, 10, 1))
+    orphan_contract = _contract(world, orphan, datetime.date(2026, 6, 25), datetime.date(2026, 12, 25))
+    Contract.objects.filter(pk=orphan_contract.pk).update(signed_by=signer.user)
+    mail.outbox.clear()
+
+    assert services.contract_renewals_remind() == {"reminded": 0, "notified": 0}
+    assert mail.outbox == []
+    with (
+        time_machine.travel(datetime.datetime(2026, 11, 21, 6, 0, tzinfo=datetime.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.contract_renewals_remind() == {"reminded": 1, "notified": 1}
+        assert services.contract_renewals_remind() == {"reminded": 0, "notified": 0}
+    contract.refresh_from_db()
+    assert contract.renewal_reminded_on == datetime.date(2026, 11, 21)
+    [message] = mail.outbox
+    assert message.to == [referent.user.email]
+    assert message.subject == "Jalon — 1 contrat d'engagement à renouveler"
+    assert "/carnets/tableau-de-bord/" in message.body
+    assert notebook.person.last_name not in message.body  # counts only, never a name
+
+    with (
+        time_machine.travel(datetime.datetime(2026, 11, 25, 6, 0, tzinfo=datetime.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("notebook_daily", stdout=io.StringIO())
+    orphan_contract.refresh_from_db()
+    assert orphan_contract.renewal_reminded_on == datetime.date(2026, 11, 25)
+    assert mail.outbox[-1].to == [signer.user.email]
+    assert len(mail.outbox) == 2
+
+
+def test_the_daily_command_replays_a_day_and_refuses_a_bad_date(world):
+    notebook = _followed(world)
+    contract = _contract(world, notebook, datetime.date(2026, 6, 21), datetime.date(2026, 12, 21))
+    out = io.StringIO()
+    call_command("notebook_daily", "--date", "2026-11-21", stdout=out)
+    assert out.getvalue().strip() == "21/11/2026 : 1 contrat(s) à renouveler signalé(s) à 1 référent(s)."
+    contract.refresh_from_db()
+    assert contract.renewal_reminded_on == datetime.date(2026, 11, 21)
+    with pytest.raises(CommandError, match="Date invalide : 21/11/2026"):
+        call_command("notebook_daily", "--date", "21/11/2026")
 
 
 # --- appointments -----------------------------------------------------------------------------------------------

@@ -1,17 +1,9 @@
-from datetime import date, datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from jalon.core.daily import add_date_argument, moment_of
 from jalon.core.request_context import acting_as
 from jalon.orientation.delays.services import orientation_daily
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"Date invalide : {value} (attendu : AAAA-MM-JJ).") from error
 
 
 class Command(BaseCommand):
@@ -21,15 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--date", type=_day, default=None, help="jour à traiter (AAAA-MM-JJ), par défaut aujourd'hui"
-        )
+        add_date_argument(parser)
 
     def handle(self, *args, date=None, **options):
-        now = timezone.now()
-        if date is not None:
-            # Replaying a day: as if run that day at the current time.
-            now = timezone.make_aware(datetime.combine(date, timezone.localtime(now).time()))
+        now = moment_of(date)
         with acting_as("commande orientation_daily"):
             result = orientation_daily(today=date, now=now)
         alerts = result["alerts"]
