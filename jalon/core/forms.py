@@ -1,4 +1,9 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django import forms
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from jalon.core.enums import AuditCode
@@ -31,3 +36,20 @@ def add_service_errors(form, error) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+@dataclass(frozen=True)
+class Written:
+    result: Any
+
+
+def submitted_write(request, form, write: Callable[[dict], Any]) -> Written | None:
+    """The write of a form screen: on a valid POST, `write(cleaned_data)` calls the service and its result comes
+    back `Written`; None otherwise, with the service's refusal shown on the form (nothing was written then)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return Written(write(form.cleaned_data))
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None

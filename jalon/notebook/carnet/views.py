@@ -1,11 +1,12 @@
+from functools import partial
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from jalon.core.enums import Role
-from jalon.core.forms import add_service_errors
+from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
 from jalon.notebook.access import notebook_access
 from jalon.notebook.carnet import selectors, services
@@ -54,16 +55,17 @@ def freins_edit(request, person_pk):
     form = FreinsForm(
         request.POST or None, rows=selectors.freins_rows(notebook=notebook), initial={"version": notebook.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.notebook_freins_update(
-                actor=request.actor, notebook=notebook, version=form.cleaned_data["version"], rows=form.service_rows()
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Situation enregistrée ({changed} frein{'s' if changed > 1 else ''} modifié).")
-            return _to_detail(notebook, "#situation")
+    written = submitted_write(
+        request,
+        form,
+        lambda data: services.notebook_freins_update(
+            actor=request.actor, notebook=notebook, version=data["version"], rows=form.service_rows()
+        ),
+    )
+    if written:
+        changed = written.result
+        messages.success(request, f"Situation enregistrée ({changed} frein{'s' if changed > 1 else ''} modifié).")
+        return _to_detail(notebook, "#situation")
     person_view_record(actor=request.actor, person=notebook.person, screen=f"{SCREEN} : situation et freins")
     return render(request, "notebook/carnet/freins_form.html", {"form": form, "person": notebook.person})
 
@@ -75,20 +77,13 @@ def project_edit(request, person_pk, pk=None):
     project = get_visible_or_404(ProfessionalProject.objects.filter(notebook=notebook), pk=pk) if pk else None
     initial = ProjectForm.initial_from(project) if project else {}
     form = ProjectForm(request.POST or None, initial={**initial, "version": notebook.version})
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        try:
-            if project is None:
-                services.project_create(
-                    actor=request.actor, notebook=notebook, version=version, **form.service_fields()
-                )
-            else:
-                services.project_update(actor=request.actor, project=project, version=version, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Le projet professionnel est enregistré.")
-            return _to_detail(notebook, "#projets")
+    if project is None:
+        write = partial(services.project_create, actor=request.actor, notebook=notebook)
+    else:
+        write = partial(services.project_update, actor=request.actor, project=project)
+    if submitted_write(request, form, lambda data: write(version=data["version"], **form.service_fields())):
+        messages.success(request, "Le projet professionnel est enregistré.")
+        return _to_detail(notebook, "#projets")
     person_view_record(actor=request.actor, person=notebook.person, screen=f"{SCREEN} : projet professionnel")
     return render(
         request, "notebook/carnet/project_form.html", {"form": form, "person": notebook.person, "project": project}
@@ -122,22 +117,13 @@ def objective_edit(request, person_pk, pk=None):
     else:
         initial["carried_by"] = request.actor.user.pk
     form = ObjectiveForm(request.POST or None, actor=request.actor, notebook=notebook, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        try:
-            if objective is None:
-                services.objective_create(
-                    actor=request.actor, notebook=notebook, version=version, **form.service_fields()
-                )
-            else:
-                services.objective_update(
-                    actor=request.actor, objective=objective, version=version, **form.service_fields()
-                )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "L'objectif est enregistré.")
-            return redirect("notebook:objectives", person_pk=notebook.person_id)
+    if objective is None:
+        write = partial(services.objective_create, actor=request.actor, notebook=notebook)
+    else:
+        write = partial(services.objective_update, actor=request.actor, objective=objective)
+    if submitted_write(request, form, lambda data: write(version=data["version"], **form.service_fields())):
+        messages.success(request, "L'objectif est enregistré.")
+        return redirect("notebook:objectives", person_pk=notebook.person_id)
     person_view_record(actor=request.actor, person=notebook.person, screen=f"{SCREEN} : objectif")
     return render(
         request,
@@ -166,20 +152,13 @@ def action_edit(request, person_pk, objective_pk, pk=None):
     else:
         initial["carried_by"] = request.actor.user.pk
     form = ActionForm(request.POST or None, actor=request.actor, notebook=notebook, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        version = form.cleaned_data["version"]
-        try:
-            if action is None:
-                services.action_create(
-                    actor=request.actor, objective=objective, version=version, **form.service_fields()
-                )
-            else:
-                services.action_update(actor=request.actor, action=action, version=version, **form.service_fields())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "L'action est enregistrée.")
-            return redirect("notebook:objectives", person_pk=notebook.person_id)
+    if action is None:
+        write = partial(services.action_create, actor=request.actor, objective=objective)
+    else:
+        write = partial(services.action_update, actor=request.actor, action=action)
+    if submitted_write(request, form, lambda data: write(version=data["version"], **form.service_fields())):
+        messages.success(request, "L'action est enregistrée.")
+        return redirect("notebook:objectives", person_pk=notebook.person_id)
     person_view_record(actor=request.actor, person=notebook.person, screen=f"{SCREEN} : action")
     return render(
         request,

@@ -44,7 +44,12 @@ class ContractForm(VersionedForm):
 
 class ContractSignForm(VersionedForm):
     signed_on = _date("Signé le")
-    signed_by_person = forms.BooleanField(label="La personne a signé le contrat", required=False)
+    signed_by_person = forms.BooleanField(
+        label="La personne a signé le contrat",
+        error_messages={
+            "required": "Le contrat n'est signé qu'avec la signature de la personne : cochez-la une fois recueillie."
+        },
+    )
 
 
 class AppointmentForm(VersionedForm):

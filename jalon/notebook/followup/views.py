@@ -1,11 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode, Role
-from jalon.core.forms import add_service_errors
+from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
 from jalon.core.services import audit_event_record
 from jalon.notebook.access import notebook_access
@@ -58,24 +57,24 @@ def contracts(request, person_pk):
         contract_types=selectors.contract_types_for(notebook=notebook),
         objectives=Objective.objects.filter(notebook=notebook).order_by("title"),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            contract = services.contract_create(
-                actor=request.actor,
-                notebook=notebook,
-                version=data["version"],
-                contract_type=data["contract_type"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                objectives=data["objectives"],
-                organisation=request.actor.organisation,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"Le {contract} est enregistré : faites-le signer puis notez la signature.")
-            return redirect("notebook:contracts", person_pk=notebook.person_id)
+    written = submitted_write(
+        request,
+        form,
+        lambda data: services.contract_create(
+            actor=request.actor,
+            notebook=notebook,
+            version=data["version"],
+            contract_type=data["contract_type"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            objectives=data["objectives"],
+            organisation=request.actor.organisation,
+        ),
+    )
+    if written:
+        contract = written.result
+        messages.success(request, f"Le {contract} est enregistré : faites-le signer puis notez la signature.")
+        return redirect("notebook:contracts", person_pk=notebook.person_id)
     return render(
         request,
         "notebook/followup/contracts.html",
@@ -94,14 +93,11 @@ def contract_sign(request, person_pk, pk):
     notebook = access.notebook
     contract = selectors.contract_for(notebook=notebook, pk=pk)
     form = ContractSignForm(request.POST or None, initial={**_version(notebook), "signed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contract_sign(actor=request.actor, contract=contract, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"La signature du {contract} est enregistrée.")
-            return redirect("notebook:contracts", person_pk=notebook.person_id)
+    if submitted_write(
+        request, form, lambda data: services.contract_sign(actor=request.actor, contract=contract, **data)
+    ):
+        messages.success(request, f"La signature du {contract} est enregistrée.")
+        return redirect("notebook:contracts", person_pk=notebook.person_id)
     return render(
         request,
         "notebook/followup/contract_sign.html",
@@ -130,16 +126,15 @@ def appointments(request, person_pk):
     access = _carnet(request, person_pk, screen="carnet : rendez-vous", write=request.method == "POST")
     notebook = access.notebook
     form = AppointmentForm(request.POST or None, initial=_version(notebook))
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.appointment_plan(actor=request.actor, notebook=notebook, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{outcome.appointment} planifié.")
-            for channel, reason in outcome.undelivered:
-                messages.warning(request, f"Invitation par {channel} non envoyée : {reason}")
-            return redirect("notebook:appointments", person_pk=notebook.person_id)
+    written = submitted_write(
+        request, form, lambda data: services.appointment_plan(actor=request.actor, notebook=notebook, **data)
+    )
+    if written:
+        outcome = written.result
+        messages.success(request, f"{outcome.appointment} planifié.")
+        for channel, reason in outcome.undelivered:
+            messages.warning(request, f"Invitation par {channel} non envoyée : {reason}")
+        return redirect("notebook:appointments", person_pk=notebook.person_id)
     return render(
         request,
         "notebook/followup/appointments.html",
@@ -158,14 +153,9 @@ def _appointment_action(request, person_pk, pk, *, form_class, screen, template,
     notebook = access.notebook
     appointment = get_visible_or_404(Appointment.objects.filter(notebook=notebook), pk=pk)
     form = form_class(request.POST or None, initial=_version(notebook))
-    if request.method == "POST" and form.is_valid():
-        try:
-            act(actor=request.actor, appointment=appointment, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("notebook:appointments", person_pk=notebook.person_id)
+    if submitted_write(request, form, lambda data: act(actor=request.actor, appointment=appointment, **data)):
+        messages.success(request, done)
+        return redirect("notebook:appointments", person_pk=notebook.person_id)
     return render(request, template, {"form": form, "appointment": appointment, "person": notebook.person})
 
 
@@ -209,14 +199,11 @@ def contacts(request, person_pk):
         initial={**_version(notebook), "occurred_on": timezone.localdate()},
         appointments=Appointment.objects.filter(notebook=notebook, cancelled_at=None, contact=None),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_record(actor=request.actor, notebook=notebook, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Le contact est enregistré.")
-            return redirect("notebook:contacts", person_pk=notebook.person_id)
+    if submitted_write(
+        request, form, lambda data: services.contact_record(actor=request.actor, notebook=notebook, **data)
+    ):
+        messages.success(request, "Le contact est enregistré.")
+        return redirect("notebook:contacts", person_pk=notebook.person_id)
     return render(
         request,
         "notebook/followup/contacts.html",
