@@ -47,8 +47,9 @@ DEPARTEMENT = "59"
 TABLES = (Notebook, Contact, Appointment, Objective, Action, Note, Contract)
 CASELOAD = 150
 # Ordinary history of every carnet, then the dense one: (contacts, appointments, objectives, notes) over `days`.
-ORDINARY = {"contacts": 12, "appointments": 8, "objectives": 3, "notes": 3, "days": 540, "freins": 4}
-DENSE = {"contacts": 160, "appointments": 110, "objectives": 45, "notes": 60, "days": 1095, "freins": 20}
+# `lag` spreads the last contact of the carnets over that many days, so that some people are lost from view.
+ORDINARY = {"contacts": 12, "appointments": 8, "objectives": 3, "notes": 3, "days": 540, "freins": 4, "lag": 60}
+DENSE = {"contacts": 160, "appointments": 110, "objectives": 45, "notes": 60, "days": 1095, "freins": 20, "lag": 1}
 
 
 def build_referents(organisation) -> list[int]:
@@ -86,8 +87,9 @@ def build_referents(organisation) -> list[int]:
 
 def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> None:
     """A path for the carnets selected by `where` (on notebook n): contacts and appointments spread over
-    `shape["days"]`, freins, objectives with two actions each, notes shared and private, two contracts. The SQL
-    is composed from this script's constants only (hence the S608 exemptions)."""
+    `shape["days"]` (the last contact `lag` days back at most), freins, objectives with two actions each, notes
+    shared and private, two contracts. The SQL is composed from this script's constants only (hence the S608
+    exemptions)."""
     today, days = timezone.localdate(), shape["days"]
 
     def followed(series: str = "") -> str:
@@ -105,7 +107,7 @@ def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> No
         f"""
         INSERT INTO notebook_contact (notebook_id, occurred_on, kind, summary, professional_id, organisation_id,
                                       created_at, updated_at)
-        SELECT n.id, %s::date - {spread("contacts")},
+        SELECT n.id, %s::date - {spread("contacts")} - mod(n.id, {shape["lag"]})::int,
                (ARRAY['bureau','telephone','email','domicile','atelier'])[1 + mod(n.id + g, 5)],
                'Point sur les démarches en cours et les prochaines étapes.', r.referent_id, r.organisation_id,
                now(), now()
@@ -113,7 +115,7 @@ def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> No
         """,
         [today, *params],
     )
-    # The nearest appointments are next week: the dashboard has some to show.
+    # The first appointment of each carnet is next week: the dashboard has some to show.
     cursor.execute(
         f"""
         INSERT INTO notebook_appointment (notebook_id, starts_at, ends_at, mode, place, professional_id,
@@ -124,7 +126,7 @@ def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> No
                CASE WHEN {spread("appointments")} > 7
                     THEN (ARRAY['present','present','excuse','absent'])[1 + mod(n.id + g, 4)] ELSE '' END,
                now(), now()
-        {followed(f"generate_series(1, {shape['appointments']}) g")}
+        {followed(f"generate_series(0, {shape['appointments']} - 1) g")}
         """,
         params,
     )
@@ -207,6 +209,21 @@ def build_carnets(referent_id: int) -> int:
     contract_types_default_create(departement=Departement.objects.get(code=DEPARTEMENT))
     cer = ContractType.objects.get(departement_id=DEPARTEMENT, code="cer")
     with transaction.atomic(), connection.cursor() as cursor:
+        # Followed for up to 13 months: some people are new, some lost from view.
+        cursor.execute(
+            """
+            UPDATE orientation_orientation SET decided_on = decided_on - mod(person_id, 400)::int
+            WHERE ended_on IS NULL AND decided_on = %s
+            """,
+            [timezone.localdate()],
+        )
+        cursor.execute(
+            """
+            UPDATE orientation_referentassignment SET started_on = started_on - mod(person_id, 400)::int
+            WHERE ended_on IS NULL AND started_on = %s
+            """,
+            [timezone.localdate()],
+        )
         cursor.execute(
             """
             INSERT INTO notebook_notebook (person_id, version, last_activity_at, created_at, updated_at)

@@ -30,20 +30,19 @@ class NotebookAccess:
     can_write: bool
 
 
-def _shared_with(actor: Actor):
-    """Notebooks where the actor is an active team member and their organisation has the person's consent."""
-    return Notebook.objects.filter(
-        Exists(TeamMember.objects.filter(notebook=OuterRef("pk"), user=actor.user, ended_on=None)),
-        Exists(Consent.objects.filter(notebook=OuterRef("pk"), organisation=actor.organisation, revoked_on=None)),
+def _shared_with(actor: Actor) -> Q:
+    """The carnet has the actor as an active team member and their organisation has the person's consent."""
+    return Q(Exists(TeamMember.objects.filter(notebook=OuterRef("pk"), user=actor.user, ended_on=None))) & Q(
+        Exists(Consent.objects.filter(notebook=OuterRef("pk"), organisation=actor.organisation, revoked_on=None))
     )
 
 
 def notebooks_visible_to(actor: Actor):
     if actor.organisation is None and not actor.is_platform_admin:
         return Notebook.objects.none()
-    return Notebook.objects.filter(
-        Q(person__in=Person.objects.visible_to(actor)) | Q(pk__in=_shared_with(actor).values("pk"))
-    )
+    # Correlated EXISTS: an IN over the people seen would hash the whole département's persons for one carnet.
+    seen = Person.objects.visible_to(actor).filter(pk=OuterRef("person_id"))
+    return Notebook.objects.filter(Q(Exists(seen)) | _shared_with(actor))
 
 
 def notebook_access(*, actor: Actor, person_pk) -> NotebookAccess:
