@@ -115,3 +115,6 @@ class AuditCode(models.IntegerChoices):
     ADMIN_OBJECT_ADDED = 901, "back-office : ajout"
     ADMIN_OBJECT_CHANGED = 902, "back-office : modification"
     ADMIN_OBJECT_DELETED = 903, "back-office : suppression"
+    # 10xx: the insertion offer (structures, services)
+    OFFER_IMPORTED = 1001, "offre d'insertion importée (data·inclusion)"
+    OFFER_EXPORTED = 1002, "offre d'insertion exportée (data·inclusion)"

@@ -1,5 +1,6 @@
-"""Months of a period, for the figures the observatory reads by month."""
+"""Months: of a period, for the figures the observatory reads by month; a date some months away."""
 
+import calendar
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -20,3 +21,10 @@ def as_month(value) -> date:
     if hasattr(value, "date"):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day (31 January + 1 month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jalon.intake",
     "jalon.orientation",
     "jalon.notebook",
+    "jalon.offer",
     "jalon.messaging",
     "jalon.api",
     "jalon.demo",

@@ -4,7 +4,6 @@ Every write runs in one transaction, bumps the carnet's version (optimistic lock
 audited with the person's id. The caller has reached the carnet through `jalon.notebook.access.notebook_access`.
 """
 
-import calendar
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from jalon.core.enums import AuditCode
+from jalon.core.periods import add_months
 from jalon.core.services import audit_event_record
 from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
@@ -42,13 +42,6 @@ def _day(value: datetime.date) -> str:
 
 def _moment(value: datetime.datetime) -> str:
     return date_format(timezone.localtime(value), "l j F Y à H\\hi")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day (31 January + 1 month = 28 or 29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _touch(notebook: Notebook, version: int | None) -> None:
