@@ -227,6 +227,9 @@ class Service(_SchemaPlaceFields, BaseModel):
     target_freins = models.ManyToManyField(
         "notebook.FreinCategory", verbose_name="freins visés", blank=True, related_name="offer_services"
     )
+    # Name, description and structure, without accents nor case (`normalise_name`): searched in full text by
+    # PostgreSQL (GIN index on its French tsvector, migration 0003), by words elsewhere.
+    search_text = models.TextField("texte de recherche", blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 
