@@ -16,6 +16,7 @@ urlpatterns = [
     path("orientation/", include("jalon.orientation.urls")),
     path("carnets/", include("jalon.notebook.urls")),
     path("mon-espace/", include(("jalon.notebook.person_space.urls", "person_space"))),
+    path("offre/", include("jalon.offer.urls")),
     path("messages/", include("jalon.messaging.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),

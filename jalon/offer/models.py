@@ -250,3 +250,6 @@ class Service(_SchemaPlaceFields, BaseModel):
 
     def __str__(self):
         return self.name
+
+
+from jalon.offer.referrals.models import *  # noqa: E402, F403  (the referrals' models belong to this app)
