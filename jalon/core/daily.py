@@ -1,8 +1,8 @@
 """What the daily commands (cron) share: the `--date` argument that replays a missed day."""
 
+import argparse
 from datetime import date, datetime
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 
@@ -10,7 +10,8 @@ def day_argument(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError(f"Date invalide : {value} (attendu : AAAA-MM-JJ).") from error
+        # argparse shows it as a usage error (a CommandError when called from code), not a traceback.
+        raise argparse.ArgumentTypeError(f"Date invalide : {value} (attendu : AAAA-MM-JJ).") from error
 
 
 def add_date_argument(parser) -> None:
