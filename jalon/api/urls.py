@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.notebook.api import NotebookApi, NotebookAppointmentsApi, NotebookContactsApi, NotebookObjectivesApi
+from jalon.offer.api import ServiceListApi, StructureListApi
+from jalon.offer.referrals.api import NotebookReferralsApi, ReceivedReferralsApi, ReferralStatusApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
 from jalon.orientation.delays.api import AlertsApi, FiguresApi
 from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
@@ -49,4 +51,13 @@ urlpatterns = [
     path("v1/orientation/seances/<int:pk>/", SessionDetailApi.as_view(), name="session"),
     path("v1/orientation/seances/<int:pk>/invitations/", SessionInviteApi.as_view(), name="session_invite"),
     path("v1/orientation/seances/<int:pk>/presences/", SessionAttendanceApi.as_view(), name="session_attendance"),
+    path(
+        "v1/personnes/<int:pk>/carnet/orientations-offre/",
+        NotebookReferralsApi.as_view(),
+        name="notebook_referrals",
+    ),
+    path("v1/offre/orientations/recues/", ReceivedReferralsApi.as_view(), name="referrals_received"),
+    path("v1/offre/orientations/<int:pk>/statut/", ReferralStatusApi.as_view(), name="referral_status"),
+    path("v1/offre/structures/", StructureListApi.as_view(), name="offer_structures"),
+    path("v1/offre/services/", ServiceListApi.as_view(), name="offer_services"),
 ]

@@ -118,3 +118,21 @@ class AuditCode(models.IntegerChoices):
     # 10xx: the insertion offer (structures, services)
     OFFER_IMPORTED = 1001, "offre d'insertion importée (data·inclusion)"
     OFFER_EXPORTED = 1002, "offre d'insertion exportée (data·inclusion)"
+    # 1030–1059: referrals to a service of the offer
+    REFERRAL_SENT = 1030, "orientation vers un service envoyée"
+    REFERRAL_ACCEPTED = 1031, "orientation vers un service acceptée"
+    REFERRAL_REFUSED = 1032, "orientation vers un service refusée"
+    REFERRAL_STARTED = 1033, "orientation vers un service commencée"
+    REFERRAL_COMPLETED = 1034, "orientation vers un service terminée"
+    REFERRAL_ABANDONED = 1035, "orientation vers un service abandonnée"
+    REFERRAL_WITHDRAWN = 1036, "orientation vers un service retirée par le prescripteur"
+    REFERRAL_REMINDED = 1037, "orientations sans réponse relancées"
+    REFERRAL_LINK_VIEWED = 1038, "orientation consultée par lien sécurisé"
+    # 1010–1029: the directory (services kept up to date by their structures and the Département)
+    OFFER_SERVICE_CREATED = 1010, "service de l'offre créé"
+    OFFER_SERVICE_UPDATED = 1011, "service de l'offre modifié"
+    OFFER_SERVICE_CONFIRMED = 1012, "service de l'offre confirmé à jour"
+    OFFER_SERVICE_STATUS_CHANGED = 1013, "statut d'un service de l'offre modifié"
+    OFFER_STALE_REMINDED = 1014, "rappel des services à confirmer envoyé"
+    # 1060–1079: measures (IAE, PMSMP, PEC, AVIP, clauses) and plateaux techniques
+    MEASURE_RECORDED = 1060, "mesure enregistrée (IAE, PMSMP, PEC, AVIP, clause…)"

@@ -40,6 +40,12 @@ NAVIGATION: list[NavItem] = [
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
     ),
     NavItem("Suivi", "notebook:caseload", (Role.REFERENT, Role.TERRITORY_MANAGER)),
+    NavItem(
+        "Orientations reçues",
+        "offer:referrals_received",
+        (Role.PARTNER, Role.REFERENT, Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER),
+    ),
+    NavItem("Orientations envoyées", "offer:referrals_sent", (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER)),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,)),
     NavItem(
         "Personnes",
@@ -55,6 +61,18 @@ NAVIGATION: list[NavItem] = [
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+    ),
+    NavItem(
+        "Chiffres des mesures et plateaux",
+        "offer:figures",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+    ),
+    NavItem("Offre d'insertion", "offer:search", ALL_ROLES),
+    NavItem("Services de ma structure", "offer:my_services", (Role.ADMINISTRATOR, Role.PARTNER)),
+    NavItem(
+        "Couverture de l'offre",
+        "offer:coverage",
+        (Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT),
     ),
     NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
     NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),

@@ -156,6 +156,12 @@ def build_notebooks(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_offer(ctx: DemoContext) -> None:
+    from jalon.offer.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -168,6 +174,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_delays,
     build_notebook_referentials,
     build_notebooks,
+    build_offer,
 ]
 
 

@@ -27,6 +27,7 @@ from django.db import DatabaseError, models, transaction
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.offer.directory.text import search_text_build
 from jalon.offer.enums import OfferStatus
 from jalon.offer.mapping import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS
 from jalon.offer.models import Service, Structure
@@ -347,6 +348,12 @@ def _length_rejections(
 # --- writing -----------------------------------------------------------------------------------------------------
 
 
+def _same(current: dict[str, Any], values: dict[str, Any]) -> bool:
+    """The record did not change. `search_text` is derived from the name, the description (compared here) and the
+    structure's name (refreshed when the structure is renamed), so it does not count as a change of its own."""
+    return {**current, "search_text": None} == {**values, "search_text": None}
+
+
 class _Importer:
     def __init__(self, *, source: str | None, batch_size: int, require_zone: bool, progress: Progress | None):
         self.source = source
@@ -455,11 +462,11 @@ class _Importer:
         fields = list(mapping.values())
         rejections = []
         if kind == SERVICES:
-            fields.append("structure_id")
+            fields += ["structure_id", "search_text"]
             structures = self._structures({(values["source"], structure_id) for _, structure_id, values in valid})
             resolved = []
             for position, structure_id, values in valid:
-                pk = structures.get((values["source"], structure_id))
+                pk, structure_name = structures.get((values["source"], structure_id), (None, ""))
                 if pk is None:
                     why = (
                         "a été rejetée plus haut"
@@ -476,7 +483,10 @@ class _Importer:
                         )
                     )
                     continue
-                resolved.append((position, structure_id, {**values, "structure_id": pk}))
+                search_text = search_text_build(
+                    name=values["name"], description=values["description"], structure_name=structure_name
+                )
+                resolved.append((position, structure_id, {**values, "structure_id": pk, "search_text": search_text}))
             valid = resolved
         existing = {
             (row["source"], row["source_id"]): row
@@ -486,13 +496,16 @@ class _Importer:
         }
         created = updated = unchanged = 0
         to_write: list[Any] = []
+        renamed: list[tuple[str, str]] = []
         for _position, _structure_id, values in valid:
             current = existing.get((values["source"], values["source_id"]))
+            if current is not None and kind == STRUCTURES and current["name"] != values["name"]:
+                renamed.append((values["source"], values["source_id"]))
             if current is None:
                 created += 1
                 extra = {"status": OfferStatus.PUBLISHED} if kind == SERVICES else {}
                 to_write.append(model(**values, **extra))
-            elif current == values:
+            elif _same(current, values):
                 unchanged += 1
             else:
                 updated += 1
@@ -504,13 +517,31 @@ class _Importer:
                 unique_fields=["source", "source_id"],
                 update_fields=[name for name in fields if name not in ("source", "source_id")] + ["updated_at"],
             )
+        if renamed:
+            self._search_text_refresh(renamed)
         return (created, updated, unchanged), rejections
 
-    def _structures(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    def _search_text_refresh(self, structures: list[tuple[str, str]]) -> None:
+        """A structure's name is in its services' `search_text`: rewrite theirs when it changes."""
+        keys = set(structures)
+        services = [
+            service
+            for service in Service.objects.filter(structure__source_id__in=[key[1] for key in keys]).select_related(
+                "structure"
+            )
+            if (service.structure.source, service.structure.source_id) in keys
+        ]
+        for service in services:
+            service.search_text = search_text_build(
+                name=service.name, description=service.description, structure_name=service.structure.name
+            )
+        Service.objects.bulk_update(services, ["search_text"], batch_size=self.batch_size)
+
+    def _structures(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         rows = Structure.objects.filter(source_id__in={structure_id for _, structure_id in keys}).values_list(
-            "source", "source_id", "pk"
+            "source", "source_id", "pk", "name"
         )
-        return {(source, source_id): pk for source, source_id, pk in rows if (source, source_id) in keys}
+        return {(source, source_id): (pk, name) for source, source_id, pk, name in rows if (source, source_id) in keys}
 
 
 def offer_import(

@@ -230,6 +230,15 @@ class Service(_SchemaPlaceFields, BaseModel):
     # Name, description and structure, without accents nor case (`normalise_name`): searched in full text by
     # PostgreSQL (GIN index on its French tsvector, migration 0003), by words elsewhere.
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    plateau = models.ForeignKey(
+        "offer.PlateauTechnique",
+        verbose_name="plateau technique",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="modules",
+        help_text="le service est un module de ce plateau",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -252,4 +261,7 @@ class Service(_SchemaPlaceFields, BaseModel):
         return self.name
 
 
-from jalon.offer.referrals.models import *  # noqa: E402, F403  (the referrals' models belong to this app)
+# The models of the offer's areas belong to this app.
+from jalon.offer.measures.models import *  # noqa: E402, F403
+from jalon.offer.plateaux.models import *  # noqa: E402, F403
+from jalon.offer.referrals.models import *  # noqa: E402, F403

@@ -7,4 +7,5 @@ app_name = "offer"
 urlpatterns = [
     path("", include("jalon.offer.directory.urls")),
     path("", include("jalon.offer.referrals.urls")),
+    path("", include("jalon.offer.measures.urls")),
 ]

@@ -45,7 +45,12 @@ def test_has_any_compiles_to_the_jsonb_operator_served_by_the_gin_index():
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'offer_service' AND indexdef LIKE '%gin%'"
         )
         indexes = dict(cursor.fetchall())
-    assert set(indexes) == {"offer_service_thematiques_gin", "offer_service_zone_gin", "offer_service_publics_gin"}
+    assert set(indexes) == {
+        "offer_service_thematiques_gin",
+        "offer_service_zone_gin",
+        "offer_service_publics_gin",
+        "offer_service_search_gin",
+    }
     assert "jsonb_path_ops" not in " ".join(indexes.values())
 
 

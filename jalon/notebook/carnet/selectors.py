@@ -158,6 +158,7 @@ TIMELINE_KINDS = {
     "rendez_vous": "rendez-vous",
     "contacts": "contacts",
     "notes": "notes",
+    "orientations_offre": "orientations vers l'offre",
 }
 
 
@@ -248,6 +249,18 @@ def notebook_timeline(*, actor: Actor, notebook: Notebook, kinds: list[str] | No
         for note in notes_visible_to(actor=actor, notebook=notebook).select_related("author"):
             by = note.author.get_full_name() if note.author else ""
             events.append(_event("notes", note.created_at, f"Note {note.get_visibility_display()}", note.text, by))
+    if "orientations_offre" in wanted:
+        from jalon.offer.models import ReferralEvent
+
+        steps = ReferralEvent.objects.filter(referral__notebook=notebook).select_related(
+            "referral__service", "by_user", "by_organisation"
+        )
+        for step in steps:
+            title = f"Orientation vers « {step.referral.service.name} » : {step.get_to_status_display()}"
+            detail = step.get_reason_display() if step.reason else ""
+            if step.reason_details:
+                detail = f"{detail} — {step.reason_details}" if detail else step.reason_details
+            events.append(_event("orientations_offre", step.occurred_at, title, detail, step.author))
     events.sort(key=lambda event: event["at"], reverse=True)
     return events
 

@@ -1,0 +1,69 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from jalon.core.forms import submitted_write
+from jalon.core.scoping import require_roles
+from jalon.notebook.followup.views import CARNET_ROLES, _carnet
+from jalon.offer.measures import selectors, services
+from jalon.offer.measures.figures import figures_rows, offer_figures
+from jalon.offer.measures.forms import MeasureForm
+from jalon.orientation.delays import selectors as delays_selectors
+from jalon.orientation.delays.forms import FiguresFilterForm
+from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response
+
+
+@require_roles(*CARNET_ROLES)
+def measures(request, person_pk):
+    access = _carnet(request, person_pk, screen="carnet : mesures", write=request.method == "POST")
+    notebook = access.notebook
+    form = MeasureForm(
+        request.POST or None,
+        initial={"version": notebook.version, "starts_on": timezone.localdate()},
+        structures=selectors.structures_for(notebook=notebook),
+    )
+    written = submitted_write(
+        request, form, lambda data: services.measure_record(actor=request.actor, notebook=notebook, **data)
+    )
+    if written:
+        messages.success(request, f"Mesure enregistrée : {written.result}.")
+        return redirect("offer:measures", person_pk=notebook.person_id)
+    return render(
+        request,
+        "offer/measures/measures.html",
+        {
+            "form": form,
+            "person": notebook.person,
+            "access": access,
+            "measures": selectors.measures_for(notebook=notebook),
+        },
+    )
+
+
+def _figures(request):
+    actor = request.actor
+    form = FiguresFilterForm(
+        request.GET or None, territories=delays_selectors.visible_territories(actor), today=timezone.localdate()
+    )
+    kwargs = form.selector_kwargs(
+        departement_id=delays_selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
+    )
+    return form, offer_figures(**kwargs)
+
+
+@require_roles(*FIGURES_ROLES)
+def figures(request):
+    form, result = _figures(request)
+    return render(
+        request,
+        "offer/measures/figures.html",
+        {"form": form, "figures": result, "export_query": request.GET.urlencode()},
+    )
+
+
+@require_roles(*FIGURES_ROLES)
+def figures_csv(request):
+    _, result = _figures(request)
+    return _csv_response(
+        figures_rows(result), f"chiffres-mesures-plateaux-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
+    )

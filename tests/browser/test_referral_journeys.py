@@ -1,0 +1,116 @@
+"""A référent orients a person from their carnet to a service; the structure's member accepts it, then notes the
+start and the end; the référent sees the status and the carnet's timeline shows each step."""
+
+import datetime
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jalon.demo.builder import DEMO_PASSWORD
+from jalon.notebook.models import Notebook
+from jalon.offer.enums import OfferStatus
+from jalon.offer.models import Service, Structure
+from jalon.offer.referrals.models import Referral, ReferralStatus
+from jalon.organisations.models import Membership
+from tests.browser.conftest import check_accessibility, log_in
+
+
+pytestmark = [pytest.mark.browser]
+
+PARTNER_EMAIL = "partenaire@landes.demo.jalon.test"
+SERVICE = "Atelier mobilité — test d'orientation"
+
+
+def _receiving_service() -> Service:
+    """What the demo may lack: a structure whose Jalon account is the demo partner's organisation, with a published
+    service open to the whole Landes."""
+    membership = Membership.objects.select_related("organisation").get(user__email=PARTNER_EMAIL)
+    structure = Structure.objects.create(
+        source="jalon",
+        source_id="test-orientation-structure",
+        name=f"{membership.organisation.name} (structure)",
+        updated_on=datetime.date(2026, 1, 1),
+        organisation=membership.organisation,
+        email="accueil@structure.test",
+    )
+    return Service.objects.create(
+        source="jalon",
+        source_id="test-orientation-service",
+        structure=structure,
+        name=SERVICE,
+        description="Préparation au permis et location de véhicules.",
+        updated_on=datetime.date(2026, 1, 1),
+        thematiques=["mobilite--preparer-un-permis"],
+        eligibility_zone=["40"],
+        status=OfferStatus.PUBLISHED,
+    )
+
+
+def _log_out(page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+
+
+def test_a_referral_goes_round_the_loop(page, live_server, demo):
+    service = _receiving_service()
+    before = Referral.objects.count()  # the demo holds referrals of its own
+    log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    page.locator("tbody tr").first.get_by_role("link").first.click()
+    person_pk = int(re.search(r"/personnes/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    page.get_by_role("link", name="Carnet de bord").click()
+    page.get_by_role("link", name="Orienter vers un service").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Orienter vers un service")
+    check_accessibility(page, "orientation-envoi")
+
+    page.locator("#id_service").select_option(label=f"{SERVICE} — {service.structure.name}")
+    page.locator("#id_message").fill("Projet de permis B, financement accordé.")
+    page.locator("#id_shared_information").fill("Disponible le matin, joignable par téléphone.")
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    # Without the person's consent: refused in French, nothing sent.
+    expect(page.get_by_text("sans son consentement")).to_be_visible()
+    assert Referral.objects.count() == before
+    page.locator("label[for=id_consent_given]").click()
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    expect(
+        page.get_by_text(f"L'orientation vers « {SERVICE} » est envoyée à {service.structure.name}.")
+    ).to_be_visible()
+    referral = Referral.objects.get(service=service)
+    assert (referral.person_id, referral.status) == (person_pk, ReferralStatus.SENT)
+    expect(page.locator("tbody tr", has_text=SERVICE)).to_contain_text("envoyée")
+    check_accessibility(page, "orientation-carnet")
+    _log_out(page)
+
+    # --- the structure's member ---------------------------------------------------------------------------------
+    log_in(page, live_server.url, PARTNER_EMAIL, DEMO_PASSWORD)
+    page.get_by_role("link", name="Orientations reçues").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Orientations reçues")
+    check_accessibility(page, "orientations-recues")
+    page.get_by_role("link", name=f"n° {referral.pk}").click()
+    expect(page.get_by_test_id("referral-person")).to_contain_text(referral.person.first_name)
+    expect(page.get_by_text("Disponible le matin, joignable par téléphone.")).to_be_visible()
+    check_accessibility(page, "orientation-detail")
+    for button, status in (
+        ("Accepter l'orientation", "acceptée"),
+        ("Noter le début de l'accompagnement", "commencée"),
+        ("Noter la fin de l'accompagnement", "terminée"),
+    ):
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_text(f"L'orientation est désormais « {status} ».")).to_be_visible()
+        expect(page.get_by_test_id("referral-status")).to_have_text(status)
+    expect(page.get_by_test_id("referral-history").locator("li")).to_have_count(4)
+    _log_out(page)
+
+    # --- the référent sees the status and the timeline --------------------------------------------------------------
+    log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
+    page.get_by_role("link", name="Orientations envoyées").first.click()
+    row = page.locator("tbody tr", has_text=SERVICE)
+    expect(row).to_contain_text("terminée")
+    check_accessibility(page, "orientations-envoyees")
+    page.goto(f"{live_server.url}/carnets/{person_pk}/chronologie/?kind=orientations_offre")
+    timeline = page.get_by_test_id("timeline")
+    for status in ("envoyée", "acceptée", "commencée", "terminée"):
+        expect(timeline).to_contain_text(f"Orientation vers « {SERVICE} » : {status}")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.COMPLETED
+    assert Notebook.objects.get(person_id=person_pk).last_activity_at == referral.ended_at

@@ -1,0 +1,69 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from jalon.core.periods import add_months
+from jalon.offer.demo import PATHS, build
+from jalon.offer.enums import OfferStatus
+from jalon.offer.measures.figures import offer_figures
+from jalon.offer.models import Measure, PlateauTechnique, Referral, ReferralStatus, Service, Structure
+from jalon.territories.models import Territory
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo_ctx(django_db_setup, django_db_blocker):
+    from jalon.demo.builder import demo_build
+
+    with django_db_blocker.unblock():
+        call_command("load_cog", "--departements", "40", verbosity=0)
+        ctx = demo_build(departement_code="40", log=lambda _message: None, households=300)
+        build(ctx)  # the second call is a no-op
+        yield ctx
+        call_command("flush", "--no-input", verbosity=0)
+
+
+def test_the_demo_offer_covers_every_territory_and_thematique(demo_ctx):
+    services = Service.objects.filter(departement_id="40")
+    published = services.filter(status=OfferStatus.PUBLISHED)
+    assert published.count() >= 150
+    assert services.filter(status=OfferStatus.DRAFT).exists() or services.filter(status=OfferStatus.ARCHIVED).exists()
+    categories = {code.split("--")[0] for codes in published.values_list("thematiques", flat=True) for code in codes}
+    assert len(categories) >= 14
+    for service in published:
+        service.full_clean()  # every code is one of the package's
+    # Every territory is served: its EPCI are in the zone of some services.
+    for territory in Territory.objects.filter(departement_id="40"):
+        epcis = set(territory.communes.exclude(epci=None).values_list("epci_id", flat=True))
+        assert published.filter(eligibility_zone__has_any=sorted(epcis)).exists(), territory
+    # The demo associations and SIAE have their structure with their Jalon account.
+    assert Structure.objects.filter(organisation=demo_ctx.organisations["aci"]).exists()
+    assert Structure.objects.filter(departement_id="40", organisation=None).count() > 30
+
+
+def test_the_demo_referrals_go_through_every_status_with_their_history(demo_ctx):
+    referrals = Referral.objects.filter(person__departement_id="40").annotate(steps=Count("events"))
+    assert set(referrals.values_list("status", flat=True)) == set(ReferralStatus.values)
+    for referral in referrals:
+        assert referral.steps == len(PATHS[referral.status])
+        assert referral.service.status == OfferStatus.PUBLISHED
+    # Some go to a structure with a Jalon account (its members answer), others through the secure link.
+    assert referrals.exclude(structure__organisation=None).exists()
+    assert referrals.filter(structure__organisation=None).exists()
+
+
+def test_the_fiche_4_and_landes_indicators_are_computed_on_the_demo(demo_ctx):
+    today = timezone.localdate()
+    assert (
+        PlateauTechnique.objects.filter(departement_id="40").count()
+        == Territory.objects.filter(departement_id="40").count()
+    )
+    figures = offer_figures(departement_id="40", start=add_months(today, -12), end=today)
+    assert any(row.participants > 0 for row in figures.plateaux)
+    assert all(row.with_measure <= row.participants for row in figures.plateaux)
+    kinds = set(Measure.objects.filter(person__departement_id="40").values_list("kind", flat=True))
+    assert {"iae", "pmsmp"} <= kinds
+    assert figures.totals["iae_employees"] > 0
