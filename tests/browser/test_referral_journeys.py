@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
-from jalon.notebook.models import Notebook
+from jalon.notebook.enums import FreinStatus
+from jalon.notebook.models import FreinCategory, Notebook, NotebookFrein
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import Service, Structure
 from jalon.offer.referrals.models import Referral, ReferralStatus
@@ -58,12 +59,22 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
     page.locator("tbody tr").first.get_by_role("link").first.click()
     person_pk = int(re.search(r"/personnes/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    # Her mobility need: « Services pour ce frein » prepares the search (her commune, the mobility thématiques).
+    NotebookFrein.objects.update_or_create(
+        notebook=Notebook.objects.get(person_id=person_pk),
+        category=FreinCategory.objects.get(code="mobilite"),
+        defaults={"status": FreinStatus.NEED},
+    )
     page.get_by_role("link", name="Carnet de bord").click()
-    page.get_by_role("link", name="Orienter vers un service").click()
+    page.get_by_role("link", name="Services pour ce frein : mobilité").click()
+    expect(page.get_by_text("Recherche préparée depuis le carnet de bord")).to_be_visible()
+    check_accessibility(page, "offre-recherche-frein")
+    card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=SERVICE))
+    expect(card).to_contain_text("Pourquoi ce résultat")
+    card.get_by_role("link", name=re.compile("Orienter la personne vers ce service")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Orienter vers un service")
     check_accessibility(page, "orientation-envoi")
-
-    page.locator("#id_service").select_option(label=f"{SERVICE} — {service.structure.name}")
+    expect(page.locator("#id_service")).to_have_value(str(service.pk))
     page.locator("#id_message").fill("Projet de permis B, financement accordé.")
     page.locator("#id_shared_information").fill("Disponible le matin, joignable par téléphone.")
     page.get_by_role("button", name="Envoyer l'orientation").click()

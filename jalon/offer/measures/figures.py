@@ -16,6 +16,7 @@ from jalon.core.periods import months_between
 from jalon.notebook.figures import month_end
 from jalon.offer.measures.models import Measure, MeasureKind, SiaeKind
 from jalon.offer.plateaux.models import PlateauTechnique
+from jalon.offer.referrals.figures import ReferralFigures, referral_figures
 from jalon.offer.referrals.models import Referral, ReferralStatus
 from jalon.territories.selectors import territory_communes
 
@@ -64,6 +65,7 @@ class OfferFigures:
     months: list[MeasureMonth]
     iae_profile: Counter = field(default_factory=Counter)  # (SIAE kind label, age band) -> people
     plateaux: list[PlateauRow] = field(default_factory=list)
+    referrals: ReferralFigures | None = None
 
     @property
     def totals(self) -> dict:
@@ -144,6 +146,7 @@ def offer_figures(*, departement_id, start: date, end: date, territory_id=None) 
         months=months,
         iae_profile=Counter(iae_profile.values()),
         plateaux=plateau_rows(departement_id=departement_id, start=start, end=end, referrals=referrals),
+        referrals=referral_figures(departement_id=departement_id, start=start, end=end, territory_id=territory_id),
     )
 
 
@@ -181,8 +184,12 @@ def plateau_rows(*, departement_id, start: date, end: date, referrals=None) -> l
     ]
 
 
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
 def figures_rows(figures: OfferFigures):
-    """The CSV export: the months of the measures, then the plateaux."""
+    """The CSV export: the months of the measures, the plateaux, then the referrals by group."""
     yield [
         "mois",
         "PMSMP prescrites",
@@ -213,13 +220,49 @@ def figures_rows(figures: OfferFigures):
         "taux d'encadrement",
     ]
     for row in figures.plateaux:
-        coverage = "" if row.coverage_rate is None else f"{row.coverage_rate:.2f}".replace(".", ",")
         yield [
             row.plateau.name,
             row.plateau.get_path_step_display(),
             row.participants,
             row.with_measure,
             row.modules_mobilised,
-            coverage,
-            f"{row.supervision_rate:.2f}".replace(".", ","),
+            _rate(row.coverage_rate),
+            _rate(row.supervision_rate),
         ]
+    if figures.referrals is None:
+        return
+    yield []
+    statuses = [label for _, label in ReferralStatus.choices]
+    yield [
+        "orientations vers l'offre, par",
+        "groupe",
+        "envoyées",
+        *statuses,
+        "taux d'acceptation",
+        "taux de réalisation",
+    ]
+    referrals = figures.referrals
+    for kind, groups in (
+        ("ensemble", [referrals.total]),
+        ("thématique", referrals.by_thematique),
+        ("service", referrals.by_service),
+        ("structure", referrals.by_structure),
+        ("label de financement", referrals.by_label),
+        ("territoire", referrals.by_territory),
+    ):
+        for group in groups:
+            yield [
+                kind,
+                group.label,
+                group.sent,
+                *(group.statuses[value] for value, _ in ReferralStatus.choices),
+                _rate(group.acceptance_rate),
+                _rate(group.completion_rate),
+            ]
+    yield [
+        "délai de réponse (jours)",
+        "moyenne",
+        _rate(referrals.mean_answer_days),
+        "médiane",
+        _rate(referrals.median_answer_days),
+    ]

@@ -8,6 +8,7 @@ from jalon.notebook.followup.views import CARNET_ROLES, _carnet
 from jalon.offer.measures import selectors, services
 from jalon.offer.measures.figures import figures_rows, offer_figures
 from jalon.offer.measures.forms import MeasureForm
+from jalon.offer.models import ReferralStatus
 from jalon.orientation.delays import selectors as delays_selectors
 from jalon.orientation.delays.forms import FiguresFilterForm
 from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response
@@ -57,7 +58,13 @@ def figures(request):
     return render(
         request,
         "offer/measures/figures.html",
-        {"form": form, "figures": result, "export_query": request.GET.urlencode()},
+        {
+            "form": form,
+            "figures": result,
+            "referral_tables": result.referrals.tables if result.referrals else [],
+            "status_labels": [label for _, label in ReferralStatus.choices],
+            "export_query": request.GET.urlencode(),
+        },
     )
 
 

@@ -205,6 +205,15 @@ def test_the_fiche_4_indicators_on_a_hand_built_plateau(world):
     assert row.coverage_rate == pytest.approx(0.2)
     assert row.supervision_rate == pytest.approx(1.0)
     assert figures.mean_participants == 2
+    # The referrals of the period: 4 of the 5 answers are yes, 1 of the 3 started is completed.
+    referrals = figures.referrals
+    assert referrals.total.sent == 6
+    assert referrals.total.acceptance_rate == pytest.approx(0.8)
+    assert referrals.total.completion_rate == pytest.approx(1 / 3)
+    assert (referrals.mean_answer_days, referrals.median_answer_days) == (14, 9)
+    [mobility_category] = [group for group in referrals.by_thematique if group.sent == 6]
+    assert mobility_category.label.lower().startswith("mobilit")
+    assert [group.sent for group in referrals.by_structure] == [6]
     # Before the first answer, nobody had been received.
     before = offer_figures(departement_id="40", start=datetime.date(2026, 6, 1), end=datetime.date(2026, 8, 31))
     assert before.plateaux[0].participants == 0
