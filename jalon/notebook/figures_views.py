@@ -1,22 +1,12 @@
 from django.shortcuts import render
-from django.utils import timezone
 
 from jalon.core.scoping import require_roles
 from jalon.notebook.figures import figures_rows, freins_table, notebook_figures
-from jalon.orientation.delays import selectors as delays_selectors
-from jalon.orientation.delays.forms import FiguresFilterForm
-from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response
+from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response, filtered_figures
 
 
 def _figures(request):
-    actor = request.actor
-    form = FiguresFilterForm(
-        request.GET or None, territories=delays_selectors.visible_territories(actor), today=timezone.localdate()
-    )
-    kwargs = form.selector_kwargs(
-        departement_id=delays_selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
-    )
-    return form, notebook_figures(**kwargs)
+    return filtered_figures(request, notebook_figures)
 
 
 @require_roles(*FIGURES_ROLES)

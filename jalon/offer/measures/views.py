@@ -9,9 +9,7 @@ from jalon.offer.measures import selectors, services
 from jalon.offer.measures.figures import figures_rows, offer_figures
 from jalon.offer.measures.forms import MeasureForm
 from jalon.offer.models import ReferralStatus
-from jalon.orientation.delays import selectors as delays_selectors
-from jalon.orientation.delays.forms import FiguresFilterForm
-from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response
+from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response, filtered_figures
 
 
 @require_roles(*CARNET_ROLES)
@@ -42,14 +40,7 @@ def measures(request, person_pk):
 
 
 def _figures(request):
-    actor = request.actor
-    form = FiguresFilterForm(
-        request.GET or None, territories=delays_selectors.visible_territories(actor), today=timezone.localdate()
-    )
-    kwargs = form.selector_kwargs(
-        departement_id=delays_selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
-    )
-    return form, offer_figures(**kwargs)
+    return filtered_figures(request, offer_figures)
 
 
 @require_roles(*FIGURES_ROLES)

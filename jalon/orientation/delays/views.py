@@ -178,7 +178,9 @@ def thresholds_reform(request):
 # -- observatory figures -----------------------------------------------------------------------------------------
 
 
-def _figures(request):
+def filtered_figures(request, figures_selector):
+    """The filter form of a figures page (period, territory within the actor's reach) and the figures its
+    `figures_selector` computes for it: shared by the orientation, carnet and offer figures."""
     actor = request.actor
     form = FiguresFilterForm(
         request.GET or None, territories=selectors.visible_territories(actor), today=timezone.localdate()
@@ -186,7 +188,11 @@ def _figures(request):
     kwargs = form.selector_kwargs(
         departement_id=selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
     )
-    return form, selectors.orientation_figures(**kwargs)
+    return form, figures_selector(**kwargs)
+
+
+def _figures(request):
+    return filtered_figures(request, selectors.orientation_figures)
 
 
 @require_roles(*FIGURES_ROLES)
