@@ -538,8 +538,11 @@ def build(ctx) -> None:
                 )
             )
     Service.objects.bulk_create(offered)
-    for service in offered:
-        service.funding_labels.set(rng.sample(list(labels.values()), k=rng.randint(0, 2)))
+    Service.funding_labels.through.objects.bulk_create(
+        Service.funding_labels.through(service_id=service.pk, fundinglabel_id=label.pk)
+        for service in offered
+        for label in rng.sample(list(labels.values()), k=rng.randint(0, 2))
+    )
     plateaux = _plateaux(ctx, structures, rng)
     ctx.log(
         f"  offre d'insertion : {len(structures)} structures, {len(offered)} services, {plateaux} plateaux techniques"

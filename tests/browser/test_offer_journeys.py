@@ -29,6 +29,9 @@ def test_the_offer_screens_for_a_structure_a_referent_and_the_pilot(page, live_s
     service = Service.objects.filter(
         structure__organisation=demo.organisations["aci"], status=OfferStatus.PUBLISHED
     ).first()
+    page.get_by_role("link", name=re.compile("^Nouveau service de ")).first.click()
+    check_accessibility(page, "offre-service-nouveau")
+    page.go_back()
     page.get_by_role("link", name=service.name).first.click()
     check_accessibility(page, "offre-service")
     page.get_by_role("button", name="Confirmer qu'il est à jour").click()

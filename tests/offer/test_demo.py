@@ -42,6 +42,9 @@ def test_the_demo_offer_covers_every_territory_and_thematique(demo_ctx):
     # The demo associations and SIAE have their structure with their Jalon account.
     assert Structure.objects.filter(organisation=demo_ctx.organisations["aci"]).exists()
     assert Structure.objects.filter(departement_id="40", organisation=None).count() > 30
+    # Funding labels on part of the services (the referral figures group by them).
+    labelled = published.filter(funding_labels__isnull=False).distinct().count()
+    assert 0 < labelled < published.count()
 
 
 def test_the_demo_referrals_go_through_every_status_with_their_history(demo_ctx):

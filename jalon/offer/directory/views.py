@@ -101,7 +101,7 @@ def my_services(request):
         request,
         "offer/directory/my_services.html",
         {
-            "services": selectors.managed_services(actor=actor),
+            "page_obj": selectors.managed_services(actor=actor, page_number=request.GET.get("page")),
             "structures": selectors.structures_manageable_by(actor).order_by("name"),
             "stale_months": selectors.stale_months(),
         },

@@ -193,6 +193,24 @@ def test_departement_administrator_manages_the_departement_structures(geo, login
     assert "Importé" not in response.content.decode()
 
 
+def test_my_services_are_paginated_stale_first_in_constant_queries(
+    geo, login_as, structure_member, django_assert_max_num_queries
+):
+    membership, structure = structure_member
+    make_service(name="Le plus ancien", structure=structure, updated_on=datetime.date(2019, 1, 1))
+    for index in range(55):
+        make_service(name=f"Atelier {index}", structure=structure, last_confirmed_on=timezone.localdate())
+    client = login_as(membership)
+    first = client.get(reverse("offer:my_services")).content.decode()
+    service_links = re.compile(r'href="/offre/services/\d+/"')
+    assert len(service_links.findall(first)) == 50
+    assert "Le plus ancien" in first and "56 résultats" in first
+    with django_assert_max_num_queries(20):
+        second = client.get(reverse("offer:my_services"), {"page": 2}).content.decode()
+    assert len(service_links.findall(second)) == 6
+    assert "Le plus ancien" not in second
+
+
 def test_confirm_and_status_changes_are_audited(geo, login_as, structure_member):
     membership, structure = structure_member
     service = make_service(name="Atelier", structure=structure, updated_on=datetime.date(2020, 1, 1))
