@@ -10,6 +10,7 @@ say "Migration de la base SQLite (var/jalon.sqlite3)"
 "$PY" manage.py migrate --noinput -v0
 say "Chargement du référentiel géographique officiel (COG) des départements 40 et 64"
 "$PY" manage.py load_cog --departements 40 64 -v1
+"$PY" manage.py load_commune_centres
 "$PY" manage.py load_rome
 say "Données de démonstration"
 "$PY" manage.py seed_demo --departement 40 --departement 64

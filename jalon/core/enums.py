@@ -41,6 +41,7 @@ class AuditCode(models.IntegerChoices):
     TERRITORY_UPDATED = 302, "territoire modifié"
     TERRITORY_DELETED = 303, "territoire supprimé"
     COG_LOADED = 310, "référentiel géographique chargé"
+    COMMUNE_CENTRES_LOADED = 311, "centres des communes chargés"
     # 4xx: persons and households
     PERSON_VIEWED = 401, "consultation du dossier d'une personne"
     HOUSEHOLD_VIEWED = 402, "consultation d'un foyer"

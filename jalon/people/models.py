@@ -31,6 +31,20 @@ class PostalAddress(models.Model):
         related_name="+",
     )
     homeless = models.BooleanField("sans domicile stable", default=False)
+    # Filled by territories.geocoding from the Base Adresse Nationale (manage.py geocode_addresses).
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    geocoded_address = models.CharField(
+        "adresse géocodée",
+        max_length=600,
+        blank=True,
+        default="",
+        db_default="",  # the CAF import inserts persons and households by COPY of the columns it knows
+        help_text=(
+            "Adresse telle qu'envoyée au géocodeur : les coordonnées ne valent que tant que l'adresse n'a pas changé. "
+            "Renseignée sans coordonnées quand la Base Adresse Nationale n'a pas pu situer l'adresse."
+        ),
+    )
 
     class Meta:
         abstract = True

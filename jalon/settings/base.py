@@ -20,6 +20,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 JALON_DEPARTEMENT_CODE = env.str("JALON_DEPARTEMENT_CODE", default="40")
 JALON_DEPARTEMENT_NAME = env.str("JALON_DEPARTEMENT_NAME", default="Landes")
 JALON_SITE_URL = env.str("JALON_SITE_URL", default="http://127.0.0.1:8000")
+# Geocoding of postal addresses (Base Adresse Nationale or a Département's addok): empty disables it (decision 0014).
+JALON_GEOCODER_URL = env.str("JALON_GEOCODER_URL", default="")
+JALON_GEOCODER_MIN_SCORE = env.float("JALON_GEOCODER_MIN_SCORE", default=0.5)
 # Two-factor authentication for professionals; production settings force it on.
 JALON_REQUIRE_2FA = env.bool("JALON_REQUIRE_2FA", default=False)
 

@@ -3,7 +3,7 @@
 from django.db import models
 
 from jalon.core.models import BaseModel
-from jalon.territories.enums import TerritoryKind
+from jalon.territories.enums import CentreSource, TerritoryKind
 
 
 class Region(models.Model):
@@ -71,6 +71,13 @@ class Commune(models.Model):
     )
     postal_codes = models.JSONField("codes postaux", default=list)
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    # The commune's reference point (WGS 84), for distances when a person's address is not geocoded
+    # (`load_commune_centres`, decision 0014).
+    latitude = models.FloatField("latitude du centre", null=True, blank=True)
+    longitude = models.FloatField("longitude du centre", null=True, blank=True)
+    centre_source = models.CharField(
+        "source du centre", max_length=20, choices=CentreSource.choices, blank=True, default=""
+    )
 
     objects = CommuneQuerySet.as_manager()
 

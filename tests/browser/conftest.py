@@ -54,6 +54,7 @@ def demo(transactional_db, live_server):
     from jalon.demo.builder import demo_build
 
     call_command("load_cog", "--departements", "40", verbosity=0)
+    call_command("load_commune_centres", verbosity=0)
     return demo_build(departement_code="40", log=lambda _message: None, households=300)
 
 

@@ -14,6 +14,9 @@ from jalon.offer.enums import OfferStatus
 from jalon.offer.models import Service, Structure
 from jalon.offer.referrals.models import Referral, ReferralStatus
 from jalon.organisations.models import Membership
+from jalon.people.models import Person
+from jalon.territories.geocoding import address_text
+from jalon.territories.models import Commune
 from tests.browser.conftest import check_accessibility, log_in
 
 
@@ -21,6 +24,7 @@ pytestmark = [pytest.mark.browser]
 
 PARTNER_EMAIL = "partenaire@landes.demo.jalon.test"
 SERVICE = "Atelier mobilité — test d'orientation"
+FAR_SERVICE = "Atelier permis de Mont-de-Marsan — test"
 
 
 def _receiving_service() -> Service:
@@ -45,7 +49,42 @@ def _receiving_service() -> Service:
         thematiques=["mobilite--preparer-un-permis"],
         eligibility_zone=["40"],
         status=OfferStatus.PUBLISHED,
+        reception_modes=["en-presentiel"],
+        insee_code="40088",
+        commune_name="Dax",
+        latitude=43.7065,
+        longitude=-1.0601,
     )
+
+
+def _far_service(structure: Structure) -> Service:
+    """The same need met at Mont-de-Marsan, some 50 km from Dax."""
+    return Service.objects.create(
+        source="jalon",
+        source_id="test-orientation-service-loin",
+        structure=structure,
+        name=FAR_SERVICE,
+        description="Préparation au permis.",
+        updated_on=datetime.date(2026, 1, 1),
+        thematiques=["mobilite--preparer-un-permis"],
+        eligibility_zone=["40"],
+        status=OfferStatus.PUBLISHED,
+        reception_modes=["en-presentiel"],
+        insee_code="40192",
+        commune_name="Mont-de-Marsan",
+        latitude=43.89,
+        longitude=-0.50,
+    )
+
+
+def _lives_in_dax(person_pk: int) -> None:
+    """Her address in Dax, geocoded (BAN is out of reach of the tests)."""
+    person = Person.objects.get(pk=person_pk)
+    person.commune = Commune.objects.get(code="40088")
+    person.address, person.postal_code, person.city, person.homeless = "12 Rue des Carmes", "40100", "Dax", False
+    person.latitude, person.longitude = 43.7102, -1.0489
+    person.geocoded_address = address_text(person)
+    person.save()
 
 
 def _log_out(page) -> None:
@@ -59,6 +98,8 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
     page.locator("tbody tr").first.get_by_role("link").first.click()
     person_pk = int(re.search(r"/personnes/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
+    _lives_in_dax(person_pk)
+    _far_service(service.structure)
     # Her mobility need: « Services pour ce frein » prepares the search (her commune, the mobility thématiques).
     NotebookFrein.objects.update_or_create(
         notebook=Notebook.objects.get(person_id=person_pk),
@@ -69,8 +110,17 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     page.get_by_role("link", name="Services pour ce frein : mobilité").click()
     expect(page.get_by_text("Recherche préparée depuis le carnet de bord")).to_be_visible()
     check_accessibility(page, "offre-recherche-frein")
+    # Near her home first: the closest come first, each with its distance from her address.
+    expect(page.get_by_text("Les distances se mesurent depuis l'adresse de la personne")).to_be_visible()
     card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=SERVICE))
     expect(card).to_contain_text("Pourquoi ce résultat")
+    expect(card).to_contain_text("à 1 km de l'adresse de la personne")
+    far_card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=FAR_SERVICE))
+    expect(far_card).to_contain_text(re.compile(r"à 4\d km de l'adresse de la personne"))
+    page.locator("#id_distance").select_option("20")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_role("heading", name=FAR_SERVICE)).to_have_count(0)
+    expect(card).to_be_visible()
     card.get_by_role("link", name=re.compile("Orienter la personne vers ce service")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Orienter vers un service")
     check_accessibility(page, "orientation-envoi")

@@ -39,6 +39,19 @@ class ServiceSearchForm(DsfrBaseForm):
         label="Label de financement", queryset=FundingLabel.objects.none(), required=False, empty_label="Tous"
     )
     text = forms.CharField(label="Mots-clés", required=False, max_length=200)
+    distance = forms.TypedChoiceField(
+        label="Distance maximale",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Toutes distances"), *((km, f"{km} km") for km in selectors.DISTANCES_KM)],
+        help_text="pour les services en présentiel ; ceux à distance restent proposés",
+    )
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[("", "Pertinence"), (selectors.SORT_BY_DISTANCE, "Distance (les plus proches d'abord)")],
+    )
 
     def __init__(self, *args, funding_labels=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,10 +67,16 @@ class ServiceSearchForm(DsfrBaseForm):
             return None
         return selectors.commune_find(value)
 
-    def criteria(self) -> selectors.SearchCriteria:
+    def criteria(self, *, home=None) -> selectors.SearchCriteria:
+        """`home`: the person's geocoded address, when the search is prepared from their carnet; distances are
+        measured from it while the commune searched is theirs."""
         data = self.cleaned_data
+        commune = data.get("commune")
         return selectors.SearchCriteria(
-            commune=data.get("commune"),
+            commune=commune,
+            origin=selectors.search_origin(commune, home),
+            max_km=data.get("distance"),
+            sort=data.get("sort") or "",
             thematiques=tuple(data.get("thematiques") or ()),
             public=data.get("public") or "",
             kind=data.get("kind") or "",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,11 +24,16 @@ from jalon.offer.directory.text import FrenchTextMatch, query_words, text_releva
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import FundingLabel, Service, Structure
 from jalon.offer.referentials import NATIONAL_ZONE_CODES, THEMATIQUE_SEPARATOR, codes, label, thematiques_expand
+from jalon.territories.geography import Point, haversine_km, squared_degrees, squared_degrees_expression
 from jalon.territories.models import Commune, Territory
 
 
 PAGE_SIZE = 25
 STALE_MONTHS_DEFAULT = 6
+DISTANCES_KM = (5, 10, 20, 30, 50)
+SORT_BY_DISTANCE = "distance"
+# Services a person uses from home (« à distance » only): no distance, never left out by a maximum distance.
+REMOTE_ONLY = Q(reception_modes__has_any=["a-distance"]) & ~Q(reception_modes__has_any=["en-presentiel"])
 
 
 def stale_months() -> int:
@@ -56,10 +61,19 @@ class SearchCriteria:
     kind: str = ""
     funding_label: FundingLabel | None = None
     text: str = ""
+    # Where distances are measured from (the person's geocoded address, or their commune's centre), the furthest a
+    # service on site may be, and whether the closest come first.
+    origin: Point | None = None
+    max_km: int | None = None
+    sort: str = ""
 
     @property
     def words(self) -> list[str]:
         return query_words(self.text)
+
+    @property
+    def by_distance(self) -> bool:
+        return self.sort == SORT_BY_DISTANCE
 
     def zone_codes(self) -> dict[str, str]:
         """The zone codes that make a service eligible for the commune, each with its French explanation."""
@@ -83,6 +97,42 @@ def criteria_check(criteria: SearchCriteria) -> None:
         raise ValidationError({"public": f"Public inconnu du référentiel data·inclusion : {criteria.public}."})
     if criteria.kind and criteria.kind not in codes("types"):
         raise ValidationError({"kind": f"Type de service inconnu du référentiel data·inclusion : {criteria.kind}."})
+    if (criteria.max_km or criteria.by_distance) and criteria.origin is None:
+        field_name = "distance" if criteria.max_km else "sort"
+        if criteria.commune is None:
+            raise ValidationError({field_name: "Indiquez la commune de la personne pour chercher par distance."})
+        raise ValidationError(
+            {
+                field_name: f"La position de {criteria.commune.name} n'est pas connue de Jalon : "
+                "cherchez sans distance (ou faites charger les centres des communes)."
+            }
+        )
+
+
+def search_origin(commune: Commune | None, home: Point | None = None) -> Point | None:
+    """Where distances are measured from: the person's geocoded address when the search is for their own commune,
+    otherwise the commune's centre (None when the commune has no known point)."""
+    if commune is None:
+        return None
+    if home is not None:
+        return home
+    if commune.latitude is None or commune.longitude is None:
+        return None
+    return Point(commune.latitude, commune.longitude, f"du centre de {commune.name}")
+
+
+def with_distance(qs: QuerySet, origin: Point) -> QuerySet:
+    """Each service's place (its own coordinates, else its commune's centre) and its squared distance to `origin`
+    (`squared_degrees_expression`); no distance for services à distance only, nor for a place unknown."""
+    commune_centre = Commune.objects.filter(code=OuterRef("insee_code"))
+    return qs.annotate(
+        place_latitude=Coalesce("latitude", Subquery(commune_centre.values("latitude")[:1])),
+        place_longitude=Coalesce("longitude", Subquery(commune_centre.values("longitude")[:1])),
+        distance_sq=Case(
+            When(REMOTE_ONLY, then=Value(None)),
+            default=squared_degrees_expression(origin, F("place_latitude"), F("place_longitude")),
+        ),
+    )
 
 
 def services_matching(criteria: SearchCriteria, *, queryset: QuerySet | None = None) -> QuerySet:
@@ -103,9 +153,16 @@ def services_matching(criteria: SearchCriteria, *, queryset: QuerySet | None = N
             service_id=OuterRef("pk"), fundinglabel_id=criteria.funding_label.pk
         )
         qs = qs.filter(Exists(labelled))
+    first: list = []
+    if criteria.origin is not None:
+        qs = with_distance(qs, criteria.origin)
+        if criteria.max_km:
+            qs = qs.filter(REMOTE_ONLY | Q(distance_sq__lte=squared_degrees(criteria.max_km)))
+        if criteria.by_distance:
+            first = [F("distance_sq").asc(nulls_last=True)]
     words = criteria.words
     if not words:
-        return qs.order_by("name", "pk")
+        return qs.order_by(*first, "name", "pk")
     if connection.vendor == "postgresql":
         qs = qs.filter(FrenchTextMatch("search_text", " ".join(words)))
     else:
@@ -114,7 +171,7 @@ def services_matching(criteria: SearchCriteria, *, queryset: QuerySet | None = N
     # Relevance: where the words start in `search_text` (the name comes first, then the description, then the
     # structure's name); a word found only through French stemming counts as far. `ts_rank` would rebuild the
     # tsvector of every match (the index holds no tsvector to read back): it doubled the p95 at 140 000 services.
-    return qs.annotate(relevance=text_relevance("search_text", words)).order_by("relevance", "name", "pk")
+    return qs.annotate(relevance=text_relevance("search_text", words)).order_by(*first, "relevance", "name", "pk")
 
 
 def service_labels(service: Service) -> dict[str, str]:
@@ -136,6 +193,11 @@ class SearchHit:
     service: Service
     reasons: list[str]
     stale: bool
+    distance_km: float | None = None
+
+    @property
+    def distance_text(self) -> str:
+        return "" if self.distance_km is None else format_km(self.distance_km)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -156,9 +218,36 @@ def _thematique_label(code: str) -> str:
     return f"{label('categories', category).lower()} ({label('thematiques', code)})"
 
 
+def distance_km(service: Service, origin: Point | None) -> float | None:
+    """The great-circle distance from `origin` to the service's place (read with the search), rounded to 0.1 km."""
+    if origin is None or getattr(service, "distance_sq", None) is None:
+        return None
+    place = (getattr(service, "place_latitude"), getattr(service, "place_longitude"))  # noqa: B009 (annotations)
+    return round(haversine_km(origin.latitude, origin.longitude, *place), 1)
+
+
+def format_km(kilometres: float) -> str:
+    return "moins de 1 km" if kilometres < 1 else f"{kilometres:.0f} km"
+
+
+def _distance_reason(service: Service, criteria: SearchCriteria) -> str:
+    assert criteria.origin is not None
+    kilometres = distance_km(service, criteria.origin)
+    if kilometres is not None:
+        text = f"à {format_km(kilometres)} {criteria.origin.label}"
+        if service.latitude is None:
+            text += f" (lieu d'accueil : centre de {service.commune_name or 'sa commune'})"
+        return text
+    if service.reception_modes and "en-presentiel" not in service.reception_modes:
+        return "accueil à distance : sans déplacement"
+    return "distance inconnue : lieu d'accueil non renseigné"
+
+
 def explain(service: Service, criteria: SearchCriteria, zone_codes: dict[str, str] | None = None) -> list[str]:
     """Why the service is in the results, in short French sentences (no query: from the row's own values)."""
     reasons = []
+    if criteria.origin is not None:
+        reasons.append(_distance_reason(service, criteria))
     zone_codes = criteria.zone_codes() if zone_codes is None else zone_codes
     if zone_codes:
         zone = set(service.eligibility_zone)
@@ -237,7 +326,12 @@ def service_search(*, actor: Actor, criteria: SearchCriteria, page_number=1) -> 
     cutoff = stale_cutoff()
     zone_codes = criteria.zone_codes()
     hits = [
-        SearchHit(service=service, reasons=explain(service, criteria, zone_codes), stale=is_stale(service, cutoff))
+        SearchHit(
+            service=service,
+            reasons=explain(service, criteria, zone_codes),
+            stale=is_stale(service, cutoff),
+            distance_km=distance_km(service, criteria.origin),
+        )
         for service in page.object_list
     ]
     return SearchResults(criteria=criteria, page=page, hits=hits)
@@ -488,6 +582,7 @@ class CarnetPrefill:
     commune: Commune | None
     frein_label: str
     thematiques: list[str]
+    home: Point | None = None  # the person's geocoded address
 
 
 def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPrefill:
@@ -496,6 +591,7 @@ def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPr
     from jalon.notebook.access import notebook_access
     from jalon.notebook.models import FreinCategory
     from jalon.people.selectors import person_view_record
+    from jalon.territories.geocoding import geocoded_point
 
     access = notebook_access(actor=actor, person_pk=person_pk)
     person = access.notebook.person
@@ -505,9 +601,11 @@ def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPr
         commune = Commune.objects.select_related("epci", "departement").get(pk=person.commune_id)
     frein = FreinCategory.objects.filter(code=frein_code, is_active=True).first() if frein_code else None
     known = codes("categories") | codes("thematiques")
+    home_point = geocoded_point(person)
     return CarnetPrefill(
         person_pk=person.pk,
         commune=commune,
         frein_label=frein.label if frein else "",
         thematiques=[code for code in (frein.thematiques if frein else []) if code in known],
+        home=Point(*home_point, "de l'adresse de la personne") if home_point else None,
     )

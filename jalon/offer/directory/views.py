@@ -38,7 +38,16 @@ def _search_data(request, prefill) -> QueryDict | None:
             data["commune"] = prefill.commune.code
         if "thematiques" not in data and prefill.thematiques:
             data.setlist("thematiques", prefill.thematiques)
+        if "sort" not in data and selectors.search_origin(prefill.commune, prefill.home) is not None:
+            data["sort"] = selectors.SORT_BY_DISTANCE
     return data
+
+
+def _home(prefill, form):
+    """The person's address counts while the commune searched is still theirs."""
+    if prefill is None or prefill.commune is None or form.cleaned_data.get("commune") != prefill.commune:
+        return None
+    return prefill.home
 
 
 @require_roles(*SEARCH_ROLES)
@@ -52,7 +61,7 @@ def service_search(request):
     if form.is_bound and form.is_valid():
         try:
             results = selectors.service_search(
-                actor=actor, criteria=form.criteria(), page_number=request.GET.get("page")
+                actor=actor, criteria=form.criteria(home=_home(prefill, form)), page_number=request.GET.get("page")
             )
         except ValidationError as error:
             add_service_errors(form, error)

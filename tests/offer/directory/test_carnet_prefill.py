@@ -64,3 +64,49 @@ def test_the_carnet_links_each_frein_to_the_search(geo, login_as, referent_with_
     assert (
         f'href="{SEARCH}?personne={person.pk}&amp;frein=mobilite">Services pour ce frein' in response.content.decode()
     )
+
+
+def test_distances_from_the_persons_address_while_her_commune_is_searched(geo, login_as, referent_with_person):
+    from jalon.territories.geocoding import address_text
+
+    referent, person = referent_with_person
+    for commune, point in ((geo.dax, (43.7009, -1.0601)), (geo.mont_de_marsan, (43.9116, -0.4938))):
+        commune.latitude, commune.longitude = point
+        commune.save()
+    person.address, person.postal_code, person.city = "12 Rue des Carmes", "40100", "Dax"
+    person.latitude, person.longitude = 43.7102, -1.0489
+    person.geocoded_address = address_text(person)
+    person.save()
+    make_service(name="Garage solidaire", insee_code="40088", latitude=43.7065, longitude=-1.0601)
+    make_service(name="Scooters", insee_code="40192", latitude=43.89, longitude=-0.50)
+    client = login_as(referent)
+
+    response = client.get(SEARCH, {"personne": person.pk, "frein": "mobilite"})
+
+    assert response.context["form"].data["sort"] == "distance"
+    hits = response.context["results"].hits
+    assert [hit.service.name for hit in hits] == ["Garage solidaire", "Scooters"]
+    assert hits[0].reasons[0] == "à 1 km de l'adresse de la personne"
+    assert "Les distances se mesurent depuis l'adresse de la personne" in response.content.decode()
+    # Searching another commune measures from that commune's centre.
+    response = client.get(SEARCH, {"personne": person.pk, "frein": "mobilite", "commune": "40192", "sort": "distance"})
+    assert response.context["results"].hits[0].reasons[0] == "à 2 km du centre de Mont-de-Marsan"
+    # Her address moved and is not geocoded yet: her commune's centre, said on the screen.
+    person.address = "3 Avenue Saint-Vincent-de-Paul"
+    person.save()
+    response = client.get(SEARCH, {"personne": person.pk, "frein": "mobilite"})
+    assert response.context["results"].hits[0].reasons[0] == "à moins de 1 km du centre de Dax"
+    assert "les distances se mesurent depuis le centre de Dax" in response.content.decode()
+
+
+def test_a_distance_asked_for_an_unplaced_commune_is_refused_on_the_form(geo, login_as, referent_with_person):
+    referent, _ = referent_with_person
+    client = login_as(referent)
+    response = client.get(SEARCH, {"commune": "Bordeaux", "distance": "10"})
+    assert response.context["results"] is None
+    assert response.context["form"].errors["distance"] == [
+        "La position de Bordeaux n'est pas connue de Jalon : cherchez sans distance "
+        "(ou faites charger les centres des communes)."
+    ]
+    response = client.get(SEARCH, {"commune": "Dax", "distance": "7"})
+    assert "distance" in response.context["form"].errors  # not one of the choices
