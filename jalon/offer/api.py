@@ -88,6 +88,10 @@ class StructureListApi(_PublicListApi):
         return Structure.objects.filter(Exists(published)).order_by("source", "source_id")
 
 
+# The search's criteria named as the API's parameters, for its errors.
+API_PARAMETERS = {"kind": "type", "distance": "distance_max", "sort": "tri"}
+
+
 @extend_schema(
     tags=TAGS,
     parameters=[
@@ -102,6 +106,15 @@ class StructureListApi(_PublicListApi):
         OpenApiParameter("type", str, enum=sorted(codes("types"))),
         OpenApiParameter("label", str, description="code d'un label de financement"),
         OpenApiParameter("q", str, description="mots-clés (sans tenir compte des accents)"),
+        OpenApiParameter(
+            "distance_max",
+            int,
+            enum=list(selectors.DISTANCES_KM),
+            description="en km du centre de la commune, services en présentiel (ceux à distance restent)",
+        ),
+        OpenApiParameter(
+            "tri", str, enum=[selectors.SORT_BY_DISTANCE], description="« distance » : les plus proches d'abord"
+        ),
     ],
 )
 class ServiceListApi(_PublicListApi):
@@ -129,13 +142,27 @@ class ServiceListApi(_PublicListApi):
             kind=params.get("type", ""),
             funding_label=funding_label,
             text=params.get("q", ""),
+            origin=selectors.search_origin(commune),
+            max_km=self._max_km(params.get("distance_max")),
+            sort=params.get("tri", ""),
         )
+        if criteria.sort not in ("", selectors.SORT_BY_DISTANCE):
+            raise ApiValidationError({"tri": [f"Tri inconnu : {criteria.sort} (seul « distance » existe)."]})
         try:
             selectors.criteria_check(criteria)
         except ValidationError as error:
             detail = error.message_dict if hasattr(error, "error_dict") else {"thematique": error.messages}
-            raise ApiValidationError(detail) from error
+            raise ApiValidationError({API_PARAMETERS.get(key, key): value for key, value in detail.items()}) from error
         return criteria
+
+    @staticmethod
+    def _max_km(value: str | None) -> int | None:
+        if not value:
+            return None
+        if not value.isdigit() or int(value) not in selectors.DISTANCES_KM:
+            choices = ", ".join(str(km) for km in selectors.DISTANCES_KM)
+            raise ApiValidationError({"distance_max": [f"Distance inconnue : {value} (au choix : {choices})."]})
+        return int(value)
 
     def get_queryset(self):
         return selectors.services_matching(self._criteria()).select_related("structure")

@@ -85,3 +85,34 @@ def test_service_list_runs_a_constant_number_of_queries(geo, anonymous, django_a
     with django_assert_max_num_queries(5):
         response = anonymous.get(SERVICES, {"commune": "40088", "limit": 20})
     assert len(response.json()["results"]) == 20
+
+
+def test_services_within_a_distance_closest_first(geo, anonymous):
+    geo.dax.latitude, geo.dax.longitude = 43.7009, -1.0601
+    geo.dax.save()
+    make_service(name="À Mont-de-Marsan", insee_code="40192", latitude=43.89, longitude=-0.50)
+    make_service(name="À Saint-Paul", insee_code="40279", latitude=43.7417, longitude=-1.0467)
+    make_service(name="À Dax", insee_code="40088", latitude=43.7065, longitude=-1.0601)
+    make_service(name="En ligne", reception_modes=["a-distance"])
+
+    def names(**params):
+        response = anonymous.get(SERVICES, {"commune": "40088", **params})
+        assert response.status_code == 200, response.content
+        return [record["nom"] for record in response.json()["results"]]
+
+    assert names(tri="distance") == ["À Dax", "À Saint-Paul", "À Mont-de-Marsan", "En ligne"]
+    assert names(tri="distance", distance_max="10") == ["À Dax", "À Saint-Paul", "En ligne"]
+
+
+def test_bad_distance_parameters_are_refused_in_french(geo, anonymous):
+    response = anonymous.get(SERVICES, {"commune": "40088", "distance_max": "12"})
+    assert response.status_code == 400
+    assert response.json()["distance_max"] == ["Distance inconnue : 12 (au choix : 5, 10, 20, 30, 50)."]
+    response = anonymous.get(SERVICES, {"commune": "40088", "tri": "prix"})
+    assert response.json()["tri"] == ["Tri inconnu : prix (seul « distance » existe)."]
+    # Dax has no reference point in this test.
+    response = anonymous.get(SERVICES, {"commune": "40088", "tri": "distance"})
+    assert response.status_code == 400
+    assert response.json()["tri"][0].startswith("La position de Dax n'est pas connue de Jalon")
+    response = anonymous.get(SERVICES, {"distance_max": "10"})
+    assert response.json()["distance_max"] == ["Indiquez la commune de la personne pour chercher par distance."]
