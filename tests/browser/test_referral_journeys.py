@@ -115,6 +115,9 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=SERVICE))
     expect(card).to_contain_text("Pourquoi ce résultat")
     expect(card).to_contain_text("à 1 km de l'adresse de la personne")
+    # Every distance, then within 20 km (a mobility in her project may have set a maximum already).
+    page.locator("#id_distance").select_option("")
+    page.get_by_role("button", name="Rechercher").click()
     far_card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=FAR_SERVICE))
     expect(far_card).to_contain_text(re.compile(r"à 4\d km de l'adresse de la personne"))
     page.locator("#id_distance").select_option("20")

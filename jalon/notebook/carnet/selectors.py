@@ -59,6 +59,9 @@ class CarnetPage:
     projects: list
     objectives: list
     completeness: Completeness
+    # Referrals to the offer still waiting for an answer or under way, and how many are closed.
+    open_referrals: list = field(default_factory=list)
+    closed_referrals: int = 0
     today: date = field(default_factory=timezone.localdate)
 
     @property
@@ -100,6 +103,7 @@ def carnet_page(*, access: NotebookAccess) -> CarnetPage:
     projects = list(ProfessionalProject.objects.filter(notebook=notebook).select_related("appellation__rome", "rome"))
     objectives = list(objectives_with_actions(notebook=notebook))
     has_contract = Contract.objects.filter(notebook=notebook, starts_on__lte=today, ends_on__gte=today).exists()
+    referrals = _referrals(notebook)
     completeness = Completeness(
         explored=sum(1 for frein in freins if frein.status != FreinStatus.NOT_EXPLORED),
         categories=FreinCategory.objects.filter(is_active=True).count(),
@@ -120,7 +124,17 @@ def carnet_page(*, access: NotebookAccess) -> CarnetPage:
         projects=projects,
         objectives=objectives,
         completeness=completeness,
+        open_referrals=[referral for referral in referrals if referral.is_open],
+        closed_referrals=sum(1 for referral in referrals if not referral.is_open),
         today=today,
+    )
+
+
+def _referrals(notebook: Notebook) -> list:
+    from jalon.offer.models import Referral
+
+    return list(
+        Referral.objects.filter(notebook=notebook).select_related("service", "structure").order_by("-sent_at", "-id")
     )
 
 

@@ -234,6 +234,8 @@ def _distance_reason(service: Service, criteria: SearchCriteria) -> str:
     assert criteria.origin is not None
     kilometres = distance_km(service, criteria.origin)
     if kilometres is not None:
+        if kilometres == 0 and service.latitude is None:
+            return f"dans la commune même ({service.commune_name or criteria.origin.label}), sans adresse précise"
         text = f"à {format_km(kilometres)} {criteria.origin.label}"
         if service.latitude is None:
             text += f" (lieu d'accueil : centre de {service.commune_name or 'sa commune'})"
@@ -583,13 +585,21 @@ class CarnetPrefill:
     frein_label: str
     thematiques: list[str]
     home: Point | None = None  # the person's geocoded address
+    mobility_km: int | None = None  # how far they can go, from their main professional project
+
+    @property
+    def distance_choice(self) -> int | None:
+        """The search's maximum distance that covers their mobility (none beyond the largest choice)."""
+        if self.mobility_km is None:
+            return None
+        return next((km for km in DISTANCES_KM if km >= self.mobility_km), None)
 
 
 def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPrefill:
     """What the carnet gives the search. The person's carnet must be reachable by the actor (404 otherwise) and
     the read is traced like every opening of a carnet."""
     from jalon.notebook.access import notebook_access
-    from jalon.notebook.models import FreinCategory
+    from jalon.notebook.models import FreinCategory, ProfessionalProject
     from jalon.people.selectors import person_view_record
     from jalon.territories.geocoding import geocoded_point
 
@@ -602,10 +612,16 @@ def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPr
     frein = FreinCategory.objects.filter(code=frein_code, is_active=True).first() if frein_code else None
     known = codes("categories") | codes("thematiques")
     home_point = geocoded_point(person)
+    project = (
+        ProfessionalProject.objects.filter(notebook=access.notebook, mobility_km__isnull=False)
+        .order_by("-is_main", "-created_at")
+        .first()
+    )
     return CarnetPrefill(
         person_pk=person.pk,
         commune=commune,
         frein_label=frein.label if frein else "",
         thematiques=[code for code in (frein.thematiques if frein else []) if code in known],
         home=Point(*home_point, "de l'adresse de la personne") if home_point else None,
+        mobility_km=project.mobility_km if project else None,
     )

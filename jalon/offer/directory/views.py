@@ -38,8 +38,11 @@ def _search_data(request, prefill) -> QueryDict | None:
             data["commune"] = prefill.commune.code
         if "thematiques" not in data and prefill.thematiques:
             data.setlist("thematiques", prefill.thematiques)
-        if "sort" not in data and selectors.search_origin(prefill.commune, prefill.home) is not None:
-            data["sort"] = selectors.SORT_BY_DISTANCE
+        if selectors.search_origin(prefill.commune, prefill.home) is not None:
+            if "sort" not in data:
+                data["sort"] = selectors.SORT_BY_DISTANCE
+            if "distance" not in data and prefill.distance_choice:
+                data["distance"] = str(prefill.distance_choice)
     return data
 
 

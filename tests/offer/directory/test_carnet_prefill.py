@@ -110,3 +110,24 @@ def test_a_distance_asked_for_an_unplaced_commune_is_refused_on_the_form(geo, lo
     ]
     response = client.get(SEARCH, {"commune": "Dax", "distance": "7"})
     assert "distance" in response.context["form"].errors  # not one of the choices
+
+
+def test_the_mobility_of_her_main_project_sets_the_maximum_distance(geo, login_as, referent_with_person):
+    from jalon.notebook.models import ProfessionalProject
+
+    referent, person = referent_with_person
+    geo.dax.latitude, geo.dax.longitude = 43.7009, -1.0601
+    geo.dax.save()
+    ProfessionalProject.objects.create(notebook=person.notebook, title="Aide à domicile", mobility_km=15)
+    make_service(name="Garage solidaire", insee_code="40088", latitude=43.7065, longitude=-1.0601)
+    make_service(name="Scooters", insee_code="40192", latitude=43.89, longitude=-0.50)
+    client = login_as(referent)
+
+    response = client.get(SEARCH, {"personne": person.pk, "frein": "mobilite"})
+
+    assert response.context["form"].data["distance"] == "20"  # the first choice that covers 15 km
+    assert [hit.service.name for hit in response.context["results"].hits] == ["Garage solidaire"]
+    assert "Mobilité déclarée dans son projet professionnel : 15 km." in response.content.decode()
+    # The professional widens the search.
+    response = client.get(SEARCH, {"personne": person.pk, "frein": "mobilite", "distance": ""})
+    assert [hit.service.name for hit in response.context["results"].hits] == ["Garage solidaire", "Scooters"]

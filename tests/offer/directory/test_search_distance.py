@@ -129,3 +129,11 @@ def test_distance_without_a_commune_or_a_known_centre_is_refused_in_french(servi
     assert search_origin(bordeaux) is None
     with pytest.raises(ValidationError, match="La position de Bordeaux n'est pas connue de Jalon"):
         service_search(actor=actor, criteria=SearchCriteria(commune=bordeaux, sort="distance"))
+
+
+def test_a_service_placed_at_the_centre_of_the_commune_searched(centred, actor):
+    make_service(name="Point mobilité", insee_code="40088", commune_name="Dax")
+    criteria = SearchCriteria(commune=centred.dax, origin=search_origin(centred.dax))
+    (hit,) = service_search(actor=actor, criteria=criteria).hits
+    assert hit.distance_km == 0
+    assert hit.reasons[0] == "dans la commune même (Dax), sans adresse précise"

@@ -49,6 +49,23 @@ def _without_tokens(content: bytes) -> bytes:
 # --- sending from the carnet ------------------------------------------------------------------------------------
 
 
+def test_the_carnet_page_lists_the_open_referrals_and_counts_the_closed(world, login_as):
+    client = login_as(world.referent)
+    carnet_url = reverse("notebook:detail", args=[world.person.pk])
+    assert "Aucune orientation vers un service en cours." in client.get(carnet_url).content.decode()
+    open_referral = _send(world)
+    closed = _send(world, world.external_service)
+    services.referral_withdraw(actor=world.sender, referral=closed)
+
+    content = client.get(carnet_url).content.decode()
+
+    section = content.split('id="orientations-offre"', 1)[1].split('id="projets"', 1)[0]
+    assert reverse("offer:referral_detail", args=[open_referral.pk]) in section
+    assert "Atelier permis de conduire" in section and "envoyée" in section
+    assert reverse("offer:referral_detail", args=[closed.pk]) not in section
+    assert "1 orientation terminée, refusée, abandonnée ou retirée" in section
+
+
 def test_the_referent_sends_from_the_carnet_with_a_preselected_service(world, login_as):
     client = login_as(world.referent)
     url = reverse("offer:referral_create", args=[world.person.pk])
