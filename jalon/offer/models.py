@@ -6,7 +6,9 @@ Département needs beyond the schema (owner, status, freshness, funding labels, 
 
 import datetime
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,6 +23,20 @@ from jalon.offer.referentials import (
     thematiques_expand,
     validate_zone_eligibilite,
 )
+
+
+class _CommuneOrNone(ForwardManyToOneDescriptor):
+    def get_object(self, instance):
+        try:
+            return super().get_object(instance)
+        except ObjectDoesNotExist:
+            return None
+
+
+class CommuneOfCode(models.ForeignObject):
+    """The commune of an INSEE code kept as text: an imported code may be unknown to the COG loaded (then None)."""
+
+    forward_related_accessor_class = _CommuneOrNone
 
 
 class _SchemaPlaceFields(models.Model):
@@ -230,6 +246,16 @@ class Service(_SchemaPlaceFields, BaseModel):
     # Name, description and structure, without accents nor case (`normalise_name`): searched in full text by
     # PostgreSQL (GIN index on its French tsvector, migration 0003), by words elsewhere.
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    # The commune of `insee_code`, for joins (the search reads its centre): no column, no constraint.
+    commune = CommuneOfCode(
+        "territories.Commune",
+        from_fields=["insee_code"],
+        to_fields=["code"],
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     plateau = models.ForeignKey(
         "offer.PlateauTechnique",
         verbose_name="plateau technique",

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -124,10 +124,9 @@ def search_origin(commune: Commune | None, home: Point | None = None) -> Point |
 def with_distance(qs: QuerySet, origin: Point) -> QuerySet:
     """Each service's place (its own coordinates, else its commune's centre) and its squared distance to `origin`
     (`squared_degrees_expression`); no distance for services à distance only, nor for a place unknown."""
-    commune_centre = Commune.objects.filter(code=OuterRef("insee_code"))
     return qs.annotate(
-        place_latitude=Coalesce("latitude", Subquery(commune_centre.values("latitude")[:1])),
-        place_longitude=Coalesce("longitude", Subquery(commune_centre.values("longitude")[:1])),
+        place_latitude=Coalesce("latitude", "commune__latitude"),
+        place_longitude=Coalesce("longitude", "commune__longitude"),
         distance_sq=Case(
             When(REMOTE_ONLY, then=Value(None)),
             default=squared_degrees_expression(origin, F("place_latitude"), F("place_longitude")),
@@ -379,6 +378,32 @@ def structures_manageable_by(actor: Actor) -> QuerySet:
     if actor.is_departement_admin:
         scope |= Q(departement_id=actor.departement_code) | Q(organisation__departement_id=actor.departement_code)
     return Structure.objects.filter(scope)
+
+
+STRUCTURES_LISTED = 20
+
+
+@dataclass
+class StructureChoice:
+    """The structures an actor may add a service to, filtered by a part of their name, at most 20 listed."""
+
+    query: str
+    listed: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.listed)
+
+
+def structures_to_add_to(actor: Actor, query: str = "") -> StructureChoice:
+    query = (query or "").strip()
+    qs = structures_manageable_by(actor)
+    if query:
+        qs = qs.filter(name__icontains=query)
+    listed = list(qs.order_by("name", "pk")[:STRUCTURES_LISTED])
+    total = len(listed) if len(listed) < STRUCTURES_LISTED else qs.count()
+    return StructureChoice(query=query, listed=listed, total=total)
 
 
 def services_manageable_by(actor: Actor) -> QuerySet:

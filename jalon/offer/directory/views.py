@@ -114,7 +114,7 @@ def my_services(request):
         "offer/directory/my_services.html",
         {
             "page_obj": selectors.managed_services(actor=actor, page_number=request.GET.get("page")),
-            "structures": selectors.structures_manageable_by(actor).order_by("name"),
+            "structures": selectors.structures_to_add_to(actor, request.GET.get("structure", "")),
             "stale_months": selectors.stale_months(),
         },
     )

@@ -193,6 +193,28 @@ def test_departement_administrator_manages_the_departement_structures(geo, login
     assert "Importé" not in response.content.decode()
 
 
+def test_the_administrator_picks_among_many_structures_by_name(geo, login_as):
+    admin = MembershipFactory(
+        role=Role.ADMINISTRATOR, organisation=OrganisationFactory(conseil_departemental=True, departement=geo.landes)
+    )
+    for index in range(24):
+        StructureFactory(name=f"Association {index:02d}", departement=geo.landes)
+    StructureFactory(name="Garage solidaire de Dax", departement=geo.landes)
+    StructureFactory(name="Garage de Bordeaux")  # not of the Département
+    client = login_as(admin)
+    new_service = re.compile(r'href="/offre/structures/\d+/nouveau-service/"')
+
+    content = client.get(reverse("offer:my_services")).content.decode()
+
+    assert len(new_service.findall(content)) == 20
+    assert "Et 5 autres structures : précisez le nom." in content
+    content = client.get(reverse("offer:my_services"), {"structure": "garage"}).content.decode()
+    assert new_service.findall(content) and len(new_service.findall(content)) == 1
+    assert "Nouveau service de Garage solidaire de Dax" in content
+    content = client.get(reverse("offer:my_services"), {"structure": "crèche"}).content.decode()
+    assert "Aucune structure ne porte « crèche » dans son nom." in content
+
+
 def test_my_services_are_paginated_stale_first_in_constant_queries(
     geo, login_as, structure_member, django_assert_max_num_queries
 ):
