@@ -68,6 +68,7 @@ NAVIGATION: list[NavItem] = [
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
     ),
     NavItem("Offre d'insertion", "offer:search", ALL_ROLES),
+    NavItem("Plateaux techniques", "offer:plateaux", ALL_ROLES),
     NavItem("Services de ma structure", "offer:my_services", (Role.ADMINISTRATOR, Role.PARTNER)),
     NavItem(
         "Couverture de l'offre",

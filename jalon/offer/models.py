@@ -8,8 +8,8 @@ import datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models import Q
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 

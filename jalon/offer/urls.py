@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("jalon.offer.directory.urls")),
     path("", include("jalon.offer.referrals.urls")),
     path("", include("jalon.offer.measures.urls")),
+    path("", include("jalon.offer.plateaux.urls")),
 ]

@@ -71,3 +71,10 @@ def test_the_offer_screens_for_a_structure_a_referent_and_the_pilot(page, live_s
     expect(page.get_by_role("table", name=re.compile("Indicateurs des plateaux techniques"))).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("Orientations par thématique"))).to_be_visible()
     check_accessibility(page, "offre-chiffres")
+    # The plateaux techniques: the list, then one plateau with its groupement and modules.
+    page.get_by_role("link", name="Plateaux techniques", exact=True).first.click()
+    check_accessibility(page, "offre-plateaux")
+    page.locator("tbody th a").first.click()
+    expect(page.get_by_role("heading", name="Modules")).to_be_visible()
+    expect(page.get_by_text("Mandataire du groupement")).to_be_visible()
+    check_accessibility(page, "offre-plateau")

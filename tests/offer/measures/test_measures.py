@@ -282,3 +282,52 @@ def test_the_figures_screen_and_csv_for_a_pilot(world, login_as):
     export = b"".join(client.get(reverse("offer:figures_csv")).streaming_content).decode()
     assert "2026-10;1;0;0;0;0;0" in export
     assert login_as(world[2]).get(reverse("offer:figures")).status_code == 404
+
+
+def test_the_plateaux_screens_show_the_groupement_its_modules_and_the_year_indicators(world, login_as):
+    landes, _agency, referent = world
+    lead = StructureFactory(name="Groupement Adour Insertion")
+    partner = StructureFactory(name="Association Mobilité Sud")
+    plateau = PlateauTechnique.objects.create(
+        departement=landes,
+        name="Plateau de Dax",
+        path_step=PathStep.BARRIERS,
+        contract_lot="Marché 2026-14, lot 2",
+        lead_structure=lead,
+        starts_on=datetime.date(2026, 1, 1),
+        target_participants=4,
+        professionals=2,
+    )
+    plateau.co_contractors.add(partner)
+    mobility = ServiceFactory(name="Module mobilité", structure=partner, plateau=plateau)
+    ServiceFactory(name="Module santé", structure=lead, plateau=plateau)
+    october = datetime.datetime(2026, 10, 5, 9, tzinfo=datetime.UTC)
+    _referral(_carnet(world), mobility, ReferralStatus.STARTED, answered=october, started=october)
+    elsewhere = PlateauTechnique.objects.create(
+        departement=DepartementFactory(code="64"),
+        name="Plateau de Pau",
+        path_step=PathStep.ENTRY,
+        lead_structure=StructureFactory(),
+        starts_on=datetime.date(2026, 1, 1),
+        target_participants=4,
+        professionals=1,
+    )
+    client = login_as(referent)
+
+    listing = client.get(reverse("offer:plateaux")).content.decode()
+
+    assert "Plateau de Dax" in listing and "Plateau de Pau" not in listing
+    assert "<td>2</td>" in listing  # two modules
+    assert "1 / 4" in listing and "25 %" in listing  # participants over the people to accompany
+    detail = client.get(reverse("offer:plateau_detail", args=[plateau.pk])).content.decode()
+    assert "Groupement Adour Insertion" in detail and "Association Mobilité Sud" in detail
+    assert "Marché 2026-14, lot 2" in detail
+    assert "Module mobilité" in detail and "Module santé" in detail
+    assert "Participants : 1" in detail and "Avec au moins une mesure (un module commencé) : 1" in detail
+    assert "Taux d'encadrement : 0,5 participant(s) par professionnel" in detail
+    # Before the plateau started, and another Département's plateau.
+    assert (
+        "Le plateau n'est pas actif en 2025."
+        in client.get(reverse("offer:plateau_detail", args=[plateau.pk]), {"annee": "2025"}).content.decode()
+    )
+    assert client.get(reverse("offer:plateau_detail", args=[elsewhere.pk])).status_code == 404
