@@ -247,7 +247,7 @@ class Service(_SchemaPlaceFields, BaseModel):
     # PostgreSQL (GIN index on its French tsvector, migration 0003), by words elsewhere.
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
     # The commune of `insee_code`, for joins (the search reads its centre): no column, no constraint.
-    commune = CommuneOfCode(
+    commune = CommuneOfCode(  # type: ignore[misc]  # nullable: the stubs want Optional generics
         "territories.Commune",
         from_fields=["insee_code"],
         to_fields=["code"],
