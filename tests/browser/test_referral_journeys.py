@@ -27,9 +27,30 @@ SERVICE = "Atelier mobilité — test d'orientation"
 FAR_SERVICE = "Atelier permis de Mont-de-Marsan — test"
 
 
+def _mobility_service(structure: Structure, source_id: str, name: str, commune: tuple[str, str, float, float]):
+    """A published service of the permis, open to the whole Landes, received on site in `commune`."""
+    code, commune_name, latitude, longitude = commune
+    return Service.objects.create(
+        source="jalon",
+        source_id=source_id,
+        structure=structure,
+        name=name,
+        description="Préparation au permis et location de véhicules.",
+        updated_on=datetime.date(2026, 1, 1),
+        thematiques=["mobilite--preparer-un-permis"],
+        eligibility_zone=["40"],
+        status=OfferStatus.PUBLISHED,
+        reception_modes=["en-presentiel"],
+        insee_code=code,
+        commune_name=commune_name,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
 def _receiving_service() -> Service:
-    """What the demo may lack: a structure whose Jalon account is the demo partner's organisation, with a published
-    service open to the whole Landes."""
+    """What the demo may lack: a structure whose Jalon account is the demo partner's organisation, with a service
+    in Dax."""
     membership = Membership.objects.select_related("organisation").get(user__email=PARTNER_EMAIL)
     structure = Structure.objects.create(
         source="jalon",
@@ -39,41 +60,13 @@ def _receiving_service() -> Service:
         organisation=membership.organisation,
         email="accueil@structure.test",
     )
-    return Service.objects.create(
-        source="jalon",
-        source_id="test-orientation-service",
-        structure=structure,
-        name=SERVICE,
-        description="Préparation au permis et location de véhicules.",
-        updated_on=datetime.date(2026, 1, 1),
-        thematiques=["mobilite--preparer-un-permis"],
-        eligibility_zone=["40"],
-        status=OfferStatus.PUBLISHED,
-        reception_modes=["en-presentiel"],
-        insee_code="40088",
-        commune_name="Dax",
-        latitude=43.7065,
-        longitude=-1.0601,
-    )
+    return _mobility_service(structure, "test-orientation-service", SERVICE, ("40088", "Dax", 43.7065, -1.0601))
 
 
 def _far_service(structure: Structure) -> Service:
     """The same need met at Mont-de-Marsan, some 50 km from Dax."""
-    return Service.objects.create(
-        source="jalon",
-        source_id="test-orientation-service-loin",
-        structure=structure,
-        name=FAR_SERVICE,
-        description="Préparation au permis.",
-        updated_on=datetime.date(2026, 1, 1),
-        thematiques=["mobilite--preparer-un-permis"],
-        eligibility_zone=["40"],
-        status=OfferStatus.PUBLISHED,
-        reception_modes=["en-presentiel"],
-        insee_code="40192",
-        commune_name="Mont-de-Marsan",
-        latitude=43.89,
-        longitude=-0.50,
+    return _mobility_service(
+        structure, "test-orientation-service-loin", FAR_SERVICE, ("40192", "Mont-de-Marsan", 43.89, -0.50)
     )
 
 
