@@ -136,6 +136,11 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     assert (referral.person_id, referral.status) == (person_pk, ReferralStatus.SENT)
     expect(page.locator("tbody tr", has_text=SERVICE)).to_contain_text("envoyée")
     check_accessibility(page, "orientation-carnet")
+    # The carnet's page lists it among the referrals under way.
+    page.goto(f"{live_server.url}/carnets/{person_pk}/")
+    under_way = page.get_by_role("table", name="Orientations envoyées, acceptées ou commencées")
+    expect(under_way.locator("tr", has_text=SERVICE)).to_contain_text("envoyée")
+    check_accessibility(page, "carnet-orientations-en-cours")
     _log_out(page)
 
     # --- the structure's member ---------------------------------------------------------------------------------
