@@ -42,6 +42,7 @@ class AuditCode(models.IntegerChoices):
     TERRITORY_DELETED = 303, "territoire supprimé"
     COG_LOADED = 310, "référentiel géographique chargé"
     COMMUNE_CENTRES_LOADED = 311, "centres des communes chargés"
+    ADDRESSES_GEOCODED = 312, "adresses envoyées au géocodage (BAN)"
     # 4xx: persons and households
     PERSON_VIEWED = 401, "consultation du dossier d'une personne"
     HOUSEHOLD_VIEWED = 402, "consultation d'un foyer"

@@ -20,6 +20,9 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from tqdm import tqdm
 
+from jalon.core.enums import AuditCode
+from jalon.core.services import audit_event_record
+
 
 # Coordinates at a house number, on a street or at a lieu-dit are precise enough for a distance in kilometres; a
 # "municipality" result is the town hall and says nothing about where the person lives.
@@ -182,6 +185,7 @@ def addresses_geocode(
             try:
                 points = geocoder.geocode(queries)
             except GeocodingError as exc:
+                _audit(model, geocoder, counts, interrupted=True)
                 raise GeocodingError(
                     f"{exc} Ce lot n'a pas été enregistré ; {written_batches} lot(s) déjà enregistré(s) "
                     f"({counts['sent']} adresses) : relancer reprend où le géocodage s'est arrêté."
@@ -198,7 +202,25 @@ def addresses_geocode(
             written_batches += 1
             counts["sent"] += len(batch)
             bar.update(len(batch))
+    _audit(model, geocoder, counts, interrupted=False)
     return counts
+
+
+def _audit(model, geocoder: "BanGeocoder", counts: dict[str, int], *, interrupted: bool) -> None:
+    """One event per run and kind of file: addresses left Jalon for the geocoder (how many, where to), and the
+    coordinates written."""
+    if not (counts["sent"] or counts["cleared"] or interrupted):
+        return
+    audit_event_record(
+        code=AuditCode.ADDRESSES_GEOCODED,
+        actor_label="commande geocode_addresses",
+        extra={
+            "fichiers": str(model._meta.verbose_name_plural),
+            "geocodeur": geocoder.url,
+            **counts,
+            "interrompu": interrupted,
+        },
+    )
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import CommandError, call_command
 
+from jalon.core.enums import AuditCode
+from jalon.core.models import AuditEvent
 from jalon.people.models import Household, Person
 from jalon.territories.geocoding import (
     BanGeocoder,
@@ -199,6 +201,13 @@ def test_placed_address_gets_its_coordinates(ban, communes):
     assert person.geocoded_address == "10 Rue Victor Hugo 40100 Dax"
     assert geocoded_point(person) == (43.710249, -1.053712)
     assert person.updated_at == updated_at  # derived data: the person's file did not change
+    # The run is in the audit log: what left Jalon, and for where.
+    event = AuditEvent.objects.get(code=AuditCode.ADDRESSES_GEOCODED)
+    assert event.data["sent"] == 1 and event.data["placed"] == 1 and event.data["interrompu"] is False
+    assert event.data["geocodeur"] == f"{ban.base_url}/search/csv/"
+    # Nothing to send: no event.
+    addresses_geocode(Person.objects.all(), geocoder=BanGeocoder(ban.base_url))
+    assert AuditEvent.objects.filter(code=AuditCode.ADDRESSES_GEOCODED).count() == 1
 
 
 def test_unplaceable_addresses_are_recorded_and_not_resent(ban, communes):
@@ -308,6 +317,8 @@ def test_failed_batch_writes_nothing_and_says_how_far_it_went(ban, communes):
         assert geocoded_point(person) == (43.710249, -1.053712)
     unsent.refresh_from_db()
     assert (unsent.latitude, unsent.geocoded_address) == (None, "")
+    interrupted = AuditEvent.objects.get(code=AuditCode.ADDRESSES_GEOCODED)
+    assert (interrupted.data["sent"], interrupted.data["interrompu"]) == (2, True)
 
     ban.fail_from = None
     assert addresses_geocode(Person.objects.all(), geocoder=BanGeocoder(ban.base_url), batch_size=2)["sent"] == 1

@@ -619,6 +619,25 @@ class CarnetPrefill:
             return None
         return next((km for km in DISTANCES_KM if km >= self.mobility_km), None)
 
+    def query_defaults(self) -> dict[str, list[str]]:
+        """What the search starts from, for what the professional has not chosen (query values, as lists): the
+        person's commune, the frein's thématiques, and, when distances can be measured, the closest first within
+        their mobility."""
+        defaults: dict[str, list[str]] = {}
+        if self.commune is not None:
+            defaults["commune"] = [self.commune.code]
+        if self.thematiques:
+            defaults["thematiques"] = list(self.thematiques)
+        if search_origin(self.commune, self.home) is not None:
+            defaults["sort"] = [SORT_BY_DISTANCE]
+            if self.distance_choice:
+                defaults["distance"] = [str(self.distance_choice)]
+        return defaults
+
+    def home_for(self, commune: Commune | None) -> Point | None:
+        """Their address counts while the commune searched is still theirs."""
+        return self.home if self.commune is not None and commune == self.commune else None
+
 
 def carnet_prefill(*, actor: Actor, person_pk, frein_code: str = "") -> CarnetPrefill:
     """What the carnet gives the search. The person's carnet must be reachable by the actor (404 otherwise) and

@@ -34,23 +34,10 @@ def _search_data(request, prefill) -> QueryDict | None:
         return None
     data = request.GET.copy()
     if prefill is not None:
-        if "commune" not in data and prefill.commune is not None:
-            data["commune"] = prefill.commune.code
-        if "thematiques" not in data and prefill.thematiques:
-            data.setlist("thematiques", prefill.thematiques)
-        if selectors.search_origin(prefill.commune, prefill.home) is not None:
-            if "sort" not in data:
-                data["sort"] = selectors.SORT_BY_DISTANCE
-            if "distance" not in data and prefill.distance_choice:
-                data["distance"] = str(prefill.distance_choice)
+        for name, values in prefill.query_defaults().items():
+            if name not in data:
+                data.setlist(name, values)
     return data
-
-
-def _home(prefill, form):
-    """The person's address counts while the commune searched is still theirs."""
-    if prefill is None or prefill.commune is None or form.cleaned_data.get("commune") != prefill.commune:
-        return None
-    return prefill.home
 
 
 @require_roles(*SEARCH_ROLES)
@@ -64,7 +51,9 @@ def service_search(request):
     if form.is_bound and form.is_valid():
         try:
             results = selectors.service_search(
-                actor=actor, criteria=form.criteria(home=_home(prefill, form)), page_number=request.GET.get("page")
+                actor=actor,
+                criteria=form.criteria(home=prefill.home_for(form.cleaned_data["commune"]) if prefill else None),
+                page_number=request.GET.get("page"),
             )
         except ValidationError as error:
             add_service_errors(form, error)
