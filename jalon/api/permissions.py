@@ -15,3 +15,17 @@ def roles_permission(*roles):
             raise NotFound()
 
     return HasRole
+
+
+def departement_staff_permission(*roles):
+    """DRF permission for the Département's own processes: role and organisation kind (see core.scoping)."""
+
+    class ActsForDepartement(BasePermission):
+        def has_permission(self, request, view):
+            if not request.user.is_authenticated:
+                return False
+            if request.actor.acts_for_departement(*roles):
+                return True
+            raise NotFound()
+
+    return ActsForDepartement

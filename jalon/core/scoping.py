@@ -18,6 +18,11 @@ from jalon.core.enums import Role
 
 NOT_FOUND_MESSAGE = "Page introuvable."
 
+# The organisation kinds that are the Département itself: its central directions and its territorial services.
+# Only they run the Département's own processes (imports, orientation, sessions, EPL, criteria, figures,
+# duplicates, audit); an administrator of a partner organisation administers that organisation, nothing more.
+DEPARTEMENT_STAFF_KINDS = ("cd", "sdsei")
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -57,6 +62,17 @@ class Actor:
         return self.role in roles
 
     @property
+    def is_departement_staff(self) -> bool:
+        """Acts for the Département: a member of one of its own organisations (or the platform's staff)."""
+        return self.is_platform_admin or (
+            self.organisation is not None and self.organisation.kind in DEPARTEMENT_STAFF_KINDS
+        )
+
+    def acts_for_departement(self, *roles: Role | str) -> bool:
+        """The one definition of "Département staff in one of these roles", for views, APIs and services."""
+        return self.is_platform_admin or (self.is_departement_staff and self.has_role(*roles))
+
+    @property
     def is_departement_admin(self) -> bool:
         """An administrator of the Conseil départemental manages every organisation of its département."""
         from jalon.organisations.enums import OrganisationKind
@@ -92,6 +108,31 @@ def require_roles(*roles: Role) -> Callable:
         return wrapper
 
     return decorator
+
+
+def require_departement_staff(*roles: Role) -> Callable:
+    """View decorator for the Département's own processes: the role alone is not enough, the organisation
+    must be the Département's. Everyone else gets the 404 of an unknown URL."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.actor.acts_for_departement(*roles):
+                raise Http404(NOT_FOUND_MESSAGE)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_roles = roles  # type: ignore[attr-defined]
+        wrapper.departement_staff_only = True  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def ensure_departement_staff(actor: Actor, *roles: Role) -> None:
+    """The same check inside a service or selector, so that no other entry point (API, command, task with an
+    actor) bypasses it."""
+    if not actor.acts_for_departement(*roles):
+        raise Http404(NOT_FOUND_MESSAGE)
 
 
 def roles_label(roles: Iterable[str]) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from jalon.core import selectors
 from jalon.core.enums import Role
 from jalon.core.forms import AuditFilterForm
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff
 
 
 # One dashboard template per role; each later app fills its role's blocks.
@@ -31,7 +31,7 @@ def home(request):
     return render(request, template, selectors.home_summary(actor=actor))
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

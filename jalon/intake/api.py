@@ -4,7 +4,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission
 from jalon.core.enums import Role
 from jalon.intake import selectors, services
 from jalon.intake.forms import FluxUploadForm
@@ -43,7 +43,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
 class FluxUploadApi(APIView):
     """Dépose un flux CAF/MSA ; l'import se fait en tâche de fond (suivre son avancement sur l'URL renvoyée)."""
 
-    permission_classes = [roles_permission(Role.ADMINISTRATOR)]
+    permission_classes = [departement_staff_permission(Role.ADMINISTRATOR)]
     parser_classes = [MultiPartParser]
 
     class FluxUploadSerializer(serializers.Serializer):
@@ -62,7 +62,7 @@ class FluxUploadApi(APIView):
 
 
 class ImportRunDetailApi(APIView):
-    permission_classes = [roles_permission(Role.ADMINISTRATOR)]
+    permission_classes = [departement_staff_permission(Role.ADMINISTRATOR)]
 
     @extend_schema(responses=ImportRunSerializer, tags=["imports"])
     def get(self, request, pk):

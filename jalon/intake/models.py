@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from jalon.core.enums import Role
 from jalon.core.models import BaseModel
 from jalon.intake.enums import (
     DeclaredObstacle,
@@ -24,9 +25,10 @@ from jalon.people.enums import Organisme
 
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, actor):
+        """The Département's imports, for its administrators only: a partner never sees nor feeds them."""
         if actor.is_platform_admin:
             return self
-        if actor.organisation is None:
+        if not actor.acts_for_departement(Role.ADMINISTRATOR):
             return self.none()
         return self.filter(departement_id=actor.organisation.departement_id)
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert, bulk_insert_rows
-from jalon.core.enums import AuditCode
-from jalon.core.scoping import Actor
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import Actor, ensure_departement_staff
 from jalon.core.services import audit_event_record, changed_fields, model_update
 from jalon.intake.enums import DeclaredObstacle, ImportKind, ImportStatus, SpreadsheetDateFormat, SpreadsheetField
 from jalon.intake.matching import Match, PersonMatcher
@@ -97,6 +97,7 @@ def dsp_update(*, actor: Actor, person: Person, data: dict) -> SocioProfessional
 @transaction.atomic
 def caf_flux_upload(*, actor, uploaded_file) -> ImportRun:
     """Store an uploaded flux and queue its import; the worker does the rest (see tasks.py)."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     from jalon.intake.enums import ImportKind
     from jalon.intake.tasks import caf_flux_import_task
 
@@ -131,6 +132,7 @@ def spreadsheet_upload(*, actor, uploaded_file) -> ImportRun:
     """Store an uploaded beneficiary list once its header row has been read: a file that is not a readable
     table raises a ValidationError with the French reason, and nothing is stored. The import waits for the
     column mapping (status pending)."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     if actor.organisation is None:
         raise ValidationError("Choisissez d'abord la structure pour laquelle vous importez ce fichier.")
     try:
@@ -390,6 +392,7 @@ def _same_file_run(run: ImportRun) -> ImportRun | None:
 def spreadsheet_preview(*, actor, run: ImportRun, mapping: dict, date_format: str, organisme: str) -> Preview:
     """What importing the run's file with this mapping would do. Reads only; ValidationError (French) when the
     mapping does not fit the file or the file cannot be read."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     headers, rows = spreadsheet_table(run=run)
     mapping = _spreadsheet_options(mapping=mapping, headers=headers, date_format=date_format, organisme=organisme)
     planner = _SpreadsheetPlanner(

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.intake import selectors, services
 from jalon.intake.caf_import import rejected_rows_csv
 from jalon.intake.enums import ImportKind, ImportStatus, SpreadsheetDateFormat, SpreadsheetField
@@ -45,7 +45,7 @@ def dsp_edit(request, person_pk):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def import_list(request):
     form = FluxUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +56,7 @@ def import_list(request):
     return render(request, "intake/import_list.html", {"form": form, "page_obj": page})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def import_detail(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
     if run.kind == ImportKind.SPREADSHEET and run.status == ImportStatus.PENDING and not request.htmx:
@@ -71,7 +71,7 @@ class _Echo:
         return value
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def import_rejected_csv(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
     services.rejected_rows_download_record(actor=request.actor, run=run)
@@ -99,7 +99,7 @@ def _spreadsheet_session_key(run) -> str:
     return f"spreadsheet_import_{run.pk}"
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def spreadsheet_upload(request):
     form = SpreadsheetUploadForm(
         request.POST or None, request.FILES or None, profiles=selectors.import_profile_list(actor=request.actor)
@@ -117,7 +117,7 @@ def spreadsheet_upload(request):
     return render(request, "intake/spreadsheet_upload.html", {"form": form})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def spreadsheet_mapping(request, pk):
     run = _spreadsheet_run(request, pk)
     if run.status != ImportStatus.PENDING:
@@ -168,7 +168,7 @@ def spreadsheet_mapping(request, pk):
     return render(request, "intake/spreadsheet_mapping.html", context)
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def spreadsheet_preview(request, pk):
     run = _spreadsheet_run(request, pk)
     if run.status != ImportStatus.PENDING:

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff
 from jalon.notebook.figures import figures_rows, freins_table, notebook_figures
 from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response, filtered_figures
 
@@ -9,7 +9,7 @@ def _figures(request):
     return filtered_figures(request, notebook_figures)
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures(request):
     form, result = _figures(request)
     return render(
@@ -25,7 +25,7 @@ def figures(request):
     )
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
     return _csv_response(figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")

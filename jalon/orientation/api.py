@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jalon.accounts.models import User
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
 from jalon.organisations.models import Organisation
 from jalon.orientation import selectors, services
@@ -30,7 +30,7 @@ class QueuePersonSerializer(PersonListSerializer):
 class QueueApi(ListAPIView):
     """Personnes à orienter : soumises aux droits et devoirs, droit ouvert, sans orientation en cours."""
 
-    permission_classes = [roles_permission(*QUEUE_ROLES)]
+    permission_classes = [departement_staff_permission(*QUEUE_ROLES)]
     serializer_class = QueuePersonSerializer
 
     def get_queryset(self):
@@ -72,7 +72,7 @@ class PersonOrientationsApi(APIView):
 class DecideApi(APIView):
     """Enregistre une décision d'orientation (clôt l'orientation en cours) ; mêmes règles que l'écran."""
 
-    permission_classes = [roles_permission(*DECISION_ROLES)]
+    permission_classes = [departement_staff_permission(*DECISION_ROLES)]
 
     class DecisionInputSerializer(serializers.Serializer):
         person = serializers.IntegerField()

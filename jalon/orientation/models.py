@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from jalon.core.enums import Role
 from jalon.core.models import BaseModel
 from jalon.orientation.enums import (
     AbsenceFollowUp,
@@ -143,6 +144,10 @@ class ReferentAssignment(BaseModel):
         return f"{self.referent} → {self.person}"
 
 
+# The Département's staff who plan, run or oversee orientation sessions (the others are mobilised on them).
+SESSION_OVERSEERS = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+
+
 class OrientationSessionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(cancelled_at=None)
@@ -152,7 +157,11 @@ class OrientationSessionQuerySet(models.QuerySet):
             return self
         if actor.organisation is None:
             return self.none()
-        return self.filter(departement_id=actor.organisation.departement_id)
+        qs = self.filter(departement_id=actor.organisation.departement_id)
+        if actor.acts_for_departement(*SESSION_OVERSEERS):
+            return qs
+        # Everyone else — référents, France Travail advisers, partners — sees the sessions they are mobilised on.
+        return qs.filter(professionals=actor.user)
 
     def overlapping(self, starts_at, ends_at):
         return self.active().filter(starts_at__lt=ends_at, ends_at__gt=starts_at)

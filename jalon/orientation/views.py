@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.orientation import selectors, services
 from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChangeForm
 from jalon.orientation.interviews import selectors as interview_selectors
@@ -18,7 +18,7 @@ QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANA
 DECISION_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
 
 
-@require_roles(*QUEUE_ROLES)
+@require_departement_staff(*QUEUE_ROLES)
 def queue(request):
     actor = request.actor
     form = QueueFilterForm(request.GET or None, departement_id=actor.organisation.departement_id)
@@ -42,7 +42,7 @@ def queue(request):
     return render(request, "orientation/queue.html", {"form": form, "page_obj": page, "invite_form": invite_form})
 
 
-@require_roles(*DECISION_ROLES)
+@require_departement_staff(*DECISION_ROLES)
 def decide(request, person_pk):
     actor = request.actor
     person = selectors.person_for_decision(actor=actor, pk=person_pk)
@@ -85,7 +85,7 @@ def caseload(request):
     return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
 
 
-@require_roles(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+@require_departement_staff(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
 def change_referent(request, person_pk):
     actor = request.actor
     person = selectors.person_for_decision(actor=actor, pk=person_pk)

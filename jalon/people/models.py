@@ -6,13 +6,10 @@ from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.core.models import BaseModel
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.people.crypto import nir_decrypt
 from jalon.people.enums import ChangeKind, HouseholdRole, Organisme, RightState, Sex
 from jalon.people.normalise import normalise_name
-
-
-# Organisations whose staff see the people of their département (limited to their territories if set).
-DEPARTEMENT_STAFF_KINDS = ("cd", "sdsei")
 
 
 class PostalAddress(models.Model):

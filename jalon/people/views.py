@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.people import selectors, services
 from jalon.people.forms import PersonSearchForm
 from jalon.people.selectors import PERSON_SEARCH_ROLES
@@ -38,19 +38,19 @@ def household_detail(request, pk):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def duplicate_list(request):
     page = Paginator(selectors.duplicate_list(actor=request.actor), 25).get_page(request.GET.get("page"))
     return render(request, "people/duplicate_list.html", {"page_obj": page})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def duplicate_review(request, pk):
     candidate, sides = selectors.duplicate_get(actor=request.actor, pk=pk)
     return render(request, "people/duplicate_review.html", {"candidate": candidate, "sides": sides})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
 def duplicate_resolve(request, pk):
     candidate, _ = selectors.duplicate_get(actor=request.actor, pk=pk)

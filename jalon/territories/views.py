@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from jalon.core.enums import Role
-from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, require_departement_staff
 from jalon.territories import selectors, services
 from jalon.territories.forms import TerritoryForm
 
@@ -22,7 +22,7 @@ def _require_manager(actor: Actor) -> None:
         raise Http404(NOT_FOUND_MESSAGE)
 
 
-@require_roles(*VIEWER_ROLES)
+@require_departement_staff(*VIEWER_ROLES)
 def territory_list(request):
     territories = selectors.territory_list(actor=request.actor)
     page = Paginator(territories, 25).get_page(request.GET.get("page"))
@@ -37,7 +37,7 @@ def territory_list(request):
     )
 
 
-@require_roles(*VIEWER_ROLES)
+@require_departement_staff(*VIEWER_ROLES)
 def territory_detail(request, pk):
     territory = selectors.territory_get(actor=request.actor, pk=pk)
     page = Paginator(selectors.territory_commune_list(territory=territory), 50).get_page(request.GET.get("page"))
@@ -53,7 +53,7 @@ def territory_detail(request, pk):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def territory_create(request):
     actor = request.actor
     _require_manager(actor)
@@ -77,7 +77,7 @@ def territory_create(request):
     return render(request, "territories/territory_form.html", {"form": form})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def territory_update(request, pk):
     actor = request.actor
     _require_manager(actor)
@@ -104,7 +104,7 @@ def territory_update(request, pk):
     return render(request, "territories/territory_form.html", {"form": form, "territory": territory})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def territory_delete(request, pk):
     actor = request.actor
     _require_manager(actor)

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.core.services import audit_event_record
 from jalon.notebook.enums import NoteVisibility
 from jalon.notebook.models import Consent, Note, Notebook, TeamMember
 from jalon.organisations.models import Membership
 from jalon.orientation.models import Orientation, ReferentAssignment
-from jalon.people.models import DEPARTEMENT_STAFF_KINDS
 
 
 def _record(*, actor, code, subject, notebook: Notebook, new: dict) -> None:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors, submitted_write
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.offer.directory import selectors, services
 from jalon.offer.directory.forms import (
     STATUS_ACTIONS,
@@ -197,7 +197,7 @@ def _coverage(request):
     )
 
 
-@require_roles(*COVERAGE_ROLES)
+@require_departement_staff(*COVERAGE_ROLES)
 def coverage(request):
     form, result = _coverage(request)
     return render(
@@ -207,7 +207,7 @@ def coverage(request):
     )
 
 
-@require_roles(*COVERAGE_ROLES)
+@require_departement_staff(*COVERAGE_ROLES)
 def coverage_csv(request):
     _, result = _coverage(request)
     return _csv_response(

@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.forms import submitted_write
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.notebook.followup.views import CARNET_ROLES, _carnet
 from jalon.offer.measures import selectors, services
 from jalon.offer.measures.figures import figures_rows, offer_figures
@@ -43,7 +43,7 @@ def _figures(request):
     return filtered_figures(request, offer_figures)
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures(request):
     form, result = _figures(request)
     return render(
@@ -59,7 +59,7 @@ def figures(request):
     )
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
     return _csv_response(

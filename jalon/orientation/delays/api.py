@@ -8,7 +8,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.orientation.delays import selectors
 from jalon.orientation.delays.forms import FiguresFilterForm
 from jalon.orientation.delays.views import ALERTS_ROLES, FIGURES_ROLES
@@ -57,7 +57,7 @@ class FiguresApi(APIView):
     médian entre la demande du droit et la première orientation, parts orientées sous 15 et 30 jours. Le premier
     périmètre est l'ensemble (ou le territoire demandé), puis chaque territoire. Taux et parts entre 0 et 1."""
 
-    permission_classes = [roles_permission(*FIGURES_ROLES)]
+    permission_classes = [departement_staff_permission(*FIGURES_ROLES)]
 
     @extend_schema(
         tags=["orientation"],

@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.periods import as_month, months_between
-from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
 from jalon.core.services import audit_event_record
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Membership
@@ -30,7 +30,7 @@ from jalon.orientation.models import (
     SessionParticipant,
 )
 from jalon.people.enums import RightState
-from jalon.people.models import DEPARTEMENT_STAFF_KINDS, HouseholdMember, Person
+from jalon.people.models import HouseholdMember, Person
 from jalon.territories.models import Territory
 from jalon.territories.selectors import territory_communes
 

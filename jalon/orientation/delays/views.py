@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.orientation.delays import selectors, services
 from jalon.orientation.delays.forms import (
     AlertCloseForm,
@@ -52,7 +52,7 @@ def _can_open_files(actor) -> bool:
 # -- people over threshold ---------------------------------------------------------------------------------------
 
 
-@require_roles(*DELAYS_ROLES)
+@require_departement_staff(*DELAYS_ROLES)
 def overview(request):
     actor = request.actor
     territories = selectors.visible_territories(actor)
@@ -79,7 +79,7 @@ def overview(request):
     )
 
 
-@require_roles(*DELAYS_ROLES)
+@require_departement_staff(*DELAYS_ROLES)
 def overview_csv(request):
     actor = request.actor
     form = DelaysFilterForm(request.GET or None, territories=selectors.visible_territories(actor))
@@ -134,7 +134,7 @@ def _thresholds_departement(actor):
     return selectors.actor_departement_id(actor)
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def thresholds(request):
     actor = request.actor
     departement_id = _thresholds_departement(actor)
@@ -156,7 +156,7 @@ def thresholds(request):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
 def thresholds_reform(request):
     actor = request.actor
@@ -195,7 +195,7 @@ def _figures(request):
     return filtered_figures(request, selectors.orientation_figures)
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures(request):
     form, result = _figures(request)
     return render(
@@ -210,7 +210,7 @@ def figures(request):
     )
 
 
-@require_roles(*FIGURES_ROLES)
+@require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
     return _csv_response(

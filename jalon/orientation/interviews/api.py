@@ -6,7 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jalon.api.errors import service_error_response
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
 from jalon.intake.enums import DeclaredObstacle
 from jalon.orientation.interviews import selectors, services
@@ -107,7 +107,7 @@ class CriterionSerializer(serializers.ModelSerializer):
 class CriteriaApi(ListAPIView):
     """Les critères d'orientation du département de l'utilisateur, dans l'ordre où ils s'appliquent."""
 
-    permission_classes = [roles_permission(Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)]
+    permission_classes = [departement_staff_permission(Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)]
     serializer_class = CriterionSerializer
 
     def get_queryset(self):

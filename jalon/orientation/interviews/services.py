@@ -3,7 +3,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from jalon.core.enums import AuditCode
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import ensure_departement_staff
 from jalon.core.services import audit_event_record, model_update
 from jalon.orientation.enums import Attendance, OrientationType
 from jalon.orientation.interviews.defaults import DEFAULT_CRITERIA
@@ -65,6 +66,7 @@ def _audit_criteria(*, actor, subject=None, old=None, new=None, extra=None, acto
 @transaction.atomic
 def criterion_create(*, actor, departement, data: dict) -> OrientationCriterion:
     """Add a criterion at the end of the Département's list."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     cleaned = _criterion_clean(departement_id=departement.pk, data=data)
     last = OrientationCriterion.objects.filter(departement=departement).aggregate(last=Max("position"))["last"]
     criterion = OrientationCriterion(departement=departement, position=(last or 0) + 1, **cleaned)
@@ -76,6 +78,7 @@ def criterion_create(*, actor, departement, data: dict) -> OrientationCriterion:
 
 @transaction.atomic
 def criterion_update(*, actor, criterion: OrientationCriterion, data: dict) -> OrientationCriterion:
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     cleaned = _criterion_clean(departement_id=criterion.departement_id, data=data)
     old, new = model_update(instance=criterion, fields=CRITERION_FIELDS, data=cleaned)
     if new:
@@ -86,6 +89,7 @@ def criterion_update(*, actor, criterion: OrientationCriterion, data: dict) -> O
 @transaction.atomic
 def criterion_set_active(*, actor, criterion: OrientationCriterion, is_active: bool) -> OrientationCriterion:
     """Deactivate (or reactivate) a criterion: it stays in the list, the proposal ignores it."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     old, new = model_update(instance=criterion, fields=["is_active"], data={"is_active": is_active})
     if new:
         _audit_criteria(actor=actor, subject=criterion, old=old, new=new)
@@ -96,6 +100,7 @@ def criterion_set_active(*, actor, criterion: OrientationCriterion, is_active: b
 def criterion_move(*, actor, criterion: OrientationCriterion, direction: str) -> OrientationCriterion:
     """Swap a criterion with its neighbour. The order breaks ties between types, so it is audited too. The
     positions are renumbered 1…n on the way, whatever gaps or duplicates they had."""
+    ensure_departement_staff(actor, Role.ADMINISTRATOR)
     if direction not in ("up", "down"):
         raise ValidationError("Sens de déplacement inconnu.")
     ordered = list(

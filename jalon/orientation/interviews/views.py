@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, require_departement_staff, require_roles
 from jalon.intake.enums import DeclaredObstacle, EducationLevel, ProfessionalSituation
 from jalon.orientation.enums import CriterionCondition
 from jalon.orientation.interviews import engine, selectors, services
@@ -51,7 +51,7 @@ def _test_proposal(actor: Actor, form: CriteriaTestForm):
     return engine.proposal_compute(criteria, facts), facts, None
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def criteria_list(request):
     actor = request.actor
     _require_departement_admin(actor)
@@ -80,7 +80,7 @@ def criteria_list(request):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def criterion_create(request):
     actor = request.actor
     _require_departement_admin(actor)
@@ -97,7 +97,7 @@ def criterion_create(request):
     return render(request, "orientation/interviews/criterion_form.html", {"form": form})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 def criterion_edit(request, pk):
     actor = request.actor
     _require_departement_admin(actor)
@@ -116,7 +116,7 @@ def criterion_edit(request, pk):
     return render(request, "orientation/interviews/criterion_form.html", {"form": form, "criterion": criterion})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
 def criterion_move(request, pk):
     actor = request.actor
@@ -129,7 +129,7 @@ def criterion_move(request, pk):
     return redirect(_criteria_url(criterion))
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
 def criterion_toggle(request, pk):
     actor = request.actor
@@ -142,7 +142,7 @@ def criterion_toggle(request, pk):
     return redirect(_criteria_url(criterion))
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
 def criteria_defaults(request):
     actor = request.actor

@@ -5,7 +5,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
 from jalon.orientation.enums import OrientationType, ReorientationStatus
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
@@ -159,7 +159,7 @@ class EplMeetingsApi(ListAPIView):
     """Équipes pluridisciplinaires du département (et des territoires de l'utilisateur), les plus récentes
     d'abord."""
 
-    permission_classes = [roles_permission(*EPL_ROLES)]
+    permission_classes = [departement_staff_permission(*EPL_ROLES)]
     serializer_class = EplMeetingSerializer
 
     def get_queryset(self):
@@ -169,7 +169,7 @@ class EplMeetingsApi(ListAPIView):
 class EplMeetingDetailApi(APIView):
     """Une équipe pluridisciplinaire : ses membres et son ordre du jour (les personnes visibles seulement)."""
 
-    permission_classes = [roles_permission(*EPL_ROLES)]
+    permission_classes = [departement_staff_permission(*EPL_ROLES)]
 
     @extend_schema(responses=EplMeetingDetailSerializer, tags=["orientation"])
     def get(self, request, pk):

@@ -174,9 +174,9 @@ def epl_meetings(*, actor: Actor) -> QuerySet:
     """EPL meetings of the actor's département; a membership limited to territories sees those territories'
     meetings and the département-wide ones."""
     qs = EplMeeting.objects.all()
+    if not actor.acts_for_departement(*EPL_ROLES):
+        return qs.none()
     if not actor.is_platform_admin:
-        if actor.organisation is None:
-            return qs.none()
         qs = qs.filter(departement_id=actor.organisation.departement_id)
         if actor.territory_ids:
             qs = qs.filter(Q(territory=None) | Q(territory__in=actor.territory_ids))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from jalon.core.enums import AuditCode
+from jalon.core.scoping import ensure_departement_staff
 from jalon.core.services import audit_event_record
 from jalon.organisations.models import Membership
 from jalon.orientation.enums import (
@@ -18,6 +19,7 @@ from jalon.orientation.enums import (
     ReorientationStatus,
 )
 from jalon.orientation.models import Dispositif, EplMeeting, LongTermReview, Orientation, ReorientationRequest
+from jalon.orientation.reorientation.selectors import EPL_ROLES
 from jalon.orientation.services import orientation_decide
 from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent
@@ -28,6 +30,7 @@ PENDING = (ReorientationStatus.REQUESTED, ReorientationStatus.SCHEDULED)
 # The end reason written on the orientation a réorientation replaces (the history says why it ended).
 END_REASON = "réorientation"
 COMPLEX_CASES_NAME = "cas complexes"
+
 
 
 def _occurred_at(day: date | None):
@@ -185,6 +188,7 @@ def _check_not_closed(meeting: EplMeeting) -> None:
 def epl_meeting_create(
     *, actor, held_at, place: str = "", territory=None, members=(), other_members: str = "", minutes: str = ""
 ) -> EplMeeting:
+    ensure_departement_staff(actor, *EPL_ROLES)
     departement_id = actor.organisation.departement_id
     members = list(members)
     _check_meeting(actor=actor, departement_id=departement_id, held_at=held_at, territory=territory, members=members)
@@ -212,6 +216,7 @@ def epl_meeting_create(
 def epl_meeting_update(
     *, actor, meeting: EplMeeting, held_at, place: str, territory, members, other_members: str, minutes: str
 ) -> EplMeeting:
+    ensure_departement_staff(actor, *EPL_ROLES)
     meeting = EplMeeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_closed(meeting)
     members = list(members)
@@ -290,6 +295,7 @@ def reorientation_schedule(
 @transaction.atomic
 def epl_agenda_add(*, actor, meeting: EplMeeting, requests) -> int:
     """Several requests at once: all are put on the agenda, or none."""
+    ensure_departement_staff(actor, *EPL_ROLES)
     requests = list(requests)
     if not requests:
         raise ValidationError({"requests": "Cochez au moins une demande à inscrire à l'ordre du jour."})
@@ -301,6 +307,7 @@ def epl_agenda_add(*, actor, meeting: EplMeeting, requests) -> int:
 @transaction.atomic
 def reorientation_postpone(*, actor, request: ReorientationRequest) -> ReorientationRequest:
     """Take an undecided item off the agenda: the request waits for a later EPL."""
+    ensure_departement_staff(actor, *EPL_ROLES)
     request = (
         ReorientationRequest.objects.select_for_update(of=("self",)).select_related("epl_meeting").get(pk=request.pk)
     )
@@ -409,6 +416,7 @@ def reorientation_decide(
 @transaction.atomic
 def epl_meeting_close(*, actor, meeting: EplMeeting, minutes: str, closed_at=None) -> EplMeeting:
     """Close the meeting with its minutes. Every item of the agenda is decided first, or postponed."""
+    ensure_departement_staff(actor, *EPL_ROLES)
     meeting = EplMeeting.objects.select_for_update().get(pk=meeting.pk)
     _check_not_closed(meeting)
     if _meeting_date(meeting) > timezone.localdate():

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import require_roles
+from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology
 from jalon.orientation.reorientation import selectors, services
 from jalon.orientation.reorientation.forms import (
@@ -73,7 +73,7 @@ def request_withdraw(request, pk):
 # --- EPL meetings ---------------------------------------------------------------------------------------------
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 def epl_list(request):
     actor = request.actor
     form = EplMeetingForm(request.POST or None, actor=actor)
@@ -106,7 +106,7 @@ def epl_list(request):
     )
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 def epl_detail(request, pk):
     actor = request.actor
     meeting = selectors.epl_meeting_get(actor=actor, pk=pk)
@@ -135,7 +135,7 @@ def _render_detail(request, meeting, *, agenda_form=None, close_form=None):
     )
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 def epl_update(request, pk):
     actor = request.actor
     meeting = selectors.epl_meeting_get(actor=actor, pk=pk)
@@ -151,7 +151,7 @@ def epl_update(request, pk):
     return render(request, "orientation/reorientation/epl_form.html", {"form": form, "meeting": meeting})
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 @require_POST
 def epl_agenda_add(request, pk):
     actor = request.actor
@@ -171,7 +171,7 @@ def epl_agenda_add(request, pk):
     return _render_detail(request, meeting, agenda_form=form)
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 def epl_decide(request, pk, request_pk):
     actor = request.actor
     meeting = selectors.epl_meeting_get(actor=actor, pk=pk)
@@ -212,7 +212,7 @@ def epl_decide(request, pk, request_pk):
     )
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 @require_POST
 def epl_postpone(request, pk, request_pk):
     actor = request.actor
@@ -228,7 +228,7 @@ def epl_postpone(request, pk, request_pk):
     return redirect("orientation:epl_detail", pk=meeting.pk)
 
 
-@require_roles(*EPL_ROLES)
+@require_departement_staff(*EPL_ROLES)
 @require_POST
 def epl_close(request, pk):
     actor = request.actor

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from jalon.accounts.models import User
 from jalon.api.errors import service_error_response
-from jalon.api.permissions import roles_permission
+from jalon.api.permissions import departement_staff_permission
 from jalon.core.enums import Role
 from jalon.messaging.enums import MessageChannel
 from jalon.orientation.enums import Attendance, InvitationKind, SessionKind, SessionMode
@@ -78,7 +78,7 @@ class SessionDetailSerializer(SessionSerializer):
 class SessionListCreateApi(ListAPIView):
     """Séances d'orientation du département (à venir ; `?periode=passees` pour les passées) ; création."""
 
-    permission_classes = [roles_permission(*VIEWERS)]
+    permission_classes = [departement_staff_permission(*VIEWERS)]
     serializer_class = SessionSerializer
 
     class SessionInputSerializer(serializers.Serializer):
@@ -121,12 +121,12 @@ class SessionListCreateApi(ListAPIView):
 
 def _session_with_participants(request, pk):
     session = selectors.session_for(actor=request.actor, pk=pk)
-    session.participants_list = list(selectors.session_participants(session=session))  # type: ignore[attr-defined]
+    session.participants_list = list(selectors.session_participants(actor=request.actor, session=session))  # type: ignore[attr-defined]
     return session
 
 
 class SessionDetailApi(APIView):
-    permission_classes = [roles_permission(*VIEWERS)]
+    permission_classes = [departement_staff_permission(*VIEWERS)]
 
     @extend_schema(responses=SessionDetailSerializer, tags=["orientation"])
     def get(self, request, pk):
@@ -136,7 +136,7 @@ class SessionDetailApi(APIView):
 class SessionInviteApi(APIView):
     """Invite des personnes à une séance ; mêmes règles que l'écran (places, déjà orientées, déjà invitées)."""
 
-    permission_classes = [roles_permission(*PLANNERS)]
+    permission_classes = [departement_staff_permission(*PLANNERS)]
 
     class InviteInputSerializer(serializers.Serializer):
         persons = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
@@ -175,7 +175,7 @@ class SessionInviteApi(APIView):
 class SessionAttendanceApi(APIView):
     """Enregistre les présences ({"attendance": {"<participant id>": "present|excuse|absent"}}), une fois chacune."""
 
-    permission_classes = [roles_permission(*PLANNERS)]
+    permission_classes = [departement_staff_permission(*PLANNERS)]
 
     class AttendanceInputSerializer(serializers.Serializer):
         attendance = serializers.DictField(child=serializers.ChoiceField(choices=Attendance.choices))

@@ -42,10 +42,16 @@ def session_for(*, actor: Actor, pk) -> OrientationSession:
     return get_visible_or_404(qs.prefetch_related("professionals"), pk=pk)
 
 
-def session_participants(*, session: OrientationSession):
+def session_participants(*, actor: Actor, session: OrientationSession):
+    """The session's participants the actor may see: professionals mobilised on the session see them all (they
+    receive them); the Département's overseers, through the person scoping as a second line of defence (a
+    territory manager sees the participants of their territories only)."""
     current = Orientation.objects.current().select_related("organisation", "referent", "dispositif")
+    participants = session.participants.all()
+    if not session.professionals.filter(pk=actor.user.pk).exists():
+        participants = participants.filter(person__in=Person.objects.visible_to(actor).values("pk"))
     return (
-        session.participants.select_related("person__commune", "interview")
+        participants.select_related("person__commune", "interview")
         .prefetch_related(Prefetch("person__orientations", queryset=current, to_attr="current_orientations"))
         .order_by("person__normalized_last_name", "person__normalized_first_name")
     )

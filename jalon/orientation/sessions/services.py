@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from jalon.core.enums import AuditCode
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import ensure_departement_staff
 from jalon.core.services import audit_event_record
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.letters import CONVOCATION_LEGAL_NOTICE
@@ -31,6 +32,10 @@ from jalon.orientation.models import (
 )
 from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent
+
+
+# Who plans and runs the Département's sessions (professionals mobilised on one take part, they do not plan).
+SESSION_PLANNERS = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
 
 
 def _local(value) -> str:
@@ -81,6 +86,7 @@ def session_create(
     territory=None,
     professionals=(),
 ) -> OrientationSession:
+    ensure_departement_staff(actor, *SESSION_PLANNERS)
     _check_times(starts_at=starts_at, ends_at=ends_at, capacity=capacity)
     departement_id = actor.organisation.departement_id
     if territory is not None and territory.departement_id != departement_id:
@@ -123,6 +129,7 @@ def _check_open(session) -> None:
 def session_update(
     *, actor, session, starts_at, ends_at, capacity: int, place: str = "", territory=None, professionals=()
 ) -> OrientationSession:
+    ensure_departement_staff(actor, *SESSION_PLANNERS)
     session = OrientationSession.objects.select_for_update().get(pk=session.pk)
     _check_open(session)
     _check_times(starts_at=starts_at, ends_at=ends_at, capacity=capacity)
@@ -395,6 +402,7 @@ def session_advance(*, actor, session, note: str = "") -> OrientationSession:
 @transaction.atomic
 def session_cancel(*, actor, session, reason: str, channels=(MessageChannel.EMAIL, MessageChannel.SMS)):
     """Cancel a session and tell every invited person who has not declined."""
+    ensure_departement_staff(actor, *SESSION_PLANNERS)
     session = OrientationSession.objects.select_for_update().get(pk=session.pk)
     _check_open(session)
     if not reason.strip():
@@ -473,6 +481,7 @@ def _to_remind(session):
 @transaction.atomic
 def session_reminders_send_now(*, actor, session) -> InvitationOutcome:
     """A reminder sent by hand to everyone not yet reminded who has not declined."""
+    ensure_departement_staff(actor, *SESSION_PLANNERS)
     session = OrientationSession.objects.select_for_update().get(pk=session.pk)
     if session.is_cancelled:
         raise ValidationError("Cette séance est annulée : aucune relance ne peut être envoyée.")

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
-from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.orientation.enums import SessionKind, SessionStage
 from jalon.orientation.sessions import selectors, services
 from jalon.orientation.sessions.forms import (
@@ -28,14 +28,14 @@ VIEWERS = (*PLANNERS, Role.TERRITORY_MANAGER, Role.REFERENT)
 
 
 def _can_run(actor, session) -> bool:
-    return actor.has_role(*PLANNERS) or any(user.pk == actor.user.pk for user in session.professionals.all())
+    return actor.acts_for_departement(*PLANNERS) or any(
+        user.pk == actor.user.pk for user in session.professionals.all()
+    )
 
 
 def _session_or_404(request, pk):
-    session = selectors.session_for(actor=request.actor, pk=pk)
-    if request.actor.has_role(Role.REFERENT) and not _can_run(request.actor, session):
-        raise Http404(NOT_FOUND_MESSAGE)
-    return session
+    # Scoped by the model: the Département's overseers see their sessions, the others those they are mobilised on.
+    return selectors.session_for(actor=request.actor, pk=pk)
 
 
 def _runnable_or_404(request, pk):
@@ -68,7 +68,7 @@ def agenda(request):
     )
 
 
-@require_roles(*PLANNERS)
+@require_departement_staff(*PLANNERS)
 def session_create(request):
     actor = request.actor
     form = SessionForm(request.POST or None, departement_id=actor.organisation.departement_id)
@@ -87,7 +87,7 @@ def session_create(request):
     return render(request, "orientation/sessions/session_form.html", {"form": form})
 
 
-@require_roles(*PLANNERS)
+@require_departement_staff(*PLANNERS)
 def session_edit(request, pk):
     actor = request.actor
     session = _runnable_or_404(request, pk)
@@ -109,7 +109,7 @@ def session_edit(request, pk):
 @require_roles(*VIEWERS)
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
-    participants = list(selectors.session_participants(session=session))
+    participants = list(selectors.session_participants(actor=request.actor, session=session))
     stages = list(SessionStage)
     reached = {change.stage: change for change in selectors.session_stage_history(session=session)}
     return render(
@@ -130,7 +130,7 @@ def session_detail(request, pk):
     )
 
 
-@require_roles(*PLANNERS)
+@require_departement_staff(*PLANNERS)
 @require_POST
 def invite(request):
     """The queue's bulk action: invite the ticked people to a session."""
@@ -169,7 +169,7 @@ def invite(request):
 def attendance(request, pk):
     actor = request.actor
     session = _runnable_or_404(request, pk)
-    participants = list(selectors.session_participants(session=session))
+    participants = list(selectors.session_participants(actor=request.actor, session=session))
     form = AttendanceForm(request.POST or None, participants=participants)
     if request.method == "POST" and form.is_valid():
         try:
@@ -204,7 +204,7 @@ def advance(request, pk):
     return redirect("orientation:session_detail", pk=pk)
 
 
-@require_roles(*PLANNERS)
+@require_departement_staff(*PLANNERS)
 def cancel(request, pk):
     session = _runnable_or_404(request, pk)
     form = CancelForm(request.POST or None)
@@ -219,7 +219,7 @@ def cancel(request, pk):
     return render(request, "orientation/sessions/cancel_form.html", {"session": session, "form": form})
 
 
-@require_roles(*PLANNERS)
+@require_departement_staff(*PLANNERS)
 @require_POST
 def remind(request, pk):
     session = _runnable_or_404(request, pk)

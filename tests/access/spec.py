@@ -1,0 +1,359 @@
+"""The access matrix: for every URL pattern, which personas may open it; every other persona gets a 404.
+
+Personas are named after their organisation's kind and their role (see `world.PERSONAS`). Objects are those
+of the Landes (40): `other_*` personas belong to the Pyrénées-Atlantiques (64) and must find none of them.
+An entry lists one or more cases; a case names the object it opens and the method (a write is a POST with
+an empty form: allowed personas get a form error or a redirect, the others a 404 and nothing written).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+# Département staff of the Landes, by role.
+CD_ADMIN = {"cd_admin"}
+ADMINS = {"cd_admin", "other_cd_admin"}
+ORIENTATION = {"cd_admin", "cd_orientation"}
+# Those who may see the target person (manager of Dax excluded: the target lives in Mont-de-Marsan).
+TARGET_CARE = {"cd_admin", "cd_orientation", "sdsei_referent"}
+STAFF_40 = {"cd_admin", "cd_orientation", "sdsei_referent", "sdsei_manager", "cd_pilot", "cd_analyst"}
+FIGURES = {"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}
+EVERYONE = {
+    "cd_admin",
+    "cd_orientation",
+    "sdsei_referent",
+    "sdsei_manager",
+    "cd_pilot",
+    "cd_analyst",
+    "ft_referent",
+    "caf_referent",
+    "siae_partner",
+    "siae_admin",
+    "other_cd_admin",
+    "other_referent",
+}
+SIAE = {"siae_partner", "siae_admin"}
+# Professionals who hold a caseload or answer referrals, in any organisation and département (lists are scoped).
+FOLLOWERS = {
+    "cd_admin",
+    "cd_orientation",
+    "sdsei_referent",
+    "ft_referent",
+    "caf_referent",
+    "siae_partner",
+    "siae_admin",
+    "other_cd_admin",
+    "other_referent",
+}
+PERSON_SEARCH = {
+    "cd_admin",
+    "cd_orientation",
+    "sdsei_referent",
+    "sdsei_manager",
+    "ft_referent",
+    "caf_referent",
+    "siae_admin",
+    "other_cd_admin",
+    "other_referent",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    allowed: frozenset
+    kwargs: Callable | None = None
+    method: str = "get"
+    query: str = ""
+    label: str = "get"
+    # Personas allowed here who may see the target's name (e.g. the structure her referral was sent to).
+    shows_target_to: frozenset = frozenset()
+
+    def request(self, world) -> dict:
+        return {"kwargs": self.kwargs(world) if self.kwargs else None, "method": self.method, "query": self.query}
+
+
+@dataclass(frozen=True)
+class Entry:
+    cases: tuple = ()
+    # Open without an account (login, legal pages, the person's own space, links with a secret token).
+    public: bool = False
+
+
+def case(allowed, kwargs=None, *, method="get", query="", shows_target_to=()) -> Case:
+    return Case(
+        allowed=frozenset(allowed),
+        kwargs=kwargs,
+        method=method,
+        query=query,
+        label=method if not query else f"{method}?",
+        shows_target_to=frozenset(shows_target_to),
+    )
+
+
+def get(allowed, kwargs=None, **options) -> Entry:
+    return Entry(cases=(case(allowed, kwargs, **options),))
+
+
+def post(allowed, kwargs=None, **options) -> Entry:
+    return Entry(cases=(case(allowed, kwargs, method="post", **options),))
+
+
+def both(allowed, kwargs=None, **options) -> Entry:
+    return Entry(cases=(case(allowed, kwargs, **options), case(allowed, kwargs, method="post", **options)))
+
+
+PUBLIC = Entry(public=True)
+
+
+def person(w):
+    return {"person_pk": w.target.pk}
+
+
+def pk(name):
+    return lambda w: {"pk": getattr(w, name).pk}
+
+
+def person_and(name):
+    return lambda w: {"person_pk": w.target.pk, "pk": getattr(w, name).pk}
+
+
+ENTRIES: dict[str, Entry] = {
+    # Shell, legal pages, account
+    "core:home": get(EVERYONE),
+    "core:audit_log": get(ADMINS),
+    "core:legal_notice": PUBLIC,
+    "core:accessibility": PUBLIC,
+    "core:privacy": PUBLIC,
+    "core:health": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": PUBLIC,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:password_change": get(EVERYONE),
+    "accounts:two_factor": get(EVERYONE),
+    "accounts:profile": get(EVERYONE),
+    # Organisations: the Département's administrator manages all of its département, a partner's
+    # administrator only its own organisation.
+    "organisations:list": get(ADMINS | {"siae_admin"}),
+    "organisations:create": both(ADMINS),
+    "organisations:detail": Entry(
+        cases=(
+            case(CD_ADMIN | {"siae_admin"}, pk("siae")),
+            case(CD_ADMIN, pk("cd")),
+        )
+    ),
+    "organisations:update": both(CD_ADMIN | {"siae_admin"}, pk("siae")),
+    "organisations:invite": both(CD_ADMIN | {"siae_admin"}, pk("siae")),
+    "organisations:invitation_revoke": post(
+        CD_ADMIN | {"siae_admin"}, lambda w: {"pk": w.siae.pk, "invitation_pk": w.invitation.pk}
+    ),
+    "organisations:membership_update": both(
+        CD_ADMIN | {"siae_admin"}, lambda w: {"pk": w.siae.pk, "membership_pk": w.siae_membership.pk}
+    ),
+    "organisations:membership_deactivate": post(
+        CD_ADMIN | {"siae_admin"}, lambda w: {"pk": w.siae.pk, "membership_pk": w.siae_membership.pk}
+    ),
+    "organisations:invitation_accept": PUBLIC,
+    "organisations:switch": post(EVERYONE),
+    # Territories of the Département
+    "territories:list": get({"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}),
+    "territories:create": both(ADMINS),
+    "territories:detail": get({"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst"}, pk("territory")),
+    "territories:update": both(CD_ADMIN, pk("territory")),
+    "territories:delete": post(CD_ADMIN, pk("territory")),
+    # Persons
+    "people:search": Entry(
+        cases=(case(PERSON_SEARCH), case(PERSON_SEARCH, query=f"nom={'QUINTAVALLE'}")),
+    ),
+    "people:detail": get(TARGET_CARE, pk("target")),
+    "people:household": get(TARGET_CARE, pk("household")),
+    "people:duplicates": get(ADMINS),
+    "people:duplicate_review": get(CD_ADMIN, pk("duplicate")),
+    "people:duplicate_resolve": post(CD_ADMIN, pk("duplicate")),
+    # Imports: the Département's administrators only
+    "intake:dsp_edit": both(TARGET_CARE, person),
+    "intake:imports": both(ADMINS),
+    "intake:import_detail": get(CD_ADMIN, pk("import_run")),
+    "intake:import_rejected_csv": get(CD_ADMIN, pk("import_run")),
+    "intake:spreadsheet_upload": both(ADMINS),
+    "intake:spreadsheet_mapping": both(CD_ADMIN, pk("spreadsheet_run")),
+    "intake:spreadsheet_preview": both(CD_ADMIN, pk("spreadsheet_run")),
+    # Orientation: the Département's process
+    "orientation:queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
+    "orientation:decide": both(ORIENTATION, person),
+    "orientation:caseload": get(
+        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
+        | {"other_cd_admin", "other_referent"}
+    ),
+    "orientation:change_referent": both(ORIENTATION, person),
+    "orientation:sessions": get(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "other_cd_admin", "other_referent"}
+    ),
+    "orientation:session_create": both(ADMINS | {"cd_orientation"}),
+    "orientation:session_invite": both(ADMINS | {"cd_orientation"}),
+    "orientation:session_detail": get(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
+    ),
+    "orientation:session_edit": both(ORIENTATION, pk("session")),
+    "orientation:session_attendance": both(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
+    ),
+    "orientation:session_advance": post(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
+    ),
+    "orientation:session_cancel": post(ORIENTATION, pk("session")),
+    "orientation:session_remind": post(ORIENTATION, pk("session")),
+    "orientation:participant_respond": post(TARGET_CARE, pk("participant")),
+    "orientation:participant_follow_up": post(TARGET_CARE, pk("participant")),
+    "orientation:criteria": get(ADMINS),
+    "orientation:criterion_create": both(ADMINS),
+    "orientation:criteria_defaults": post(ADMINS),
+    "orientation:criterion_edit": both(CD_ADMIN, pk("criterion")),
+    "orientation:criterion_move": post(CD_ADMIN, pk("criterion")),
+    "orientation:criterion_toggle": post(CD_ADMIN, pk("criterion")),
+    "orientation:interview_new": both(TARGET_CARE, person),
+    "orientation:interview_proposal": post(TARGET_CARE, person),
+    "orientation:reorientation_request": both(TARGET_CARE, person),
+    "orientation:reorientation_withdraw": post(TARGET_CARE, pk("reorientation")),
+    "orientation:epl_list": both({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
+    "orientation:epl_detail": get({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
+    "orientation:epl_update": both({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
+    "orientation:epl_agenda_add": post({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
+    "orientation:epl_decide": both(
+        ORIENTATION, lambda w: {"pk": w.epl.pk, "request_pk": w.reorientation.pk}
+    ),
+    "orientation:epl_postpone": post(ORIENTATION, lambda w: {"pk": w.epl.pk, "request_pk": w.reorientation.pk}),
+    "orientation:epl_close": post({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
+    "orientation:long_term_list": get(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "ft_referent", "caf_referent"}
+        | {"other_cd_admin", "other_referent"}
+    ),
+    "orientation:long_term_review": both(TARGET_CARE, person),
+    "orientation:delays": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
+    "orientation:delays_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
+    "orientation:delay_thresholds": both(ADMINS),
+    "orientation:delay_thresholds_reform": post(ADMINS),
+    "orientation:alerts": get(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "sdsei_referent", "ft_referent"}
+        | {"caf_referent", "other_cd_admin", "other_referent"}
+    ),
+    "orientation:alert_close": post({"cd_admin", "cd_orientation", "sdsei_referent", "cd_pilot"}, pk("alert")),
+    "orientation:figures": get(FIGURES),
+    "orientation:figures_csv": get(FIGURES),
+    # Carnet de bord of the target
+    "notebook:detail": get(TARGET_CARE, person),
+    "notebook:freins": both(TARGET_CARE, person),
+    "notebook:project_create": both(TARGET_CARE, person),
+    "notebook:project_edit": both(TARGET_CARE, person_and("project")),
+    "notebook:rome_search": get(TARGET_CARE, person, query="q=boulanger"),
+    "notebook:objectives": get(TARGET_CARE, person),
+    "notebook:objective_create": both(TARGET_CARE, person),
+    "notebook:objective_edit": both(TARGET_CARE, person_and("objective")),
+    "notebook:action_create": both(
+        TARGET_CARE, lambda w: {"person_pk": w.target.pk, "objective_pk": w.action.objective_id}
+    ),
+    "notebook:action_edit": both(
+        TARGET_CARE,
+        lambda w: {"person_pk": w.target.pk, "objective_pk": w.action.objective_id, "pk": w.action.pk},
+    ),
+    "notebook:timeline": get(TARGET_CARE, person),
+    "notebook:caseload": get(
+        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
+        | {"other_cd_admin", "other_referent"}
+    ),
+    "notebook:contracts": both(TARGET_CARE, person),
+    "notebook:contract_sign": both(TARGET_CARE, person_and("contract")),
+    "notebook:contract_pdf": get(TARGET_CARE, person_and("contract")),
+    "notebook:appointments": both(TARGET_CARE, person),
+    "notebook:appointment_attendance": post(TARGET_CARE, person_and("appointment")),
+    "notebook:appointment_cancel": post(TARGET_CARE, person_and("appointment")),
+    "notebook:contacts": both(TARGET_CARE, person),
+    "notebook:team": both(TARGET_CARE, person),
+    "notebook:consent_revoke": post(TARGET_CARE, person_and("consent")),
+    "notebook:team_member_end": post(TARGET_CARE, person_and("team_member")),
+    "notebook:figures": get(FIGURES),
+    "notebook:figures_csv": get(FIGURES),
+    # The person's own space: no professional account opens it
+    "person_space:login": PUBLIC,
+    "person_space:verify": PUBLIC,
+    "person_space:logout": PUBLIC,
+    "person_space:home": PUBLIC,
+    "person_space:contact": PUBLIC,
+    "person_space:project": PUBLIC,
+    "person_space:pdf": PUBLIC,
+    # The insertion offer: a public directory; a structure's services are kept by their members and the
+    # Département's administrator.
+    "offer:search": get(EVERYONE),
+    "offer:service_detail": get(EVERYONE, pk("service")),
+    "offer:service_update": both(CD_ADMIN | SIAE, pk("service")),
+    "offer:service_confirm": post(CD_ADMIN | SIAE, pk("service")),
+    "offer:service_status": post(CD_ADMIN | SIAE, pk("service")),
+    "offer:structure_detail": get(EVERYONE, pk("structure")),
+    "offer:service_create": both(CD_ADMIN | SIAE, lambda w: {"structure_pk": w.structure.pk}),
+    "offer:my_services": get(EVERYONE),
+    "offer:coverage": get({"cd_admin", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
+    "offer:coverage_csv": get({"cd_admin", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
+    "offer:referrals_received": get(FOLLOWERS),
+    "offer:referrals_sent": get(FOLLOWERS),
+    "offer:referral_detail": get(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
+    "offer:referral_action": post(
+        TARGET_CARE | SIAE,
+        lambda w: {"pk": w.referral.pk, "action": "accept"},
+        shows_target_to=SIAE,
+    ),
+    "offer:referral_link": PUBLIC,
+    "offer:notebook_referrals": get(TARGET_CARE, person),
+    "offer:referral_create": both(TARGET_CARE, person),
+    "offer:measures": both(TARGET_CARE, person),
+    "offer:figures": get(FIGURES),
+    "offer:figures_csv": get(FIGURES),
+    "offer:plateaux": get(EVERYONE),
+    "offer:plateau_detail": get(EVERYONE - {"other_cd_admin", "other_referent"}, pk("plateau")),
+    # Messages to the target
+    "messaging:person": get(TARGET_CARE, person),
+    "messaging:letter": get(TARGET_CARE, pk("letter")),
+    # API (session authentication here; tokens are checked in tests/api)
+    "api:schema": get(EVERYONE),
+    "api:docs": get(EVERYONE),
+    "api:communes": get(EVERYONE),
+    "api:persons": get(PERSON_SEARCH),
+    "api:person": get(TARGET_CARE, pk("target")),
+    "api:household": get(TARGET_CARE, pk("household")),
+    "api:flux_upload": post(ADMINS),
+    "api:import_run": get(CD_ADMIN, pk("import_run")),
+    "api:orientation_queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
+    "api:orientation_decide": post(ADMINS | {"cd_orientation"}),
+    "api:person_orientations": get(TARGET_CARE, pk("target")),
+    "api:caseload": get(
+        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
+        | {"other_cd_admin", "other_referent"}
+    ),
+    "api:person_messages": get(TARGET_CARE, pk("target")),
+    "api:person_interviews": both(TARGET_CARE, pk("target")),
+    "api:orientation_criteria": get(ADMINS | {"cd_orientation"}),
+    "api:reorientation_requests": both(FOLLOWERS - SIAE),
+    "api:epl_meetings": both({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
+    "api:epl_meeting": get({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
+    "api:notebook": get(TARGET_CARE, pk("target")),
+    "api:notebook_contacts": both(TARGET_CARE, pk("target")),
+    "api:notebook_appointments": both(TARGET_CARE, pk("target")),
+    "api:notebook_objectives": both(TARGET_CARE, pk("target")),
+    "api:orientation_figures": get(FIGURES),
+    "api:orientation_alerts": get(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "sdsei_referent", "ft_referent"}
+        | {"caf_referent", "other_cd_admin", "other_referent"}
+    ),
+    "api:sessions": both(
+        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "other_cd_admin", "other_referent"}
+    ),
+    "api:session": get({"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")),
+    "api:session_invite": post(ORIENTATION, pk("session")),
+    "api:session_attendance": post({"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")),
+    "api:notebook_referrals": both(TARGET_CARE, pk("target")),
+    "api:referrals_received": get(FOLLOWERS),
+    "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
+    "api:offer_structures": get(EVERYONE),
+    "api:offer_services": get(EVERYONE),
+}

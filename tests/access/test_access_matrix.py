@@ -1,0 +1,83 @@
+"""Every URL pattern × every persona (role × organisation kind × own/other département): who gets what.
+
+A persona outside an entry's `allowed` set gets exactly the 404 of a missing page, and writes nothing; a
+persona inside it gets the page. Any page a persona opens must not show the target person unless that
+persona may see her. A new URL pattern without an entry in `spec.ENTRIES` fails here.
+"""
+
+import os
+
+import pytest
+from django.urls import reverse
+
+from jalon.core.models import AuditEvent
+from tests.access.probe import ANONYMOUS, Prober, url_names
+from tests.access.spec import ENTRIES
+from tests.access.world import PERSONAS, TARGET_SURNAME, TARGET_VIEWERS
+
+
+pytestmark = pytest.mark.django_db
+
+BACK_OFFICE = "admin:"
+
+
+def test_every_url_pattern_has_an_entry_and_every_entry_a_pattern():
+    names = [name for name in url_names() if not name.startswith(BACK_OFFICE)]
+    missing = sorted(set(names) - set(ENTRIES))
+    stale = sorted(set(ENTRIES) - set(names))
+    assert not missing, "URL sans entrée dans la matrice d'accès (tests/access/spec.py) : " + ", ".join(missing)
+    assert not stale, "entrées de la matrice sans URL : " + ", ".join(stale)
+
+
+def _check_case(prober, name, case, world):
+    failures = []
+    for persona in PERSONAS:
+        events_before = AuditEvent.objects.count()
+        answer = prober.ask(persona, name, **case.request(world))
+        label = f"{name} [{case.label}] {persona}"
+        if answer.status >= 500:
+            failures.append(f"{label}: erreur {answer.status}")
+        elif persona in case.allowed:
+            if answer.status == 404:
+                failures.append(f"{label}: 404 alors que l'accès est permis")
+        elif answer.status != 404:
+            failures.append(f"{label}: {answer.status} au lieu de 404")
+        elif AuditEvent.objects.count() != events_before:
+            failures.append(f"{label}: 404 mais un événement a été écrit")
+        may_see_target = persona in TARGET_VIEWERS or persona in case.shows_target_to
+        if answer.status == 200 and not may_see_target and TARGET_SURNAME.encode() in answer.body.upper():
+            failures.append(f"{label}: la page montre la personne {TARGET_SURNAME}")
+    return failures
+
+
+@pytest.mark.parametrize("app", sorted({name.split(":")[0] for name in ENTRIES}))
+def test_access_matrix(world, app):
+    prober = Prober(world)
+    failures = []
+    for name, entry in ENTRIES.items():
+        if name.split(":")[0] != app:
+            continue
+        for case in entry.cases:
+            failures += _check_case(prober, name, case, world)
+    if os.environ.get("JALON_ACCESS_REPORT"):
+        print("\n".join(failures))
+    assert not failures, f"{len(failures)} écarts :\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", [name for name, entry in ENTRIES.items() if not entry.public])
+def test_anonymous_visitors_are_sent_to_the_login(world, name):
+    prober = Prober(world)
+    for case in ENTRIES[name].cases:
+        answer = prober.ask(ANONYMOUS, name, **case.request(world))
+        if name.startswith("api:"):
+            assert answer.status in (401, 403), f"{name}: {answer.status}"
+        else:
+            assert answer.status == 302 and reverse("accounts:login") in answer.location, f"{name}: {answer.status}"
+        assert TARGET_SURNAME.encode() not in answer.body.upper()
+
+
+def test_the_back_office_is_for_platform_staff_only(world):
+    prober = Prober(world)
+    for persona in [*PERSONAS, ANONYMOUS]:
+        answer = prober.ask(persona, "admin:index")
+        assert answer.status == 302 and "/login/" in answer.location, f"{persona}: {answer.status}"

@@ -1,0 +1,207 @@
+"""The world the access matrix is checked in: both demo Départements, built by the same code as `make run`,
+with one person made easy to spot in any page.
+
+Personas are real demo memberships: a role in an organisation of a kind, in the Landes (40) or in the
+Pyrénées-Atlantiques (64). The person `target` is followed by the Landes' territorial social service of
+Mont-de-Marsan; the Dax manager, France Travail, the CAF, the SIAE and the other Département must never see
+her. Her surname is unique, so a page that leaks her is caught by a plain text search.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from jalon.core.request_context import acting_as
+from jalon.core.scoping import Actor
+from jalon.demo.builder import demo_build
+
+
+TARGET_SURNAME = "QUINTAVALLE"
+
+# persona -> (e-mail, role): the current membership the persona acts with.
+PERSONAS: dict[str, tuple[str, str]] = {
+    "cd_admin": ("admin@landes.demo.jalon.test", "administrateur"),
+    "cd_orientation": ("orientation@landes.demo.jalon.test", "charge_orientation"),
+    "sdsei_referent": ("referent@landes.demo.jalon.test", "referent"),
+    "sdsei_manager": ("manager@landes.demo.jalon.test", "manager_territoire"),
+    "cd_pilot": ("pilote@landes.demo.jalon.test", "pilote"),
+    "cd_analyst": ("analyste@landes.demo.jalon.test", "analyste"),
+    "ft_referent": ("referent.ft@landes.demo.jalon.test", "referent"),
+    "caf_referent": ("referent.caf@landes.demo.jalon.test", "referent"),
+    "siae_partner": ("partenaire@landes.demo.jalon.test", "partenaire"),
+    "siae_admin": ("admin.asso@landes.demo.jalon.test", "administrateur"),
+    "other_cd_admin": ("admin@pa.demo.jalon.test", "administrateur"),
+    "other_referent": ("referent@pa.demo.jalon.test", "referent"),
+}
+
+# Who may see the target person: the Département's staff of the Landes whose scope covers Mont-de-Marsan.
+TARGET_VIEWERS = frozenset({"cd_admin", "cd_orientation", "sdsei_referent", "cd_pilot", "cd_analyst"})
+
+
+@dataclass
+class World:
+    memberships: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+    def actor(self, persona: str) -> Actor:
+        membership = self.memberships[persona]
+        return Actor(user=membership.user, membership=membership, memberships=(membership,))
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["objects"][name]
+        except KeyError as exc:
+            raise AttributeError(name) from exc
+
+
+def build_world() -> World:
+    from jalon.intake.enums import ImportKind, ImportStatus
+    from jalon.intake.models import DuplicateCandidate, ImportRun
+    from jalon.messaging.models import Message
+    from jalon.notebook.models import Action, Appointment, Consent, Contract, Notebook, ProfessionalProject, TeamMember
+    from jalon.offer.measures.models import Measure
+    from jalon.offer.models import Service, Structure
+    from jalon.offer.plateaux.models import PlateauTechnique
+    from jalon.offer.referrals.models import Referral
+    from jalon.organisations.models import Invitation, Membership
+    from jalon.orientation.models import (
+        DelayAlert,
+        EplMeeting,
+        OrientationCriterion,
+        OrientationSession,
+        ReferentAssignment,
+        ReorientationRequest,
+        SessionParticipant,
+    )
+    from jalon.people.models import Person
+    from jalon.people.normalise import normalise_name
+    from jalon.territories.models import Territory
+
+    call_command("load_cog", "--departements", "40", "64", verbosity=0)
+    with acting_as("monde du test d'accès"):
+        demo_build(departement_code="40", log=lambda _message: None, households=200)
+        demo_build(departement_code="64", log=lambda _message: None, households=120)
+
+    world = World()
+    for persona, (email, role) in PERSONAS.items():
+        world.memberships[persona] = Membership.objects.select_related("user", "organisation").get(
+            user__email=email, role=role, is_active=True
+        )
+    objects = world.objects
+    referent = world.memberships["sdsei_referent"]
+
+    # The target: a person of the Mont-de-Marsan référent's caseload with a carnet and a contract, whose
+    # carnet team holds no one from outside the Département.
+    caseload = ReferentAssignment.objects.filter(referent=referent.user, ended_on=None).values("person")
+    outsiders = TeamMember.objects.exclude(organisation__kind__in=("cd", "sdsei")).values("notebook__person")
+    target = (
+        Person.objects.filter(pk__in=caseload, notebook__contracts__isnull=False)
+        .exclude(pk__in=outsiders)
+        .order_by("pk")
+        .first()
+    )
+    assert target is not None, "la démonstration n'a plus de personne suivie avec un contrat à Mont-de-Marsan"
+    Person.objects.filter(pk=target.pk).update(
+        last_name=TARGET_SURNAME, normalized_last_name=normalise_name(TARGET_SURNAME)
+    )
+    objects["target"] = target
+    notebook = Notebook.objects.get(person=target)
+    objects["notebook"] = notebook
+    objects["household"] = target.household_links.first().household
+    objects["contract"] = Contract.objects.filter(notebook=notebook).first()
+    objects["appointment"] = _first_or_copy(Appointment, notebook)
+    objects["objective"] = notebook.objectives.first()
+    objects["action"] = Action.objects.filter(objective__notebook=notebook).first()
+    objects["project"] = ProfessionalProject.objects.filter(notebook=notebook).first()
+    objects["team_member"] = TeamMember.objects.filter(notebook=notebook).first()
+    objects["consent"] = Consent.objects.filter(notebook=notebook).first()
+
+    # Objects of the Département's own processes, each holding the target so that a leak shows.
+    objects["session"] = OrientationSession.objects.filter(departement_id="40").order_by("-starts_at").first()
+    objects["participant"], _ = SessionParticipant.objects.get_or_create(
+        session=objects["session"], person=target
+    )
+    objects["epl"] = EplMeeting.objects.filter(departement_id="40", closed_at=None).first()
+    request = ReorientationRequest.objects.filter(person__departement_id="40").first()
+    ReorientationRequest.objects.filter(pk=request.pk).update(person=target, epl_meeting=objects["epl"])
+    objects["reorientation"] = ReorientationRequest.objects.get(pk=request.pk)
+    objects["alert"] = DelayAlert.objects.filter(person=target).first() or _alert_for(target)
+    objects["criterion"] = OrientationCriterion.objects.filter(departement_id="40").first()
+    objects["import_run"] = ImportRun.objects.filter(departement_id="40", kind=ImportKind.CAF_FLUX).first()
+    objects["spreadsheet_run"] = ImportRun.objects.create(
+        kind=ImportKind.SPREADSHEET,
+        status=ImportStatus.PENDING,
+        departement_id="40",
+        organisation=world.memberships["cd_admin"].organisation,
+        file_name="liste.csv",
+    )
+    duplicate = DuplicateCandidate.objects.filter(person__departement_id="40").first()
+    objects["duplicate"] = duplicate
+    objects["territory"] = Territory.objects.filter(departement_id="40").first()
+
+    siae = world.memberships["siae_admin"].organisation
+    objects["siae"] = siae
+    objects["cd"] = world.memberships["cd_admin"].organisation
+    objects["siae_membership"] = world.memberships["siae_partner"]
+    objects["invitation"] = Invitation.objects.create(
+        email="nouvelle.encadrante@exemple.fr",
+        first_name="Nina",
+        last_name="Nouvelle",
+        organisation=siae,
+        role="partenaire",
+        invited_by=world.memberships["siae_admin"].user,
+    )
+    objects["invitation_token"] = uuid.uuid4()
+    structure = Structure.objects.filter(organisation=siae).first()
+    objects["structure"] = structure
+    objects["service"] = Service.objects.filter(structure=structure).first()
+    objects["plateau"] = PlateauTechnique.objects.filter(departement_id="40").first()
+    # A referral of the target to the SIAE's service: the SIAE sees this one (and only this one) of her.
+    referral = Referral.objects.exclude(notebook=notebook).first()
+    referral.pk = None
+    referral.person, referral.notebook = target, notebook
+    referral.service, referral.structure = objects["service"], structure
+    referral.sent_by, referral.sender_organisation = referent.user, referent.organisation
+    referral.status, referral.link_token_hash = "envoyee", ""
+    referral.save()
+    objects["referral"] = Referral.objects.get(pk=referral.pk)
+    objects["measure"] = Measure.objects.filter(person__departement_id="40").first()
+    objects["letter"] = _letter_for(target, referent.organisation)
+    return world
+
+
+def _first_or_copy(model, notebook):
+    existing = model.objects.filter(notebook=notebook).first()
+    if existing:
+        return existing
+    template = model.objects.filter(notebook__person__departement_id="40").first()
+    template.pk = None
+    template.notebook = notebook
+    template.save()
+    return template
+
+
+def _alert_for(person):
+    from jalon.orientation.models import DelayAlert
+
+    template = DelayAlert.objects.filter(person__departement_id="40", closed_at=None).first()
+    template.pk = None
+    template.person = person
+    template.save()
+    return template
+
+
+def _letter_for(person, organisation):
+    from jalon.messaging.models import Message
+
+    template = Message.objects.first()
+    template.pk = None
+    template.person = person
+    template.organisation = organisation
+    template.channel = "letter"
+    template.created_at = timezone.now() - dt.timedelta(days=1)
+    template.save()
+    return template
