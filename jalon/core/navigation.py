@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from jalon.core.enums import Role
 
@@ -88,7 +88,15 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+def _view_opens_for(item: NavItem, actor) -> bool:
+    """Asks the view's own access decorator, so that a menu never offers a page that would answer 404."""
+    may_open = getattr(resolve(item.url()).func, "may_open", None)
+    return may_open is None or may_open(actor)
+
+
 def navigation_for(actor) -> list[NavItem]:
     if actor.is_platform_admin:
         return list(NAVIGATION)
-    return [item for item in NAVIGATION if not item.roles or actor.role in item.roles]
+    return [
+        item for item in NAVIGATION if (not item.roles or actor.role in item.roles) and _view_opens_for(item, actor)
+    ]

@@ -22,6 +22,17 @@ NOT_FOUND_MESSAGE = "Page introuvable."
 # Only they run the Département's own processes (imports, orientation, sessions, EPL, criteria, figures,
 # duplicates, audit); an administrator of a partner organisation administers that organisation, nothing more.
 DEPARTEMENT_STAFF_KINDS = ("cd", "sdsei")
+# Roles that only mean something inside the Département's own organisations. In a partner organisation they
+# grant nothing of the Département's: its administrator administers that organisation (members, services,
+# API tokens) where a view says so (`partner_admin=True`), and no chargé d'orientation, manager, pilot or
+# analyst of a partner acts for the Département until it delegates that explicitly (decision 0016).
+DEPARTEMENT_ROLES = (
+    Role.ADMINISTRATOR,
+    Role.ORIENTATION_OFFICER,
+    Role.TERRITORY_MANAGER,
+    Role.PROGRAMME_PILOT,
+    Role.ANALYST,
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,16 @@ class Actor:
             self.organisation is not None and self.organisation.kind in DEPARTEMENT_STAFF_KINDS
         )
 
+    def may_act_as(self, *roles: Role | str, partner_admin: bool = False) -> bool:
+        """Has one of `roles`, counted as the Département's roles say (see DEPARTEMENT_ROLES)."""
+        if self.is_platform_admin:
+            return True
+        if not self.has_role(*roles):
+            return False
+        if self.is_departement_staff or self.role not in DEPARTEMENT_ROLES:
+            return True
+        return partner_admin and self.role == Role.ADMINISTRATOR
+
     def acts_for_departement(self, *roles: Role | str) -> bool:
         """The one definition of "Département staff in one of these roles", for views, APIs and services."""
         return self.is_platform_admin or (self.is_departement_staff and self.has_role(*roles))
@@ -93,18 +114,20 @@ def get_visible_or_404(queryset: QuerySet, **lookups):
         raise Http404(NOT_FOUND_MESSAGE) from exc
 
 
-def require_roles(*roles: Role) -> Callable:
-    """View decorator: actors without one of the roles get the same 404 as an unknown URL."""
+def require_roles(*roles: Role, partner_admin: bool = False) -> Callable:
+    """View decorator: actors without one of the roles get the same 404 as an unknown URL. The Département's
+    roles count only in its own organisations; `partner_admin=True` opens the view to a partner organisation's
+    administrator too (for the administration of that organisation: its scoping is the view's job)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            actor: Actor = request.actor
-            if not (actor.is_platform_admin or actor.has_role(*roles)):
+            if not request.actor.may_act_as(*roles, partner_admin=partner_admin):
                 raise Http404(NOT_FOUND_MESSAGE)
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles  # type: ignore[attr-defined]
+        wrapper.may_open = lambda actor: actor.may_act_as(*roles, partner_admin=partner_admin)  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
@@ -122,7 +145,7 @@ def require_departement_staff(*roles: Role) -> Callable:
             return view(request, *args, **kwargs)
 
         wrapper.required_roles = roles  # type: ignore[attr-defined]
-        wrapper.departement_staff_only = True  # type: ignore[attr-defined]
+        wrapper.may_open = lambda actor: actor.acts_for_departement(*roles)  # type: ignore[attr-defined]
         return wrapper
 
     return decorator

@@ -22,7 +22,7 @@ from jalon.organisations.forms import (
 )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def organisation_list(request):
     filter_form = OrganisationFilterForm(request.GET or None)
     search = filter_form.cleaned_data["q"] if filter_form.is_valid() else ""
@@ -39,7 +39,7 @@ def organisation_list(request):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def organisation_create(request):
     actor = request.actor
     if not (actor.is_departement_admin or actor.is_platform_admin):
@@ -59,7 +59,7 @@ def organisation_create(request):
     return render(request, "organisations/organisation_form.html", {"form": form})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def organisation_detail(request, pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
     return render(
@@ -73,7 +73,7 @@ def organisation_detail(request, pk):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def organisation_update(request, pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
     form = OrganisationForm(request.POST or None, organisation=organisation, departement=organisation.departement)
@@ -88,7 +88,7 @@ def organisation_update(request, pk):
     return render(request, "organisations/organisation_form.html", {"form": form, "organisation": organisation})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def invitation_create(request, pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
     form = InvitationForm(request.POST or None)
@@ -105,7 +105,7 @@ def invitation_create(request, pk):
     return render(request, "organisations/invitation_form.html", {"form": form, "organisation": organisation})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 @require_POST
 def invitation_revoke(request, pk, invitation_pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
@@ -119,7 +119,7 @@ def invitation_revoke(request, pk, invitation_pk):
     return redirect("organisations:detail", pk=organisation.pk)
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def membership_update(request, pk, membership_pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)
     membership = selectors.membership_get(organisation=organisation, pk=membership_pk)
@@ -145,7 +145,7 @@ def membership_update(request, pk, membership_pk):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 @require_POST
 def membership_deactivate(request, pk, membership_pk):
     organisation = selectors.organisation_get(actor=request.actor, pk=pk)

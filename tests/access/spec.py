@@ -33,6 +33,15 @@ EVERYONE = {
     "other_referent",
 }
 SIAE = {"siae_partner", "siae_admin"}
+REFERENTS = {"sdsei_referent", "ft_referent", "caf_referent", "other_referent"}
+CASELOAD = {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent"} | {
+    "other_cd_admin",
+    "other_referent",
+}
+# Who oversees the Département's orientation sessions, and who runs the target's one: its planners and the
+# France Travail adviser mobilised on it (the Dax manager does not see a Mont-de-Marsan session).
+SESSION_OVERSEERS = {"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}
+SESSION_RUNNERS = {"cd_admin", "cd_orientation", "ft_referent"}
 # Professionals who hold a caseload or answer referrals, in any organisation and département (lists are scoped).
 FOLLOWERS = {
     "cd_admin",
@@ -52,7 +61,6 @@ PERSON_SEARCH = {
     "sdsei_manager",
     "ft_referent",
     "caf_referent",
-    "siae_admin",
     "other_cd_admin",
     "other_referent",
 }
@@ -63,13 +71,19 @@ class Case:
     allowed: frozenset
     kwargs: Callable | None = None
     method: str = "get"
-    query: str = ""
+    query: str | Callable = ""
     label: str = "get"
+    data: Callable | None = None
     # Personas allowed here who may see the target's name (e.g. the structure her referral was sent to).
     shows_target_to: frozenset = frozenset()
 
     def request(self, world) -> dict:
-        return {"kwargs": self.kwargs(world) if self.kwargs else None, "method": self.method, "query": self.query}
+        return {
+            "kwargs": self.kwargs(world) if self.kwargs else None,
+            "method": self.method,
+            "query": self.query(world) if callable(self.query) else self.query,
+            "data": self.data(world) if self.data else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -79,12 +93,13 @@ class Entry:
     public: bool = False
 
 
-def case(allowed, kwargs=None, *, method="get", query="", shows_target_to=()) -> Case:
+def case(allowed, kwargs=None, *, method="get", query="", data=None, shows_target_to=()) -> Case:
     return Case(
         allowed=frozenset(allowed),
         kwargs=kwargs,
         method=method,
         query=query,
+        data=data,
         label=method if not query else f"{method}?",
         shows_target_to=frozenset(shows_target_to),
     )
@@ -156,7 +171,8 @@ ENTRIES: dict[str, Entry] = {
         CD_ADMIN | {"siae_admin"}, lambda w: {"pk": w.siae.pk, "membership_pk": w.siae_membership.pk}
     ),
     "organisations:invitation_accept": PUBLIC,
-    "organisations:switch": post(EVERYONE),
+    # Switching to a membership of somebody else's is refused like a missing page.
+    "organisations:switch": post(CD_ADMIN, data=lambda w: {"membership": w.memberships["cd_admin"].pk}),
     # Territories of the Département
     "territories:list": get({"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}),
     "territories:create": both(ADMINS),
@@ -165,7 +181,7 @@ ENTRIES: dict[str, Entry] = {
     "territories:delete": post(CD_ADMIN, pk("territory")),
     # Persons
     "people:search": Entry(
-        cases=(case(PERSON_SEARCH), case(PERSON_SEARCH, query=f"nom={'QUINTAVALLE'}")),
+        cases=(case(PERSON_SEARCH), case(PERSON_SEARCH, query=lambda w: f"nom={w.target.first_name}")),
     ),
     "people:detail": get(TARGET_CARE, pk("target")),
     "people:household": get(TARGET_CARE, pk("household")),
@@ -183,30 +199,20 @@ ENTRIES: dict[str, Entry] = {
     # Orientation: the Département's process
     "orientation:queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "orientation:decide": both(ORIENTATION, person),
-    "orientation:caseload": get(
-        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
-        | {"other_cd_admin", "other_referent"}
-    ),
+    "orientation:caseload": get(CASELOAD),
     "orientation:change_referent": both(ORIENTATION, person),
-    "orientation:sessions": get(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "other_cd_admin", "other_referent"}
-    ),
+    # The Département's overseers see its sessions; a référent anywhere, those they are mobilised on.
+    "orientation:sessions": get(SESSION_OVERSEERS | REFERENTS),
     "orientation:session_create": both(ADMINS | {"cd_orientation"}),
     "orientation:session_invite": both(ADMINS | {"cd_orientation"}),
-    "orientation:session_detail": get(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
-    ),
+    "orientation:session_detail": get(SESSION_RUNNERS, pk("session"), shows_target_to={"ft_referent"}),
     "orientation:session_edit": both(ORIENTATION, pk("session")),
-    "orientation:session_attendance": both(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
-    ),
-    "orientation:session_advance": post(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")
-    ),
+    "orientation:session_attendance": both(SESSION_RUNNERS, pk("session"), shows_target_to={"ft_referent"}),
+    "orientation:session_advance": post(SESSION_RUNNERS, pk("session"), shows_target_to={"ft_referent"}),
     "orientation:session_cancel": post(ORIENTATION, pk("session")),
     "orientation:session_remind": post(ORIENTATION, pk("session")),
-    "orientation:participant_respond": post(TARGET_CARE, pk("participant")),
-    "orientation:participant_follow_up": post(TARGET_CARE, pk("participant")),
+    "orientation:participant_respond": post(SESSION_RUNNERS, pk("participant"), shows_target_to={"ft_referent"}),
+    "orientation:participant_follow_up": post(SESSION_RUNNERS, pk("participant"), shows_target_to={"ft_referent"}),
     "orientation:criteria": get(ADMINS),
     "orientation:criterion_create": both(ADMINS),
     "orientation:criteria_defaults": post(ADMINS),
@@ -221,24 +227,16 @@ ENTRIES: dict[str, Entry] = {
     "orientation:epl_detail": get({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
     "orientation:epl_update": both({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
     "orientation:epl_agenda_add": post({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
-    "orientation:epl_decide": both(
-        ORIENTATION, lambda w: {"pk": w.epl.pk, "request_pk": w.reorientation.pk}
-    ),
+    "orientation:epl_decide": both(ORIENTATION, lambda w: {"pk": w.epl.pk, "request_pk": w.reorientation.pk}),
     "orientation:epl_postpone": post(ORIENTATION, lambda w: {"pk": w.epl.pk, "request_pk": w.reorientation.pk}),
     "orientation:epl_close": post({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
-    "orientation:long_term_list": get(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "ft_referent", "caf_referent"}
-        | {"other_cd_admin", "other_referent"}
-    ),
+    "orientation:long_term_list": get(SESSION_OVERSEERS | REFERENTS),
     "orientation:long_term_review": both(TARGET_CARE, person),
     "orientation:delays": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delays_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delay_thresholds": both(ADMINS),
     "orientation:delay_thresholds_reform": post(ADMINS),
-    "orientation:alerts": get(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "sdsei_referent", "ft_referent"}
-        | {"caf_referent", "other_cd_admin", "other_referent"}
-    ),
+    "orientation:alerts": get(SESSION_OVERSEERS | REFERENTS | {"cd_pilot"}),
     "orientation:alert_close": post({"cd_admin", "cd_orientation", "sdsei_referent", "cd_pilot"}, pk("alert")),
     "orientation:figures": get(FIGURES),
     "orientation:figures_csv": get(FIGURES),
@@ -259,10 +257,7 @@ ENTRIES: dict[str, Entry] = {
         lambda w: {"person_pk": w.target.pk, "objective_pk": w.action.objective_id, "pk": w.action.pk},
     ),
     "notebook:timeline": get(TARGET_CARE, person),
-    "notebook:caseload": get(
-        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
-        | {"other_cd_admin", "other_referent"}
-    ),
+    "notebook:caseload": get(CASELOAD),
     "notebook:contracts": both(TARGET_CARE, person),
     "notebook:contract_sign": both(TARGET_CARE, person_and("contract")),
     "notebook:contract_pdf": get(TARGET_CARE, person_and("contract")),
@@ -326,31 +321,29 @@ ENTRIES: dict[str, Entry] = {
     "api:orientation_queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "api:orientation_decide": post(ADMINS | {"cd_orientation"}),
     "api:person_orientations": get(TARGET_CARE, pk("target")),
-    "api:caseload": get(
-        {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent", "siae_admin"}
-        | {"other_cd_admin", "other_referent"}
-    ),
+    "api:caseload": get(CASELOAD),
     "api:person_messages": get(TARGET_CARE, pk("target")),
     "api:person_interviews": both(TARGET_CARE, pk("target")),
     "api:orientation_criteria": get(ADMINS | {"cd_orientation"}),
-    "api:reorientation_requests": both(FOLLOWERS - SIAE),
+    "api:reorientation_requests": Entry(
+        cases=(
+            case(FOLLOWERS - SIAE | {"sdsei_manager"}),
+            case(FOLLOWERS - SIAE, method="post"),
+        )
+    ),
     "api:epl_meetings": both({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "api:epl_meeting": get({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
     "api:notebook": get(TARGET_CARE, pk("target")),
-    "api:notebook_contacts": both(TARGET_CARE, pk("target")),
-    "api:notebook_appointments": both(TARGET_CARE, pk("target")),
-    "api:notebook_objectives": both(TARGET_CARE, pk("target")),
+    "api:notebook_contacts": post(TARGET_CARE, pk("target")),
+    "api:notebook_appointments": post(TARGET_CARE, pk("target")),
+    "api:notebook_objectives": post(TARGET_CARE, pk("target")),
     "api:orientation_figures": get(FIGURES),
-    "api:orientation_alerts": get(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "sdsei_referent", "ft_referent"}
-        | {"caf_referent", "other_cd_admin", "other_referent"}
-    ),
-    "api:sessions": both(
-        {"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent", "other_cd_admin", "other_referent"}
-    ),
-    "api:session": get({"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")),
+    "api:orientation_alerts": get(SESSION_OVERSEERS | REFERENTS | {"cd_pilot"}),
+    # The API of sessions is the Département's planners' and overseers'.
+    "api:sessions": Entry(cases=(case(SESSION_OVERSEERS), case(ADMINS | {"cd_orientation"}, method="post"))),
+    "api:session": get(ORIENTATION, pk("session")),
     "api:session_invite": post(ORIENTATION, pk("session")),
-    "api:session_attendance": post({"cd_admin", "cd_orientation", "sdsei_manager", "sdsei_referent"}, pk("session")),
+    "api:session_attendance": post(ORIENTATION, pk("session")),
     "api:notebook_referrals": both(TARGET_CARE, pk("target")),
     "api:referrals_received": get(FOLLOWERS),
     "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),

@@ -60,7 +60,6 @@ class World:
 def build_world() -> World:
     from jalon.intake.enums import ImportKind, ImportStatus
     from jalon.intake.models import DuplicateCandidate, ImportRun
-    from jalon.messaging.models import Message
     from jalon.notebook.models import Action, Appointment, Consent, Contract, Notebook, ProfessionalProject, TeamMember
     from jalon.offer.measures.models import Measure
     from jalon.offer.models import Service, Structure
@@ -120,15 +119,26 @@ def build_world() -> World:
     objects["consent"] = Consent.objects.filter(notebook=notebook).first()
 
     # Objects of the Département's own processes, each holding the target so that a leak shows.
-    objects["session"] = OrientationSession.objects.filter(departement_id="40").order_by("-starts_at").first()
-    objects["participant"], _ = SessionParticipant.objects.get_or_create(
-        session=objects["session"], person=target
+    # A session of the target's territory, on which a France Travail adviser is mobilised.
+    objects["session"] = (
+        OrientationSession.objects.filter(territory__name="Territoire de Mont-de-Marsan", cancelled_at=None)
+        .order_by("-starts_at")
+        .first()
     )
+    objects["session"].professionals.add(world.memberships["ft_referent"].user)
+    objects["participant"], _ = SessionParticipant.objects.get_or_create(session=objects["session"], person=target)
     objects["epl"] = EplMeeting.objects.filter(departement_id="40", closed_at=None).first()
     request = ReorientationRequest.objects.filter(person__departement_id="40").first()
-    ReorientationRequest.objects.filter(pk=request.pk).update(person=target, epl_meeting=objects["epl"])
+    ReorientationRequest.objects.filter(pk=request.pk).update(
+        person=target, epl_meeting=objects["epl"], requested_by=referent.user
+    )
     objects["reorientation"] = ReorientationRequest.objects.get(pk=request.pk)
-    objects["alert"] = DelayAlert.objects.filter(person=target).first() or _alert_for(target)
+    # An open delay alert about the target, addressed to her référent.
+    alert = DelayAlert.objects.filter(person=target).first() or _alert_for(target)
+    DelayAlert.objects.filter(pk=alert.pk).update(
+        recipient=referent.user, organisation=referent.organisation, closed_at=None
+    )
+    objects["alert"] = alert
     objects["criterion"] = OrientationCriterion.objects.filter(departement_id="40").first()
     objects["import_run"] = ImportRun.objects.filter(departement_id="40", kind=ImportKind.CAF_FLUX).first()
     objects["spreadsheet_run"] = ImportRun.objects.create(

@@ -40,7 +40,7 @@ def _search_data(request, prefill) -> QueryDict | None:
     return data
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_search(request):
     actor = request.actor
     prefill = None
@@ -70,7 +70,7 @@ def service_search(request):
     )
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_detail(request, pk):
     page = selectors.service_detail(actor=request.actor, pk=pk)
     return render(
@@ -86,7 +86,7 @@ def service_detail(request, pk):
     )
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def structure_detail(request, pk):
     page = selectors.structure_detail(actor=request.actor, pk=pk)
     return render(request, "offer/directory/structure_detail.html", {"page": page, "structure": page.structure})
@@ -95,7 +95,7 @@ def structure_detail(request, pk):
 # --- structure side ----------------------------------------------------------------------------------------------
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def my_services(request):
     actor = request.actor
     return render(
@@ -109,7 +109,7 @@ def my_services(request):
     )
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_create(request, structure_pk):
     actor = request.actor
     structure = selectors.structure_manageable(actor=actor, pk=structure_pk)
@@ -131,7 +131,7 @@ def service_create(request, structure_pk):
     )
 
 
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_update(request, pk):
     actor = request.actor
     service = selectors.service_manageable(actor=actor, pk=pk)
@@ -156,7 +156,7 @@ def service_update(request, pk):
 
 
 @require_POST
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_confirm(request, pk):
     service = selectors.service_manageable(actor=request.actor, pk=pk)
     services.service_confirm(actor=request.actor, service=service)
@@ -165,7 +165,7 @@ def service_confirm(request, pk):
 
 
 @require_POST
-@require_roles(*SEARCH_ROLES)
+@require_roles(*SEARCH_ROLES, partner_admin=True)
 def service_status(request, pk):
     service = selectors.service_manageable(actor=request.actor, pk=pk)
     form = StatusForm(request.POST)

@@ -22,13 +22,13 @@ def _years() -> list[int]:
     return list(range(current + 1, current - 5, -1))
 
 
-@require_roles(*tuple(Role))
+@require_roles(*tuple(Role), partner_admin=True)
 def plateau_list(request):
     page = selectors.plateaux_page(actor=request.actor, year=_year(request))
     return render(request, "offer/plateaux/list.html", {"page": page, "years": _years()})
 
 
-@require_roles(*tuple(Role))
+@require_roles(*tuple(Role), partner_admin=True)
 def plateau_detail(request, pk):
     page = selectors.plateau_page(actor=request.actor, pk=pk, year=_year(request))
     return render(request, "offer/plateaux/detail.html", {"page": page, "plateau": page.plateau, "years": _years()})

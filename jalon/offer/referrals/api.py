@@ -97,7 +97,7 @@ class ReceivedReferralsApi(APIView):
     """Les orientations reçues par la structure de l'utilisateur, filtrables par statut : sans l'identité des
     personnes, qui ne se lit que sur l'écran de l'orientation (lecture tracée)."""
 
-    permission_classes = [roles_permission(*selectors.ACTING_ROLES)]
+    permission_classes = [roles_permission(*selectors.ACTING_ROLES, partner_admin=True)]
 
     @extend_schema(
         parameters=[OpenApiParameter("statut", str, enum=ReferralStatus.values, required=False)],
@@ -117,7 +117,7 @@ class ReferralStatusApi(APIView):
     la structure qui la reçoit — ou la retirer tant qu'elle est sans réponse — par la structure qui l'a envoyée.
     Une étape sautée ou venant d'une autre structure est refusée (400, message en français)."""
 
-    permission_classes = [roles_permission(*selectors.ACTING_ROLES)]
+    permission_classes = [roles_permission(*selectors.ACTING_ROLES, partner_admin=True)]
 
     class StatusInputSerializer(serializers.Serializer):
         action = serializers.ChoiceField(choices=list(services.TRANSITIONS))

@@ -93,14 +93,14 @@ def _list(request, queryset_for, *, template: str, title: str):
     return render(request, template, {"form": form, "page_obj": page, "title": title})
 
 
-@require_roles(*ACTING_ROLES)
+@require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_received(request):
     return _list(
         request, selectors.referrals_received, template="offer/referrals/received.html", title="Orientations reçues"
     )
 
 
-@require_roles(*ACTING_ROLES)
+@require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_sent(request):
     return _list(
         request, selectors.referrals_sent, template="offer/referrals/sent.html", title="Orientations envoyées"
@@ -110,7 +110,7 @@ def referrals_sent(request):
 # --- one referral -----------------------------------------------------------------------------------------------
 
 
-@require_roles(*CARNET_ROLES)
+@require_roles(*CARNET_ROLES, partner_admin=True)
 def referral_detail(request, pk, action=None):
     page = selectors.referral_page(actor=request.actor, pk=pk)
     referral = page.referral
@@ -205,6 +205,6 @@ def referral_link(request, token):
 
 
 @require_POST
-@require_roles(*ACTING_ROLES)
+@require_roles(*ACTING_ROLES, partner_admin=True)
 def referral_action(request, pk, action):
     return referral_detail(request, pk, action=action)

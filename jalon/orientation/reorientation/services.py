@@ -32,7 +32,6 @@ END_REASON = "réorientation"
 COMPLEX_CASES_NAME = "cas complexes"
 
 
-
 def _occurred_at(day: date | None):
     """Back-dated events (history recorded after the fact, the demo) are dated at noon of their day."""
     if day is None or day == timezone.localdate():
