@@ -21,7 +21,7 @@ from django.http import StreamingHttpResponse
 # OWASP's CSV injection list, with the NUL the ASVS (1.2.10) adds.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 # A negative figure already formatted as text ("-12", "-3,5"): a spreadsheet reads it as a number, not a formula.
-_NEGATIVE_FIGURE = re.compile(r"-\d+(?:[.,]\d+)?")
+_NEGATIVE_FIGURE = re.compile(r"-\d+(?:[.,]\d+)?", re.ASCII)
 # Written as values: the csv module turns them into their usual text, which never starts a formula but "-".
 _VALUES = (int, float, Decimal, datetime.date, datetime.time)
 

@@ -36,6 +36,7 @@ from jalon.core.exports import FORMULA_PREFIXES, SafeWriter, csv_response, neutr
         ("-3.5", "-3.5"),
         ("-3,5-1", "'-3,5-1"),
         ("-12e3", "'-12e3"),
+        ("-\u0663", "'-\u0663"),  # only ASCII digits make a figure
         # Figures and dates are values: never quoted, whatever their sign.
         (-12, -12),
         (-3.5, -3.5),
