@@ -1,15 +1,13 @@
-import csv
-from itertools import chain
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from jalon.core.enums import Role
+from jalon.core.exports import csv_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.intake import selectors, services
@@ -66,21 +64,11 @@ def import_detail(request, pk):
     return render(request, template, {"run": run, "page_obj": rejected})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_departement_staff(Role.ADMINISTRATOR)
 def import_rejected_csv(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
     services.rejected_rows_download_record(actor=request.actor, run=run)
-    writer = csv.writer(_Echo(), delimiter=";")
-    # A BOM so that spreadsheet software opens the accents right.
-    rows = (writer.writerow(row) for row in rejected_rows_csv(run))
-    response = StreamingHttpResponse(chain(["\ufeff"], rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rejets-import-{run.pk}.csv"'
-    return response
+    return csv_response(rejected_rows_csv(run), f"rejets-import-{run.pk}.csv")
 
 
 # -- spreadsheet import: upload, column mapping, preview and confirmation -----------------------------------------

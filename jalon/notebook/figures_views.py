@@ -1,8 +1,9 @@
 from django.shortcuts import render
 
+from jalon.core.exports import csv_response
 from jalon.core.scoping import require_departement_staff
 from jalon.notebook.figures import figures_rows, freins_table, notebook_figures
-from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response, filtered_figures
+from jalon.orientation.delays.views import FIGURES_ROLES, filtered_figures
 
 
 def _figures(request):
@@ -28,4 +29,4 @@ def figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
-    return _csv_response(figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")
+    return csv_response(figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")

@@ -26,6 +26,7 @@ from data_inclusion.schema import v1
 from django.db import DatabaseError, models, transaction
 
 from jalon.core.enums import AuditCode
+from jalon.core.exports import SafeWriter
 from jalon.core.services import audit_event_record
 from jalon.offer.directory.text import search_text_build
 from jalon.offer.enums import OfferStatus
@@ -580,7 +581,7 @@ def offer_import(
 def rejections_write(rejections: Iterable[Rejection], path: Path) -> None:
     """The report of rejected records, as CSV (one line per field in error)."""
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["type", "rang dans le fichier", "identifiant", "champ", "message"])
         for rejection in rejections:
             writer.writerow(

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.exports import csv_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.offer.directory import selectors, services
@@ -21,7 +22,6 @@ from jalon.offer.directory.forms import (
 )
 from jalon.offer.enums import OfferStatus
 from jalon.orientation.delays.selectors import actor_departement_id
-from jalon.orientation.delays.views import _csv_response
 
 
 SEARCH_ROLES = tuple(Role)
@@ -210,6 +210,6 @@ def coverage(request):
 @require_departement_staff(*COVERAGE_ROLES)
 def coverage_csv(request):
     _, result = _coverage(request)
-    return _csv_response(
+    return csv_response(
         selectors.coverage_rows(result), f"couverture-offre-{result.departement_id}-{result.grouping}.csv"
     )

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.notebook.followup.views import CARNET_ROLES, _carnet
@@ -9,7 +10,7 @@ from jalon.offer.measures import selectors, services
 from jalon.offer.measures.figures import figures_rows, offer_figures
 from jalon.offer.measures.forms import MeasureForm
 from jalon.offer.models import ReferralStatus
-from jalon.orientation.delays.views import FIGURES_ROLES, _csv_response, filtered_figures
+from jalon.orientation.delays.views import FIGURES_ROLES, filtered_figures
 
 
 @require_roles(*CARNET_ROLES)
@@ -62,6 +63,4 @@ def figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
-    return _csv_response(
-        figures_rows(result), f"chiffres-mesures-plateaux-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
-    )
+    return csv_response(figures_rows(result), f"chiffres-mesures-plateaux-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")

@@ -1,15 +1,13 @@
-import csv
-from itertools import chain
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.exports import csv_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.orientation.delays import selectors, services
@@ -28,21 +26,6 @@ DELAYS_ROLES = (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTR
 ALERTS_ROLES = (*DELAYS_ROLES, Role.REFERENT)
 FIGURES_ROLES = (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";")
-    # A BOM so that spreadsheet software opens the accents right.
-    response = StreamingHttpResponse(
-        chain(["\ufeff"], (writer.writerow(row) for row in rows)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _can_open_files(actor) -> bool:
@@ -85,7 +68,7 @@ def overview_csv(request):
     form = DelaysFilterForm(request.GET or None, territories=selectors.visible_territories(actor))
     step, territory_id = form.step, form.territory_id
     rows = selectors.overdue_export(actor=actor, step=step, territory_id=territory_id)
-    return _csv_response(rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
+    return csv_response(rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 # -- alerts ------------------------------------------------------------------------------------------------------
@@ -213,6 +196,6 @@ def figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
-    return _csv_response(
+    return csv_response(
         selectors.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
     )

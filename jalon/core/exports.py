@@ -1,0 +1,74 @@
+"""Every CSV Jalon hands out goes through here, so that no cell of it can run as a spreadsheet formula.
+
+A name, an identifier or a label written by a partner (a CAF flux, a spreadsheet, the offer's files) ends up in
+exports opened with Excel or LibreOffice. A cell that begins with `=`, `+`, `-` or `@` (or a tab, a carriage return
+or a NUL, which some spreadsheets skip before reading the rest) is run as a formula there: `=HYPERLINK(...)` sends
+what the sheet holds elsewhere. OWASP's remedy: such a text cell gets a leading single quote, which spreadsheets
+read as "this is text". Numbers, dates and negative amounts written as figures are left as they are.
+"""
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from itertools import chain
+from typing import Any
+
+from django.http import StreamingHttpResponse
+
+
+# OWASP's CSV injection list, with the NUL the ASVS (1.2.10) adds.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+# A negative figure already formatted as text ("-12", "-3,5"): a spreadsheet reads it as a number, not a formula.
+_NEGATIVE_FIGURE = re.compile(r"-\d+(?:[.,]\d+)?", re.ASCII)
+# Written as values: the csv module turns them into their usual text, which never starts a formula but "-".
+_VALUES = (int, float, Decimal, datetime.date, datetime.time)
+
+CSV_DELIMITER = ";"  # what French spreadsheet software expects
+
+
+def neutralise(value: Any) -> Any:
+    """The cell as it may be written: text that would start a formula gets a leading `'`; figures, dates and
+    empty cells are returned unchanged."""
+    if value is None or isinstance(value, _VALUES):
+        return value
+    text = str(value)  # lazy translations and other objects are text once written
+    if text.startswith(FORMULA_PREFIXES) and not _NEGATIVE_FIGURE.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def neutralised_row(row: Iterable[Any]) -> list[Any]:
+    return [neutralise(value) for value in row]
+
+
+class SafeWriter:
+    """A `csv.writer` whose rows are neutralised: use it wherever Jalon writes a CSV file for people to open."""
+
+    def __init__(self, handle, **fmtparams):
+        self._writer = csv.writer(handle, **fmtparams)
+
+    def writerow(self, row: Iterable[Any]):
+        return self._writer.writerow(neutralised_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+class _Echo:
+    """A file that hands back what is written to it, so that the csv module can feed a streamed response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    """A CSV download streamed row by row (exports can hold a whole département), every cell neutralised."""
+    writer = SafeWriter(_Echo(), delimiter=CSV_DELIMITER)
+    # A BOM first, so that spreadsheet software opens the accents right.
+    lines = chain(["\ufeff"], (writer.writerow(row) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
