@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError
 from tqdm import tqdm
 
 from jalon.core.enums import AuditCode
@@ -280,4 +280,12 @@ def territory_delete(*, territory: Territory, actor_user, actor_organisation=Non
         subject=territory,
         old=old,
     )
-    territory.delete()
+    try:
+        territory.delete()
+    except ProtectedError as error:
+        # Plateaux techniques, sessions or meetings still hang on it: say which, delete nothing.
+        used_by = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
+        raise ValidationError(
+            f"Ce territoire est encore utilisé ({', '.join(used_by)}) : rattachez-les à un autre territoire avant "
+            "de le supprimer."
+        ) from error

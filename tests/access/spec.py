@@ -237,7 +237,9 @@ ENTRIES: dict[str, Entry] = {
     "orientation:delay_thresholds": both(ADMINS),
     "orientation:delay_thresholds_reform": post(ADMINS),
     "orientation:alerts": get(SESSION_OVERSEERS | REFERENTS | {"cd_pilot"}),
-    "orientation:alert_close": post({"cd_admin", "cd_orientation", "sdsei_referent", "cd_pilot"}, pk("alert")),
+    # The alert is addressed to the target's référent, in her organisation: the Département's managers close
+    # any of the people they see; the orientation platform only its own.
+    "orientation:alert_close": post({"cd_admin", "sdsei_referent", "cd_pilot"}, pk("alert")),
     "orientation:figures": get(FIGURES),
     "orientation:figures_csv": get(FIGURES),
     # Carnet de bord of the target
@@ -310,8 +312,9 @@ ENTRIES: dict[str, Entry] = {
     "messaging:person": get(TARGET_CARE, person),
     "messaging:letter": get(TARGET_CARE, pk("letter")),
     # API (session authentication here; tokens are checked in tests/api)
-    "api:schema": get(EVERYONE),
-    "api:docs": get(EVERYONE),
+    # The API's documentation is public, as is the insertion offer (data·inclusion).
+    "api:schema": PUBLIC,
+    "api:docs": PUBLIC,
     "api:communes": get(EVERYONE),
     "api:persons": get(PERSON_SEARCH),
     "api:person": get(TARGET_CARE, pk("target")),
@@ -347,6 +350,6 @@ ENTRIES: dict[str, Entry] = {
     "api:notebook_referrals": both(TARGET_CARE, pk("target")),
     "api:referrals_received": get(FOLLOWERS),
     "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
-    "api:offer_structures": get(EVERYONE),
-    "api:offer_services": get(EVERYONE),
+    "api:offer_structures": PUBLIC,
+    "api:offer_services": PUBLIC,
 }

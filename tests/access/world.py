@@ -60,7 +60,16 @@ class World:
 def build_world() -> World:
     from jalon.intake.enums import ImportKind, ImportStatus
     from jalon.intake.models import DuplicateCandidate, ImportRun
-    from jalon.notebook.models import Action, Appointment, Consent, Contract, Notebook, ProfessionalProject, TeamMember
+    from jalon.notebook.models import (
+        Action,
+        Appointment,
+        Consent,
+        Contract,
+        Notebook,
+        Objective,
+        ProfessionalProject,
+        TeamMember,
+    )
     from jalon.offer.measures.models import Measure
     from jalon.offer.models import Service, Structure
     from jalon.offer.plateaux.models import PlateauTechnique
@@ -69,6 +78,7 @@ def build_world() -> World:
     from jalon.orientation.models import (
         DelayAlert,
         EplMeeting,
+        Orientation,
         OrientationCriterion,
         OrientationSession,
         ReferentAssignment,
@@ -112,11 +122,17 @@ def build_world() -> World:
     objects["household"] = target.household_links.first().household
     objects["contract"] = Contract.objects.filter(notebook=notebook).first()
     objects["appointment"] = _first_or_copy(Appointment, notebook)
-    objects["objective"] = notebook.objectives.first()
-    objects["action"] = Action.objects.filter(objective__notebook=notebook).first()
-    objects["project"] = ProfessionalProject.objects.filter(notebook=notebook).first()
-    objects["team_member"] = TeamMember.objects.filter(notebook=notebook).first()
-    objects["consent"] = Consent.objects.filter(notebook=notebook).first()
+    objects["objective"] = _first_or_copy(Objective, notebook)
+    objects["action"] = Action.objects.filter(objective__notebook=notebook).first() or _copy(
+        Action.objects.first(), objective=objects["objective"]
+    )
+    objects["project"] = _first_or_copy(ProfessionalProject, notebook)
+    # Her carnet's team: a colleague of the Département's orientation platform, with her consent.
+    orientation = world.memberships["cd_orientation"]
+    objects["team_member"] = _first_or_copy(
+        TeamMember, notebook, user=orientation.user, organisation=orientation.organisation
+    )
+    objects["consent"] = _first_or_copy(Consent, notebook, organisation=orientation.organisation)
 
     # Objects of the Département's own processes, each holding the target so that a leak shows.
     # A session of the target's territory, on which a France Travail adviser is mobilised.
@@ -130,7 +146,10 @@ def build_world() -> World:
     objects["epl"] = EplMeeting.objects.filter(departement_id="40", closed_at=None).first()
     request = ReorientationRequest.objects.filter(person__departement_id="40").first()
     ReorientationRequest.objects.filter(pk=request.pk).update(
-        person=target, epl_meeting=objects["epl"], requested_by=referent.user
+        person=target,
+        epl_meeting=objects["epl"],
+        requested_by=referent.user,
+        from_orientation=Orientation.objects.filter(person=target, ended_on=None).first(),
     )
     objects["reorientation"] = ReorientationRequest.objects.get(pk=request.pk)
     # An open delay alert about the target, addressed to her référent.
@@ -183,15 +202,20 @@ def build_world() -> World:
     return world
 
 
-def _first_or_copy(model, notebook):
-    existing = model.objects.filter(notebook=notebook).first()
-    if existing:
-        return existing
-    template = model.objects.filter(notebook__person__departement_id="40").first()
+def _copy(template, **values):
+    """A demo object copied onto the target, for the kinds of objects her own file lacks."""
     template.pk = None
-    template.notebook = notebook
+    for name, value in values.items():
+        setattr(template, name, value)
     template.save()
     return template
+
+
+def _first_or_copy(model, notebook, **values):
+    existing = model.objects.filter(notebook=notebook, **values).first()
+    if existing:
+        return existing
+    return _copy(model.objects.filter(notebook__person__departement_id="40").first(), notebook=notebook, **values)
 
 
 def _alert_for(person):

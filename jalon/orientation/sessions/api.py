@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,8 +99,8 @@ class SessionListCreateApi(ListAPIView):
     @extend_schema(request=SessionInputSerializer, responses={201: SessionSerializer}, tags=["orientation"])
     def post(self, request):
         actor = request.actor
-        if not actor.has_role(*PLANNERS):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+        if not actor.acts_for_departement(*PLANNERS):
+            raise NotFound()  # a manager reads the sessions but does not plan them: as for any forbidden write
         data = self.SessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

@@ -82,8 +82,13 @@ def person_participations(*, person):
 
 
 def participant_for(*, actor: Actor, pk) -> SessionParticipant:
-    qs = SessionParticipant.objects.filter(
-        session__in=_visible_sessions(actor), person__in=Person.objects.visible_to(actor)
+    """A participant of a session the actor sees: any of them for a professional mobilised on the session,
+    otherwise only a person the actor may see."""
+    mobilised = OrientationSession.professionals.through.objects.filter(
+        orientationsession_id=OuterRef("session_id"), user_id=actor.user.pk
+    )
+    qs = SessionParticipant.objects.filter(session__in=_visible_sessions(actor)).filter(
+        Exists(mobilised) | Q(person__in=Person.objects.visible_to(actor).values("pk"))
     )
     return get_visible_or_404(qs.select_related("session", "person"), pk=pk)
 
