@@ -1,6 +1,7 @@
 import factory
 
 from jalon.core.enums import Role
+from jalon.core.scoping import DEPARTEMENT_ROLES
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Invitation, Membership, Organisation
 from tests.accounts.factories import UserFactory
@@ -19,12 +20,23 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         conseil_departemental = factory.Trait(kind=OrganisationKind.CONSEIL_DEPARTEMENTAL)
 
 
+def _organisation_for(membership):
+    # The Département's roles are held in the Département's own organisations (decision 0016); other roles
+    # in a partner organisation, as most référents and partners are.
+    kind = (
+        OrganisationKind.CONSEIL_DEPARTEMENTAL
+        if membership.role in DEPARTEMENT_ROLES
+        else OrganisationKind.ASSOCIATION
+    )
+    return OrganisationFactory(kind=kind)
+
+
 class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
     user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
+    organisation = factory.LazyAttribute(_organisation_for)
     role = Role.REFERENT
 
     class Params:
