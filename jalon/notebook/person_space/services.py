@@ -18,6 +18,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from jalon.core import request_context
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.messaging.enums import MessageChannel, MessageKind
@@ -136,7 +137,9 @@ def access_code_request(*, contact: str) -> list[int]:
 
     channel = MessageChannel.EMAIL if "@" in (contact or "") else MessageChannel.SMS
     person_ids = [person.pk for person in persons_for_contact(contact)]
-    access_codes_send_task.enqueue(person_ids=person_ids, channel=channel)
+    access_codes_send_task.enqueue(
+        person_ids=person_ids, channel=channel, ip_address=request_context.current().ip_address
+    )
     return person_ids
 
 

@@ -17,6 +17,7 @@ from django_tasks.signals import task_enqueued
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.messaging.backends import MemoryBackend
 from jalon.messaging.enums import MessageChannel, MessageKind
@@ -201,8 +202,10 @@ def test_known_and_unknown_contacts_get_the_same_answer_after_the_same_work(carn
     assert answers[0] == answers[1]
     # The slow part (making, hashing, sending the code) is handed to one background task in both cases.
     task = "jalon.notebook.person_space.tasks.access_codes_send_task"
-    assert enqueued == [(task, ["channel", "person_ids"]), (task, ["channel", "person_ids"])]
+    assert enqueued == [(task, ["channel", "ip_address", "person_ids"])] * 2
     assert PersonAccessCode.objects.count() == 1
+    # Sent out of the request, the code is still audited with the address that asked for it.
+    assert AuditEvent.objects.get(code=AuditCode.PERSON_SPACE_CODE_SENT).ip_address == "127.0.0.1"
 
 
 def test_a_task_for_an_unknown_contact_sends_nothing(carnet):
