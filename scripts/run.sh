@@ -14,7 +14,7 @@ say "Chargement du référentiel géographique officiel (COG) des départements 
 "$PY" manage.py load_rome
 say "Données de démonstration"
 "$PY" manage.py seed_demo --departement 40 --departement 64
-say "Travailleur des tâches de fond (imports volumineux)"
+say "Travailleur des tâches de fond (imports volumineux, codes de connexion de l'espace personnel)"
 "$PY" manage.py db_worker --no-reload -v0 &
 WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT

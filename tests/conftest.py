@@ -2,12 +2,14 @@ import pytest
 from django.test import Client
 
 from jalon.core.scoping import Actor
+from jalon.messaging.backends import MemoryBackend
 
 
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.JALON_DEMO_DIR = tmp_path / "demo"
+    MemoryBackend.outbox.clear()
 
 
 @pytest.fixture

@@ -29,9 +29,10 @@ def reset(token: contextvars.Token) -> None:
 
 
 @contextmanager
-def acting_as(label: str):
-    """For management commands and tasks: name the author of the audit events they write."""
-    token = set_current(RequestContext(actor_label=label))
+def acting_as(label: str, *, ip_address: str | None = None):
+    """For management commands and tasks: name the author of the audit events they write (and, for a task a
+    request asked for, the address the request came from)."""
+    token = set_current(RequestContext(ip_address=ip_address, actor_label=label))
     try:
         yield
     finally:

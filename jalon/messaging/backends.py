@@ -50,6 +50,24 @@ class RecordingBackend(MessageBackend):
         return Delivery(status=MessageStatus.RECORDED)
 
 
+class MemoryBackend(RecordingBackend):
+    """For tests, as Django's locmem e-mail backend: records like `RecordingBackend` and keeps in memory, in
+    `MemoryBackend.outbox`, what was handed over (the text as sent, one-time codes included)."""
+
+    outbox: list[dict] = []
+
+    def send(self, message) -> Delivery:
+        MemoryBackend.outbox.append(
+            {
+                "channel": message.channel,
+                "recipient": message.recipient,
+                "subject": message.subject,
+                "body": message.body,
+            }
+        )
+        return super().send(message)
+
+
 class EmailBackend(MessageBackend):
     """Through Django's e-mail backend (SMTP in production, the console in development)."""
 

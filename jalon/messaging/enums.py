@@ -12,6 +12,8 @@ class MessageKind(models.TextChoices):
     CONVOCATION = "convocation", "convocation"
     REMINDER = "reminder", "relance"
     NOTIFICATION = "notification", "notification"
+    # Its code goes to the sender only (`message_send(secret=…)`): the stored text is redacted.
+    ACCESS_CODE = "access_code", "code de connexion"
     OTHER = "other", "autre"
 
 

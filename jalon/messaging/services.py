@@ -1,5 +1,6 @@
 """Sending messages to persons. Every message is recorded, whatever the channel and whether it went out."""
 
+import copy
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from jalon.messaging.recipients import recipient_for
 logger = logging.getLogger(__name__)
 
 SUBJECT_MAX_LENGTH = Message._meta.get_field("subject").max_length or 255
+# A secret (a one-time code) goes to the sender only: the body names its place with this mark, the stored and
+# shown text has REDACTED_SECRET there instead.
+SECRET_PLACEHOLDER = "[[secret]]"  # noqa: S105 — a mark, not a secret
+REDACTED_SECRET = "••••••"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,17 @@ class MessageDraft:
     subject: str
     body: str
     about: models.Model | None = None
+
+
+def _check_secret(*, channel: str, kind: str, body: str, secret: str) -> None:
+    """Programming errors, not bad input: a code must never be stored in clear by mistake."""
+    if kind == MessageKind.ACCESS_CODE and not secret:
+        raise ValueError("A one-time code message carries its code as `secret`, never in the body.")
+    if secret and SECRET_PLACEHOLDER not in body:
+        raise ValueError(f"A message with a secret names its place in the body with {SECRET_PLACEHOLDER}.")
+    if secret and channel == MessageChannel.LETTER:
+        # A letter's PDF is made again from the stored text: it could never carry the secret.
+        raise ValueError("A secret cannot be sent by letter.")
 
 
 def _check(*, person, channel: str, kind: str, subject: str, body: str, about) -> str:
@@ -64,15 +80,17 @@ def _send(
     body: str,
     about,
     backend: tuple[str, MessageBackend],
+    secret: str = "",
 ) -> Message:
     recipient = _check(person=person, channel=channel, kind=kind, subject=subject, body=body, about=about)
+    _check_secret(channel=channel, kind=kind, body=body, secret=secret)
     path, sender = backend
     message = Message(
         person=person,
         channel=channel,
         kind=kind,
         subject=subject.strip(),
-        body=body.strip("\n").rstrip(),
+        body=body.replace(SECRET_PLACEHOLDER, REDACTED_SECRET).strip("\n").rstrip(),
         recipient=recipient,
         status=MessageStatus.QUEUED,
         backend=path,
@@ -83,12 +101,23 @@ def _send(
     # Foreign keys come from the caller's objects: no need for a query each to check they exist.
     message.full_clean(exclude=["person", "created_by", "organisation", "about_type"], validate_constraints=False)
     message.save()
+    outgoing = message
+    if secret:
+        # An unsaved copy with the secret in its text, for the sender only; the saved row keeps the redacted text.
+        outgoing = copy.copy(message)
+        outgoing.body = body.replace(SECRET_PLACEHOLDER, secret).strip("\n").rstrip()
     try:
-        delivery = sender.send(message)
+        delivery = sender.send(outgoing)
     except Exception as error:  # a provider's failure is recorded on the message, not raised
-        logger.warning("Message %s (%s) not sent: %s", message.pk, channel, error, exc_info=True)
+        error_text = str(error) or error.__class__.__name__
+        if secret:
+            # A provider's error may quote the text it was given: no secret in the record, no traceback in the log.
+            error_text = error_text.replace(secret, REDACTED_SECRET)
+            logger.warning("Message %s (%s) not sent: %s", message.pk, channel, error_text)
+        else:
+            logger.warning("Message %s (%s) not sent: %s", message.pk, channel, error, exc_info=True)
         message.status = MessageStatus.FAILED
-        message.error = str(error) or error.__class__.__name__
+        message.error = error_text
     else:
         message.status = delivery.status
         message.provider_reference = delivery.provider_reference
@@ -120,6 +149,7 @@ def message_send(
     body: str,
     about: models.Model | None = None,
     organisation=None,
+    secret: str = "",
 ) -> Message:
     """Send one message to a person through the channel's backend and record it.
 
@@ -128,7 +158,9 @@ def message_send(
     with status "échec" and the error. `actor` is the acting `Actor` (None for automatic sends, then give
     `actor_label`); `organisation` is the sender, the actor's organisation by default; `about` is what the
     message is about (a session participant, an appointment). The caller has fetched `person` through a scoped
-    selector.
+    selector. `secret` (a one-time code) takes the place of `SECRET_PLACEHOLDER` in the text handed to the
+    backend only: the stored text, hence every screen, the API, the back-office and the letters, shows
+    `REDACTED_SECRET` there.
     """
     return _send(
         actor=actor,
@@ -141,6 +173,7 @@ def message_send(
         body=body,
         about=about,
         backend=backend_for(channel),
+        secret=secret,
     )
 
 

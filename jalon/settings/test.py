@@ -12,12 +12,13 @@ WHITENOISE_AUTOREFRESH = True
 JALON_REQUIRE_2FA = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASES.pop("progress", None)
-# Messages: e-mails land in mail.outbox, SMS are recorded (tests read them from the Message rows), letters are
-# real PDFs. Tests of the Brevo backend point JALON_BREVO_SMS_URL at a local server.
+# Messages: e-mails land in mail.outbox, SMS are recorded and what was handed over lands in MemoryBackend.outbox
+# (the Message rows keep one-time codes redacted), letters are real PDFs. Tests of the Brevo backend point
+# JALON_BREVO_SMS_URL at a local server.
 JALON_BREVO_API_KEY = ""
 JALON_BREVO_SMS_URL = "http://127.0.0.1:9/not-used"
 JALON_MESSAGE_BACKENDS = {
     "email": "jalon.messaging.backends.EmailBackend",
-    "sms": "jalon.messaging.backends.RecordingBackend",
+    "sms": "jalon.messaging.backends.MemoryBackend",
     "letter": "jalon.messaging.backends.LetterBackend",
 }

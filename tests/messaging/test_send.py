@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
 from jalon.messaging import selectors
+from jalon.messaging.backends import MemoryBackend, MessageBackend
 from jalon.messaging.enums import MessageChannel, MessageKind, MessageStatus
 from jalon.messaging.models import Message
 from jalon.messaging.recipients import mobile_phone_normalise
 from jalon.messaging.rendering import render_message
-from jalon.messaging.services import MessageDraft, message_send, message_send_bulk
+from jalon.messaging.services import REDACTED_SECRET, SECRET_PLACEHOLDER, MessageDraft, message_send, message_send_bulk
 from tests.conftest import actor_for
 from tests.messaging.factories import reachable_person
 from tests.organisations.factories import MembershipFactory
@@ -143,7 +144,7 @@ def test_recording_backend_keeps_what_would_have_been_sent(actor):
     assert message.status == MessageStatus.RECORDED
     assert message.recipient == "+33781234567"
     assert message.body == "Rendez-vous le 3/12 à 9h30, Mont-de-Marsan."
-    assert message.backend == "jalon.messaging.backends.RecordingBackend"
+    assert message.backend == "jalon.messaging.backends.MemoryBackend"
     assert message.sent_at is None
     assert message.created_by == actor.user
     assert message.organisation == actor.organisation
@@ -183,6 +184,63 @@ def test_a_mail_server_failure_is_stored_as_failed_not_raised(actor, settings):
     assert "refused" in message.error.lower() or "refus" in message.error.lower()
     assert message.sent_at is None
     assert AuditEvent.objects.get(code=AuditCode.MESSAGE_SENT).data["new"]["status"] == "failed"
+
+
+@pytest.mark.parametrize("channel", [MessageChannel.EMAIL, MessageChannel.SMS])
+def test_a_secret_goes_to_the_sender_only_and_is_redacted_in_the_record(actor, channel, caplog):
+    caplog.set_level("DEBUG")
+    person = reachable_person(phone="07 81 23 45 67")
+    message = _send(
+        actor,
+        person,
+        channel,
+        kind=MessageKind.ACCESS_CODE,
+        body=f"Votre code : {SECRET_PLACEHOLDER}.",
+        secret="731904",
+    )
+    sent = mail.outbox[0].body if channel == MessageChannel.EMAIL else MemoryBackend.outbox[0]["body"]
+    assert sent == "Votre code : 731904."
+    message.refresh_from_db()
+    assert message.body == f"Votre code : {REDACTED_SECRET}."
+    assert "731904" not in caplog.text
+    assert "731904" not in str(AuditEvent.objects.get(code=AuditCode.MESSAGE_SENT).data)
+
+
+class QuotingFailureBackend(MessageBackend):
+    """A provider whose refusal quotes the text it was given."""
+
+    def send(self, message):
+        raise RuntimeError(f"Contenu refusé : {message.body}")
+
+
+def test_a_providers_error_quoting_the_secret_is_redacted(actor, settings, caplog):
+    settings.JALON_MESSAGE_BACKENDS = {"sms": "tests.messaging.test_send.QuotingFailureBackend"}
+    message = _send(
+        actor,
+        reachable_person(),
+        MessageChannel.SMS,
+        kind=MessageKind.ACCESS_CODE,
+        body=f"Votre code : {SECRET_PLACEHOLDER}.",
+        secret="731904",
+    )
+    message.refresh_from_db()
+    assert message.status == MessageStatus.FAILED
+    assert message.error == f"Contenu refusé : Votre code : {REDACTED_SECRET}."
+    assert "731904" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("channel", "kind", "body", "secret"),
+    [
+        (MessageChannel.SMS, MessageKind.ACCESS_CODE, "Votre code : 731904.", ""),  # a code in the stored text
+        (MessageChannel.SMS, MessageKind.ACCESS_CODE, "Votre code.", "731904"),  # nowhere to put it
+        (MessageChannel.LETTER, MessageKind.ACCESS_CODE, f"Code : {SECRET_PLACEHOLDER}", "731904"),  # reprinted
+    ],
+)
+def test_secrets_are_refused_where_they_would_be_lost_or_stored(actor, channel, kind, body, secret):
+    with pytest.raises(ValueError):
+        _send(actor, reachable_person(), channel, kind=kind, body=body, secret=secret)
+    assert not Message.objects.exists() and mail.outbox == [] and MemoryBackend.outbox == []
 
 
 def test_empty_text_and_missing_subject_are_refused(actor):

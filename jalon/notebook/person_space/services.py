@@ -9,19 +9,21 @@ import re
 import secrets
 from datetime import timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
+from jalon.core import request_context
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.recipients import mobile_phone_normalise
-from jalon.messaging.services import message_send
+from jalon.messaging.services import SECRET_PLACEHOLDER, message_send
 from jalon.notebook.enums import NoteVisibility
 from jalon.notebook.models import Note, Notebook, PersonAccessCode
 from jalon.orientation.models import Orientation, ReferentAssignment
@@ -86,34 +88,75 @@ def persons_for_contact(contact: str) -> list[Person]:
 
 # --- the one-time code ------------------------------------------------------------------------------------------
 
+CODE_SUBJECT = "Votre code pour accéder à votre carnet de bord"
+# The hash is a keyed HMAC (the project's SECRET_KEY), not a password hash: a slow hash of a 6-digit code is
+# still brute-forced in minutes from a stolen database, while without the key the hashes are worth nothing; and
+# it costs microseconds, so checking a code takes no longer for a known person than for an unknown one.
+CODE_HASH_ALGORITHM = "hmac-sha256"
+CODE_HASH_KEY_SALT = "jalon.notebook.person_space.access_code"
 
-def _code_message(person, code: str) -> tuple[str, str]:
-    subject = "Votre code pour accéder à votre carnet de bord"
+
+def _code_message(person) -> tuple[str, str]:
+    """The text of the code message; the code itself stands as SECRET_PLACEHOLDER, for the sender only."""
     body = (
         f"Bonjour {person.first_name},\n\n"
-        f"Votre code pour accéder à votre carnet de bord est : {code}\n\n"
+        f"Votre code pour accéder à votre carnet de bord est : {SECRET_PLACEHOLDER}\n\n"
         "Il est valable 10 minutes et ne sert qu'une fois. Si vous n'avez rien demandé, ignorez ce message : "
         "personne ne peut entrer dans votre carnet sans ce code."
     )
-    return subject, body
+    return CODE_SUBJECT, body
+
+
+def _code_digest(salt: str, code: str) -> str:
+    return salted_hmac(CODE_HASH_KEY_SALT, f"{salt}${code}", algorithm="sha256").hexdigest()
+
+
+def code_hash(code: str) -> str:
+    salt = secrets.token_hex(8)
+    return f"{CODE_HASH_ALGORITHM}${salt}${_code_digest(salt, code)}"
+
+
+def code_matches(code: str, stored: str) -> bool:
+    algorithm, _, rest = stored.partition("$")
+    if algorithm == CODE_HASH_ALGORITHM:
+        salt, _, digest = rest.partition("$")
+        return constant_time_compare(digest, _code_digest(salt, code))
+    # Codes made before the HMAC (a password hash): they expire within 10 minutes of the upgrade.
+    return check_password(code, stored)
+
+
+def access_code_request(*, contact: str) -> list[int]:
+    """Ask for a fresh code for each person with a carnet reachable at `contact`; the ids of those persons (the
+    ones whose code the next step checks), empty for an unknown contact.
+
+    Known or not, the request does the same work: one look-up and one background task, enqueued even with no
+    one to write to, which makes, hashes and sends the codes (`access_codes_send`). So neither the text of the
+    answer (the caller's neutral message) nor its time tells whether an address is known.
+    """
+    from jalon.notebook.person_space.tasks import access_codes_send_task
+
+    channel = MessageChannel.EMAIL if "@" in (contact or "") else MessageChannel.SMS
+    person_ids = [person.pk for person in persons_for_contact(contact)]
+    access_codes_send_task.enqueue(
+        person_ids=person_ids, channel=channel, ip_address=request_context.current().ip_address
+    )
+    return person_ids
 
 
 @transaction.atomic
-def access_code_request(*, contact: str) -> list[int]:
-    """Send a fresh code to each person with a carnet reachable at `contact`; the ids of those who got one.
-
-    Whatever `contact` is, the caller answers the same neutral message: nobody learns whether an address is
-    known. A person who asked for `MAX_CODES_PER_HOUR` codes in the last hour gets no new one.
+def access_codes_send(*, person_ids: list[int], channel: str) -> list[int]:
+    """Send a fresh code to each person by `channel`; the ids of those who got one. A person who asked for
+    `MAX_CODES_PER_HOUR` codes in the last hour gets no new one (the last one received still works). The code
+    is only in the text handed to the sender: the message history keeps it redacted, the database its hash.
     """
-    channel = MessageChannel.EMAIL if "@" in (contact or "") else MessageChannel.SMS
     now = timezone.now()
     sent = []
-    for person in persons_for_contact(contact):
+    for person in Person.objects.active().filter(pk__in=person_ids, notebook__isnull=False).order_by("pk"):
         recent = PersonAccessCode.objects.filter(person=person, created_at__gt=now - timedelta(hours=1)).count()
         if recent >= MAX_CODES_PER_HOUR:
             continue
         code = f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
-        subject, body = _code_message(person, code)
+        subject, body = _code_message(person)
         try:
             with transaction.atomic():
                 message_send(
@@ -121,9 +164,10 @@ def access_code_request(*, contact: str) -> list[int]:
                     actor_label=SENDER_LABEL,
                     person=person,
                     channel=channel,
-                    kind=MessageKind.NOTIFICATION,
+                    kind=MessageKind.ACCESS_CODE,
                     subject=subject,
                     body=body,
+                    secret=code,
                 )
         except ValidationError:
             # The stored address cannot receive it (invalid e-mail…): as for an unknown contact, say nothing.
@@ -131,7 +175,7 @@ def access_code_request(*, contact: str) -> list[int]:
         access_code = PersonAccessCode.objects.create(
             person=person,
             channel=channel,
-            code_hash=make_password(code),
+            code_hash=code_hash(code),
             created_at=now,
             expires_at=now + CODE_VALIDITY,
         )
@@ -158,7 +202,7 @@ def _verify(*, person_ids: list[int], code: str) -> tuple[Person | None, str]:
         return None, WRONG_CODE
     now = timezone.now()
     for access_code in latest:
-        if not check_password(code, access_code.code_hash):
+        if not code_matches(code, access_code.code_hash):
             continue
         error = ""
         if access_code.used_at is not None:

@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from jalon.core.enums import AuditCode, Role
+from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
+from jalon.messaging.backends import MemoryBackend
 from jalon.messaging.enums import MessageChannel
 from jalon.messaging.models import Message
-from jalon.notebook.enums import FreinStatus, NoteVisibility, WorkStatus
+from jalon.notebook.enums import NoteVisibility
 from jalon.notebook.models import (
     Action,
-    Appointment,
-    FreinCategory,
     Note,
     Notebook,
     NotebookFrein,
@@ -26,9 +25,7 @@ from jalon.notebook.models import (
 )
 from jalon.notebook.person_space import services
 from jalon.orientation.models import ReferentAssignment
-from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.people.factories import PersonFactory
-from tests.territories.factories import DepartementFactory
 
 
 pytestmark = pytest.mark.django_db
@@ -36,66 +33,6 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("person_space:login")
 VERIFY = reverse("person_space:verify")
 HOME = reverse("person_space:home")
-
-
-@pytest.fixture
-def carnet():
-    landes = DepartementFactory()
-    agency = OrganisationFactory(
-        name="Agence de Mont-de-Marsan", departement=landes, phone="05 58 00 00 00", email="agence@exemple.fr"
-    )
-    referent = MembershipFactory(
-        role=Role.REFERENT, organisation=agency, user__first_name="Claire", user__last_name="Duval"
-    )
-    person = PersonFactory(
-        departement=landes,
-        first_name="Inès",
-        last_name="Martin",
-        email="ines.martin@exemple.fr",
-        phone="06 12 34 56 78",
-    )
-    ReferentAssignment.objects.create(person=person, referent=referent.user, organisation=agency)
-    notebook = Notebook.objects.create(person=person)
-    objective = Objective.objects.create(
-        notebook=notebook, title="Passer le permis B", status=WorkStatus.IN_PROGRESS, due_on=datetime.date(2027, 3, 1)
-    )
-    Action.objects.create(objective=objective, title="S'inscrire à l'auto-école solidaire", status=WorkStatus.DONE)
-    NotebookFrein.objects.create(
-        notebook=notebook, category=FreinCategory.objects.order_by("position").first(), status=FreinStatus.NEED
-    )
-    soon = timezone.now() + datetime.timedelta(days=3)
-    Appointment.objects.create(
-        notebook=notebook,
-        starts_at=soon,
-        ends_at=soon + datetime.timedelta(hours=1),
-        professional=referent.user,
-        organisation=agency,
-        place="12 rue Victor-Hugo, Mont-de-Marsan",
-    )
-    Appointment.objects.create(
-        notebook=notebook,
-        starts_at=soon + datetime.timedelta(days=1),
-        ends_at=soon + datetime.timedelta(days=1, hours=1),
-        professional=referent.user,
-        organisation=agency,
-        place="Rendez-vous annulé ici",
-        cancelled_at=timezone.now(),
-    )
-    Note.objects.create(
-        notebook=notebook,
-        author=referent.user,
-        organisation=agency,
-        visibility=NoteVisibility.SHARED,
-        text="Bravo pour l'inscription à l'auto-école.",
-    )
-    Note.objects.create(
-        notebook=notebook,
-        author=referent.user,
-        organisation=agency,
-        visibility=NoteVisibility.PRIVATE,
-        text="Note privée : situation familiale délicate.",
-    )
-    return person, referent
 
 
 def _code_from(text: str) -> str:
@@ -144,7 +81,9 @@ def test_the_person_logs_in_with_a_code_sent_by_sms(client, carnet):
     message = Message.objects.get(person=person)
     assert message.channel == MessageChannel.SMS and message.recipient == "+33612345678"
     assert mail.outbox == []
-    response = client.post(VERIFY, {"code": _code_from(message.body)})
+    [sms] = MemoryBackend.outbox
+    assert sms["recipient"] == "+33612345678"
+    response = client.post(VERIFY, {"code": _code_from(sms["body"])})
     assert response["Location"] == HOME
 
 
@@ -234,11 +173,12 @@ def test_codes_requested_are_limited_per_browser_and_per_person(client, carnet):
     assert response.status_code == 200 and "attendez une heure" in response.content.decode()
     assert PersonAccessCode.objects.count() == 5
     # Another browser asks for the same person: the answer stays neutral but no sixth code goes out.
-    assert services.access_code_request(contact=person.email) == []
+    assert services.access_code_request(contact=person.email) == [person.pk]
     assert PersonAccessCode.objects.count() == 5 and len(mail.outbox) == 5
+    assert services.access_codes_send(person_ids=[person.pk], channel=MessageChannel.EMAIL) == []
     # An hour later, a code can be asked for again.
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=1, minutes=1)):
-        assert services.access_code_request(contact=person.email) == [person.pk]
+        assert services.access_codes_send(person_ids=[person.pk], channel=MessageChannel.EMAIL) == [person.pk]
 
 
 def test_the_browser_limit_also_applies_to_unknown_contacts(client, carnet):
