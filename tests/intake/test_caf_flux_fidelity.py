@@ -16,6 +16,7 @@ from jalon.intake.caf_flux.parser import read_flux
 from jalon.intake.caf_import import caf_flux_import
 from jalon.intake.enums import ImportStatus
 from jalon.intake.models import ImportRun
+from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person
 from jalon.people.rsa_codes import CLOSURE_REASONS, SUSPENSION_REASONS, suspension_reason_label
 from tests.conftest import actor_for
@@ -202,6 +203,10 @@ def test_reasons_show_their_labels_on_the_person_and_household_pages(tmp_path, l
         departement=landes,
         actor_label="t",
     )
+    # An event recorded before the labels were known, as it was stored then.
+    suspended = ChangeEvent.objects.get(kind=ChangeKind.SUSPENDED)
+    suspended.data = {**suspended.data, "reason_label": "motif 06"}
+    suspended.save()
     client = login_as(cd_admin)
     marie = Person.objects.get(first_name="Marie")
     paul = Person.objects.get(first_name="Paul")
