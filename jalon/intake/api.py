@@ -37,6 +37,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "duplicates_found",
             "events_created",
             "error",
+            "other_departement_allowed",
         ]
 
 

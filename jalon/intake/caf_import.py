@@ -104,6 +104,8 @@ class CafFluxImporter:
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
         self.analyzed_at = 0
+        self.allow_other_departement = run.other_departement_allowed
+        self.expected_ideparte = _ideparte(run.departement_id)
 
     # -- driving -------------------------------------------------------------------------------------------------
 
@@ -117,11 +119,27 @@ class CafFluxImporter:
                 if isinstance(item, FluxRejection):
                     self._reject(item.line, item.matricule, item.reason)
                 else:
+                    self._check_departement(item)
                     households.append(item)
             if households:
                 self._import_batch(households)
                 self._refresh_statistics()
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
+
+    def _check_departement(self, flux: FluxHousehold) -> None:
+        """A flux sent to another Département (IDEPARTE) would create its beneficiaries here: the whole file is
+        refused (the import's transaction rolls back), unless the import was explicitly asked for."""
+        found = _ideparte(flux.partner_departement)
+        if self.allow_other_departement or not found or found == self.expected_ideparte:
+            return
+        departement = self.run.departement
+        raise FluxError(
+            f"Ce flux est adressé à un autre Département : {found.lstrip('0') or found} (IDEPARTE « "
+            f"{flux.partner_departement} », foyer {flux.matricule}, ligne {flux.line}), et non au Département "
+            f"{departement.code} ({departement.name}). Fichier refusé, rien n'a été écrit. S'il doit vraiment être "
+            "importé ici, un administrateur du Département peut le déposer à nouveau en cochant « Importer un flux "
+            "adressé à un autre Département » (commande : option --autre-departement)."
+        )
 
     def _refresh_statistics(self) -> None:
         """Within the import's transaction the tables can grow far beyond what the planner last saw (often
@@ -145,15 +163,16 @@ class CafFluxImporter:
         flux_households = self._drop_repeats(flux_households)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
         stored = {
-            (organisme, organisme_code, matricule): (pk, source_hash)
-            for pk, organisme, organisme_code, matricule, source_hash in filter_any(
+            (organisme, organisme_code, matricule): (pk, source_hash, request_number)
+            for pk, organisme, organisme_code, matricule, source_hash, request_number in filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
-            ).values_list("pk", "organisme", "organisme_code", "matricule", "source_hash")
+            ).values_list("pk", "organisme", "organisme_code", "matricule", "source_hash", "right__request_number")
         }
         to_load, changed_flux = [], []
         for flux in flux_households:
             known = stored.get((flux.organisme, flux.organisme_code, flux.matricule))
-            if known is not None and known[1] == flux.raw_hash:
+            # A right stored before the request number was read takes it from the next file, even unchanged.
+            if known is not None and known[1] == flux.raw_hash and (known[2] or not flux.request_number):
                 self.counts.households_unchanged += 1
                 continue
             changed_flux.append((flux, known[0] if known else None))
@@ -447,6 +466,7 @@ class CafFluxImporter:
         values = {
             "state": flux.right_state,
             "request_date": flux.request_date,
+            "request_number": flux.request_number,
             "opening_date": flux.opening_date,
             "suspension_reason": flux.suspension_reason,
             "suspension_date": flux.suspension_date,
@@ -546,6 +566,7 @@ class CafFluxImporter:
                 [
                     "state",
                     "request_date",
+                    "request_number",
                     "opening_date",
                     "suspension_reason",
                     "suspension_date",
@@ -590,6 +611,11 @@ class CafFluxImporter:
             "source_line": flux.line,
             "actor_id": None,
         }
+
+
+def _ideparte(code: str | None) -> str:
+    """A Département code as IDEPARTE writes it: three characters ("040", "02A", "971")."""
+    return (code or "").strip().upper().zfill(3) if (code or "").strip() else ""
 
 
 def _aware(value: datetime) -> datetime:
@@ -637,8 +663,12 @@ def caf_flux_import(
     file_name: str = "",
     run: ImportRun | None = None,
     progress: Callable[[int], None] | None = None,
+    other_departement_allowed: bool = False,
 ) -> ImportRun:
-    """Import one CAF/MSA flux file for a département. Returns the run, whatever happened (see its status)."""
+    """Import one CAF/MSA flux file for a département. Returns the run, whatever happened (see its status).
+
+    A flux addressed to another Département (IDEPARTE) is refused unless `other_departement_allowed` (or the
+    run's own flag, set at upload) says it is meant to be imported here."""
     path = Path(path)
     sha256 = file_sha256(path)
     if run is None:
@@ -651,10 +681,12 @@ def caf_flux_import(
             file_name=file_name or path.name,
             file_size=path.stat().st_size,
             file_sha256=sha256,
+            other_departement_allowed=other_departement_allowed,
         )
     else:
         run.file_sha256, run.file_size = sha256, path.stat().st_size
         run.file_name = run.file_name or file_name or path.name
+        run.other_departement_allowed = run.other_departement_allowed or other_departement_allowed
     run.status, run.started_at = ImportStatus.RUNNING, timezone.now()
     run.save()
 
@@ -698,7 +730,13 @@ def _audit(run: ImportRun, actor_user, code, extra: dict | None = None) -> None:
         actor_label=run.started_by_label,
         organisation=run.organisation,
         subject=run,
-        extra={"file": run.file_name, "sha256": run.file_sha256, "status": run.status, **(extra or {})},
+        extra={
+            "file": run.file_name,
+            "sha256": run.file_sha256,
+            "status": run.status,
+            **({"other_departement_allowed": True} if run.other_departement_allowed else {}),
+            **(extra or {}),
+        },
     )
 
 

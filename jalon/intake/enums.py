@@ -118,7 +118,13 @@ class SpreadsheetField(models.TextChoices):
 
     @classmethod
     def required(cls) -> tuple[str, ...]:
-        return (cls.LAST_NAME, cls.FIRST_NAME, cls.BIRTH_DATE)
+        return (cls.LAST_NAME, cls.FIRST_NAME)
+
+    @classmethod
+    def identifiers(cls) -> tuple[str, ...]:
+        """Without a birth date column, a list must carry one of these to find persons already known (contact
+        lists of the CNAF or rdv-insertion often have no birth date)."""
+        return (cls.MATRICULE, cls.NIR, cls.INTERNAL_ID)
 
 
 class SpreadsheetDateFormat(models.TextChoices):

@@ -94,6 +94,18 @@ class FluxUploadForm(DsfrBaseForm):
         label="Fichier du flux CAF ou MSA",
         help_text="Fichier XML « bénéficiaires RSA » (schéma vrsb0801), encodé en windows-1252 ou UTF-8.",
     )
+    other_departement = forms.BooleanField(
+        label="Importer un flux adressé à un autre Département",
+        required=False,
+        help_text="Un flux dont les foyers sont adressés à un autre Département (IDEPARTE) est refusé : ne cochez "
+        "que si ce fichier doit vraiment être importé ici.",
+    )
+
+    def __init__(self, *args, other_departement_choice: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the Département's administrator may override the check (see services.caf_flux_upload).
+        if not other_departement_choice:
+            del self.fields["other_departement"]
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
@@ -106,6 +118,10 @@ class FluxUploadForm(DsfrBaseForm):
         return uploaded
 
 
+BIRTH_DATE_OR_IDENTIFIER = (
+    "Choisissez la colonne de la date de naissance ; une liste sans date de naissance doit donner le n° CAF/MSA, "
+    "le NIR ou l'identifiant départemental."
+)
 SPREADSHEET_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods")
 SPREADSHEET_MAX_SIZE = 20 * 1024 * 1024
 
@@ -183,6 +199,12 @@ class SpreadsheetMappingForm(DsfrBaseForm):
                 choices=choices,
                 required=target in required,
                 error_messages={"required": "Choisissez la colonne qui contient ce champ."},
+                help_text=(
+                    "Facultative si la liste donne le n° CAF/MSA, le NIR ou l'identifiant départemental : une "
+                    "ligne sans date de naissance ne fait que compléter une personne déjà connue."
+                    if target == SpreadsheetField.BIRTH_DATE
+                    else ""
+                ),
             )
         self.fields.update(columns)
         self.order_fields(list(columns))  # the columns first, then the options
@@ -219,6 +241,10 @@ class SpreadsheetMappingForm(DsfrBaseForm):
                 self.add_error(name, f"Cette colonne est déjà choisie pour le champ « {chosen[header]} ».")
             else:
                 chosen[header] = target.label
+        if not cleaned.get(self.column_name(F.BIRTH_DATE)) and not any(
+            cleaned.get(self.column_name(target)) for target in SpreadsheetField.identifiers()
+        ):
+            self.add_error(self.column_name(F.BIRTH_DATE), BIRTH_DATE_OR_IDENTIFIER)
         return cleaned
 
     @property

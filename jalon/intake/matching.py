@@ -5,7 +5,9 @@ For a batch of checked rows, one query per criterion, tried in this order:
 1. the NIR (its keyed hash);
 2. the Département's own identifier (IODAS…);
 3. the CAF/MSA matricule and the birth date: a current or past member of a household with that matricule
-   born that day (several: the one with the same first name);
+   born that day (several: the one with the same first name); a row without birth date (contact lists of the
+   CNAF, rdv-insertion): the member of that household with the same first and last (or birth) name, once
+   normalised, if only one has it;
 4. the same birth date and first name: the same last (or birth) name is the person; a close name (character
    ratio ≥ 0.8) makes a new person and a duplicate candidate for review.
 
@@ -30,6 +32,7 @@ CRITERION_LABELS = {
     "nir": "même NIR",
     "internal_id": "même identifiant départemental",
     "matricule": "même n° CAF/MSA et même date de naissance",
+    "matricule_name": "même n° CAF/MSA et mêmes nom et prénom",
     "name": "mêmes nom, prénom et date de naissance",
 }
 
@@ -49,6 +52,8 @@ class Match:
     # none here but another département has that matricule without organisme code (a new one would collide).
     household: Household | None = None
     household_elsewhere: bool = False
+    # A row without birth date: how many members of its household bear its name (more than one: undecidable).
+    namesakes: int = 0
 
 
 class PersonMatcher:
@@ -65,7 +70,7 @@ class PersonMatcher:
         elsewhere = self._nir_elsewhere(rows, by_hash)
         by_internal_id = self._by_internal_id(persons, rows, ignore)
         households, households_elsewhere = self._households(rows)
-        by_matricule = self._by_matricule(rows, ignore)
+        by_matricule, by_household = self._by_matricule(rows, ignore)
         pool = self._by_birth_and_first_name(persons, rows, ignore)
 
         matches = []
@@ -75,7 +80,7 @@ class PersonMatcher:
                 household=households.get(household_key),
                 household_elsewhere=household_key not in households and household_key in households_elsewhere,
             )
-            self._match_row(row, match, by_hash, elsewhere, by_internal_id, by_matricule, pool)
+            self._match_row(row, match, by_hash, elsewhere, by_internal_id, by_matricule, by_household, pool)
             matches.append(match)
         return matches
 
@@ -121,11 +126,13 @@ class PersonMatcher:
                 elsewhere.add(key)
         return here, elsewhere
 
-    def _by_matricule(self, rows, ignore) -> dict[tuple[str, str, date], list[Person]]:
+    def _by_matricule(self, rows, ignore):
+        """Members of the rows' households, by (organisme, matricule, birth date) and by (organisme, matricule)."""
         matricules = {row["matricule"] for row in rows if row["matricule"]}
         found: dict[tuple[str, str, date], list[Person]] = {}
+        by_household: dict[tuple[str, str], list[Person]] = {}
         if not matricules:
-            return found
+            return found, by_household
         links = (
             HouseholdMember.objects.filter(
                 household__departement_id=self.departement_id,
@@ -141,10 +148,11 @@ class PersonMatcher:
             key = (link.household.organisme, link.household.matricule, person.birth_date)
             if person.pk not in ignore and person not in found.get(key, []):
                 found.setdefault(key, []).append(person)
-        return found
+                by_household.setdefault(key[:2], []).append(person)
+        return found, by_household
 
     def _by_birth_and_first_name(self, persons, rows, ignore) -> dict[tuple[date, str], list[Person]]:
-        keys = {(row["birth_date"], normalise_name(row["first_name"])) for row in rows}
+        keys = {(row["birth_date"], normalise_name(row["first_name"])) for row in rows if row["birth_date"]}
         found: dict[tuple[date, str], list[Person]] = {}
         if not keys:
             return found
@@ -157,7 +165,9 @@ class PersonMatcher:
 
     # -- deciding ----------------------------------------------------------------------------------------------
 
-    def _match_row(self, row, match: Match, by_hash, elsewhere, by_internal_id, by_matricule, pool) -> None:
+    def _match_row(
+        self, row, match: Match, by_hash, elsewhere, by_internal_id, by_matricule, by_household, pool
+    ) -> None:
         if row["nir"]:
             hashed = nir_hash(row["nir"])
             person = by_hash.get(hashed)
@@ -172,6 +182,20 @@ class PersonMatcher:
                 match.person, match.criterion = person, "internal_id"
                 return
         first_name = normalise_name(row["first_name"])
+        if row["birth_date"] is None:
+            # Without a birth date only a member of the row's household with the row's name can be the person.
+            members = by_household.get((row["organisme"], row["matricule"]), []) if row["matricule"] else []
+            namesakes = [
+                person
+                for person in members
+                if person.normalized_first_name == first_name
+                and name_similarity(person, row) >= 1.0
+                and not _conflict(person, row)
+            ]
+            match.namesakes = len(namesakes)
+            if len(namesakes) == 1:
+                match.person, match.criterion = namesakes[0], "matricule_name"
+            return
         if row["matricule"]:
             members = [
                 person

@@ -64,6 +64,8 @@ class ImportRun(BaseModel):
     # The uploaded file while it waits for the worker; deleted once processed.
     stored_file = models.FileField("fichier déposé", upload_to="imports/%Y/%m/", blank=True)
     header = models.JSONField("en-tête du fichier", default=dict, blank=True)
+    # A CAF/MSA flux addressed to another Département (IDEPARTE) is imported only when explicitly asked.
+    other_departement_allowed = models.BooleanField("flux d'un autre Département accepté", default=False)
     same_as = models.ForeignKey(
         "self", verbose_name="même fichier que", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

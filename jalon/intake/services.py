@@ -4,9 +4,13 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert, bulk_insert_rows
@@ -94,13 +98,22 @@ def dsp_update(*, actor: Actor, person: Person, data: dict) -> SocioProfessional
     return dsp
 
 
+OTHER_DEPARTEMENT_FORBIDDEN = (
+    "Seul un administrateur du Département peut importer un flux adressé à un autre Département."
+)
+
+
 @transaction.atomic
-def caf_flux_upload(*, actor, uploaded_file) -> ImportRun:
-    """Store an uploaded flux and queue its import; the worker does the rest (see tasks.py)."""
+def caf_flux_upload(*, actor, uploaded_file, other_departement_allowed: bool = False) -> ImportRun:
+    """Store an uploaded flux and queue its import; the worker does the rest (see tasks.py).
+
+    `other_departement_allowed`: import it even if the file is addressed to another Département (IDEPARTE);
+    only the Département's administrator may ask for it."""
     ensure_departement_staff(actor, Role.ADMINISTRATOR)
-    from jalon.intake.enums import ImportKind
     from jalon.intake.tasks import caf_flux_import_task
 
+    if other_departement_allowed and not actor.is_departement_admin:
+        raise ValidationError(OTHER_DEPARTEMENT_FORBIDDEN)
     run = ImportRun.objects.create(
         kind=ImportKind.CAF_FLUX,
         departement_id=actor.organisation.departement_id,
@@ -110,9 +123,78 @@ def caf_flux_upload(*, actor, uploaded_file) -> ImportRun:
         file_name=uploaded_file.name[:255],
         file_size=uploaded_file.size,
         stored_file=uploaded_file,
+        other_departement_allowed=other_departement_allowed,
     )
     transaction.on_commit(lambda: caf_flux_import_task.enqueue(run.pk))
     return run
+
+
+IMPORT_CRASHED = (
+    "L'import s'est arrêté sur une erreur inattendue : rien n'a été écrit et le fichier déposé a été supprimé. "
+    "Déposez-le à nouveau ; si l'erreur se reproduit, signalez-la à l'assistance."
+)
+IMPORT_INTERRUPTED = (
+    "L'import ne s'est pas terminé (traitement interrompu) : rien n'a été écrit et le fichier déposé a été "
+    "supprimé. Déposez-le à nouveau."
+)
+IMPORT_ABANDONED = (
+    "Import abandonné : la correspondance des colonnes n'a pas été confirmée ; le fichier déposé a été supprimé."
+)
+
+
+def _import_run_fail(run: ImportRun, *, message: str, actor_label: str, reason: str) -> None:
+    run.status, run.error, run.finished_at = ImportStatus.FAILED, message, timezone.now()
+    _discard_stored_file(run)
+    run.save(update_fields=["status", "error", "finished_at", "stored_file", "updated_at"])
+    audit_event_record(
+        code=AuditCode.IMPORT_FAILED,
+        actor_label=actor_label,
+        organisation=run.organisation,
+        subject=run,
+        extra={"file": run.file_name, "status": run.status, "reason": reason},
+    )
+
+
+@transaction.atomic
+def import_run_crashed(*, run_id: int) -> None:
+    """An import task died on an unexpected error (its own transaction rolled back): the run says so in French
+    instead of staying "en attente" / "en cours", and its uploaded file is deleted."""
+    run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+    if run is None:
+        return
+    if run.status in (ImportStatus.PENDING, ImportStatus.RUNNING):
+        _import_run_fail(run, message=IMPORT_CRASHED, actor_label="tâche d'import", reason="crash")
+    elif run.stored_file:
+        _discard_stored_file(run)
+        run.save(update_fields=["stored_file", "updated_at"])
+
+
+@transaction.atomic
+def import_runs_stale_fail(*, now=None, hours: int | None = None) -> int:
+    """Runs still pending or running `hours` after they started (by default JALON_IMPORT_STALE_HOURS): a worker
+    killed mid-import (out of memory, restart) never reports, and a spreadsheet left at its column mapping keeps
+    its file of personal data. Each is marked failed with a French message and its file deleted. Returns how
+    many."""
+    now = now or timezone.now()
+    hours = settings.JALON_IMPORT_STALE_HOURS if hours is None else hours
+    cutoff = now - timedelta(hours=hours)
+    stale = (
+        ImportRun.objects.select_for_update(skip_locked=True)
+        .filter(Q(status=ImportStatus.PENDING) | Q(status=ImportStatus.RUNNING))
+        .alias(since=Coalesce("started_at", "created_at"))
+        .filter(since__lt=cutoff)
+    )
+    count = 0
+    for run in stale:
+        abandoned = run.kind == ImportKind.SPREADSHEET and run.status == ImportStatus.PENDING
+        _import_run_fail(
+            run,
+            message=IMPORT_ABANDONED if abandoned else IMPORT_INTERRUPTED,
+            actor_label="commande intake_daily",
+            reason="abandoned" if abandoned else "stale",
+        )
+        count += 1
+    return count
 
 
 def rejected_rows_download_record(*, actor, run: ImportRun) -> None:
@@ -276,6 +358,14 @@ def _spreadsheet_options(*, mapping, headers, date_format, organisme) -> dict[st
         for name in SpreadsheetField.required()
         if name not in mapping
     )
+    if SpreadsheetField.BIRTH_DATE not in mapping and not any(
+        name in mapping for name in SpreadsheetField.identifiers()
+    ):
+        errors.append(
+            "Choisissez la colonne qui contient la date de naissance. Une liste sans date de naissance doit "
+            "donner le n° CAF/MSA, le NIR ou l'identifiant départemental : elle ne sert alors qu'à compléter des "
+            "personnes déjà connues."
+        )
     for header in dict.fromkeys(mapping.values()):
         if header not in headers:
             errors.append(f"La colonne « {header} » n'existe pas dans ce fichier.")
@@ -322,14 +412,23 @@ class _SpreadsheetPlanner:
     def _repeats(self, line: int, values: dict) -> list[str]:
         name = f"{values['last_name']} {values['first_name']}"
         nir, internal_id = values["nir"], values["internal_id"]
-        identity = (values["birth_date"], normalise_name(values["first_name"]), normalise_name(values["last_name"]))
+        identity = (
+            values["birth_date"],
+            normalise_name(values["first_name"]),
+            normalise_name(values["last_name"]),
+            # Without birth dates, namesakes of two households are two persons.
+            "" if values["birth_date"] else values["matricule"],
+        )
         first_line, reason = None, ""
         if nir and nir in self.seen_nir:
             first_line, reason = self.seen_nir[nir], "même NIR"
         elif internal_id and internal_id in self.seen_internal_id:
             first_line, reason = self.seen_internal_id[internal_id], "même identifiant départemental"
         elif identity in self.seen_identity and not self._other_identifiers(self.seen_identity[identity], values):
-            first_line, reason = self.seen_identity[identity][0], "mêmes nom, prénom et date de naissance"
+            first_line = self.seen_identity[identity][0]
+            reason = (
+                "mêmes nom, prénom et date de naissance" if values["birth_date"] else "mêmes nom, prénom et n° CAF/MSA"
+            )
         if first_line is not None:
             return [f"{name} figure deux fois dans le fichier ({reason} qu'à la ligne {first_line}) : ligne ignorée."]
         if nir:
@@ -363,6 +462,8 @@ class _SpreadsheetPlanner:
                     f"Le n° {values['organisme']} {values['matricule']} est déjà celui d'un foyer d'un autre "
                     "département : ligne écartée, à vérifier."
                 )
+            elif match.person is None and values["birth_date"] is None:
+                row.errors.append(_no_birth_date_reason(values, match))
             elif match.person is not None:
                 first_line = self.seen_person.get(match.person.pk)
                 if first_line is not None:
@@ -373,6 +474,24 @@ class _SpreadsheetPlanner:
                 else:
                     self.seen_person[match.person.pk] = row.line
         return batch
+
+
+def _no_birth_date_reason(values: dict, match: Match) -> str:
+    """Why a row without birth date that designates no known person is not imported: a person is never created
+    without one (the birth date is what tells namesakes apart, and what the CAF/MSA flux will later match)."""
+    name = f"{values['last_name']} {values['first_name']}"
+    end = "une nouvelle personne ne peut pas être créée sans date de naissance."
+    number = f"n° {values['organisme']} {values['matricule']}"
+    if values["matricule"] and match.household is None:
+        return f"Date de naissance manquante et foyer {number} inconnu dans le Département : {end}"
+    if values["matricule"] and match.namesakes > 1:
+        return (
+            f"Date de naissance manquante et {match.namesakes} personnes du foyer {number} s'appellent {name} : "
+            "ajoutez la date de naissance pour savoir de qui il s'agit."
+        )
+    if values["matricule"]:
+        return f"Date de naissance manquante et aucune personne du foyer {number} ne s'appelle {name} : {end}"
+    return f"Date de naissance manquante et aucune personne connue n'a ce NIR ni cet identifiant : {end}"
 
 
 def _same_file_run(run: ImportRun) -> ImportRun | None:

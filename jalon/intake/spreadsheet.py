@@ -9,16 +9,17 @@ what is wrong with it.
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time, timedelta
 from itertools import chain
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from python_calamine import CalamineWorkbook, PasswordError
 
+from jalon.core.validators import validate_email_address
 from jalon.intake.caf_flux.parser import nir_error
 from jalon.intake.enums import SpreadsheetDateFormat
 from jalon.intake.enums import SpreadsheetField as F
@@ -40,6 +41,9 @@ ONE_COLUMN = (
 LOCKED_FILE = "Ce fichier est protégé par un mot de passe : enregistrez-le sans mot de passe et déposez-le à nouveau."
 
 _ZIP_MAGIC = b"PK\x03\x04"  # XLSX, ODS
+# What a workbook may inflate to: a list of 100 000 persons with twenty columns is about 60 MB of sheet XML.
+MAX_UNCOMPRESSED_BYTES = 200_000_000
+MAX_ZIP_ENTRIES = 10_000
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # XLS
 _CSV_DELIMITERS = (";", ",", "\t")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -62,6 +66,8 @@ def read_table(source) -> tuple[list[str], Iterator[Row]]:
     the same name.
     """
     data = _read_bytes(source)
+    if data.startswith(_ZIP_MAGIC):
+        _check_zip_sizes(data)
     rows = _workbook_rows(data) if data.startswith((_ZIP_MAGIC, _OLE2_MAGIC)) else _csv_rows(data)
     rows = ((line, cells) for line, cells in rows if any(cells))
     try:
@@ -95,6 +101,23 @@ def _read_bytes(source) -> bytes:
     if hasattr(source, "seek"):
         source.seek(0)  # an upload is read again when it is stored
     return data if isinstance(data, bytes) else data.encode()
+
+
+def _check_zip_sizes(data: bytes) -> None:
+    """XLSX and ODS files are zip archives: one of a few megabytes may inflate to gigabytes (a "zip bomb") and
+    hold the server for long. The sizes its directory declares are checked before anything is inflated."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise SpreadsheetError(NOT_A_SPREADSHEET) from error
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED_BYTES or len(entries) > MAX_ZIP_ENTRIES:
+        megabytes = f"{total // 1_000_000:,}".replace(",", " ")
+        raise SpreadsheetError(
+            f"Ce classeur occuperait {megabytes} Mo une fois décompressé (au plus "
+            f"{MAX_UNCOMPRESSED_BYTES // 1_000_000} Mo) : il est refusé par sécurité. Enregistrez la liste au "
+            "format CSV, ou découpez-la, puis déposez-la à nouveau."
+        )
 
 
 def _csv_rows(data: bytes) -> Iterator[Row]:
@@ -284,9 +307,10 @@ _RULES: tuple[tuple[str, Iterable[set[str]], bool], ...] = (
     (F.NIR, ({"nir"}, {"securite", "sociale"}, {"insee"}), True),
     (F.INTERNAL_ID, ({"iodas"}, {"identifiant"}, {"id"}, {"individu"}), True),
     (F.ORGANISME, ({"organisme"},), False),
-    (F.MATRICULE, ({"caf"}, {"msa"}, {"allocataire"}, {"matricule"}, {"dossier"}), False),
-    (F.EMAIL, ({"mail"}, {"mails"}, {"email"}, {"courriel"}), True),
+    # Contact columns before the matricule: CNAF exports say "ADRESSE ELECTRONIQUE DOSSIER", "TELEPHONE DOSSIER".
+    (F.EMAIL, ({"mail"}, {"mails"}, {"email"}, {"courriel"}, {"electronique"}), True),
     (F.PHONE, ({"telephone"}, {"telephones"}, {"tel"}, {"portable"}, {"mobile"}), True),
+    (F.MATRICULE, ({"caf"}, {"msa"}, {"allocataire"}, {"matricule"}, {"dossier"}), False),
     (F.BIRTH_DATE, ({"date", "naissance"}, {"ddn"}), True),
     (F.BIRTH_NAME, ({"nom", "naissance"}, {"nom", "jf"}, {"nom", "jeune"}, {"patronymique"}), True),
     (F.FIRST_NAME, ({"prenom"}, {"prenoms"}), True),
@@ -401,8 +425,8 @@ def parse_row(
 
 
 def _birth_date(value: str, date_format: str, errors: list[str]) -> date | None:
+    # Missing: the row may still designate a known person (matricule and name…); the import decides.
     if not value:
-        errors.append("date de naissance manquante")
         return None
     text = _TIME_SUFFIX.sub("", value)
     parsed = None
@@ -512,7 +536,7 @@ def _email(value: str, errors: list[str]) -> str:
     if not email:
         return ""
     try:
-        validate_email(email)
+        validate_email_address(email)
     except ValidationError:
         errors.append(f"adresse e-mail invalide : {value}")
         return ""

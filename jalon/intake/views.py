@@ -45,9 +45,15 @@ def dsp_edit(request, person_pk):
 
 @require_departement_staff(Role.ADMINISTRATOR)
 def import_list(request):
-    form = FluxUploadForm(request.POST or None, request.FILES or None)
+    form = FluxUploadForm(
+        request.POST or None, request.FILES or None, other_departement_choice=request.actor.is_departement_admin
+    )
     if request.method == "POST" and form.is_valid():
-        run = services.caf_flux_upload(actor=request.actor, uploaded_file=form.cleaned_data["file"])
+        run = services.caf_flux_upload(
+            actor=request.actor,
+            uploaded_file=form.cleaned_data["file"],
+            other_departement_allowed=form.cleaned_data.get("other_departement", False),
+        )
         messages.success(request, f"Le fichier {run.file_name} a été déposé : son import est en cours.")
         return redirect("intake:import_detail", pk=run.pk)
     page = Paginator(selectors.import_run_list(actor=request.actor), 20).get_page(request.GET.get("page"))

@@ -12,6 +12,8 @@ from jalon.people.selectors import PERSON_SEARCH_ROLES
 
 class RightSerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
+    suspension_reason_label = serializers.CharField(read_only=True, help_text="libellé CAF du motif de suspension")
+    closure_reason_label = serializers.CharField(read_only=True, help_text="libellé CAF du motif de clôture")
 
     class Meta:
         model = RsaRight
@@ -19,10 +21,13 @@ class RightSerializer(serializers.ModelSerializer):
             "state",
             "state_label",
             "request_date",
+            "request_number",
             "opening_date",
             "suspension_reason",
+            "suspension_reason_label",
             "suspension_date",
             "closure_reason",
+            "closure_reason_label",
             "closure_date",
         ]
 

@@ -7,9 +7,11 @@ from django.utils import timezone
 from jalon.core.enums import Role
 from jalon.core.models import BaseModel
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
+from jalon.core.validators import EmailAddressField
 from jalon.people.crypto import nir_decrypt
 from jalon.people.enums import ChangeKind, HouseholdRole, Organisme, RightState, Sex
 from jalon.people.normalise import normalise_name
+from jalon.people.rsa_codes import closure_reason_label, suspension_reason_label
 
 
 class PostalAddress(models.Model):
@@ -149,7 +151,8 @@ class Person(BaseModel, PostalAddress):
     france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
     internal_id = models.CharField("identifiant départemental", max_length=30, blank=True, db_index=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
-    email = models.EmailField("e-mail", blank=True)
+    # Internationalised addresses too: CAF and partner lists carry them (inès.dupont@…).
+    email = EmailAddressField("e-mail", blank=True)
     normalized_last_name = models.CharField(max_length=100, editable=False)
     normalized_birth_name = models.CharField(max_length=100, editable=False, blank=True)
     normalized_first_name = models.CharField(max_length=100, editable=False)
@@ -230,6 +233,8 @@ class RsaRight(BaseModel):
     household = models.OneToOneField(Household, verbose_name="foyer", on_delete=models.CASCADE, related_name="right")
     state = models.PositiveSmallIntegerField("état du droit", choices=RightState.choices)
     request_date = models.DateField("date de demande", null=True, blank=True)
+    # NUMDEMRSA: the CAF/MSA's number of the RSA request, what their agents ask for on the phone.
+    request_number = models.CharField("n° de demande RSA", max_length=11, blank=True)
     opening_date = models.DateField("date d'ouverture", null=True, blank=True)
     suspension_reason = models.CharField("motif de suspension", max_length=5, blank=True)
     suspension_date = models.DateField("date de suspension", null=True, blank=True)
@@ -246,6 +251,14 @@ class RsaRight(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.state in RightState.open_states()
+
+    @property
+    def suspension_reason_label(self) -> str:
+        return suspension_reason_label(self.suspension_reason)
+
+    @property
+    def closure_reason_label(self) -> str:
+        return closure_reason_label(self.closure_reason)
 
 
 class ChangeEventQuerySet(models.QuerySet):

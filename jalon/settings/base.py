@@ -289,6 +289,8 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 JALON_INVITATION_DAYS = env.int("JALON_INVITATION_DAYS", default=14)
+# Imports still pending or running after this many hours are marked failed and lose their file (intake_daily).
+JALON_IMPORT_STALE_HOURS = env.int("JALON_IMPORT_STALE_HOURS", default=24)
 # Keys of the NIR at rest (base64, 32 bytes each; see docs/decisions/0007). Derived from SECRET_KEY when empty.
 JALON_NIR_ENCRYPTION_KEY = env.str("JALON_NIR_ENCRYPTION_KEY", default="")
 JALON_NIR_HASH_KEY = env.str("JALON_NIR_HASH_KEY", default="")

@@ -410,7 +410,7 @@ def test_a_mapping_that_does_not_fit_the_file_is_refused(admin):
         "La colonne « Nom » est choisie pour plusieurs champs : une colonne ne remplit qu'un champ.",
         "La colonne « Naissance » n'existe pas dans ce fichier.",
     ]
-    with pytest.raises(ValidationError, match="Choisissez la colonne qui contient le champ « date de naissance »"):
+    with pytest.raises(ValidationError, match="Choisissez la colonne qui contient la date de naissance"):
         services.spreadsheet_preview(
             actor=actor_for(admin),
             run=run,
@@ -523,7 +523,7 @@ def test_mapping_errors_are_shown_on_the_form(login_as, admin):
     client.post(reverse("intake:spreadsheet_upload"), {"file": csv_upload(ROWS)})
     run = ImportRun.objects.get()
     url = reverse("intake:spreadsheet_mapping", args=[run.pk])
-    page = client.post(url, mapping_post({**MAPPING, "birth_date": "", "birth_name": "Nom"})).content.decode()
+    page = client.post(url, mapping_post({**MAPPING, "first_name": "", "birth_name": "Nom"})).content.decode()
     assert "Choisissez la colonne qui contient ce champ." in page
     assert "Cette colonne est déjà choisie pour le champ « nom d&#x27;usage »." in page
     assert client.get(reverse("intake:spreadsheet_preview", args=[run.pk]))["Location"] == url  # no mapping yet

@@ -2,9 +2,18 @@
 
 The schema (vrsb0801.xsd) declares every coded element as a plain string with a maximum length and carries no
 enumeration: the labels below are the ones documented with the schema (README of the format: ETATDOSRSA 0-6,
-ROLEPERS DEM/CJT/ENF, SEXE as in the NIR). Where no label is documented the code is kept and shown as
-"motif <code>" (or "rôle <code>"), never guessed.
+ROLEPERS DEM/CJT/ENF, SEXE as in the NIR). The suspension and closure reasons follow the CAF's public
+nomenclature (see jalon.people.rsa_codes, which the screens use too). Where no label is known the code is kept
+and shown as such, never guessed.
 """
+
+from jalon.people.rsa_codes import (  # noqa: F401 - re-exported for the flux tools
+    CLOSURE_REASONS,
+    SUSPENSION_REASONS,
+    closure_reason_label,
+    suspension_reason_label,
+)
+
 
 RIGHT_STATES: dict[int, str] = {
     0: "Demande en attente de décision",
@@ -29,10 +38,6 @@ SEXES: dict[str, str] = {
     "2": "Féminin",
 }
 
-# MOTISUSVERSRSA / MOTISUSDRORSA (suspension) and MOTICLORSA (closure): no label in the schema.
-SUSPENSION_REASONS: dict[str, str] = {}
-CLOSURE_REASONS: dict[str, str] = {}
-
 
 def right_state_label(state: int | str) -> str:
     try:
@@ -48,13 +53,3 @@ def role_label(code: str) -> str:
 
 def sex_label(code: str) -> str:
     return SEXES.get((code or "").strip(), "")
-
-
-def suspension_reason_label(code: str) -> str:
-    code = (code or "").strip()
-    return SUSPENSION_REASONS.get(code, f"motif {code}" if code else "")
-
-
-def closure_reason_label(code: str) -> str:
-    code = (code or "").strip()
-    return CLOSURE_REASONS.get(code, f"motif {code}" if code else "")

@@ -211,13 +211,19 @@ class _Household:
     resources: float = 0.0
     extras: dict = field(default_factory=dict)
 
-    def record(self) -> FluxHousehold:
+    @property
+    def request_number(self) -> str:
+        return self.matricule.zfill(10)[-10:] + "R"
+
+    def record(self, departement: str) -> FluxHousehold:
         return FluxHousehold(
             line=0,
             organisme=self.organisme,
             organisme_code=self.organisme_code,
             matricule=self.matricule,
             request_date=self.request_date,
+            request_number=self.request_number,
+            partner_departement=departement.zfill(3),
             right_state=self.state,
             suspension_reason=self.suspension_reason,
             suspension_date=self.suspension_date,
@@ -596,7 +602,6 @@ def _render(h: _Household, ctx: _Context) -> str:
     h.extras["quarter_start"] = previous_quarter_start.isoformat()
     h.extras["quarter_end"] = (quarter_start - timedelta(days=1)).isoformat()
     a = h.address
-    number = h.matricule.zfill(10)
     parts = [
         "<InfosFoyerRSA>\n<IdentificationRSA>\n<Organisme>\n",
         f"<FONORG>{h.organisme}</FONORG>\n<NUMORG>{h.organisme_code}</NUMORG>\n",
@@ -604,7 +609,7 @@ def _render(h: _Household, ctx: _Context) -> str:
         f"<Partenaire>\n<TYPEPARTE>CG</TYPEPARTE>\n<IDEPARTE>{ctx.departement.zfill(3)}</IDEPARTE>\n",
         "</Partenaire>\n",
         f"<DemandeRSA>\n<DTDEMRSA>{h.request_date.isoformat()}</DTDEMRSA>\n",
-        f"<NUMDEMRSA>{number[-10:]}R</NUMDEMRSA>\n</DemandeRSA>\n</IdentificationRSA>\n",
+        f"<NUMDEMRSA>{h.request_number}</NUMDEMRSA>\n</DemandeRSA>\n</IdentificationRSA>\n",
     ]
     parts.extend(_render_person(p, h) for p in h.persons)
     parts.append(
@@ -744,7 +749,7 @@ def generate_households(
 ) -> Iterator[FluxHousehold]:
     """What `write_flux` writes with the same arguments, household by household, as the parser should read it
     (with line=0 and raw_hash="")."""
-    _ctx, items = _iter_built(
+    ctx, items = _iter_built(
         households=households,
         seed=seed,
         commune_codes=commune_codes,
@@ -755,7 +760,7 @@ def generate_households(
         mutate_share=mutate_share,
     )
     for household, _kind in items:
-        yield household.record()
+        yield household.record(ctx.departement)
 
 
 def write_flux(

@@ -101,6 +101,8 @@ class FluxHousehold:
     organisme_code: str  # Organisme/NUMORG (number of the CAF or of the MSA)
     matricule: str  # IdentificationRSA/Organisme/MATRICULE
     request_date: date | None  # DemandeRSA/DTDEMRSA
+    request_number: str  # DemandeRSA/NUMDEMRSA (numéro de demande RSA), "" if absent
+    partner_departement: str  # IdentificationRSA/Partenaire/IDEPARTE: the Département the file is meant for
     right_state: int  # ETATDOSRSA 0..6
     suspension_reason: str  # MOTISUSVERSRSA (else MOTISUSDRORSA) of the latest suspension, or ""
     suspension_date: date | None  # DDSUSVERSRSA (else DDSUSDRORSA)
@@ -797,7 +799,8 @@ def _extract(element: etree._Element, line: int, matricule: str) -> FluxHousehol
         problems.append(f"organisme inconnu (FONORG) : « {organisme_values.get('FONORG', '')} », CAF ou MSA attendu")
     if not matricule:
         problems.append("élément obligatoire manquant : MATRICULE")
-    request_date = problems.date(_leaves((identification or {}).get("DemandeRSA")), "DTDEMRSA")
+    request = _leaves((identification or {}).get("DemandeRSA"))
+    request_date = problems.date(request, "DTDEMRSA")
 
     right_state = -1
     suspension_reason, suspension_date = "", None
@@ -850,6 +853,8 @@ def _extract(element: etree._Element, line: int, matricule: str) -> FluxHousehol
         organisme_code=organisme_values.get("NUMORG", ""),
         matricule=matricule,
         request_date=request_date,
+        request_number=request.get("NUMDEMRSA", ""),
+        partner_departement=_leaves((identification or {}).get("Partenaire")).get("IDEPARTE", ""),
         right_state=right_state,
         suspension_reason=suspension_reason,
         suspension_date=suspension_date,

@@ -1,6 +1,7 @@
 from django import template
 
 from jalon.people.enums import ChangeKind, RightState
+from jalon.people.rsa_codes import closure_reason_label, suspension_reason_label
 
 
 register = template.Library()
@@ -30,8 +31,10 @@ def event_details(event) -> str:
     orientation_detail = _orientation_details(event.kind, data)
     if orientation_detail is not None:
         return orientation_detail
-    if event.kind in (ChangeKind.SUSPENDED, ChangeKind.CLOSED) and data.get("reason_label"):
-        return f"motif : {data['reason_label']}"
+    if event.kind in (ChangeKind.SUSPENDED, ChangeKind.CLOSED) and (data.get("reason") or data.get("reason_label")):
+        # From the code, so that events recorded before the CAF labels were known read as well.
+        label_of = suspension_reason_label if event.kind == ChangeKind.SUSPENDED else closure_reason_label
+        return f"motif : {label_of(data['reason']) if data.get('reason') else data['reason_label']}"
     if "new_state" in data:
         old = RightState(data["old_state"]).label if data.get("old_state") is not None else "aucun"
         return f"{old} → {RightState(data['new_state']).label}"

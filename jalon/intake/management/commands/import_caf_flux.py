@@ -24,8 +24,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--departement", default=None, help="code du Département (par défaut : celui de l'instance)"
         )
+        parser.add_argument(
+            "--autre-departement",
+            action="store_true",
+            dest="other_departement",
+            help="importer le flux même s'il est adressé à un autre Département (IDEPARTE) : par défaut il est refusé",
+        )
 
-    def handle(self, *args, files, departement, verbosity, **options):
+    def handle(self, *args, files, departement, verbosity, other_departement=False, **options):
         from django.conf import settings
 
         code = departement or settings.JALON_DEPARTEMENT_CODE
@@ -49,6 +55,7 @@ class Command(BaseCommand):
                     departement=departement_obj,
                     actor_label="commande import_caf_flux",
                     progress=_bar_updater(bar),
+                    other_departement_allowed=other_departement,
                 )
             failed |= self._report(run)
         if failed:
