@@ -3,10 +3,10 @@ import json
 import pytest
 from data_inclusion.schema import v1
 from django.core.management import call_command
-from django.urls import reverse
-from rest_framework.test import APIClient
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from jalon.core.periods import add_months
 from jalon.offer.demo import PATHS, build
