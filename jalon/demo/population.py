@@ -127,8 +127,9 @@ def _contact_details(persons, *, seed: int) -> None:
         if rng.random() < 0.75:
             person.phone = f"0{rng.choice('67')}{rng.randint(0, 99_999_999):08d}"
         if rng.random() < 0.45:
+            # example.org is reserved for examples (RFC 2606): a plausible address that is nobody's mailbox.
             local = unicodedata.normalize("NFKD", f"{person.first_name}.{person.last_name}").encode("ascii", "ignore")
-            person.email = f"{local.decode().lower().replace(' ', '-')}@exemple.test"
+            person.email = f"{local.decode().lower().replace(' ', '-')}@example.org"
         updated.append(person)
     Person.objects.bulk_update(updated, ["phone", "email"], batch_size=2000)
 

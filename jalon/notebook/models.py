@@ -27,6 +27,8 @@ class RomeCode(models.Model):
 
     code = models.CharField("code ROME", max_length=5, primary_key=True)
     label = models.CharField("intitulé", max_length=255)
+    # False once a release no longer has it: kept, since carnets may still point to it.
+    active = models.BooleanField("en vigueur", default=True)
 
     class Meta:
         verbose_name = "code ROME"
@@ -44,6 +46,8 @@ class RomeAppellation(models.Model):
     label = models.CharField("appellation", max_length=255)
     normalized_label = models.CharField(max_length=255, editable=False, db_index=True)
     rome = models.ForeignKey(RomeCode, verbose_name="code ROME", on_delete=models.PROTECT, related_name="appellations")
+    # False once a release no longer has it: kept for the carnets that name it, no longer proposed.
+    active = models.BooleanField("en vigueur", default=True)
 
     class Meta:
         verbose_name = "appellation ROME"

@@ -1,4 +1,3 @@
-import csv
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -10,61 +9,46 @@ from jalon.core.services import audit_event_record
 from jalon.notebook.enums import FreinNature, FreinStatus
 from jalon.notebook.models import FreinCategory, Notebook, NotebookFrein, RomeAppellation, RomeCode
 from jalon.notebook.referentials import DSP_OBSTACLE_TO_FREIN
+from jalon.notebook.rome_source import rome_release_read
 from jalon.people.normalise import normalise_name
 
 
 ROME_DATA_DIR = Path(__file__).parent / "data" / "rome"
 
 
-class RomeSourceError(Exception):
-    pass
-
-
-def _read(path: Path, columns: tuple[str, ...]) -> list[dict]:
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter=";")
-            missing = set(columns) - set(reader.fieldnames or ())
-            if missing:
-                raise RomeSourceError(f"{path.name} : colonnes manquantes : {', '.join(sorted(missing))}.")
-            return list(reader)
-    except (OSError, UnicodeDecodeError) as error:
-        raise RomeSourceError(f"{path.name} illisible : {error}") from error
-
-
 @transaction.atomic
-def rome_load(*, source_dir: Path = ROME_DATA_DIR) -> dict[str, int]:
-    """Load or update France Travail's ROME (codes and job titles) from `rome.csv` and `appellations.csv`
-    (semicolon-separated, UTF-8). A newer release with the same columns updates labels in place; the file is
-    checked whole before anything is written."""
-    codes = _read(source_dir / "rome.csv", ("code_rome", "libelle"))
-    titles = _read(source_dir / "appellations.csv", ("code_ogr_appellation", "libelle", "code_rome"))
-    known = {row["code_rome"].strip() for row in codes}
-    orphans = [row["code_ogr_appellation"] for row in titles if row["code_rome"].strip() not in known]
-    if orphans:
-        raise RomeSourceError(f"{len(orphans)} appellations renvoient à un code ROME absent (ex. {orphans[0]}).")
+def rome_load(*, source: Path = ROME_DATA_DIR) -> dict[str, int | str]:
+    """Load or update France Travail's ROME (codes and job titles) from a release: the official open-data zip or
+    its CSV files (see `rome_source`). The release is read and checked whole before anything is written; codes and
+    appellations are upserted by code, and those the release no longer has are kept inactive (carnets may point
+    to them), not deleted."""
+    release = rome_release_read(source)
     RomeCode.objects.bulk_create(
-        [RomeCode(code=row["code_rome"].strip(), label=row["libelle"].strip()) for row in codes],
+        [RomeCode(code=code, label=label, active=True) for code, label in release.codes.items()],
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["label"],
+        update_fields=["label", "active"],
     )
     RomeAppellation.objects.bulk_create(
         [
-            RomeAppellation(
-                code=row["code_ogr_appellation"].strip(),
-                label=row["libelle"].strip(),
-                normalized_label=normalise_name(row["libelle"]),
-                rome_id=row["code_rome"].strip(),
-            )
-            for row in titles
+            RomeAppellation(code=code, label=label, normalized_label=normalise_name(label), rome_id=rome, active=True)
+            for code, label, rome in release.appellations
         ],
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["label", "normalized_label", "rome"],
+        update_fields=["label", "normalized_label", "rome", "active"],
         batch_size=2000,
     )
-    counts = {"codes": len(codes), "appellations": len(titles)}
+    titles = {code for code, _, _ in release.appellations}
+    retired_titles = RomeAppellation.objects.filter(active=True).exclude(code__in=titles).update(active=False)
+    retired_codes = RomeCode.objects.filter(active=True).exclude(code__in=list(release.codes)).update(active=False)
+    counts: dict[str, int | str] = {
+        "version": release.version,
+        "codes": len(release.codes),
+        "appellations": len(release.appellations),
+        "codes_retires": retired_codes,
+        "appellations_retirees": retired_titles,
+    }
     audit_event_record(code=AuditCode.ROME_LOADED, actor_label="commande load_rome", extra=counts)
     return counts
 

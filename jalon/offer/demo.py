@@ -252,7 +252,7 @@ STRUCTURE_KINDS: dict[str, tuple[str, list[tuple[str, str, list[str], str, list[
                 "Apprendre ou réapprendre le français à l'oral et à l'écrit, deux matinées par semaine.",
                 ["lecture-ecriture-calcul--maitriser-le-francais"],
                 "formation",
-                ["personnes-exilees", "tous-publics"],
+                ["personnes-exilees"],
                 "gratuit",
             ),
             (
@@ -561,7 +561,8 @@ def _structure(ctx, key: str, name: str, commune_code: str, organisation) -> Str
     from jalon.territories.models import Commune
 
     commune = Commune.objects.filter(code=commune_code).first()
-    # A valid e-mail domain label: the name's first words, joined by hyphens.
+    # A plausible address under example.org: reserved for examples (RFC 2606), so it is nobody's mailbox, yet valid
+    # for data·inclusion's schema, which refuses the special-use `.test` domain.
     slug = "-".join(normalise_name(name).split()[:4])[:50].strip("-")
     return Structure.objects.create(
         source=SOURCE,
@@ -573,7 +574,7 @@ def _structure(ctx, key: str, name: str, commune_code: str, organisation) -> Str
         insee_code=commune_code,
         postal_code=(commune.postal_codes or [""])[0] if commune else "",
         commune_name=commune.name if commune else "",
-        email=f"contact@{slug}.demo.jalon.test",
+        email=f"contact@{slug}.example.org",
         phone="05 58 00 00 00" if ctx.departement.code == "40" else "05 59 00 00 00",
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pydantic
 from data_inclusion.schema import v1
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, models, transaction
 
 from jalon.core.enums import AuditCode
@@ -32,6 +33,7 @@ from jalon.offer.directory.text import search_text_build
 from jalon.offer.enums import OfferStatus
 from jalon.offer.mapping import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS
 from jalon.offer.models import Service, Structure
+from jalon.offer.referentials import validate_publics
 
 
 STRUCTURES = "structure"
@@ -273,6 +275,11 @@ def _french_message(name: str, error: Any) -> str:
     if kind == "value_error":
         if name == "courriel":
             return f"courriel invalide : « {value} »"
+        if name == "publics":
+            try:
+                validate_publics(value)
+            except ValidationError as refusal:  # the package's rule, said as the service form says it
+                return refusal.messages[0]
         return str(context.get("error") or error["msg"]).removeprefix("Value error, ")
     if kind == "string_too_short":
         return f"trop court (au moins {context.get('min_length')} caractères)"

@@ -21,6 +21,8 @@ from jalon.offer.referentials import (
     CodeListValidator,
     CodeValidator,
     thematiques_expand,
+    validate_publics,
+    validate_schema_email,
     validate_zone_eligibilite,
 )
 
@@ -50,7 +52,7 @@ class _SchemaPlaceFields(models.Model):
     latitude = models.FloatField("latitude", null=True, blank=True)
     longitude = models.FloatField("longitude", null=True, blank=True)
     phone = models.CharField("téléphone", max_length=255, blank=True)
-    email = models.EmailField("courriel", max_length=254, blank=True)
+    email = models.EmailField("courriel", max_length=254, blank=True, validators=[validate_schema_email])
     opening_hours = models.TextField(
         "horaires d'accueil", blank=True, help_text="au format OpenStreetMap opening_hours"
     )
@@ -197,7 +199,9 @@ class Service(_SchemaPlaceFields, BaseModel):
     )
     fee = models.CharField("frais", max_length=20, blank=True, validators=[CodeValidator("frais")])
     fee_details = models.TextField("précisions sur les frais", blank=True)
-    publics = models.JSONField("publics", default=list, blank=True, validators=[CodeListValidator("publics")])
+    publics = models.JSONField(
+        "publics", default=list, blank=True, validators=[CodeListValidator("publics"), validate_publics]
+    )
     publics_details = models.TextField("précisions sur les publics", blank=True)
     access_conditions = models.TextField("conditions d'accès", blank=True)
     reception_modes = models.JSONField(

@@ -5,6 +5,7 @@ migrations do not freeze the lists either."""
 from collections.abc import Iterable
 from enum import Enum
 
+import pydantic
 from data_inclusion.schema import v1
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -36,6 +37,9 @@ REFERENTIAL_LABELS = {
 
 # data·inclusion's "whole country" values of zone_eligibilite: the word `france` or the INSEE country code of France.
 NATIONAL_ZONE_CODES = ("france", "99100")
+
+# The public that stands alone: data·inclusion refuses it next to other publics.
+ALL_PUBLICS = v1.Public.TOUS_PUBLICS.value
 
 # A thématique code is `<catégorie>--<sous-thématique>`.
 THEMATIQUE_SEPARATOR = "--"
@@ -152,3 +156,32 @@ def _is_zone_code(code: str) -> bool:
     if len(code) == 5 or len(code) in (2, 3):
         return code.isalnum() and code.isascii()
     return False
+
+
+def validate_publics(value):
+    """« Tous publics » excludes the other publics (the package's rule, with Jalon's words)."""
+    if value and ALL_PUBLICS in value and len(value) > 1:
+        raise ValidationError(
+            "« %(all)s » ne peut pas être combiné avec d'autres publics : choisissez soit « %(all)s », soit les "
+            "publics visés.",
+            code="all_publics_combined",
+            params={"all": label("publics", ALL_PUBLICS)},
+        )
+
+
+_SCHEMA_EMAIL = pydantic.TypeAdapter(pydantic.EmailStr)
+
+
+def validate_schema_email(value):
+    """An e-mail address the schema accepts: stricter than Django's, it refuses the special-use domains (`.test`,
+    `.local`, `.invalid`…) that no one can write to."""
+    if not value:
+        return
+    try:
+        _SCHEMA_EMAIL.validate_python(value)
+    except pydantic.ValidationError as error:
+        raise ValidationError(
+            "Adresse e-mail refusée par le schéma data·inclusion : %(email)s (domaine réservé ou adresse invalide).",
+            code="invalid_email",
+            params={"email": value},
+        ) from error

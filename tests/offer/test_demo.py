@@ -1,7 +1,12 @@
+import json
+
 import pytest
+from data_inclusion.schema import v1
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from jalon.core.periods import add_months
 from jalon.offer.demo import PATHS, build
@@ -45,6 +50,36 @@ def test_the_demo_offer_covers_every_territory_and_thematique(demo_ctx):
     # Funding labels on part of the services (the referral figures group by them).
     labelled = published.filter(funding_labels__isnull=False).distinct().count()
     assert 0 < labelled < published.count()
+
+
+def _served(url: str) -> list[dict]:
+    """Every record of a paginated list of the public API, page after page, as an anonymous caller."""
+    client, records = APIClient(), []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        records.extend(response.json()["results"])
+        url = response.json()["next"]
+    return records
+
+
+def test_every_record_the_api_and_the_export_serve_is_valid_for_data_inclusion(demo_ctx, tmp_path):
+    published = Service.objects.filter(status=OfferStatus.PUBLISHED)
+    structures = _served(reverse("api:offer_structures"))
+    services = _served(reverse("api:offer_services"))
+    assert len(services) == published.count() > 150
+    assert len(structures) == Structure.objects.filter(services__in=published).distinct().count()
+    call_command("export_offer", str(tmp_path / "offre.json"), verbosity=0)
+    exported = json.loads((tmp_path / "offre.json").read_text(encoding="utf-8"))
+    # The export leaves out what the package refuses: nothing may be left out.
+    assert len(exported["services"]) == len(services)
+    assert len(exported["structures"]) == len(structures)
+    for schema, records in (
+        (v1.Structure, structures + exported["structures"]),
+        (v1.Service, services + exported["services"]),
+    ):
+        for record in records:
+            schema.model_validate(record)  # raises on the first invalid record, with its field and value
 
 
 def test_the_demo_referrals_go_through_every_status_with_their_history(demo_ctx):

@@ -186,6 +186,29 @@ def test_bad_records_are_reported_in_french_and_good_ones_kept(tmp_path):
     assert any(r.message.startswith("enregistrement illisible") for r in result.rejections)
 
 
+def test_what_data_inclusion_refuses_in_partner_files_is_reported(tmp_path):
+    # Shapes met in real files: a reserved-domain e-mail, « tous publics » next to the publics aimed at.
+    dump = write_json(
+        tmp_path / "dump.json",
+        {
+            "structures": [structure(1), structure(2, courriel="accueil@centre-social.test")],
+            "services": [service(1, publics=["tous-publics", "familles"]), service(2, courriel="rdv@garage.local")],
+        },
+    )
+    result = offer_import(paths=[dump])
+    assert result.created == {"structure": 1, "service": 0}
+    report = {(r.kind, r.record_id, r.field): r.message for r in result.rejections}
+    assert report == {
+        ("structure", "dora--s2", "courriel"): "courriel invalide : « accueil@centre-social.test »",
+        ("service", "dora--v1", "publics"): (
+            "« Tous publics » ne peut pas être combiné avec d'autres publics : choisissez soit « Tous publics », "
+            "soit les publics visés."
+        ),
+        ("service", "dora--v2", "courriel"): "courriel invalide : « rdv@garage.local »",
+    }
+    assert not Service.objects.exists()
+
+
 def test_missing_zone_can_be_accepted_on_request(tmp_path):
     dump = write_json(
         tmp_path / "dump.json", {"structures": [structure(1)], "services": [service(1, zone_eligibilite=None)]}

@@ -130,6 +130,25 @@ def test_codes_are_validated_against_the_package():
     ServiceFactory.build(structure=service.structure).full_clean()  # the factory's codes are all known
 
 
+@pytest.mark.parametrize("email", ["accueil@centre-social.test", "rdv@garage.local", "contact@jalon.invalid"])
+def test_e_mails_and_publics_follow_the_data_inclusion_rules(email):
+    structure = StructureFactory.build(email=email)
+    with pytest.raises(ValidationError) as error:
+        structure.full_clean()
+    assert "refusée par le schéma data·inclusion" in error.value.message_dict["email"][0]
+    service = ServiceFactory.build(structure=StructureFactory(), email=email, publics=["familles", "tous-publics"])
+    with pytest.raises(ValidationError) as error:
+        service.full_clean()
+    assert set(error.value.message_dict) == {"email", "publics"}
+    assert error.value.message_dict["publics"] == [
+        "« Tous publics » ne peut pas être combiné avec d'autres publics : choisissez soit « Tous publics », soit les "
+        "publics visés."
+    ]
+    ServiceFactory.build(
+        structure=service.structure, email="accueil@example.org", publics=["tous-publics"]
+    ).full_clean()
+
+
 # --- queryset methods ---------------------------------------------------------------------------------------------
 
 

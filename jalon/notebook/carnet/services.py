@@ -143,7 +143,10 @@ def rome_resolve(code: str) -> tuple[RomeAppellation | None, RomeCode | None]:
     appellation = RomeAppellation.objects.select_related("rome").filter(code=code).first()
     if appellation is None:
         appellation = (
-            RomeAppellation.objects.select_related("rome").filter(normalized_label=normalise_name(code)).first()
+            RomeAppellation.objects.select_related("rome")
+            .filter(normalized_label=normalise_name(code))
+            .order_by("-active", "code")  # a title of the current release before a retired homonym
+            .first()
         )
     if appellation is not None:
         return appellation, appellation.rome

@@ -5,7 +5,15 @@ from dsfr.forms import DsfrBaseForm
 from jalon.offer.directory import selectors
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import FundingLabel
-from jalon.offer.referentials import THEMATIQUE_SEPARATOR, choices, codes, label, validate_zone_eligibilite
+from jalon.offer.referentials import (
+    THEMATIQUE_SEPARATOR,
+    choices,
+    codes,
+    label,
+    validate_publics,
+    validate_schema_email,
+    validate_zone_eligibilite,
+)
 
 
 def thematique_choices(*, with_categories: bool) -> list:
@@ -112,7 +120,12 @@ class ServiceForm(DsfrBaseForm):
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 4}))
     kind = forms.ChoiceField(label="Type de service", required=False)
     thematiques = CodesField(label="Thématiques", required=False)
-    publics = CodesField(label="Publics", required=False)
+    publics = CodesField(
+        label="Publics",
+        required=False,
+        validators=[validate_publics],
+        help_text="« Tous publics » se choisit seul",
+    )
     publics_details = forms.CharField(label="Précisions sur les publics", required=False, widget=forms.Textarea)
     fee = forms.ChoiceField(label="Frais", required=False)
     fee_details = forms.CharField(label="Précisions sur les frais", required=False)
@@ -133,7 +146,7 @@ class ServiceForm(DsfrBaseForm):
     )
     contact_name = forms.CharField(label="Contact (nom et prénom)", required=False, max_length=255)
     phone = forms.CharField(label="Téléphone", required=False, max_length=255)
-    email = forms.EmailField(label="Courriel", required=False)
+    email = forms.EmailField(label="Courriel", required=False, validators=[validate_schema_email])
     address = forms.CharField(label="Adresse", required=False)
     postal_code = forms.CharField(label="Code postal", required=False, max_length=5)
     insee_code = forms.CharField(label="Code INSEE de la commune", required=False, max_length=5)

@@ -21,6 +21,7 @@ from jalon.offer.directory import selectors
 from jalon.offer.directory.text import search_text_build
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import Service, Structure
+from jalon.offer.referentials import validate_publics, validate_schema_email
 from jalon.organisations.models import Membership
 
 
@@ -69,6 +70,12 @@ def _check(values: dict[str, Any]) -> None:
         )
     if not values.get("thematiques"):
         errors["thematiques"] = "Choisissez au moins une thématique."
+    # data·inclusion's own rules, so that every published service exports and is served valid.
+    for name, validate in (("publics", validate_publics), ("email", validate_schema_email)):
+        try:
+            validate(values.get(name))
+        except ValidationError as error:
+            errors[name] = error.messages[0]
     capacity, places = values.get("capacity"), values.get("places_available")
     if capacity is not None and places is not None and places > capacity:
         errors["places_available"] = f"Les places disponibles ({places}) dépassent la capacité d'accueil ({capacity})."

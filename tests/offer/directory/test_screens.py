@@ -139,6 +139,11 @@ def test_structure_member_creates_a_service_audited(geo, login_as, structure_mem
         ),
         ({"thematiques": ["mobilite--teleportation"]}, "Sélectionnez un choix valide"),
         ({"eligibility_zone": "atlantide"}, "Code de zone d&#x27;éligibilité invalide"),
+        (
+            {"publics": ["tous-publics", "familles"]},
+            "« Tous publics » ne peut pas être combiné avec d&#x27;autres publics",
+        ),
+        ({"email": "accueil@garage.test"}, "Adresse e-mail refusée par le schéma data·inclusion"),
     ],
 )
 def test_service_form_refusals_in_french(geo, login_as, structure_member, overrides, message):
@@ -253,6 +258,21 @@ def test_confirm_and_status_changes_are_audited(geo, login_as, structure_member)
     response = client.post(reverse("offer:service_status", args=[service.pk]), {"status": "brouillon"}, follow=True)
     assert "Le service est déjà suspendu (brouillon)." in response.content.decode()
     assert AuditEvent.objects.filter(code=AuditCode.OFFER_SERVICE_STATUS_CHANGED).count() == 1
+
+
+def test_a_service_combining_tous_publics_with_other_publics_cannot_be_published(geo, login_as, structure_member):
+    # As an older version of Jalon, or the admin, could have saved it.
+    membership, structure = structure_member
+    service = make_service(name="Atelier", structure=structure, status=OfferStatus.DRAFT)
+    Service.objects.filter(pk=service.pk).update(publics=["familles", "tous-publics"])
+    client = login_as(membership)
+
+    response = client.post(reverse("offer:service_status", args=[service.pk]), {"status": "publie"}, follow=True)
+
+    service.refresh_from_db()
+    assert service.status == OfferStatus.DRAFT
+    assert "« Tous publics » ne peut pas être combiné avec d'autres publics" in response.content.decode()
+    assert not AuditEvent.objects.filter(code=AuditCode.OFFER_SERVICE_STATUS_CHANGED).exists()
 
 
 def test_coverage_screen_is_for_pilots(geo, login_as):
