@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notebook', '0003_person_space_note_by_person'),
+        ('notebook', '0004_redact_access_codes_in_messages'),
     ]
 
     operations = [
