@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
-from jalon.core.services import audit_event_record
+from jalon.core.services import audit_event_record, changed_fields
 from jalon.people.enums import ChangeKind
 from jalon.privacy.retention import expired_persons, last_contact, retention_cutoff, start_of_day
 
@@ -57,7 +57,7 @@ PERSON_BLANKS = {
     "geocoded_address": "",
     "latitude": None,
     "longitude": None,
-    "normalized_last_name": ANONYMOUS_NAME,
+    "normalized_last_name": "anonyme",
     "normalized_birth_name": "",
     "normalized_first_name": "",
 }
@@ -227,3 +227,42 @@ def privacy_daily(*, today: date | None = None) -> dict:
         "audit": audit_events_purge(today=today),
         "deactivated": accounts_deactivate_unused(today=today),
     }
+
+
+# --- the register of data-sharing conventions ---------------------------------------------------------------
+
+CONVENTION_FIELDS = ["organisation", "purpose", "legal_basis", "data_categories", "signed_on", "expires_on"]
+
+
+@transaction.atomic
+def convention_save(*, actor, data: dict, convention=None):
+    """Create or update a convention of the register; the signed document is replaced only when a new one is
+    given. Audited with the values before and after."""
+    from jalon.privacy.models import DataSharingConvention
+
+    document = data.get("document")
+    if convention is None:
+        convention = DataSharingConvention(**{field: data[field] for field in CONVENTION_FIELDS})
+        if document:
+            convention.document = document
+        convention.full_clean()
+        convention.save()
+        code, old, new = AuditCode.CONVENTION_CREATED, None, {f: getattr(convention, f) for f in CONVENTION_FIELDS}
+    else:
+        convention = DataSharingConvention.objects.select_for_update().get(pk=convention.pk)
+        old, new = changed_fields(convention, CONVENTION_FIELDS, data)
+        for field, value in new.items():
+            setattr(convention, field, value)
+        if document and document != convention.document:
+            convention.document = document
+            new["document"] = document.name
+        if data.get("document") is False:  # the form's "clear" box
+            convention.document = ""
+            new["document"] = ""
+        convention.full_clean()
+        convention.save()
+        code = AuditCode.CONVENTION_UPDATED
+    audit_event_record(
+        code=code, actor=actor.user, organisation=actor.organisation, subject=convention, old=old, new=new
+    )
+    return convention
