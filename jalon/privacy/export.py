@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from django.apps import apps
@@ -81,7 +82,7 @@ class Section:
 
 @dataclass
 class PersonExport:
-    person: object
+    person: Any
     generated_at: datetime
     sections: list[Section]
 
@@ -92,7 +93,7 @@ def _value(obj: models.Model, model_field: models.Field):
         return str(related) if related is not None else None
     if model_field.choices:
         value = getattr(obj, model_field.attname)
-        return obj._get_FIELD_display(model_field) if value not in (None, "") else value
+        return getattr(obj, f"get_{model_field.name}_display")() if value not in (None, "") else value
     value = getattr(obj, model_field.attname)
     if isinstance(value, models.fields.files.FieldFile):
         return value.name or None

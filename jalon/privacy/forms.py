@@ -35,7 +35,9 @@ class ConventionForm(forms.ModelForm, DsfrBaseForm):
     def __init__(self, *args, departement_code: str, **kwargs):
         super().__init__(*args, **kwargs)
         # The Département does not sign with itself: partners only.
-        self.fields["organisation"].queryset = (
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = (
             Organisation.objects.in_departement(departement_code).exclude(kind__in=DEPARTEMENT_STAFF_KINDS)
         ).order_by("name")
 
@@ -43,7 +45,7 @@ class ConventionForm(forms.ModelForm, DsfrBaseForm):
         document = self.cleaned_data.get("document")
         # Only a new upload is checked (reading the stored one would open it for nothing).
         if isinstance(document, UploadedFile):
-            if document.size > MAX_DOCUMENT_BYTES:
+            if (document.size or 0) > MAX_DOCUMENT_BYTES:
                 raise forms.ValidationError("Le document dépasse 10 Mo : déposez une version plus légère du PDF.")
             head = document.read(5)
             document.seek(0)
@@ -52,7 +54,7 @@ class ConventionForm(forms.ModelForm, DsfrBaseForm):
         return document
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         signed_on, expires_on = cleaned.get("signed_on"), cleaned.get("expires_on")
         if signed_on and expires_on and expires_on <= signed_on:
             self.add_error("expires_on", "La date d'expiration doit être postérieure à la date de signature.")

@@ -9,14 +9,15 @@ a measure, a sign-in to their own space — and the creation of the file itself.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from jalon.core.periods import add_months
 from jalon.people.enums import RightState
 
 
@@ -69,14 +70,14 @@ def retention_months() -> int:
 
 def retention_cutoff(today: date) -> date:
     """Files whose last contact is on or before this day are past their retention period on `today`."""
-    return today - relativedelta(months=retention_months())
+    return add_months(today, -retention_months())
 
 
 def start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _model(trace: Trace) -> type[models.Model]:
+def _model(trace: Trace) -> Any:
     return apps.get_model(trace.model)
 
 

@@ -3,7 +3,6 @@ accounts (docs/decisions/0015). Each function is idempotent: a second run on the
 
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
+from jalon.core.periods import add_months
 from jalon.core.services import audit_event_record, changed_fields
 from jalon.people.enums import ChangeKind
 from jalon.privacy.retention import expired_persons, last_contact, retention_cutoff, start_of_day
@@ -164,7 +164,7 @@ def is_read_code(code: int) -> bool:
 
 
 def _months_before(today: date, months: int) -> date:
-    return today - relativedelta(months=months)
+    return add_months(today, -months)
 
 
 @transaction.atomic
