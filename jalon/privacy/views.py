@@ -17,7 +17,8 @@ def _no_store(response):
     return response
 
 
-# Gated by `selectors.can_manage_privacy` (Département administrators); see the selector.
+# The role here; the organisation kind in `selectors.can_manage_privacy` (Département administrators only).
+@require_roles(Role.ADMINISTRATOR)
 def person_export(request, pk, file_format):
     if file_format not in ("json", "pdf"):
         raise Http404(NOT_FOUND_MESSAGE)
