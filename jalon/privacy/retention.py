@@ -1,6 +1,6 @@
 """How long a person's file is kept: the "last contact" and the files whose retention period has run out.
 
-The last contact is the latest dated trace of the person's path in Jalon (docs/decisions/0015): a change of their
+The last contact is the latest dated trace of the person's path in Jalon (docs/decisions/0017): a change of their
 RSA right or household from the CAF/MSA flux, an orientation or a référent, an orientation session or interview, a
 reorientation, a carnet update, an appointment, a contact, a contract, a note, a message, a referral to the offer,
 a measure, a sign-in to their own space — and the creation of the file itself. A person whose RSA right is open

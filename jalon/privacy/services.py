@@ -1,5 +1,5 @@
 """Writes of the personal-data lifecycle: anonymising expired files, purging the audit log, deactivating unused
-accounts (docs/decisions/0015). Each function is idempotent: a second run on the same day changes nothing."""
+accounts (docs/decisions/0017). Each function is idempotent: a second run on the same day changes nothing."""
 
 from datetime import date, timedelta
 

@@ -293,7 +293,7 @@ JALON_INVITATION_DAYS = env.int("JALON_INVITATION_DAYS", default=14)
 # Keys of the NIR at rest (base64, 32 bytes each; see docs/decisions/0007). Derived from SECRET_KEY when empty.
 JALON_NIR_ENCRYPTION_KEY = env.str("JALON_NIR_ENCRYPTION_KEY", default="")
 JALON_NIR_HASH_KEY = env.str("JALON_NIR_HASH_KEY", default="")
-# Personal-data lifecycle (docs/decisions/0015): a person's file is anonymised this many months after the last
+# Personal-data lifecycle (docs/decisions/0017): a person's file is anonymised this many months after the last
 # contact; audit events are purged after theirs (reads and sign-ins / writes); unused accounts are deactivated.
 JALON_RETENTION_MONTHS = env.int("JALON_RETENTION_MONTHS", default=24)
 JALON_AUDIT_READ_RETENTION_MONTHS = env.int("JALON_AUDIT_READ_RETENTION_MONTHS", default=12)
