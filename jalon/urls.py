@@ -18,6 +18,7 @@ urlpatterns = [
     path("mon-espace/", include(("jalon.notebook.person_space.urls", "person_space"))),
     path("offre/", include("jalon.offer.urls")),
     path("messages/", include("jalon.messaging.urls")),
+    path("rgpd/", include("jalon.privacy.urls")),
     path("api/", include("jalon.api.urls")),
     path("back-office/", admin.site.urls),
 ]

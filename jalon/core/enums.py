@@ -138,3 +138,10 @@ class AuditCode(models.IntegerChoices):
     OFFER_STALE_REMINDED = 1014, "rappel des services à confirmer envoyé"
     # 1060–1079: measures (IAE, PMSMP, PEC, AVIP, clauses) and plateaux techniques
     MEASURE_RECORDED = 1060, "mesure enregistrée (IAE, PMSMP, PEC, AVIP, clause…)"
+    # 11xx: personal-data lifecycle (retention, rights of access and rectification, data-sharing conventions)
+    PERSON_ANONYMISED = 1101, "dossier d'une personne anonymisé (durée de conservation échue)"
+    AUDIT_PURGED = 1102, "journal d'audit purgé (durée de conservation échue)"
+    ACCOUNT_DEACTIVATED = 1103, "compte inutilisé désactivé"
+    PERSON_DATA_EXPORTED = 1104, "données d'une personne exportées (droit d'accès)"
+    CONVENTION_CREATED = 1110, "convention de partage de données enregistrée"
+    CONVENTION_UPDATED = 1111, "convention de partage de données modifiée"

@@ -85,6 +85,7 @@ NAVIGATION: list[NavItem] = [
         (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST),
     ),
     NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,)),
+    NavItem("Conventions de partage", "privacy:conventions", (Role.ADMINISTRATOR,)),
 ]
 
 

@@ -162,6 +162,12 @@ def build_offer(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_conventions(ctx: DemoContext) -> None:
+    from jalon.privacy.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -175,6 +181,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebook_referentials,
     build_notebooks,
     build_offer,
+    build_conventions,
 ]
 
 

@@ -87,9 +87,13 @@ class PersonQuerySet(models.QuerySet):
         """Persons not merged into another file."""
         return self.filter(merged_into=None)
 
+    def identified(self):
+        """Persons whose file has not been anonymised (see the privacy app): the only ones screens show."""
+        return self.filter(anonymised_on=None)
+
     def visible_to(self, actor):
         if actor.is_platform_admin:
-            return self.active()
+            return self.active().identified()
         organisation = actor.organisation
         if organisation is None:
             return self.none()
@@ -98,11 +102,17 @@ class PersonQuerySet(models.QuerySet):
             # than joins and DISTINCT: the planner keeps a semi-join when this set is itself a subquery.
             orientation = apps.get_model("orientation", "Orientation")
             assignment = apps.get_model("orientation", "ReferentAssignment")
-            return self.active().filter(
-                Exists(orientation.objects.filter(person=OuterRef("pk"), organisation=organisation, ended_on=None))
-                | Exists(assignment.objects.filter(person=OuterRef("pk"), organisation=organisation, ended_on=None))
+            return (
+                self.active()
+                .identified()
+                .filter(
+                    Exists(orientation.objects.filter(person=OuterRef("pk"), organisation=organisation, ended_on=None))
+                    | Exists(
+                        assignment.objects.filter(person=OuterRef("pk"), organisation=organisation, ended_on=None)
+                    )
+                )
             )
-        qs = self.active().filter(departement_id=organisation.departement_id)
+        qs = self.active().identified().filter(departement_id=organisation.departement_id)
         if actor.territory_ids:
             from jalon.territories.models import Commune
 
@@ -164,6 +174,8 @@ class Person(BaseModel, PostalAddress):
         on_delete=models.PROTECT,
         related_name="merged_from",
     )
+    # Set by the privacy app when the retention period ran out: identity blanked, row kept for the figures.
+    anonymised_on = models.DateField("anonymisé le", null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

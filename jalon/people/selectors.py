@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from jalon.core.enums import AuditCode, Role
-from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
 from jalon.core.services import audit_event_record
 from jalon.people.crypto import nir_format, nir_hash, nir_mask
+from jalon.people.enums import ChangeKind
 from jalon.people.models import NIR_READER_ROLES, ChangeEvent, Household, HouseholdMember, Person
 
 
@@ -51,6 +53,7 @@ class PersonFile:
     reorientation: object
     interviews: list
     delays: object
+    rectifications: list
 
 
 def person_view_record(*, actor: Actor, person: Person, screen: str) -> None:
@@ -103,6 +106,7 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         reorientation=person_reorientations(actor=actor, person=person),
         interviews=list(person_interviews(person=person)),
         delays=person_delays(person=person),
+        rectifications=rectifications(person=person),
     )
 
 
@@ -114,6 +118,29 @@ def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember
         code=AuditCode.HOUSEHOLD_VIEWED, actor=actor.user, organisation=actor.organisation, subject=household
     )
     return household, members, events
+
+
+def can_rectify(actor: Actor) -> bool:
+    """The Département's administrators and orientation officers correct identities (RGPD art. 16)."""
+    return actor.acts_for_departement(Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)
+
+
+def person_for_rectification(*, actor: Actor, pk) -> Person:
+    if not can_rectify(actor):
+        raise Http404(NOT_FOUND_MESSAGE)
+    person = get_visible_or_404(Person.objects.visible_to(actor), pk=pk)
+    person_view_record(actor=actor, person=person, screen="rectification")
+    return person
+
+
+def rectifications(*, person: Person) -> list[ChangeEvent]:
+    """The rectification log: every correction of identity or contact details (imports, professionals, the
+    person in their own space), newest first."""
+    return list(
+        ChangeEvent.objects.filter(person=person, kind=ChangeKind.IDENTITY_UPDATED)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")[:50]
+    )
 
 
 PERSON_SEARCH_ROLES = (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER)

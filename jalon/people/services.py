@@ -97,3 +97,67 @@ def duplicate_mark_distinct(*, actor, candidate) -> None:
 def _review(candidate, actor, status: str) -> None:
     candidate.status, candidate.reviewed_by, candidate.reviewed_at = status, actor.user, timezone.now()
     candidate.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+
+
+# What a professional may correct on a file (RGPD art. 16); identifiers and the NIR come from the CAF/MSA flux.
+RECTIFIABLE_FIELDS = [
+    "civility",
+    "last_name",
+    "birth_name",
+    "first_name",
+    "birth_date",
+    "birth_place",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "address_complement",
+    "postal_code",
+    "city",
+]
+ADDRESS_FIELDS = {"address", "address_complement", "postal_code", "city"}
+
+
+@transaction.atomic
+def person_rectify(*, actor, person: Person, data: dict, reason: str) -> dict:
+    """Correct a person's identity or contact details: the history keeps before/after, who and why (the
+    rectification log shown on the file) and the audit log records it. Returns the changed fields."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Indiquez le motif de la rectification (par exemple : demande de la personne)."}
+        )
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    old, new = {}, {}
+    for field in RECTIFIABLE_FIELDS:
+        if field in data and getattr(person, field) != data[field]:
+            old[field], new[field] = getattr(person, field), data[field]
+            setattr(person, field, data[field])
+    if not new:
+        raise ValidationError("Aucune donnée n'a changé : rien n'est enregistré.")
+    if ADDRESS_FIELDS & new.keys():
+        # Coordinates belonged to the old address; the geocoder will place the new one.
+        person.latitude = person.longitude = None
+        person.geocoded_address = ""
+    person.set_normalized_names()
+    person.full_clean(exclude=["departement", "merged_into", "commune"])
+    person.save()
+    jsonable = {key: str(value) if value is not None else "" for key, value in new.items()}
+    before = {key: str(value) if value is not None else "" for key, value in old.items()}
+    ChangeEvent.objects.create(
+        kind=ChangeKind.IDENTITY_UPDATED,
+        person=person,
+        actor=actor.user,
+        data={"old": before, "new": jsonable, "reason": reason},
+    )
+    audit_event_record(
+        code=AuditCode.PERSON_UPDATED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=person,
+        person_id=person.pk,
+        old=old,
+        new=new,
+        extra={"reason": reason},
+    )
+    return new

@@ -5,9 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.forms import add_service_errors
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.people import selectors, services
-from jalon.people.forms import PersonSearchForm
+from jalon.people.forms import PersonRectifyForm, PersonSearchForm
 from jalon.people.selectors import PERSON_SEARCH_ROLES
 
 
@@ -26,8 +27,32 @@ def person_detail(request, pk):
     person_file = selectors.person_file_open(actor=request.actor, pk=pk)
     history = Paginator(person_file.events, 50).get_page(request.GET.get("page"))
     return render(
-        request, "people/person_detail.html", {"file": person_file, "person": person_file.person, "page_obj": history}
+        request,
+        "people/person_detail.html",
+        {
+            "file": person_file,
+            "person": person_file.person,
+            "page_obj": history,
+            "can_rectify": selectors.can_rectify(request.actor),
+        },
     )
+
+
+@require_departement_staff(Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)
+def person_rectify(request, pk):
+    person = selectors.person_for_rectification(actor=request.actor, pk=pk)
+    initial = {field: getattr(person, field) for field in services.RECTIFIABLE_FIELDS}
+    form = PersonRectifyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "reason"}
+        try:
+            services.person_rectify(actor=request.actor, person=person, data=data, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "La rectification est enregistrée dans l'historique du dossier.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/person_rectify.html", {"form": form, "person": person})
 
 
 @require_roles(*PERSON_SEARCH_ROLES)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jalon.notebook",
     "jalon.offer",
     "jalon.messaging",
+    "jalon.privacy",
     "jalon.api",
     "jalon.demo",
 ]
@@ -294,3 +295,9 @@ JALON_IMPORT_STALE_HOURS = env.int("JALON_IMPORT_STALE_HOURS", default=24)
 # Keys of the NIR at rest (base64, 32 bytes each; see docs/decisions/0007). Derived from SECRET_KEY when empty.
 JALON_NIR_ENCRYPTION_KEY = env.str("JALON_NIR_ENCRYPTION_KEY", default="")
 JALON_NIR_HASH_KEY = env.str("JALON_NIR_HASH_KEY", default="")
+# Personal-data lifecycle (docs/decisions/0017): a person's file is anonymised this many months after the last
+# contact; audit events are purged after theirs (reads and sign-ins / writes); unused accounts are deactivated.
+JALON_RETENTION_MONTHS = env.int("JALON_RETENTION_MONTHS", default=24)
+JALON_AUDIT_READ_RETENTION_MONTHS = env.int("JALON_AUDIT_READ_RETENTION_MONTHS", default=12)
+JALON_AUDIT_WRITE_RETENTION_MONTHS = env.int("JALON_AUDIT_WRITE_RETENTION_MONTHS", default=36)
+JALON_ACCOUNT_INACTIVITY_MONTHS = env.int("JALON_ACCOUNT_INACTIVITY_MONTHS", default=6)

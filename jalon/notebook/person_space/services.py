@@ -27,7 +27,8 @@ from jalon.messaging.services import SECRET_PLACEHOLDER, message_send
 from jalon.notebook.enums import NoteVisibility
 from jalon.notebook.models import Note, Notebook, PersonAccessCode
 from jalon.orientation.models import Orientation, ReferentAssignment
-from jalon.people.models import Person
+from jalon.people.enums import ChangeKind
+from jalon.people.models import ChangeEvent, Person
 
 
 PERSON_SESSION_KEY = "person_space_person_id"
@@ -344,6 +345,12 @@ def person_contact_update(*, person, phone: str, email: str) -> Person:
     if old != new:
         person.phone, person.email = phone, email
         person.save(update_fields=["phone", "email", "updated_at"])
+        # In the file's rectification log too, next to corrections by professionals and imports.
+        ChangeEvent.objects.create(
+            kind=ChangeKind.IDENTITY_UPDATED,
+            person=person,
+            data={"old": old, "new": new, "reason": "mise à jour par la personne dans son espace"},
+        )
         _audit(AuditCode.PERSON_SPACE_CONTACT_UPDATED, person.pk, subject=person, old=old, new=new)
     return person
 

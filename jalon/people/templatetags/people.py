@@ -21,6 +21,9 @@ FIELD_LABELS = {
     "homeless": "sans domicile stable",
     "france_travail_id": "identifiant France Travail",
     "nir_hash": "NIR",
+    "birth_date": "date de naissance",
+    "phone": "téléphone",
+    "email": "e-mail",
 }
 
 
@@ -43,6 +46,8 @@ def event_details(event) -> str:
             f"{FIELD_LABELS.get(name, name)} : {data['old'].get(name) or '—'} → {value or '—'}"
             for name, value in data["new"].items()
         ]
+        if data.get("reason"):
+            changes.append(f"motif : {data['reason']}")
         return " ; ".join(changes)
     if data.get("role"):
         return f"rôle : {data['role']}"
