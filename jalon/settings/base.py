@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jalon.core.middleware.RequestContextMiddleware",
+    "jalon.core.middleware.NoStoreMiddleware",
     "jalon.organisations.middleware.CurrentOrganisationMiddleware",
     "jalon.accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks, so that it sees every authentication attempt.
