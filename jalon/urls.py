@@ -19,6 +19,7 @@ urlpatterns = [
     path("offre/", include("jalon.offer.urls")),
     path("messages/", include("jalon.messaging.urls")),
     path("api/", include("jalon.api.urls")),
+    path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "mozilla_django_oidc",
     "django_tasks",
@@ -244,9 +243,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Partners' systems: hashed, scoped, expiring tokens issued by administrators. First, so that a missing or
+        # refused token answers 401 with its WWW-Authenticate header.
+        "jalon.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        # Partners' systems: one token per service account, created in the back-office.
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
