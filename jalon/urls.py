@@ -20,6 +20,7 @@ urlpatterns = [
     path("messages/", include("jalon.messaging.urls")),
     path("rgpd/", include("jalon.privacy.urls")),
     path("api/", include("jalon.api.urls")),
+    path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -36,6 +36,9 @@ class AuditCode(models.IntegerChoices):
     INVITATION_ACCEPTED = 222, "invitation acceptée"
     INVITATION_REVOKED = 223, "invitation révoquée"
     USER_CREATED = 231, "utilisateur créé"
+    # 241–249: partners' API tokens
+    API_TOKEN_ISSUED = 241, "jeton d'API créé"
+    API_TOKEN_REVOKED = 242, "jeton d'API révoqué"
     # 3xx: territories
     TERRITORY_CREATED = 301, "territoire créé"
     TERRITORY_UPDATED = 302, "territoire modifié"

@@ -79,6 +79,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),
     NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
+    NavItem("Jetons d'API", "api_tokens:list", (Role.ADMINISTRATOR,)),
     NavItem(
         "Territoires",
         "territories:list",

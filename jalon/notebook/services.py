@@ -1,7 +1,7 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode
@@ -89,16 +89,30 @@ def notebook_open(*, actor, person) -> Notebook:
     return notebook
 
 
+NOTEBOOK_CONFLICT_MESSAGE = (
+    "Ce carnet a été modifié par quelqu'un d'autre pendant que vous le consultiez : rechargez la page "
+    "pour voir ses changements, puis refaites le vôtre."
+)
+
+
+def _is_sqlite_lock(error: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "database is locked" in str(error)
+
+
 def notebook_touch(*, notebook: Notebook, expected_version: int) -> Notebook:
     """Bump the carnet's version for a write made on `expected_version`; refused when someone saved in between,
     so that nobody overwrites a colleague's change without seeing it."""
-    updated = Notebook.objects.filter(pk=notebook.pk, version=expected_version).update(
-        version=expected_version + 1, last_activity_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError(
-            "Ce carnet a été modifié par quelqu'un d'autre pendant que vous le consultiez : rechargez la page "
-            "pour voir ses changements, puis refaites le vôtre."
+    try:
+        updated = Notebook.objects.filter(pk=notebook.pk, version=expected_version).update(
+            version=expected_version + 1, last_activity_at=timezone.now()
         )
+    except OperationalError as error:
+        # SQLite (the demo's database) refuses the second of two simultaneous writes instead of making it wait
+        # when that transaction already read: it is the same conflict, and gets the same answer.
+        if not _is_sqlite_lock(error):
+            raise
+        raise ValidationError(NOTEBOOK_CONFLICT_MESSAGE) from error
+    if not updated:
+        raise ValidationError(NOTEBOOK_CONFLICT_MESSAGE)
     notebook.version = expected_version + 1
     return notebook

@@ -47,7 +47,6 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "mozilla_django_oidc",
     "django_tasks",
@@ -82,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jalon.core.middleware.RequestContextMiddleware",
+    "jalon.core.middleware.NoStoreMiddleware",
     "jalon.organisations.middleware.CurrentOrganisationMiddleware",
     "jalon.accounts.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks, so that it sees every authentication attempt.
@@ -123,6 +123,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo (`make run`) serves several visitors from one SQLite file. Each request's transaction takes the write
+    # lock when it begins and waits for it (up to 20 s): two simultaneous saves of one carnet then meet the carnet's
+    # version check (the conflict message), instead of the second failing with « database is locked ».
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A second connection so that a long import can report its progress outside its own transaction.
@@ -244,9 +251,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Partners' systems: hashed, scoped, expiring tokens issued by administrators. First, so that a missing or
+        # refused token answers 401 with its WWW-Authenticate header.
+        "jalon.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        # Partners' systems: one token per service account, created in the back-office.
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
 from jalon.messaging.enums import MessageChannel, MessageKind, MessageStatus
 from jalon.messaging.services import message_send
+from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 from tests.messaging.factories import MessageFactory, reachable_person
 from tests.organisations.factories import MembershipFactory
@@ -154,10 +154,7 @@ def test_the_person_page_snippet_links_to_the_messages():
 
 
 def _api(membership) -> APIClient:
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    token, _ = Token.objects.get_or_create(user=membership.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client_for(membership)
 
 
 def test_the_api_lists_a_persons_messages_scoped_and_audited():

@@ -2,20 +2,18 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
 from jalon.notebook.enums import FreinStatus, NoteVisibility
 from jalon.notebook.models import Contact, FreinCategory, Note, NotebookFrein, Objective
+from tests.api.factories import api_client_for
 from tests.organisations.factories import MembershipFactory
 
 
 def _client(membership) -> APIClient:
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=membership.user)[0].key}")
-    return client
+    return api_client_for(membership)
 
 
 def _url(notebook, tail=""):

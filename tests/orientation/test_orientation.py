@@ -9,6 +9,7 @@ from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import ChangeKind, RightState
 from jalon.people.models import ChangeEvent
+from tests.api.factories import api_client_for
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.people.factories import HouseholdMemberFactory, PersonFactory, RsaRightFactory
 from tests.territories.factories import DepartementFactory
@@ -174,16 +175,12 @@ def test_only_orientation_roles_decide(login_as, landes, france_travail):
 
 
 def test_orientation_api(landes, france_travail):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
     person = _waiting_person(landes)
     agency, referent, dispositif = france_travail
     officer = MembershipFactory(
         role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=landes
     )
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer.user).key}")
+    client = api_client_for(officer)
 
     queue = client.get("/api/v1/orientation/a-orienter/").json()
     assert [row["id"] for row in queue["results"]] == [person.pk]

@@ -1,11 +1,11 @@
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
 from jalon.intake.enums import ImportStatus
+from tests.api.factories import api_client_for
 from tests.intake.flux_builder import H, P, flux
 from tests.organisations.factories import MembershipFactory
 from tests.people.factories import HouseholdMemberFactory, PersonFactory, RsaRightFactory
@@ -17,10 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _client(membership) -> APIClient:
     # Partners' systems authenticate with a token; the membership decides what they see.
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    token, _ = Token.objects.get_or_create(user=membership.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client_for(membership)
 
 
 def test_person_endpoints_are_scoped_and_audited():

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jalon.core.forms import add_service_errors
@@ -43,6 +44,8 @@ def person_required(view):
     """The person logged in through a code, else back to the code request page."""
 
     @wraps(view)
+    # The person's own data, often read on a shared computer: never kept by the browser.
+    @cache_control(no_store=True, private=True)
     def wrapper(request, *args, **kwargs):
         person = logged_in_person(request.session.get(services.PERSON_SESSION_KEY))
         if person is None:

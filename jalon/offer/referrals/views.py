@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
@@ -153,6 +154,7 @@ def _failures_key(request) -> str:
 
 
 @login_not_required
+@cache_control(no_store=True, private=True)  # a person's shared data, opened without an account
 def referral_link(request, token):
     """The answer page of a structure without Jalon account: only what the person consented to share."""
     key = _failures_key(request)

@@ -352,3 +352,9 @@ def test_the_pdf_holds_the_carnet(client, carnet):
         assert expected in text, expected
     assert "Note privée" not in text and "annulé ici" not in text
     assert AuditEvent.objects.filter(code=AuditCode.PERSON_SPACE_PDF_DOWNLOADED, person_id=person.pk).exists()
+
+
+def test_the_persons_pages_are_never_kept_by_the_browser(client, carnet):
+    person, _ = carnet
+    _log_in(client, person)
+    assert "no-store" in client.get(HOME)["Cache-Control"]

@@ -253,3 +253,8 @@ def test_api_sends_lists_and_changes_status_in_scope(world, login_as):
     assert outsider.get(url).status_code == 404
     assert outsider.get(reverse("api:referrals_received")).json() == []
     assert Referral.objects.get().status == ReferralStatus.ACCEPTED
+
+
+def test_the_secure_page_is_never_kept_by_the_browser(world, client, django_capture_on_commit_callbacks):
+    _, token = _link(world, django_capture_on_commit_callbacks)
+    assert "no-store" in client.get(reverse("offer:referral_link", args=[token]))["Cache-Control"]

@@ -1,11 +1,11 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jalon.core.enums import Role
 from jalon.orientation.enums import ReorientationStatus
 from jalon.orientation.models import ReorientationRequest
 from jalon.orientation.reorientation import services
+from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 from tests.organisations.factories import MembershipFactory
 from tests.orientation.reorientation.conftest import _meeting, _request
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(membership) -> APIClient:
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    token, _ = Token.objects.get_or_create(user=membership.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+    return api_client_for(membership)
 
 
 def test_a_referent_asks_and_lists_through_the_api(landes, officer, oriented, france_travail, social):

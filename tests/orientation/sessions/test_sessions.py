@@ -24,6 +24,7 @@ from jalon.orientation.services import orientation_decide
 from jalon.orientation.sessions import services
 from jalon.people.enums import ChangeKind, RightState
 from jalon.people.models import ChangeEvent
+from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
 from tests.people.factories import HouseholdMemberFactory, PersonFactory, RsaRightFactory
@@ -528,12 +529,7 @@ def test_a_referent_sees_only_the_sessions_they_are_mobilised_on(login_as, offic
 
 
 def api_client(membership):
-    from rest_framework.authtoken.models import Token
-    from rest_framework.test import APIClient
-
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=membership.user).key}")
-    return client
+    return api_client_for(membership)
 
 
 def test_the_session_api_creates_invites_and_records_attendance(officer, adviser, landes, frozen):
