@@ -13,7 +13,7 @@ from jalon.core.forms import add_service_errors
 from jalon.core.scoping import require_roles
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def token_list(request):
     tokens = selectors.api_token_list(actor=request.actor)
     organisations = selectors.token_organisations(actor=request.actor)
@@ -28,14 +28,14 @@ def token_list(request):
     )
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def token_issue_start(request):
     """The organisation chosen on the list page (a plain GET form) leads to its issue form."""
     organisation = selectors.token_organisation_get(actor=request.actor, pk=request.GET.get("structure"))
     return redirect("api_tokens:issue", organisation_pk=organisation.pk)
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 def token_issue(request, organisation_pk):
     organisation = selectors.token_organisation_get(actor=request.actor, pk=organisation_pk)
     form = ApiTokenForm(request.POST or None, memberships=selectors.token_memberships(organisation=organisation))
@@ -50,7 +50,7 @@ def token_issue(request, organisation_pk):
     return render(request, "api/token_form.html", {"form": form, "organisation": organisation})
 
 
-@require_roles(Role.ADMINISTRATOR)
+@require_roles(Role.ADMINISTRATOR, partner_admin=True)
 @require_POST
 def token_revoke(request, pk):
     token = selectors.api_token_get(actor=request.actor, pk=pk)
