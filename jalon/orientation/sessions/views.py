@@ -109,7 +109,9 @@ def session_edit(request, pk):
 @require_roles(*VIEWERS)
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
-    participants = list(selectors.session_participants(session=session))
+    participants = selectors.session_participants_open(
+        actor=request.actor, session=session, screen="séance d'orientation"
+    )
     stages = list(SessionStage)
     reached = {change.stage: change for change in selectors.session_stage_history(session=session)}
     return render(
@@ -169,7 +171,7 @@ def invite(request):
 def attendance(request, pk):
     actor = request.actor
     session = _runnable_or_404(request, pk)
-    participants = list(selectors.session_participants(session=session))
+    participants = selectors.session_participants_open(actor=actor, session=session, screen="présences d'une séance")
     form = AttendanceForm(request.POST or None, participants=participants)
     if request.method == "POST" and form.is_valid():
         try:
