@@ -20,6 +20,7 @@ from jalon.orientation.sessions.forms import (
     StageForm,
 )
 from jalon.people.models import Person
+from jalon.people.selectors import person_view_record
 
 
 PLANNERS = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
@@ -240,6 +241,7 @@ def _participant_or_404(request, pk):
     participant = selectors.participant_for(actor=request.actor, pk=pk)
     if not _can_run(request.actor, participant.session):
         raise Http404(NOT_FOUND_MESSAGE)
+    person_view_record(actor=request.actor, person=participant.person, screen="suite d'un participant à une séance")
     return participant
 
 
