@@ -143,7 +143,11 @@ def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember
     members = list(household.members.select_related("person").order_by("left_on", "role", "person__birth_date"))
     events = list(household.events.filter(person=None).order_by("-occurred_at", "-id")[:100])
     audit_event_record(
-        code=AuditCode.HOUSEHOLD_VIEWED, actor=actor.user, organisation=actor.organisation, subject=household
+        code=AuditCode.HOUSEHOLD_VIEWED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=household,
+        extra={"persons": [member.person_id for member in members]},
     )
     return household, members, events
 
