@@ -21,8 +21,7 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(code=code)
 
     def about_person(self, person_id):
-        """Events about the person alone, and events about a set of persons that includes them."""
-        return self.filter(models.Q(person_id=person_id) | models.Q(data__persons__contains=[person_id]))
+        return self.filter(person_id=person_id)
 
     def between(self, start=None, end=None):
         qs = self
