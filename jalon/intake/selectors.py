@@ -11,11 +11,13 @@ from jalon.intake.enums import ImportKind
 from jalon.intake.models import ImportProfile, ImportRun, SocioProfessionalData, dsp_complete_q
 from jalon.intake.spreadsheet import SpreadsheetError, read_table
 from jalon.people.models import HouseholdMember, Person
+from jalon.people.selectors import person_view_record
 
 
 def dsp_get(*, actor: Actor, person_pk) -> tuple[Person, SocioProfessionalData | None]:
-    """The person (404 when out of the actor's scope) and their DSP, if any, in one query."""
+    """The person (404 when out of the actor's scope) and their DSP, if any, in one query. Opening it is audited."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("dsp"), pk=person_pk)
+    person_view_record(actor=actor, person=person, screen="données socio-professionnelles")
     try:
         dsp = person.dsp
     except SocioProfessionalData.DoesNotExist:

@@ -65,7 +65,7 @@ class PersonOrientationsApi(APIView):
 
     @extend_schema(responses=OrientationSerializer(many=True), tags=["orientation"])
     def get(self, request, pk):
-        person = selectors.person_for_decision(actor=request.actor, pk=pk)
+        person = selectors.person_for_decision(actor=request.actor, pk=pk, screen="api orientations d'une personne")
         return Response(OrientationSerializer(selectors.orientation_history(person=person), many=True).data)
 
 
@@ -89,7 +89,9 @@ class DecideApi(APIView):
         data = self.DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        person = selectors.person_for_decision(actor=request.actor, pk=values.pop("person"))
+        person = selectors.person_for_decision(
+            actor=request.actor, pk=values.pop("person"), screen="api décision d'orientation"
+        )
         organisation = Organisation.objects.filter(
             pk=values.pop("organisation"), departement_id=person.departement_id
         ).first()

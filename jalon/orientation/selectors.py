@@ -7,6 +7,7 @@ from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import RightState
 from jalon.people.models import Person
+from jalon.people.selectors import person_view_record
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -47,8 +48,11 @@ def orientation_queue(
     return qs.select_related("commune").order_by("right_requested_on", "pk")
 
 
-def person_for_decision(*, actor: Actor, pk) -> Person:
-    return get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
+def person_for_decision(*, actor: Actor, pk, screen: str) -> Person:
+    """The person an orientation screen or endpoint works on; opening it is recorded in the audit log."""
+    person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
+    person_view_record(actor=actor, person=person, screen=screen)
+    return person
 
 
 def orientation_history(*, person: Person):

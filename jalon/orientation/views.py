@@ -45,7 +45,7 @@ def queue(request):
 @require_departement_staff(*DECISION_ROLES)
 def decide(request, person_pk):
     actor = request.actor
-    person = selectors.person_for_decision(actor=actor, pk=person_pk)
+    person = selectors.person_for_decision(actor=actor, pk=person_pk, screen="décision d'orientation")
     current = selectors.current_orientation(person=person)
     # Coming from an interview (?entretien=<pk>): its proposal prefills the form and its reasons are shown.
     interview = None
@@ -88,7 +88,7 @@ def caseload(request):
 @require_departement_staff(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
 def change_referent(request, person_pk):
     actor = request.actor
-    person = selectors.person_for_decision(actor=actor, pk=person_pk)
+    person = selectors.person_for_decision(actor=actor, pk=person_pk, screen="changement de référent")
     form = ReferentChangeForm(request.POST or None, departement_id=person.departement_id)
     if request.method == "POST" and form.is_valid():
         try:

@@ -111,7 +111,11 @@ class PersonListApi(ListAPIView):
     def get_queryset(self):
         filters = PersonSearchFilter(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.person_search(actor=self.request.actor, **filters.validated_data)  # type: ignore[attr-defined]
+        return selectors.person_search(
+            actor=self.request.actor,  # type: ignore[attr-defined]
+            screen="api recherche de personnes",
+            **filters.validated_data,
+        )
 
 
 class PersonDetailApi(APIView):

@@ -1,5 +1,6 @@
 """Every read of a person's data goes through here, scoped to the actor; opening a file is audited."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -23,9 +24,23 @@ def nir_for(actor: Actor, person: Person) -> str:
     return nir_format(nir) if can_read_nir(actor) else nir_mask(nir)
 
 
+# A NIR typed in a free-text field (13 characters, or 15 with its key; spaces allowed, Corsica's 2A/2B).
+_NIR_IN_TEXT = re.compile(r"\b[1-478](?:\s?\d){4}\s?(?:\d\s?\d|2\s?[AB])(?:\s?\d){6}(?:\s?\d{2})?\b", re.IGNORECASE)
+NIR_REDACTED = "[NIR]"
+
+
 def person_search(
-    *, actor: Actor, name: str = "", birth_date=None, nir: str = "", matricule: str = "", internal_id: str = ""
+    *,
+    actor: Actor,
+    screen: str,
+    name: str = "",
+    birth_date=None,
+    nir: str = "",
+    matricule: str = "",
+    internal_id: str = "",
 ):
+    """The persons the actor may see that match every criterion. The search is recorded in the audit log with the
+    criteria as entered (a NIR only as « used », never its value) and the number of results."""
     nir = "".join(nir.split())[:13]
     qs = Person.objects.visible_to(actor).search(
         name=name,
@@ -33,6 +48,23 @@ def person_search(
         nir_hash=nir_hash(nir) if nir else "",
         matricule=matricule,
         internal_id=internal_id,
+    )
+    criteria = {
+        "name": _NIR_IN_TEXT.sub(NIR_REDACTED, name),
+        "birth_date": birth_date,
+        "nir": bool(nir),
+        "matricule": _NIR_IN_TEXT.sub(NIR_REDACTED, matricule),
+        "internal_id": _NIR_IN_TEXT.sub(NIR_REDACTED, internal_id),
+    }
+    audit_event_record(
+        code=AuditCode.PERSON_SEARCHED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        extra={
+            "screen": screen,
+            "criteria": {key: value for key, value in criteria.items() if value},
+            "results": qs.count(),
+        },
     )
     current = HouseholdMember.objects.current().select_related("household__right")
     return qs.select_related("commune").prefetch_related(
@@ -115,7 +147,11 @@ def household_open(*, actor: Actor, pk) -> tuple[Household, list[HouseholdMember
     members = list(household.members.select_related("person").order_by("left_on", "role", "person__birth_date"))
     events = list(household.events.filter(person=None).order_by("-occurred_at", "-id")[:100])
     audit_event_record(
-        code=AuditCode.HOUSEHOLD_VIEWED, actor=actor.user, organisation=actor.organisation, subject=household
+        code=AuditCode.HOUSEHOLD_VIEWED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=household,
+        extra={"persons": [member.person_id for member in members]},
     )
     return household, members, events
 

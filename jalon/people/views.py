@@ -17,7 +17,7 @@ def person_search(request):
     form = PersonSearchForm(request.GET or None)
     page = None
     if form.is_bound and form.is_valid():
-        persons = selectors.person_search(actor=request.actor, **form.criteria)
+        persons = selectors.person_search(actor=request.actor, screen="recherche de personnes", **form.criteria)
         page = Paginator(persons, 25).get_page(request.GET.get("page"))
     return render(request, "people/person_search.html", {"form": form, "page_obj": page})
 

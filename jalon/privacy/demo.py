@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.organisations.enums import OrganisationKind
-from jalon.people.models import DEPARTEMENT_STAFF_KINDS
 from jalon.privacy.enums import DataCategory, LegalBasis
 from jalon.privacy.models import DataSharingConvention
 

@@ -2,8 +2,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.organisations.models import Organisation
-from jalon.people.models import DEPARTEMENT_STAFF_KINDS
 from jalon.privacy.enums import DataCategory
 from jalon.privacy.models import DataSharingConvention
 

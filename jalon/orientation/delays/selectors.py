@@ -31,6 +31,7 @@ from jalon.orientation.models import (
 )
 from jalon.people.enums import RightState
 from jalon.people.models import HouseholdMember, Person
+from jalon.people.selectors import person_view_record
 from jalon.territories.models import Territory
 from jalon.territories.selectors import territory_communes
 
@@ -492,7 +493,10 @@ def alerts_for(*, actor: Actor, scope: str = "", step: str = "", territory_id=No
 
 
 def alert_for(*, actor: Actor, pk) -> DelayAlert:
-    return get_visible_or_404(alerts_for(actor=actor), pk=pk)
+    """One alert, to close it; opening it is recorded in the audit log."""
+    alert = get_visible_or_404(alerts_for(actor=actor), pk=pk)
+    person_view_record(actor=actor, person=alert.person, screen="traitement d'une alerte de délai")
+    return alert
 
 
 # -- observatory figures -----------------------------------------------------------------------------------------

@@ -129,7 +129,9 @@ def request_for_actor(*, actor: Actor, pk) -> ReorientationRequest:
     )
     if actor.has_role(Role.REFERENT) and not actor.is_platform_admin:
         qs = qs.filter(from_orientation__organisation_id=actor.organisation_id or 0)
-    return get_visible_or_404(qs, pk=pk)
+    request = get_visible_or_404(qs, pk=pk)
+    person_view_record(actor=actor, person=request.person, screen="retrait d'une demande de réorientation")
+    return request
 
 
 def _with_context(qs: QuerySet) -> QuerySet:
@@ -229,8 +231,11 @@ def epl_agenda(*, actor: Actor, meeting: EplMeeting, today: date | None = None) 
 
 
 def agenda_item_get(*, actor: Actor, meeting: EplMeeting, pk) -> ReorientationRequest:
+    """One request of the meeting's agenda, to decide or postpone it; opening it is recorded in the audit log."""
     qs = _with_context(meeting.agenda.filter(person__in=Person.objects.visible_to(actor)))
-    return get_visible_or_404(qs, pk=pk)
+    item = get_visible_or_404(qs, pk=pk)
+    person_view_record(actor=actor, person=item.person, screen="décision de l'EPL sur une demande")
+    return item
 
 
 # --- The person's file ----------------------------------------------------------------------------------------

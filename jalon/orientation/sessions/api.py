@@ -122,7 +122,9 @@ class SessionListCreateApi(ListAPIView):
 
 def _session_with_participants(request, pk):
     session = selectors.session_for(actor=request.actor, pk=pk)
-    session.participants_list = list(selectors.session_participants(actor=request.actor, session=session))  # type: ignore[attr-defined]
+    session.participants_list = selectors.session_participants_open(  # type: ignore[attr-defined]
+        actor=request.actor, session=session, screen="api séance d'orientation"
+    )
     return session
 
 

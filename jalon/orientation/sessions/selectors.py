@@ -1,7 +1,9 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.services import audit_event_record
 from jalon.orientation.enums import Attendance, SessionStage
 from jalon.orientation.models import Orientation, OrientationSession, SessionParticipant, SessionStageChange
 from jalon.people.models import Person
@@ -55,6 +57,21 @@ def session_participants(*, actor: Actor, session: OrientationSession):
         .prefetch_related(Prefetch("person__orientations", queryset=current, to_attr="current_orientations"))
         .order_by("person__normalized_last_name", "person__normalized_first_name")
     )
+
+
+def session_participants_open(*, actor: Actor, session: OrientationSession, screen: str) -> list[SessionParticipant]:
+    """The participants a screen or endpoint lists, as a list; reading their names is recorded in the audit log
+    (one event naming the session and every person listed)."""
+    participants = list(session_participants(actor=actor, session=session))
+    if participants:
+        audit_event_record(
+            code=AuditCode.PERSON_VIEWED,
+            actor=actor.user,
+            organisation=actor.organisation,
+            subject=session,
+            extra={"screen": screen, "persons": [participant.person_id for participant in participants]},
+        )
+    return participants
 
 
 def session_stage_history(*, session: OrientationSession):

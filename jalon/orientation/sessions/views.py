@@ -20,6 +20,7 @@ from jalon.orientation.sessions.forms import (
     StageForm,
 )
 from jalon.people.models import Person
+from jalon.people.selectors import person_view_record
 
 
 PLANNERS = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
@@ -109,7 +110,9 @@ def session_edit(request, pk):
 @require_roles(*VIEWERS)
 def session_detail(request, pk):
     session = _session_or_404(request, pk)
-    participants = list(selectors.session_participants(actor=request.actor, session=session))
+    participants = selectors.session_participants_open(
+        actor=request.actor, session=session, screen="séance d'orientation"
+    )
     stages = list(SessionStage)
     reached = {change.stage: change for change in selectors.session_stage_history(session=session)}
     return render(
@@ -169,7 +172,7 @@ def invite(request):
 def attendance(request, pk):
     actor = request.actor
     session = _runnable_or_404(request, pk)
-    participants = list(selectors.session_participants(actor=request.actor, session=session))
+    participants = selectors.session_participants_open(actor=actor, session=session, screen="présences d'une séance")
     form = AttendanceForm(request.POST or None, participants=participants)
     if request.method == "POST" and form.is_valid():
         try:
@@ -238,6 +241,7 @@ def _participant_or_404(request, pk):
     participant = selectors.participant_for(actor=request.actor, pk=pk)
     if not _can_run(request.actor, participant.session):
         raise Http404(NOT_FOUND_MESSAGE)
+    person_view_record(actor=request.actor, person=participant.person, screen="suite d'un participant à une séance")
     return participant
 
 

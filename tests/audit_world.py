@@ -1,0 +1,240 @@
+"""One small département in which every screen and endpoint has something to show: a person followed on every path
+(orientation, session, EPL, carnet, referral, measure, messages), a second one waiting in the queue and a duplicate.
+Every person's last name begins with MARKER, so a page that shows a person can be told from one that does not."""
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from jalon.core.enums import Role
+from jalon.intake.enums import ImportKind
+from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow, SocioProfessionalData
+from jalon.messaging.enums import MessageChannel
+from jalon.notebook.enums import ContactKind
+from jalon.notebook.followup import services as followup
+from jalon.notebook.models import (
+    Action,
+    Appointment,
+    Consent,
+    Contact,
+    ContractType,
+    Notebook,
+    Objective,
+    ProfessionalProject,
+    TeamMember,
+)
+from jalon.offer.measures.models import Measure, MeasureKind
+from jalon.offer.referrals import services as referrals
+from jalon.orientation.enums import DelayStep, OrientationType, ReorientationStatus
+from jalon.orientation.models import (
+    DelayAlert,
+    Dispositif,
+    EplMeeting,
+    Interview,
+    Orientation,
+    OrientationSession,
+    ReferentAssignment,
+    ReorientationRequest,
+    SessionParticipant,
+)
+from tests.conftest import actor_for
+from tests.messaging.factories import MessageFactory
+from tests.offer.factories import ServiceFactory, StructureFactory
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.people.factories import HouseholdMemberFactory, PersonFactory, RsaRightFactory
+from tests.territories.factories import CommuneFactory, DepartementFactory, TerritoryFactory
+
+
+MARKER = "Zorglub"
+PARIS = ZoneInfo("Europe/Paris")
+LINK_TOKEN = "jeton-du-lien-securise-de-test"
+
+
+@dataclass
+class World:
+    members: dict  # role key -> membership
+    person: object  # followed on every path
+    waiting: object  # subject to rights and duties, not oriented yet
+    other: object  # the duplicate of `person`
+    pks: dict = field(default_factory=dict)  # object key -> pk, for URL arguments
+
+
+def _subject(departement, commune, **person):
+    member = HouseholdMemberFactory(
+        person=PersonFactory(departement=departement, commune=commune, **person),
+        household__departement=departement,
+        household__commune=commune,
+        subject_to_rights_and_duties=True,
+    )
+    RsaRightFactory(household=member.household, request_date=datetime.date(2024, 3, 1))
+    return member
+
+
+def world_build() -> World:
+    landes = DepartementFactory()
+    commune = CommuneFactory(code="40192", name="Mont-de-Marsan", departement=landes, postal_codes=["40000"])
+    territory = TerritoryFactory(departement=landes, name="Territoire de Mont-de-Marsan")
+    territory.communes.set([commune])
+
+    cd = OrganisationFactory(name="Département des Landes", kind="cd", departement=landes)
+    agency = OrganisationFactory(name="France Travail — Mont-de-Marsan", kind="france_travail", departement=landes)
+    association = OrganisationFactory(name="Mobilité 40", kind="association", departement=landes)
+    members = {
+        "admin": MembershipFactory(role=Role.ADMINISTRATOR, organisation=cd),
+        "officer": MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation=cd),
+        "manager": MembershipFactory(role=Role.TERRITORY_MANAGER, organisation=cd),
+        "referent": MembershipFactory(role=Role.REFERENT, organisation=agency),
+        "partner": MembershipFactory(role=Role.PARTNER, organisation=association),
+    }
+    officer, referent, partner = members["officer"], members["referent"], members["partner"]
+    dispositif = Dispositif.objects.create(
+        departement=landes, name="Accompagnement professionnel", orientation_type=OrientationType.PROFESSIONAL
+    )
+    dispositif.organisations.add(agency)
+
+    followed = _subject(
+        landes,
+        commune,
+        last_name=MARKER,
+        first_name="Ursule",
+        nir="2840140192123",
+        email="ursule@exemple.test",
+        phone="0612345678",
+    )
+    person = followed.person
+    waiting = _subject(landes, commune, last_name=f"{MARKER}-Attente", first_name="Zoé").person
+    other = PersonFactory(departement=landes, commune=commune, last_name=MARKER, first_name="Ursula")
+
+    orientation = Orientation.objects.create(
+        person=person,
+        orientation_type=OrientationType.PROFESSIONAL,
+        dispositif=dispositif,
+        organisation=agency,
+        referent=referent.user,
+        decided_on=datetime.date(2026, 1, 5),
+    )
+    ReferentAssignment.objects.create(
+        person=person, referent=referent.user, organisation=agency, started_on=orientation.decided_on
+    )
+    SocioProfessionalData.objects.create(person=person, project="Devenir cariste.")
+
+    # The carnet and its follow-up.
+    notebook = Notebook.objects.create(person=person)
+    followup.contract_types_default_create(departement=landes)
+    contract = followup.contract_create(
+        actor=actor_for(referent),
+        notebook=notebook,
+        version=None,
+        contract_type=ContractType.objects.get(departement=landes, code="cer"),
+        starts_on=datetime.date(2026, 9, 1),
+        ends_on=None,
+        organisation=agency,
+    )
+    project = ProfessionalProject.objects.create(notebook=notebook)
+    objective = Objective.objects.create(notebook=notebook, title="Passer le permis B")
+    action = Action.objects.create(objective=objective, title="S'inscrire à l'auto-école")
+    now = timezone.now()
+    appointment = Appointment.objects.create(
+        notebook=notebook,
+        starts_at=now + datetime.timedelta(days=3),
+        ends_at=now + datetime.timedelta(days=3, hours=1),
+        professional=referent.user,
+        organisation=agency,
+    )
+    Contact.objects.create(notebook=notebook, kind=ContactKind.PHONE, summary="Point téléphonique.")
+    consent = Consent.objects.create(notebook=notebook, organisation=association, recorded_by=referent.user)
+    team_member = TeamMember.objects.create(
+        notebook=notebook, user=partner.user, organisation=association, role="accompagnement mobilité"
+    )
+
+    # Orientation: a session with the person, an interview, an EPL with a request on its agenda, a delay alert.
+    session = OrientationSession.objects.create(
+        departement=landes,
+        organisation=cd,
+        territory=territory,
+        starts_at=now + datetime.timedelta(days=7),
+        ends_at=now + datetime.timedelta(days=7, hours=2),
+        capacity=10,
+        place="Maison départementale",
+    )
+    session.professionals.add(officer.user)
+    participant = SessionParticipant.objects.create(session=session, person=person)
+    Interview.objects.create(person=person, participant=participant, needs="Mobilité.")
+    meeting = EplMeeting.objects.create(departement=landes, organisation=cd, held_at=now + datetime.timedelta(days=9))
+    meeting.members.add(officer.user)
+    request = ReorientationRequest.objects.create(
+        person=person,
+        from_orientation=orientation,
+        reason="Santé.",
+        status=ReorientationStatus.SCHEDULED,
+        epl_meeting=meeting,
+        scheduled_on=timezone.localdate(),
+    )
+    alert = DelayAlert.objects.create(
+        person=waiting, step=DelayStep.ORIENTATION, due_on=datetime.date(2024, 5, 1), organisation=cd
+    )
+
+    # The offer: a referral to a structure with an account, one answered through the secure link, a measure.
+    service = ServiceFactory(
+        name="Atelier permis de conduire",
+        structure=StructureFactory(name="Mobilité 40", organisation=association, email="contact@mobilite40.test"),
+        eligibility_zone=["40"],
+    )
+    referral = referrals.referral_send(
+        actor=actor_for(referent), notebook=notebook, version=None, service=service, consent_given=True
+    )
+    external = ServiceFactory(
+        name="Épicerie solidaire",
+        structure=StructureFactory(name="Épicerie du Marsan", email="epicerie@exemple.test"),
+        eligibility_zone=["40192"],
+        email="",
+    )
+    by_link = referrals.referral_send(
+        actor=actor_for(referent), notebook=notebook, version=None, service=external, consent_given=True
+    )
+    by_link.link_token_hash = referrals.link_token_hash(LINK_TOKEN)
+    by_link.save(update_fields=["link_token_hash"])
+    Measure.objects.create(
+        notebook=notebook,
+        person=person,
+        kind=MeasureKind.PMSMP,
+        starts_on=datetime.date(2026, 9, 15),
+        organisation=agency,
+    )
+
+    letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
+    duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
+    run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
+    RejectedRow.objects.create(run=run, line=3, identifier="1234567", reason=f"{MARKER} Ursule : date invalide.")
+
+    return World(
+        members=members,
+        person=person,
+        waiting=waiting,
+        other=other,
+        pks={
+            "person": person.pk,
+            "household": followed.household_id,
+            "contract": contract.pk,
+            "project": project.pk,
+            "objective": objective.pk,
+            "action": action.pk,
+            "appointment": appointment.pk,
+            "consent": consent.pk,
+            "team_member": team_member.pk,
+            "session": session.pk,
+            "participant": participant.pk,
+            "meeting": meeting.pk,
+            "request": request.pk,
+            "alert": alert.pk,
+            "referral": referral.pk,
+            "letter": letter.pk,
+            "duplicate": duplicate.pk,
+            "run": run.pk,
+            "territory": territory.pk,
+            "organisation": cd.pk,
+            "membership": members["referent"].pk,
+        },
+    )

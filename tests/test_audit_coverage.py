@@ -1,0 +1,464 @@
+"""Every screen or endpoint that shows a person's data writes an audit event (CNIL: traceability of access).
+
+Every URL pattern of the resolver must be classified below, or the suite fails naming it:
+- `person(...)`: a GET shows one person's data, or a defined set of persons (a session, an EPL agenda): it must write
+  at least one audit event naming each person it is about (`person_id`, or `data["persons"]` for a set);
+- `listing(...)`: a work list or an export of the persons in the actor's reach: it must write at least one audit
+  event (the list, its filters and its size; naming each row is not required);
+- `search(...)`: a person search: it must write a PERSON_SEARCHED event with the criteria and the number of results;
+- `no_person_data("why")`: nothing about a beneficiary is shown.
+An entry with `gap="…"` is a known hole, still open: the suite checks it is still silent, so that closing it forces
+moving it to the rules above.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from jalon.core.enums import AuditCode
+from jalon.core.models import AuditEvent
+from tests.audit_world import LINK_TOKEN, world_build
+
+
+@dataclass(frozen=True)
+class Shows:
+    kind: str  # "person", "listing" or "search"
+    who: str  # the member of the shared world who opens it
+    args: dict = field(default_factory=dict)  # URL argument -> key of `World.pks` (or a literal for `token`)
+    query: str = ""
+    gap: str = ""
+
+
+@dataclass(frozen=True)
+class NoPersonData:
+    reason: str
+
+
+def person(who, gap="", query="", **args):
+    return Shows("person", who, args, query, gap)
+
+
+def listing(who, gap="", query="", **args):
+    return Shows("listing", who, args, query, gap)
+
+
+def search(who, query):
+    return Shows("search", who, {}, query)
+
+
+def no_person_data(reason):
+    return NoPersonData(reason)
+
+
+FILE = {"person_pk": "person"}  # a screen of the person's file
+API = {"pk": "person"}  # an endpoint under /api/v1/personnes/<pk>/
+POST_ONLY = "action (POST) : une lecture en GET est refusée (405)"
+PERSON_SPACE = (
+    "espace de la personne elle-même : ses lectures sont tracées par PERSON_SPACE_VIEWED, pas un professionnel"
+)
+BACK_OFFICE_GAP = "back-office réservé aux super-administrateurs de la plateforme : ses lectures ne sont pas tracées"
+
+
+def back_office_gap():
+    """A back-office model holding persons' data, whose reads are not audited yet (not exercised here)."""
+    return listing("superuser", gap=BACK_OFFICE_GAP)
+
+
+URLS = {
+    # core and accounts
+    "core:home": no_person_data("accueil : compteurs et raccourcis, sans nom de personne"),
+    "core:audit_log": no_person_data("journal d'audit : identifiants et libellés, réservé à l'administrateur"),
+    "core:legal_notice": no_person_data("page publique"),
+    "core:accessibility": no_person_data("page publique"),
+    "core:privacy": no_person_data("page publique"),
+    "core:health": no_person_data("sonde technique"),
+    "accounts:login": no_person_data("connexion"),
+    "accounts:logout": no_person_data("déconnexion"),
+    "accounts:password_reset": no_person_data("compte du professionnel"),
+    "accounts:password_reset_done": no_person_data("compte du professionnel"),
+    "accounts:password_reset_confirm": no_person_data("compte du professionnel"),
+    "accounts:password_reset_complete": no_person_data("compte du professionnel"),
+    "accounts:password_change": no_person_data("compte du professionnel"),
+    "accounts:two_factor": no_person_data("compte du professionnel"),
+    "accounts:profile": no_person_data("compte du professionnel"),
+    # organisations and territories: professionals and places, never beneficiaries
+    "organisations:list": no_person_data("structures"),
+    "organisations:create": no_person_data("structures"),
+    "organisations:detail": no_person_data("structure et ses membres professionnels"),
+    "organisations:update": no_person_data("structures"),
+    "organisations:invite": no_person_data("invitation d'un professionnel"),
+    "organisations:invitation_revoke": no_person_data(POST_ONLY),
+    "organisations:membership_update": no_person_data("membre professionnel d'une structure"),
+    "organisations:membership_deactivate": no_person_data(POST_ONLY),
+    "organisations:invitation_accept": no_person_data("invitation d'un professionnel"),
+    "organisations:switch": no_person_data(POST_ONLY),
+    "territories:list": no_person_data("territoires"),
+    "territories:create": no_person_data("territoires"),
+    "territories:detail": no_person_data("territoire et ses communes"),
+    "territories:update": no_person_data("territoires"),
+    "territories:delete": no_person_data("territoires"),
+    # persons
+    "people:search": search("officer", "name=zorglub"),
+    "people:detail": person("officer", pk="person"),
+    "people:household": person("officer", pk="household"),
+    "people:duplicates": listing("admin", gap="liste des doublons à examiner (noms) sans trace de lecture"),
+    "people:duplicate_review": person("admin", pk="duplicate"),
+    "people:duplicate_resolve": no_person_data(POST_ONLY),
+    "api:persons": search("officer", "name=zorglub"),
+    "api:person": person("officer", pk="person"),
+    "api:household": person("officer", pk="household"),
+    # intake
+    "intake:dsp_edit": person("referent", **FILE),
+    "intake:imports": no_person_data("fichiers importés : noms de fichiers et compteurs"),
+    "intake:import_detail": listing(
+        "admin", pk="run", gap="lignes écartées d'un import (matricule, motif) affichées sans trace de lecture"
+    ),
+    "intake:import_rejected_csv": listing("admin", pk="run"),
+    "intake:spreadsheet_upload": no_person_data("dépôt d'un fichier"),
+    "intake:spreadsheet_mapping": no_person_data("correspondance des colonnes : en-têtes du fichier"),
+    "intake:spreadsheet_preview": no_person_data("aperçu des en-têtes et des erreurs d'un tableur en attente"),
+    "api:flux_upload": no_person_data(POST_ONLY),
+    "api:import_run": no_person_data("compteurs d'un import"),
+    # orientation
+    "orientation:queue": listing("officer", gap="file des personnes à orienter sans trace de lecture"),
+    "orientation:decide": person("officer", **FILE),
+    "orientation:caseload": listing("referent", gap="portefeuille du référent sans trace de lecture"),
+    "orientation:change_referent": person("officer", **FILE),
+    "api:orientation_queue": listing("officer", gap="file des personnes à orienter sans trace de lecture"),
+    "api:orientation_decide": no_person_data(POST_ONLY),
+    "api:person_orientations": person("officer", **API),
+    "api:caseload": listing("referent", gap="portefeuille du référent sans trace de lecture"),
+    # orientation sessions
+    "orientation:sessions": no_person_data("agenda des séances : dates, lieux et nombre d'inscrits"),
+    "orientation:session_create": no_person_data("formulaire d'une séance"),
+    "orientation:session_invite": no_person_data(POST_ONLY),
+    "orientation:session_detail": person("officer", pk="session"),
+    "orientation:session_edit": no_person_data("formulaire d'une séance : dates, lieu, professionnels"),
+    "orientation:session_attendance": person("officer", pk="session"),
+    "orientation:session_advance": no_person_data(POST_ONLY),
+    "orientation:session_cancel": no_person_data("annulation d'une séance : la séance seulement"),
+    "orientation:session_remind": no_person_data(POST_ONLY),
+    "orientation:participant_respond": person("officer", pk="participant"),
+    "orientation:participant_follow_up": person("officer", pk="participant"),
+    "api:sessions": no_person_data("séances : dates, lieux et places"),
+    "api:session": person("officer", pk="session"),
+    "api:session_invite": no_person_data(POST_ONLY),
+    "api:session_attendance": no_person_data(POST_ONLY),
+    # orientation interviews and criteria
+    "orientation:criteria": no_person_data("critères d'orientation du département"),
+    "orientation:criterion_create": no_person_data("critères d'orientation du département"),
+    "orientation:criteria_defaults": no_person_data(POST_ONLY),
+    "orientation:criterion_edit": no_person_data("critères d'orientation du département"),
+    "orientation:criterion_move": no_person_data(POST_ONLY),
+    "orientation:criterion_toggle": no_person_data(POST_ONLY),
+    "orientation:interview_new": person("officer", **FILE),
+    "orientation:interview_proposal": no_person_data(POST_ONLY),
+    "api:person_interviews": person("officer", **API),
+    "api:orientation_criteria": no_person_data("critères d'orientation du département"),
+    # reorientation and EPL
+    "orientation:reorientation_request": person("referent", **FILE),
+    "orientation:reorientation_withdraw": person("officer", pk="request"),
+    "orientation:epl_list": no_person_data("réunions d'EPL : dates, lieux, nombre de demandes"),
+    "orientation:epl_detail": person("officer", pk="meeting"),
+    "orientation:epl_update": no_person_data("formulaire d'une réunion d'EPL"),
+    "orientation:epl_agenda_add": no_person_data(POST_ONLY),
+    "orientation:epl_decide": person("officer", pk="meeting", request_pk="request"),
+    "orientation:epl_postpone": no_person_data(POST_ONLY),
+    "orientation:epl_close": no_person_data(POST_ONLY),
+    "orientation:long_term_list": listing("officer", gap="bénéficiaires de longue durée à diagnostiquer sans trace"),
+    "orientation:long_term_review": person("officer", **FILE),
+    "api:reorientation_requests": listing(
+        "officer", gap="demandes de réorientation (personnes) sans trace de lecture"
+    ),
+    "api:epl_meetings": no_person_data("réunions d'EPL : dates, lieux, nombre de demandes"),
+    "api:epl_meeting": person("officer", pk="meeting"),
+    # delays and alerts
+    "orientation:delays": listing("officer", gap="personnes en retard par étape sans trace de lecture"),
+    "orientation:delays_csv": listing("officer"),
+    "orientation:delay_thresholds": no_person_data("paramètres des délais"),
+    "orientation:delay_thresholds_reform": no_person_data(POST_ONLY),
+    "orientation:alerts": listing("officer", gap="alertes de délai (personnes) sans trace de lecture"),
+    "orientation:alert_close": person("officer", pk="alert"),
+    "orientation:figures": no_person_data("chiffres agrégés"),
+    "orientation:figures_csv": no_person_data("chiffres agrégés"),
+    "api:orientation_figures": no_person_data("chiffres agrégés"),
+    "api:orientation_alerts": listing("officer", gap="alertes de délai (personnes) sans trace de lecture"),
+    # the carnet de bord
+    "notebook:detail": person("referent", **FILE),
+    "notebook:freins": person("referent", **FILE),
+    "notebook:project_create": person("referent", **FILE),
+    "notebook:project_edit": person("referent", pk="project", **FILE),
+    "notebook:rome_search": no_person_data("recherche dans le référentiel des métiers (fragment)"),
+    "notebook:objectives": person("referent", **FILE),
+    "notebook:objective_create": person("referent", **FILE),
+    "notebook:objective_edit": person("referent", pk="objective", **FILE),
+    "notebook:action_create": person("referent", objective_pk="objective", **FILE),
+    "notebook:action_edit": person("referent", objective_pk="objective", pk="action", **FILE),
+    "notebook:timeline": person("referent", **FILE),
+    "notebook:caseload": listing("referent"),
+    "notebook:contracts": person("referent", **FILE),
+    "notebook:contract_sign": person("referent", pk="contract", **FILE),
+    "notebook:contract_pdf": person("referent", pk="contract", **FILE),
+    "notebook:appointments": person("referent", **FILE),
+    "notebook:appointment_attendance": person("referent", pk="appointment", **FILE),
+    "notebook:appointment_cancel": person("referent", pk="appointment", **FILE),
+    "notebook:contacts": person("referent", **FILE),
+    "notebook:team": person("referent", **FILE),
+    "notebook:consent_revoke": no_person_data(POST_ONLY),
+    "notebook:team_member_end": no_person_data(POST_ONLY),
+    "notebook:figures": no_person_data("chiffres agrégés"),
+    "notebook:figures_csv": no_person_data("chiffres agrégés"),
+    "api:notebook": person("referent", **API),
+    "api:notebook_contacts": no_person_data(POST_ONLY),
+    "api:notebook_appointments": no_person_data(POST_ONLY),
+    "api:notebook_objectives": no_person_data(POST_ONLY),
+    # the person's own space
+    "person_space:login": no_person_data(PERSON_SPACE),
+    "person_space:verify": no_person_data(PERSON_SPACE),
+    "person_space:logout": no_person_data(PERSON_SPACE),
+    "person_space:home": no_person_data(PERSON_SPACE),
+    "person_space:contact": no_person_data(PERSON_SPACE),
+    "person_space:project": no_person_data(PERSON_SPACE),
+    "person_space:pdf": no_person_data(PERSON_SPACE),
+    # the insertion offer
+    "offer:search": no_person_data("annuaire des services"),
+    "offer:service_detail": no_person_data("annuaire des services"),
+    "offer:service_update": no_person_data("annuaire des services"),
+    "offer:service_confirm": no_person_data(POST_ONLY),
+    "offer:service_status": no_person_data(POST_ONLY),
+    "offer:structure_detail": no_person_data("annuaire des structures"),
+    "offer:service_create": no_person_data("annuaire des services"),
+    "offer:my_services": no_person_data("annuaire des services"),
+    "offer:coverage": no_person_data("couverture territoriale de l'offre"),
+    "offer:coverage_csv": no_person_data("couverture territoriale de l'offre"),
+    "offer:referrals_received": no_person_data("orientations reçues, sans le nom des personnes (par construction)"),
+    "offer:referrals_sent": no_person_data("orientations envoyées, sans le nom des personnes (par construction)"),
+    "offer:referral_detail": person("referent", pk="referral"),
+    "offer:referral_action": no_person_data(POST_ONLY),
+    "offer:referral_link": person("referent", token=LINK_TOKEN),
+    "offer:notebook_referrals": person("referent", **FILE),
+    "offer:referral_create": person("referent", **FILE),
+    "offer:measures": person("referent", **FILE),
+    "offer:figures": no_person_data("chiffres agrégés"),
+    "offer:figures_csv": no_person_data("chiffres agrégés"),
+    "offer:plateaux": no_person_data("plateaux techniques : actions collectives et effectifs"),
+    "offer:plateau_detail": no_person_data("plateau technique : action collective et effectifs"),
+    "api:notebook_referrals": person("referent", **API),
+    "api:referrals_received": no_person_data("orientations reçues, sans le nom des personnes (par construction)"),
+    "api:referral_status": no_person_data(POST_ONLY),
+    "api:offer_structures": no_person_data("annuaire des structures"),
+    "api:offer_services": no_person_data("annuaire des services"),
+    # messages
+    "messaging:person": person("officer", **FILE),
+    "messaging:letter": person("officer", pk="letter"),
+    "api:person_messages": person("officer", **API),
+    # API plumbing
+    "api:schema": no_person_data("schéma OpenAPI"),
+    "api:docs": no_person_data("documentation de l'API"),
+    "api:communes": no_person_data("référentiel des communes"),
+}
+
+# The back-office (Django admin): its own pages, then each registered model's pages, classified by model.
+ADMIN_SITE = {
+    "admin:index",
+    "admin:login",
+    "admin:logout",
+    "admin:password_change",
+    "admin:password_change_done",
+    "admin:autocomplete",
+    "admin:jsi18n",
+    "admin:view_on_site",
+    "admin:app_list",
+    "admin:(?P<url>.*)$",  # the catch-all: an unknown back-office address
+    "admin:<path:object_id>/",  # redirects an object's short address to its change page, classified by model
+    "admin:auth_user_password_change",  # a professional's password
+}
+ADMIN_MODELS = {
+    "accounts.user": no_person_data("comptes des professionnels"),
+    "auth.group": no_person_data("groupes de droits"),
+    "authtoken.tokenproxy": no_person_data("jetons d'API des professionnels"),
+    "axes.accessattempt": no_person_data("tentatives de connexion des professionnels"),
+    "axes.accessfailurelog": no_person_data("échecs de connexion des professionnels"),
+    "axes.accesslog": no_person_data("connexions des professionnels"),
+    "core.auditevent": back_office_gap(),
+    "django_tasks_database.dbtaskresult": no_person_data("tâches de fond : identifiants techniques"),
+    "dsfr.dsfrconfig": no_person_data("réglages du gabarit"),
+    "intake.duplicatecandidate": back_office_gap(),
+    "intake.importrun": no_person_data("fichiers importés : noms de fichiers et compteurs"),
+    "intake.socioprofessionaldata": back_office_gap(),
+    "messaging.message": back_office_gap(),
+    "notebook.accompanimentrule": no_person_data("règles d'accompagnement"),
+    "notebook.contracttype": no_person_data("types de contrat"),
+    "notebook.freincategory": no_person_data("référentiel des freins"),
+    "offer.fundinglabel": no_person_data("référentiel des financements"),
+    "offer.measure": back_office_gap(),
+    "offer.plateautechnique": no_person_data("actions collectives"),
+    "offer.service": no_person_data("annuaire des services"),
+    "offer.structure": no_person_data("annuaire des structures"),
+    "organisations.invitation": no_person_data("invitations de professionnels"),
+    "organisations.membership": no_person_data("membres professionnels"),
+    "organisations.organisation": no_person_data("structures"),
+    "orientation.dispositif": no_person_data("dispositifs d'accompagnement"),
+    "orientation.orientation": back_office_gap(),
+    "orientation.referentassignment": back_office_gap(),
+    "otp_static.staticdevice": no_person_data("codes de secours des professionnels"),
+    "otp_totp.totpdevice": no_person_data("applications d'authentification des professionnels"),
+    "people.changeevent": back_office_gap(),
+    "people.household": back_office_gap(),
+    "people.householdmember": back_office_gap(),
+    "people.person": back_office_gap(),
+    "people.rsaright": back_office_gap(),
+    "territories.commune": no_person_data("référentiel géographique"),
+    "territories.departement": no_person_data("référentiel géographique"),
+    "territories.epci": no_person_data("référentiel géographique"),
+    "territories.region": no_person_data("référentiel géographique"),
+    "territories.territory": no_person_data("territoires"),
+}
+
+
+def _url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or None
+            nested = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from _url_names(pattern.url_patterns, nested)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or str(pattern.pattern)
+            yield f"{namespace}:{name}" if namespace else name
+
+
+def _admin_model(name: str) -> str | None:
+    """`admin:people_person_change` -> `people.person`, for the models registered in the back-office."""
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            return model._meta.label_lower
+    return None
+
+
+def classification(name: str):
+    if name in URLS:
+        return URLS[name]
+    if name in ADMIN_SITE:
+        return no_person_data("back-office : pages du site d'administration, sans donnée de personne")
+    model = _admin_model(name) if name.startswith("admin:") else None
+    return ADMIN_MODELS.get(model) if model else None
+
+
+def test_every_url_pattern_is_classified():
+    names = sorted(set(_url_names(get_resolver().url_patterns)))
+    missing = [name for name in names if classification(name) is None]
+    assert not missing, (
+        "These URL patterns are not classified for the audit log: add each to URLS in tests/test_audit_coverage.py, "
+        f"as showing a person's data (person/listing/search) or as no_person_data(reason): {', '.join(missing)}"
+    )
+    unknown = sorted(set(URLS) - set(names)) + sorted(
+        set(ADMIN_MODELS) - {m._meta.label_lower for m in admin.site._registry}
+    )
+    assert not unknown, f"Entries for URL patterns or back-office models that no longer exist: {', '.join(unknown)}"
+
+
+def test_no_person_data_entries_say_why():
+    blank = [name for name, entry in URLS.items() if isinstance(entry, NoPersonData) and len(entry.reason) < 5]
+    assert not blank
+
+
+# --- A GET as an allowed user writes the audit event ----------------------------------------------------------------
+
+
+def _names(event: AuditEvent, person_id: int) -> bool:
+    return event.person_id == person_id or person_id in (event.data or {}).get("persons", [])
+
+
+def _open(world, login_as, name: str, entry: Shows):
+    kwargs = {arg: (value if arg == "token" else world.pks[value]) for arg, value in entry.args.items()}
+    url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
+    client = login_as(world.members[entry.who])
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.get(url)
+    return response, list(AuditEvent.objects.filter(pk__gt=before).exclude(code=AuditCode.LOGIN))
+
+
+def _problem(world, name: str, entry: Shows, response, events) -> str:
+    """What is wrong with the audit trail of one GET, or an empty string."""
+    if response.status_code != 200:
+        return f"{name}: GET answered {response.status_code} to {entry.who}, expected 200"
+    if entry.kind == "person":
+        about = world.person.pk if name != "orientation:alert_close" else world.waiting.pk
+        if not any(_names(event, about) for event in events):
+            return f"{name}: no audit event names person {about} (events written: {[e.code for e in events]})"
+    elif entry.kind == "search":
+        found = [e for e in events if e.code == AuditCode.PERSON_SEARCHED]
+        if not found or "results" not in found[0].data or not found[0].data.get("criteria"):
+            return f"{name}: no PERSON_SEARCHED event with the criteria and the number of results"
+    elif not events:
+        return f"{name}: the list is read without any audit event"
+    return ""
+
+
+@pytest.mark.django_db
+def test_every_screen_showing_a_person_writes_an_audit_event(login_as):
+    world = world_build()
+    checked = [(name, entry) for name, entry in URLS.items() if isinstance(entry, Shows) and not entry.gap]
+    problems = [
+        problem
+        for name, entry in checked
+        if (problem := _problem(world, name, entry, *_open(world, login_as, name, entry)))
+    ]
+    assert not problems, "Reads of a person's data without their audit event:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_known_gaps_are_still_open(login_as):
+    """Each known gap is still silent: when one gets its audit event, move it out of the gaps (remove `gap=`)."""
+    world = world_build()
+    closed = []
+    for name, entry in URLS.items():
+        if isinstance(entry, Shows) and entry.gap:
+            response, events = _open(world, login_as, name, entry)
+            if not _problem(world, name, entry, response, events):
+                closed.append(name)
+    assert not closed, f"These reads are audited now, remove their `gap=`: {', '.join(closed)}"
+
+
+# --- What a search records --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["people:search", "api:persons"])
+def test_a_search_records_its_criteria_without_the_nir(login_as, name):
+    world = world_build()
+    nir = "2840140192123"
+    response = login_as(world.members["officer"]).get(reverse(name), {"nir": nir, "name": "ursule"})
+
+    assert response.status_code == 200
+    [event] = AuditEvent.objects.filter(code=AuditCode.PERSON_SEARCHED)
+    assert event.actor_id == world.members["officer"].user_id
+    assert event.data["criteria"] == {"name": "ursule", "nir": True}
+    assert event.data["results"] == 1
+    assert nir not in str(event.data) and nir[:7] not in str(event.data)
+
+
+@pytest.mark.django_db
+def test_a_nir_typed_in_the_name_field_is_not_kept(login_as):
+    world = world_build()
+    response = login_as(world.members["officer"]).get(reverse("people:search"), {"name": "Zorglub 2 84 01 40 192 123"})
+
+    assert response.status_code == 200
+    [event] = AuditEvent.objects.filter(code=AuditCode.PERSON_SEARCHED)
+    assert event.data["criteria"] == {"name": "Zorglub [NIR]"}
+    assert event.data["results"] == 0
+
+
+@pytest.mark.django_db
+def test_a_session_read_names_the_session_and_every_participant(login_as):
+    world = world_build()
+    response = login_as(world.members["officer"]).get(reverse("api:session", kwargs={"pk": world.pks["session"]}))
+
+    assert response.status_code == 200
+    [event] = AuditEvent.objects.filter(code=AuditCode.PERSON_VIEWED)
+    assert (event.subject_type, event.subject_id) == ("orientation.orientationsession", str(world.pks["session"]))
+    assert event.data["persons"] == [world.person.pk]
+    assert event.actor_id == world.members["officer"].user_id
