@@ -253,6 +253,18 @@ URLS = {
     # messages
     "messaging:person": person("officer", **FILE),
     "messaging:letter": person("officer", pk="letter"),
+    # Personal data: the person's rights and the register of conventions
+    "people:rectify": person("officer", pk="person"),
+    "privacy:person_export": person("admin", pk="person", file_format="json"),
+    "privacy:conventions": no_person_data("conventions de partage avec les partenaires"),
+    "privacy:convention_create": no_person_data("conventions de partage avec les partenaires"),
+    "privacy:convention_edit": no_person_data("conventions de partage avec les partenaires"),
+    "privacy:convention_document": no_person_data("document signé d'une convention"),
+    # API tokens of the professionals
+    "api_tokens:list": no_person_data("jetons d'API des professionnels"),
+    "api_tokens:issue_start": no_person_data("jetons d'API des professionnels"),
+    "api_tokens:issue": no_person_data("jetons d'API des professionnels"),
+    "api_tokens:revoke": no_person_data(POST_ONLY),
     "api:person_messages": person("officer", **API),
     # API plumbing
     "api:schema": no_person_data("schéma OpenAPI"),
@@ -373,7 +385,8 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 
 
 def _open(world, login_as, name: str, entry: Shows):
-    kwargs = {arg: (value if arg == "token" else world.pks[value]) for arg, value in entry.args.items()}
+    literal = ("token", "file_format")
+    kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
     url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
     client = login_as(world.members[entry.who])
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

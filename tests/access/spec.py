@@ -311,6 +311,18 @@ ENTRIES: dict[str, Entry] = {
     # Messages to the target
     "messaging:person": get(TARGET_CARE, person),
     "messaging:letter": get(TARGET_CARE, pk("letter")),
+    # Personal data: rights of the person, conventions with partners (a partner's administrator reads its own)
+    "people:rectify": both(ORIENTATION, pk("target")),
+    "privacy:person_export": get(CD_ADMIN, lambda w: {"pk": w.target.pk, "file_format": "json"}),
+    "privacy:conventions": get(ADMINS | {"siae_admin"}),
+    "privacy:convention_create": both(ADMINS),
+    "privacy:convention_edit": both(CD_ADMIN, pk("convention")),
+    "privacy:convention_document": get(CD_ADMIN | {"siae_admin"}, pk("convention")),
+    # API tokens: an administrator issues them for its organisation; the Département's, for its département
+    "api_tokens:list": get(ADMINS | {"siae_admin"}),
+    "api_tokens:issue_start": get(CD_ADMIN | {"siae_admin"}, query=lambda w: f"structure={w.siae.pk}"),
+    "api_tokens:issue": both(CD_ADMIN | {"siae_admin"}, lambda w: {"organisation_pk": w.siae.pk}),
+    "api_tokens:revoke": post(CD_ADMIN | {"siae_admin"}, pk("api_token")),
     # API (session authentication here; tokens are checked in tests/api)
     # The API's documentation is public, as is the insertion offer (data·inclusion).
     "api:schema": PUBLIC,

@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -58,6 +59,7 @@ class World:
 
 
 def build_world() -> World:
+    from jalon.api.models import ApiToken
     from jalon.intake.enums import ImportKind, ImportStatus
     from jalon.intake.models import DuplicateCandidate, ImportRun
     from jalon.notebook.models import (
@@ -87,6 +89,7 @@ def build_world() -> World:
     )
     from jalon.people.models import Person
     from jalon.people.normalise import normalise_name
+    from jalon.privacy.models import DataSharingConvention
     from jalon.territories.models import Territory
 
     call_command("load_cog", "--departements", "40", "64", verbosity=0)
@@ -199,6 +202,19 @@ def build_world() -> World:
     objects["referral"] = Referral.objects.get(pk=referral.pk)
     objects["measure"] = Measure.objects.filter(person__departement_id="40").first()
     objects["letter"] = _letter_for(target, referent.organisation)
+
+    # The SIAE's data-sharing convention, with its signed document, and an API token of its member.
+    convention = DataSharingConvention.objects.filter(organisation=siae).first()
+    convention.document.save("convention.pdf", ContentFile(b"%PDF-1.4 convention"), save=True)
+    objects["convention"] = convention
+    objects["api_token"] = ApiToken.objects.create(
+        name="Logiciel de l'atelier",
+        membership=world.memberships["siae_partner"],
+        scope="lecture",
+        key_hash="0" * 64,
+        key_start="jalon_0000",
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
     return world
 
 
