@@ -12,8 +12,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jalon.api.errors import service_error_response
 from jalon.api import fields
+from jalon.api.errors import service_error_response
 from jalon.api.permissions import roles_permission
 from jalon.core.enums import Role
 from jalon.messaging.enums import MessageChannel
