@@ -7,8 +7,7 @@ import time
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -33,23 +32,13 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture
-def _keep_connection():
-    """As Django's test client does: the end of a request must not close the test's connection (and transaction)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
-
-
 # Demo logins: a référent of a Département's territorial service (action sociale), a chargé d'orientation of
 # the Département's platform, a professional of a partner association (an ACI).
 ROLES = ["referent", "orientation", "partenaire"]
 
 
 @pytest.mark.parametrize("login", ROLES)
-def test_the_api_answers_every_generated_request_within_its_schema(demo, db, _keep_connection, login):
+def test_the_api_answers_every_generated_request_within_its_schema(demo, db, keep_connection, login):
     token = Token.objects.get_or_create(user=demo.users[login])[0].key
     headers = {"Authorization": f"Token {token}"}
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
