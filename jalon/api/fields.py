@@ -52,8 +52,10 @@ class DateTimeField(serializers.DateTimeField):
 def model_integer_field(model: type[models.Model], name: str, **kwargs) -> serializers.IntegerField:
     """An integer input with the bounds of a model's column (its validators, which include the database's own
     range), so that the API refuses in French what the column would refuse with an error."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.IntegerField), f"{model.__name__}.{name} is not an integer column"
     bounds: dict[str, int] = {}
-    for validator in model._meta.get_field(name).validators:
+    for validator in field.validators:
         if isinstance(validator, MinValueValidator):
             bounds["min_value"] = max(bounds.get("min_value", validator.limit_value), validator.limit_value)
         elif isinstance(validator, MaxValueValidator):

@@ -124,7 +124,6 @@ def test_ids_and_numbers_in_a_body_are_bounded_by_their_column(officer):
     assert answer.json()["person"] == ["Identifiant inconnu."]
 
 
-
 def test_participant_and_person_ids_too_large_are_refused_in_french(officer):
     starts = timezone.now() + datetime.timedelta(days=3)
     created = _client(officer).post(
