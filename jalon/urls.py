@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from jalon.core.converters import IdConverter
+
+
+# `<id:pk>`: a database id; a number too large for the database answers 404 (registered before any include).
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "Jalon — back-office"
 admin.site.site_title = "Jalon"

@@ -60,6 +60,9 @@ def health(request):
 
 
 def _error(request, status, title, message):
+    # The API's callers are programs: they read the same JSON as the API's own errors, not a page.
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"{title}."}, status=status)
     return render(request, "core/error.html", {"title": title, "message": message, "status": status}, status=status)
 
 

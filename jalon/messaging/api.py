@@ -1,5 +1,5 @@
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 
@@ -45,7 +45,7 @@ class MessageSerializer(serializers.ModelSerializer):
         ]
 
 
-@extend_schema(tags=["messages"], parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
+@extend_schema(tags=["messages"])
 class PersonMessagesApi(ListAPIView):
     """Les messages (e-mails, SMS, courriers) envoyés à une personne, les plus récents d'abord ; chaque lecture
     est tracée dans le journal d'audit."""

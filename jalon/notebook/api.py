@@ -12,6 +12,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jalon.api import fields
 from jalon.api.errors import service_error_response
 from jalon.api.permissions import roles_permission
 from jalon.core.enums import Role
@@ -27,6 +28,7 @@ from jalon.notebook.models import (
     Contact,
     Contract,
     Note,
+    Notebook,
     NotebookFrein,
     Objective,
     ProfessionalProject,
@@ -196,16 +198,22 @@ class NotebookApi(APIView):
 VERSION_HELP = "version du carnet lue avant l'écriture : refus si quelqu'un l'a modifié entre-temps"
 
 
+def _version_field():
+    return fields.model_integer_field(
+        Notebook, "version", required=False, allow_null=True, default=None, help_text=VERSION_HELP
+    )
+
+
 class NotebookContactsApi(APIView):
     """Enregistre un contact avec la personne ; mêmes règles que l'écran."""
 
     permission_classes = [roles_permission(*WRITER_ROLES)]
 
     class ContactInputSerializer(serializers.Serializer):
-        occurred_on = serializers.DateField()
+        occurred_on = fields.DateField()
         kind = serializers.ChoiceField(choices=ContactKind.choices)
         summary = serializers.CharField()
-        version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=VERSION_HELP)
+        version = _version_field()
 
     @extend_schema(request=ContactInputSerializer, responses={201: ContactSerializer}, tags=TAGS)
     def post(self, request, pk):
@@ -237,15 +245,15 @@ class NotebookAppointmentsApi(APIView):
     permission_classes = [roles_permission(*WRITER_ROLES)]
 
     class AppointmentInputSerializer(serializers.Serializer):
-        starts_at = serializers.DateTimeField()
-        ends_at = serializers.DateTimeField()
+        starts_at = fields.DateTimeField()
+        ends_at = fields.DateTimeField()
         mode = serializers.ChoiceField(choices=SessionMode.choices)
         place = serializers.CharField(required=False, allow_blank=True, default="")
         purpose = serializers.CharField(required=False, allow_blank=True, default="")
         channels = serializers.ListField(
             child=serializers.ChoiceField(choices=MessageChannel.choices), default=[MessageChannel.EMAIL]
         )
-        version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=VERSION_HELP)
+        version = _version_field()
 
     @extend_schema(request=AppointmentInputSerializer, responses={201: AppointmentOutcomeSerializer}, tags=TAGS)
     def post(self, request, pk):
@@ -270,11 +278,11 @@ class NotebookObjectivesApi(APIView):
     class ObjectiveInputSerializer(serializers.Serializer):
         title = serializers.CharField()
         status = serializers.ChoiceField(choices=WorkStatus.choices, default=WorkStatus.PLANNED)
-        frein = serializers.IntegerField(required=False, allow_null=True, default=None)
-        project = serializers.IntegerField(required=False, allow_null=True, default=None)
-        starts_on = serializers.DateField(required=False, allow_null=True, default=None)
-        due_on = serializers.DateField(required=False, allow_null=True, default=None)
-        version = serializers.IntegerField(required=False, allow_null=True, default=None, help_text=VERSION_HELP)
+        frein = fields.IdField(required=False, allow_null=True, default=None)
+        project = fields.IdField(required=False, allow_null=True, default=None)
+        starts_on = fields.DateField(required=False, allow_null=True, default=None)
+        due_on = fields.DateField(required=False, allow_null=True, default=None)
+        version = _version_field()
 
     @extend_schema(request=ObjectiveInputSerializer, responses={201: ObjectiveSerializer}, tags=TAGS)
     def post(self, request, pk):

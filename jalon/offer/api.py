@@ -4,6 +4,7 @@ no authentication is needed (the project's throttling still applies, by IP for a
 
 from typing import Any
 
+from data_inclusion.schema import v1
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -22,15 +23,15 @@ from jalon.offer.referentials import codes
 
 TAGS = ["offre d'insertion"]
 
-_REQUIRED = {"source", "id", "nom", "date_maj", "description", "structure_id"}
 _FLOATS = {"latitude", "longitude", "volume_horaire_hebdomadaire"}
 _INTEGERS = {"nombre_semaines"}
 
 
-def _schema_field(name: str) -> serializers.Field:
-    """One field of a data·inclusion record, for the OpenAPI description (the values come from the exporter)."""
+def _schema_field(model: Any, name: str) -> serializers.Field:
+    """One field of a data·inclusion record, for the OpenAPI description (the values come from the exporter).
+    Null where the official model allows it (a structure's description may be missing; a service's may not)."""
     options: dict[str, Any] = {"read_only": True}
-    if name not in _REQUIRED:
+    if not model.model_fields[name].is_required():
         options["allow_null"] = True
     if name in LIST_FIELDS:
         return serializers.ListField(child=serializers.CharField(), **options)
@@ -52,7 +53,7 @@ class StructureRecordSerializer(_RecordSerializer):
     """Une structure au format data·inclusion v1."""
 
     def get_fields(self):
-        return {name: _schema_field(name) for name in STRUCTURE_FIELDS}
+        return {name: _schema_field(v1.Structure, name) for name in STRUCTURE_FIELDS}
 
     def to_representation(self, instance):
         return structure_record(instance)
@@ -62,7 +63,7 @@ class ServiceRecordSerializer(_RecordSerializer):
     """Un service au format data·inclusion v1."""
 
     def get_fields(self):
-        return {name: _schema_field(name) for name in [*SERVICE_FIELDS, "structure_id"]}
+        return {name: _schema_field(v1.Service, name) for name in [*SERVICE_FIELDS, "structure_id"]}
 
     def to_representation(self, instance):
         return service_record(instance)

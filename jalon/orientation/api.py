@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jalon.accounts.models import User
+from jalon.api import fields
 from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
 from jalon.organisations.models import Organisation
@@ -75,11 +76,11 @@ class DecideApi(APIView):
     permission_classes = [departement_staff_permission(*DECISION_ROLES)]
 
     class DecisionInputSerializer(serializers.Serializer):
-        person = serializers.IntegerField()
+        person = fields.IdField()
         orientation_type = serializers.ChoiceField(choices=OrientationType.choices)
-        dispositif = serializers.IntegerField(required=False, allow_null=True)
-        organisation = serializers.IntegerField()
-        referent = serializers.IntegerField()
+        dispositif = fields.IdField(required=False, allow_null=True)
+        organisation = fields.IdField()
+        referent = fields.IdField()
         person_chose_referent = serializers.BooleanField(default=False)
         person_agreement = serializers.ChoiceField(choices=PersonAgreement.choices, default=PersonAgreement.NOT_ASKED)
         person_comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,9 +1,10 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jalon.api import fields
 from jalon.api.permissions import roles_permission
 from jalon.people import selectors
 from jalon.people.models import HouseholdMember, Person, RsaRight
@@ -95,7 +96,7 @@ class PersonDetailSerializer(PersonListSerializer):
 
 class PersonSearchFilter(serializers.Serializer):
     name = serializers.CharField(required=False, default="")
-    birth_date = serializers.DateField(required=False, default=None)
+    birth_date = fields.DateField(required=False, default=None)
     nir = serializers.CharField(required=False, default="", max_length=20)
     matricule = serializers.CharField(required=False, default="")
     internal_id = serializers.CharField(required=False, default="")
@@ -123,11 +124,7 @@ class PersonDetailApi(APIView):
 
     permission_classes = [roles_permission(*PERSON_SEARCH_ROLES)]
 
-    @extend_schema(
-        responses=PersonDetailSerializer,
-        tags=["personnes"],
-        parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)],
-    )
+    @extend_schema(responses=PersonDetailSerializer, tags=["personnes"])
     def get(self, request, pk):
         person_file = selectors.person_file_open(actor=request.actor, pk=pk)
         context = {"nir": person_file.nir_display, "memberships": person_file.memberships}

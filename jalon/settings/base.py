@@ -257,8 +257,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    # Every list pages, at most 200 a page (jalon.api.pagination).
+    "DEFAULT_PAGINATION_CLASS": "jalon.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": "600/min"},
 }
@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API du système d'information du parcours d'insertion (RSA).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Ids in paths are bigints (jalon.core.converters.IdConverter): larger numbers answer 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jalon.api.schema.error_responses",
+    ],
     # Choice sets shared by several APIs get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "MessageChannelEnum": "jalon.messaging.enums.MessageChannel",

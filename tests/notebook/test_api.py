@@ -61,7 +61,7 @@ def test_a_partner_system_logs_a_contact_plans_an_appointment_and_sets_an_object
 
     bad = client.post(
         _url(notebook, "contacts/"),
-        {"occurred_on": "2999-01-01", "kind": "telephone", "summary": "Appel"},
+        {"occurred_on": str(today + datetime.timedelta(days=1)), "kind": "telephone", "summary": "Appel"},
         format="json",
     )
     assert bad.status_code == 400 and "futur" in str(bad.json()["errors"]["occurred_on"])

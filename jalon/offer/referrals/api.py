@@ -9,10 +9,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jalon.api import fields
 from jalon.api.errors import service_error_response
 from jalon.api.permissions import roles_permission
 from jalon.core.enums import Role
 from jalon.notebook.access import notebook_access
+from jalon.notebook.models import Notebook
 from jalon.offer.models import Service
 from jalon.offer.referrals import selectors, services
 from jalon.offer.referrals.models import REASON_CHOICES, Referral, ReferralStatus
@@ -60,12 +62,17 @@ class NotebookReferralsApi(APIView):
         return [roles_permission(*roles)()]
 
     class ReferralInputSerializer(serializers.Serializer):
-        service = serializers.IntegerField()
+        service = fields.IdField()
         message = serializers.CharField(required=False, allow_blank=True, default="")
         shared_information = serializers.CharField(required=False, allow_blank=True, default="")
         consent_given = serializers.BooleanField(help_text="accord de la personne au partage : obligatoire")
-        version = serializers.IntegerField(
-            required=False, allow_null=True, default=None, help_text="version du carnet lue avant l'écriture"
+        version = fields.model_integer_field(
+            Notebook,
+            "version",
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="version du carnet lue avant l'écriture",
         )
 
     @extend_schema(responses=ReferralSerializer(many=True), tags=TAGS)

@@ -5,6 +5,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jalon.api import fields
 from jalon.api.errors import service_error_response
 from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
@@ -48,7 +49,7 @@ class InterviewListCreateApi(APIView):
     permission_classes = [roles_permission(*INTERVIEW_ROLES)]
 
     class InterviewInputSerializer(serializers.Serializer):
-        participant = serializers.IntegerField(
+        participant = fields.IdField(
             required=False, allow_null=True, help_text="Participation à une séance, si l'entretien y a eu lieu."
         )
         strengths = serializers.CharField(required=False, allow_blank=True, default="")

@@ -5,6 +5,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jalon.api import fields
 from jalon.api.permissions import departement_staff_permission, roles_permission
 from jalon.core.enums import Role
 from jalon.orientation.enums import OrientationType, ReorientationStatus
@@ -51,11 +52,11 @@ class ReorientationRequestSerializer(serializers.ModelSerializer):
 
 
 class ReorientationRequestInputSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = fields.IdField()
     reason = serializers.CharField()
     # A plain string (checked by the service): a second enum of the same choices would warn in the schema.
     requested_type = serializers.CharField(required=False, allow_blank=True, help_text=TYPE_HELP)
-    requested_dispositif = serializers.IntegerField(required=False, allow_null=True)
+    requested_dispositif = fields.IdField(required=False, allow_null=True)
     requested_by_person = serializers.BooleanField(default=False)
 
 

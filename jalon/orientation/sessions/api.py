@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jalon.accounts.models import User
+from jalon.api import fields
 from jalon.api.errors import service_error_response
 from jalon.api.permissions import departement_staff_permission
 from jalon.core.enums import Role
@@ -85,12 +86,12 @@ class SessionListCreateApi(ListAPIView):
     class SessionInputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=SessionKind.choices)
         mode = serializers.ChoiceField(choices=SessionMode.choices)
-        starts_at = serializers.DateTimeField()
-        ends_at = serializers.DateTimeField()
-        capacity = serializers.IntegerField(min_value=1)
+        starts_at = fields.DateTimeField()
+        ends_at = fields.DateTimeField()
+        capacity = fields.model_integer_field(OrientationSession, "capacity", min_value=1)
         place = serializers.CharField(required=False, allow_blank=True, default="")
-        territory = serializers.IntegerField(required=False, allow_null=True, default=None)
-        professionals = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+        territory = fields.IdField(required=False, allow_null=True, default=None)
+        professionals = serializers.ListField(child=fields.IdField(), required=False, default=list)
 
     def get_queryset(self):
         actor = self.request.actor  # type: ignore[attr-defined]
@@ -142,7 +143,7 @@ class SessionInviteApi(APIView):
     permission_classes = [departement_staff_permission(*PLANNERS)]
 
     class InviteInputSerializer(serializers.Serializer):
-        persons = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+        persons = serializers.ListField(child=fields.IdField(), allow_empty=False)
         kind = serializers.ChoiceField(choices=InvitationKind.choices, default=InvitationKind.INVITATION)
         channels = serializers.ListField(
             child=serializers.ChoiceField(choices=MessageChannel.choices), default=[MessageChannel.EMAIL]
@@ -183,16 +184,22 @@ class SessionAttendanceApi(APIView):
     class AttendanceInputSerializer(serializers.Serializer):
         attendance = serializers.DictField(child=serializers.ChoiceField(choices=Attendance.choices))
 
+        def validate_attendance(self, value: dict) -> dict[int, str]:
+            participant = fields.IdField()
+            try:
+                return {participant.run_validation(key): choice for key, choice in value.items()}
+            except serializers.ValidationError as error:
+                raise serializers.ValidationError("Identifiant de participant invalide.") from error
+
     @extend_schema(request=AttendanceInputSerializer, responses=SessionDetailSerializer, tags=["orientation"])
     def post(self, request, pk):
         session = selectors.session_for(actor=request.actor, pk=pk)
         data = self.AttendanceInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            attendance = {int(key): value for key, value in data.validated_data["attendance"].items()}
-            services.attendance_record(actor=request.actor, session=session, attendance=attendance)
-        except ValueError:
-            return Response({"errors": {"attendance": ["Identifiant de participant invalide."]}}, status=400)
+            services.attendance_record(
+                actor=request.actor, session=session, attendance=data.validated_data["attendance"]
+            )
         except ValidationError as error:
             return service_error_response(error)
         return Response(SessionDetailSerializer(_session_with_participants(request, pk)).data)
