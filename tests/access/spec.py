@@ -267,7 +267,9 @@ ENTRIES: dict[str, Entry] = {
     "notebook:appointment_attendance": post(TARGET_CARE, person_and("appointment")),
     "notebook:appointment_cancel": post(TARGET_CARE, person_and("appointment")),
     "notebook:contacts": both(TARGET_CARE, person),
-    "notebook:team": both(TARGET_CARE, person),
+    "notebook:team": Entry(
+        cases=(case(TARGET_CARE, person), case(TARGET_CARE, person, method="post", data=lambda w: {"form": "note"}))
+    ),
     "notebook:consent_revoke": post(TARGET_CARE, person_and("consent")),
     "notebook:team_member_end": post(TARGET_CARE, person_and("team_member")),
     "notebook:figures": get(FIGURES),

@@ -51,6 +51,8 @@ class World:
         membership = self.memberships[persona]
         return Actor(user=membership.user, membership=membership, memberships=(membership,))
 
+    media_root: object = None
+
     def __getattr__(self, name):
         try:
             return self.__dict__["objects"][name]
