@@ -52,7 +52,7 @@ def test_departement_administrator_answers_a_rights_request_and_keeps_the_regist
     page.get_by_label("Motif de la rectification").fill("Prénom composé, justificatif d'identité présenté")
     page.get_by_role("button", name=re.compile("Enregistrer|Rectifier")).click()
     page.get_by_text(re.compile(r"Journal des rectifications \(1\)")).click()
-    expect(page.get_by_text("Prénom composé, justificatif d'identité présenté")).to_be_visible()
+    expect(page.get_by_text("Prénom composé, justificatif d'identité présenté").first).to_be_visible()
 
     # An API token for a partner: the secret is shown once, then the token is revoked.
     page.get_by_role("link", name="Jetons d'API").first.click()
@@ -60,7 +60,7 @@ def test_departement_administrator_answers_a_rights_request_and_keeps_the_regist
     page.get_by_role("button", name="Créer un jeton").click()
     page.get_by_label("Nom du jeton").fill("Logiciel de la Mission locale")
     page.get_by_label("Compte utilisé par le jeton").select_option(index=1)
-    page.get_by_text("lecture seule").click()
+    page.get_by_label("lecture seule", exact=True).check()
     page.get_by_role("button", name="Créer le jeton").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Jeton « Logiciel de la Mission locale » créé")
     token = ApiToken.objects.get(name="Logiciel de la Mission locale")
