@@ -20,15 +20,12 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         conseil_departemental = factory.Trait(kind=OrganisationKind.CONSEIL_DEPARTEMENTAL)
 
 
-def _organisation_for(membership):
+def _kind_for(organisation):
     # The Département's roles are held in the Département's own organisations (decision 0016); other roles
-    # in a partner organisation, as most référents and partners are.
-    kind = (
-        OrganisationKind.CONSEIL_DEPARTEMENTAL
-        if membership.role in DEPARTEMENT_ROLES
-        else OrganisationKind.ASSOCIATION
-    )
-    return OrganisationFactory(kind=kind)
+    # in a partner organisation, as most référents and partners are. A SubFactory, so that a test's
+    # `organisation__kind=` or `organisation__departement=` still reaches the organisation.
+    role = organisation.factory_parent.role
+    return OrganisationKind.CONSEIL_DEPARTEMENTAL if role in DEPARTEMENT_ROLES else OrganisationKind.ASSOCIATION
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -36,7 +33,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     user = factory.SubFactory(UserFactory)
-    organisation = factory.LazyAttribute(_organisation_for)
+    organisation = factory.SubFactory(OrganisationFactory, kind=factory.LazyAttribute(_kind_for))
     role = Role.REFERENT
 
     class Params:
