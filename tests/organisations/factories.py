@@ -22,8 +22,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 def _kind_for(organisation):
     # The Département's roles are held in the Département's own organisations (decision 0016); other roles
-    # in a partner organisation, as most référents and partners are. A SubFactory, so that a test's
-    # `organisation__kind=` or `organisation__departement=` still reaches the organisation.
+    # in a partner organisation, as most référents and partners are.
     role = organisation.factory_parent.role
     return OrganisationKind.CONSEIL_DEPARTEMENTAL if role in DEPARTEMENT_ROLES else OrganisationKind.ASSOCIATION
 
