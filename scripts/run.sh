@@ -3,6 +3,8 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 export DJANGO_SETTINGS_MODULE=jalon.settings.dev
+# The demo behaves like production: no debug pages (French error pages), several visitors at once.
+export DEBUG=false
 ensure_venv requirements/base.txt
 ensure_node_modules
 PY="$VENV/bin/python"
@@ -18,5 +20,7 @@ say "Travailleur des tâches de fond (imports volumineux, codes de connexion de 
 "$PY" manage.py db_worker --no-reload -v0 &
 WORKER_PID=$!
 trap 'kill "$WORKER_PID" 2>/dev/null || true' EXIT
+"$PY" manage.py collectstatic --noinput -v0
 say "Jalon est servi sur http://127.0.0.1:${PORT:-8000} (Ctrl+C pour arrêter)"
-"$PY" manage.py runserver "127.0.0.1:${PORT:-8000}"
+"$VENV/bin/gunicorn" jalon.wsgi:application --bind "127.0.0.1:${PORT:-8000}" --workers 3 --threads 4 \
+  --access-logfile - --error-logfile -

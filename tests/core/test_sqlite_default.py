@@ -49,9 +49,21 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
     assert "admin@landes.demo.jalon.test" in _manage(env, "seed_demo")
 
     port = _free_port()
-    # With the autoreloader, as `make run` serves it.
+    # As `make run` serves it: collected static files, gunicorn with several workers, no debug.
+    _manage(env, "collectstatic", "--noinput", "-v0")
     server = subprocess.Popen(
-        [sys.executable, MANAGE, "runserver", f"127.0.0.1:{port}", "--insecure"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "jalon.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
