@@ -225,7 +225,9 @@ def test_the_administrator_sets_the_thresholds(login_as, landes, cd_admin):
 
 
 def test_only_the_departements_administrator_sets_the_thresholds(login_as, landes, orientation_team):
-    association_admin = MembershipFactory(role=Role.ADMINISTRATOR, organisation__departement=landes)
+    association_admin = MembershipFactory(
+        role=Role.ADMINISTRATOR, organisation__kind="association", organisation__departement=landes
+    )
     url = reverse("orientation:delay_thresholds")
     assert login_as(association_admin).get(url).status_code == 404
     assert login_as(association_admin).post(reverse("orientation:delay_thresholds_reform")).status_code == 404

@@ -59,7 +59,9 @@ def test_only_the_departements_administrators_reach_the_criteria(login_as, lande
     membership = {
         "referent": cd_referent,
         "officer": officer,
-        "association_admin": MembershipFactory(role=Role.ADMINISTRATOR, organisation__departement=landes),
+        "association_admin": MembershipFactory(
+            role=Role.ADMINISTRATOR, organisation__kind="association", organisation__departement=landes
+        ),
     }[who]
     client = login_as(membership)
     item = criterion(landes, 1, C.OBSTACLE, "sante")
