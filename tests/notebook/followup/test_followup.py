@@ -364,7 +364,10 @@ def test_lost_from_view_is_scoped_to_the_caseload_and_the_manager(world):
     notebook = _followed(world, decided_on=datetime.date(2026, 1, 1))
     colleague = MembershipFactory(role=Role.REFERENT, organisation=agency)
     manager = MembershipFactory(role=Role.TERRITORY_MANAGER, organisation=agency)
-    outsider = MembershipFactory(role=Role.TERRITORY_MANAGER, organisation__departement=landes)
+    # A manager of another partner organisation (a Département manager would see the whole département).
+    outsider = MembershipFactory(
+        role=Role.TERRITORY_MANAGER, organisation__kind="association", organisation__departement=landes
+    )
     assert [row.person for row in selectors.lost_from_view(actor=actor_for(referent))] == [notebook.person]
     assert selectors.lost_from_view(actor=actor_for(colleague)) == []
     assert [row.person for row in selectors.lost_from_view(actor=actor_for(manager))] == [notebook.person]

@@ -14,8 +14,6 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks.signals import task_enqueued
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
@@ -25,6 +23,7 @@ from jalon.messaging.models import Message
 from jalon.notebook.models import PersonAccessCode
 from jalon.notebook.person_space import services
 from tests.accounts.factories import UserFactory
+from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 
 
@@ -88,9 +87,7 @@ def test_professionals_never_see_the_code_on_screen_in_the_api_the_back_office_o
     assert REDACTED_LINE in page and "Code de connexion" in page and "codes de connexion y sont masqués" in page
     assert code not in page
 
-    api = APIClient(REMOTE_ADDR="127.0.0.1")
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=referent.user).key}")
-    answer = api.get(f"/api/v1/personnes/{person.pk}/messages/")
+    answer = api_client_for(referent).get(f"/api/v1/personnes/{person.pk}/messages/")
     [row] = answer.json()["results"]
     assert REDACTED_LINE in row["body"] and row["kind_label"] == "code de connexion"
     assert code not in answer.content.decode()
