@@ -5,6 +5,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.core.services import audit_event_record
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.territories.factories import DepartementFactory, RegionFactory
 
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +37,31 @@ def test_audit_record_keeps_actor_subject_ip_and_values(client, django_capture_o
     assert event.data == {"old": {"name": "Avant"}, "new": {"name": "Après"}}
 
 
-def test_administrator_sees_own_organisation_events_only(login_as):
-    admin = MembershipFactory(administrator=True)
-    other = OrganisationFactory(name="Structure voisine")
+def test_departement_administrator_sees_its_departement_events_only(login_as):
+    admin = MembershipFactory(administrator=True, organisation__kind="cd")
+    partner = OrganisationFactory(name="Structure du département", departement=admin.organisation.departement)
+    other = OrganisationFactory(
+        name="Structure voisine",
+        departement=DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory()),
+    )
+    for organisation in (admin.organisation, partner, other):
+        audit_event_record(code=AuditCode.ORGANISATION_UPDATED, organisation=organisation, subject=organisation)
+    page = login_as(admin).get(reverse("core:audit_log")).content.decode()
+    assert admin.organisation.name in page
+    assert "Structure du département" in page
+    assert "Structure voisine" not in page
+
+
+def test_a_partner_administrator_has_no_audit_log(login_as):
+    # The audit log is the Département's process (decision 0016): a partner's administrator gets the 404 of an
+    # unknown URL, even for its own organisation's events.
+    admin = MembershipFactory(administrator=True, organisation__kind="association")
     audit_event_record(
         code=AuditCode.ORGANISATION_UPDATED, organisation=admin.organisation, subject=admin.organisation
     )
-    audit_event_record(code=AuditCode.ORGANISATION_UPDATED, organisation=other, subject=other)
-    page = login_as(admin).get(reverse("core:audit_log")).content.decode()
-    assert admin.organisation.name in page
-    assert "Structure voisine" not in page
+    response = login_as(admin).get(reverse("core:audit_log"))
+    assert response.status_code == 404
+    assert "Page introuvable" in response.content.decode()
 
 
 def test_audit_log_filters_by_code_and_rejects_inverted_dates(login_as):

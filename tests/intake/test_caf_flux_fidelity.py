@@ -6,8 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
@@ -19,6 +17,7 @@ from jalon.intake.models import ImportRun
 from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person
 from jalon.people.rsa_codes import CLOSURE_REASONS, SUSPENSION_REASONS, suspension_reason_label
+from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 from tests.intake.flux_builder import H, P, flux, write
 from tests.organisations.factories import MembershipFactory
@@ -222,7 +221,7 @@ def test_reasons_show_their_labels_on_the_person_and_household_pages(tmp_path, l
     paul_page = client.get(reverse("people:detail", args=[paul.pk])).content.decode()
     assert "Clôture à échéance (4 mois sans droit)" in paul_page
     assert "non soumis(e) aux droits et devoirs" in paul_page
-    api = _api_client(cd_admin).get(f"/api/v1/personnes/{marie.pk}/").json()
+    api = api_client_for(cd_admin).get(f"/api/v1/personnes/{marie.pk}/").json()
     right = api["households"][0]["right"]
     assert (right["suspension_reason"], right["suspension_reason_label"], right["request_number"]) == (
         "06",
@@ -231,10 +230,3 @@ def test_reasons_show_their_labels_on_the_person_and_household_pages(tmp_path, l
     )
     # The history says it too, from the code (events recorded before the labels were known read as well).
     assert "motif : Déclaration trimestrielle de ressources non fournie" in household_page
-
-
-def _api_client(membership) -> APIClient:
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
-    token, _ = Token.objects.get_or_create(user=membership.user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client

@@ -13,18 +13,19 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Structure {n}")
-    kind = OrganisationKind.ASSOCIATION
+    # The Département's roles are held in the Département's own organisations (decision 0016); other roles
+    # in a partner organisation, as most référents and partners are. `kind=` or the trait still win.
+    kind = factory.LazyAttribute(
+        lambda o: (
+            OrganisationKind.CONSEIL_DEPARTEMENTAL if o.for_role in DEPARTEMENT_ROLES else OrganisationKind.ASSOCIATION
+        )
+    )
     departement = factory.SubFactory(DepartementFactory)
 
     class Params:
+        # The role of the membership being built, if any (set by MembershipFactory).
+        for_role = None
         conseil_departemental = factory.Trait(kind=OrganisationKind.CONSEIL_DEPARTEMENTAL)
-
-
-def _kind_for(organisation):
-    # The Département's roles are held in the Département's own organisations (decision 0016); other roles
-    # in a partner organisation, as most référents and partners are.
-    role = organisation.factory_parent.role
-    return OrganisationKind.CONSEIL_DEPARTEMENTAL if role in DEPARTEMENT_ROLES else OrganisationKind.ASSOCIATION
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -32,7 +33,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = Membership
 
     user = factory.SubFactory(UserFactory)
-    organisation = factory.SubFactory(OrganisationFactory, kind=factory.LazyAttribute(_kind_for))
+    # A SubFactory (not a LazyAttribute) so that `organisation__departement=`, `organisation__kind=`, etc.
+    # reach the organisation instead of being silently dropped.
+    organisation = factory.SubFactory(OrganisationFactory, for_role=factory.SelfAttribute("..role"))
     role = Role.REFERENT
 
     class Params:

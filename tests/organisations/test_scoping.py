@@ -25,7 +25,7 @@ def _admin_pages(organisation, membership, invitation):
 
 
 def test_admin_of_organisation_a_gets_404_on_organisation_b(login_as):
-    admin_a = MembershipFactory(administrator=True)
+    admin_a = MembershipFactory(administrator=True, organisation__kind="association")
     member_b = MembershipFactory()
     organisation_b = member_b.organisation
     invitation_b = InvitationFactory(organisation=organisation_b)
@@ -52,7 +52,7 @@ def test_admin_of_organisation_a_gets_404_on_organisation_b(login_as):
 
 
 def test_forbidden_answers_exactly_like_unknown(login_as):
-    admin_a = MembershipFactory(administrator=True)
+    admin_a = MembershipFactory(administrator=True, organisation__kind="association")
     organisation_b = OrganisationFactory()
     client = login_as(admin_a)
     forbidden = client.get(reverse("organisations:detail", args=[organisation_b.pk]))
@@ -64,7 +64,7 @@ def test_forbidden_answers_exactly_like_unknown(login_as):
 
 
 def test_members_of_another_organisation_are_out_of_reach_even_through_own_organisation_url(login_as):
-    admin_a = MembershipFactory(administrator=True)
+    admin_a = MembershipFactory(administrator=True, organisation__kind="association")
     member_b = MembershipFactory()
     client = login_as(admin_a)
     url = reverse("organisations:membership_update", args=[admin_a.organisation.pk, member_b.pk])
@@ -102,7 +102,7 @@ def test_departement_admin_manages_every_organisation_of_its_departement_only(lo
 
 
 def test_only_departement_admins_may_create_organisations(login_as):
-    association_admin = MembershipFactory(administrator=True)
+    association_admin = MembershipFactory(administrator=True, organisation__kind="association")
     assert login_as(association_admin).get(reverse("organisations:create")).status_code == 404
 
 

@@ -145,7 +145,8 @@ def test_a_territory_scoping_members_cannot_be_deleted(login_as, cd_admin, geogr
     [
         {"role": Role.REFERENT, "organisation__conseil_departemental": True},
         {"role": Role.TERRITORY_MANAGER, "organisation__conseil_departemental": True},
-        {"role": Role.ADMINISTRATOR},  # administrator of an association, not of the Conseil départemental
+        # administrator of an association, not of the Conseil départemental
+        {"role": Role.ADMINISTRATOR, "organisation__kind": "association"},
     ],
 )
 def test_only_the_cd_administrator_may_manage(login_as, landes, geography, membership_kwargs):
@@ -160,17 +161,24 @@ def test_only_the_cd_administrator_may_manage(login_as, landes, geography, membe
     assert not AuditEvent.objects.filter(code__in=[301, 302, 303]).exists()
 
 
-def test_referent_cannot_even_see_territories(login_as, landes):
-    referent = MembershipFactory(
-        role=Role.REFERENT, organisation__conseil_departemental=True, organisation__departement=landes
-    )
+@pytest.mark.parametrize(
+    "membership_kwargs",
+    [
+        {"role": Role.REFERENT, "organisation__conseil_departemental": True},
+        # A partner's administrator administers its organisation, not the Département's territories (0016).
+        {"role": Role.ADMINISTRATOR, "organisation__kind": "association"},
+    ],
+)
+def test_referent_or_partner_administrator_cannot_even_see_territories(login_as, landes, membership_kwargs):
+    membership = MembershipFactory(organisation__departement=landes, **membership_kwargs)
     territory = TerritoryFactory(departement=landes)
-    client = login_as(referent)
+    client = login_as(membership)
     assert client.get(reverse("territories:list")).status_code == 404
     assert client.get(reverse("territories:detail", args=[territory.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST, Role.ADMINISTRATOR])
+# The Département's administrator manages territories (see above); a partner's administrator sees none.
+@pytest.mark.parametrize("role", [Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST])
 def test_viewer_roles_see_list_and_detail_without_manage_buttons(login_as, landes, geography, role):
     membership = MembershipFactory(role=role, organisation__departement=landes)
     territory = TerritoryFactory(departement=landes, name="Bassin de Dax")
