@@ -22,15 +22,22 @@ def audit_event_list(*, actor: Actor, code=None, actor_email: str = "", start=No
 def home_summary(*, actor: Actor) -> dict:
     """What each role's home shows; every app contributes its panel's figures here (imports stay lazy)."""
     summary: dict = {"memberships": actor.memberships}
-    if actor.is_platform_admin or actor.has_role(Role.ADMINISTRATOR, Role.TERRITORY_MANAGER):
+    if actor.acts_for_departement(Role.ADMINISTRATOR, Role.TERRITORY_MANAGER):
         from jalon.intake.selectors import dsp_completeness_rate
 
         summary["dsp"] = dsp_completeness_rate(actor=actor)
-    if actor.is_platform_admin or actor.has_role(Role.ADMINISTRATOR):
+    if actor.acts_for_departement(Role.ADMINISTRATOR):
         from jalon.intake.models import DuplicateCandidate, ImportRun
 
         summary["recent_imports"] = list(ImportRun.objects.visible_to(actor).order_by("-created_at")[:3])
         summary["duplicates_pending"] = DuplicateCandidate.objects.visible_to(actor).pending().count()
+    if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
+        from jalon.offer.referrals.models import Referral, ReferralStatus
+
+        summary["members_count"] = actor.organisation.memberships.filter(is_active=True).count()
+        summary["referrals_open_count"] = (
+            Referral.objects.received_by(actor).filter(status__in=ReferralStatus.open_values()).count()
+        )
     if actor.has_role(Role.REFERENT, Role.TERRITORY_MANAGER):
         from django.db.models import Count
 
@@ -44,7 +51,7 @@ def home_summary(*, actor: Actor) -> dict:
         summary["alerts_count"] = sum(by_step.values())
         if actor.has_role(Role.REFERENT):
             summary["caseload_count"] = caseload(actor=actor).count()
-    if actor.has_role(Role.ORIENTATION_OFFICER):
+    if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
 

@@ -28,6 +28,8 @@ HOME_TEMPLATES = {
 def home(request):
     actor = request.actor
     template = HOME_TEMPLATES.get(actor.role, "core/home/no_membership.html")
+    if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
+        template = "core/home/partner_administrator.html"  # administers its organisation, not the Département
     return render(request, template, selectors.home_summary(actor=actor))
 
 

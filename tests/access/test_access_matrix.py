@@ -101,3 +101,20 @@ def test_menus_offer_only_pages_that_open(world):
             if answer.status != 200:
                 failures.append(f"{persona}: « {item.label} » répond {answer.status}")
     assert not failures, "\n".join(failures)
+
+
+def test_no_link_on_a_home_leads_to_a_missing_page(world):
+    """Every link a persona sees on its home (menus, panels, shortcuts) opens for that persona."""
+    import re
+
+    prober = Prober(world)
+    failures = []
+    for persona in PERSONAS:
+        home = prober.ask(persona, "core:home").body.decode()
+        links = {href for href in re.findall(r'href="(/[^"#?]*)', home) if not href.startswith("/static/")}
+        client = prober.client(persona)
+        for href in sorted(links):
+            status = client.get(href).status_code
+            if status == 404 or status >= 500:
+                failures.append(f"{persona}: {href} répond {status}")
+    assert not failures, "\n".join(failures)
