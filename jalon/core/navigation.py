@@ -79,14 +79,12 @@ NAVIGATION: list[NavItem] = [
     NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),
     NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),
     NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
-    NavItem("Jetons d'API", "api_tokens:list", (Role.ADMINISTRATOR,)),
     NavItem(
         "Territoires",
         "territories:list",
         (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST),
     ),
     NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,)),
-    NavItem("Conventions de partage", "privacy:conventions", (Role.ADMINISTRATOR,)),
 ]
 
 

@@ -29,7 +29,7 @@ def test_departement_administrator_answers_a_rights_request_and_keeps_the_regist
     page.set_viewport_size(LAPTOP)
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
 
-    # The register of conventions, from the menu; an empty form is refused in French and writes nothing.
+    # The register of conventions, from the home's shortcuts; an empty form is refused in French, writes nothing.
     page.get_by_role("link", name="Conventions de partage").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Conventions de partage de données")
     check_accessibility(page, "conventions-departement")
@@ -55,6 +55,7 @@ def test_departement_administrator_answers_a_rights_request_and_keeps_the_regist
     expect(page.get_by_text("Prénom composé, justificatif d'identité présenté").first).to_be_visible()
 
     # An API token for a partner: the secret is shown once, then the token is revoked.
+    page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Jetons d'API").first.click()
     page.get_by_label("Structure du nouveau jeton").select_option(label="Mission locale des Landes")
     page.get_by_role("button", name="Créer un jeton").click()
