@@ -74,9 +74,10 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
     try:
         for _ in range(100):
             try:
-                if requests.get(f"{base}/sante/", timeout=1).status_code == 200:
+                # gunicorn accepts connections before its workers have loaded the application: wait for them.
+                if requests.get(f"{base}/sante/", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)
         else:
             pytest.fail(
