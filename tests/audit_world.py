@@ -61,14 +61,15 @@ class World:
     pks: dict = field(default_factory=dict)  # object key -> pk, for URL arguments
 
 
-def _subject(departement, commune, **person):
+def _subject(departement, commune, right_since=None, **person):
     member = HouseholdMemberFactory(
         person=PersonFactory(departement=departement, commune=commune, **person),
         household__departement=departement,
         household__commune=commune,
         subject_to_rights_and_duties=True,
     )
-    RsaRightFactory(household=member.household, request_date=datetime.date(2024, 3, 1))
+    since = right_since or datetime.date(2024, 3, 1)
+    RsaRightFactory(household=member.household, request_date=since, opening_date=right_since)
     return member
 
 
@@ -97,6 +98,7 @@ def world_build() -> World:
     followed = _subject(
         landes,
         commune,
+        right_since=datetime.date(2018, 6, 1),  # in the RSA for years: on the long-term list
         last_name=MARKER,
         first_name="Ursule",
         nir="2840140192123",
@@ -238,3 +240,13 @@ def world_build() -> World:
             "membership": members["referent"].pk,
         },
     )
+
+
+def waiting_add(world: World, count: int) -> list:
+    """`count` more people waiting in the queue, requested the same day as `world.waiting` (so after it)."""
+    return [
+        _subject(
+            world.waiting.departement, world.waiting.commune, last_name=f"{MARKER}-File", first_name=f"N{index}"
+        ).person
+        for index in range(count)
+    ]

@@ -3,8 +3,9 @@
 Every URL pattern of the resolver must be classified below, or the suite fails naming it:
 - `person(...)`: a GET shows one person's data, or a defined set of persons (a session, an EPL agenda): it must write
   at least one audit event naming each person it is about (`person_id`, or `data["persons"]` for a set);
-- `listing(...)`: a work list or an export of the persons in the actor's reach: it must write at least one audit
-  event (the list, its filters and its size; naming each row is not required);
+- `listing(...)`: a work list or an export of the persons in the actor's reach: it must write one audit event naming
+  the persons of the page shown (`about=`: the member of the shared world the page shows, who must be named; without
+  it, as for the lines an import set aside, which are no person of the base, any event);
 - `search(...)`: a person search: it must write a PERSON_SEARCHED event with the criteria and the number of results;
 - `no_person_data("why")`: nothing about a beneficiary is shown.
 An entry with `gap="…"` is a known hole, still open: the suite checks it is still silent, so that closing it forces
@@ -19,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
-from tests.audit_world import LINK_TOKEN, world_build
+from tests.audit_world import LINK_TOKEN, waiting_add, world_build
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Shows:
     args: dict = field(default_factory=dict)  # URL argument -> key of `World.pks` (or a literal for `token`)
     query: str = ""
     gap: str = ""
+    about: str = ""  # for a listing: the person of the world (`person`, `waiting`) the page must name
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,8 @@ def person(who, gap="", query="", **args):
     return Shows("person", who, args, query, gap)
 
 
-def listing(who, gap="", query="", **args):
-    return Shows("listing", who, args, query, gap)
+def listing(who, gap="", query="", about="", **args):
+    return Shows("listing", who, args, query, gap, about)
 
 
 def search(who, query):
@@ -103,7 +105,7 @@ URLS = {
     "people:search": search("officer", "name=zorglub"),
     "people:detail": person("officer", pk="person"),
     "people:household": person("officer", pk="household"),
-    "people:duplicates": listing("admin", gap="liste des doublons à examiner (noms) sans trace de lecture"),
+    "people:duplicates": listing("admin", about="person"),
     "people:duplicate_review": person("admin", pk="duplicate"),
     "people:duplicate_resolve": no_person_data(POST_ONLY),
     "api:persons": search("officer", "name=zorglub"),
@@ -112,9 +114,7 @@ URLS = {
     # intake
     "intake:dsp_edit": person("referent", **FILE),
     "intake:imports": no_person_data("fichiers importés : noms de fichiers et compteurs"),
-    "intake:import_detail": listing(
-        "admin", pk="run", gap="lignes écartées d'un import (matricule, motif) affichées sans trace de lecture"
-    ),
+    "intake:import_detail": listing("admin", pk="run"),
     "intake:import_rejected_csv": listing("admin", pk="run"),
     "intake:spreadsheet_upload": no_person_data("dépôt d'un fichier"),
     "intake:spreadsheet_mapping": no_person_data("correspondance des colonnes : en-têtes du fichier"),
@@ -122,14 +122,14 @@ URLS = {
     "api:flux_upload": no_person_data(POST_ONLY),
     "api:import_run": no_person_data("compteurs d'un import"),
     # orientation
-    "orientation:queue": listing("officer", gap="file des personnes à orienter sans trace de lecture"),
+    "orientation:queue": listing("officer", about="waiting"),
     "orientation:decide": person("officer", **FILE),
-    "orientation:caseload": listing("referent", gap="portefeuille du référent sans trace de lecture"),
+    "orientation:caseload": listing("referent", about="person"),
     "orientation:change_referent": person("officer", **FILE),
-    "api:orientation_queue": listing("officer", gap="file des personnes à orienter sans trace de lecture"),
+    "api:orientation_queue": listing("officer", about="waiting"),
     "api:orientation_decide": no_person_data(POST_ONLY),
     "api:person_orientations": person("officer", **API),
-    "api:caseload": listing("referent", gap="portefeuille du référent sans trace de lecture"),
+    "api:caseload": listing("referent", about="person"),
     # orientation sessions
     "orientation:sessions": no_person_data("agenda des séances : dates, lieux et nombre d'inscrits"),
     "orientation:session_create": no_person_data("formulaire d'une séance"),
@@ -167,24 +167,22 @@ URLS = {
     "orientation:epl_decide": person("officer", pk="meeting", request_pk="request"),
     "orientation:epl_postpone": no_person_data(POST_ONLY),
     "orientation:epl_close": no_person_data(POST_ONLY),
-    "orientation:long_term_list": listing("officer", gap="bénéficiaires de longue durée à diagnostiquer sans trace"),
+    "orientation:long_term_list": listing("officer", about="person"),
     "orientation:long_term_review": person("officer", **FILE),
-    "api:reorientation_requests": listing(
-        "officer", gap="demandes de réorientation (personnes) sans trace de lecture"
-    ),
+    "api:reorientation_requests": listing("officer", about="person"),
     "api:epl_meetings": no_person_data("réunions d'EPL : dates, lieux, nombre de demandes"),
     "api:epl_meeting": person("officer", pk="meeting"),
     # delays and alerts
-    "orientation:delays": listing("officer", gap="personnes en retard par étape sans trace de lecture"),
-    "orientation:delays_csv": listing("officer"),
+    "orientation:delays": listing("officer", about="waiting"),
+    "orientation:delays_csv": listing("officer", about="waiting"),
     "orientation:delay_thresholds": no_person_data("paramètres des délais"),
     "orientation:delay_thresholds_reform": no_person_data(POST_ONLY),
-    "orientation:alerts": listing("officer", gap="alertes de délai (personnes) sans trace de lecture"),
+    "orientation:alerts": listing("officer", about="waiting"),
     "orientation:alert_close": person("officer", pk="alert"),
     "orientation:figures": no_person_data("chiffres agrégés"),
     "orientation:figures_csv": no_person_data("chiffres agrégés"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
-    "api:orientation_alerts": listing("officer", gap="alertes de délai (personnes) sans trace de lecture"),
+    "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord
     "notebook:detail": person("referent", **FILE),
     "notebook:freins": person("referent", **FILE),
@@ -197,7 +195,7 @@ URLS = {
     "notebook:action_create": person("referent", objective_pk="objective", **FILE),
     "notebook:action_edit": person("referent", objective_pk="objective", pk="action", **FILE),
     "notebook:timeline": person("referent", **FILE),
-    "notebook:caseload": listing("referent"),
+    "notebook:caseload": listing("referent", about="person"),
     "notebook:contracts": person("referent", **FILE),
     "notebook:contract_sign": person("referent", pk="contract", **FILE),
     "notebook:contract_pdf": person("referent", pk="contract", **FILE),
@@ -290,7 +288,7 @@ ADMIN_SITE = {
 ADMIN_MODELS = {
     "accounts.user": no_person_data("comptes des professionnels"),
     "auth.group": no_person_data("groupes de droits"),
-    "authtoken.tokenproxy": no_person_data("jetons d'API des professionnels"),
+    "api.apitoken": no_person_data("jetons d'API des professionnels"),
     "axes.accessattempt": no_person_data("tentatives de connexion des professionnels"),
     "axes.accessfailurelog": no_person_data("échecs de connexion des professionnels"),
     "axes.accesslog": no_person_data("connexions des professionnels"),
@@ -408,6 +406,8 @@ def _problem(world, name: str, entry: Shows, response, events) -> str:
             return f"{name}: no PERSON_SEARCHED event with the criteria and the number of results"
     elif not events:
         return f"{name}: the list is read without any audit event"
+    elif entry.about and not any(_names(event, getattr(world, entry.about).pk) for event in events):
+        return f"{name}: no audit event names the {entry.about} person the list shows"
     return ""
 
 
@@ -475,3 +475,55 @@ def test_a_session_read_names_the_session_and_every_participant(login_as):
     assert (event.subject_type, event.subject_id) == ("orientation.orientationsession", str(world.pks["session"]))
     assert event.data["persons"] == [world.person.pk]
     assert event.actor_id == world.members["officer"].user_id
+
+
+# --- What a work list records ---------------------------------------------------------------------------------------
+
+
+def _viewed(since: int) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(pk__gt=since, code=AuditCode.PERSON_VIEWED))
+
+
+def _last_event_pk() -> int:
+    return AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.mark.django_db
+def test_a_work_list_names_the_persons_of_the_page_shown_only(login_as):
+    world = world_build()
+    waiting_add(world, 30)  # 31 waiting: 25 on the first page, 6 on the second
+    client = login_as(world.members["officer"])
+
+    before = _last_event_pk()
+    response = client.get(reverse("orientation:queue"), {"page": 2})
+    [event] = _viewed(before)
+    shown = [person.pk for person in response.context["page_obj"]]
+    assert len(shown) == 6 and world.waiting.pk not in shown
+    assert event.data == {"screen": "file des personnes à orienter", "persons": shown}
+    assert event.actor_id == world.members["officer"].user_id
+
+    before = _last_event_pk()
+    response = client.get(reverse("api:orientation_queue"), {"limit": 10, "offset": 5})
+    [event] = _viewed(before)
+    assert event.data["persons"] == [row["id"] for row in response.json()["results"]]
+    assert len(event.data["persons"]) == 10
+
+
+@pytest.mark.django_db
+def test_an_empty_work_list_writes_nothing(login_as):
+    world = world_build()
+    client = login_as(world.members["referent"])  # no delay alert is addressed to the référent
+    before = _last_event_pk()
+
+    assert client.get(reverse("orientation:alerts")).status_code == 200
+    assert client.get(reverse("api:orientation_alerts")).status_code == 200
+    assert not _viewed(before)
+
+
+@pytest.mark.django_db
+def test_the_duplicates_list_names_both_files_of_each_pair(login_as):
+    world = world_build()
+    before = _last_event_pk()
+    login_as(world.members["admin"]).get(reverse("people:duplicates"))
+    [event] = _viewed(before)
+    assert event.data["persons"] == [world.person.pk, world.other.pk]

@@ -4,9 +4,12 @@ from collections.abc import Iterator
 from itertools import islice
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
+from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.services import audit_event_record
 from jalon.intake.enums import ImportKind
 from jalon.intake.models import ImportProfile, ImportRun, SocioProfessionalData, dsp_complete_q
 from jalon.intake.spreadsheet import SpreadsheetError, read_table
@@ -46,6 +49,25 @@ def import_run_list(*, actor: Actor):
 
 def import_run_get(*, actor: Actor, pk) -> ImportRun:
     return get_visible_or_404(ImportRun.objects.visible_to(actor).select_related("same_as", "organisation"), pk=pk)
+
+
+REJECTED_PAGE_SIZE = 50
+
+
+def rejected_rows_page(*, actor: Actor, run: ImportRun, page_number) -> Page:
+    """One page of the lines an import set aside. They carry a beneficiary's identifier and the reason (often with
+    the name) but no person of the base: reading them is recorded with the import and the lines shown."""
+    page = Paginator(run.rejected_rows.order_by("line"), REJECTED_PAGE_SIZE).get_page(page_number)
+    lines = [row.line for row in page]
+    if lines:
+        audit_event_record(
+            code=AuditCode.PERSON_VIEWED,
+            actor=actor.user,
+            organisation=actor.organisation,
+            subject=run,
+            extra={"screen": "lignes écartées d'un import", "lines": lines},
+        )
+    return page
 
 
 def import_profile_list(*, actor: Actor):

@@ -65,9 +65,10 @@ def import_detail(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
     if run.kind == ImportKind.SPREADSHEET and run.status == ImportStatus.PENDING and not request.htmx:
         return redirect("intake:spreadsheet_mapping", pk=run.pk)  # a list waiting for its column mapping
-    rejected = Paginator(run.rejected_rows.order_by("line"), 50).get_page(request.GET.get("page"))
-    template = "intake/_import_status.html" if request.htmx else "intake/import_detail.html"
-    return render(request, template, {"run": run, "page_obj": rejected})
+    if request.htmx:  # the status block polled while the import runs: no rejected line in it
+        return render(request, "intake/_import_status.html", {"run": run})
+    rejected = selectors.rejected_rows_page(actor=request.actor, run=run, page_number=request.GET.get("page"))
+    return render(request, "intake/import_detail.html", {"run": run, "page_obj": rejected})
 
 
 @require_departement_staff(Role.ADMINISTRATOR)

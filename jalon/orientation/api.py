@@ -13,7 +13,7 @@ from jalon.organisations.models import Organisation
 from jalon.orientation import selectors, services
 from jalon.orientation.enums import OrientationType, PersonAgreement
 from jalon.orientation.models import Dispositif, Orientation
-from jalon.people.api import PersonListSerializer
+from jalon.people.api import AuditedPersonListMixin, PersonListSerializer
 
 
 QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
@@ -28,11 +28,12 @@ class QueuePersonSerializer(PersonListSerializer):
 
 
 @extend_schema(tags=["orientation"])
-class QueueApi(ListAPIView):
+class QueueApi(AuditedPersonListMixin, ListAPIView):
     """Personnes à orienter : soumises aux droits et devoirs, droit ouvert, sans orientation en cours."""
 
     permission_classes = [departement_staff_permission(*QUEUE_ROLES)]
     serializer_class = QueuePersonSerializer
+    audit_screen = "api file des personnes à orienter"
 
     def get_queryset(self):
         return selectors.orientation_queue(actor=self.request.actor)  # type: ignore[attr-defined]
@@ -114,11 +115,12 @@ class DecideApi(APIView):
 
 
 @extend_schema(tags=["orientation"])
-class CaseloadApi(ListAPIView):
+class CaseloadApi(AuditedPersonListMixin, ListAPIView):
     """Les personnes dont l'utilisateur est le référent de parcours."""
 
     permission_classes = [roles_permission(Role.REFERENT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)]
     serializer_class = PersonListSerializer
+    audit_screen = "api portefeuille du référent"
 
     def get_queryset(self):
         return selectors.caseload(actor=self.request.actor)  # type: ignore[attr-defined]

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChang
 from jalon.orientation.interviews import selectors as interview_selectors
 from jalon.orientation.sessions import selectors as session_selectors
 from jalon.orientation.sessions.forms import InviteForm
+from jalon.people.selectors import persons_page_open
 
 
 QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
@@ -31,7 +31,9 @@ def queue(request):
         max_age=filters.get("max_age"),
         min_months=filters.get("min_months"),
     )
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    page = persons_page_open(
+        actor=actor, rows=people, screen="file des personnes à orienter", page_number=request.GET.get("page")
+    )
     today = timezone.localdate()
     for person in page:
         person.days_waiting = (today - person.right_requested_on).days if person.right_requested_on else None
@@ -80,7 +82,9 @@ def decide(request, person_pk):
 @require_roles(Role.REFERENT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
 def caseload(request):
     actor = request.actor
-    page = Paginator(selectors.caseload(actor=actor), 25).get_page(request.GET.get("page"))
+    page = persons_page_open(
+        actor=actor, rows=selectors.caseload(actor=actor), screen="portefeuille", page_number=request.GET.get("page")
+    )
     by_referent = selectors.caseload_by_referent(actor=actor) if not actor.has_role(Role.REFERENT) else None
     return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
 

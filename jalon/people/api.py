@@ -69,6 +69,26 @@ class PersonListSerializer(serializers.ModelSerializer):
         ]
 
 
+class AuditedPersonListMixin:
+    """For a list endpoint of a `ListAPIView` whose rows show persons: reading a page writes one audit event naming
+    the persons of that page (not of the whole query), under `audit_screen`; `audit_person_field` names the
+    row's attribute that holds the person's id."""
+
+    audit_screen = ""
+    audit_person_field = "pk"
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        # Without pagination the whole queryset is shown (and its cache serialised): it is what gets named.
+        shown = page if page is not None else queryset
+        selectors.persons_view_record(
+            actor=self.request.actor,  # type: ignore[attr-defined]
+            screen=self.audit_screen,
+            person_ids=(getattr(row, self.audit_person_field) for row in shown),
+        )
+        return page
+
+
 class PersonDetailSerializer(PersonListSerializer):
     nir = serializers.SerializerMethodField(help_text="En clair pour les rôles qui en ont besoin, masqué sinon.")
     households = serializers.SerializerMethodField()

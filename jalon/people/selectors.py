@@ -1,9 +1,11 @@
 """Every read of a person's data goes through here, scoped to the actor; opening a file is audited."""
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
 from jalon.core.enums import AuditCode, Role
@@ -98,6 +100,44 @@ def person_view_record(*, actor: Actor, person: Person, screen: str) -> None:
         person_id=person.pk,
         extra={"screen": screen},
     )
+
+
+def persons_view_record(
+    *,
+    actor: Actor,
+    screen: str,
+    person_ids: Iterable[int],
+    subject: Model | None = None,
+    code: AuditCode = AuditCode.PERSON_VIEWED,
+    extra: dict | None = None,
+) -> None:
+    """Trace that the actor saw several persons together (a page of a work list, an agenda): one event naming each
+    of them, once. A list that shows nobody writes nothing."""
+    persons = list(dict.fromkeys(person_ids))
+    if persons:
+        audit_event_record(
+            code=code,
+            actor=actor.user,
+            organisation=actor.organisation,
+            subject=subject,
+            extra={"screen": screen, **(extra or {}), "persons": persons},
+        )
+
+
+def persons_page_open(
+    *,
+    actor: Actor,
+    rows: QuerySet,
+    screen: str,
+    page_number,
+    per_page: int = 25,
+    persons_of: Callable[[Model], Iterable[int]] = lambda row: (row.pk,),
+) -> Page:
+    """One page of a work list whose rows show persons (`persons_of` gives the persons a row shows), its reading
+    recorded with the persons of that page only: the page's rows are read once, the event is one more query."""
+    page = Paginator(rows, per_page).get_page(page_number)
+    persons_view_record(actor=actor, screen=screen, person_ids=(pk for row in page for pk in persons_of(row)))
+    return page
 
 
 def person_file_open(*, actor: Actor, pk) -> PersonFile:

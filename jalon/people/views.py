@@ -65,7 +65,13 @@ def household_detail(request, pk):
 
 @require_departement_staff(Role.ADMINISTRATOR)
 def duplicate_list(request):
-    page = Paginator(selectors.duplicate_list(actor=request.actor), 25).get_page(request.GET.get("page"))
+    page = selectors.persons_page_open(
+        actor=request.actor,
+        rows=selectors.duplicate_list(actor=request.actor),
+        screen="doublons à examiner",
+        page_number=request.GET.get("page"),
+        persons_of=lambda candidate: (candidate.person_id, candidate.other_id),
+    )
     return render(request, "people/duplicate_list.html", {"page_obj": page})
 
 

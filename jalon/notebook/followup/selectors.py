@@ -8,13 +8,14 @@ from django.db.models import Case, DateField, F, IntegerField, OuterRef, Subquer
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from jalon.core.enums import Role
+from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.notebook.enums import WorkStatus
 from jalon.notebook.models import AccompanimentRule, Appointment, Contact, Contract, ContractType, Notebook, Objective
 from jalon.organisations.enums import OrganisationKind
 from jalon.orientation.models import Orientation, ReferentAssignment
 from jalon.people.models import Person
+from jalon.people.selectors import persons_view_record
 
 
 DEFAULT_MAX_WEEKS = 8
@@ -174,8 +175,18 @@ class CaseloadDashboard:
     new_people: list
     scope_label: str
 
+    @property
+    def person_ids(self) -> list[int]:
+        """Every person the dashboard names, in the order of its lists."""
+        return [
+            *(item.notebook.person_id for item in (*self.upcoming, *self.overdue_objectives, *self.to_renew)),
+            *(item.person.pk for item in self.lost),
+            *(item.person_id for item in self.new_people),
+        ]
+
 
 def caseload_dashboard(*, actor: Actor, now: datetime.datetime | None = None) -> CaseloadDashboard:
+    """The référent's (or manager's) dashboard; reading it is recorded in the audit log with the persons it names."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     people = caseload(actor).values("person_id")
@@ -206,7 +217,7 @@ def caseload_dashboard(*, actor: Actor, now: datetime.datetime | None = None) ->
         scope_label = "les personnes suivies dans le département"
     else:
         scope_label = f"les personnes suivies par {actor.organisation}"
-    return CaseloadDashboard(
+    dashboard = CaseloadDashboard(
         upcoming=list(upcoming),
         overdue_objectives=list(overdue),
         lost=lost_from_view(actor=actor, today=today)[:DASHBOARD_LIMIT],
@@ -214,3 +225,11 @@ def caseload_dashboard(*, actor: Actor, now: datetime.datetime | None = None) ->
         new_people=list(new_people),
         scope_label=scope_label,
     )
+    persons_view_record(
+        actor=actor,
+        screen="tableau de bord du portefeuille",
+        person_ids=dashboard.person_ids,
+        code=AuditCode.CASELOAD_VIEWED,
+        extra={"lost": len(dashboard.lost), "upcoming": len(dashboard.upcoming), "to_renew": len(dashboard.to_renew)},
+    )
+    return dashboard

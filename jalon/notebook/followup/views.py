@@ -3,10 +3,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from jalon.core.enums import AuditCode, Role
+from jalon.core.enums import Role
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
-from jalon.core.services import audit_event_record
 from jalon.notebook.access import notebook_access
 from jalon.notebook.followup import selectors, services
 from jalon.notebook.followup.forms import (
@@ -222,16 +221,6 @@ def contacts(request, person_pk):
 @require_roles(*selectors.DASHBOARD_ROLES)
 def caseload(request):
     dashboard = selectors.caseload_dashboard(actor=request.actor)
-    audit_event_record(
-        code=AuditCode.CASELOAD_VIEWED,
-        actor=request.actor.user,
-        organisation=request.actor.organisation,
-        extra={
-            "lost": len(dashboard.lost),
-            "upcoming": len(dashboard.upcoming),
-            "to_renew": len(dashboard.to_renew),
-        },
-    )
     return render(
         request,
         "notebook/followup/caseload.html",

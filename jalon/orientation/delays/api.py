@@ -14,6 +14,7 @@ from jalon.orientation.delays.forms import FiguresFilterForm
 from jalon.orientation.delays.views import ALERTS_ROLES, FIGURES_ROLES
 from jalon.orientation.enums import DelayStep, OrientationType
 from jalon.orientation.models import DelayAlert
+from jalon.people.api import AuditedPersonListMixin
 
 
 class MonthFiguresSerializer(serializers.Serializer):
@@ -100,12 +101,14 @@ class AlertSerializer(serializers.ModelSerializer):
         OpenApiParameter("destinataire", str, enum=["structure", "moi"], required=False),
     ],
 )
-class AlertsApi(ListAPIView):
+class AlertsApi(AuditedPersonListMixin, ListAPIView):
     """Alertes de délai ouvertes : celles adressées à l'utilisateur (référent), à sa structure (chargé
     d'orientation), ou toutes celles des personnes qu'il voit (encadrement du Département)."""
 
     permission_classes = [roles_permission(*ALERTS_ROLES)]
     serializer_class = AlertSerializer
+    audit_screen = "api alertes de délai"
+    audit_person_field = "person_id"
 
     def get_queryset(self):
         params = self.request.query_params

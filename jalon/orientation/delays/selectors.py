@@ -16,7 +16,6 @@ from django.utils.functional import cached_property
 from jalon.core.enums import AuditCode, Role
 from jalon.core.periods import as_month, months_between
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
-from jalon.core.services import audit_event_record
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Membership
 from jalon.orientation.enums import Attendance, DelayStep, OrientationType, ReorientationStatus
@@ -31,7 +30,7 @@ from jalon.orientation.models import (
 )
 from jalon.people.enums import RightState
 from jalon.people.models import HouseholdMember, Person
-from jalon.people.selectors import person_view_record
+from jalon.people.selectors import person_view_record, persons_view_record
 from jalon.territories.models import Territory
 from jalon.territories.selectors import territory_communes
 
@@ -366,7 +365,8 @@ def _with_referent(qs: QuerySet) -> QuerySet:
 
 def overdue_page(*, actor: Actor, step: str, summary: DelaysSummary, territory_id=None, page_number=None) -> Page:
     """One page of the people over the step's threshold, the longest overdue first, with their due date, days over,
-    and who answers for them (the orientation team, or the organisation in charge and the référent)."""
+    and who answers for them (the orientation team, or the organisation in charge and the référent). Reading the page
+    is recorded in the audit log with the persons it shows."""
     thresholds, today = summary.thresholds, summary.today
     ids = (
         _overdue(actor, step, territory_id, thresholds, today).order_by("start_on", "pk").values_list("pk", flat=True)
@@ -389,6 +389,9 @@ def overdue_page(*, actor: Actor, step: str, summary: DelaysSummary, territory_i
         row.days_over = (today - row.due_on).days
         if step in TEAM_STEPS:
             row.organisation_name, row.referent_first_name, row.referent_last_name = pick(row.commune_id), "", ""
+    persons_view_record(
+        actor=actor, screen="personnes en retard", person_ids=[row.pk for row in page], extra={"step": step}
+    )
     return page
 
 
@@ -414,7 +417,8 @@ EXPORT_HEADER = [
 
 
 def overdue_export(*, actor: Actor, step: str, territory_id=None, today: date | None = None):
-    """Every person over the step's threshold, as CSV rows (header first). Exporting names leaves a trace."""
+    """Every person over the step's threshold, as CSV rows (header first). Exporting names leaves a trace naming every
+    person exported."""
     today = today or timezone.localdate()
     thresholds = thresholds_for(actor_departement_id(actor))
     qs = _overdue(actor, step, territory_id, thresholds, today)
@@ -423,11 +427,12 @@ def overdue_export(*, actor: Actor, step: str, territory_id=None, today: date | 
         names = ["organisation_name", "referent_first_name", "referent_last_name"]
     else:
         names = []
-    # Recorded now, not when the rows are streamed.
-    audit_event_record(
+    # Recorded now, not when the rows are streamed (a download cut short has still shown its first rows).
+    persons_view_record(
+        actor=actor,
+        screen="export des personnes en retard",
+        person_ids=qs.order_by("start_on", "pk").values_list("pk", flat=True),
         code=AuditCode.PERSON_SEARCHED,
-        actor=actor.user,
-        organisation=actor.organisation,
         extra={"export": "personnes en retard", "step": step, "territory": territory_id},
     )
     days = thresholds.days_for(step)

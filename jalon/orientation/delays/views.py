@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from jalon.orientation.delays.forms import (
     ThresholdsForm,
 )
 from jalon.orientation.enums import DelayStep, OrientationType
-from jalon.people.selectors import PERSON_SEARCH_ROLES
+from jalon.people.selectors import PERSON_SEARCH_ROLES, persons_page_open
 
 
 DELAYS_ROLES = (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT)
@@ -80,7 +79,14 @@ def alerts(request):
     territories = selectors.visible_territories(actor)
     form = AlertFilterForm(request.GET or None, territories=territories, with_scope=not actor.has_role(Role.REFERENT))
     filters = form.selector_kwargs() if form.is_bound else {}
-    page = Paginator(selectors.alerts_for(actor=actor, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = persons_page_open(
+        actor=actor,
+        rows=selectors.alerts_for(actor=actor, **filters),
+        screen="alertes de délai",
+        page_number=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+        persons_of=lambda alert: (alert.person_id,),
+    )
     today = timezone.localdate()
     for alert in page:
         alert.days_over = (today - alert.due_on).days

@@ -12,6 +12,7 @@ from jalon.orientation.enums import OrientationType, ReorientationStatus
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
 from jalon.orientation.reorientation import selectors, services
 from jalon.orientation.reorientation.selectors import EPL_ROLES, REQUEST_ROLES
+from jalon.people.api import AuditedPersonListMixin
 
 
 TYPE_HELP = "Type d'orientation souhaité : " + ", ".join(OrientationType.values) + " (vide : pas de préférence)."
@@ -60,11 +61,13 @@ class ReorientationRequestInputSerializer(serializers.Serializer):
     requested_by_person = serializers.BooleanField(default=False)
 
 
-class ReorientationRequestsApi(ListAPIView):
+class ReorientationRequestsApi(AuditedPersonListMixin, ListAPIView):
     """Demandes de réorientation des personnes visibles (pour un référent : celles de sa structure) ; POST pour en
     créer une, avec les mêmes règles que l'écran."""
 
     serializer_class = ReorientationRequestSerializer
+    audit_screen = "api demandes de réorientation"
+    audit_person_field = "person_id"
 
     def get_permissions(self):
         roles = REQUEST_ROLES if self.request.method == "POST" else (*REQUEST_ROLES, Role.TERRITORY_MANAGER)

@@ -9,15 +9,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from jalon.core.enums import AuditCode, Role
+from jalon.core.enums import Role
 from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
-from jalon.core.services import audit_event_record
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology, ReorientationStatus
 from jalon.orientation.models import EplMeeting, LongTermReview, Orientation, ReorientationRequest
 from jalon.orientation.selectors import _years_ago
 from jalon.people.enums import RightState
 from jalon.people.models import Person
-from jalon.people.selectors import person_view_record
+from jalon.people.selectors import person_view_record, persons_view_record
 
 
 PENDING = (ReorientationStatus.REQUESTED, ReorientationStatus.SCHEDULED)
@@ -219,14 +218,9 @@ def epl_agenda(*, actor: Actor, meeting: EplMeeting, today: date | None = None) 
     today = today or timezone.localdate()
     for item in items:
         item.delays = request_delays(item, today=today)  # type: ignore[attr-defined]
-    if items:
-        audit_event_record(
-            code=AuditCode.PERSON_VIEWED,
-            actor=actor.user,
-            organisation=actor.organisation,
-            subject=meeting,
-            extra={"screen": "ordre du jour de l'EPL", "persons": [item.person_id for item in items]},
-        )
+    persons_view_record(
+        actor=actor, screen="ordre du jour de l'EPL", person_ids=[item.person_id for item in items], subject=meeting
+    )
     return items
 
 

@@ -22,6 +22,7 @@ from jalon.orientation.reorientation.forms import (
 )
 from jalon.orientation.reorientation.selectors import EPL_ROLES, LONG_TERM_ROLES, REQUEST_ROLES, REVIEW_ROLES
 from jalon.orientation.selectors import dispositifs_for
+from jalon.people.selectors import persons_page_open
 
 
 PENDING_SHOWN = 100
@@ -254,7 +255,9 @@ def long_term_list(request):
     form = LongTermFilterForm(request.GET or None, departement_id=actor.organisation.departement_id)
     filters = form.selector_kwargs()
     people = selectors.long_term_beneficiaries(actor=actor, **filters)
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    page = persons_page_open(
+        actor=actor, rows=people, screen="bénéficiaires de longue durée", page_number=request.GET.get("page")
+    )
     today = timezone.localdate()
     for person in page:
         started = person.right_started_on

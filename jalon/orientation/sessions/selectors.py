@@ -1,12 +1,11 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor, get_visible_or_404
-from jalon.core.services import audit_event_record
 from jalon.orientation.enums import Attendance, SessionStage
 from jalon.orientation.models import Orientation, OrientationSession, SessionParticipant, SessionStageChange
 from jalon.people.models import Person
+from jalon.people.selectors import persons_view_record
 
 
 def _visible_sessions(actor: Actor):
@@ -63,14 +62,9 @@ def session_participants_open(*, actor: Actor, session: OrientationSession, scre
     """The participants a screen or endpoint lists, as a list; reading their names is recorded in the audit log
     (one event naming the session and every person listed)."""
     participants = list(session_participants(actor=actor, session=session))
-    if participants:
-        audit_event_record(
-            code=AuditCode.PERSON_VIEWED,
-            actor=actor.user,
-            organisation=actor.organisation,
-            subject=session,
-            extra={"screen": screen, "persons": [participant.person_id for participant in participants]},
-        )
+    persons_view_record(
+        actor=actor, screen=screen, person_ids=[participant.person_id for participant in participants], subject=session
+    )
     return participants
 
 
