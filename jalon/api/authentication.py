@@ -34,12 +34,10 @@ class ApiTokenAuthentication(BaseAuthentication):
             .filter(key_hash=key_hash(key))
             .first()
         )
-        membership = token.membership if token else None
-        if (
-            token is None
-            or not token.is_usable
-            or not (membership.is_active and membership.user.is_active and membership.organisation.is_active)
-        ):
+        if token is None or not token.is_usable:
+            raise exceptions.AuthenticationFailed(INVALID)
+        membership = token.membership
+        if not (membership.is_active and membership.user.is_active and membership.organisation.is_active):
             raise exceptions.AuthenticationFailed(INVALID)
         if not token.allows(request.method):
             raise exceptions.PermissionDenied("Ce jeton d'API ne permet que la lecture.")

@@ -28,5 +28,7 @@ class EmailAddressField(models.EmailField):
 
     default_validators = [validate_email_address]
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": EmailAddressFormField, **kwargs})
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs):
+        return super().formfield(
+            form_class=form_class or EmailAddressFormField, choices_form_class=choices_form_class, **kwargs
+        )

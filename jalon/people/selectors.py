@@ -3,6 +3,7 @@
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, Prefetch, QuerySet
@@ -131,7 +132,7 @@ def persons_page_open(
     screen: str,
     page_number,
     per_page: int = 25,
-    persons_of: Callable[[Model], Iterable[int]] = lambda row: (row.pk,),
+    persons_of: Callable[[Any], Iterable[int]] = lambda row: (row.pk,),
 ) -> Page:
     """One page of a work list whose rows show persons (`persons_of` gives the persons a row shows), its reading
     recorded with the persons of that page only: the page's rows are read once, the event is one more query."""

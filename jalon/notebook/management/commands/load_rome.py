@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["verbosity"]:
             version = f" {counts['version']}" if counts["version"] else ""
-            retired = counts["codes_retires"] + counts["appellations_retirees"]
+            retired = int(counts["codes_retires"]) + int(counts["appellations_retirees"])
             self.stdout.write(
                 f"ROME{version} : {counts['codes']} codes, {counts['appellations']} appellations"
                 + (
