@@ -3,16 +3,46 @@ from django.conf import settings
 from jalon.core.navigation import navigation_for
 
 
+def _grouped(entries: list[tuple[str, dict]]) -> list[dict]:
+    """Menu entries by group, in the order groups first appear; a group with one entry is that entry alone."""
+    groups: dict[str, list[dict]] = {}
+    order: list[str | dict] = []
+    for group, entry in entries:
+        if not group:
+            order.append(entry)
+            continue
+        if group not in groups:
+            groups[group] = []
+            order.append(group)
+        groups[group].append(entry)
+    menu = []
+    for element in order:
+        if isinstance(element, dict):
+            menu.append(element)
+        elif len(groups[element]) == 1:
+            menu.append(groups[element][0])
+        else:
+            children = groups[element]
+            menu.append({"label": element, "items": children, "active": any(child["active"] for child in children)})
+    return menu
+
+
 def shell(request):
     actor = getattr(request, "actor", None)
     current_path = request.path
-    nav = []
+    nav: list[dict] = []
     if actor is not None and actor.user is not None and actor.user.is_authenticated:
-        items = [(item.label, item.url()) for item in navigation_for(actor)]
+        items = navigation_for(actor)
+        urls = [item.url() for item in items]
         # The longest matching prefix wins: /orientation/seances/ is "Séances", not "À orienter" (/orientation/).
-        matching = [url for _, url in items if (current_path == url if url == "/" else current_path.startswith(url))]
+        matching = [url for url in urls if (current_path == url if url == "/" else current_path.startswith(url))]
         current = max(matching, key=len, default=None)
-        nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
+        nav = _grouped(
+            [
+                (item.group, {"label": item.label, "url": url, "active": url == current})
+                for item, url in zip(items, urls, strict=True)
+            ]
+        )
     return {
         "SITE_CONFIG": {
             "site_title": "Jalon",

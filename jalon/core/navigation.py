@@ -7,11 +7,20 @@ from django.urls import resolve, reverse
 from jalon.core.enums import Role
 
 
+# The menu's groups, by task; a group the viewer sees one entry of is shown as that entry alone.
+ORIENTATION = "Orientation"
+FOLLOW_UP = "Accompagnement"
+OFFER = "Offre"
+FIGURES = "Chiffres"
+ADMINISTRATION = "Administration"
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
     roles: tuple[Role, ...]  # empty: every professional
+    group: str = ""
 
     def url(self) -> str:
         return reverse(self.url_name)
@@ -21,70 +30,95 @@ ALL_ROLES: tuple[Role, ...] = ()
 
 NAVIGATION: list[NavItem] = [
     NavItem("Accueil", "core:home", ALL_ROLES),
-    NavItem("À orienter", "orientation:queue", (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)),
+    NavItem(
+        "À orienter",
+        "orientation:queue",
+        (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER),
+        group=ORIENTATION,
+    ),
     NavItem(
         "Séances",
         "orientation:sessions",
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
+        group=ORIENTATION,
     ),
     NavItem(
         "Délais",
         "orientation:delays",
         (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT),
+        group=ORIENTATION,
     ),
-    NavItem("Alertes", "orientation:alerts", (Role.REFERENT,)),
-    NavItem("EPL", "orientation:epl_list", (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)),
+    NavItem("Alertes", "orientation:alerts", (Role.REFERENT,), group=ORIENTATION),
+    NavItem(
+        "EPL",
+        "orientation:epl_list",
+        (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER),
+        group=ORIENTATION,
+    ),
     NavItem(
         "Longue durée",
         "orientation:long_term_list",
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
+        group=ORIENTATION,
     ),
-    NavItem("Suivi", "notebook:caseload", (Role.REFERENT, Role.TERRITORY_MANAGER)),
+    NavItem("Suivi", "notebook:caseload", (Role.REFERENT, Role.TERRITORY_MANAGER), group=FOLLOW_UP),
     NavItem(
         "Orientations reçues",
         "offer:referrals_received",
         (Role.PARTNER, Role.REFERENT, Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER),
+        group=FOLLOW_UP,
     ),
-    NavItem("Orientations envoyées", "offer:referrals_sent", (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER)),
-    NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,)),
+    NavItem(
+        "Orientations envoyées",
+        "offer:referrals_sent",
+        (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER),
+        group=FOLLOW_UP,
+    ),
+    NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,), group=FOLLOW_UP),
     NavItem(
         "Personnes",
         "people:search",
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
+        group=FOLLOW_UP,
     ),
     NavItem(
         "Chiffres de l'orientation",
         "orientation:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
     ),
     NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
     ),
     NavItem(
         "Chiffres des mesures et plateaux",
         "offer:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
     ),
-    NavItem("Offre d'insertion", "offer:search", ALL_ROLES),
-    NavItem("Plateaux techniques", "offer:plateaux", ALL_ROLES),
-    NavItem("Services de ma structure", "offer:my_services", (Role.ADMINISTRATOR, Role.PARTNER)),
+    NavItem("Offre d'insertion", "offer:search", ALL_ROLES, group=OFFER),
+    NavItem("Plateaux techniques", "offer:plateaux", ALL_ROLES, group=OFFER),
+    NavItem("Services de ma structure", "offer:my_services", (Role.ADMINISTRATOR, Role.PARTNER), group=OFFER),
     NavItem(
         "Couverture de l'offre",
         "offer:coverage",
         (Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.PROGRAMME_PILOT),
+        group=OFFER,
     ),
-    NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,)),
-    NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,)),
-    NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,)),
-    NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,)),
+    NavItem("Imports", "intake:imports", (Role.ADMINISTRATOR,), group=ADMINISTRATION),
+    NavItem("Critères d'orientation", "orientation:criteria", (Role.ADMINISTRATOR,), group=ADMINISTRATION),
+    NavItem("Doublons", "people:duplicates", (Role.ADMINISTRATOR,), group=ADMINISTRATION),
+    NavItem("Structures", "organisations:list", (Role.ADMINISTRATOR,), group=ADMINISTRATION),
     NavItem(
         "Territoires",
         "territories:list",
         (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.PROGRAMME_PILOT, Role.ANALYST),
+        group=ADMINISTRATION,
     ),
-    NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,)),
+    NavItem("Journal d'audit", "core:audit_log", (Role.ADMINISTRATOR,), group=ADMINISTRATION),
 ]
 
 

@@ -81,3 +81,14 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def follow_menu(page, label: str) -> None:
+    """Click an entry of the main menu, opening its group first when it sits in one."""
+    import re
+
+    link = page.locator("#fr-navigation a.fr-nav__link", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    menu = link.locator("xpath=ancestor::div[contains(@class, 'fr-menu')]")
+    if menu.count():
+        page.locator(f"#fr-navigation button[aria-controls='{menu.get_attribute('id')}']").click()
+    link.click()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.notebook.enums import FreinStatus
 from jalon.notebook.models import NotebookFrein, Objective, RomeAppellation
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -16,7 +16,7 @@ def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, 
     # The demo loads the real ROME: 10891 is "Aide-soignant / Aide-soignante" (J1501).
     assert RomeAppellation.objects.get(code="10891").rome_id == "J1501"
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     href = page.locator("tbody tr a[href^='/personnes/']").first.get_attribute("href")
     person_pk = re.search(r"/personnes/(\d+)/", href or "").group(1)  # type: ignore[union-attr]
 
@@ -62,7 +62,7 @@ def test_a_referent_fills_the_carnet_of_a_person_they_follow(page, live_server, 
 
 def test_the_pilot_reads_the_carnet_figures(page, live_server, demo):
     log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Chiffres des carnets", exact=True).first.click()
+    follow_menu(page, "Chiffres des carnets")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chiffres des carnets de bord")
     expect(page.get_by_role("table").first).to_contain_text("Suivi des carnets par mois")
     check_accessibility(page, "chiffres-carnets")

@@ -19,7 +19,7 @@ from jalon.notebook.carnet.selectors import TIMELINE_KINDS
 from jalon.notebook.enums import ContactKind
 from jalon.notebook.models import Appointment, Contact, Contract, Notebook, Objective
 from jalon.orientation.enums import Attendance
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -46,7 +46,7 @@ def _plan(page, day: datetime.date, purpose: str) -> None:
 def test_a_referent_follows_a_person_with_contract_appointments_and_contacts(page, live_server, demo):
     today = timezone.localdate()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     page.locator("tbody tr").first.get_by_role("link").first.click()
     person_pk = int(re.search(r"/personnes/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
     notebook = Notebook.objects.select_related("person").get(person_id=person_pk)
@@ -196,7 +196,7 @@ def test_a_referent_follows_a_person_with_contract_appointments_and_contacts(pag
     expect(timeline.get_by_text("contrats", exact=True)).to_have_count(0)
 
     # --- caseload dashboard ------------------------------------------------------------------------------------
-    page.get_by_role("link", name="Suivi", exact=True).first.click()
+    follow_menu(page, "Suivi")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord du portefeuille")
     check_accessibility(page, "suivi-tableau-de-bord")
     upcoming_table = page.get_by_role("table", name="Rendez-vous à venir")

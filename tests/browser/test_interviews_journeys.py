@@ -8,7 +8,7 @@ from jalon.core.models import AuditEvent
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.orientation.interviews.services import criteria_default_create
 from jalon.orientation.models import Interview
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -19,7 +19,7 @@ HEALTH_REASON = "un problème de santé est à prendre en charge d'abord"
 def test_an_interview_proposes_with_its_reasons_then_the_officer_decides(page, live_server, demo):
     criteria_default_create(departement=demo.departement)  # idempotent: the demo step may already have run
     log_in(page, live_server.url, "orientation@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="À orienter", exact=True).first.click()
+    follow_menu(page, "À orienter")
     person_link = page.locator("tbody tr").first.locator("a[href^='/personnes/']").first
     person_pk = int(re.search(r"/(\d+)/$", person_link.get_attribute("href") or "").group(1))
     page.goto(f"{live_server.url}/orientation/personnes/{person_pk}/entretien/")

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.demo.builder import DEMO_PASSWORD
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -39,7 +39,7 @@ def test_wrong_password_shows_the_generic_french_message(page, live_server, demo
 
 def test_administrator_invites_a_member_and_reads_the_audit_log(page, live_server, demo):
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Structures", exact=True).first.click()
+    follow_menu(page, "Structures")
     check_accessibility(page, "structures")
     page.get_by_role("link", name="CCAS de Dax").click()
     check_accessibility(page, "structure-detail")
@@ -54,11 +54,11 @@ def test_administrator_invites_a_member_and_reads_the_audit_log(page, live_serve
     expect(page.get_by_role("cell", name="en attente")).to_be_visible()
     assert len(mail.outbox) == 1
 
-    page.get_by_role("link", name="Journal d'audit").first.click()
+    follow_menu(page, "Journal d'audit")
     expect(page.get_by_role("cell", name="invitation envoyée (221)")).to_be_visible()
     check_accessibility(page, "journal")
 
-    page.get_by_role("link", name="Territoires").first.click()
+    follow_menu(page, "Territoires")
     check_accessibility(page, "territoires")
 
 

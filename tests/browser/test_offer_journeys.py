@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import Measure, Service
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -23,7 +23,7 @@ def _log_out(page) -> None:
 def test_the_offer_screens_for_a_structure_a_referent_and_the_pilot(page, live_server, demo):
     # The demo ACI's member: their structure's services, one confirmed up to date.
     log_in(page, live_server.url, "partenaire@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Services de ma structure", exact=True).first.click()
+    follow_menu(page, "Services de ma structure")
     expect(page.get_by_role("heading", level=1)).to_have_text("Services de ma structure")
     check_accessibility(page, "offre-mes-services")
     service = Service.objects.filter(
@@ -41,7 +41,7 @@ def test_the_offer_screens_for_a_structure_a_referent_and_the_pilot(page, live_s
 
     # A référent records an immersion for a person of their caseload; a too long one is refused in French.
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     href = page.locator("tbody tr a[href^='/personnes/']").first.get_attribute("href")
     person_pk = int(re.search(r"/personnes/(\d+)/", href or "").group(1))  # type: ignore[union-attr]
     page.goto(f"{live_server.url}/carnets/{person_pk}/contrats/")
@@ -64,15 +64,15 @@ def test_the_offer_screens_for_a_structure_a_referent_and_the_pilot(page, live_s
 
     # The pilot: coverage of the offer, then the figures of measures, plateaux and referrals.
     log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Couverture de l'offre", exact=True).first.click()
+    follow_menu(page, "Couverture de l'offre")
     check_accessibility(page, "offre-couverture")
-    page.get_by_role("link", name="Chiffres des mesures et plateaux", exact=True).first.click()
+    follow_menu(page, "Chiffres des mesures et plateaux")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chiffres des mesures et des plateaux techniques")
     expect(page.get_by_role("table", name=re.compile("Indicateurs des plateaux techniques"))).to_be_visible()
     expect(page.get_by_role("table", name=re.compile("Orientations par thématique"))).to_be_visible()
     check_accessibility(page, "offre-chiffres")
     # The plateaux techniques: the list, then one plateau with its groupement and modules.
-    page.get_by_role("link", name="Plateaux techniques", exact=True).first.click()
+    follow_menu(page, "Plateaux techniques")
     check_accessibility(page, "offre-plateaux")
     page.locator("tbody th a").first.click()
     expect(page.get_by_role("heading", name="Modules")).to_be_visible()

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.demo.builder import DEMO_PASSWORD
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser]
 
 def test_orientation_officer_orients_the_longest_waiting_person(page, live_server, demo):
     log_in(page, live_server.url, "orientation@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="À orienter", exact=True).first.click()
+    follow_menu(page, "À orienter")
     check_accessibility(page, "a-orienter")
     first_row = page.locator("tbody tr").first
     name = first_row.locator("td").nth(1).inner_text().strip()  # after the invitation checkbox
@@ -39,6 +39,6 @@ def test_orientation_officer_orients_the_longest_waiting_person(page, live_serve
 
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     expect(page.get_by_role("link", name=name)).to_be_visible()
     check_accessibility(page, "portefeuille")

@@ -7,7 +7,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.people.models import HouseholdMember, Person
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -23,7 +23,7 @@ def test_referent_finds_a_person_and_opens_the_file(page, live_server, demo):
         .first()
     )
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Personnes", exact=True).first.click()
+    follow_menu(page, "Personnes")
     check_accessibility(page, "recherche-personnes")
     page.get_by_label("Nom ou prénom").fill(f"{person.last_name} {person.first_name}")
     page.get_by_role("button", name="Rechercher").click()
@@ -45,13 +45,13 @@ def test_referent_finds_a_person_and_opens_the_file(page, live_server, demo):
 
 def test_administrator_reads_the_import_report_and_resolves_a_duplicate(page, live_server, demo):
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Imports", exact=True).first.click()
+    follow_menu(page, "Imports")
     check_accessibility(page, "imports")
     page.get_by_role("link", name="flux-caf-40-2026-11.xml").click()
     expect(page.get_by_text("Import terminé")).to_be_visible()
     check_accessibility(page, "import-detail")
 
-    page.get_by_role("link", name="Doublons", exact=True).first.click()
+    follow_menu(page, "Doublons")
     check_accessibility(page, "doublons")
     page.get_by_role("link", name="Examiner").first.click()
     check_accessibility(page, "doublon-examen")
@@ -68,7 +68,7 @@ def test_administrator_imports_the_sample_spreadsheet(page, live_server, demo, s
 
     sample = Path(settings.JALON_DEMO_DIR) / "export-iodas-40.csv"
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Imports", exact=True).first.click()
+    follow_menu(page, "Imports")
     page.get_by_role("link", name="Importer un tableur (CSV, XLSX)").click()
     check_accessibility(page, "tableur-depot")
     page.get_by_label("Fichier de bénéficiaires").set_input_files(str(sample))

@@ -17,7 +17,7 @@ from jalon.organisations.models import Membership
 from jalon.people.models import Person
 from jalon.territories.geocoding import address_text
 from jalon.territories.models import Commune
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -88,7 +88,7 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     service = _receiving_service()
     before = Referral.objects.count()  # the demo holds referrals of its own
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     page.locator("tbody tr").first.get_by_role("link").first.click()
     person_pk = int(re.search(r"/personnes/(\d+)/", page.url).group(1))  # type: ignore[union-attr]
     _lives_in_dax(person_pk)
@@ -145,7 +145,7 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
 
     # --- the structure's member ---------------------------------------------------------------------------------
     log_in(page, live_server.url, PARTNER_EMAIL, DEMO_PASSWORD)
-    page.get_by_role("link", name="Orientations reçues").first.click()
+    follow_menu(page, "Orientations reçues")
     expect(page.get_by_role("heading", level=1)).to_have_text("Orientations reçues")
     check_accessibility(page, "orientations-recues")
     page.get_by_role("link", name=f"n° {referral.pk}").click()
@@ -165,7 +165,7 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
 
     # --- the référent sees the status and the timeline --------------------------------------------------------------
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Orientations envoyées").first.click()
+    follow_menu(page, "Orientations envoyées")
     row = page.locator("tbody tr", has_text=SERVICE)
     expect(row).to_contain_text("terminée")
     check_accessibility(page, "orientations-envoyees")

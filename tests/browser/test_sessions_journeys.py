@@ -13,7 +13,7 @@ from jalon.demo.builder import DEMO_PASSWORD
 from jalon.messaging.models import Message
 from jalon.orientation.enums import Attendance, SessionStage
 from jalon.orientation.models import Interview, Orientation, OrientationSession
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -29,7 +29,7 @@ def test_a_session_from_the_queue_to_the_caseload(page, live_server, demo):
     log_in(page, live_server.url, "orientation@landes.demo.jalon.test", DEMO_PASSWORD)
 
     # Plan a cell with a France Travail adviser.
-    page.get_by_role("link", name="Séances", exact=True).first.click()
+    follow_menu(page, "Séances")
     check_accessibility(page, "agenda-seances")
     page.get_by_role("link", name="Nouvelle séance").click()
     page.get_by_label("Type de séance").select_option(label="cellule d'orientation")
@@ -112,5 +112,5 @@ def test_a_session_from_the_queue_to_the_caseload(page, live_server, demo):
     # The référent finds the new person in their caseload.
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     expect(page.get_by_role("link", name=names[0])).to_be_visible()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
 from jalon.organisations.models import Membership
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -19,7 +19,7 @@ def test_the_partner_joins_with_consent_and_reads_only_shared_notes(page, live_s
         user__email="partenaire@landes.demo.jalon.test"
     )
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.get_by_role("link", name="Mon portefeuille", exact=True).first.click()
+    follow_menu(page, "Mon portefeuille")
     page.locator("tbody tr").first.get_by_role("link").first.click()
     page.get_by_role("link", name="Carnet de bord").click()
     page.get_by_role("link", name="Équipe et notes").click()
