@@ -146,9 +146,15 @@ def build_world() -> World:
         .order_by("-starts_at")
         .first()
     )
-    objects["session"].professionals.add(world.memberships["ft_referent"].user)
+    # Who is mobilised must not depend on the demo's draw: the France Travail adviser, none of the other personas.
+    session = objects["session"]
+    session.professionals.remove(*[membership.user for membership in world.memberships.values()])
+    session.professionals.add(world.memberships["ft_referent"].user)
     objects["participant"], _ = SessionParticipant.objects.get_or_create(session=objects["session"], person=target)
-    objects["epl"] = EplMeeting.objects.filter(departement_id="40", closed_at=None).first()
+    # An open EPL of the whole département (not of one territory), whatever the demo's draw.
+    epl = EplMeeting.objects.filter(departement_id="40", closed_at=None).order_by("pk").first()
+    EplMeeting.objects.filter(pk=epl.pk).update(territory=None)
+    objects["epl"] = EplMeeting.objects.get(pk=epl.pk)
     request = ReorientationRequest.objects.filter(person__departement_id="40").first()
     ReorientationRequest.objects.filter(pk=request.pk).update(
         person=target,
