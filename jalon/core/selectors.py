@@ -19,6 +19,10 @@ def audit_event_list(*, actor: Actor, code=None, actor_email: str = "", start=No
     return qs.between(start, end).order_by("-occurred_at", "-id")
 
 
+def _s(count: int) -> str:
+    return "s" if count > 1 else ""
+
+
 def home_summary(*, actor: Actor) -> dict:
     """What each role's home shows; every app contributes its panel's figures here (imports stay lazy)."""
     summary: dict = {"memberships": actor.memberships}
@@ -31,12 +35,25 @@ def home_summary(*, actor: Actor) -> dict:
 
         summary["recent_imports"] = list(ImportRun.objects.visible_to(actor).order_by("-created_at")[:3])
         summary["duplicates_pending"] = DuplicateCandidate.objects.visible_to(actor).pending().count()
-    if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
+    partner_admin = actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff
+    if partner_admin or actor.has_role(Role.PARTNER):
+        from jalon.offer.models import Service
         from jalon.offer.referrals.models import Referral, ReferralStatus
 
+        waiting = Referral.objects.received_by(actor).filter(status=ReferralStatus.SENT).count()
+        open_count = Referral.objects.received_by(actor).filter(status__in=ReferralStatus.open_values()).count()
+        services = Service.objects.filter(structure__organisation_id=actor.organisation_id).count()
         summary["members_count"] = actor.organisation.memberships.filter(is_active=True).count()
-        summary["referrals_open_count"] = (
-            Referral.objects.received_by(actor).filter(status__in=ReferralStatus.open_values()).count()
+        summary["referrals_open_count"] = open_count
+        summary["referrals_text"] = (
+            f"{waiting} orientation{_s(waiting)} à accepter ou refuser, {open_count} en cours au total."
+            if open_count
+            else "Aucune orientation en cours vers votre structure."
+        )
+        summary["services_text"] = (
+            f"{services} service{_s(services)} de votre structure dans l'offre d'insertion."
+            if services
+            else "Votre structure n'a encore aucun service dans l'offre d'insertion : ajoutez-en un."
         )
     if actor.has_role(Role.REFERENT, Role.TERRITORY_MANAGER):
         from django.db.models import Count
@@ -50,7 +67,28 @@ def home_summary(*, actor: Actor) -> dict:
         summary["alerts_by_step"] = [(step.label, by_step.get(step.value, 0)) for step in DelayStep]
         summary["alerts_count"] = sum(by_step.values())
         if actor.has_role(Role.REFERENT):
+            from django.utils import timezone
+
+            from jalon.notebook.models import Appointment
+
             summary["caseload_count"] = caseload(actor=actor).count()
+            upcoming = Appointment.objects.filter(
+                professional=actor.user, starts_at__gte=timezone.now(), cancelled_at=None
+            ).count()
+            summary["appointments_text"] = (
+                f"{upcoming} rendez-vous à venir avec les personnes que vous accompagnez."
+                if upcoming
+                else "Aucun rendez-vous à venir : planifiez-les depuis le carnet de chaque personne."
+            )
+        else:
+            from jalon.orientation.models import ReferentAssignment
+            from jalon.people.models import Person
+
+            visible = Person.objects.visible_to(actor).values("pk")
+            followed = ReferentAssignment.objects.current().filter(person__in=visible).count()
+            summary["caseload_text"] = (
+                f"{followed} personne{_s(followed)} suivie{_s(followed)} par un référent dans votre territoire."
+            )
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda

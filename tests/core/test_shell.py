@@ -20,14 +20,16 @@ pytestmark = pytest.mark.django_db
         (Role.ORIENTATION_OFFICER, ["Personnes à orienter"], ["Journal d&#x27;audit"]),
         (Role.PARTNER, ["Orientations reçues"], ["Territoires", "Structures"]),
         (Role.TERRITORY_MANAGER, ["Portefeuilles du territoire", "Territoires"], ["Journal d&#x27;audit"]),
-        (Role.PROGRAMME_PILOT, ["Plan d'action PDI/PTI"], ["Journal d&#x27;audit"]),
-        (Role.ANALYST, ["Cohortes et trajectoires"], ["Structures"]),
+        (Role.PROGRAMME_PILOT, ["Chiffres du Département", "Délais d'orientation"], ["Journal d&#x27;audit"]),
+        (Role.ANALYST, ["Chiffres du Département"], ["Structures"]),
     ],
 )
 def test_each_role_gets_its_home_and_navigation(login_as, role, expected, absent):
     page = login_as(MembershipFactory(role=role)).get("/").content.decode()
     for text in expected:
         assert text in page, text
+    # A home shows real figures or says honestly that there are none; it never promises what is to come.
+    assert "Ici apparaîtr" not in page
     for text in absent:
         assert text not in page, text
 
