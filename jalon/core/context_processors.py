@@ -23,7 +23,7 @@ def _grouped(entries: list[tuple[str, dict]]) -> list[dict]:
             menu.append(groups[element][0])
         else:
             children = groups[element]
-            menu.append({"label": element, "items": children, "active": any(child["active"] for child in children)})
+            menu.append({"label": element, "children": children, "active": any(child["active"] for child in children)})
     return menu
 
 

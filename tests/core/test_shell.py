@@ -30,6 +30,8 @@ def test_each_role_gets_its_home_and_navigation(login_as, role, expected, absent
         assert text in page, text
     # A home shows real figures or says honestly that there are none; it never promises what is to come.
     assert "Ici apparaîtr" not in page
+    # « Accueil » is a plain link of the menu, not a group.
+    assert '<a class="fr-nav__link" href="/" aria-current="page">Accueil</a>' in page
     for text in absent:
         assert text not in page, text
 
