@@ -39,7 +39,9 @@ from jalon.notebook.models import (
 )
 from jalon.notebook.referentials import DSP_OBSTACLE_TO_FREIN, freins_default_create
 from jalon.notebook.services import rome_load
-from jalon.orientation.enums import SessionMode
+from jalon.organisations.enums import OrganisationKind
+from jalon.organisations.models import Organisation
+from jalon.orientation.enums import Attendance, SessionMode
 from jalon.orientation.models import Orientation, ReferentAssignment
 from jalon.people.enums import HouseholdRole, Sex
 from jalon.people.models import HouseholdMember, Person, RsaRight
@@ -155,6 +157,17 @@ def _profiles(departement, today: date) -> tuple[set[int], set[int]]:
     return long_term, single_mothers
 
 
+CEJ_SINCE = date(2022, 3, 1)  # the contrat d'engagement jeune replaced the Garantie jeunes on 1 March 2022
+
+
+def _contract_code(with_france_travail: bool, birth_date: date, signed_on: date) -> str:
+    """The contract a person signs: the PPAE with France Travail, the CEJ under 26 since 2022, else the CER."""
+    if with_france_travail:
+        return "ppae"
+    age = signed_on.year - birth_date.year - ((signed_on.month, signed_on.day) < (birth_date.month, birth_date.day))
+    return "cej" if age < 26 and signed_on >= CEJ_SINCE else "cer"
+
+
 def build(ctx) -> None:
     if Notebook.objects.filter(person__departement=ctx.departement).exists():
         ctx.log("  carnets de bord déjà présents")
@@ -164,7 +177,9 @@ def build(ctx) -> None:
     now = timezone.now()
     freins_default_create()
     contract_types_default_create(departement=ctx.departement)
-    contract_type = ContractType.objects.filter(departement=ctx.departement, is_active=True).order_by("code").first()
+    contract_types = {
+        t.code: t for t in ContractType.objects.filter(departement=ctx.departement, is_active=True).order_by("code")
+    }
     categories = dict(FreinCategory.objects.values_list("code", "pk"))
     appellations = _appellations()
 
@@ -337,8 +352,12 @@ def build(ctx) -> None:
     else:
         signed = set(rng.sample(sorted(signed), wanted))
     old_ids = {p[0] for p in oriented_long_ago}
+    birth_dates = dict(Person.objects.filter(departement=ctx.departement).values_list("pk", "birth_date"))
+    france_travail = set(
+        Organisation.objects.filter(kind=OrganisationKind.FRANCE_TRAVAIL).values_list("pk", flat=True)
+    )
     for notebook, (person_id, referent_id, organisation_id, since, orientation) in zip(notebooks, people, strict=True):
-        if contract_type is None:
+        if not contract_types:
             break
         signed_on = orientation.contract_signed_on if orientation else None
         if person_id in old_ids:
@@ -350,22 +369,35 @@ def build(ctx) -> None:
             signed_on = signed_on or since + timedelta(days=rng.randint(15, CONTRACT_AFTER_DAYS))
         if signed_on is None:
             continue
+        contract_type = contract_types.get(
+            _contract_code(organisation_id in france_travail, birth_dates[person_id], signed_on)
+        ) or next(iter(contract_types.values()))
+        length = timedelta(days=contract_type.usual_months * 30)
+        # The first contract, then (when it has long ended) the renewal in force today: a contract lasts its usual
+        # length, it is not stretched over years.
+        terms = [(signed_on, signed_on + length)]
+        if signed_on + length < today:
+            current_start = today - timedelta(days=rng.randint(0, max(0, length.days - 36)))
+            terms.append((max(current_start, signed_on + length + timedelta(days=1)), None))
+        last_start, _ = terms[-1]
         if rng.random() < RENEW_SHARE:
-            ends_on = today + timedelta(days=rng.randint(1, 29))  # to renew
+            last_end = today + timedelta(days=rng.randint(1, 29))  # to renew
         else:
-            ends_on = max(signed_on + timedelta(days=contract_type.usual_months * 30), today + timedelta(days=35))
-        contracts.append(
-            Contract(
-                notebook=notebook,
-                contract_type=contract_type,
-                starts_on=signed_on,
-                ends_on=ends_on,
-                signed_on=signed_on,
-                signed_by_person=True,
-                signed_by_id=referent_id,
-                organisation_id=organisation_id,
+            last_end = max(last_start + length, today + timedelta(days=35))
+        terms[-1] = (last_start, last_end)
+        for starts_on, ends_on in terms:
+            contracts.append(
+                Contract(
+                    notebook=notebook,
+                    contract_type=contract_type,
+                    starts_on=starts_on,
+                    ends_on=ends_on,
+                    signed_on=starts_on,
+                    signed_by_person=True,
+                    signed_by_id=referent_id,
+                    organisation_id=organisation_id,
+                )
             )
-        )
         if orientation is not None:
             first = orientation.first_appointment_on
             orientation.first_appointment_on = (
@@ -408,6 +440,28 @@ def build(ctx) -> None:
             )
             day -= timedelta(days=rng.randint(14, 45))
     bulk_insert_rows(Contact, contact_rows)
+    # The meetings that happened: every contact at the office, at home or by video was an appointment honoured.
+    met = {ContactKind.OFFICE, ContactKind.HOME_VISIT, ContactKind.VIDEO}
+    bulk_insert_rows(
+        Appointment,
+        [
+            {
+                "notebook_id": row["notebook_id"],
+                "starts_at": _aware(row["occurred_on"], 10),
+                "ends_at": _aware(row["occurred_on"], 10) + timedelta(minutes=45),
+                "mode": SessionMode.IN_PERSON,
+                "place": "",
+                "professional_id": row["professional_id"],
+                "organisation_id": row["organisation_id"],
+                "purpose": "Point d'étape",
+                "attendance": Attendance.PRESENT,
+                "cancelled_at": None,
+                "created_at": _aware(row["occurred_on"], 8),
+            }
+            for row in contact_rows
+            if row["kind"] in met
+        ],
+    )
 
     demo_referents = {u.pk for key, u in ctx.users.items() if key in ("referent", "referent.ft")}
     per_demo: defaultdict[int, int] = defaultdict(int)

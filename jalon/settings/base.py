@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jalon.offer",
     "jalon.messaging",
     "jalon.privacy",
+    "jalon.observatory",
     "jalon.api",
     "jalon.demo",
 ]

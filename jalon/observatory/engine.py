@@ -1,0 +1,197 @@
+"""The indicator engine: each computed indicator is one set-based query, registered once under its catalogue code.
+
+A computation returns rows (persons, orientations, sessions…) annotated with `obs_num` and, for a rate or a mean,
+`obs_den`. The engine groups them in the same query by place (commune, or the Département's territory for rows
+that are not about persons) and by the person's segments on the period's last day, then rolls the groups up to
+every territory level and every dimension in Python. Counts, rates and means are sums of numerators and
+denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
+counted in two months counts once in the quarter."""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, FloatField, QuerySet, Sum, Value
+from django.db.models.functions import Cast
+
+from jalon.observatory.enums import Dimension, Measure, TerritoryLevel, Unit
+from jalon.observatory.periods import Period
+from jalon.observatory.segments import (
+    BASE_DIMENSIONS,
+    PERSON_DIMENSIONS,
+    profile_of,
+    second_level_expressions,
+    segment_expressions,
+)
+from jalon.territories.models import Commune, Territory
+
+
+@dataclass(frozen=True)
+class Scope:
+    departement_id: str
+    period: Period
+
+    @property
+    def start(self) -> date:
+        return self.period.start
+
+    @property
+    def end(self) -> date:
+        return self.period.end
+
+
+@dataclass(frozen=True)
+class Computation:
+    code: str
+    query: Callable[[Scope], QuerySet]
+    unit: str
+    measure: str
+    population: str
+    numerator: str
+    denominator: str = ""
+    # How a row leads to its person ("" when rows are persons, None when rows are not about one person).
+    person_path: str | None = ""
+    # How a row is placed: by the person's commune, or by a territory of the Département (sessions).
+    commune_path: str | None = "commune_id"
+    territory_path: str | None = None
+    # Segments the row carries itself (an orientation's own type), instead of the person's on the last day.
+    own_segments: dict = field(default_factory=dict)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return PERSON_DIMENSIONS if self.person_path is not None else ()
+
+    @property
+    def bound_to_100(self) -> bool:
+        return self.unit == Unit.RATE
+
+
+REGISTRY: dict[str, Computation] = {}
+
+
+def indicator(code: str, **definition):
+    """Registers the decorated query as the computation of catalogue entry `code`."""
+
+    def register(query):
+        if code in REGISTRY:
+            raise ValueError(f"Indicator {code} is registered twice.")
+        REGISTRY[code] = Computation(code=code, query=query, **definition)
+        return query
+
+    return register
+
+
+def computation(code: str) -> Computation:
+    # The registrations live in the indicators package; importing it here keeps one entry point.
+    import jalon.observatory.indicators  # noqa: F401
+
+    return REGISTRY[code]
+
+
+def computations() -> dict[str, Computation]:
+    import jalon.observatory.indicators  # noqa: F401
+
+    return REGISTRY
+
+
+@dataclass
+class Cell:
+    numerator: float = 0.0
+    denominator: float = 0.0
+
+    def add(self, numerator, denominator) -> None:
+        self.numerator += numerator or 0
+        self.denominator += denominator or 0
+
+
+def value_of(unit: str, numerator: float, denominator: float | None) -> float | None:
+    """A count is its numerator; a rate, a mean or a ratio divides, and has no value over nothing."""
+    if unit in (Unit.COUNT, Unit.HOURS):
+        return numerator
+    return numerator / denominator if denominator else None
+
+
+@dataclass
+class Places:
+    """Where each commune and territory of a Département rolls up."""
+
+    departement_id: str
+    commune_epci: dict
+    commune_territories: dict
+
+    @classmethod
+    def of(cls, departement_id: str) -> "Places":
+        commune_territories = defaultdict(list)
+        links = Territory.communes.through.objects.filter(territory__departement_id=departement_id)
+        for territory_id, commune_id in links.values_list("territory_id", "commune_id"):
+            commune_territories[commune_id].append(str(territory_id))
+        commune_epci = dict(
+            Commune.objects.filter(departement_id=departement_id).exclude(epci=None).values_list("code", "epci_id")
+        )
+        return cls(departement_id, commune_epci, dict(commune_territories))
+
+    def of_commune(self, commune_id) -> list[tuple[str, str]]:
+        levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
+        if commune_id:
+            levels.append((TerritoryLevel.COMMUNE, commune_id))
+            if commune_id in self.commune_epci:
+                levels.append((TerritoryLevel.EPCI, self.commune_epci[commune_id]))
+            levels += [(TerritoryLevel.TERRITORY, pk) for pk in self.commune_territories.get(commune_id, ())]
+        return levels
+
+    def of_territory(self, territory_id) -> list[tuple[str, str]]:
+        levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
+        if territory_id:
+            levels.append((TerritoryLevel.TERRITORY, str(territory_id)))
+        return levels
+
+
+Result = dict[tuple[str, str, str, str], Cell]  # (level, territory code, dimension, segment) -> cell
+
+
+def evaluate(
+    spec: Computation, departement_id: str, period: Period, *, segmented: bool = True, places: Places | None = None
+) -> Result:
+    """The indicator's numerators and denominators for every territory, and (if `segmented`) every segment."""
+    places = places or Places.of(departement_id)
+    rows = spec.query(Scope(departement_id, period)).order_by()
+    if "obs_den" not in rows.query.annotations:
+        rows = rows.annotate(obs_den=Value(0.0, output_field=FloatField()))
+    place = spec.territory_path or spec.commune_path
+    rows = rows.annotate(obs_place=F(place))
+    dimensions: tuple = ()
+    if segmented and spec.person_path is not None:
+        prefix = f"{spec.person_path}__" if spec.person_path else ""
+        first = {**segment_expressions(period.end, prefix), **spec.own_segments}
+        rows = rows.annotate(**{f"seg_{name}": expr for name, expr in first.items()})
+        rows = rows.annotate(
+            **{f"seg_{name}": expr for name, expr in second_level_expressions(period.end, "seg_").items()}
+        )
+        dimensions = BASE_DIMENSIONS
+    grouped = rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(
+        n=Sum(Cast("obs_num", FloatField())), d=Sum(Cast("obs_den", FloatField()))
+    )
+    result: Result = defaultdict(Cell)
+    locate = places.of_territory if spec.territory_path else places.of_commune
+    for row in grouped:
+        segments = [(Dimension.ALL, "")]
+        if dimensions:
+            values = {name: row[f"seg_{name}"] for name in dimensions}
+            segments += [(name, str(value)) for name, value in values.items()]
+            segments.append((Dimension.PROFILE, profile_of(values)))
+        for level, code in locate(row["obs_place"]):
+            for dimension, segment in segments:
+                result[(level, code, dimension, segment)].add(row["n"], row["d"])
+    return dict(result)
+
+
+def whole(result: Result, level: str = TerritoryLevel.DEPARTEMENT, code: str | None = None) -> Cell:
+    """The cell of a territory (the Département by default) for the whole population."""
+    for (row_level, row_code, dimension, _), cell in result.items():
+        if row_level == level and dimension == Dimension.ALL and (code is None or row_code == code):
+            return cell
+    return Cell()
+
+
+__all__ = ["Computation", "Measure", "Scope", "evaluate", "indicator", "value_of", "whole"]

@@ -1,0 +1,66 @@
+"""What the computations share: the population subject to rights and duties on a day, and day counts in SQL."""
+
+from datetime import date
+
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+
+from jalon.people.enums import HouseholdRole
+from jalon.people.models import HouseholdMember, Person
+
+
+class DaysBetween(Func):
+    """`later - earlier` in days, for two date expressions (PostgreSQL subtracts dates; SQLite needs julianday)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sql(self, compiler, connection, **extra):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"(({later}) - ({earlier}))", (*later_params, *earlier_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        later, later_params = compiler.compile(self.source_expressions[0])
+        earlier, earlier_params = compiler.compile(self.source_expressions[1])
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)", (*later_params, *earlier_params)
+
+
+def persons(departement_id: str) -> QuerySet:
+    """The Département's persons (merged duplicates left out: they count once, in the file they were merged into)."""
+    return Person.objects.active().filter(departement_id=departement_id)
+
+
+def membership_on(day: date, **filters) -> QuerySet:
+    """Memberships in force on `day` of a household whose RSA right is open on that day (opened on or before it,
+    not closed by then). The right's state is the flux's latest, its dates say when it held. A membership's
+    `joined_on` is the day Jalon learned of it, not the day the person joined: the right's opening bounds it."""
+    return HouseholdMember.objects.filter(
+        Q(left_on=None) | Q(left_on__gt=day),
+        Q(household__right__closure_date=None) | Q(household__right__closure_date__gt=day),
+        household__right__opening_date__lte=day,
+    ).filter(**filters)
+
+
+def subject_on(day: date, **filters) -> Exists:
+    """The person is subject to rights and duties on `day` (droits et devoirs, CASF L262-28): allocataire or
+    conjoint of a household with an open right, flagged as such by the CAF/MSA."""
+    return Exists(
+        membership_on(
+            day,
+            person_id=OuterRef("pk"),
+            subject_to_rights_and_duties=True,
+            role__in=[HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
+            **filters,
+        )
+    )
+
+
+def right_field_on(day: date, field: str):
+    """A field of the RSA right of the household the person belongs to on `day` (the first, if several)."""
+    return Subquery(
+        HouseholdMember.objects.filter(Q(left_on=None) | Q(left_on__gt=day), person_id=OuterRef("pk"))
+        .order_by("-joined_on", "-pk")
+        .values(f"household__right__{field}")[:1]
+    )

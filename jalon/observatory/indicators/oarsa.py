@@ -1,0 +1,203 @@
+"""The DREES OARSA yearly return (sheets B1–B14), with the DREES definitions: stocks on the last day of the
+period (31 December for a year), « orientée » = has an organisme référent unique, CER valid on that day,
+seniority = that of the household's right, entry = the date of the RSA request."""
+
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+
+from jalon.core.periods import add_months
+from jalon.notebook.models import Contract
+from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.enums import Measure, Unit
+from jalon.observatory.indicators.common import DaysBetween, persons, right_field_on, subject_on
+from jalon.organisations.enums import OrganisationKind
+from jalon.orientation.models import Orientation
+
+
+FRANCE_TRAVAIL = [OrganisationKind.FRANCE_TRAVAIL]
+# DREES convention: the SPE is France Travail, missions locales, Cap emploi, maisons de l'emploi, PLIE, structures
+# de l'IAE and other placement or training bodies; everything else is « hors SPE ».
+OTHER_SPE = [OrganisationKind.MISSION_LOCALE, OrganisationKind.CAP_EMPLOI, OrganisationKind.SIAE]
+DEPARTEMENT = [OrganisationKind.CONSEIL_DEPARTEMENTAL, OrganisationKind.TERRITORIAL_SERVICE]
+CER_CODES = ["cer"]
+
+
+def _orientation_on(day, **filters) -> Exists:
+    """An orientation in force on `day` with an organisme référent unique."""
+    return Exists(
+        Orientation.objects.filter(
+            Q(ended_on=None) | Q(ended_on__gt=day),
+            person_id=OuterRef("pk"),
+            decided_on__lte=day,
+            organisation__isnull=False,
+            **filters,
+        )
+    )
+
+
+def _flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+SUBJECT = "Personnes soumises aux droits et devoirs (SDD) le dernier jour de la période (31 décembre pour une année)."
+
+
+def _seniority_rows(scope: Scope, months_from: int | None, months_to: int | None):
+    rows = persons(scope.departement_id).filter(subject_on(scope.end))
+    if months_from is None:
+        return rows
+    rows = rows.annotate(opened_on=right_field_on(scope.end, "opening_date")).filter(
+        opened_on__lte=add_months(scope.end, -months_from)
+    )
+    if months_to is not None:
+        rows = rows.filter(opened_on__gt=add_months(scope.end, -months_to))
+    return rows
+
+
+for code, label, months_from, months_to in (
+    ("B1", "", None, None),
+    ("B2", " dont le droit du foyer est ouvert depuis moins de 6 mois", 0, 6),
+    ("B3", " dont le droit du foyer est ouvert depuis 6 mois à moins d'un an", 6, 12),
+    ("B4", " dont le droit du foyer est ouvert depuis un an ou plus", 12, None),
+):
+
+    def oriented_share(scope: Scope, months_from=months_from, months_to=months_to):
+        return _seniority_rows(scope, months_from, months_to).annotate(
+            obs_num=_flag(_orientation_on(scope.end)), obs_den=Value(1)
+        )
+
+    indicator(
+        code,
+        unit=Unit.RATE,
+        measure=Measure.STOCK,
+        population=SUBJECT[:-1] + label + ".",
+        numerator="Parmi elles, celles qui ont un organisme référent unique ce jour-là (orientation en cours).",
+        denominator="Personnes SDD.",
+    )(oriented_share)
+
+
+ORIENTED = SUBJECT[:-1] + " et orientées ce jour-là vers un organisme référent unique."
+
+for code, label, kinds in (
+    ("B5", "France Travail", FRANCE_TRAVAIL),
+    ("B6", "un organisme du SPE autre que France Travail", OTHER_SPE),
+    ("B7", "le Département (conseil départemental, SDSEI)", DEPARTEMENT),
+    ("B8", "un organisme hors SPE autre que le Département", None),
+):
+
+    def where_oriented(scope: Scope, kinds=kinds):
+        if kinds is None:
+            toward = _orientation_on(scope.end) & ~_orientation_on(
+                scope.end, organisation__kind__in=FRANCE_TRAVAIL + OTHER_SPE + DEPARTEMENT
+            )
+        else:
+            toward = _orientation_on(scope.end, organisation__kind__in=kinds)
+        return (
+            persons(scope.departement_id)
+            .filter(subject_on(scope.end), _orientation_on(scope.end))
+            .annotate(obs_num=_flag(toward), obs_den=Value(1))
+        )
+
+    indicator(
+        code,
+        unit=Unit.RATE,
+        measure=Measure.STOCK,
+        population=ORIENTED,
+        numerator=f"Parmi elles, celles dont l'organisme référent est {label}.",
+        denominator="Personnes SDD orientées.",
+    )(where_oriented)
+
+
+def _cer_valid_on(day) -> Exists:
+    return Exists(
+        Contract.objects.filter(
+            notebook__person_id=OuterRef("pk"),
+            contract_type__code__in=CER_CODES,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
+    )
+
+
+@indicator(
+    "B9",
+    unit=Unit.RATE,
+    measure=Measure.STOCK,
+    population=SUBJECT[:-1] + " et orientées ce jour-là vers un organisme autre que France Travail.",
+    numerator="Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour).",
+    denominator="Personnes SDD orientées hors France Travail.",
+)
+def cer_share(scope: Scope):
+    return (
+        persons(scope.departement_id)
+        .filter(subject_on(scope.end), _orientation_on(scope.end))
+        .exclude(_orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL))
+        .annotate(obs_num=_flag(_cer_valid_on(scope.end)), obs_den=Value(1))
+    )
+
+
+def _entrants(scope: Scope):
+    """SDD on the last day whose household's RSA request falls in the period, with their first orientation decided
+    after that request and by the last day (the DREES « primo-orientation »)."""
+    first_after_request = Subquery(
+        Orientation.objects.filter(person_id=OuterRef("pk"), decided_on__gte=OuterRef("requested_on"))
+        .order_by("decided_on", "pk")
+        .values("decided_on")[:1]
+    )
+    return (
+        persons(scope.departement_id)
+        .filter(subject_on(scope.end))
+        .annotate(requested_on=right_field_on(scope.end, "request_date"))
+        .filter(requested_on__gte=scope.start, requested_on__lte=scope.end)
+        .annotate(first_on=first_after_request)
+        .filter(first_on__lte=scope.end)
+    )
+
+
+@indicator(
+    "B13",
+    unit=Unit.DAYS,
+    measure=Measure.FLOW,
+    population=(
+        "Entrants de la période (demande du RSA du foyer dans la période), SDD le dernier jour et primo-orientés à "
+        "cette date (première orientation décidée après la demande)."
+    ),
+    numerator="Somme des jours entre la demande du RSA et la primo-orientation.",
+    denominator="Entrants primo-orientés.",
+)
+def entry_to_orientation(scope: Scope):
+    return _entrants(scope).annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
+
+
+@indicator(
+    "B14",
+    unit=Unit.DAYS,
+    measure=Measure.FLOW,
+    population=(
+        "Entrants de la période primo-orientés vers un organisme autre que France Travail et ayant signé un premier "
+        "CER au plus tard le dernier jour de la période."
+    ),
+    numerator="Somme des jours entre la primo-orientation et la signature du premier CER.",
+    denominator="Entrants concernés.",
+)
+def orientation_to_contract(scope: Scope):
+    first_cer = Subquery(
+        Contract.objects.filter(
+            notebook__person_id=OuterRef("pk"),
+            contract_type__code__in=CER_CODES,
+            signed_on__gte=OuterRef("requested_on"),
+        )
+        .order_by("signed_on", "pk")
+        .values("signed_on")[:1]
+    )
+    first_kind = Subquery(
+        Orientation.objects.filter(person_id=OuterRef("pk"), decided_on=OuterRef("first_on"))
+        .order_by("pk")
+        .values("organisation__kind")[:1]
+    )
+    return (
+        _entrants(scope)
+        .annotate(first_kind=first_kind, cer_on=first_cer)
+        .exclude(first_kind__in=FRANCE_TRAVAIL)
+        .filter(cer_on__lte=scope.end, cer_on__gte=F("first_on"))
+        .annotate(obs_num=DaysBetween(F("cer_on"), F("first_on")), obs_den=Value(1))
+    )

@@ -1,0 +1,306 @@
+"""Orientation: cells, decisions, réorientations and delays (Pyrénées-Atlantiques fiche 1 and axe 1, Landes A.2)."""
+
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.enums import Measure, Unit
+from jalon.observatory.indicators.common import DaysBetween, persons, right_field_on
+from jalon.orientation.enums import Attendance, ReorientationStatus, SessionKind
+from jalon.orientation.models import (
+    Interview,
+    Orientation,
+    OrientationSession,
+    ReorientationRequest,
+    SessionParticipant,
+)
+
+
+def _present_at_cell(scope: Scope) -> Exists:
+    return Exists(
+        SessionParticipant.objects.filter(
+            person_id=OuterRef("pk"),
+            attendance=Attendance.PRESENT,
+            session__kind=SessionKind.CELL,
+            session__cancelled_at=None,
+            session__departement_id=scope.departement_id,
+            session__starts_at__date__gte=scope.start,
+            session__starts_at__date__lte=scope.end,
+        )
+    )
+
+
+CELL_POPULATION = "Personnes présentes à au moins une cellule d'orientation (non annulée) tenue dans la période."
+
+
+@indicator(
+    "P01",
+    unit=Unit.COUNT,
+    measure=Measure.FLOW,
+    population=CELL_POPULATION,
+    numerator="Personnes présentes (comptées une fois même si présentes à deux cellules).",
+)
+def present_at_cells(scope: Scope):
+    return persons(scope.departement_id).filter(_present_at_cell(scope)).annotate(obs_num=Value(1))
+
+
+@indicator(
+    "P02",
+    unit=Unit.RATE,
+    measure=Measure.FLOW,
+    population=CELL_POPULATION,
+    numerator="Parmi elles, celles orientées par une cellule de la période à laquelle elles étaient présentes.",
+    denominator="Personnes présentes.",
+)
+def cell_orientation_rate(scope: Scope):
+    oriented_by_cell = Exists(
+        Orientation.objects.filter(
+            person_id=OuterRef("pk"),
+            session__kind=SessionKind.CELL,
+            session__starts_at__date__gte=scope.start,
+            session__starts_at__date__lte=scope.end,
+            session__participants__person_id=OuterRef("pk"),
+            session__participants__attendance=Attendance.PRESENT,
+        )
+    )
+    return (
+        persons(scope.departement_id)
+        .filter(_present_at_cell(scope))
+        .annotate(obs_num=Case(When(oriented_by_cell, then=Value(1)), default=Value(0)), obs_den=Value(1))
+    )
+
+
+@indicator(
+    "P03",
+    unit=Unit.COUNT,
+    measure=Measure.FLOW,
+    population="Demandes de réorientation acceptées dans la période.",
+    numerator="Réorientations (une personne réorientée deux fois compte deux fois).",
+    person_path="person",
+    commune_path="person__commune_id",
+)
+def reorientations(scope: Scope):
+    return ReorientationRequest.objects.filter(
+        person__departement_id=scope.departement_id,
+        person__merged_into=None,
+        status=ReorientationStatus.ACCEPTED,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    ).annotate(obs_num=Value(1))
+
+
+@indicator(
+    "P04",
+    unit=Unit.RATIO,
+    measure=Measure.FLOW,
+    population="Cellules d'orientation (non annulées) tenues dans la période, placées par leur territoire.",
+    numerator="Professionnels mobilisés sur ces cellules (somme sur les cellules).",
+    denominator="Cellules.",
+    person_path=None,
+    commune_path=None,
+    territory_path="territory_id",
+)
+def professionals_per_cell(scope: Scope):
+    staff = OrientationSession.professionals.through.objects.filter(orientationsession_id=OuterRef("pk"))
+    return (
+        OrientationSession.objects.active()
+        .filter(
+            departement_id=scope.departement_id,
+            kind=SessionKind.CELL,
+            starts_at__date__gte=scope.start,
+            starts_at__date__lte=scope.end,
+        )
+        .annotate(
+            obs_num=Coalesce(
+                Subquery(staff.order_by().values("orientationsession_id").annotate(n=Count("pk")).values("n")),
+                Value(0),
+            ),
+            obs_den=Value(1),
+        )
+    )
+
+
+def _decisions(scope: Scope):
+    return Orientation.objects.filter(
+        person__departement_id=scope.departement_id,
+        person__merged_into=None,
+        decided_on__gte=scope.start,
+        decided_on__lte=scope.end,
+    )
+
+
+DECISIONS = "Décisions d'orientation prises dans la période (réorientations comprises)."
+
+
+@indicator(
+    "P05",
+    unit=Unit.COUNT,
+    measure=Measure.FLOW,
+    population=DECISIONS,
+    numerator="Décisions, ventilées par le type (dominante) et le dispositif de chacune.",
+    person_path="person",
+    commune_path="person__commune_id",
+    own_segments={
+        "type_orientation": F("orientation_type"),
+        "dispositif": Coalesce(F("dispositif__name"), Value("sans dispositif")),
+    },
+)
+def decisions(scope: Scope):
+    return _decisions(scope).annotate(obs_num=Value(1))
+
+
+CELL_SHARE = dict(
+    unit=Unit.RATE,
+    measure=Measure.FLOW,
+    population=DECISIONS,
+    numerator="Décisions prises à l'issue d'une cellule d'orientation.",
+    denominator="Décisions.",
+    person_path="person",
+    commune_path="person__commune_id",
+)
+
+
+@indicator("P09", **CELL_SHARE)
+@indicator("L03", **CELL_SHARE)
+def cell_share(scope: Scope):
+    from_cell = Q(session__kind=SessionKind.CELL)
+    return _decisions(scope).annotate(obs_num=Case(When(from_cell, then=Value(1)), default=Value(0)), obs_den=Value(1))
+
+
+@indicator(
+    "L02",
+    unit=Unit.RATE,
+    measure=Measure.FLOW,
+    population=DECISIONS,
+    numerator="Décisions prises à l'issue d'une cellule (plateforme) et précédées d'un entretien de diagnostic lié.",
+    denominator="Décisions.",
+    person_path="person",
+    commune_path="person__commune_id",
+)
+def cell_with_diagnosis(scope: Scope):
+    diagnosed = Exists(Interview.objects.filter(orientation_id=OuterRef("pk")))
+    return _decisions(scope).annotate(
+        obs_num=Case(When(Q(session__kind=SessionKind.CELL) & diagnosed, then=Value(1)), default=Value(0)),
+        obs_den=Value(1),
+    )
+
+
+# -- delays ------------------------------------------------------------------------------------------------------
+
+
+def _first_orientation_on():
+    return Subquery(
+        Orientation.objects.filter(person_id=OuterRef("pk")).order_by("decided_on", "pk").values("decided_on")[:1]
+    )
+
+
+def _first_oriented(scope: Scope):
+    """Persons whose first orientation ever was decided in the period, with the request of their RSA right."""
+    decided_in_period = Orientation.objects.filter(
+        person_id=OuterRef("pk"), decided_on__gte=scope.start, decided_on__lte=scope.end
+    )
+    return (
+        persons(scope.departement_id)
+        .filter(Exists(decided_in_period))  # narrows first: the subqueries below then run on few rows
+        .annotate(first_on=_first_orientation_on(), requested_on=right_field_on(scope.end, "request_date"))
+        .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
+    )
+
+
+FIRST_ORIENTED = (
+    "Personnes dont la première orientation a été décidée dans la période et dont la date de demande du RSA est "
+    "connue et antérieure (le foyer est celui de la personne à la fin de la période)."
+)
+REQUEST_TO_ORIENTATION = dict(
+    unit=Unit.DAYS,
+    measure=Measure.FLOW,
+    population=FIRST_ORIENTED,
+    numerator="Somme des jours entre la demande du RSA et la première décision d'orientation.",
+    denominator="Personnes.",
+)
+
+
+@indicator("P06", **REQUEST_TO_ORIENTATION)
+@indicator("L05", **REQUEST_TO_ORIENTATION)
+@indicator("L72", **REQUEST_TO_ORIENTATION)
+def request_to_orientation(scope: Scope):
+    return _first_oriented(scope).annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
+
+
+def _within(days: int):
+    def query(scope: Scope):
+        delay = DaysBetween(F("first_on"), F("requested_on"))
+        return (
+            _first_oriented(scope)
+            .annotate(delay=delay)
+            .annotate(obs_num=Case(When(delay__lte=days, then=Value(1)), default=Value(0)), obs_den=Value(1))
+        )
+
+    return query
+
+
+for code, days in (("J01", 15), ("J02", 30)):
+    indicator(
+        code,
+        unit=Unit.RATE,
+        measure=Measure.FLOW,
+        population=FIRST_ORIENTED,
+        numerator=f"Personnes orientées au plus {days} jours après la demande du RSA.",
+        denominator="Personnes.",
+    )(_within(days))
+
+
+@indicator(
+    "L04",
+    unit=Unit.DAYS,
+    measure=Measure.FLOW,
+    population=(
+        "Personnes dont le premier entretien de diagnostic (entretien d'orientation) a eu lieu dans la période et "
+        "dont la date d'ouverture du droit est connue et antérieure."
+    ),
+    numerator="Somme des jours entre l'ouverture du droit au RSA et le premier entretien de diagnostic.",
+    denominator="Personnes.",
+)
+def opening_to_diagnosis(scope: Scope):
+    first_interview = Subquery(
+        Interview.objects.filter(person_id=OuterRef("pk")).order_by("conducted_on", "pk").values("conducted_on")[:1]
+    )
+    interviewed_in_period = Interview.objects.filter(
+        person_id=OuterRef("pk"), conducted_on__gte=scope.start, conducted_on__lte=scope.end
+    )
+    return (
+        persons(scope.departement_id)
+        .filter(Exists(interviewed_in_period))
+        .annotate(first_on=first_interview, opened_on=right_field_on(scope.end, "opening_date"))
+        .filter(first_on__gte=scope.start, first_on__lte=scope.end, opened_on__lte=F("first_on"))
+        .annotate(obs_num=DaysBetween(F("first_on"), F("opened_on")), obs_den=Value(1))
+    )
+
+
+@indicator(
+    "P07",
+    unit=Unit.DAYS,
+    measure=Measure.FLOW,
+    population=(
+        "Personnes dont le premier rendez-vous avec le référent (après une orientation) a eu lieu dans la période et "
+        "dont la date de demande du RSA est connue et antérieure."
+    ),
+    numerator="Somme des jours entre la demande du RSA et le premier rendez-vous avec le référent.",
+    denominator="Personnes.",
+)
+def request_to_first_appointment(scope: Scope):
+    first_appointment = Subquery(
+        Orientation.objects.filter(person_id=OuterRef("pk"), first_appointment_on__isnull=False)
+        .order_by("first_appointment_on")
+        .values("first_appointment_on")[:1]
+    )
+    met_in_period = Orientation.objects.filter(
+        person_id=OuterRef("pk"), first_appointment_on__gte=scope.start, first_appointment_on__lte=scope.end
+    )
+    return (
+        persons(scope.departement_id)
+        .filter(Exists(met_in_period))
+        .annotate(first_on=first_appointment, requested_on=right_field_on(scope.end, "request_date"))
+        .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
+        .annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
+    )

@@ -1,0 +1,102 @@
+"""Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
+from jalon.observatory.enums import PeriodKind, Source
+from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
+from jalon.observatory.periods import Period, period_of, periods_between
+
+
+CATALOGUE = Path(__file__).with_name("catalogue.json")
+
+
+@transaction.atomic
+def catalogue_load() -> int:
+    """Creates or updates every catalogue entry; a computed indicator takes its definition from its query, so the
+    catalogue never says something else than what is computed."""
+    registry = computations()
+    entries = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+    for entry in entries:
+        spec: Computation | None = registry.get(entry["code"])
+        fields = {key: entry[key] for key in ("seed", "reference", "wording", "note", "seed_status", "needs")}
+        fields["position"] = entry["position"]
+        fields["source"] = Source.COMPUTED if spec else entry["source"]
+        if spec:
+            fields.update(
+                population=spec.population,
+                numerator=spec.numerator,
+                denominator=spec.denominator,
+                measure=spec.measure,
+                unit=spec.unit,
+                dimensions=list(spec.dimensions),
+                bound_to_100=spec.bound_to_100,
+            )
+        Indicator.objects.update_or_create(code=entry["code"], defaults=fields)
+    missing = set(registry) - {entry["code"] for entry in entries}
+    if missing:
+        raise ValueError(f"Computed indicators missing from the catalogue: {sorted(missing)}")
+    return len(entries)
+
+
+def _store(indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run) -> int:
+    result = evaluate(spec, departement_id, period, places=places)
+    rows = [
+        IndicatorValue(
+            indicator=indicator,
+            departement_id=departement_id,
+            territory_level=level,
+            territory_code=code,
+            period_kind=period.kind,
+            period_start=period.start,
+            dimension=dimension,
+            segment=segment,
+            numerator=cell.numerator,
+            denominator=cell.denominator if spec.unit not in ("nombre", "heures") else None,
+            value=value_of(spec.unit, cell.numerator, cell.denominator),
+            run=run,
+        )
+        for (level, code, dimension, segment), cell in result.items()
+    ]
+    # Idempotent: the period's values are replaced as a whole, so a recomputation never leaves a stale segment.
+    with transaction.atomic():
+        IndicatorValue.objects.filter(
+            indicator=indicator, departement_id=departement_id, period_kind=period.kind, period_start=period.start
+        ).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Period]:
+    """Every month, quarter and year since `first_day` (a full recompute), or only those that contain the last
+    35 days (the daily refresh: late data of the previous month still lands in it)."""
+    start = first_day if full else today - timezone.timedelta(days=35)
+    periods: list[Period] = []
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        periods += [period for period in periods_between(kind, start, today)]
+    return periods
+
+
+def snapshot_compute(
+    *, departement_id: str, today: date | None = None, full: bool = False, first_day: date | None = None, codes=None
+) -> SnapshotRun:
+    """Computes and stores the values of the computed indicators for a Département."""
+    today = today or timezone.localdate()
+    first_day = first_day or period_of(PeriodKind.YEAR, today).start.replace(year=today.year - 2)
+    run = SnapshotRun.objects.create(departement_id=departement_id, started_at=timezone.now(), as_of=today, full=full)
+    places = Places.of(departement_id)
+    registry = computations()
+    indicators = Indicator.objects.filter(code__in=codes or list(registry))
+    written = 0
+    for indicator in indicators:
+        for period in periods_to_compute(first_day=first_day, today=today, full=full):
+            written += _store(indicator, registry[indicator.code], departement_id, period, places, run)
+    run.values_written = written
+    run.finished_at = timezone.now()
+    run.save(update_fields=["values_written", "finished_at"])
+    return run
