@@ -173,6 +173,7 @@ def evaluate(
         n=Sum(Cast("obs_num", FloatField())), d=Sum(Cast("obs_den", FloatField()))
     )
     result: Result = defaultdict(Cell)
+    result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
     locate = places.of_territory if spec.territory_path else places.of_commune
     for row in grouped:
         segments = [(Dimension.ALL, "")]

@@ -1,0 +1,352 @@
+"""The golden population: a small Département built by hand, and the value of every computed indicator counted by
+hand (each expectation says how). Nothing here is produced by the engine: a change of definition shows up here.
+
+The year is 2025 (stocks on 31 December 2025) and the month is March 2025. Communes: Mont-de-Marsan (territory
+« MdM », EPCI « Marsan Agglo »), Dax (territory « Dax »), Aire (no territory, no EPCI)."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from jalon.core.enums import Role
+from jalon.notebook.models import Appointment, Contract, ContractType, Notebook
+from jalon.observatory.engine import computations, evaluate, value_of
+from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+from jalon.observatory.periods import Period
+from jalon.orientation.enums import Attendance, OrientationType, ReorientationStatus, SessionKind
+from jalon.orientation.models import Interview, Orientation, OrientationSession, ReorientationRequest, SessionParticipant
+from jalon.people.enums import HouseholdRole
+from tests.orientation.delays.conftest import PARIS
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.people.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory, RsaRightFactory
+from tests.territories.factories import CommuneFactory, DepartementFactory, EpciFactory, RegionFactory, TerritoryFactory
+
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+YEAR = Period(PeriodKind.YEAR, D(2025, 1, 1))
+MARCH = Period(PeriodKind.MONTH, D(2025, 3, 1))
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def world():
+    w = World()
+    landes = DepartementFactory(code="40")
+    w.agglo = EpciFactory(code="244000865", name="Marsan Agglo")
+    mdm = CommuneFactory(code="40192", name="Mont-de-Marsan", departement=landes, epci=w.agglo)
+    dax = CommuneFactory(code="40088", name="Dax", departement=landes)
+    aire = CommuneFactory(code="40001", name="Aire-sur-l'Adour", departement=landes)
+    w.t_mdm = TerritoryFactory(departement=landes, name="MdM")
+    w.t_mdm.communes.set([mdm])
+    w.t_dax = TerritoryFactory(departement=landes, name="Dax")
+    w.t_dax.communes.set([dax])
+    cd = OrganisationFactory(kind="cd", departement=landes, name="CD")
+    ft = OrganisationFactory(kind="france_travail", departement=landes, name="FT")
+    ml = OrganisationFactory(kind="mission_locale", departement=landes, name="ML")
+    asso = OrganisationFactory(kind="association", departement=landes, name="Asso")
+    referent = MembershipFactory(role=Role.REFERENT, organisation=cd).user
+    staff = [MembershipFactory(role=Role.REFERENT, organisation=cd).user for _ in range(3)]
+    cer = ContractType.objects.create(departement=landes, code="cer", name="CER")
+    ppae = ContractType.objects.create(departement=landes, code="ppae", name="PPAE")
+
+    def household(opened, requested, closed=None):
+        h = HouseholdFactory(departement=landes)
+        RsaRightFactory(household=h, request_date=requested, opening_date=opened, closure_date=closed)
+        return h
+
+    def member(h, *, sex, born, commune, role=HouseholdRole.APPLICANT, sdd=True, left_on=None, departement=landes):
+        person = PersonFactory(departement=departement, sex=sex, birth_date=born, commune=commune)
+        HouseholdMemberFactory(
+            household=h, person=person, role=role, subject_to_rights_and_duties=sdd, left_on=left_on
+        )
+        return person
+
+    def orient(person, day, organisation, kind=OrientationType.SOCIAL, session=None, ended_on=None):
+        return Orientation.objects.create(
+            person=person,
+            orientation_type=kind,
+            organisation=organisation,
+            referent=referent,
+            decided_on=day,
+            session=session,
+            ended_on=ended_on,
+        )
+
+    def cell(day, territory, professionals, present, kind=SessionKind.CELL, cancelled=False):
+        starts = datetime.datetime(day.year, day.month, day.day, 9, tzinfo=PARIS)
+        s = OrientationSession.objects.create(
+            departement=landes,
+            organisation=cd,
+            territory=territory,
+            kind=kind,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            capacity=10,
+            cancelled_at=starts if cancelled else None,
+        )
+        s.professionals.set(staff[:professionals])
+        for person in present:
+            SessionParticipant.objects.create(session=s, person=person, attendance=Attendance.PRESENT)
+        return s
+
+    F, H = "2", "1"
+    # A: woman, 45, alone, Mont-de-Marsan; requested 10/01/2025, opened 01/02/2025.
+    w.a = a = member(household(D(2025, 2, 1), D(2025, 1, 10)), sex=F, born=D(1980, 5, 1), commune=mdm)
+    # B and C: a couple with a child in Mont-de-Marsan; requested 01/02/2025, opened 15/02/2025.
+    hbc = household(D(2025, 2, 15), D(2025, 2, 1))
+    b = member(hbc, sex=H, born=D(1990, 1, 1), commune=mdm)
+    c = member(hbc, sex=F, born=D(1992, 1, 1), commune=mdm, role=HouseholdRole.PARTNER)
+    member(hbc, sex=F, born=D(2015, 1, 1), commune=mdm, role=HouseholdRole.CHILD, sdd=False)
+    # D: man, 65, alone, Dax; opened in 2018.
+    d = member(household(D(2018, 4, 1), D(2018, 3, 1)), sex=H, born=D(1960, 6, 1), commune=dax)
+    # E: woman, 23, alone with a child, Dax; requested and opened 01/07/2025.
+    he = household(D(2025, 7, 1), D(2025, 7, 1))
+    e = member(he, sex=F, born=D(2002, 3, 1), commune=dax)
+    member(he, sex=H, born=D(2020, 1, 1), commune=dax, role=HouseholdRole.CHILD, sdd=False)
+    # F: man, 55, Aire; requested 20/12/2024, opened 15/01/2025; R, his partner until 30/06/2025, then left.
+    hf = household(D(2025, 1, 15), D(2024, 12, 20))
+    f = member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
+    member(hf, sex=F, born=D(1980, 1, 1), commune=aire, role=HouseholdRole.PARTNER, left_on=D(2025, 6, 30))
+    # G: woman, Dax; her right closed on 31/03/2025 (an exit from the RSA).
+    g = member(household(D(2023, 2, 1), D(2023, 1, 1), closed=D(2025, 3, 31)), sex=F, born=D(1985, 1, 1), commune=dax)
+    # H: man, 50, alone, Mont-de-Marsan; requested 20/02/2025, opened 01/03/2025.
+    h = member(household(D(2025, 3, 1), D(2025, 2, 20)), sex=H, born=D(1975, 1, 1), commune=mdm)
+    # I: not subject to rights and duties (flag from the CAF); requested 15/02/2025.
+    i = member(household(D(2025, 2, 1), D(2025, 2, 15)), sex=H, born=D(1988, 1, 1), commune=mdm, sdd=False)
+    # N: woman, 30, alone, Mont-de-Marsan; opened 01/07/2024.
+    n = member(household(D(2024, 7, 1), D(2024, 6, 1)), sex=F, born=D(1995, 6, 1), commune=mdm)
+    # O: man, 42, alone, Dax; opened in 2020, oriented to France Travail in 2020.
+    o = member(household(D(2020, 2, 1), D(2020, 1, 1)), sex=H, born=D(1983, 1, 1), commune=dax)
+    # P: woman, 67, alone, Aire; opened in 2015, oriented to an association in 2016.
+    p = member(household(D(2015, 2, 1), D(2015, 1, 1)), sex=F, born=D(1958, 1, 1), commune=aire)
+    # M: merged into A (counts nowhere); J: in another Département (counts nowhere).
+    m = member(household(D(2025, 2, 1), D(2025, 1, 1)), sex=F, born=D(1980, 5, 1), commune=mdm)
+    m.merged_into = a
+    m.save()
+    elsewhere = DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory())
+    hj = HouseholdFactory(departement=elsewhere)
+    RsaRightFactory(household=hj, request_date=D(2025, 1, 1), opening_date=D(2025, 1, 1))
+    j = member(hj, sex=F, born=D(1980, 1, 1), commune=None, departement=elsewhere)
+
+    # Sessions: S1 cell MdM 05/03 (3 professionals: A, B present); S2 cell Dax 15/07 (1: E); S3 cell MdM 20/04
+    # (2: H, A); S4 cell MdM 20/03 cancelled (N); S5 information collective Dax 25/03 (O).
+    s1 = cell(D(2025, 3, 5), w.t_mdm, 3, [a, b])
+    s2 = cell(D(2025, 7, 15), w.t_dax, 1, [e])
+    cell(D(2025, 4, 20), w.t_mdm, 2, [h, a])
+    cell(D(2025, 3, 20), w.t_mdm, 2, [n], cancelled=True)
+    cell(D(2025, 3, 25), w.t_dax, 2, [o], kind=SessionKind.COLLECTIVE_INFORMATION)
+
+    # Orientations.
+    oa = orient(a, D(2025, 3, 5), cd, session=s1)
+    Interview.objects.create(person=a, conducted_on=D(2025, 3, 5), orientation=oa)
+    oa.first_appointment_on = D(2025, 3, 20)
+    oa.save()
+    ob = orient(b, D(2025, 4, 10), ft, OrientationType.PROFESSIONAL)
+    ob.first_appointment_on = D(2025, 5, 2)
+    ob.save()
+    orient(c, D(2025, 4, 10), ft, OrientationType.PROFESSIONAL)
+    orient(d, D(2019, 1, 10), cd)
+    orient(e, D(2025, 7, 15), ml, OrientationType.PROFESSIONAL, session=s2)
+    Interview.objects.create(person=e, conducted_on=D(2025, 7, 15))  # not linked to the decision
+    orient(g, D(2023, 3, 1), asso)
+    first_h = orient(h, D(2025, 5, 1), asso, OrientationType.SOCIO_PROFESSIONAL, ended_on=D(2025, 9, 1))
+    second_h = orient(h, D(2025, 9, 1), cd)
+    ReorientationRequest.objects.create(
+        person=h,
+        from_orientation=first_h,
+        reason="projet",
+        status=ReorientationStatus.ACCEPTED,
+        decided_on=D(2025, 9, 1),
+        new_orientation=second_h,
+    )
+    orient(i, D(2025, 3, 10), cd)
+    orient(o, D(2020, 3, 1), ft, OrientationType.PROFESSIONAL)
+    orient(p, D(2016, 1, 1), asso)
+    orient(m, D(2025, 3, 12), cd)
+    orient(j, D(2025, 3, 10), cd)
+
+    # Carnets, contracts and appointments.
+    def carnet(person, created):
+        notebook = Notebook.objects.create(person=person)
+        Notebook.objects.filter(pk=notebook.pk).update(
+            created_at=datetime.datetime(created.year, created.month, created.day, 12, tzinfo=PARIS)
+        )
+        return notebook
+
+    def contract(notebook, kind, start, end):
+        Contract.objects.create(
+            notebook=notebook, contract_type=kind, starts_on=start, ends_on=end, signed_on=start, organisation=cd
+        )
+
+    def appointment(notebook, day, cancelled=False):
+        starts = datetime.datetime(day.year, day.month, day.day, 10, tzinfo=PARIS)
+        Appointment.objects.create(
+            notebook=notebook,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(minutes=45),
+            professional=referent,
+            organisation=cd,
+            cancelled_at=starts if cancelled else None,
+        )
+
+    na, nd = carnet(a, D(2025, 3, 6)), carnet(d, D(2019, 2, 1))
+    ne, np_, no = carnet(e, D(2026, 1, 5)), carnet(p, D(2016, 2, 1)), carnet(o, D(2020, 4, 1))
+    contract(na, cer, D(2025, 4, 1), D(2025, 9, 30))
+    contract(na, cer, D(2025, 10, 1), D(2026, 3, 31))
+    contract(nd, cer, D(2025, 6, 1), D(2025, 12, 31))
+    contract(np_, cer, D(2024, 1, 1), D(2024, 12, 31))
+    contract(no, ppae, D(2025, 1, 1), D(2025, 12, 31))
+    appointment(na, D(2025, 3, 20))
+    appointment(na, D(2025, 3, 25), cancelled=True)
+    appointment(na, D(2025, 11, 10))
+    appointment(nd, D(2025, 6, 15))
+    appointment(ne, D(2026, 1, 10))
+    return w
+
+
+def whole(code, period, level=TerritoryLevel.DEPARTEMENT, territory="40", dimension=Dimension.ALL, segment=""):
+    """(numerator, denominator, value) of an indicator for a territory and a segment."""
+    spec = computations()[code]
+    cell = evaluate(spec, "40", period).get((level, territory, dimension, segment))
+    if cell is None:
+        return (0, 0, None)
+    return (cell.numerator, cell.denominator, value_of(spec.unit, cell.numerator, cell.denominator))
+
+
+def test_cells(world):
+    # P01: present at a cell, distinct: A, B (S1), H, A (S3), E (S2) = 4 in the year; A, B in March. S4 (cancelled)
+    # and S5 (information collective) do not count.
+    assert whole("P01", YEAR)[2] == 4 and whole("P01", MARCH)[2] == 2
+    # P02: oriented by a cell they attended: A (S1), E (S2) among 4; in March A among A, B.
+    assert whole("P02", YEAR) == (2, 4, 0.5) and whole("P02", MARCH) == (1, 2, 0.5)
+    # By territory: MdM present A, B, H (A oriented by S1); Dax E (oriented by S2).
+    assert whole("P02", YEAR, TerritoryLevel.TERRITORY, str(world.t_mdm.pk)) == (1, 3, 1 / 3)
+    assert whole("P02", YEAR, TerritoryLevel.TERRITORY, str(world.t_dax.pk)) == (1, 1, 1.0)
+    # P04: cells held: S1 (3 professionals), S2 (1), S3 (2) → 6 / 3; in March S1 alone; MdM S1 and S3 → 5 / 2.
+    assert whole("P04", YEAR) == (6, 3, 2.0) and whole("P04", MARCH)[2] == 3.0
+    assert whole("P04", YEAR, TerritoryLevel.TERRITORY, str(world.t_mdm.pk))[2] == 2.5
+
+
+def test_decisions(world):
+    # P03: H's réorientation accepted on 01/09.
+    assert whole("P03", YEAR)[2] == 1 and whole("P03", MARCH)[2] == 0
+    # P05: decisions of 2025: A, B, C, E, H (05/05), H (01/09), I — M merged and J elsewhere left out.
+    assert whole("P05", YEAR)[2] == 7 and whole("P05", MARCH)[2] == 2  # A and I
+    # … by their own type: social A, H's second, I; professional B, C, E; socio-professional H's first.
+    assert whole("P05", YEAR, dimension=Dimension.ORIENTATION_TYPE, segment="social")[2] == 3
+    assert whole("P05", YEAR, dimension=Dimension.ORIENTATION_TYPE, segment="professionnel")[2] == 3
+    assert whole("P05", YEAR, dimension=Dimension.ORIENTATION_TYPE, segment="socio_professionnel")[2] == 1
+    # P09 and L03: decided from a cell: A, E among 7; in March A among A, I.
+    for code in ("P09", "L03"):
+        assert whole(code, YEAR) == (2, 7, 2 / 7) and whole(code, MARCH) == (1, 2, 0.5)
+    # L02: from a cell with the diagnosis interview linked: A only (E's interview is not linked).
+    assert whole("L02", YEAR) == (1, 7, 1 / 7)
+
+
+def test_delays(world):
+    # P06, L05, L72: first orientations of 2025 with their request: A 54 d, B 68, C 68, E 14, H 70, I 23 → 297 / 6.
+    for code in ("P06", "L05", "L72"):
+        assert whole(code, YEAR) == (297, 6, 49.5)
+        assert whole(code, MARCH) == (77, 2, 38.5)  # A 54, I 23
+    # J01 within 15 days: E; J02 within 30 days: E, I.
+    assert whole("J01", YEAR) == (1, 6, 1 / 6) and whole("J02", YEAR) == (2, 6, 2 / 6)
+    assert whole("J02", MARCH) == (1, 2, 0.5)
+    # L04: opening → first interview: A 32 d (01/02 → 05/03), E 14 d (01/07 → 15/07).
+    assert whole("L04", YEAR) == (46, 2, 23.0)
+    # P07: request → first appointment with the référent: A 69 d (10/01 → 20/03), B 90 d (01/02 → 02/05).
+    assert whole("P07", YEAR) == (159, 2, 79.5)
+
+
+def test_population(world):
+    # L69: subject on 31/12/2025: A, B, C, D, E, F, H, N, O, P (G closed, I not flagged, R left, children,
+    # M merged, J elsewhere). On 31/03/2025: A, B, C, D, F, H, N, O, P, R (E opened in July, G closed that day).
+    assert whole("L69", YEAR)[2] == 10 and whole("L69", MARCH)[2] == 10
+    # L70: opened four years ago or more: D (2018), O (2020), P (2015).
+    assert whole("L70", YEAR)[2] == 3
+    # L20: 60 or older on 31/12/2025: D (65), P (67).
+    assert whole("L20", YEAR)[2] == 2
+    # L10: G's right closed on 31/03/2025.
+    assert whole("L10", YEAR)[2] == 1 and whole("L10", MARCH)[2] == 1
+    # By territory: MdM A, B, C, H, N; Dax D, E, O; the EPCI of Mont-de-Marsan as MdM; Aire (F, P) only in the whole.
+    assert whole("L69", YEAR, TerritoryLevel.TERRITORY, str(world.t_mdm.pk))[2] == 5
+    assert whole("L69", YEAR, TerritoryLevel.TERRITORY, str(world.t_dax.pk))[2] == 3
+    assert whole("L69", YEAR, TerritoryLevel.EPCI, world.agglo.code)[2] == 5
+    assert whole("L69", YEAR, TerritoryLevel.COMMUNE, "40001")[2] == 2
+
+
+def test_segments(world):
+    def segment(dimension, code):
+        return whole("L69", YEAR, dimension=dimension, segment=code)[2]
+
+    assert (segment(Dimension.SEX, "F"), segment(Dimension.SEX, "H")) == (5, 5)
+    # Ages on 31/12/2025: E 23; B 35, C 33, N 30; A 45, O 42; F 55, H 50; D 65, P 67.
+    ages = {"moins_25": 1, "30_39": 3, "40_49": 2, "50_59": 2, "60_plus": 2}
+    assert {code: segment(Dimension.AGE_BAND, code) for code in ages} == ages
+    assert segment(Dimension.AGE_BAND, "25_29") is None
+    # Households: B and C a couple with a child, E alone with a child, the 7 others alone (R left F in June).
+    households = {"seul": 7, "couple_enfants": 2, "seul_enfants": 1}
+    assert {code: segment(Dimension.HOUSEHOLD, code) for code in households} == households
+    # Seniority of the household's right: E < 6 months; A, B, C, H, F 6–12 months; N 1–4 years; D, O, P ≥ 4 years.
+    seniority = {"moins_6_mois": 1, "6_12_mois": 5, "1_4_ans": 1, "4_ans_plus": 3}
+    assert {code: segment(Dimension.SENIORITY, code) for code in seniority} == seniority
+    # Orientation on the day: social (A, D, H's second), professional (B, C, E, O), none (F, N), P social.
+    assert segment(Dimension.ORIENTATION_TYPE, "non_oriente") == 2
+    assert segment(Dimension.ORIENTATION_TYPE, "professionnel") == 4
+    # Landes profils-types: D man alone 50+ ≥4 years; P woman alone 50+ ≥4 years; O man alone <50 ≥4 years.
+    assert segment(Dimension.PROFILE, "H-seul-50_plus-4_ans_plus") == 1
+    assert segment(Dimension.PROFILE, "F-seul-50_plus-4_ans_plus") == 1
+    assert segment(Dimension.PROFILE, "H-seul-moins_50-4_ans_plus") == 1
+    # A rate by segment: P02 among women (A, E present, both oriented by their cell) and men (B, H: none).
+    assert whole("P02", YEAR, dimension=Dimension.SEX, segment="F") == (2, 2, 1.0)
+    assert whole("P02", YEAR, dimension=Dimension.SEX, segment="H") == (0, 2, 0.0)
+
+
+def test_carnets(world):
+    # L66: carnets on 31/12/2025: A (03/2025), D, P, O (E's is of 2026); on 31/03/2025 the same four.
+    assert whole("L66", YEAR)[2] == 4 and whole("L66", MARCH)[2] == 4
+    # L13: appointments of 2025 not cancelled: A 20/03 and 10/11, D 15/06 → 3 over 4 carnets; March: A 20/03 → 1 / 4.
+    assert whole("L13", YEAR) == (3, 4, 0.75) and whole("L13", MARCH) == (1, 4, 0.25)
+
+
+def test_oarsa(world):
+    # SDD on 31/12/2025: A, B, C, D, E, F, H, N, O, P; oriented: all but F and N → B1 8 / 10.
+    assert whole("B1", YEAR) == (8, 10, 0.8)
+    # B2 < 6 months: E (oriented); B3 6–12 months: A, B, C, H oriented, F not; B4 ≥ 1 year: D, O, P oriented, N not.
+    assert whole("B2", YEAR) == (1, 1, 1.0)
+    assert whole("B3", YEAR) == (4, 5, 0.8)
+    assert whole("B4", YEAR) == (3, 4, 0.75)
+    # Where the 8 are oriented: France Travail B, C, O; SPE other: E (mission locale); Département A, D, H;
+    # elsewhere P (association).
+    assert whole("B5", YEAR)[:2] == (3, 8)
+    assert whole("B6", YEAR)[:2] == (1, 8)
+    assert whole("B7", YEAR)[:2] == (3, 8)
+    assert whole("B8", YEAR)[:2] == (1, 8)
+    # B9: oriented elsewhere than France Travail: A, D, E, H, P; a CER valid on 31/12: A (10/2025–03/2026), D
+    # (06–12/2025); P's ended in 2024.
+    assert whole("B9", YEAR) == (2, 5, 0.4)
+    # B13: entrants of 2025 (request in 2025) subject on 31/12 and oriented: A 54, B 68, C 68, E 14, H 70 → 274 / 5.
+    assert whole("B13", YEAR) == (274, 5, 54.8)
+    # B14: of them, oriented elsewhere than France Travail with a first CER: A, 05/03 → 01/04 = 27 days.
+    assert whole("B14", YEAR) == (27, 1, 27.0)
+
+
+def test_every_computed_indicator_is_checked_here():
+    """A new computed indicator needs its golden expectation in this module."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    unchecked = [code for code in computations() if f'"{code}"' not in source]
+    assert unchecked == []
+
+
+def test_no_rate_exceeds_100_percent(world):
+    for code, spec in computations().items():
+        if not spec.bound_to_100:
+            continue
+        for period in (YEAR, MARCH):
+            for key, cell in evaluate(spec, "40", period).items():
+                assert cell.numerator <= cell.denominator, (code, period.key, key)
