@@ -24,6 +24,7 @@ urlpatterns = [
     path("offre/", include("jalon.offer.urls")),
     path("messages/", include("jalon.messaging.urls")),
     path("rgpd/", include("jalon.privacy.urls")),
+    path("observatoire/", include("jalon.observatory.urls")),
     path("api/", include("jalon.api.urls")),
     path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),

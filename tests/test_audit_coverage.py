@@ -179,8 +179,8 @@ URLS = {
     "orientation:delay_thresholds_reform": no_person_data(POST_ONLY),
     "orientation:alerts": listing("officer", about="waiting"),
     "orientation:alert_close": person("officer", pk="alert"),
-    "orientation:figures": no_person_data("chiffres agrégés"),
-    "orientation:figures_csv": no_person_data("chiffres agrégés"),
+    "observatory:orientation_figures": no_person_data("chiffres agrégés"),
+    "observatory:orientation_figures_csv": no_person_data("chiffres agrégés"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord

@@ -7,7 +7,8 @@ from jalon.notebook.api import NotebookApi, NotebookAppointmentsApi, NotebookCon
 from jalon.offer.api import ServiceListApi, StructureListApi
 from jalon.offer.referrals.api import NotebookReferralsApi, ReceivedReferralsApi, ReferralStatusApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
-from jalon.orientation.delays.api import AlertsApi, FiguresApi
+from jalon.observatory.api import FiguresApi
+from jalon.orientation.delays.api import AlertsApi
 from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
 from jalon.orientation.reorientation.api import EplMeetingDetailApi, EplMeetingsApi, ReorientationRequestsApi
 from jalon.orientation.sessions.api import (

@@ -83,7 +83,7 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem(
         "Chiffres de l'orientation",
-        "orientation:figures",
+        "observatory:orientation_figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
         group=FIGURES,
     ),

@@ -151,9 +151,16 @@ Result = dict[tuple[str, str, str, str], Cell]  # (level, territory code, dimens
 
 
 def evaluate(
-    spec: Computation, departement_id: str, period: Period, *, segmented: bool = True, places: Places | None = None
+    spec: Computation,
+    departement_id: str,
+    period: Period,
+    *,
+    segmented: bool = True,
+    only: tuple[str, ...] | None = None,
+    places: Places | None = None,
 ) -> Result:
-    """The indicator's numerators and denominators for every territory, and (if `segmented`) every segment."""
+    """The indicator's numerators and denominators for every territory, and (if `segmented`) every segment, or
+    only the dimensions listed in `only`."""
     places = places or Places.of(departement_id)
     rows = spec.query(Scope(departement_id, period)).order_by()
     if "obs_den" not in rows.query.annotations:
@@ -161,7 +168,11 @@ def evaluate(
     place = spec.territory_path or spec.commune_path
     rows = rows.annotate(obs_place=F(place))
     dimensions: tuple = ()
-    if segmented and spec.person_path is not None:
+    if only is not None:
+        # Only the row's own segments, which need no subquery (a figures page's split by type, for instance).
+        rows = rows.annotate(**{f"seg_{name}": spec.own_segments[name] for name in only})
+        dimensions = only
+    elif segmented and spec.person_path is not None:
         prefix = f"{spec.person_path}__" if spec.person_path else ""
         first = {**segment_expressions(period.end, prefix), **spec.own_segments}
         rows = rows.annotate(**{f"seg_{name}": expr for name, expr in first.items()})
@@ -180,7 +191,8 @@ def evaluate(
         if dimensions:
             values = {name: row[f"seg_{name}"] for name in dimensions}
             segments += [(name, str(value)) for name, value in values.items()]
-            segments.append((Dimension.PROFILE, profile_of(values)))
+            if dimensions == BASE_DIMENSIONS:
+                segments.append((Dimension.PROFILE, profile_of(values)))
         for level, code in locate(row["obs_place"]):
             for dimension, segment in segments:
                 result[(level, code, dimension, segment)].add(row["n"], row["d"])

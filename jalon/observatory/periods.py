@@ -72,3 +72,12 @@ def parse_period(text: str) -> Period | None:
         return Period(PeriodKind.MONTH, date(int(year), int(part), 1))
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Any run of days (a figures page's chosen period): the engine reads only its first and last day."""
+
+    start: date
+    end: date
+    kind: str = "periode"

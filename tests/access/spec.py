@@ -240,8 +240,8 @@ ENTRIES: dict[str, Entry] = {
     # The alert is addressed to the target's référent, in her organisation: the Département's managers close
     # any of the people they see; the orientation platform only its own.
     "orientation:alert_close": post({"cd_admin", "sdsei_referent", "cd_pilot"}, pk("alert")),
-    "orientation:figures": get(FIGURES),
-    "orientation:figures_csv": get(FIGURES),
+    "observatory:orientation_figures": get(FIGURES),
+    "observatory:orientation_figures_csv": get(FIGURES),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),

@@ -15,12 +15,24 @@ from jalon.observatory.engine import computations, evaluate, value_of
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
 from jalon.observatory.periods import Period
 from jalon.orientation.enums import Attendance, OrientationType, ReorientationStatus, SessionKind
-from jalon.orientation.models import Interview, Orientation, OrientationSession, ReorientationRequest, SessionParticipant
+from jalon.orientation.models import (
+    Interview,
+    Orientation,
+    OrientationSession,
+    ReorientationRequest,
+    SessionParticipant,
+)
 from jalon.people.enums import HouseholdRole
-from tests.orientation.delays.conftest import PARIS
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.orientation.delays.conftest import PARIS
 from tests.people.factories import HouseholdFactory, HouseholdMemberFactory, PersonFactory, RsaRightFactory
-from tests.territories.factories import CommuneFactory, DepartementFactory, EpciFactory, RegionFactory, TerritoryFactory
+from tests.territories.factories import (
+    CommuneFactory,
+    DepartementFactory,
+    EpciFactory,
+    RegionFactory,
+    TerritoryFactory,
+)
 
 
 pytestmark = pytest.mark.django_db

@@ -1,31 +1,24 @@
 """Reads of the delays area: thresholds, a person's delays, the people over threshold (computed live), the alerts,
 and the observatory's figures. Set-based: a constant number of queries whatever the size of the Département."""
 
-import statistics
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from jalon.core.enums import AuditCode, Role
-from jalon.core.periods import as_month, months_between
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Membership
-from jalon.orientation.enums import Attendance, DelayStep, OrientationType, ReorientationStatus
+from jalon.orientation.enums import DelayStep
 from jalon.orientation.models import (
     DelayAlert,
     DelayThresholds,
-    Dispositif,
     Orientation,
-    OrientationSession,
-    ReorientationRequest,
     SessionParticipant,
 )
 from jalon.people.enums import RightState
@@ -504,266 +497,6 @@ def alert_for(*, actor: Actor, pk) -> DelayAlert:
     return alert
 
 
-# -- observatory figures -----------------------------------------------------------------------------------------
-
-
-def _decimal_label(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
-
-
-def _percent_label(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + " %"
-
-
-@dataclass
-class MonthFigures:
-    month: date
-    present: int = 0
-    oriented: int = 0
-    reorientations: int = 0
-    by_type: Counter = field(default_factory=Counter)
-    by_dispositif: Counter = field(default_factory=Counter)
-    sessions: int = 0
-    professionals: int = 0
-    delays: list[int] = field(default_factory=list)
-
-    @property
-    def orientation_rate(self) -> float | None:
-        return self.oriented / self.present if self.present else None
-
-    @property
-    def professionals_per_session(self) -> float | None:
-        return self.professionals / self.sessions if self.sessions else None
-
-    @property
-    def mean_delay(self) -> float | None:
-        return statistics.fmean(self.delays) if self.delays else None
-
-    @property
-    def median_delay(self) -> float | None:
-        return statistics.median(self.delays) if self.delays else None
-
-    def _share_within(self, days: int) -> float | None:
-        return sum(1 for delay in self.delays if delay <= days) / len(self.delays) if self.delays else None
-
-    @property
-    def within_15_days(self) -> float | None:
-        return self._share_within(15)
-
-    @property
-    def within_30_days(self) -> float | None:
-        return self._share_within(30)
-
-    # Shown on the screen, the French way ("45,2 %"); "—" when there is nothing to divide.
-    @property
-    def rate_label(self) -> str:
-        return _percent_label(self.orientation_rate)
-
-    @property
-    def professionals_label(self) -> str:
-        return _decimal_label(self.professionals_per_session)
-
-    @property
-    def mean_delay_label(self) -> str:
-        return _decimal_label(self.mean_delay)
-
-    @property
-    def median_delay_label(self) -> str:
-        return _decimal_label(self.median_delay)
-
-    @property
-    def within_15_days_label(self) -> str:
-        return _percent_label(self.within_15_days)
-
-    @property
-    def within_30_days_label(self) -> str:
-        return _percent_label(self.within_30_days)
-
-    @property
-    def type_counts(self) -> list[int]:
-        return [self.by_type[value] for value in OrientationType.values]
-
-    def add(self, other: "MonthFigures") -> None:
-        self.present += other.present
-        self.oriented += other.oriented
-        self.reorientations += other.reorientations
-        self.by_type.update(other.by_type)
-        self.by_dispositif.update(other.by_dispositif)
-        self.sessions += other.sessions
-        self.professionals += other.professionals
-        self.delays.extend(other.delays)
-
-
-@dataclass
-class ScopeFigures:
-    label: str
-    territory_id: int | None
-    months: list[MonthFigures]
-    dispositif_names: dict = field(default_factory=dict)
-
-    @property
-    def dispositif_rows(self) -> list[tuple[str, int, str]]:
-        """(dispositif, orientations, share) over the period, the most used first."""
-        counts = self.period.by_dispositif
-        total = sum(counts.values())
-        rows = [(self.dispositif_names.get(pk, "—"), count) for pk, count in counts.items() if count]
-        return [(name, count, _percent_label(count / total)) for name, count in sorted(rows, key=lambda r: -r[1])]
-
-    @cached_property
-    def period(self) -> MonthFigures:
-        whole = MonthFigures(self.months[0].month if self.months else timezone.localdate())
-        for month in self.months:
-            whole.add(month)
-        return whole
-
-
-@dataclass
-class OrientationFigures:
-    start: date
-    end: date
-    months: list[date]
-    dispositifs: dict[int | None, str]
-    scopes: list[ScopeFigures]  # the whole scope first, then each territory (when no territory is chosen)
-
-    @property
-    def main(self) -> ScopeFigures:
-        return self.scopes[0]
-
-    @property
-    def types(self) -> list[tuple[str, str]]:
-        return list(OrientationType.choices)
-
-
-def orientation_figures(*, departement_id, start: date, end: date, territory_id=None) -> OrientationFigures:
-    """The observatory's orientation figures by territory and month (Pyrénées-Atlantiques fiche 1, Landes A.2):
-    people present at a session and oriented, taux d'orientation (oriented / present), réorientations, the split
-    by orientation type and dispositif, professionals per session, mean and median delay from the request of the
-    right to the first orientation, and the shares oriented within 15 and 30 days.
-
-    People are placed by their commune; sessions by their territory. Each count is one query grouped by commune
-    and month, spread over the territories in Python: a person counts in every territory of their commune, once in
-    the whole."""
-    months = months_between(start, end)
-    persons = Person.objects.active().filter(departement_id=departement_id)
-    territory_qs = Territory.objects.in_departement(departement_id).order_by("name")
-    if territory_id:
-        territory_qs = territory_qs.filter(pk=territory_id)
-    territories = list(territory_qs.values_list("pk", "name"))
-    communes = territory_communes([pk for pk, _ in territories])
-    if territory_id:
-        persons = persons.filter(commune_id__in=communes.get(territory_id, set()))
-
-    # cells[(commune_id, month)] -> MonthFigures for the people-based counts
-    cells: dict[tuple, MonthFigures] = {}
-
-    def cell(commune_id, month) -> MonthFigures:
-        key = (commune_id, as_month(month))
-        if key not in cells:
-            cells[key] = MonthFigures(key[1])
-        return cells[key]
-
-    present = (
-        SessionParticipant.objects.filter(
-            person__in=persons,
-            attendance=Attendance.PRESENT,
-            session__cancelled_at=None,
-            session__departement_id=departement_id,
-            session__starts_at__date__gte=start,
-            session__starts_at__date__lte=end,
-        )
-        .annotate(month=TruncMonth("session__starts_at"))
-        .values("person__commune_id", "month")
-        .annotate(people=Count("person_id", distinct=True))
-        .order_by()
-    )
-    for row in present:
-        cell(row["person__commune_id"], row["month"]).present += row["people"]
-
-    decided = Orientation.objects.filter(person__in=persons, decided_on__gte=start, decided_on__lte=end)
-    oriented = (
-        decided.annotate(month=TruncMonth("decided_on"))
-        .values("person__commune_id", "month", "orientation_type", "dispositif_id")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in oriented:
-        figures = cell(row["person__commune_id"], row["month"])
-        figures.oriented += row["count"]
-        figures.by_type[row["orientation_type"]] += row["count"]
-        figures.by_dispositif[row["dispositif_id"]] += row["count"]
-
-    # Delays of first orientations only: a réorientation years later says nothing of the entry in the path.
-    first = (
-        decided.exclude(person__in=Orientation.objects.filter(decided_on__lt=start).values("person_id"))
-        .filter(
-            person__household_links__left_on=None,
-            person__household_links__household__right__request_date__isnull=False,
-        )
-        .values_list(
-            "person__commune_id", "person_id", "decided_on", "person__household_links__household__right__request_date"
-        )
-        .order_by("person_id", "decided_on", "pk")
-    )
-    seen: set[int] = set()
-    for commune_id, person_id, decided_on, requested_on in first:
-        if person_id in seen:
-            continue  # a second decision in the period, or a second current household
-        seen.add(person_id)
-        cell(commune_id, decided_on).delays.append((decided_on - requested_on).days)
-
-    reorientations = (
-        ReorientationRequest.objects.filter(
-            person__in=persons, status=ReorientationStatus.ACCEPTED, decided_on__gte=start, decided_on__lte=end
-        )
-        .annotate(month=TruncMonth("decided_on"))
-        .values("person__commune_id", "month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in reorientations:
-        cell(row["person__commune_id"], row["month"]).reorientations += row["count"]
-
-    # Sessions, by their own territory: how many professionals each mobilised.
-    sessions_qs = OrientationSession.objects.active().filter(
-        departement_id=departement_id, starts_at__date__gte=start, starts_at__date__lte=end
-    )
-    if territory_id:
-        sessions_qs = sessions_qs.filter(territory_id=territory_id)
-    session_cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    sessions = (
-        sessions_qs.annotate(month=TruncMonth("starts_at"), staff=Count("professionals"))
-        .values_list("territory_id", "month", "staff")
-        .order_by()
-    )
-    for session_territory, month, staff in sessions:
-        totals = session_cells[(session_territory, as_month(month))]
-        totals[0] += 1
-        totals[1] += staff
-
-    def scope(label: str, scope_territory, commune_ids: set | None) -> ScopeFigures:
-        by_month = {month: MonthFigures(month) for month in months}
-        for (commune_id, month), figures in cells.items():
-            if month in by_month and (commune_ids is None or commune_id in commune_ids):
-                by_month[month].add(figures)
-        for (session_territory, month), (count, staff) in session_cells.items():
-            if month in by_month and (scope_territory is None or session_territory == scope_territory):
-                by_month[month].sessions += count
-                by_month[month].professionals += staff
-        return ScopeFigures(label, scope_territory, list(by_month.values()), dispositifs)
-
-    dispositifs: dict[int | None, str] = {
-        pk: name for pk, name in Dispositif.objects.filter(departement_id=departement_id).values_list("pk", "name")
-    }
-    dispositifs[None] = "sans dispositif"
-    if territory_id:
-        name = dict(territories).get(territory_id, "Territoire")
-        scopes = [scope(name, territory_id, None)]
-    else:
-        scopes = [scope("Ensemble du département", None, None)]
-        scopes += [scope(name, pk, communes[pk]) for pk, name in territories]
-    return OrientationFigures(start=start, end=end, months=months, dispositifs=dispositifs, scopes=scopes)
-
-
 def orientation_organisations(*, departement_id) -> list:
     """The Département's orientation organisations (Conseil départemental or SDSEI with chargés d'orientation),
     each with the communes its chargés are limited to (empty: the whole Département), in a stable order."""
@@ -790,54 +523,6 @@ def orientation_organisations(*, departement_id) -> list:
         for territory in territories:
             entry["communes"].update(commune.code for commune in territory.communes.all())
     return list(organisations.values())
-
-
-def _percent(value: float | None) -> str:
-    # Decimal comma: the CSV is read by spreadsheet software set to French.
-    return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".replace(".", ",")
-
-
-def figures_rows(figures: OrientationFigures):
-    """The figures as CSV rows (header first): one row per territory (or the whole) and month."""
-    dispositif_ids = sorted(figures.dispositifs, key=lambda pk: (pk is None, figures.dispositifs[pk]))
-    yield [
-        "Territoire",
-        "Mois",
-        "Présents",
-        "Orientés",
-        "Taux d'orientation (%)",
-        "Réorientations",
-        *[f"Orientation {label}" for _, label in OrientationType.choices],
-        *[f"Dispositif : {figures.dispositifs[pk]}" for pk in dispositif_ids],
-        "Séances",
-        "Professionnels par séance",
-        "Délai moyen demande → orientation (jours)",
-        "Délai médian (jours)",
-        "Orientés sous 15 jours (%)",
-        "Orientés sous 30 jours (%)",
-    ]
-    for scope in figures.scopes:
-        for month in scope.months:
-            yield [
-                scope.label,
-                f"{month.month:%Y-%m}",
-                month.present,
-                month.oriented,
-                _percent(month.orientation_rate),
-                month.reorientations,
-                *[month.by_type[value] for value, _ in OrientationType.choices],
-                *[month.by_dispositif[pk] for pk in dispositif_ids],
-                month.sessions,
-                _number(month.professionals_per_session),
-                _number(month.mean_delay),
-                _number(month.median_delay),
-                _percent(month.within_15_days),
-                _percent(month.within_30_days),
-            ]
 
 
 def team_organisation_picker(*, departement_id):

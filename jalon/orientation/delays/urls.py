@@ -10,6 +10,4 @@ urlpatterns = [
     path("delais/parametres/reforme/", views.thresholds_reform, name="delay_thresholds_reform"),
     path("alertes/", views.alerts, name="alerts"),
     path("alertes/<int:pk>/traiter/", views.alert_close, name="alert_close"),
-    path("chiffres/", views.figures, name="figures"),
-    path("chiffres/export.csv", views.figures_csv, name="figures_csv"),
 ]

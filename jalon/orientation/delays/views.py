@@ -17,7 +17,7 @@ from jalon.orientation.delays.forms import (
     FiguresFilterForm,
     ThresholdsForm,
 )
-from jalon.orientation.enums import DelayStep, OrientationType
+from jalon.orientation.enums import DelayStep
 from jalon.people.selectors import PERSON_SEARCH_ROLES, persons_page_open
 
 
@@ -178,30 +178,3 @@ def filtered_figures(request, figures_selector):
         departement_id=selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
     )
     return form, figures_selector(**kwargs)
-
-
-def _figures(request):
-    return filtered_figures(request, selectors.orientation_figures)
-
-
-@require_departement_staff(*FIGURES_ROLES)
-def figures(request):
-    form, result = _figures(request)
-    return render(
-        request,
-        "orientation/delays/figures.html",
-        {
-            "form": form,
-            "figures": result,
-            "types": OrientationType.choices,
-            "export_query": request.GET.urlencode(),
-        },
-    )
-
-
-@require_departement_staff(*FIGURES_ROLES)
-def figures_csv(request):
-    _, result = _figures(request)
-    return csv_response(
-        selectors.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
-    )

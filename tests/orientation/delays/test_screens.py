@@ -251,7 +251,7 @@ def test_the_figures_screen_answers_with_a_constant_number_of_queries(
     agency, referent, _ = france_travail
     pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__kind="cd", organisation__departement=landes)
     client = login_as(pilot)
-    url = reverse("orientation:figures")
+    url = reverse("observatory:orientation_figures")
     query = {"debut": "2026-01-01", "fin": "2026-12-31"}
 
     def add(count):

@@ -1,0 +1,5 @@
+# The hand-built Département of the delays tests (communes, territories, teams), shared by the figures tests.
+from tests.orientation.delays.conftest import communes, france_travail, landes, orientation_team, territories
+
+
+__all__ = ["communes", "france_travail", "landes", "orientation_team", "territories"]
