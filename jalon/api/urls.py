@@ -4,10 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.notebook.api import NotebookApi, NotebookAppointmentsApi, NotebookContactsApi, NotebookObjectivesApi
+from jalon.observatory.api import FiguresApi
 from jalon.offer.api import ServiceListApi, StructureListApi
 from jalon.offer.referrals.api import NotebookReferralsApi, ReceivedReferralsApi, ReferralStatusApi
 from jalon.orientation.api import CaseloadApi, DecideApi, PersonOrientationsApi, QueueApi
-from jalon.observatory.api import FiguresApi
 from jalon.orientation.delays.api import AlertsApi
 from jalon.orientation.interviews.api import CriteriaApi, InterviewListCreateApi
 from jalon.orientation.reorientation.api import EplMeetingDetailApi, EplMeetingsApi, ReorientationRequestsApi

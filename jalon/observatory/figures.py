@@ -138,8 +138,8 @@ def _fill(departement_id: str, period, places: Places, scopes: list[tuple[str, s
     figures = {}
     for level, code in scopes:
 
-        def cell(indicator: str, dimension=Dimension.ALL, segment="") -> Cell:
-            return results[indicator].get((level, code, dimension, segment), Cell())
+        def cell(indicator: str, level=level, code=code) -> Cell:
+            return results[indicator].get((level, code, Dimension.ALL, ""), Cell())
 
         entry = PeriodFigures(period.start)
         entry.present = int(cell("P01").numerator)

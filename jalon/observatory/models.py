@@ -69,6 +69,9 @@ class SnapshotRun(models.Model):
         verbose_name_plural = "calculs des indicateurs"
         ordering = ["-started_at"]
 
+    def __str__(self):
+        return f"Calcul du {self.started_at:%d/%m/%Y %H:%M} ({self.departement_id})"
+
 
 class IndicatorValueQuerySet(models.QuerySet):
     def of(self, indicator_code, departement_id):
@@ -125,3 +128,6 @@ class IndicatorValue(models.Model):
             )
         ]
         indexes = [models.Index(fields=["departement", "indicator", "period_kind", "territory_level"])]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.territory_level} {self.territory_code} {self.period_start}: {self.value}"

@@ -123,7 +123,7 @@ def world():
     member(he, sex=H, born=D(2020, 1, 1), commune=dax, role=HouseholdRole.CHILD, sdd=False)
     # F: man, 55, Aire; requested 20/12/2024, opened 15/01/2025; R, his partner until 30/06/2025, then left.
     hf = household(D(2025, 1, 15), D(2024, 12, 20))
-    f = member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
+    member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
     member(hf, sex=F, born=D(1980, 1, 1), commune=aire, role=HouseholdRole.PARTNER, left_on=D(2025, 6, 30))
     # G: woman, Dax; her right closed on 31/03/2025 (an exit from the RSA).
     g = member(household(D(2023, 2, 1), D(2023, 1, 1), closed=D(2025, 3, 31)), sex=F, born=D(1985, 1, 1), commune=dax)

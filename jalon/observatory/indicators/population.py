@@ -12,8 +12,9 @@ from jalon.people.models import HouseholdMember
 
 
 SUBJECT = (
-    "Personnes soumises aux droits et devoirs le dernier jour de la période : demandeur ou conjoint d'un foyer dont le "
-    "droit au RSA est ouvert ce jour-là (ouvert au plus tard ce jour, pas clos), signalées comme telles par la CAF/MSA."
+    "Personnes soumises aux droits et devoirs le dernier jour de la période : demandeur ou conjoint d'un foyer "
+    "dont le droit au RSA est ouvert ce jour-là (ouvert au plus tard ce jour, pas clos), signalées comme telles "
+    "par la CAF/MSA."
 )
 
 

@@ -48,6 +48,7 @@ def test_the_late_people_export_neutralises_names_and_référents(login_as, land
 def test_the_orientation_figures_export_neutralises_territory_names(login_as, landes, communes):
     TerritoryFactory(departement=landes, name="-2+3").communes.set([communes["dax"]])
     pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__kind="cd", organisation__departement=landes)
-    rows = _download(login_as(pilot), reverse("observatory:orientation_figures_csv"), {"debut": "2026-01-01", "fin": "2026-01-31"})
+    url = reverse("observatory:orientation_figures_csv")
+    rows = _download(login_as(pilot), url, {"debut": "2026-01-01", "fin": "2026-01-31"})
     assert [row[0] for row in rows[1:]] == ["Ensemble du département", "'-2+3"]
     assert rows[1][2] == "0"  # figures stay figures
