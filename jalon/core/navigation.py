@@ -88,6 +88,12 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Indicateurs de l'observatoire",
+        "observatory:catalogue",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

@@ -1,10 +1,13 @@
 """The observatory's screens. Thin: the figures come from `figures` and `selectors`, read through the engine."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 
 from jalon.core.exports import csv_response
 from jalon.core.scoping import require_departement_staff
-from jalon.observatory import figures
+from jalon.observatory import figures, selectors
+from jalon.observatory.forms import CatalogueFilterForm
 from jalon.orientation.delays.views import FIGURES_ROLES, filtered_figures
 from jalon.orientation.enums import OrientationType
 
@@ -29,3 +32,47 @@ def orientation_figures_csv(request):
     return csv_response(
         figures.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
     )
+
+
+@require_departement_staff(*FIGURES_ROLES)
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    indicators = selectors.catalogue(
+        seed=filters.get("seed", ""), source=filters.get("source", ""), text=filters.get("text", "")
+    )
+    page = Paginator(indicators, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "observatory/catalogue.html",
+        {"form": form, "page_obj": page, "shares": selectors.catalogue_shares(), "total": indicators.count()},
+    )
+
+
+@require_departement_staff(*FIGURES_ROLES)
+def catalogue_csv(request):
+    rows = [
+        ["Code", "Document", "Référence", "Intitulé", "Source", "Unité", "Population", "Numérateur", "Dénominateur"]
+    ]
+    rows += [
+        [
+            i.code,
+            i.get_seed_display(),
+            i.reference,
+            i.wording,
+            i.get_source_display(),
+            i.get_unit_display(),
+            i.population,
+            i.numerator,
+            i.denominator,
+        ]
+        for i in selectors.catalogue()
+    ]
+    return csv_response(rows, "catalogue-indicateurs.csv")
+
+
+@require_departement_staff(*FIGURES_ROLES)
+def indicator_detail(request, code):
+    indicator = selectors.indicator_for(code=code)
+    values = selectors.indicator_values(actor=request.actor, indicator=indicator, today=timezone.localdate())
+    return render(request, "observatory/indicator.html", {"indicator": indicator, "values": values})

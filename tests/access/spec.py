@@ -240,6 +240,9 @@ ENTRIES: dict[str, Entry] = {
     # The alert is addressed to the target's référent, in her organisation: the Département's managers close
     # any of the people they see; the orientation platform only its own.
     "orientation:alert_close": post({"cd_admin", "sdsei_referent", "cd_pilot"}, pk("alert")),
+    "observatory:catalogue": get(FIGURES),
+    "observatory:catalogue_csv": get(FIGURES),
+    "observatory:indicator": get(FIGURES, lambda w: {"code": "P02"}),
     "observatory:orientation_figures": get(FIGURES),
     "observatory:orientation_figures_csv": get(FIGURES),
     # Carnet de bord of the target
