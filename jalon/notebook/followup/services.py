@@ -20,6 +20,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.periods import add_months
 from jalon.core.services import audit_event_record
 from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.services import message_send
@@ -442,7 +443,7 @@ def contract_renewals_remind(*, today: datetime.date | None = None, notify: bool
         )
         Contract.objects.filter(pk__in=[row[0] for row in due]).update(renewal_reminded_on=today)
         for _, recipient_id, organisation_id, person_id, ends_on in due:
-            notify(
+            inbox_notify(
                 recipient_ids=[recipient_id],
                 organisation_id=organisation_id,
                 kind=NotificationKind.CONTRACT_TO_RENEW,

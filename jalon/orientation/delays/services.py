@@ -14,7 +14,7 @@ from jalon.core.bulk import bulk_insert_rows
 from jalon.core.enums import AuditCode, Role
 from jalon.core.services import audit_event_record, model_update
 from jalon.inbox.enums import NotificationKind
-from jalon.inbox.services import notify
+from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.organisations.models import Membership
 from jalon.orientation.delays import selectors
@@ -229,7 +229,7 @@ def _alerts_notify(alerts: list[dict]) -> None:
     assigned = Counter((alert["recipient_id"], alert["organisation_id"]) for alert in alerts if alert["recipient_id"])
     url = reverse("orientation:alerts")
     for (recipient_id, organisation_id), count in sorted(assigned.items()):
-        notify(
+        inbox_notify(
             recipient_ids=[recipient_id],
             organisation_id=organisation_id,
             kind=NotificationKind.DELAY_ALERT,
