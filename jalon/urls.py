@@ -17,6 +17,7 @@ urlpatterns = [
     path("compte/", include("jalon.accounts.urls")),
     path("structures/", include("jalon.organisations.urls")),
     path("territoires/", include("jalon.territories.urls")),
+    path("notifications/", include("jalon.inbox.urls")),
     path("personnes/", include("jalon.people.urls")),
     path("orientation/", include("jalon.orientation.urls")),
     path("carnets/", include("jalon.notebook.urls")),

@@ -85,6 +85,11 @@ URLS = {
     "accounts:password_change": no_person_data("compte du professionnel"),
     "accounts:two_factor": no_person_data("compte du professionnel"),
     "accounts:profile": no_person_data("compte du professionnel"),
+    "inbox:list": no_person_data("boîte de réception : titres sans nom de personne (par construction)"),
+    "inbox:open": no_person_data("marque la notification lue et redirige vers la page du travail, qui trace"),
+    "inbox:mark_read": no_person_data(POST_ONLY),
+    "inbox:mark_all_read": no_person_data(POST_ONLY),
+    "inbox:preferences": no_person_data("préférence de récapitulatif par e-mail"),
     # organisations and territories: professionals and places, never beneficiaries
     "organisations:list": no_person_data("structures"),
     "organisations:create": no_person_data("structures"),

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from jalon.core.navigation import navigation_for
+from jalon.core.navigation import PERSON_SEARCH_URL, navigation_for
 
 
 def _grouped(entries: list[tuple[str, dict]]) -> list[dict]:
@@ -31,9 +31,12 @@ def shell(request):
     actor = getattr(request, "actor", None)
     current_path = request.path
     nav: list[dict] = []
+    header_search = False
     if actor is not None and actor.user is not None and actor.user.is_authenticated:
         items = navigation_for(actor)
         urls = [item.url() for item in items]
+        # The header's search field goes with the « Personnes » entry: only where the search page opens.
+        header_search = any(item.url_name == PERSON_SEARCH_URL for item in items)
         # The longest matching prefix wins: /orientation/seances/ is "Séances", not "À orienter" (/orientation/).
         matching = [url for url in urls if (current_path == url if url == "/" else current_path.startswith(url))]
         current = max(matching, key=len, default=None)
@@ -50,6 +53,7 @@ def shell(request):
         },
         "JALON_DEPARTEMENT_NAME": settings.JALON_DEPARTEMENT_NAME,
         "main_navigation": nav,
+        "header_search": header_search,
         "actor": actor,
         "OIDC_ENABLED": settings.OIDC_ENABLED,
     }

@@ -148,3 +148,6 @@ class AuditCode(models.IntegerChoices):
     PERSON_DATA_EXPORTED = 1104, "données d'une personne exportées (droit d'accès)"
     CONVENTION_CREATED = 1110, "convention de partage de données enregistrée"
     CONVENTION_UPDATED = 1111, "convention de partage de données modifiée"
+    # 12xx: the professionals' inbox
+    INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
+    INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"

@@ -27,6 +27,7 @@ class NavItem:
 
 
 ALL_ROLES: tuple[Role, ...] = ()
+PERSON_SEARCH_URL = "people:search"
 
 NAVIGATION: list[NavItem] = [
     NavItem("Accueil", "core:home", ALL_ROLES),
@@ -77,7 +78,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,), group=FOLLOW_UP),
     NavItem(
         "Personnes",
-        "people:search",
+        PERSON_SEARCH_URL,
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
         group=FOLLOW_UP,
     ),

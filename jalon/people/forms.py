@@ -1,10 +1,49 @@
+import datetime
+import re
+
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.people.enums import Sex
 
 
+_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+# A NIR as typed: 13 characters, or 15 with its key (Corsica's 2A/2B), spaces removed first.
+_NIR = re.compile(r"^[1-478]\d{4}(?:\d{2}|2[AB])\d{6}(?:\d{2})?$")
+
+
+def quick_search_criteria(text: str) -> dict:
+    """The one field of the header's search, read as the criteria it holds: a date JJ/MM/AAAA is the birth date, a
+    NIR is the NIR, a word with digits a matricule or internal id, the other words the name. Raises ValidationError
+    in French for a date that does not exist."""
+    words, criteria = text.split(), {}
+    rest = []
+    for word in words:
+        day = _DAY.match(word)
+        if day is None:
+            rest.append(word)
+            continue
+        try:
+            criteria["birth_date"] = datetime.date(int(day[3]), int(day[2]), int(day[1]))
+        except ValueError as error:
+            raise forms.ValidationError(f"« {word} » n'est pas une date : écrivez-la JJ/MM/AAAA.") from error
+    compact = "".join(rest).upper()
+    if compact and _NIR.match(compact):
+        criteria["nir"] = compact[:13]
+    elif len(rest) == 1 and any(character.isdigit() for character in compact):
+        criteria["identifier"] = rest[0]
+    elif rest:
+        criteria["name"] = " ".join(rest)
+    return criteria
+
+
 class PersonSearchForm(DsfrBaseForm):
+    q = forms.CharField(
+        label="Recherche rapide",
+        required=False,
+        max_length=100,
+        help_text="Nom, date de naissance (JJ/MM/AAAA), NIR, matricule CAF/MSA ou identifiant départemental.",
+    )
     name = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
     birth_date = forms.DateField(
         label="Date de naissance", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,15 +58,29 @@ class PersonSearchForm(DsfrBaseForm):
             raise forms.ValidationError("Le NIR comporte 13 caractères (sans la clé), par exemple 1 85 05 40 192 123.")
         return nir
 
+    def clean_q(self):
+        self.quick = quick_search_criteria(self.cleaned_data["q"])
+        return self.cleaned_data["q"].strip()
+
     def clean(self):
         cleaned = super().clean()
-        if self.is_bound and not any(cleaned.get(name) for name in self.fields):
+        if self.is_bound and not self.errors and not any(cleaned.get(name) for name in self.fields):
             raise forms.ValidationError("Renseignez au moins un critère de recherche.")
         return cleaned
 
     @property
     def criteria(self) -> dict:
-        return {name: self.cleaned_data.get(name) or ("" if name != "birth_date" else None) for name in self.fields}
+        """The detailed fields, completed by what the quick search holds (a detailed field wins)."""
+        criteria = {
+            name: self.cleaned_data.get(name) or ("" if name != "birth_date" else None)
+            for name in self.fields
+            if name != "q"
+        }
+        criteria["identifier"] = ""
+        for name, value in getattr(self, "quick", {}).items():
+            if not criteria[name]:
+                criteria[name] = value
+        return criteria
 
 
 class PersonRectifyForm(DsfrBaseForm):

@@ -120,7 +120,14 @@ class PersonQuerySet(models.QuerySet):
         return qs
 
     def search(
-        self, *, name: str = "", birth_date=None, nir_hash: str = "", matricule: str = "", internal_id: str = ""
+        self,
+        *,
+        name: str = "",
+        birth_date=None,
+        nir_hash: str = "",
+        matricule: str = "",
+        internal_id: str = "",
+        identifier: str = "",
     ):
         qs = self
         for word in normalise_name(name).split():
@@ -137,6 +144,13 @@ class PersonQuerySet(models.QuerySet):
             qs = qs.filter(household_links__household__matricule=matricule.strip())
         if internal_id:
             qs = qs.filter(internal_id=internal_id.strip())
+        if identifier:
+            # The header's one field: a CAF/MSA matricule or the Département's id, whichever it is.
+            identifier = identifier.strip()
+            in_household = Exists(
+                HouseholdMember.objects.filter(person_id=OuterRef("pk"), household__matricule=identifier)
+            )
+            qs = qs.filter(Q(internal_id=identifier) | in_household)
         return qs
 
 

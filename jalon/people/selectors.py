@@ -41,6 +41,7 @@ def person_search(
     nir: str = "",
     matricule: str = "",
     internal_id: str = "",
+    identifier: str = "",
 ):
     """The persons the actor may see that match every criterion. The search is recorded in the audit log with the
     criteria as entered (a NIR only as « used », never its value) and the number of results."""
@@ -51,6 +52,7 @@ def person_search(
         nir_hash=nir_hash(nir) if nir else "",
         matricule=matricule,
         internal_id=internal_id,
+        identifier=identifier,
     )
     criteria = {
         "name": _NIR_IN_TEXT.sub(NIR_REDACTED, name),
@@ -58,6 +60,7 @@ def person_search(
         "nir": bool(nir),
         "matricule": _NIR_IN_TEXT.sub(NIR_REDACTED, matricule),
         "internal_id": _NIR_IN_TEXT.sub(NIR_REDACTED, internal_id),
+        "identifier": _NIR_IN_TEXT.sub(NIR_REDACTED, identifier),
     }
     audit_event_record(
         code=AuditCode.PERSON_SEARCHED,

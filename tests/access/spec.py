@@ -149,6 +149,12 @@ ENTRIES: dict[str, Entry] = {
     "accounts:password_change": get(EVERYONE),
     "accounts:two_factor": get(EVERYONE),
     "accounts:profile": get(EVERYONE),
+    # The inbox: each professional's own notifications (another's answers 404)
+    "inbox:list": get(EVERYONE),
+    "inbox:open": get({"sdsei_referent"}, pk("notification")),
+    "inbox:mark_read": post({"sdsei_referent"}, pk("notification")),
+    "inbox:mark_all_read": post(EVERYONE),
+    "inbox:preferences": both(EVERYONE),
     # Organisations: the Département's administrator manages all of its département, a partner's
     # administrator only its own organisation.
     "organisations:list": get(ADMINS | {"siae_admin"}),

@@ -169,6 +169,16 @@ def build_world() -> World:
         recipient=referent.user, organisation=referent.organisation, closed_at=None
     )
     objects["alert"] = alert
+    # A notification of that alert in her référent's inbox.
+    from jalon.inbox.models import Notification
+
+    objects["notification"] = Notification.objects.create(
+        recipient=referent.user,
+        organisation=referent.organisation,
+        kind="alerte_delai",
+        title="1 nouvelle alerte de délai sur votre portefeuille",
+        url="/orientation/alertes/",
+    )
     objects["criterion"] = OrientationCriterion.objects.filter(departement_id="40").first()
     objects["import_run"] = ImportRun.objects.filter(departement_id="40", kind=ImportKind.CAF_FLUX).first()
     objects["spreadsheet_run"] = ImportRun.objects.create(

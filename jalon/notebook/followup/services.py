@@ -12,12 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BigIntegerField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from jalon.core.enums import AuditCode
 from jalon.core.periods import add_months
 from jalon.core.services import audit_event_record
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.services import message_send
@@ -419,21 +422,35 @@ def contract_renewals_remind(*, today: datetime.date | None = None, notify: bool
     from jalon.accounts.models import User
 
     today = today or timezone.localdate()
-    referent = (
-        ReferentAssignment.objects.current()
-        .filter(person_id=OuterRef("notebook__person_id"))
-        .order_by("-started_on")
-        .values("referent_id")[:1]
+    assignment = (
+        ReferentAssignment.objects.current().filter(person_id=OuterRef("notebook__person_id")).order_by("-started_on")
     )
     with transaction.atomic():
         due = list(
             Contract.objects.to_renew(today)
             .filter(renewal_reminded_on=None)
-            .annotate(recipient_id=Coalesce(Subquery(referent), F("signed_by_id"), output_field=BigIntegerField()))
-            .values_list("pk", "recipient_id")
+            .annotate(
+                recipient_id=Coalesce(
+                    Subquery(assignment.values("referent_id")[:1]), F("signed_by_id"), output_field=BigIntegerField()
+                ),
+                recipient_organisation_id=Coalesce(
+                    Subquery(assignment.values("organisation_id")[:1]),
+                    F("organisation_id"),
+                    output_field=BigIntegerField(),
+                ),
+            )
+            .values_list("pk", "recipient_id", "recipient_organisation_id", "notebook__person_id", "ends_on")
         )
-        Contract.objects.filter(pk__in=[pk for pk, _ in due]).update(renewal_reminded_on=today)
-        counts = Counter(recipient for _, recipient in due if recipient is not None)
+        Contract.objects.filter(pk__in=[row[0] for row in due]).update(renewal_reminded_on=today)
+        for _, recipient_id, organisation_id, person_id, ends_on in due:
+            inbox_notify(
+                recipient_ids=[recipient_id],
+                organisation_id=organisation_id,
+                kind=NotificationKind.CONTRACT_TO_RENEW,
+                title=f"Contrat d'engagement à renouveler : il prend fin le {ends_on:%d/%m/%Y}",
+                url=reverse("notebook:detail", args=[person_id]),
+            )
+        counts = Counter(row[1] for row in due if row[1] is not None)
         recipients = list(User.objects.filter(pk__in=counts, is_active=True).order_by("pk")) if notify else []
         transaction.on_commit(lambda: _renewal_digests_send(recipients, counts))
     return {"reminded": len(due), "notified": len(recipients)}

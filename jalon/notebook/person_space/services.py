@@ -15,12 +15,15 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Replace
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from jalon.core import request_context
-from jalon.core.enums import AuditCode
+from jalon.core.enums import AuditCode, Role
 from jalon.core.services import audit_event_record
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify, notify_organisation
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.recipients import mobile_phone_normalise
 from jalon.messaging.services import SECRET_PLACEHOLDER, message_send
@@ -296,7 +299,36 @@ def _shared_note(*, person, text: str) -> Note:
     )
     # The person adds, never overwrites: the professionals' version stays, only the activity date moves.
     Notebook.objects.filter(pk=notebook.pk).update(last_activity_at=timezone.now())
+    _person_words_notify(person=person, organisation_id=organisation_id)
     return note
+
+
+def _person_words_notify(*, person, organisation_id: int) -> None:
+    """Tell the person's référent; while none is named, the référents of the organisation the words go to."""
+    title = "Nouveau message d'une personne dans son carnet de bord"
+    url = reverse("notebook:detail", args=[person.pk])
+    referent_id = (
+        ReferentAssignment.objects.current()
+        .filter(person=person, organisation_id=organisation_id)
+        .values_list("referent_id", flat=True)
+        .first()
+    )
+    if referent_id is not None:
+        notify(
+            recipient_ids=[referent_id],
+            organisation_id=organisation_id,
+            kind=NotificationKind.PERSON_MESSAGE,
+            title=title,
+            url=url,
+        )
+    else:
+        notify_organisation(
+            organisation_id=organisation_id,
+            kind=NotificationKind.PERSON_MESSAGE,
+            title=title,
+            url=url,
+            roles=(Role.REFERENT,),
+        )
 
 
 @transaction.atomic

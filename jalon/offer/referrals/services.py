@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify, notify_organisation
 from jalon.messaging.digests import digest_send, plural
 from jalon.notebook.access import notebooks_visible_to
 from jalon.notebook.models import Notebook
@@ -163,6 +165,13 @@ def referral_send(
         subject=referral,
         person_id=notebook.person_id,
         new={"service": service.pk, "structure": structure.pk, "secure_link": token is not None},
+    )
+    notify_organisation(
+        organisation_id=structure.organisation_id,
+        kind=NotificationKind.REFERRAL_RECEIVED,
+        title=f"Orientation n° {referral.pk} reçue pour votre service « {service.name} »",
+        url=reverse("offer:referral_detail", args=[referral.pk]),
+        exclude_user_id=actor.user.pk,
     )
     if token is not None:
         transaction.on_commit(lambda: _link_email_send(referral, token, reminder=False))
@@ -405,6 +414,14 @@ def _transition(
         new={"status": target, "reason": reason} if reason else {"status": target},
     )
     if side == "receiver":
+        notify(
+            recipient_ids=[referral.sent_by_id],
+            organisation_id=referral.sender_organisation_id,
+            kind=NotificationKind.REFERRAL_ANSWERED,
+            title=f"Orientation n° {referral.pk} vers « {referral.service.name} » {done} "
+            f"par {referral.structure.name}",
+            url=reverse("offer:referral_detail", args=[referral.pk]),
+        )
         transaction.on_commit(lambda: _sender_notify(referral, done))
     return referral
 

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows
 from jalon.core.enums import AuditCode, Role
 from jalon.core.services import audit_event_record, model_update
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.organisations.models import Membership
 from jalon.orientation.delays import selectors
@@ -210,6 +213,7 @@ def delay_alerts_raise(*, departement_id=None, today: date | None = None, notify
             counts["raised"][step.value] = len(raised)
             new_alerts += raised
         _collect_digests(digests, new_alerts, organisations)
+        _alerts_notify(new_alerts)
         summary["departements"][code] = counts
         summary["raised"] += sum(counts["raised"].values())
         summary["closed"] += counts["closed"]
@@ -218,6 +222,20 @@ def delay_alerts_raise(*, departement_id=None, today: date | None = None, notify
         transaction.on_commit(lambda: _send_digests(digests))
     summary["notified"] = len(digests) if notify else 0
     return summary
+
+
+def _alerts_notify(alerts: list[dict]) -> None:
+    """One inbox notification per référent and organisation for the alerts of this run that name them."""
+    assigned = Counter((alert["recipient_id"], alert["organisation_id"]) for alert in alerts if alert["recipient_id"])
+    url = reverse("orientation:alerts")
+    for (recipient_id, organisation_id), count in sorted(assigned.items()):
+        inbox_notify(
+            recipient_ids=[recipient_id],
+            organisation_id=organisation_id,
+            kind=NotificationKind.DELAY_ALERT,
+            title=f"{count} {plural(count, 'nouvelle alerte', 'nouvelles alertes')} de délai sur votre portefeuille",
+            url=url,
+        )
 
 
 def _collect_digests(digests: dict[int, Counter], alerts: list[dict], organisations: list[dict]) -> None:

@@ -4,12 +4,16 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from jalon.core.enums import AuditCode
-from jalon.core.scoping import ensure_departement_staff
+from jalon.core.enums import AuditCode, Role
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, ensure_departement_staff
 from jalon.core.services import audit_event_record
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify
 from jalon.organisations.models import Membership
 from jalon.orientation.enums import (
     LongTermConsequence,
@@ -118,7 +122,33 @@ def reorientation_request(
         person_id=person.pk,
         new=data,
     )
+    _decision_waiting_notify(person=person, exclude_user_id=actor.user.pk if actor.user else None)
     return request
+
+
+def _decision_waiting_notify(*, person, exclude_user_id) -> None:
+    """The Département's chargés d'orientation whose scope covers the person put the request on an EPL's agenda."""
+    officers = (
+        Membership.objects.active()
+        .with_role(Role.ORIENTATION_OFFICER)
+        .filter(organisation__kind__in=DEPARTEMENT_STAFF_KINDS, organisation__departement_id=person.departement_id)
+        .filter(Q(territories=None) | Q(territories__communes=person.commune_id))
+        .exclude(user_id=exclude_user_id)
+        .values_list("organisation_id", "user_id")
+        .distinct()
+    )
+    by_organisation: dict[int, list[int]] = {}
+    for organisation_id, user_id in officers:
+        by_organisation.setdefault(organisation_id, []).append(user_id)
+    url = reverse("orientation:epl_list")
+    for organisation_id, user_ids in sorted(by_organisation.items()):
+        notify(
+            recipient_ids=user_ids,
+            organisation_id=organisation_id,
+            kind=NotificationKind.REORIENTATION_TO_DECIDE,
+            title="Demande de réorientation à inscrire à l'ordre du jour d'une équipe pluridisciplinaire",
+            url=url,
+        )
 
 
 @transaction.atomic

@@ -484,3 +484,18 @@ def test_the_demo_step_is_idempotent(world):
     demo.build(ctx)
     assert AccompanimentRule.objects.get(dispositif=world[3]).max_weeks_between_contacts == 4
     assert ContractType.objects.filter(departement=world[0]).count() == 3
+
+
+def test_a_contract_to_renew_reaches_the_referents_inbox_once(world):
+    from jalon.inbox.models import Notification
+
+    landes, agency, referent, _ = world
+    notebook = _followed(world)
+    _contract(world, notebook, datetime.date(2026, 6, 21), datetime.date(2026, 12, 21))
+    with time_machine.travel(datetime.datetime(2026, 11, 21, 6, 0, tzinfo=datetime.UTC), tick=False):
+        services.contract_renewals_remind(notify=False)
+        services.contract_renewals_remind(notify=False)
+    [notification] = Notification.objects.all()
+    assert notification.recipient == referent.user and notification.organisation == agency
+    assert notification.kind == "contrat_a_renouveler" and "21/12/2026" in notification.title
+    assert notification.url == f"/carnets/{notebook.person_id}/"

@@ -358,3 +358,31 @@ def test_the_persons_pages_are_never_kept_by_the_browser(client, carnet):
     person, _ = carnet
     _log_in(client, person)
     assert "no-store" in client.get(HOME)["Cache-Control"]
+
+
+def test_the_persons_words_reach_their_referents_inbox(carnet):
+    from jalon.inbox.models import Notification
+
+    person, referent = carnet
+    services.person_comment_add(person=person, text="Je ne pourrai pas venir le 8 décembre.")
+    services.person_project_wishes_add(person=person, text="Travailler en cuisine.")
+    notifications = Notification.objects.filter(recipient=referent.user, kind="message_personne")
+    assert notifications.count() == 2
+    assert {n.url for n in notifications} == {f"/carnets/{person.pk}/"}
+    assert all(person.last_name not in n.title and "8 décembre" not in n.title for n in notifications)
+
+
+def test_a_comment_whose_transaction_fails_leaves_no_notification(carnet):
+    from django.db import transaction
+
+    from jalon.inbox.models import Notification
+
+    person, _ = carnet
+
+    class Failure(Exception):
+        pass
+
+    with pytest.raises(Failure), transaction.atomic():
+        services.person_comment_add(person=person, text="Bonjour")
+        raise Failure
+    assert not Notification.objects.exists() and not Note.objects.filter(written_by_person=True).exists()

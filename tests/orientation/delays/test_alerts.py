@@ -220,3 +220,20 @@ def test_closing_an_alert_by_hand(landes, orientation_team):
         delay_alerts_raise(departement_id="40")
     assert DelayAlert.objects.filter(person=person, step=DelayStep.ORIENTATION).count() == 1
     assert _open(person, DelayStep.INVITATION).exists()  # the other step is still watched
+
+
+def test_alerts_of_a_referent_reach_their_inbox_once_per_run(landes, orientation_team, france_travail):
+    from jalon.inbox.models import Notification
+
+    agency, referent, _ = france_travail
+    followed = person_in_path(landes, requested=datetime.date(2026, 1, 5), last_name="Suivie", first_name="Ysaline")
+    orient(followed, organisation=agency, referent=referent.user, decided_on=datetime.date(2026, 8, 1))
+    with on(datetime.date(2026, 10, 5)):
+        delay_alerts_raise(departement_id="40", notify=False)
+    [notification] = Notification.objects.filter(recipient=referent.user)
+    assert notification.kind == "alerte_delai" and notification.organisation == agency
+    assert notification.title.startswith("2 nouvelles alertes") and notification.url == "/orientation/alertes/"
+    assert "Ysaline" not in notification.title
+    with on(datetime.date(2026, 10, 6)):
+        delay_alerts_raise(departement_id="40", notify=False)
+    assert Notification.objects.filter(recipient=referent.user).count() == 1  # nothing new, nothing more

@@ -387,3 +387,19 @@ def test_delays_are_measured_at_each_step(landes, officer, oriented, france_trav
     assert selectors.reorientation_delays(
         departement_id="64", start=datetime.date(2026, 1, 1), end=datetime.date(2026, 12, 31)
     )["requested_to_decided"] == {"count": 0, "mean": None, "median": None}
+
+
+def test_a_request_by_a_referent_waits_in_the_orientation_officers_inbox(officer, oriented, france_travail):
+    from jalon.inbox.models import Notification
+
+    _, referent, _ = france_travail
+    bearn = DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory(code="75"))
+    elsewhere = MembershipFactory(
+        role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=bearn
+    )
+    _request(referent, oriented)
+    [notification] = Notification.objects.all()
+    assert notification.recipient == officer.user and notification.kind == "reorientation"
+    assert notification.organisation == officer.organisation and notification.url == "/orientation/epl/"
+    assert oriented.last_name not in notification.title
+    assert not Notification.objects.filter(recipient=elsewhere.user).exists()

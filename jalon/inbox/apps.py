@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    name = "jalon.inbox"
+    verbose_name = "boîte de réception"
