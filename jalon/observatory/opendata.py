@@ -29,12 +29,13 @@ from pathlib import Path
 
 from jalon.observatory.secrecy import Status, Suppression, verify
 
+
 LICENCE_ID = "lov2"
 LICENCE_TITLE = "Licence Ouverte / Open Licence version 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 STATUS_PUBLISHED = "diffuse"
-STATUS_SECRET = "secret"
+STATUS_SECRET = "secret"  # noqa: S105 (a status code, not a password)
 
 # data.gouv.fr frequency identifiers the observatory may use.
 FREQUENCIES = {"monthly", "quarterly", "semiannual", "annual", "punctual", "irregular"}

@@ -42,6 +42,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+
 Node = Hashable
 Key = tuple
 Pattern = tuple[tuple[Key, int], ...]
