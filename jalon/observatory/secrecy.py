@@ -317,17 +317,15 @@ def _descent(table: Table, key: Key, axis: int, node: Node, hidden: set[Key], ma
     return path
 
 
-def _axis_moves(table: Table, key: Key, axis: int, level: int, hidden: set[Key], margin: int) -> list[list]:
+def _axis_moves(table: Table, key: Key, axis: int, level: int, below: list, hidden: set[Key], margin: int) -> list:
     """One-dimensional balancing vectors through ``key[axis]`` climbing ``level`` levels: [[(node, sign)…]…].
 
-    At level ``j`` the vector climbs ``j`` levels (+1), crosses to a sibling (−1) and descends to a leaf; at the
-    last level (the number of ancestors) it climbs to the root instead, which unbalances nothing.
+    ``below`` is the path from ``key[axis]`` down to a leaf (+1). At level ``j`` the vector climbs ``j`` levels
+    (+1), crosses to a sibling (−1) and descends to a leaf (−1); at the last level (the number of ancestors) it
+    climbs to the root instead, which unbalances nothing.
     """
     dim = table.dimensions[axis]
     start = key[axis]
-    below = _descent(table, key, axis, start, hidden, margin)
-    if below is None:
-        return []
     ancestors = dim.ancestors(start)
     climbed = [(start, 1)] + [(n, 1) for n in below] + [(n, 1) for n in ancestors[:level]]
     if level == len(ancestors):
@@ -355,6 +353,10 @@ def _best_pattern(table: Table, key: Key, hidden: set[Key], margin: int, allowed
     """The cheapest pattern of the lowest total climbing level that protects ``key`` by ``margin``, or None."""
     values = table.values
     depth = [len(dim.ancestors(node)) for dim, node in zip(table.dimensions, key, strict=True)]
+    # One detailed non-zero cell under ``key`` fixes the descent in every dimension at once: every cell of the
+    # climb-to-the-roots pattern is then an aggregate of it, hence non-zero, so that pattern always exists.
+    target = _target_cell(table, key, hidden, margin)
+    below = [_path_down(dim, node, leaf) for dim, node, leaf in zip(table.dimensions, key, target, strict=True)]
     cache: dict[tuple[int, int], list] = {}
 
     def moves(axis: int, level: int) -> list:
@@ -362,7 +364,7 @@ def _best_pattern(table: Table, key: Key, hidden: set[Key], margin: int, allowed
         # already too tight, or holds a forbidden cell, is dropped; its slice cost bounds the pattern's cost.
         if (axis, level) not in cache:
             kept = []
-            for move in _axis_moves(table, key, axis, level, hidden, margin):
+            for move in _axis_moves(table, key, axis, level, below[axis], hidden, margin):
                 cells = [(_replace(key, axis, node), sign) for node, sign in move]
                 if any(values[c] == 0 or (allowed is not None and c not in allowed) for c, _ in cells):
                     continue
@@ -394,6 +396,26 @@ def _best_pattern(table: Table, key: Key, hidden: set[Key], margin: int, allowed
         if best is not None:
             return best[2]
     return None
+
+
+def _target_cell(table: Table, key: Key, hidden: set[Key], margin: int) -> Key:
+    leaves = [_leaves_below(dim, node) for dim, node in zip(table.dimensions, key, strict=True)]
+    cells = [c for c in itertools.product(*leaves) if table.values[c] > 0]  # key > 0, so one at least
+    return min(cells, key=lambda c: (c not in hidden, table.values[c] < margin + 1, table.values[c], table.order(c)))
+
+
+def _leaves_below(dim: Hierarchy, node: Node) -> list[Node]:
+    if node not in dim.children:
+        return [node]
+    return [leaf for child in dim.children[node] for leaf in _leaves_below(dim, child)]
+
+
+def _path_down(dim: Hierarchy, node: Node, leaf: Node) -> list[Node]:
+    path = []
+    while leaf != node:
+        path.append(leaf)
+        leaf = dim.parent[leaf]
+    return path[::-1]
 
 
 def _product(table: Table, combo: list, allowed: set[Key] | None) -> Pattern | None:
