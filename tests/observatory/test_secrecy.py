@@ -30,13 +30,14 @@ from jalon.observatory.secrecy import (
     verify,
 )
 
+
 # --- The auditor: relations rebuilt from plain parent → children maps, and an exact simplex ----------------------
 
 
 def relations(trees):
     """``total = sum(parts)`` for every cell of a product of trees (each tree: {parent: [children]}, nodes)."""
     result = []
-    for axis, (children, nodes) in enumerate(trees):
+    for axis, (children, _nodes) in enumerate(trees):
         others = [n for i, (_, n) in enumerate(trees) if i != axis]
         for parent, kids in children.items():
             for rest in itertools.product(*others):
