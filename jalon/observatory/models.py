@@ -51,6 +51,11 @@ class Indicator(BaseModel):
     def __str__(self):
         return f"{self.code} — {self.wording}"
 
+    @property
+    def dimension_labels(self) -> list[str]:
+        labels = dict(Dimension.choices)
+        return [str(labels.get(name, name)) for name in self.dimensions]
+
 
 class SnapshotRun(models.Model):
     """One computation of the indicators of a Département (full or the recent periods only)."""
