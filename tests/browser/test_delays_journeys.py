@@ -50,7 +50,7 @@ def test_administrator_sets_the_delays_and_the_pilot_reads_the_figures(page, liv
     page.get_by_role("button", name="Se déconnecter").click()
 
     log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)
-    page.goto(f"{live_server.url}/orientation/chiffres/")
+    page.goto(f"{live_server.url}/observatoire/orientation/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chiffres de l'orientation")
     expect(page.locator("caption").first).to_contain_text("Ensemble du département")
     check_accessibility(page, "chiffres-orientation")

@@ -26,7 +26,7 @@ def test_referent_finds_a_person_and_opens_the_file(page, live_server, demo):
     follow_menu(page, "Personnes")
     check_accessibility(page, "recherche-personnes")
     page.get_by_label("Nom ou prénom").fill(f"{person.last_name} {person.first_name}")
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#content").get_by_role("button", name="Rechercher").click()
     check_accessibility(page, "recherche-resultats")
     page.get_by_role("link", name=f"{person.last_name.upper()} {person.first_name}").first.click()
     assert (

@@ -110,11 +110,11 @@ def test_a_referral_goes_round_the_loop(page, live_server, demo):
     expect(card).to_contain_text("à 1 km de l'adresse de la personne")
     # Every distance, then within 20 km (a mobility in her project may have set a maximum already).
     page.locator("#id_distance").select_option("")
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#content").get_by_role("button", name="Rechercher").click()
     far_card = page.locator("li.fr-mb-3w", has=page.get_by_role("heading", name=FAR_SERVICE))
     expect(far_card).to_contain_text(re.compile(r"à 4\d km de l'adresse de la personne"))
     page.locator("#id_distance").select_option("20")
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#content").get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("heading", name=FAR_SERVICE)).to_have_count(0)
     expect(card).to_be_visible()
     card.get_by_role("link", name=re.compile("Orienter la personne vers ce service")).click()
