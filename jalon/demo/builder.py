@@ -168,6 +168,12 @@ def build_conventions(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_observatory(ctx: DemoContext) -> None:
+    from jalon.observatory.demo import build
+
+    build(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -182,6 +188,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebooks,
     build_offer,
     build_conventions,
+    build_observatory,
 ]
 
 

@@ -106,7 +106,7 @@ class IndicatorValue(models.Model):
     period_kind = models.CharField("période", max_length=10, choices=PeriodKind.choices)
     period_start = models.DateField("début de la période")
     dimension = models.CharField("ventilation", max_length=20, choices=Dimension.choices, blank=True)
-    segment = models.CharField("segment", max_length=40, blank=True)
+    segment = models.CharField("segment", max_length=120, blank=True)
     numerator = models.FloatField("numérateur")
     denominator = models.FloatField("dénominateur", null=True, blank=True)
     value = models.FloatField("valeur", null=True, blank=True)

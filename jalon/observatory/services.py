@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
-from jalon.observatory.enums import PeriodKind, Source
+from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
 
@@ -44,8 +44,10 @@ def catalogue_load() -> int:
     return len(entries)
 
 
-def _store(indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run) -> int:
-    result = evaluate(spec, departement_id, period, places=places)
+def _store(
+    indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run, *, segmented: bool
+) -> int:
+    result = evaluate(spec, departement_id, period, places=places, segmented=segmented)
     rows = [
         IndicatorValue(
             indicator=indicator,
@@ -62,6 +64,9 @@ def _store(indicator: Indicator, spec: Computation, departement_id: str, period:
             run=run,
         )
         for (level, code, dimension, segment), cell in result.items()
+        # A commune is stored whole, never by segment: its segments are tiny (secret under statistical secrecy)
+        # and would multiply the rows by forty; segments are read from the EPCI up.
+        if not (dimension and level == TerritoryLevel.COMMUNE)
     ]
     # Idempotent: the period's values are replaced as a whole, so a recomputation never leaves a stale segment.
     with transaction.atomic():
@@ -83,9 +88,16 @@ def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Peri
 
 
 def snapshot_compute(
-    *, departement_id: str, today: date | None = None, full: bool = False, first_day: date | None = None, codes=None
+    *,
+    departement_id: str,
+    today: date | None = None,
+    full: bool = False,
+    first_day: date | None = None,
+    codes=None,
+    segmented_from: date | None = None,
 ) -> SnapshotRun:
-    """Computes and stores the values of the computed indicators for a Département."""
+    """Computes and stores the values of the computed indicators for a Département. Periods that end before
+    `segmented_from` are stored without their segments (the demo's history, which only draws trends)."""
     today = today or timezone.localdate()
     first_day = first_day or period_of(PeriodKind.YEAR, today).start.replace(year=today.year - 2)
     run = SnapshotRun.objects.create(departement_id=departement_id, started_at=timezone.now(), as_of=today, full=full)
@@ -95,8 +107,20 @@ def snapshot_compute(
     written = 0
     for indicator in indicators:
         for period in periods_to_compute(first_day=first_day, today=today, full=full):
-            written += _store(indicator, registry[indicator.code], departement_id, period, places, run)
+            segmented = segmented_from is None or period.end >= segmented_from
+            written += _store(
+                indicator, registry[indicator.code], departement_id, period, places, run, segmented=segmented
+            )
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])
     return run
+
+
+def observatory_daily(*, today: date) -> list[SnapshotRun]:
+    """The nightly refresh: the periods of the last 35 days, for every Département that has people."""
+    from jalon.people.models import Person
+
+    catalogue_load()
+    departements = Person.objects.order_by().values_list("departement_id", flat=True).distinct()
+    return [snapshot_compute(departement_id=code, today=today) for code in sorted(departements)]

@@ -1,0 +1,80 @@
+"""Stored snapshots: the values the screens read are the engine's, a recomputation replaces a period as a whole,
+and the nightly command refreshes the periods of the last 35 days."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+from jalon.observatory.models import IndicatorValue
+from jalon.observatory.services import catalogue_load, snapshot_compute
+from tests.observatory.test_golden import world  # noqa: F401  (the golden population)
+
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def stored(code, kind, start, level=TerritoryLevel.DEPARTEMENT, territory="40", dimension="", segment=""):
+    return IndicatorValue.objects.get(
+        indicator__code=code,
+        departement_id="40",
+        period_kind=kind,
+        period_start=start,
+        territory_level=level,
+        territory_code=territory,
+        dimension=dimension,
+        segment=segment,
+    )
+
+
+def test_snapshot_stores_the_hand_counted_values(world):  # noqa: F811
+    catalogue_load()
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1), codes=["L69"])
+    # The golden counts: 10 subject on 31/12/2025, 5 in the MdM territory, 2 in Aire, 5 women.
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1)).value == 10
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.TERRITORY, str(world.t_mdm.pk)).value == 5
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1), dimension=Dimension.SEX, segment="F").value == 5
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.COMMUNE, "40001").value == 2
+    # A commune is stored whole, never by segment.
+    assert not IndicatorValue.objects.filter(territory_level=TerritoryLevel.COMMUNE).exclude(dimension="").exists()
+    assert IndicatorValue.objects.filter(territory_level=TerritoryLevel.EPCI).exclude(dimension="").exists()
+    # Recomputing replaces the period: no duplicate, the same count.
+    count = IndicatorValue.objects.count()
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1), codes=["L69"])
+    assert IndicatorValue.objects.count() == count
+
+
+def test_history_before_the_segmented_window_is_stored_whole(world):  # noqa: F811
+    catalogue_load()
+    snapshot_compute(
+        departement_id="40",
+        today=D(2026, 1, 15),
+        full=True,
+        first_day=D(2025, 1, 1),
+        codes=["L69"],
+        segmented_from=D(2025, 12, 31),
+    )
+    march = IndicatorValue.objects.filter(period_kind=PeriodKind.MONTH, period_start=D(2025, 3, 1))
+    assert march.filter(dimension="").count() > 0 and not march.exclude(dimension="").exists()
+    december = IndicatorValue.objects.filter(period_kind=PeriodKind.MONTH, period_start=D(2025, 12, 1))
+    assert december.exclude(dimension="").exists()
+
+
+def test_the_nightly_command_refreshes_the_last_35_days(world):  # noqa: F811
+    call_command("observatory_daily", "--date", "2026-01-15", verbosity=0)
+    kinds = set(
+        IndicatorValue.objects.filter(indicator__code="L69").values_list("period_kind", "period_start").distinct()
+    )
+    # 15/01/2026 minus 35 days is 11/12/2025: December and January, Q4 2025 and Q1 2026, 2025 and 2026.
+    assert kinds == {
+        (PeriodKind.MONTH, D(2025, 12, 1)),
+        (PeriodKind.MONTH, D(2026, 1, 1)),
+        (PeriodKind.QUARTER, D(2025, 10, 1)),
+        (PeriodKind.QUARTER, D(2026, 1, 1)),
+        (PeriodKind.YEAR, D(2025, 1, 1)),
+        (PeriodKind.YEAR, D(2026, 1, 1)),
+    }
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1)).value == 10
