@@ -148,3 +148,12 @@ class AuditCode(models.IntegerChoices):
     PERSON_DATA_EXPORTED = 1104, "données d'une personne exportées (droit d'accès)"
     CONVENTION_CREATED = 1110, "convention de partage de données enregistrée"
     CONVENTION_UPDATED = 1111, "convention de partage de données modifiée"
+    # 12xx: exits of the path and follow-up in employment
+    EXIT_RECORDED = 1201, "sortie de parcours enregistrée"
+    EXIT_REOPENED = 1202, "parcours rouvert après une sortie"
+    EXIT_PROPOSALS_RAISED = 1203, "sorties proposées après une clôture du droit (CAF)"
+    EXIT_PROPOSAL_DISMISSED = 1204, "sortie proposée écartée : le parcours continue"
+    CHECKPOINT_RECORDED = 1210, "point de suivi en emploi enregistré"
+    CHECKPOINTS_AT_RISK = 1211, "situations à risque du suivi en emploi repérées"
+    EXIT_TYPOLOGY_CREATED = 1220, "typologie des sorties créée"
+    POSITIVE_RULE_PUBLISHED = 1221, "règle des sorties positives publiée"

@@ -54,7 +54,8 @@ def notebook_access(*, actor: Actor, person_pk) -> NotebookAccess:
     return NotebookAccess(
         notebook=notebook,
         through_consent=not direct,
-        can_write=actor.is_platform_admin or actor.has_role(*WRITER_ROLES),
+        # A closed path is read, not written (reopening it is the exits' business).
+        can_write=(actor.is_platform_admin or actor.has_role(*WRITER_ROLES)) and not notebook.is_closed,
     )
 
 

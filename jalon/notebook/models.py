@@ -135,6 +135,9 @@ class Notebook(BaseModel):
     version = models.PositiveIntegerField("version", default=1)
     last_activity_at = models.DateTimeField("dernière mise à jour", default=timezone.now)
     last_contact_on = models.DateField("dernier contact", null=True, blank=True)
+    # Set when the path ends (an exit, recorded by a later app through `notebook_close`): the carnet is kept and
+    # read, but takes no more writes until the path is reopened.
+    closed_on = models.DateField("parcours clos le", null=True, blank=True)
 
     class Meta:
         verbose_name = "carnet de bord"
@@ -143,6 +146,10 @@ class Notebook(BaseModel):
 
     def __str__(self):
         return f"Carnet de {self.person}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class NotebookFrein(BaseModel):

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jalon.orientation",
     "jalon.notebook",
     "jalon.offer",
+    "jalon.exits",
     "jalon.messaging",
     "jalon.privacy",
     "jalon.api",
