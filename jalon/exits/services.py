@@ -156,6 +156,17 @@ def _follows(actor: Actor, person: Person) -> bool:
     return Person.objects.visible_to(actor).filter(pk=person.pk).exists()
 
 
+def _refuse_if_exited(actor: Actor, person: Person) -> None:
+    # Checked before who follows the person: the exit has ended the orientation that let its author see them.
+    current = Exit.objects.in_force().filter(person=person).select_related("exit_type").first()
+    if current is not None and Exit.objects.visible_to(actor).filter(pk=current.pk).exists():
+        raise ValidationError(
+            f"Le parcours de cette personne est déjà clos depuis le {current.exited_on:%d/%m/%Y} ({current.exit_type})."
+        )
+    if current is not None:
+        raise ValidationError(NOT_FOLLOWED)
+
+
 def _exit_data(*, person: Person, exit_type, exited_on, today, contract, employer_name, employer_siret) -> dict:
     errors: dict[str, str] = {}
     if exit_type is None:
@@ -209,6 +220,7 @@ def exit_record(
     writes, the current orientation and référent assignment end on that date (the person leaves the caseload
     and its delay and contact alerts), and an exit to employment opens its checkpoints."""
     today = today or timezone.localdate()
+    _refuse_if_exited(actor, person)
     if not _follows(actor, person):
         raise ValidationError(NOT_FOLLOWED)
     employer_name, employer_siret = (employer_name or "").strip(), (employer_siret or "").replace(" ", "")
@@ -225,12 +237,7 @@ def exit_record(
     # The carnet's row serialises two exits of the same person typed at once.
     notebook = Notebook.objects.filter(person=person).first() or notebook_open(actor=actor, person=person)
     notebook = Notebook.objects.select_for_update().get(pk=notebook.pk)
-    current_exit = Exit.objects.in_force().filter(person=person).first()
-    if current_exit is not None:
-        raise ValidationError(
-            f"Le parcours de cette personne est déjà clos depuis le {current_exit.exited_on:%d/%m/%Y} "
-            f"({current_exit.exit_type})."
-        )
+    _refuse_if_exited(actor, person)
     rule = PositiveRule.objects.in_force_on(person.departement_id, exited_on).order_by("-version").first()
     if rule is None:
         raise ValidationError(
@@ -258,7 +265,7 @@ def exit_record(
     )
     exit.full_clean()
     exit.save()
-    notebook_close(notebook=notebook, on=exited_on)
+    notebook_close(notebook=notebook, on=exited_on, organisation=actor.organisation)
     end_reason = f"sortie de parcours : {exit_type.label}"
     if orientation is not None:
         orientation.ended_on, orientation.end_reason = max(exited_on, orientation.decided_on), end_reason[:255]
@@ -343,7 +350,7 @@ def exit_reopen(*, actor: Actor, exit: Exit, reason: str, today: datetime.date |
         raise ValidationError("Votre structure ne suit pas cette personne : elle ne peut pas rouvrir son parcours.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Indiquez pourquoi le parcours est rouvert."})
-    exit = Exit.objects.select_for_update().select_related("person", "ended_orientation").get(pk=exit.pk)
+    exit = Exit.objects.select_for_update(of=("self",)).select_related("person", "ended_orientation").get(pk=exit.pk)
     if exit.reopened_on is not None:
         raise ValidationError(f"Ce parcours a déjà été rouvert le {exit.reopened_on:%d/%m/%Y}.")
     exit.reopened_on, exit.reopened_by, exit.reopen_reason = max(today, exit.exited_on), actor.user, reason.strip()
@@ -498,6 +505,13 @@ def exit_proposals_raise(*, today: datetime.date) -> int:
         HouseholdMember.objects.current()
         .filter(Exists(closed), in_path, person__merged_into=None)
         .exclude(Exists(Exit.objects.in_force().filter(person=OuterRef("person_id"))))
+        .exclude(
+            Exists(
+                ExitProposal.objects.filter(
+                    person=OuterRef("person_id"), closure_date=OuterRef("household__right__closure_date")
+                )
+            )
+        )
         .values_list("person_id", "household__right__closure_date", "household__right__closure_reason")
     )
     created = ExitProposal.objects.bulk_create(

@@ -138,6 +138,16 @@ class Notebook(BaseModel):
     # Set when the path ends (an exit, recorded by a later app through `notebook_close`): the carnet is kept and
     # read, but takes no more writes until the path is reopened.
     closed_on = models.DateField("parcours clos le", null=True, blank=True)
+    # The organisation that ended the path keeps reading the carnet (follow-up in employment, a possible return)
+    # after the exit has ended the orientation that let it see the person.
+    closed_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="parcours clos par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "carnet de bord"

@@ -112,16 +112,21 @@ def notebook_ensure_open(*, notebook: Notebook) -> None:
         raise ValidationError(NOTEBOOK_CLOSED_MESSAGE)
 
 
-def notebook_close(*, notebook: Notebook, on) -> Notebook:
-    """Close the carnet to writes from `on` (the path's exit); the caller's transaction and audit cover it."""
-    Notebook.objects.filter(pk=notebook.pk).update(closed_on=on, version=F("version") + 1, last_activity_at=timezone.now())
-    notebook.refresh_from_db(fields=["closed_on", "version", "last_activity_at"])
+def notebook_close(*, notebook: Notebook, on, organisation) -> Notebook:
+    """Close the carnet to writes from `on` (the path's exit), still readable by `organisation` which ended it;
+    the caller's transaction and audit cover it."""
+    Notebook.objects.filter(pk=notebook.pk).update(
+        closed_on=on, closed_by_organisation=organisation, version=F("version") + 1, last_activity_at=timezone.now()
+    )
+    notebook.refresh_from_db(fields=["closed_on", "closed_by_organisation", "version", "last_activity_at"])
     return notebook
 
 
 def notebook_reopen(*, notebook: Notebook) -> Notebook:
-    Notebook.objects.filter(pk=notebook.pk).update(closed_on=None, version=F("version") + 1, last_activity_at=timezone.now())
-    notebook.refresh_from_db(fields=["closed_on", "version", "last_activity_at"])
+    Notebook.objects.filter(pk=notebook.pk).update(
+        closed_on=None, closed_by_organisation=None, version=F("version") + 1, last_activity_at=timezone.now()
+    )
+    notebook.refresh_from_db(fields=["closed_on", "closed_by_organisation", "version", "last_activity_at"])
     return notebook
 
 
