@@ -147,7 +147,7 @@ def _checkpoint_months(departement_id) -> list[int]:
 # --- ending a path ----------------------------------------------------------------------------------------------
 
 
-def _follows(actor: Actor, person: Person) -> bool:
+def follows(actor: Actor, person: Person) -> bool:
     """The carnet's rule for writes: a professional in a writing role whose organisation sees the person directly
     (the Département for its département, the organisation the person is oriented to or whose référent follows
     them). A team member who reaches the carnet only under consent does not end the path."""
@@ -221,7 +221,7 @@ def exit_record(
     and its delay and contact alerts), and an exit to employment opens its checkpoints."""
     today = today or timezone.localdate()
     _refuse_if_exited(actor, person)
-    if not _follows(actor, person):
+    if not follows(actor, person):
         raise ValidationError(NOT_FOLLOWED)
     employer_name, employer_siret = (employer_name or "").strip(), (employer_siret or "").replace(" ", "")
     _exit_data(
@@ -311,7 +311,7 @@ def may_reopen(actor: Actor, exit: Exit) -> bool:
     """Who follows the person, or the organisation that recorded the exit (it may no longer see the person)."""
     if not (actor.is_platform_admin or actor.has_role(*WRITER_ROLES)):
         return False
-    return exit.organisation_id == actor.organisation_id or _follows(actor, exit.person)
+    return exit.organisation_id == actor.organisation_id or follows(actor, exit.person)
 
 
 def _resume_orientation(*, actor: Actor, exit: Exit, on: datetime.date):
@@ -472,7 +472,7 @@ def checkpoint_record(
 @transaction.atomic
 def exit_proposal_dismiss(*, actor: Actor, proposal: ExitProposal, reason: str) -> ExitProposal:
     """The référent keeps following the person although the right closed (a few months' support into work)."""
-    if not _follows(actor, proposal.person):
+    if not follows(actor, proposal.person):
         raise ValidationError(NOT_FOLLOWED)
     if not (reason or "").strip():
         raise ValidationError({"reason": "Indiquez pourquoi le parcours continue."})
