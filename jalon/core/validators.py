@@ -34,7 +34,9 @@ class EmailAddressField(models.EmailField):
         )
 
 
-SIRET_INVALID = "Le SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur l'avis de situation."
+SIRET_INVALID = (
+    "Le SIRET compte 14 chiffres et sa clé de contrôle doit être juste : vérifiez-le sur l'avis de situation."
+)
 # La Poste's establishments share one SIREN and are numbered outside the Luhn rule (INSEE): their digits sum to a
 # multiple of 5 instead.
 LA_POSTE_SIREN = "356000000"

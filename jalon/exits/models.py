@@ -168,7 +168,9 @@ class Exit(BaseModel):
     """The end of a person's path (not of their RSA right): its type, date, reason and evidence. It closes the
     carnet to writes until the path is reopened; reopening is recorded on it (who, when, why)."""
 
-    person = models.ForeignKey("people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="exits")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="exits"
+    )
     exit_type = models.ForeignKey(ExitType, verbose_name="type de sortie", on_delete=models.PROTECT, related_name="+")
     # Copied from the type when recorded: editing the typology later does not change a published figure.
     iae_category = models.CharField("catégorie IAE", max_length=12, choices=IaeCategory.choices)
@@ -190,7 +192,11 @@ class Exit(BaseModel):
         "organisations.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="+"
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="enregistrée par", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     followed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,7 +217,12 @@ class Exit(BaseModel):
     )
     reopened_on = models.DateField("parcours rouvert le", null=True, blank=True)
     reopened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="rouvert par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="rouvert par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reopen_reason = models.TextField("motif de la réouverture", blank=True)
 
@@ -280,7 +291,12 @@ class Checkpoint(BaseModel):
     in_trial_period = models.BooleanField("rupture pendant la période d'essai", default=False)
     comment = models.TextField("commentaire", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="fait par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="fait par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Set by the daily run (missed point) or by the outcome (rupture in the trial period); cleared once handled.
     risk_reason = models.CharField("situation à risque", max_length=15, choices=RiskReason.choices, blank=True)
@@ -320,12 +336,15 @@ class ExitProposal(BaseModel):
     closure_date = models.DateField("droit clos le")
     closure_reason = models.CharField("motif de clôture", max_length=5, blank=True)
     raised_on = models.DateField("proposée le", default=timezone.localdate)
-    status = models.CharField(
-        "statut", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED
-    )
+    status = models.CharField("statut", max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
     decided_on = models.DateField("examinée le", null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="examinée par", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="examinée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     dismiss_reason = models.CharField("pourquoi le parcours continue", max_length=255, blank=True)
     exit = models.OneToOneField(

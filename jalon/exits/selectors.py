@@ -67,7 +67,12 @@ class ExitRates:
 
 def exit_rates(exits) -> ExitRates:
     """Number of exits in force, their positive share and their split by IAE category. One query."""
-    rows = exits.in_force().order_by().values("iae_category").annotate(n=Count("pk"), pos=Count("pk", filter=Q(is_positive=True)))
+    rows = (
+        exits.in_force()
+        .order_by()
+        .values("iae_category")
+        .annotate(n=Count("pk"), pos=Count("pk", filter=Q(is_positive=True)))
+    )
     by_category = {row["iae_category"]: row["n"] for row in rows}
     total = sum(by_category.values())
     return ExitRates(count=total, positive=Rate(sum(row["pos"] for row in rows), total), by_category=by_category)
@@ -115,7 +120,11 @@ def exit_for(*, actor: Actor, pk) -> Exit:
 
 
 def pending_proposal(*, person_id) -> ExitProposal | None:
-    return ExitProposal.objects.filter(person_id=person_id, status=ProposalStatus.PROPOSED).order_by("-closure_date").first()
+    return (
+        ExitProposal.objects.filter(person_id=person_id, status=ProposalStatus.PROPOSED)
+        .order_by("-closure_date")
+        .first()
+    )
 
 
 # --- the follow-up list -----------------------------------------------------------------------------------------
@@ -181,7 +190,9 @@ def follow_up_counts(*, actor: Actor, today: datetime.date | None = None) -> dic
 def proposals_for(*, actor: Actor):
     """Exits proposed after a CAF closure, for the people whose référent the actor is (a manager: their
     organisation's people; the Département's staff: those they see)."""
-    proposals = ExitProposal.objects.filter(status=ProposalStatus.PROPOSED, person__in=Person.objects.visible_to(actor))
+    proposals = ExitProposal.objects.filter(
+        status=ProposalStatus.PROPOSED, person__in=Person.objects.visible_to(actor)
+    )
     if actor.is_platform_admin or (actor.has_role(*MANAGER_ROLES) and actor.is_departement_staff):
         return proposals
     assignments = ReferentAssignment.objects.current().filter(person=OuterRef("person_id"))

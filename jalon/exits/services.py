@@ -37,7 +37,9 @@ from jalon.people.models import HouseholdMember, Person, RsaRight
 
 
 WRITER_ROLES = (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.PARTNER)
-NOT_FOLLOWED = "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut clore son parcours."
+NOT_FOLLOWED = (
+    "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut clore son parcours."
+)
 
 
 def _audit(*, code, actor: Actor | None, subject, person_id, new=None, extra=None, actor_label: str = "") -> None:
@@ -111,7 +113,10 @@ def positive_rule_publish(
     if not note.strip():
         raise ValidationError({"note": "Dites pourquoi la règle change : le chiffre publié devra s'expliquer."})
     current = (
-        PositiveRule.objects.select_for_update().filter(departement=departement, valid_until=None).order_by("-version").first()
+        PositiveRule.objects.select_for_update()
+        .filter(departement=departement, valid_until=None)
+        .order_by("-version")
+        .first()
     )
     if current is not None:
         if valid_from <= current.valid_from:
@@ -161,7 +166,8 @@ def _refuse_if_exited(actor: Actor, person: Person) -> None:
     current = Exit.objects.in_force().filter(person=person).select_related("exit_type").first()
     if current is not None and Exit.objects.visible_to(actor).filter(pk=current.pk).exists():
         raise ValidationError(
-            f"Le parcours de cette personne est déjà clos depuis le {current.exited_on:%d/%m/%Y} ({current.exit_type})."
+            f"Le parcours de cette personne est déjà clos depuis le {current.exited_on:%d/%m/%Y} "
+            f"({current.exit_type})."
         )
     if current is not None:
         raise ValidationError(NOT_FOLLOWED)
@@ -479,7 +485,11 @@ def exit_proposal_dismiss(*, actor: Actor, proposal: ExitProposal, reason: str) 
     proposal = ExitProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != ProposalStatus.PROPOSED:
         raise ValidationError("Cette proposition a déjà été examinée.")
-    proposal.status, proposal.decided_on, proposal.decided_by = ProposalStatus.DISMISSED, timezone.localdate(), actor.user
+    proposal.status, proposal.decided_on, proposal.decided_by = (
+        ProposalStatus.DISMISSED,
+        timezone.localdate(),
+        actor.user,
+    )
     proposal.dismiss_reason = reason.strip()[:255]
     proposal.save(update_fields=["status", "decided_on", "decided_by", "dismiss_reason", "updated_at"])
     _audit(
@@ -534,7 +544,9 @@ def exit_proposals_withdraw_reopened() -> int:
     return (
         ExitProposal.objects.filter(status=ProposalStatus.PROPOSED)
         .filter(Exists(reopened))
-        .update(status=ProposalStatus.DISMISSED, dismiss_reason="droit rouvert par la CAF", decided_on=timezone.localdate())
+        .update(
+            status=ProposalStatus.DISMISSED, dismiss_reason="droit rouvert par la CAF", decided_on=timezone.localdate()
+        )
     )
 
 
@@ -562,4 +574,3 @@ def exits_daily(*, today: datetime.date | None = None) -> dict:
                 extra={"day": today, "proposed": proposed, "withdrawn": withdrawn, "overdue": overdue},
             )
     return {"proposed": proposed, "withdrawn": withdrawn, "overdue": overdue}
-

@@ -22,7 +22,13 @@ DEFAULT_TYPES: tuple[tuple[str, str, str, bool, str], ...] = (
     ("pec", "Contrat aidé (PEC)", IaeCategory.TRANSITION, True, EmploymentContract.AIDED),
     # An RSA beneficiary hired by an SIAE starts an insertion contract: emploi de transition (the IAE's own
     # « sortie positive » is a move from one SIAE to another, which is not this).
-    ("siae", "Embauche en SIAE (insertion par l'activité économique)", IaeCategory.TRANSITION, True, EmploymentContract.SIAE),
+    (
+        "siae",
+        "Embauche en SIAE (insertion par l'activité économique)",
+        IaeCategory.TRANSITION,
+        True,
+        EmploymentContract.SIAE,
+    ),
     ("demenagement", "Déménagement hors du département", IaeCategory.OTHER, False, ""),
     ("fin_droit", "Fin de droit sans solution", IaeCategory.OTHER, False, ""),
     ("retraite", "Départ à la retraite", IaeCategory.OTHER, False, ""),

@@ -11,9 +11,9 @@ from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
 from jalon.exits import selectors, services
+from jalon.exits.enums import ProposalStatus
 from jalon.exits.forms import CheckpointForm, DismissForm, ExitForm, FollowUpFilterForm, ReopenForm
 from jalon.exits.models import Checkpoint, ExitProposal
-from jalon.exits.enums import ProposalStatus
 from jalon.notebook.access import notebook_access
 from jalon.people.models import Person
 from jalon.people.selectors import person_view_record, persons_view_record
@@ -54,7 +54,9 @@ def exit_create(request, person_pk):
     proposal = selectors.pending_proposal(person_id=person.pk)
     initial = {"exited_on": proposal.closure_date if proposal else timezone.localdate()}
     form = ExitForm(
-        request.POST or None, initial=initial, exit_types=selectors.exit_types_for(departement_id=person.departement_id)
+        request.POST or None,
+        initial=initial,
+        exit_types=selectors.exit_types_for(departement_id=person.departement_id),
     )
     written = submitted_write(
         request, form, lambda data: services.exit_record(actor=request.actor, person=person, proposal=proposal, **data)
@@ -94,7 +96,9 @@ def checkpoint_edit(request, pk, months):
     if submitted_write(
         request,
         form,
-        lambda data: services.checkpoint_record(actor=request.actor, exit=exit, months=months, **form.service_fields()),
+        lambda data: services.checkpoint_record(
+            actor=request.actor, exit=exit, months=months, **form.service_fields()
+        ),
     ):
         messages.success(request, f"Le point à {months} mois est enregistré.")
         return redirect("exits:person", person_pk=exit.person_id)

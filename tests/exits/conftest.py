@@ -47,7 +47,9 @@ def oriented_person(*, departement, agency, referent, decided_on=ORIENTED_ON, **
         referent=referent.user,
         decided_on=decided_on,
     )
-    ReferentAssignment.objects.create(person=person, referent=referent.user, organisation=agency, started_on=decided_on)
+    ReferentAssignment.objects.create(
+        person=person, referent=referent.user, organisation=agency, started_on=decided_on
+    )
     return person, orientation
 
 
@@ -61,7 +63,9 @@ def world(db):
         departement=landes, agency=agency, referent=referent, first_name="Léa", last_name="Durand"
     )
     other_person, _ = oriented_person(departement=landes, agency=agency, referent=referent, first_name="Marc")
-    outsider = MembershipFactory(role=Role.REFERENT, organisation__kind="association", organisation__departement=landes)
+    outsider = MembershipFactory(
+        role=Role.REFERENT, organisation__kind="association", organisation__departement=landes
+    )
     return World(
         departement=landes,
         agency=agency,

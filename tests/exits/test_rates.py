@@ -24,14 +24,26 @@ def test_exit_rates_by_hand(world):
 
     def out(person, code, employer="Conserverie Lafitte"):
         return exit_record(
-            actor=actor, person=person, exit_type=world.type(code), exited_on=EXITED, employer_name=employer, today=TODAY
+            actor=actor,
+            person=person,
+            exit_type=world.type(code),
+            exited_on=EXITED,
+            employer_name=employer,
+            today=TODAY,
         )
 
     def point(exit, months, employed, **fields):
         done = datetime.date(2026, 3, 2) + datetime.timedelta(days=30 * months)
         extra = {"same_employer": True} if employed else {"rupture_on": done, "rupture_reason": "démission"}
         return checkpoint_record(
-            actor=actor, exit=exit, months=months, done_on=done, still_employed=employed, today=TODAY, **extra, **fields
+            actor=actor,
+            exit=exit,
+            months=months,
+            done_on=done,
+            still_employed=employed,
+            today=TODAY,
+            **extra,
+            **fields,
         )
 
     a = out(people[0], "cdi")  # employed at 1 and 6 months

@@ -125,9 +125,8 @@ def test_an_organisation_that_does_not_follow_the_person_cannot_end_the_path(wor
 
 
 def test_a_type_of_another_departement_is_refused(world):
-    from tests.territories.factories import DepartementFactory
-
     from jalon.exits.services import exit_typology_default_create
+    from tests.territories.factories import DepartementFactory
 
     pyrenees = DepartementFactory(code="64", name="Pyrénées-Atlantiques")
     exit_typology_default_create(departement=pyrenees)
@@ -142,7 +141,9 @@ def test_a_type_of_another_departement_is_refused(world):
 
 
 def test_the_rule_is_versioned_and_each_exit_keeps_the_version_that_classified_it(world):
-    cadre = MembershipFactory(role=Role.ADMINISTRATOR, organisation__kind="cd", organisation__departement=world.departement)
+    cadre = MembershipFactory(
+        role=Role.ADMINISTRATOR, organisation__kind="cd", organisation__departement=world.departement
+    )
     early = record(world, "cdd_less_6", exited_on=datetime.date(2026, 3, 1))
     assert early.is_positive  # the Landes start from the IAE « sorties dynamiques »
     rule = positive_rule_publish(
@@ -171,10 +172,16 @@ def test_a_rule_version_needs_known_types_a_later_date_and_a_reason(world):
         )
     with pytest.raises(ValidationError, match="après le 01/01/2000"):
         positive_rule_publish(
-            actor=actor, departement=world.departement, positive_codes=["cdi"], valid_from=datetime.date(1999, 1, 1), note="x"
+            actor=actor,
+            departement=world.departement,
+            positive_codes=["cdi"],
+            valid_from=datetime.date(1999, 1, 1),
+            note="x",
         )
     with pytest.raises(ValidationError, match="pourquoi la règle change"):
-        positive_rule_publish(actor=actor, departement=world.departement, positive_codes=["cdi"], valid_from=TODAY, note="")
+        positive_rule_publish(
+            actor=actor, departement=world.departement, positive_codes=["cdi"], valid_from=TODAY, note=""
+        )
     assert PositiveRule.objects.filter(departement=world.departement).count() == 1
 
 
@@ -214,7 +221,11 @@ def test_the_organisation_that_recorded_the_exit_keeps_its_follow_up(world):
 
 
 def point(world, exit, months, **fields):
-    values = {"done_on": exit.exited_on + datetime.timedelta(days=31 * months), "still_employed": True, "same_employer": True}
+    values = {
+        "done_on": exit.exited_on + datetime.timedelta(days=31 * months),
+        "still_employed": True,
+        "same_employer": True,
+    }
     return checkpoint_record(actor=world.actor, exit=exit, months=months, today=TODAY, **{**values, **fields})
 
 
@@ -273,7 +284,12 @@ def test_no_checkpoint_for_an_exit_that_is_not_to_employment(world):
         point(world, other, 2)
     with pytest.raises(ValidationError, match="ne suit pas cette personne"):
         checkpoint_record(
-            actor=actor_for(world.outsider), exit=other, months=1, done_on=TODAY, still_employed=True, same_employer=True
+            actor=actor_for(world.outsider),
+            exit=other,
+            months=1,
+            done_on=TODAY,
+            still_employed=True,
+            same_employer=True,
         )
 
 
@@ -294,7 +310,9 @@ def test_the_daily_run_marks_missed_points_and_proposes_exits_after_a_caf_closur
     # Run again: nothing new.
     assert exits_daily(today=TODAY) == {"proposed": 0, "withdrawn": 0, "overdue": 0}
     # The référent records the exit: the proposal is accepted and linked.
-    exit2 = record(world, "fin_droit", person=world.other_person, exited_on=datetime.date(2026, 11, 30), employer_name="")
+    exit2 = record(
+        world, "fin_droit", person=world.other_person, exited_on=datetime.date(2026, 11, 30), employer_name=""
+    )
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.ACCEPTED and proposal.exit == exit2
 
