@@ -202,11 +202,16 @@ def proposals_for(*, actor: Actor):
 
 
 def follow_up_csv_rows(*, actor: Actor, which: str, today=None):
-    """The list as CSV rows, its reading recorded with every person it names."""
+    """The list as CSV rows, its reading recorded (at once, not when the download streams) with every person it
+    names."""
     points = list(follow_up_points(actor=actor, which=which, today=today))
     persons_view_record(
         actor=actor, screen="suivi en emploi (export CSV)", person_ids=[point.exit.person_id for point in points]
     )
+    return _csv_rows(points)
+
+
+def _csv_rows(points):
     yield [
         "personne",
         "type de sortie",
