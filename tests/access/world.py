@@ -214,7 +214,12 @@ def build_world() -> World:
     from jalon.exits.models import ExitProposal, ExitType
     from jalon.exits.services import exit_record
 
-    leaver = Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).order_by("pk").first()
+    # Out of the Dax manager's territory, like the target.
+    manager = world.memberships["sdsei_manager"]
+    seen_in_dax = Person.objects.visible_to(Actor(user=manager.user, membership=manager)).values("pk")
+    leaver = (
+        Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).exclude(pk__in=seen_in_dax).order_by("pk").first()
+    )
     objects["exit"] = exit_record(
         actor=Actor(user=referent.user, membership=referent, memberships=(referent,)),
         person=leaver,
