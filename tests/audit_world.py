@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from jalon.core.enums import Role
+from jalon.exits.models import ExitProposal, ExitType
+from jalon.exits.services import exit_record, exit_typology_default_create
 from jalon.intake.enums import ImportKind
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow, SocioProfessionalData
 from jalon.messaging.enums import MessageChannel
@@ -58,6 +60,7 @@ class World:
     person: object  # followed on every path
     waiting: object  # subject to rights and duties, not oriented yet
     other: object  # the duplicate of `person`
+    exited: object = None  # left the path for a job: the follow-up in employment is about them
     pks: dict = field(default_factory=dict)  # object key -> pk, for URL arguments
 
 
@@ -206,6 +209,25 @@ def world_build() -> World:
         organisation=agency,
     )
 
+    # Exits: another person of the référent's left the path for a job; the CAF closed `person`'s right.
+    exit_typology_default_create(departement=landes)
+    exited = PersonFactory(departement=landes, commune=commune, last_name=f"{MARKER}-Sortie", first_name="Inès")
+    Orientation.objects.create(
+        person=exited,
+        orientation_type=OrientationType.PROFESSIONAL,
+        organisation=agency,
+        referent=referent.user,
+        decided_on=timezone.localdate() - datetime.timedelta(days=200),
+    )
+    exit = exit_record(
+        actor=actor_for(referent),
+        person=exited,
+        exit_type=ExitType.objects.get(departement=landes, code="cdi"),
+        exited_on=timezone.localdate() - datetime.timedelta(days=10),
+        employer_name="Conserverie des Landes",
+    )
+    proposal = ExitProposal.objects.create(person=person, closure_date=timezone.localdate())
+
     letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
     duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
     run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
@@ -216,7 +238,10 @@ def world_build() -> World:
         person=person,
         waiting=waiting,
         other=other,
+        exited=exited,
         pks={
+            "exit": exit.pk,
+            "proposal": proposal.pk,
             "person": person.pk,
             "household": followed.household_id,
             "contract": contract.pk,

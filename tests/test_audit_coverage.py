@@ -220,6 +220,16 @@ URLS = {
     "api:notebook_contacts": no_person_data(POST_ONLY),
     "api:notebook_appointments": no_person_data(POST_ONLY),
     "api:notebook_objectives": no_person_data(POST_ONLY),
+    # exits of the path and follow-up in employment
+    "exits:person": person("referent", **FILE),
+    "exits:create": person("referent", **FILE),
+    "exits:reopen": listing("referent", about="exited", pk="exit"),
+    "exits:checkpoint": listing("referent", about="exited", pk="exit", months=1),
+    "exits:follow_up": listing("referent", about="exited"),
+    "exits:follow_up_csv": listing("referent", about="exited"),
+    "exits:proposal_dismiss": person("referent", pk="proposal"),
+    "api:person_exits": person("referent", **API),
+    "api:exit_checkpoints": listing("referent", about="exited", pk="exit"),
     # the person's own space
     "person_space:login": no_person_data(PERSON_SPACE),
     "person_space:verify": no_person_data(PERSON_SPACE),
@@ -304,6 +314,9 @@ ADMIN_MODELS = {
     "django_tasks_database.dbtaskresult": no_person_data("tâches de fond : identifiants techniques"),
     "dsfr.dsfrconfig": no_person_data("réglages du gabarit"),
     "intake.duplicatecandidate": back_office_gap(),
+    "exits.exittype": no_person_data("typologie des sorties du département"),
+    "exits.positiverule": no_person_data("règle des sorties positives"),
+    "exits.followupschedule": no_person_data("calendrier du suivi en emploi"),
     "intake.importrun": no_person_data("fichiers importés : noms de fichiers et compteurs"),
     "intake.socioprofessionaldata": back_office_gap(),
     "messaging.message": back_office_gap(),
@@ -391,7 +404,7 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 
 
 def _open(world, login_as, name: str, entry: Shows):
-    literal = ("token", "file_format")
+    literal = ("token", "file_format", "months")
     kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
     url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
     client = login_as(world.members[entry.who])

@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from jalon.exits.api import ExitCheckpointsApi, PersonExitsApi
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
 from jalon.notebook.api import NotebookApi, NotebookAppointmentsApi, NotebookContactsApi, NotebookObjectivesApi
@@ -57,6 +58,8 @@ urlpatterns = [
         NotebookReferralsApi.as_view(),
         name="notebook_referrals",
     ),
+    path("v1/personnes/<id:pk>/sorties/", PersonExitsApi.as_view(), name="person_exits"),
+    path("v1/sorties/<id:pk>/points/", ExitCheckpointsApi.as_view(), name="exit_checkpoints"),
     path("v1/offre/orientations/recues/", ReceivedReferralsApi.as_view(), name="referrals_received"),
     path("v1/offre/orientations/<id:pk>/statut/", ReferralStatusApi.as_view(), name="referral_status"),
     path("v1/offre/structures/", StructureListApi.as_view(), name="offer_structures"),

@@ -151,3 +151,12 @@ class AuditCode(models.IntegerChoices):
     # 12xx: the professionals' inbox
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
+    # 14xx: exits of the path and follow-up in employment
+    EXIT_RECORDED = 1401, "sortie de parcours enregistrée"
+    EXIT_REOPENED = 1402, "parcours rouvert après une sortie"
+    EXIT_PROPOSALS_RAISED = 1403, "sorties proposées après une clôture du droit (CAF)"
+    EXIT_PROPOSAL_DISMISSED = 1404, "sortie proposée écartée : le parcours continue"
+    CHECKPOINT_RECORDED = 1410, "point de suivi en emploi enregistré"
+    CHECKPOINTS_AT_RISK = 1411, "situations à risque du suivi en emploi repérées"
+    EXIT_TYPOLOGY_CREATED = 1420, "typologie des sorties créée"
+    POSITIVE_RULE_PUBLISHED = 1421, "règle des sorties positives publiée"

@@ -162,6 +162,12 @@ def build_offer(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_exits(ctx: DemoContext) -> None:
+    from jalon.exits.demo import build
+
+    build(ctx)
+
+
 def build_conventions(ctx: DemoContext) -> None:
     from jalon.privacy.demo import build
 
@@ -187,6 +193,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebook_referentials,
     build_notebooks,
     build_offer,
+    build_exits,
     build_conventions,
     build_observatory,
 ]

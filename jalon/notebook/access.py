@@ -42,7 +42,14 @@ def notebooks_visible_to(actor: Actor):
         return Notebook.objects.none()
     # Correlated EXISTS: an IN over the people seen would hash the whole département's persons for one carnet.
     seen = Person.objects.visible_to(actor).filter(pk=OuterRef("person_id"))
-    return Notebook.objects.filter(Q(Exists(seen)) | _shared_with(actor))
+    return Notebook.objects.filter(Q(Exists(seen)) | _shared_with(actor) | _closed_by(actor))
+
+
+def _closed_by(actor: Actor) -> Q:
+    """A closed carnet stays readable by the organisation that ended the path."""
+    if actor.organisation_id is None:
+        return Q(pk__in=[])
+    return Q(closed_on__isnull=False, closed_by_organisation_id=actor.organisation_id)
 
 
 def notebook_access(*, actor: Actor, person_pk) -> NotebookAccess:
@@ -50,11 +57,14 @@ def notebook_access(*, actor: Actor, person_pk) -> NotebookAccess:
     notebook = get_visible_or_404(
         notebooks_visible_to(actor).select_related("person__commune", "person__departement"), person_id=person_pk
     )
-    direct = Person.objects.visible_to(actor).filter(pk=notebook.person_id).exists()
+    direct = (
+        notebook.closed_on is not None and notebook.closed_by_organisation_id == actor.organisation_id
+    ) or Person.objects.visible_to(actor).filter(pk=notebook.person_id).exists()
     return NotebookAccess(
         notebook=notebook,
         through_consent=not direct,
-        can_write=actor.is_platform_admin or actor.has_role(*WRITER_ROLES),
+        # A closed path is read, not written (reopening it is the exits' business).
+        can_write=(actor.is_platform_admin or actor.has_role(*WRITER_ROLES)) and not notebook.is_closed,
     )
 
 

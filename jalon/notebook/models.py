@@ -135,6 +135,19 @@ class Notebook(BaseModel):
     version = models.PositiveIntegerField("version", default=1)
     last_activity_at = models.DateTimeField("dernière mise à jour", default=timezone.now)
     last_contact_on = models.DateField("dernier contact", null=True, blank=True)
+    # Set when the path ends (an exit, recorded by a later app through `notebook_close`): the carnet is kept and
+    # read, but takes no more writes until the path is reopened.
+    closed_on = models.DateField("parcours clos le", null=True, blank=True)
+    # The organisation that ended the path keeps reading the carnet (follow-up in employment, a possible return)
+    # after the exit has ended the orientation that let it see the person.
+    closed_by_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name="parcours clos par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "carnet de bord"
@@ -143,6 +156,10 @@ class Notebook(BaseModel):
 
     def __str__(self):
         return f"Carnet de {self.person}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class NotebookFrein(BaseModel):

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode
@@ -99,9 +100,40 @@ def _is_sqlite_lock(error: OperationalError) -> bool:
     return connection.vendor == "sqlite" and "database is locked" in str(error)
 
 
+NOTEBOOK_CLOSED_MESSAGE = (
+    "Le parcours de cette personne est clos : son carnet se consulte mais ne se modifie plus. "
+    "Rouvrez le parcours si la personne revient."
+)
+
+
+def notebook_ensure_open(*, notebook: Notebook) -> None:
+    """Refuse a write on a carnet whose path has ended (read from the database: the caller's copy may be old)."""
+    if Notebook.objects.filter(pk=notebook.pk).exclude(closed_on=None).exists():
+        raise ValidationError(NOTEBOOK_CLOSED_MESSAGE)
+
+
+def notebook_close(*, notebook: Notebook, on, organisation) -> Notebook:
+    """Close the carnet to writes from `on` (the path's exit), still readable by `organisation` which ended it;
+    the caller's transaction and audit cover it."""
+    Notebook.objects.filter(pk=notebook.pk).update(
+        closed_on=on, closed_by_organisation=organisation, version=F("version") + 1, last_activity_at=timezone.now()
+    )
+    notebook.refresh_from_db(fields=["closed_on", "closed_by_organisation", "version", "last_activity_at"])
+    return notebook
+
+
+def notebook_reopen(*, notebook: Notebook) -> Notebook:
+    Notebook.objects.filter(pk=notebook.pk).update(
+        closed_on=None, closed_by_organisation=None, version=F("version") + 1, last_activity_at=timezone.now()
+    )
+    notebook.refresh_from_db(fields=["closed_on", "closed_by_organisation", "version", "last_activity_at"])
+    return notebook
+
+
 def notebook_touch(*, notebook: Notebook, expected_version: int) -> Notebook:
     """Bump the carnet's version for a write made on `expected_version`; refused when someone saved in between,
-    so that nobody overwrites a colleague's change without seeing it."""
+    so that nobody overwrites a colleague's change without seeing it, and when the path has ended."""
+    notebook_ensure_open(notebook=notebook)
     try:
         updated = Notebook.objects.filter(pk=notebook.pk, version=expected_version).update(
             version=expected_version + 1, last_activity_at=timezone.now()

@@ -319,6 +319,14 @@ ENTRIES: dict[str, Entry] = {
     "offer:figures_csv": get(FIGURES),
     "offer:plateaux": get(EVERYONE),
     "offer:plateau_detail": get(EVERYONE - {"other_cd_admin", "other_referent"}, pk("plateau")),
+    # Exits of the path and follow-up in employment: the target's file; an exit of the référent's caseload
+    "exits:person": get(TARGET_CARE, person),
+    "exits:create": both(TARGET_CARE, person),
+    "exits:reopen": both(TARGET_CARE, pk("exit")),
+    "exits:checkpoint": both({"cd_admin", "sdsei_referent"}, lambda w: {"pk": w.exit.pk, "months": 1}),
+    "exits:follow_up": get(CASELOAD | {"siae_partner"}),
+    "exits:follow_up_csv": get(CASELOAD | {"siae_partner"}),
+    "exits:proposal_dismiss": both(TARGET_CARE, pk("exit_proposal")),
     # Messages to the target
     "messaging:person": get(TARGET_CARE, person),
     "messaging:letter": get(TARGET_CARE, pk("letter")),
@@ -373,6 +381,8 @@ ENTRIES: dict[str, Entry] = {
     "api:notebook_referrals": both(TARGET_CARE, pk("target")),
     "api:referrals_received": get(FOLLOWERS),
     "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
+    "api:person_exits": both(TARGET_CARE, pk("target")),
+    "api:exit_checkpoints": both(TARGET_CARE, pk("exit")),
     "api:offer_structures": PUBLIC,
     "api:offer_services": PUBLIC,
 }

@@ -220,6 +220,24 @@ def build_world() -> World:
     objects["referral"] = Referral.objects.get(pk=referral.pk)
     objects["measure"] = Measure.objects.filter(person__departement_id="40").first()
     objects["letter"] = _letter_for(target, referent.organisation)
+    # An exit to employment of another person of the référent's caseload, and an exit proposed to the target.
+    from jalon.exits.models import ExitProposal, ExitType
+    from jalon.exits.services import exit_record
+
+    # Out of the Dax manager's territory, like the target.
+    manager = world.memberships["sdsei_manager"]
+    seen_in_dax = Person.objects.visible_to(Actor(user=manager.user, membership=manager)).values("pk")
+    leaver = (
+        Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).exclude(pk__in=seen_in_dax).order_by("pk").first()
+    )
+    objects["exit"] = exit_record(
+        actor=Actor(user=referent.user, membership=referent, memberships=(referent,)),
+        person=leaver,
+        exit_type=ExitType.objects.get(departement_id="40", code="cdi"),
+        exited_on=timezone.localdate(),
+        employer_name="Conserverie des Landes",
+    )
+    objects["exit_proposal"] = ExitProposal.objects.create(person=target, closure_date=timezone.localdate())
 
     # The SIAE's data-sharing convention, with its signed document, and an API token of its member.
     convention = DataSharingConvention.objects.filter(organisation=siae).first()

@@ -9,6 +9,7 @@ from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.core.services import audit_event_record
 from jalon.notebook.enums import NoteVisibility
 from jalon.notebook.models import Consent, Note, Notebook, TeamMember
+from jalon.notebook.services import notebook_ensure_open
 from jalon.organisations.models import Membership
 from jalon.orientation.models import Orientation, ReferentAssignment
 
@@ -39,6 +40,7 @@ def _organisation_follows_the_person(organisation, notebook: Notebook) -> bool:
 @transaction.atomic
 def consent_record(*, actor, notebook: Notebook, organisation, given_on=None) -> Consent:
     """The person agrees to share their carnet with an organisation (recorded by the professional with them)."""
+    notebook_ensure_open(notebook=notebook)
     if Consent.objects.filter(notebook=notebook, organisation=organisation, revoked_on=None).exists():
         raise ValidationError({"organisation": f"La personne a déjà donné son accord au partage avec {organisation}."})
     given_on = given_on or timezone.localdate()
@@ -79,6 +81,7 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
 def team_member_add(*, actor, notebook: Notebook, user, organisation, role: str) -> TeamMember:
     """Invite a professional into the person's team. Someone from an organisation that does not already follow
     the person needs the person's consent to share with that organisation first."""
+    notebook_ensure_open(notebook=notebook)
     if not role.strip():
         raise ValidationError({"role": "Indiquez le rôle de ce professionnel auprès de la personne."})
     if not Membership.objects.active().filter(user=user, organisation=organisation).exists():
@@ -126,6 +129,7 @@ def team_member_end(*, actor, member: TeamMember) -> TeamMember:
 @transaction.atomic
 def note_add(*, actor, notebook: Notebook, visibility: str, text: str) -> Note:
     """A note, shared with the team and the person, or private to the author's organisation."""
+    notebook_ensure_open(notebook=notebook)
     if visibility not in NoteVisibility.values:
         raise ValidationError({"visibility": "Choisissez si la note est partagée ou privée à votre structure."})
     if not text.strip():
