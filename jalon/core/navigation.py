@@ -77,6 +77,12 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,), group=FOLLOW_UP),
     NavItem(
+        "Suivi en emploi",
+        "exits:follow_up",
+        (Role.REFERENT, Role.PARTNER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FOLLOW_UP,
+    ),
+    NavItem(
         "Personnes",
         PERSON_SEARCH_URL,
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),

@@ -89,6 +89,22 @@ def home_summary(*, actor: Actor) -> dict:
             summary["caseload_text"] = (
                 f"{followed} personne{_s(followed)} suivie{_s(followed)} par un référent dans votre territoire."
             )
+    if actor.has_role(Role.REFERENT, Role.TERRITORY_MANAGER):
+        from jalon.exits.selectors import follow_up_counts
+
+        counts = follow_up_counts(actor=actor)
+        parts = [
+            f"{counts['overdue']} point{_s(counts['overdue'])} de suivi en retard",
+            f"{counts['soon']} à faire dans les 30 jours",
+            f"{counts['at_risk']} situation{_s(counts['at_risk'])} à risque",
+            f"{counts['proposals']} sortie{_s(counts['proposals'])} proposée{_s(counts['proposals'])} "
+            "après une clôture du droit",
+        ]
+        summary["follow_up_text"] = (
+            ", ".join(parts) + "."
+            if any(counts.values())
+            else "Aucun point de suivi en emploi à faire ni aucune sortie proposée pour les personnes que vous suivez."
+        )
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
