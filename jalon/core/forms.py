@@ -9,6 +9,16 @@ from dsfr.forms import DsfrBaseForm
 from jalon.core.enums import AuditCode
 
 
+class DayInput(forms.DateInput):
+    """A browser date picker. Its value must be ISO (AAAA-MM-JJ): given the French format, the browser shows an
+    empty field and a form edited again loses its date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class AuditFilterForm(DsfrBaseForm):
     code = forms.TypedChoiceField(
         label="Événement",
@@ -18,8 +28,8 @@ class AuditFilterForm(DsfrBaseForm):
         required=False,
     )
     actor = forms.CharField(label="Auteur (e-mail)", required=False, max_length=254)
-    start = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="Du", required=False, widget=DayInput())
+    end = forms.DateField(label="Au", required=False, widget=DayInput())
 
     def clean(self):
         cleaned = super().clean()

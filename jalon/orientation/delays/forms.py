@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import DayInput
 from jalon.orientation.delays.services import MAX_DAYS
 from jalon.orientation.enums import DelayStep
 from jalon.territories.models import Territory
@@ -113,8 +114,8 @@ def _twelve_months_ago(today: date) -> date:
 
 
 class FiguresFilterForm(_TerritoryChoiceMixin, DsfrBaseForm):
-    debut = forms.DateField(label="Du", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    fin = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    debut = forms.DateField(label="Du", required=False, widget=DayInput())
+    fin = forms.DateField(label="Au", required=False, widget=DayInput())
     territoire: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False, empty_label="Tous"
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.forms import DayInput
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology, OrientationType
 from jalon.orientation.forms import DecisionForm
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
@@ -52,7 +53,7 @@ def _members_queryset(departement_id):
 
 
 class EplMeetingForm(DsfrBaseForm):
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="Date", widget=DayInput())
     time = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Lieu", max_length=255, required=False)
     territory = forms.ModelChoiceField(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.forms import DayInput
 from jalon.messaging.enums import MessageChannel
 from jalon.orientation.enums import (
     AbsenceFollowUp,
@@ -22,7 +23,7 @@ from jalon.territories.models import Territory
 class SessionForm(DsfrBaseForm):
     kind = forms.ChoiceField(label="Type de séance", choices=SessionKind.choices)
     mode = forms.ChoiceField(label="Modalité", choices=SessionMode.choices)
-    day = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="Date", widget=DayInput())
     start_time = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Lieu", max_length=255, required=False, help_text="Adresse, salle…")

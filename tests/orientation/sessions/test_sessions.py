@@ -604,3 +604,11 @@ def test_the_navigation_marks_only_the_sessions_entry_on_a_session_page(login_as
     page = login_as(officer).get(reverse("orientation:sessions")).content.decode()
     assert f'href="{reverse("orientation:sessions")}" aria-current="page"' in page
     assert f'href="{reverse("orientation:queue")}" aria-current="page"' not in page
+
+
+def test_editing_a_session_keeps_its_date_in_the_date_picker(login_as, officer):
+    session = new_session(officer)
+    page = login_as(officer).get(reverse("orientation:session_edit", args=[session.pk])).content.decode()
+    # The browser's date picker reads ISO only: a French date would show an empty field and every save would fail.
+    assert 'value="2026-11-20"' in page
+    assert "20/11/2026" not in page.split('name="day"')[1].split(">")[0]
