@@ -63,3 +63,15 @@ class ContactKind(models.TextChoices):
 class NoteVisibility(models.TextChoices):
     SHARED = "partagee", "partagée avec l'équipe et la personne"
     PRIVATE = "privee", "privée à ma structure"
+
+
+class ContractEndReason(models.TextChoices):
+    """Why a contract ended before its planned end."""
+
+    EMPLOYMENT = "emploi", "reprise d'emploi ou de formation"
+    REORIENTATION = "reorientation", "réorientation : un autre contrat suit"
+    RIGHT_CLOSED = "fin_droit", "fin du droit au RSA"
+    MOVED = "demenagement", "déménagement hors du département"
+    AGREEMENT = "accord", "d'un commun accord avec la personne"
+    NON_COMPLIANCE = "manquement", "non-respect des engagements (procédure de sanction)"
+    OTHER = "autre", "autre motif"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from jalon.core.models import BaseModel
 from jalon.notebook.enums import (
     ContactKind,
+    ContractEndReason,
     ContractWanted,
     FreinKind,
     FreinNature,
@@ -325,7 +326,8 @@ class ContractQuerySet(models.QuerySet):
         for pk, days in notices.items():
             ending_soon |= Q(contract_type_id=pk, ends_on__lte=today + datetime.timedelta(days=days))
         later = Contract.objects.filter(notebook_id=OuterRef("notebook_id"), starts_on__gt=OuterRef("ends_on"))
-        return self.filter(ending_soon, ends_on__gte=today).exclude(Exists(later))
+        # A contract ended early is not renewed: it was ended for a reason.
+        return self.filter(ending_soon, ends_on__gte=today, end_reason="").exclude(Exists(later))
 
 
 class Contract(BaseModel):
@@ -352,6 +354,21 @@ class Contract(BaseModel):
         "organisations.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="+"
     )
     renewal_reminded_on = models.DateField("rappel de renouvellement le", null=True, blank=True)
+    # Ended before its term: `ends_on` becomes the real end (every reader of « in force » stays right), the planned
+    # end is kept with the reason.
+    planned_ends_on = models.DateField("fin prévue", null=True, blank=True)
+    end_reason = models.CharField(
+        "motif de fin anticipée", max_length=20, choices=ContractEndReason.choices, blank=True, default=""
+    )
+    end_note = models.CharField("précision sur la fin", max_length=255, blank=True)
+    renews = models.ForeignKey(
+        "self",
+        verbose_name="renouvelle le contrat",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="renewals",
+    )
 
     objects = ContractQuerySet.as_manager()
 
@@ -365,6 +382,29 @@ class Contract(BaseModel):
 
     def __str__(self):
         return f"{self.contract_type} du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+
+class ContractAmendment(BaseModel):
+    """An avenant: the contract's end date or objectives changed, with the before and after."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
+    amended_on = models.DateField("date de l'avenant")
+    previous_ends_on = models.DateField("fin avant l'avenant")
+    new_ends_on = models.DateField("fin après l'avenant")
+    objectives_before = models.JSONField("objectifs avant", default=list)
+    objectives_after = models.JSONField("objectifs après", default=list)
+    reason = models.CharField("objet de l'avenant", max_length=255)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "avenant au contrat"
+        verbose_name_plural = "avenants aux contrats"
+        ordering = ["amended_on", "pk"]
+
+    def __str__(self):
+        return f"Avenant du {self.amended_on:%d/%m/%Y}"
 
 
 class Appointment(BaseModel):

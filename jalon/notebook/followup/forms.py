@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.messaging.enums import MessageChannel
-from jalon.notebook.enums import ContactKind
+from jalon.notebook.enums import ContactKind, ContractEndReason
 from jalon.notebook.models import Appointment, ContractType, Objective
 from jalon.orientation.enums import Attendance, SessionMode
 
@@ -50,6 +50,31 @@ class ContractSignForm(VersionedForm):
             "required": "Le contrat n'est signé qu'avec la signature de la personne : cochez-la une fois recueillie."
         },
     )
+
+
+class ContractEndForm(VersionedForm):
+    ended_on = _date("Terminé le")
+    reason = forms.ChoiceField(label="Motif", choices=[("", "Choisissez un motif")] + list(ContractEndReason.choices))
+    note = forms.CharField(label="Précision", max_length=255, required=False)
+
+
+class ContractAmendForm(VersionedForm):
+    ends_on = _date("Nouvelle date de fin")
+    objectives = forms.ModelMultipleChoiceField(
+        label="Objectifs du contrat après l'avenant",
+        queryset=Objective.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(label="Objet de l'avenant", max_length=255)
+
+    def __init__(self, *args, objectives, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["objectives"]).queryset = objectives
+
+
+class ContractRenewForm(VersionedForm):
+    ends_on = _date("Fin du nouveau contrat", required=False, help_text="Laissez vide pour la durée habituelle.")
 
 
 class AppointmentForm(VersionedForm):

@@ -36,7 +36,7 @@ def contracts_for(*, notebook: Notebook):
     return (
         Contract.objects.filter(notebook=notebook)
         .select_related("contract_type", "organisation", "signed_by")
-        .prefetch_related("objectives")
+        .prefetch_related("objectives", "amendments", "renewals")
         .order_by("-starts_on")
     )
 

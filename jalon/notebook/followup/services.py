@@ -24,8 +24,8 @@ from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.services import message_send
-from jalon.notebook.enums import ContactKind
-from jalon.notebook.models import Appointment, Contact, Contract, ContractType, Notebook
+from jalon.notebook.enums import ContactKind, ContractEndReason, WorkStatus
+from jalon.notebook.models import Appointment, Contact, Contract, ContractAmendment, ContractType, Notebook
 from jalon.notebook.services import notebook_touch
 from jalon.orientation.enums import Attendance, SessionMode
 from jalon.orientation.models import Orientation, ReferentAssignment
@@ -115,16 +115,11 @@ def contract_create(
     objectives = list(objectives)
     if any(objective.notebook_id != notebook.pk for objective in objectives):
         raise ValidationError({"objectives": "Un objectif choisi n'appartient pas à ce carnet."})
-    other = (
-        Contract.objects.filter(notebook=notebook, starts_on__lte=ends_on, ends_on__gte=starts_on)
-        .select_related("contract_type")
-        .order_by("starts_on")
-        .first()
-    )
+    other = _overlapping(starts_on, ends_on, notebook=notebook)
     if other is not None:
         raise ValidationError(
             f"Ce contrat chevauche le {other} déjà enregistré pour cette personne : choisissez des dates qui ne "
-            "le recouvrent pas."
+            "le recouvrent pas, ou terminez-le d'abord (« Terminer »)."
         )
     _touch(notebook, version)
     contract = Contract(
@@ -186,6 +181,151 @@ def contract_sign(
         new={"signed_on": signed_on, "signed_by_person": True},
     )
     return contract
+
+
+def _overlapping(starts_on, ends_on, *, notebook: Notebook, exclude_pk=None):
+    others = Contract.objects.filter(notebook=notebook, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if exclude_pk:
+        others = others.exclude(pk=exclude_pk)
+    return others.select_related("contract_type").order_by("starts_on").first()
+
+
+@transaction.atomic
+def contract_end(
+    *,
+    actor,
+    contract: Contract,
+    ended_on: datetime.date,
+    reason: str,
+    note: str = "",
+    version: int | None = None,
+) -> Contract:
+    """Ends a contract before its term: `ends_on` becomes the real end, so it stops being « in force » for every
+    figure and frees the dates for the next contract; the planned end is kept with the reason."""
+    contract = Contract.objects.select_for_update().select_related("notebook", "contract_type").get(pk=contract.pk)
+    if contract.end_reason:
+        raise ValidationError(f"Ce contrat est déjà terminé depuis le {_day(contract.ends_on)}.")
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "La date de fin ne peut pas être dans le futur : terminez-le ce jour-là."})
+    if ended_on <= contract.starts_on:
+        # The table keeps a contract at least two days long (its end after its start).
+        raise ValidationError(
+            {"ended_on": f"Le contrat commence le {_day(contract.starts_on)} : choisissez une date après ce jour."}
+        )
+    if ended_on >= contract.ends_on:
+        raise ValidationError(
+            {"ended_on": f"Le contrat se termine déjà le {_day(contract.ends_on)} : rien à avancer."}
+        )
+    if reason not in ContractEndReason.values:
+        raise ValidationError({"reason": "Choisissez le motif de la fin du contrat."})
+    _touch(contract.notebook, version)
+    old = {"ends_on": contract.ends_on}
+    contract.planned_ends_on, contract.ends_on = contract.ends_on, ended_on
+    contract.end_reason, contract.end_note = reason, note
+    contract.save(update_fields=["planned_ends_on", "ends_on", "end_reason", "end_note", "updated_at"])
+    _audit(
+        code=AuditCode.CONTRACT_ENDED,
+        actor=actor,
+        subject=contract,
+        notebook=contract.notebook,
+        old=old,
+        new={"ends_on": ended_on, "reason": reason},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_amend(
+    *,
+    actor,
+    contract: Contract,
+    ends_on: datetime.date,
+    objectives,
+    reason: str,
+    version: int | None = None,
+) -> ContractAmendment:
+    """An avenant: new end date and/or objectives, the before and after kept. Refused on a contract ended early,
+    when nothing changes, or when the new end overlaps the next contract."""
+    contract = Contract.objects.select_for_update().select_related("notebook", "contract_type").get(pk=contract.pk)
+    notebook = contract.notebook
+    if contract.end_reason:
+        raise ValidationError("Ce contrat est terminé : il ne prend plus d'avenant. Créez ou renouvelez un contrat.")
+    if ends_on <= contract.starts_on:
+        raise ValidationError({"ends_on": "La date de fin du contrat doit être postérieure à sa date de début."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Dites l'objet de l'avenant."})
+    objectives = list(objectives)
+    if any(objective.notebook_id != notebook.pk for objective in objectives):
+        raise ValidationError({"objectives": "Un objectif choisi n'appartient pas à ce carnet."})
+    before = sorted(contract.objectives.values_list("title", flat=True))
+    after = sorted(objective.title for objective in objectives)
+    if ends_on == contract.ends_on and before == after:
+        raise ValidationError("L'avenant ne change ni la date de fin ni les objectifs.")
+    other = _overlapping(contract.starts_on, ends_on, notebook=notebook, exclude_pk=contract.pk)
+    if other is not None:
+        raise ValidationError(
+            {"ends_on": f"Avec cette fin, le contrat chevaucherait le {other} : choisissez une date avant."}
+        )
+    _touch(notebook, version)
+    amendment = ContractAmendment.objects.create(
+        contract=contract,
+        amended_on=timezone.localdate(),
+        previous_ends_on=contract.ends_on,
+        new_ends_on=ends_on,
+        objectives_before=before,
+        objectives_after=after,
+        reason=reason.strip(),
+        created_by=actor.user,
+    )
+    contract.ends_on = ends_on
+    contract.save(update_fields=["ends_on", "updated_at"])
+    contract.objectives.set(objectives)
+    _audit(
+        code=AuditCode.CONTRACT_AMENDED,
+        actor=actor,
+        subject=contract,
+        notebook=notebook,
+        old={"ends_on": amendment.previous_ends_on, "objectives": before},
+        new={"ends_on": ends_on, "objectives": after},
+    )
+    return amendment
+
+
+@transaction.atomic
+def contract_renew(
+    *, actor, contract: Contract, ends_on: datetime.date | None = None, version: int | None = None
+) -> Contract:
+    """The next contract of the same type, from the day after this one ends, carrying its objectives still open.
+    Goes through `contract_create`, so the same checks apply (dates, overlap)."""
+    contract = Contract.objects.select_related("notebook", "contract_type").get(pk=contract.pk)
+    if contract.end_reason:
+        raise ValidationError(
+            "Ce contrat a été terminé avant son terme : créez un nouveau contrat plutôt que de le renouveler."
+        )
+    if contract.renewals.exists():
+        raise ValidationError("Ce contrat est déjà renouvelé.")
+    starts_on = contract.ends_on + datetime.timedelta(days=1)
+    objectives = contract.objectives.filter(status__in=WorkStatus.open_values())
+    renewal = contract_create(
+        actor=actor,
+        notebook=contract.notebook,
+        version=version,
+        contract_type=contract.contract_type,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        objectives=objectives,
+        organisation=actor.organisation,
+    )
+    renewal.renews = contract
+    renewal.save(update_fields=["renews", "updated_at"])
+    _audit(
+        code=AuditCode.CONTRACT_RENEWED,
+        actor=actor,
+        subject=renewal,
+        notebook=contract.notebook,
+        new={"renews": contract.pk, "starts_on": starts_on, "ends_on": renewal.ends_on},
+    )
+    return renewal
 
 
 def contract_pdf_record(*, actor, contract: Contract) -> None:

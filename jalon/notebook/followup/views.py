@@ -13,7 +13,10 @@ from jalon.notebook.followup.forms import (
     AttendanceForm,
     CancelForm,
     ContactForm,
+    ContractAmendForm,
+    ContractEndForm,
     ContractForm,
+    ContractRenewForm,
     ContractSignForm,
 )
 from jalon.notebook.followup.pdf import contract_pdf
@@ -82,6 +85,7 @@ def contracts(request, person_pk):
             "person": notebook.person,
             "contracts": selectors.contracts_for(notebook=notebook),
             "form": form,
+            "today": timezone.localdate(),
         },
     )
 
@@ -101,6 +105,66 @@ def contract_sign(request, person_pk, pk):
         request,
         "notebook/followup/contract_sign.html",
         {"form": form, "contract": contract, "person": notebook.person},
+    )
+
+
+def _contract_change(request, person_pk, pk, *, screen, form_class, write, template, done, **form_kwargs):
+    """A change of one contract through its form page (end, avenant, renewal): the same steps for each."""
+    access = _carnet(request, person_pk, screen=screen, write=True)
+    notebook = access.notebook
+    contract = selectors.contract_for(notebook=notebook, pk=pk)
+    initial = {**_version(notebook), **form_kwargs.pop("initial", {})}
+    form = form_class(request.POST or None, initial=initial, **form_kwargs)
+    if submitted_write(request, form, lambda data: write(contract, data)):
+        messages.success(request, done(contract))
+        return redirect("notebook:contracts", person_pk=notebook.person_id)
+    return render(request, template, {"form": form, "contract": contract, "person": notebook.person})
+
+
+@require_roles(*CARNET_ROLES)
+def contract_end(request, person_pk, pk):
+    return _contract_change(
+        request,
+        person_pk,
+        pk,
+        screen="carnet : fin d'un contrat",
+        form_class=ContractEndForm,
+        initial={"ended_on": timezone.localdate()},
+        write=lambda contract, data: services.contract_end(actor=request.actor, contract=contract, **data),
+        template="notebook/followup/contract_end.html",
+        done=lambda contract: f"Le {contract} est terminé : un nouveau contrat peut commencer.",
+    )
+
+
+@require_roles(*CARNET_ROLES)
+def contract_amend(request, person_pk, pk):
+    access = notebook_access(actor=request.actor, person_pk=person_pk)
+    contract = selectors.contract_for(notebook=access.notebook, pk=pk)
+    return _contract_change(
+        request,
+        person_pk,
+        pk,
+        screen="carnet : avenant à un contrat",
+        form_class=ContractAmendForm,
+        objectives=Objective.objects.filter(notebook=access.notebook).order_by("title"),
+        initial={"ends_on": contract.ends_on, "objectives": list(contract.objectives.values_list("pk", flat=True))},
+        write=lambda contract, data: services.contract_amend(actor=request.actor, contract=contract, **data),
+        template="notebook/followup/contract_amend.html",
+        done=lambda contract: "L'avenant est enregistré.",
+    )
+
+
+@require_roles(*CARNET_ROLES)
+def contract_renew(request, person_pk, pk):
+    return _contract_change(
+        request,
+        person_pk,
+        pk,
+        screen="carnet : renouvellement d'un contrat",
+        form_class=ContractRenewForm,
+        write=lambda contract, data: services.contract_renew(actor=request.actor, contract=contract, **data),
+        template="notebook/followup/contract_renew.html",
+        done=lambda contract: "Le contrat est renouvelé : faites signer le nouveau contrat puis notez la signature.",
     )
 
 
