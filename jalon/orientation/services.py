@@ -7,7 +7,8 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.organisations.models import Membership
-from jalon.orientation.enums import PersonAgreement
+from jalon.orientation.delays.closing import delay_alerts_close_done
+from jalon.orientation.enums import DelayStep, PersonAgreement
 from jalon.orientation.models import Orientation, ReferentAssignment
 from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent
@@ -82,6 +83,7 @@ def orientation_decide(
         "previous": previous.pk if previous else None,
     }
     ChangeEvent.objects.create(kind=ChangeKind.ORIENTED, person=person, actor=actor.user, data=data)
+    delay_alerts_close_done(person_ids=[person.pk], step=DelayStep.ORIENTATION)
     audit_event_record(
         code=AuditCode.ORIENTATION_DECIDED,
         actor=actor.user,

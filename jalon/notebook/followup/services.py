@@ -27,7 +27,8 @@ from jalon.messaging.services import message_send
 from jalon.notebook.enums import ContactKind, ContractEndReason, WorkStatus
 from jalon.notebook.models import Appointment, Contact, Contract, ContractAmendment, ContractType, Notebook
 from jalon.notebook.services import notebook_touch
-from jalon.orientation.enums import Attendance, SessionMode
+from jalon.orientation.delays.closing import delay_alerts_close_done
+from jalon.orientation.enums import Attendance, DelayStep, SessionMode
 from jalon.orientation.models import Orientation, ReferentAssignment
 
 
@@ -173,6 +174,7 @@ def contract_sign(
     Orientation.objects.current().filter(person_id=contract.notebook.person_id, contract_signed_on=None).update(
         contract_signed_on=signed_on, updated_at=timezone.now()
     )
+    delay_alerts_close_done(person_ids=[contract.notebook.person_id], step=DelayStep.CONTRACT)
     _audit(
         code=AuditCode.CONTRACT_SIGNED,
         actor=actor,
@@ -472,6 +474,7 @@ def appointment_attendance(
         Orientation.objects.current().filter(person_id=notebook.person_id, first_appointment_on=None).update(
             first_appointment_on=day, updated_at=timezone.now()
         )
+        delay_alerts_close_done(person_ids=[notebook.person_id], step=DelayStep.FIRST_APPOINTMENT)
         _last_contact(notebook, day)
     _audit(
         code=AuditCode.APPOINTMENT_ATTENDANCE,

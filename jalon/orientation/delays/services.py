@@ -18,6 +18,7 @@ from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.organisations.models import Membership
 from jalon.orientation.delays import selectors
+from jalon.orientation.delays.closing import DONE_REASON
 from jalon.orientation.enums import DelayStep
 from jalon.orientation.models import DelayAlert, DelayThresholds
 from jalon.people.models import Person
@@ -28,7 +29,6 @@ EDITABLE_FIELDS = [*THRESHOLD_FIELDS, "reminder_days_before"]
 MAX_DAYS = 730
 # The France Travail reform (loi pour le plein emploi): orientation within 15 days of the request.
 REFORM_ORIENTATION_DAYS = 15
-DONE_REASON = "étape réalisée"
 NO_LONGER_LATE_REASON = "n'est plus en retard (droit, orientation ou délai modifiés)"
 
 

@@ -16,9 +16,11 @@ from jalon.messaging.letters import CONVOCATION_LEGAL_NOTICE
 from jalon.messaging.rendering import render_message
 from jalon.messaging.services import message_send
 from jalon.organisations.models import Membership
+from jalon.orientation.delays.closing import delay_alerts_close_done
 from jalon.orientation.enums import (
     AbsenceFollowUp,
     Attendance,
+    DelayStep,
     InvitationKind,
     InvitationResponse,
     SessionStage,
@@ -239,6 +241,7 @@ def session_invite(
             outcome=outcome,
         )
         outcome.participants.append(participant)
+    delay_alerts_close_done(person_ids=[person.pk for person in persons], step=DelayStep.INVITATION)
     ChangeEvent.objects.bulk_create(
         [
             ChangeEvent(

@@ -136,3 +136,22 @@ def test_the_contracts_screen_ends_a_contract(world, login_as):  # noqa: F811
     assert contract.ends_on == D(2026, 11, 10)
     page = client.get(reverse("notebook:contracts", args=[notebook.person_id])).content.decode()
     assert "terminé avant son terme (reprise d&#x27;emploi ou de formation), fin prévue le 14/03/2027" in page
+
+
+def test_signing_closes_the_contract_delay_alert_in_the_same_transaction(world):  # noqa: F811
+    from jalon.orientation.enums import DelayStep
+    from jalon.orientation.models import DelayAlert
+
+    notebook = _followed(world)
+    contract = _contract(world, notebook, D(2026, 10, 1))
+    alert = DelayAlert.objects.create(person=notebook.person, step=DelayStep.CONTRACT, due_on=D(2026, 11, 1))
+    other = DelayAlert.objects.create(person=notebook.person, step=DelayStep.FIRST_APPOINTMENT, due_on=D(2026, 11, 1))
+    notebook.refresh_from_db()
+    services.contract_sign(
+        actor=_actor(world), contract=contract, signed_on=D(2026, 11, 20), signed_by_person=True, version=None
+    )
+    alert.refresh_from_db()
+    other.refresh_from_db()
+    assert alert.closed_at is not None and alert.close_reason == "étape réalisée"
+    # Another step's alert stays open: its step is not done.
+    assert other.closed_at is None
