@@ -176,3 +176,11 @@ class StageForm(DsfrBaseForm):
     note = forms.CharField(
         label="Note sur l'étape (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm_loose_ends = forms.BooleanField(
+        label="Clôturer quand même : ces personnes restent sans suite", required=False
+    )
+
+    def __init__(self, *args, asks_confirmation: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not asks_confirmation:  # shown only when a closing would leave people without a next step
+            del self.fields["confirm_loose_ends"]

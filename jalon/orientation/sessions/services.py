@@ -373,9 +373,21 @@ def absence_follow_up(
     return outcome
 
 
+def session_loose_ends(session) -> list[str]:
+    """Who a closing would leave without a next step: present without an orientation decided at this session,
+    absent without a follow-up of the absence. One sentence each, for the confirmation."""
+    decided = Orientation.objects.filter(session=session).values("person_id")
+    present = session.participants.filter(attendance=Attendance.PRESENT).exclude(person_id__in=decided)
+    absent = session.participants.filter(attendance=Attendance.ABSENT, absence_follow_up="")
+    return [f"{p.person} : présent(e), sans décision d'orientation" for p in present.select_related("person")] + [
+        f"{p.person} : absent(e), sans suite donnée à l'absence" for p in absent.select_related("person")
+    ]
+
+
 @transaction.atomic
-def session_advance(*, actor, session, note: str = "") -> OrientationSession:
-    """Move the session to its next stage; closing needs every attendance recorded."""
+def session_advance(*, actor, session, note: str = "", confirm_loose_ends: bool = False) -> OrientationSession:
+    """Move the session to its next stage; closing needs every attendance recorded, and asks for a confirmation
+    when people would be left without a next step."""
     session = OrientationSession.objects.select_for_update().get(pk=session.pk)
     _check_open(session)
     following = SessionStage.following(session.stage)
@@ -388,6 +400,13 @@ def session_advance(*, actor, session, note: str = "") -> OrientationSession:
         if missing:
             raise ValidationError(
                 f"Présence à saisir pour {missing} personne{'s' if missing > 1 else ''} avant de clôturer la séance."
+            )
+        loose_ends = session_loose_ends(session)
+        if loose_ends and not confirm_loose_ends:
+            raise ValidationError(
+                "Clôturer laisserait sans suite : "
+                + " ; ".join(loose_ends)
+                + ". Donnez-leur une suite, ou cochez « Clôturer quand même » pour confirmer."
             )
     session.stage = following
     session.save(update_fields=["stage", "updated_at"])

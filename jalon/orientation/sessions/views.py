@@ -115,6 +115,8 @@ def session_detail(request, pk):
     )
     stages = list(SessionStage)
     reached = {change.stage: change for change in selectors.session_stage_history(session=session)}
+    next_stage = SessionStage.following(session.stage)
+    loose_ends = services.session_loose_ends(session) if next_stage == SessionStage.CLOSED else []
     return render(
         request,
         "orientation/sessions/session_detail.html",
@@ -125,8 +127,9 @@ def session_detail(request, pk):
             "stages": [(stage, reached.get(stage)) for stage in stages],
             "stage_index": stages.index(SessionStage(session.stage)) + 1,
             "stage_count": len(stages),
-            "next_stage": SessionStage.following(session.stage),
-            "stage_form": StageForm(),
+            "next_stage": next_stage,
+            "stage_form": StageForm(asks_confirmation=bool(loose_ends)),
+            "loose_ends": loose_ends,
             "free": session.capacity - len(participants),
             "to_record": sum(1 for p in participants if not p.attendance),
         },
@@ -197,7 +200,10 @@ def advance(request, pk):
     form.is_valid()
     try:
         session = services.session_advance(
-            actor=request.actor, session=session, note=form.cleaned_data.get("note", "")
+            actor=request.actor,
+            session=session,
+            note=form.cleaned_data.get("note", ""),
+            confirm_loose_ends=form.cleaned_data.get("confirm_loose_ends", False),
         )
     except ValidationError as error:
         for message in error.messages:

@@ -313,7 +313,16 @@ def test_the_session_walks_its_stages_and_closes_only_with_every_attendance(offi
     with pytest.raises(ValidationError, match="Présence à saisir pour 1 personne avant de clôturer"):
         services.session_advance(actor=actor, session=session)
     services.attendance_record(actor=actor, session=session, attendance={participants["Charlie"].pk: "excuse"})
-    session = services.session_advance(actor=actor, session=session, note="3 invités, 1 présent")
+    # Alpha present without a decision, Bravo absent without a follow-up: the closing asks for a confirmation.
+    with pytest.raises(ValidationError) as refused:
+        services.session_advance(actor=actor, session=session)
+    assert "ALPHA" in str(refused.value).upper() and "sans décision d'orientation" in str(refused.value)
+    assert "sans suite donnée à l'absence" in str(refused.value) and "Charlie" not in str(refused.value)
+    session.refresh_from_db()
+    assert session.stage == "propositions"
+    session = services.session_advance(
+        actor=actor, session=session, note="3 invités, 1 présent", confirm_loose_ends=True
+    )
     assert session.stage == SessionStage.CLOSED
     assert session.stage_changes.count() == 6
     assert session.stage_changes.last().note == "3 invités, 1 présent"
