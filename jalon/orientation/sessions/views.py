@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
@@ -130,6 +131,7 @@ def session_detail(request, pk):
             "next_stage": next_stage,
             "stage_form": StageForm(asks_confirmation=bool(loose_ends)),
             "loose_ends": loose_ends,
+            "takes_invitations": session.starts_at > timezone.now(),
             "free": session.capacity - len(participants),
             "to_record": sum(1 for p in participants if not p.attendance),
         },

@@ -621,3 +621,13 @@ def test_editing_a_session_keeps_its_date_in_the_date_picker(login_as, officer):
     # The browser's date picker reads ISO only: a French date would show an empty field and every save would fail.
     assert 'value="2026-11-20"' in page
     assert "20/11/2026" not in page.split('name="day"')[1].split(">")[0]
+
+
+def test_a_session_that_has_started_offers_no_invitation(login_as, officer, frozen):
+    session = new_session(officer, starts=at(20, 9))
+    invite = f"?seance={session.pk}"
+    client = login_as(officer)
+    assert invite in client.get(reverse("orientation:session_detail", args=[session.pk])).content.decode()
+    # The same day, after its start: the queue would not list it, so the page does not offer it.
+    frozen.move_to(at(20, 9, 30))
+    assert invite not in client.get(reverse("orientation:session_detail", args=[session.pk])).content.decode()
