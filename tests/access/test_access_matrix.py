@@ -118,3 +118,49 @@ def test_no_link_on_a_home_leads_to_a_missing_page(world):
             if status == 404 or status >= 500:
                 failures.append(f"{persona}: {href} répond {status}")
     assert not failures, "\n".join(failures)
+
+
+CRAWL_PAGES = 45  # per persona: one page of each shape (ids masked), breadth first from the home
+NOT_CRAWLED = ("/static/", "/media/", "/admin/", "/compte/deconnexion")
+
+
+def test_a_crawl_from_each_home_finds_no_dead_link(world):
+    """Every persona follows the links of the pages it reaches (one page per URL shape, a bounded number): none
+    answers 404 or a server error. The page that offered the link is named in the failure."""
+    import re
+
+    from django.db import transaction
+
+    prober = Prober(world)
+    failures = []
+    for persona in PERSONAS:
+        client = prober.client(persona)
+        queue, shapes, offered_by = ["/"], set(), {"/": "(accueil)"}
+        visited = 0
+        # What a persona's visits write (a carnet opened on a first visit) stays for its next pages, as it would
+        # in real life, and is rolled back before the next persona.
+        persona_visit = transaction.atomic()
+        persona_visit.__enter__()
+        while queue and visited < CRAWL_PAGES:
+            url = queue.pop(0)
+            shape = re.sub(r"\d+", "N", url.split("?")[0])
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            visited += 1
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if response.status_code == 404 or response.status_code >= 500:
+                failures.append(f"{persona}: {url} répond {response.status_code} (lien de {offered_by[url]})")
+                continue
+            if "text/html" not in response.get("Content-Type", ""):
+                continue
+            for href in re.findall(r'href="(/[^"#]*)"', body.decode()):
+                href = href.replace("&amp;", "&")
+                if href.startswith(NOT_CRAWLED) or href in offered_by:
+                    continue
+                offered_by[href] = url
+                queue.append(href)
+        transaction.set_rollback(True)
+        persona_visit.__exit__(None, None, None)
+    assert not failures, "\n".join(failures)

@@ -132,6 +132,11 @@ def session_detail(request, pk):
             "stage_form": StageForm(asks_confirmation=bool(loose_ends)),
             "loose_ends": loose_ends,
             "takes_invitations": session.starts_at > timezone.now(),
+            "openable_person_ids": set(
+                Person.objects.visible_to(request.actor)
+                .filter(pk__in=[p.person_id for p in participants])
+                .values_list("pk", flat=True)
+            ),
             "free": session.capacity - len(participants),
             "to_record": sum(1 for p in participants if not p.attendance),
         },
