@@ -38,12 +38,17 @@ class CohortForm(DsfrBaseForm):
         territory.queryset = territories  # type: ignore[attr-defined]
         territory.empty_label = "Tous mes territoires" if limited else "Tout le département"  # type: ignore[attr-defined]
 
+    def _valid(self) -> dict:
+        """The fields that are valid: a refused territory keeps the chosen period (its error is shown)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     @property
     def period(self) -> Period:
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return parse_period(data.get("periode") or "") or self.default_period
+        return parse_period(self._valid().get("periode") or "") or self.default_period
 
     @property
     def territory(self):
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return data.get("territoire")
+        return self._valid().get("territoire")

@@ -16,7 +16,9 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.template.loader import render_to_string
+from django.urls import reverse
 from lxml import etree
 
 from jalon.core.enums import Role
@@ -276,3 +278,29 @@ def test_the_svg_is_accessible_and_holds_its_bands(world):
     assert set(thickness) == {1, 2}
     [one], [two] = thickness[1], thickness[2]
     assert two == pytest.approx(2 * one, abs=0.02)
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=PARIS))
+def test_the_cohort_and_trajectory_screens(world, login_as):
+    landes_cd = OrganisationFactory(kind="cd", departement_id="40", name="CD analyse")
+    client = login_as(MembershipFactory(role=Role.ANALYST, organisation=landes_cd))
+    page = client.get(reverse("observatory:cohort"), {"periode": "2025-02"}).content.decode()
+    assert "Entrants de février 2025 — Tout le département : 5 personnes" in page
+    assert "40,0 %" in page and "2 / 5" in page  # oriented within 15 days: P10 and P1
+    assert "Les douze dernières cohortes mensuelles jusqu'à février 2025" in page
+    page = client.get(reverse("observatory:cohort_trajectories"), {"periode": "2025-02"}).content.decode()
+    assert 'role="img"' in page and "<caption>Transitions entre deux dates" in page
+    assert "Sorti du RSA" in page
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=PARIS))
+def test_a_territory_manager_sees_his_territories_only(world, login_as):
+    landes_cd = OrganisationFactory(kind="cd", departement_id="40", name="CD MdM")
+    manager = MembershipFactory(role=Role.TERRITORY_MANAGER, organisation=landes_cd)
+    manager.territories.set([world.t_mdm])
+    client = login_as(manager)
+    # His own territories by default (P1, P2, P10); Dax is not his: refused, and still his territories shown.
+    page = client.get(reverse("observatory:cohort"), {"periode": "2025-02"}).content.decode()
+    assert "Mes territoires : 3 personnes" in page
+    page = client.get(reverse("observatory:cohort"), {"periode": "2025-02", "territoire": world.t_dax.pk})
+    assert "Mes territoires : 3 personnes" in page.content.decode()
