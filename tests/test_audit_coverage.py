@@ -189,6 +189,11 @@ URLS = {
     "observatory:indicator": no_person_data("valeurs agrégées d'un indicateur"),
     "observatory:orientation_figures": no_person_data("chiffres agrégés"),
     "observatory:orientation_figures_csv": no_person_data("chiffres agrégés"),
+    "observatory:cohort": no_person_data("cohortes : effectifs et parts agrégés"),
+    "observatory:cohort_trajectories": no_person_data("trajectoires : effectifs agrégés par état"),
+    "observatory:quality": no_person_data("qualité des données : nombres de personnes à corriger"),
+    "observatory:quality_list": listing("admin", about="person", check="dsp"),
+    "observatory:quality_list_csv": listing("admin", about="person", check="dsp"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord
@@ -407,7 +412,7 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 
 
 def _open(world, login_as, name: str, entry: Shows):
-    literal = ("token", "file_format", "months")
+    literal = ("token", "file_format", "months", "check")
     kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
     url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
     client = login_as(world.members[entry.who])

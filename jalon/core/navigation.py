@@ -101,6 +101,18 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Cohortes et trajectoires",
+        "observatory:cohort",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
+        "Qualité des données",
+        "observatory:quality",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.observatory import views
+from jalon.observatory import views, views_cohorts
 
 
 app_name = "observatory"
@@ -11,4 +11,9 @@ urlpatterns = [
     path("indicateurs/", views.catalogue, name="catalogue"),
     path("indicateurs/export.csv", views.catalogue_csv, name="catalogue_csv"),
     path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
+    path("cohortes/", views_cohorts.cohort, name="cohort"),
+    path("cohortes/trajectoires/", views_cohorts.cohort_trajectories, name="cohort_trajectories"),
+    path("qualite/", views_cohorts.quality_panel, name="quality"),
+    path("qualite/<slug:check>/", views_cohorts.quality_list, name="quality_list"),
+    path("qualite/<slug:check>/export.csv", views_cohorts.quality_list_csv, name="quality_list_csv"),
 ]

@@ -251,6 +251,12 @@ ENTRIES: dict[str, Entry] = {
     "observatory:indicator": get(FIGURES, lambda w: {"code": "P02"}),
     "observatory:orientation_figures": get(FIGURES),
     "observatory:orientation_figures_csv": get(FIGURES),
+    "observatory:cohort": get(FIGURES),
+    "observatory:cohort_trajectories": get(FIGURES),
+    "observatory:quality": get(FIGURES),
+    # Lists of persons to fix: scoped to the actor (the Dax manager does not see the Mont-de-Marsan target).
+    "observatory:quality_list": get(FIGURES, lambda w: {"check": "dsp"}),
+    "observatory:quality_list_csv": get(FIGURES, lambda w: {"check": "dsp"}),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),
