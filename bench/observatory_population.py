@@ -7,6 +7,7 @@ years in eight territories with a quarter of the oriented present at one, diagno
 appointments. The COG of département 59 must be loaded first (`load_cog --departements 59`); everything else is
 inserted here by plain SQL (a bench fixture: no services, no audit), with explicit ids above 50 000 000."""
 
+# ruff: noqa: S608 - the statements interpolate only the module's own constants (ids, sizes, table names)
 from django.db import connection
 
 
@@ -34,7 +35,8 @@ STATEMENTS = [
         false, true, now())""",
     # Eight territories; the communes are dealt among them in turn.
     f"""INSERT INTO territories_territory (id, created_at, updated_at, name, kind, departement_id)
-        SELECT {BASE} + n, now(), now(), 'Territoire ' || n || ' (bench)', 'sdsei', '59' FROM generate_series(1, 8) n""",
+        SELECT {BASE} + n, now(), now(), 'Territoire ' || n || ' (bench)', 'sdsei', '59'
+        FROM generate_series(1, 8) n""",
     f"""INSERT INTO territories_territory_communes (territory_id, commune_id)
         SELECT {BASE} + 1 + (row_number() OVER (ORDER BY code)) % 8, code FROM territories_commune
         WHERE departement_id = '59'""",
@@ -66,8 +68,9 @@ STATEMENTS = [
         birth_place, sex, nir_encrypted, nir_hash, france_travail_id, internal_id, address, address_complement,
         postal_code, city, homeless, phone, email, normalized_last_name, normalized_birth_name, normalized_first_name,
         commune_id, departement_id, geocoded_address)
-        SELECT id, now(), now(), '', 'Nom' || id, '', 'Prénom', CASE WHEN k < 2
-                   THEN DATE '1955-01-01' + (random() * 18000)::int ELSE DATE '2008-01-01' + (random() * 6000)::int END,
+        SELECT id, now(), now(), '', 'Nom' || id, '', 'Prénom',
+               CASE WHEN k < 2 THEN DATE '1955-01-01' + (random() * 18000)::int
+                    ELSE DATE '2008-01-01' + (random() * 6000)::int END,
                '', CASE WHEN random() < 0.52 THEN '2' ELSE '1' END, '', '', '', '', '', '', '', '', false, '', '',
                'nom' || id, '', 'prenom', commune, '59', ''
         FROM bench_persons""",
@@ -78,7 +81,7 @@ STATEMENTS = [
                household_id, id
         FROM bench_persons""",
     # Orientations: two thirds of the adults, 5 to 95 days after the request; a tenth reoriented later.
-    f"""CREATE TEMPORARY TABLE bench_oriented AS
+    """CREATE TEMPORARY TABLE bench_oriented AS
         SELECT id AS person_id, requested + 5 + (random() * 90)::int AS decided, random() AS r
         FROM bench_persons WHERE k < 2 AND random() < 0.67""",
     f"""INSERT INTO orientation_orientation (created_at, updated_at, orientation_type, person_chose_referent,
@@ -93,7 +96,7 @@ STATEMENTS = [
         person_agreement, person_comment, decided_on, end_reason, organisation_id, person_id, referent_id)
         SELECT now(), now(), 'social', false, 'accord', '', decided + 120, '', {BASE} + 1, person_id, {BASE} + 1
         FROM bench_oriented WHERE r < 0.1""",
-    f"""INSERT INTO orientation_reorientationrequest (created_at, updated_at, requested_on, requested_by_person,
+    """INSERT INTO orientation_reorientationrequest (created_at, updated_at, requested_on, requested_by_person,
         reason, requested_type, status, decided_on, decision_reason, person_id)
         SELECT now(), now(), decided + 100, false, 'bench', 'social', 'acceptee', decided + 120, '', person_id
         FROM bench_oriented WHERE r < 0.1""",
@@ -118,7 +121,7 @@ STATEMENTS = [
         FROM orientation_orientation o JOIN bench_oriented b ON b.person_id = o.person_id
         WHERE b.r > 0.5 AND o.ended_on IS NOT DISTINCT FROM NULL""",
     # Carnets for the oriented, CERs for 60 % of them (renewed once for half), three appointments each.
-    f"""INSERT INTO notebook_notebook (id, created_at, updated_at, version, last_activity_at, person_id)
+    """INSERT INTO notebook_notebook (id, created_at, updated_at, version, last_activity_at, person_id)
         SELECT person_id, (decided + 5)::timestamptz, now(), 1, now(), person_id FROM bench_oriented""",
     f"""INSERT INTO notebook_contract (created_at, updated_at, starts_on, ends_on, signed_on, signed_by_person,
         organisation_id, contract_type_id, notebook_id)

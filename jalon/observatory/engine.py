@@ -17,7 +17,14 @@ from django.db.models.functions import Cast
 
 from jalon.observatory.enums import Dimension, Measure, TerritoryLevel, Unit
 from jalon.observatory.periods import Period
-from jalon.observatory.segments import BASE_DIMENSIONS, PERSON_DIMENSIONS, SegmentBatch, profile_of, segment_expressions
+from jalon.observatory.routers import primary
+from jalon.observatory.segments import (
+    BASE_DIMENSIONS,
+    PERSON_DIMENSIONS,
+    SegmentBatch,
+    profile_of,
+    segment_expressions,
+)
 from jalon.territories.models import Commune, Territory
 
 
@@ -164,8 +171,15 @@ def evaluate(
     Without it, a segmented evaluation prepares and discards its own (a write, on the primary database); an
     unsegmented one reads only, with per-row subqueries where an indicator needs the household's right."""
     if segments is None and segmented and only is None and spec.person_path is not None:
-        with SegmentBatch(departement_id) as batch:
+        with primary(), SegmentBatch(departement_id) as batch:
             return evaluate(spec, departement_id, period, only=only, places=places, segments=batch.prepare(period.end))
+    if segments is not None:
+        with primary():  # the batch's rows are on the primary (and maybe not yet committed)
+            return _evaluate(spec, departement_id, period, segmented, only, places, segments)
+    return _evaluate(spec, departement_id, period, segmented, only, places, segments)
+
+
+def _evaluate(spec, departement_id, period, segmented, only, places, segments) -> Result:
     places = places or Places.of(departement_id)
     if segments is not None:
         segments.prepare(period.end)
@@ -188,9 +202,9 @@ def evaluate(
     grouped = rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(
         n=Sum(Cast("obs_num", FloatField())), d=Sum(Cast("obs_den", FloatField()))
     )
-    result: Result = defaultdict(Cell)
-    result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
-    locate = places.of_territory if spec.territory_path else places.of_commune
+    # First by place and segment (a row per place × combination of segments comes back: tens of thousands), then
+    # each place's cells up to its territories: the roll-up works on cells, not on rows.
+    by_place: dict = defaultdict(Cell)
     for row in grouped:
         segments_of_row = [(Dimension.ALL, "")]
         if dimensions:
@@ -198,9 +212,14 @@ def evaluate(
             segments_of_row += [(name, str(value)) for name, value in values.items()]
             if dimensions == BASE_DIMENSIONS:
                 segments_of_row.append((Dimension.PROFILE, profile_of(values)))
-        for level, code in locate(row["obs_place"]):
-            for dimension, segment in segments_of_row:
-                result[(level, code, dimension, segment)].add(row["n"], row["d"])
+        for dimension, segment in segments_of_row:
+            by_place[(row["obs_place"], dimension, segment)].add(row["n"], row["d"])
+    result: Result = defaultdict(Cell)
+    result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
+    locate = places.of_territory if spec.territory_path else places.of_commune
+    for (place, dimension, segment), cell in by_place.items():
+        for level, code in locate(place):
+            result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
     return dict(result)
 
 

@@ -165,3 +165,6 @@ class PersonSegment(models.Model):
         verbose_name = "segments d'une personne (calcul)"
         verbose_name_plural = "segments des personnes (calcul)"
         indexes = [models.Index(fields=["batch", "day", "person"], name="person_segment_lookup")]
+
+    def __str__(self):
+        return f"{self.person_id} au {self.day}"

@@ -48,6 +48,7 @@ UNKNOWN = "inconnu"
 #   dates (the DREES seniority and entry);
 # - the household's composition counts the members in force on the day (the person included);
 # - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several.
+# A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
 BUILD_SQL = """
 INSERT INTO observatory_personsegment
     (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif)
@@ -65,7 +66,10 @@ composition AS (
            MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN 1 ELSE 0 END) AS child
     FROM people_householdmember m
     WHERE (m.left_on IS NULL OR m.left_on > %(day)s)
-      AND m.household_id IN (SELECT household_id FROM member WHERE rank = 1)
+      AND m.household_id IN (
+          SELECT h.household_id FROM people_householdmember h JOIN people_person p ON p.id = h.person_id
+          WHERE p.departement_id = %(departement)s
+      )
     GROUP BY m.household_id
 ),
 orientation AS (
@@ -84,7 +88,7 @@ FROM people_person p
 LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
 LEFT JOIN composition ON composition.household_id = member.household_id
 LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
-WHERE p.departement_id = %(departement)s
+WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
 """
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
 # The alias under which a queryset joins its person's segments of the day.
@@ -127,8 +131,12 @@ class SegmentBatch:
                     "no_dispositif": NO_DISPOSITIF,
                 },
             )
-            with connections[router.db_for_write(PersonSegment)].cursor() as cursor:
+            connection = connections[router.db_for_write(PersonSegment)]
+            with connection.cursor() as cursor:
                 cursor.execute(sql, params)
+                if connection.vendor == "postgresql":
+                    # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+                    cursor.execute("ANALYZE observatory_personsegment")
             self.days.add(day)
         return self
 

@@ -200,10 +200,9 @@ def _first_oriented(scope: Scope):
         person_id=OuterRef("pk"), decided_on__gte=scope.start, decided_on__lte=scope.end
     )
     decided = persons(scope.departement_id).filter(Exists(decided_in_period))  # narrows first: few rows below
-    return (
-        with_right_fields(decided.annotate(first_on=_first_orientation_on()), scope, requested_on="request_date")
-        .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
-    )
+    return with_right_fields(
+        decided.annotate(first_on=_first_orientation_on()), scope, requested_on="request_date"
+    ).filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
 
 
 FIRST_ORIENTED = (
