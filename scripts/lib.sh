@@ -89,9 +89,25 @@ start_throwaway_postgres() {
   export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 }
 
+# Starts a streaming replica of the throwaway cluster (pg_basebackup -R, its own port) and exports
+# DATABASE_REPLICA_URL; stopped and removed with the cluster.
+start_throwaway_replica() {
+  local run=()
+  [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+  REPLICA_PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  say "Réplique en flux de ce PostgreSQL sur le port $REPLICA_PORT"
+  "${run[@]}" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U postgres -D "$PG_DIR/replica" -R -X stream -c fast
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/replica" -l "$PG_DIR/replica.log" -w start \
+    -o "-p $REPLICA_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c hot_standby=on -c fsync=off" >/dev/null
+  export DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/postgres"
+}
+
 stop_throwaway_postgres() {
   [ -n "${PG_DIR:-}" ] || return 0
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
-  else "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true; fi
+  local run=() data
+  [ "$(id -u)" -eq 0 ] && run=(runuser -u postgres --)
+  for data in "$PG_DIR/replica" "$PG_DIR/data"; do
+    [ -d "$data" ] && { "${run[@]}" "$PG_BIN/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true; }
+  done
   rm -rf "$PG_DIR"
 }

@@ -6,6 +6,9 @@ ensure_venv requirements/dev.txt
 ensure_node_modules
 ensure_chromium
 start_throwaway_postgres
+# The observatory's replica tests read through a real streaming replica (a few seconds to start).
+export JALON_TEST_REPLICA="${JALON_TEST_REPLICA:-1}"
+[ "$JALON_TEST_REPLICA" = 1 ] && start_throwaway_replica
 export DJANGO_SETTINGS_MODULE=jalon.settings.test
 PY="$VENV/bin/python"
 say "Vérifications statiques (ruff, djlint)"

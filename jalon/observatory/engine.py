@@ -17,11 +17,12 @@ from django.db.models.functions import Cast
 
 from jalon.observatory.enums import Dimension, Measure, TerritoryLevel, Unit
 from jalon.observatory.periods import Period
+from jalon.observatory.routers import primary
 from jalon.observatory.segments import (
     BASE_DIMENSIONS,
     PERSON_DIMENSIONS,
+    SegmentBatch,
     profile_of,
-    second_level_expressions,
     segment_expressions,
 )
 from jalon.territories.models import Commune, Territory
@@ -31,6 +32,9 @@ from jalon.territories.models import Commune, Territory
 class Scope:
     departement_id: str
     period: Period
+    # The persons' segments of the period's last day, when the computation prepared them (the household's right is
+    # then read from them instead of a per-row subquery); None for a read-only evaluation (screens, a replica).
+    segments: SegmentBatch | None = None
 
     @property
     def start(self) -> date:
@@ -158,44 +162,64 @@ def evaluate(
     segmented: bool = True,
     only: tuple[str, ...] | None = None,
     places: Places | None = None,
+    segments: SegmentBatch | None = None,
 ) -> Result:
     """The indicator's numerators and denominators for every territory, and (if `segmented`) every segment, or
-    only the dimensions listed in `only`."""
+    only the dimensions listed in `only`.
+
+    `segments` is a batch prepared by the caller for several indicators of the same day (`snapshot_compute`).
+    Without it, a segmented evaluation prepares and discards its own (a write, on the primary database); an
+    unsegmented one reads only, with per-row subqueries where an indicator needs the household's right."""
+    if segments is None and segmented and only is None and spec.person_path is not None:
+        with primary(), SegmentBatch(departement_id) as batch:
+            return evaluate(spec, departement_id, period, only=only, places=places, segments=batch.prepare(period.end))
+    if segments is not None:
+        with primary():  # the batch's rows are on the primary (and maybe not yet committed)
+            return _evaluate(spec, departement_id, period, segmented, only, places, segments)
+    return _evaluate(spec, departement_id, period, segmented, only, places, segments)
+
+
+def _evaluate(spec, departement_id, period, segmented, only, places, segments) -> Result:
     places = places or Places.of(departement_id)
-    rows = spec.query(Scope(departement_id, period)).order_by()
+    if segments is not None:
+        segments.prepare(period.end)
+    rows = spec.query(Scope(departement_id, period, segments)).order_by()
     if "obs_den" not in rows.query.annotations:
         rows = rows.annotate(obs_den=Value(0.0, output_field=FloatField()))
     place = spec.territory_path or spec.commune_path
     rows = rows.annotate(obs_place=F(place))
     dimensions: tuple = ()
     if only is not None:
-        # Only the row's own segments, which need no subquery (a figures page's split by type, for instance).
+        # Only the row's own segments, which need no join (a figures page's split by type, for instance).
         rows = rows.annotate(**{f"seg_{name}": spec.own_segments[name] for name in only})
         dimensions = only
     elif segmented and spec.person_path is not None:
         prefix = f"{spec.person_path}__" if spec.person_path else ""
-        first = {**segment_expressions(period.end, prefix), **spec.own_segments}
-        rows = rows.annotate(**{f"seg_{name}": expr for name, expr in first.items()})
-        rows = rows.annotate(
-            **{f"seg_{name}": expr for name, expr in second_level_expressions(period.end, "seg_").items()}
-        )
+        rows = segments.join(rows, period.end, prefix)
+        expressions = {**segment_expressions(period.end, prefix), **spec.own_segments}
+        rows = rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
         dimensions = BASE_DIMENSIONS
     grouped = rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(
         n=Sum(Cast("obs_num", FloatField())), d=Sum(Cast("obs_den", FloatField()))
     )
+    # First by place and segment (a row per place × combination of segments comes back: tens of thousands), then
+    # each place's cells up to its territories: the roll-up works on cells, not on rows.
+    by_place: dict = defaultdict(Cell)
+    for row in grouped:
+        segments_of_row = [(Dimension.ALL, "")]
+        if dimensions:
+            values = {name: row[f"seg_{name}"] for name in dimensions}
+            segments_of_row += [(name, str(value)) for name, value in values.items()]
+            if dimensions == BASE_DIMENSIONS:
+                segments_of_row.append((Dimension.PROFILE, profile_of(values)))
+        for dimension, segment in segments_of_row:
+            by_place[(row["obs_place"], dimension, segment)].add(row["n"], row["d"])
     result: Result = defaultdict(Cell)
     result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
     locate = places.of_territory if spec.territory_path else places.of_commune
-    for row in grouped:
-        segments = [(Dimension.ALL, "")]
-        if dimensions:
-            values = {name: row[f"seg_{name}"] for name in dimensions}
-            segments += [(name, str(value)) for name, value in values.items()]
-            if dimensions == BASE_DIMENSIONS:
-                segments.append((Dimension.PROFILE, profile_of(values)))
-        for level, code in locate(row["obs_place"]):
-            for dimension, segment in segments:
-                result[(level, code, dimension, segment)].add(row["n"], row["d"])
+    for (place, dimension, segment), cell in by_place.items():
+        for level, code in locate(place):
+            result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
     return dict(result)
 
 

@@ -9,6 +9,7 @@ from jalon.core.periods import months_between
 from jalon.observatory.engine import Cell, Places, computations, evaluate
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
 from jalon.observatory.periods import Period, Span
+from jalon.observatory.routers import on_replica
 from jalon.orientation.enums import OrientationType
 from jalon.territories.models import Territory
 
@@ -158,6 +159,7 @@ def _fill(departement_id: str, period, places: Places, scopes: list[tuple[str, s
     return figures
 
 
+@on_replica  # a screen's reads: on the replica when there is one
 def orientation_figures(*, departement_id, start: date, end: date, territory_id=None) -> OrientationFigures:
     """The orientation figures by territory and month, and over the whole period (a person present in two months
     counts once in the period)."""

@@ -136,3 +136,35 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.territory_level} {self.territory_code} {self.period_start}: {self.value}"
+
+
+class PersonSegment(models.Model):
+    """Working table of the engine: each person's day-dependent segments on a period's last day, computed once per
+    day in one set-based statement (`segments.SegmentBatch`) and joined by every indicator of that day, instead of
+    per-row subqueries in each indicator's query. Rows live only during a computation (`batch`); on PostgreSQL the
+    table is UNLOGGED (no WAL: it is never needed after a crash, nor on a replica)."""
+
+    batch = models.BigIntegerField("lot")
+    day = models.DateField("jour")
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name="personne",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="observatory_segments",
+    )
+    household_id = models.BigIntegerField("foyer", null=True)
+    opened_on = models.DateField("ouverture du droit", null=True)
+    requested_on = models.DateField("demande du RSA", null=True)
+    partner = models.BooleanField("conjoint au foyer", default=False)
+    child = models.BooleanField("enfant au foyer", default=False)
+    orientation_type = models.CharField("type d'orientation", max_length=20)
+    dispositif = models.CharField("dispositif", max_length=120)
+
+    class Meta:
+        verbose_name = "segments d'une personne (calcul)"
+        verbose_name_plural = "segments des personnes (calcul)"
+        indexes = [models.Index(fields=["batch", "day", "person"], name="person_segment_lookup")]
+
+    def __str__(self):
+        return f"{self.person_id} au {self.day}"

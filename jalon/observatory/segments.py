@@ -1,17 +1,21 @@
-"""The segments of a person at a date, as SQL expressions, so that the engine groups a population by them in the
-query itself. The Landes « profils-types » are derived from four of them in Python (`profile_of`)."""
+"""The segments of a person at a date. Those that depend on the day (household, seniority, orientation) are computed
+once per day for the whole Département into a working table (`SegmentBatch`), which each indicator's query joins;
+sex and age band are read from the person. The engine groups a population by them in the query itself; the Landes
+« profils-types » are derived from four of them in Python (`profile_of`)."""
 
+import re
+import secrets
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db import connections, router
+from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 
 from jalon.core.periods import add_months
 from jalon.observatory.enums import Dimension
+from jalon.observatory.models import PersonSegment
 from jalon.orientation.enums import OrientationType
-from jalon.orientation.models import Orientation
 from jalon.people.enums import HouseholdRole
-from jalon.people.models import HouseholdMember
 
 
 AGE_BANDS = [  # (code, label, minimum age in years)
@@ -38,17 +42,122 @@ SEXES = [("F", "femmes"), ("H", "hommes"), ("inconnu", "sexe non renseigné")]
 UNKNOWN = "inconnu"
 
 
-def _member_at(day: date, **filters):
-    """Household memberships in force on `day` (`joined_on` is when Jalon learned of one, so only the end counts)."""
-    return HouseholdMember.objects.filter(Q(left_on=None) | Q(left_on__gt=day), **filters).order_by(
-        "-joined_on", "-pk"
-    )
+# Each person's day-dependent segments on `day`, in one set-based statement (PostgreSQL and SQLite):
+# - the household is that of the membership in force on the day (`left_on` after it; `joined_on` is when Jalon
+#   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
+#   dates (the DREES seniority and entry);
+# - the household's composition counts the members in force on the day (the person included);
+# - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several.
+# A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
+BUILD_SQL = """
+INSERT INTO observatory_personsegment
+    (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif)
+WITH member AS (
+    SELECT m.person_id, m.household_id, r.opening_date, r.request_date,
+           ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank
+    FROM people_householdmember m
+    JOIN people_person p ON p.id = m.person_id
+    LEFT JOIN people_rsaright r ON r.household_id = m.household_id
+    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
+),
+composition AS (
+    SELECT m.household_id,
+           MAX(CASE WHEN m.role = %(partner)s THEN 1 ELSE 0 END) AS partner,
+           MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN 1 ELSE 0 END) AS child
+    FROM people_householdmember m
+    WHERE (m.left_on IS NULL OR m.left_on > %(day)s)
+      AND m.household_id IN (
+          SELECT h.household_id FROM people_householdmember h JOIN people_person p ON p.id = h.person_id
+          WHERE p.departement_id = %(departement)s
+      )
+    GROUP BY m.household_id
+),
+orientation AS (
+    SELECT o.person_id, o.orientation_type, d.name AS dispositif,
+           ROW_NUMBER() OVER (PARTITION BY o.person_id ORDER BY o.decided_on DESC, o.id DESC) AS rank
+    FROM orientation_orientation o
+    JOIN people_person p ON p.id = o.person_id
+    LEFT JOIN orientation_dispositif d ON d.id = o.dispositif_id
+    WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
+      AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
+)
+SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
+       COALESCE(composition.partner, 0) = 1, COALESCE(composition.child, 0) = 1,
+       COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s)
+FROM people_person p
+LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
+LEFT JOIN composition ON composition.household_id = member.household_id
+LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
+WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
+"""
+NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
+# The alias under which a queryset joins its person's segments of the day.
+SEGMENTS = "obs_seg"
 
 
-def _orientation_at(day: date, prefix: str):
-    return Orientation.objects.filter(
-        Q(ended_on=None) | Q(ended_on__gt=day), person_id=OuterRef(f"{prefix}pk"), decided_on__lte=day
-    ).order_by("-decided_on", "-pk")
+def _positional(sql: str, named: dict) -> tuple[str, list]:
+    """`%(name)s` placeholders as positional `%s` (what every Django backend accepts)."""
+    params: list = []
+
+    def take(match):
+        params.append(named[match.group(1)])
+        return "%s"
+
+    return re.sub(r"%\((\w+)\)s", take, sql), params
+
+
+class SegmentBatch:
+    """The segments of a Département's persons for some days, stored for one computation and deleted after it
+    (`with SegmentBatch(departement_id) as batch: batch.prepare(day)`). The statement writes: it runs on the
+    primary database, in the caller's transaction."""
+
+    def __init__(self, departement_id: str):
+        self.departement_id = departement_id
+        self.id = secrets.randbits(62)
+        self.days: set[date] = set()
+
+    def prepare(self, day: date) -> "SegmentBatch":
+        if day not in self.days:
+            sql, params = _positional(
+                BUILD_SQL,
+                {
+                    "batch": self.id,
+                    "day": day,
+                    "departement": self.departement_id,
+                    "partner": HouseholdRole.PARTNER,
+                    "child": HouseholdRole.CHILD,
+                    "other_child": HouseholdRole.OTHER_CHILD,
+                    "not_oriented": NOT_ORIENTED,
+                    "no_dispositif": NO_DISPOSITIF,
+                },
+            )
+            connection = connections[router.db_for_write(PersonSegment)]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                if connection.vendor == "postgresql":
+                    # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+                    cursor.execute("ANALYZE observatory_personsegment")
+            self.days.add(day)
+        return self
+
+    def discard(self) -> None:
+        PersonSegment.objects.filter(batch=self.id).delete()
+        self.days.clear()
+
+    def __enter__(self) -> "SegmentBatch":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.discard()
+
+    def join(self, rows: QuerySet, day: date, prefix: str = "") -> QuerySet:
+        """`rows` with their person's segments of `day` joined as `obs_seg` (a LEFT JOIN on the batch's rows)."""
+        if SEGMENTS in rows.query._filtered_relations:
+            return rows
+        path = f"{prefix}observatory_segments"
+        return rows.alias(
+            **{SEGMENTS: FilteredRelation(path, condition=Q(**{f"{path}__batch": self.id, f"{path}__day": day}))}
+        )
 
 
 def _bands(field: str, bands, cutoff) -> Case:
@@ -58,12 +167,9 @@ def _bands(field: str, bands, cutoff) -> Case:
 
 
 def segment_expressions(day: date, prefix: str = "") -> dict:
-    """For a queryset whose rows lead to a person through `prefix` (e.g. "person__"), the expressions that give
-    that person's segments on `day`, keyed by the dimension's value."""
-    household = Subquery(_member_at(day, person_id=OuterRef(f"{prefix}pk")).values("household_id")[:1])
-    opened_on = Subquery(
-        _member_at(day, person_id=OuterRef(f"{prefix}pk")).values("household__right__opening_date")[:1]
-    )
+    """For a queryset whose rows lead to a person through `prefix` (e.g. "person__") and that joined that
+    person's segments of `day` (`SegmentBatch.join`), the expressions of the segments, keyed by dimension."""
+    seg = f"{SEGMENTS}__"
     return {
         Dimension.SEX: Case(
             When(**{f"{prefix}sex": "2"}, then=Value("F")),
@@ -72,35 +178,18 @@ def segment_expressions(day: date, prefix: str = "") -> dict:
             output_field=CharField(),
         ),
         Dimension.AGE_BAND: _bands(f"{prefix}birth_date", AGE_BANDS, lambda years: add_months(day, -12 * years)),
-        "hh": household,
-        "opened": opened_on,
-        Dimension.ORIENTATION_TYPE: Coalesce(
-            Subquery(_orientation_at(day, prefix).values("orientation_type")[:1]), Value("non_oriente")
-        ),
-        Dimension.DISPOSITIF: Coalesce(
-            Subquery(_orientation_at(day, prefix).values("dispositif__name")[:1]), Value("sans dispositif")
-        ),
-    }
-
-
-def second_level_expressions(day: date, prefix: str) -> dict:
-    """Expressions on the first level's annotations (`hh`, `opened`), annotated as `{prefix}hh`
-    and `{prefix}opened`."""
-    household, opened_on = f"{prefix}hh", f"{prefix}opened"
-    partner = Exists(_member_at(day, household_id=OuterRef(household), role=HouseholdRole.PARTNER))
-    child = Exists(
-        _member_at(day, household_id=OuterRef(household), role__in=[HouseholdRole.CHILD, HouseholdRole.OTHER_CHILD])
-    )
-    return {
         Dimension.HOUSEHOLD: Case(
-            When(**{household: None}, then=Value(UNKNOWN)),
-            When(partner & child, then=Value("couple_enfants")),
-            When(partner, then=Value("couple")),
-            When(child, then=Value("seul_enfants")),
+            When(**{f"{seg}household_id": None}, then=Value(UNKNOWN)),
+            When(**{f"{seg}partner": True, f"{seg}child": True}, then=Value("couple_enfants")),
+            When(**{f"{seg}partner": True}, then=Value("couple")),
+            When(**{f"{seg}child": True}, then=Value("seul_enfants")),
             default=Value("seul"),
             output_field=CharField(),
         ),
-        Dimension.SENIORITY: _bands(opened_on, SENIORITY_BANDS, lambda months: add_months(day, -months)),
+        Dimension.SENIORITY: _bands(f"{seg}opened_on", SENIORITY_BANDS, lambda months: add_months(day, -months)),
+        # A row whose person is not in the batch (none, in practice) reads as not oriented, as a person would.
+        Dimension.ORIENTATION_TYPE: Coalesce(F(f"{seg}orientation_type"), Value(NOT_ORIENTED)),
+        Dimension.DISPOSITIF: Coalesce(F(f"{seg}dispositif"), Value(NO_DISPOSITIF)),
     }
 
 

@@ -13,6 +13,7 @@ from jalon.observatory.engine import REGISTRY, Places, computations, evaluate, v
 from jalon.observatory.enums import Dimension, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue
 from jalon.observatory.periods import Period, periods_between
+from jalon.observatory.routers import on_replica
 from jalon.orientation.delays.selectors import actor_departement_id
 from jalon.territories.models import Territory
 
@@ -73,6 +74,7 @@ class IndicatorValues:
     territory_period: str
 
 
+@on_replica  # a screen's reads: on the replica when there is one
 def indicator_values(*, actor: Actor, indicator: Indicator, today: date) -> IndicatorValues | None:
     """The indicator's values for the actor's Département: the stored snapshot when there is one, else computed on
     the spot (the same query): the last three years and six months for the whole, the last full year by territory."""

@@ -1,16 +1,20 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
 import json
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
+from jalon.core.bulk import bulk_insert_rows
 from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
 from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
+from jalon.observatory.routers import primary
+from jalon.observatory.segments import SegmentBatch
 
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
@@ -44,37 +48,39 @@ def catalogue_load() -> int:
     return len(entries)
 
 
-def _store(
-    indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run, *, segmented: bool
-) -> int:
-    result = evaluate(spec, departement_id, period, places=places, segmented=segmented)
-    rows = [
-        IndicatorValue(
-            indicator=indicator,
-            departement_id=departement_id,
-            territory_level=level,
-            territory_code=code,
-            period_kind=period.kind,
-            period_start=period.start,
-            dimension=dimension,
-            segment=segment,
-            numerator=cell.numerator,
-            denominator=cell.denominator if spec.unit not in ("nombre", "heures") else None,
-            value=value_of(spec.unit, cell.numerator, cell.denominator),
-            run=run,
-        )
+def _value_rows(
+    indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run, segments, *, segmented
+) -> list[dict]:
+    result = evaluate(spec, departement_id, period, places=places, segmented=segmented, segments=segments)
+    return [
+        {
+            "indicator_id": indicator.pk,
+            "departement_id": departement_id,
+            "territory_level": level,
+            "territory_code": code,
+            "period_kind": period.kind,
+            "period_start": period.start,
+            "dimension": dimension,
+            "segment": segment,
+            "numerator": cell.numerator,
+            "denominator": cell.denominator if spec.unit not in ("nombre", "heures") else None,
+            "value": value_of(spec.unit, cell.numerator, cell.denominator),
+            "run_id": run.pk,
+        }
         for (level, code, dimension, segment), cell in result.items()
         # A commune is stored whole, never by segment: its segments are tiny (secret under statistical secrecy)
         # and would multiply the rows by forty; segments are read from the EPCI up.
         if not (dimension and level == TerritoryLevel.COMMUNE)
     ]
-    # Idempotent: the period's values are replaced as a whole, so a recomputation never leaves a stale segment.
-    with transaction.atomic():
-        IndicatorValue.objects.filter(
-            indicator=indicator, departement_id=departement_id, period_kind=period.kind, period_start=period.start
-        ).delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+
+
+def _replace(indicators, departement_id: str, period: Period, rows: list[dict]) -> None:
+    """Idempotent: the period's values of these indicators are replaced as a whole, so a recomputation never leaves
+    a stale segment; the new rows go by COPY on PostgreSQL."""
+    IndicatorValue.objects.filter(
+        indicator__in=indicators, departement_id=departement_id, period_kind=period.kind, period_start=period.start
+    ).delete()
+    bulk_insert_rows(IndicatorValue, rows)
 
 
 def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Period]:
@@ -98,19 +104,37 @@ def snapshot_compute(
 ) -> SnapshotRun:
     """Computes and stores the values of the computed indicators for a Département. Periods that end before
     `segmented_from` are stored without their segments (the demo's history, which only draws trends)."""
+    with primary():  # a write: everything it reads is the primary's, even from a screen reading on the replica
+        return _snapshot_compute(departement_id, today, full, first_day, codes, segmented_from)
+
+
+def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_from) -> SnapshotRun:
     today = today or timezone.localdate()
     first_day = first_day or period_of(PeriodKind.YEAR, today).start.replace(year=today.year - 2)
     run = SnapshotRun.objects.create(departement_id=departement_id, started_at=timezone.now(), as_of=today, full=full)
     places = Places.of(departement_id)
     registry = computations()
-    indicators = Indicator.objects.filter(code__in=codes or list(registry))
+    indicators = list(Indicator.objects.filter(code__in=codes or list(registry)))
+    by_day = defaultdict(list)  # a month, its quarter and its year may end on the same day: one segment batch
+    for period in periods_to_compute(first_day=first_day, today=today, full=full):
+        by_day[period.end].append(period)
     written = 0
-    for indicator in indicators:
-        for period in periods_to_compute(first_day=first_day, today=today, full=full):
-            segmented = segmented_from is None or period.end >= segmented_from
-            written += _store(
-                indicator, registry[indicator.code], departement_id, period, places, run, segmented=segmented
-            )
+    segments = SegmentBatch(departement_id)
+    for day in sorted(by_day):
+        # One transaction per day: its segments are computed, joined by every indicator of its periods, and
+        # deleted; a failure leaves neither segments nor half-replaced values behind.
+        with transaction.atomic():
+            for period in by_day[day]:
+                segmented = segmented_from is None or period.end >= segmented_from
+                rows = []
+                for indicator in indicators:
+                    spec = registry[indicator.code]
+                    rows += _value_rows(
+                        indicator, spec, departement_id, period, places, run, segments, segmented=segmented
+                    )
+                _replace(indicators, departement_id, period, rows)
+                written += len(rows)
+            segments.discard()
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])

@@ -139,6 +139,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A second connection so that a long import can report its progress outside its own transaction.
     DATABASES["progress"] = {**DATABASES["default"], "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
 
+# A PostgreSQL streaming replica for the observatory's reads (jalon/observatory/routers.py); without it, everything
+# reads from the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        "ATOMIC_REQUESTS": False,
+    }
+DATABASE_ROUTERS = ["jalon.observatory.routers.ReplicaRouter"]
+
 # Background work (large imports…) in the database: `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -12,6 +12,9 @@ WHITENOISE_AUTOREFRESH = True
 JALON_REQUIRE_2FA = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASES.pop("progress", None)
+# A replica cannot hold a test database of its own: the replica tests add it once the primary's test database
+# exists (tests/observatory/test_replica.py), when DATABASE_REPLICA_URL is set (`make test` starts one).
+DATABASES.pop("replica", None)
 # Messages: e-mails land in mail.outbox, SMS are recorded and what was handed over lands in MemoryBackend.outbox
 # (the Message rows keep one-time codes redacted), letters are real PDFs. Tests of the Brevo backend point
 # JALON_BREVO_SMS_URL at a local server.

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from jalon.people.enums import HouseholdRole
 from jalon.people.models import HouseholdMember, Person
@@ -64,3 +64,17 @@ def right_field_on(day: date, field: str):
         .order_by("-joined_on", "-pk")
         .values(f"household__right__{field}")[:1]
     )
+
+
+# The fields of the right that the segment batch carries, by the name of its column there.
+SEGMENT_RIGHT_FIELDS = {"opening_date": "opened_on", "request_date": "requested_on"}
+
+
+def with_right_fields(rows: QuerySet, scope, **fields) -> QuerySet:
+    """`rows` (persons) annotated with fields of the RSA right of their household on the period's last day
+    (`name="opening_date"`): read from the day's segment batch when the computation prepared one (a join), else
+    by `right_field_on` (a subquery per row; the same membership, so the same value)."""
+    if scope.segments is None:
+        return rows.annotate(**{name: right_field_on(scope.end, field) for name, field in fields.items()})
+    rows = scope.segments.join(rows, scope.end)
+    return rows.annotate(**{name: F(f"obs_seg__{SEGMENT_RIGHT_FIELDS[field]}") for name, field in fields.items()})

@@ -8,7 +8,7 @@ from jalon.core.periods import add_months
 from jalon.notebook.models import Contract
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons, right_field_on, subject_on
+from jalon.observatory.indicators.common import DaysBetween, persons, subject_on, with_right_fields
 from jalon.organisations.enums import OrganisationKind
 from jalon.orientation.models import Orientation
 
@@ -45,7 +45,7 @@ def _seniority_rows(scope: Scope, months_from: int | None, months_to: int | None
     rows = persons(scope.departement_id).filter(subject_on(scope.end))
     if months_from is None:
         return rows
-    rows = rows.annotate(opened_on=right_field_on(scope.end, "opening_date")).filter(
+    rows = with_right_fields(rows, scope, opened_on="opening_date").filter(
         opened_on__lte=add_months(scope.end, -months_from)
     )
     if months_to is not None:
@@ -143,10 +143,9 @@ def _entrants(scope: Scope):
         .order_by("decided_on", "pk")
         .values("decided_on")[:1]
     )
+    subject = persons(scope.departement_id).filter(subject_on(scope.end))
     return (
-        persons(scope.departement_id)
-        .filter(subject_on(scope.end))
-        .annotate(requested_on=right_field_on(scope.end, "request_date"))
+        with_right_fields(subject, scope, requested_on="request_date")
         .filter(requested_on__gte=scope.start, requested_on__lte=scope.end)
         .annotate(first_on=first_after_request)
         .filter(first_on__lte=scope.end)

@@ -5,7 +5,7 @@ from django.db.models.functions import Coalesce
 
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons, right_field_on
+from jalon.observatory.indicators.common import DaysBetween, persons, with_right_fields
 from jalon.orientation.enums import Attendance, ReorientationStatus, SessionKind
 from jalon.orientation.models import (
     Interview,
@@ -199,12 +199,10 @@ def _first_oriented(scope: Scope):
     decided_in_period = Orientation.objects.filter(
         person_id=OuterRef("pk"), decided_on__gte=scope.start, decided_on__lte=scope.end
     )
-    return (
-        persons(scope.departement_id)
-        .filter(Exists(decided_in_period))  # narrows first: the subqueries below then run on few rows
-        .annotate(first_on=_first_orientation_on(), requested_on=right_field_on(scope.end, "request_date"))
-        .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
-    )
+    decided = persons(scope.departement_id).filter(Exists(decided_in_period))  # narrows first: few rows below
+    return with_right_fields(
+        decided.annotate(first_on=_first_orientation_on()), scope, requested_on="request_date"
+    ).filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
 
 
 FIRST_ORIENTED = (
@@ -268,10 +266,9 @@ def opening_to_diagnosis(scope: Scope):
     interviewed_in_period = Interview.objects.filter(
         person_id=OuterRef("pk"), conducted_on__gte=scope.start, conducted_on__lte=scope.end
     )
+    interviewed = persons(scope.departement_id).filter(Exists(interviewed_in_period))
     return (
-        persons(scope.departement_id)
-        .filter(Exists(interviewed_in_period))
-        .annotate(first_on=first_interview, opened_on=right_field_on(scope.end, "opening_date"))
+        with_right_fields(interviewed.annotate(first_on=first_interview), scope, opened_on="opening_date")
         .filter(first_on__gte=scope.start, first_on__lte=scope.end, opened_on__lte=F("first_on"))
         .annotate(obs_num=DaysBetween(F("first_on"), F("opened_on")), obs_den=Value(1))
     )
@@ -297,10 +294,9 @@ def request_to_first_appointment(scope: Scope):
     met_in_period = Orientation.objects.filter(
         person_id=OuterRef("pk"), first_appointment_on__gte=scope.start, first_appointment_on__lte=scope.end
     )
+    met = persons(scope.departement_id).filter(Exists(met_in_period))
     return (
-        persons(scope.departement_id)
-        .filter(Exists(met_in_period))
-        .annotate(first_on=first_appointment, requested_on=right_field_on(scope.end, "request_date"))
+        with_right_fields(met.annotate(first_on=first_appointment), scope, requested_on="request_date")
         .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
         .annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
     )
