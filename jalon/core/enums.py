@@ -151,3 +151,5 @@ class AuditCode(models.IntegerChoices):
     # 12xx: the professionals' inbox
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
+    # 13xx: the observatory
+    OBSERVATORY_TARGET_SET = 1320, "objectif d'un indicateur fixé"

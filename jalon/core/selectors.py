@@ -89,6 +89,12 @@ def home_summary(*, actor: Actor) -> dict:
             summary["caseload_text"] = (
                 f"{followed} personne{_s(followed)} suivie{_s(followed)} par un référent dans votre territoire."
             )
+    if actor.acts_for_departement(Role.PROGRAMME_PILOT, Role.ANALYST):
+        from django.utils import timezone
+
+        from jalon.observatory.home import home_panel
+
+        summary["observatory"] = home_panel(actor=actor, today=timezone.localdate())
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda

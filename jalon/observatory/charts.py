@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import count
 
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
 Point = tuple[str, float | None]  # (label, value); None: no value for that label (nothing to divide)
@@ -25,6 +25,11 @@ _ids = count(1)
 def _id(prefix: str) -> str:
     # Unique within a page so that aria-labelledby points at this chart's own title.
     return f"{prefix}-{next(_ids)}"
+
+
+def _join(parts) -> SafeString:
+    """Concatenates markup built by format_html (already escaped)."""
+    return format_html_join("", "{}", ((part,) for part in parts))
 
 
 def _plain(value: float | None) -> str:
@@ -163,7 +168,8 @@ def line_chart(
         )
     )
     parts += [
-        format_html('<circle class="jalon-chart__dot" cx="{}" cy="{}" r="3"/>', _plain(x), _plain(y)) for x, y in coords
+        format_html('<circle class="jalon-chart__dot" cx="{}" cy="{}" r="3"/>', _plain(x), _plain(y))
+        for x, y in coords
     ]
     # The first and last labels only: the table lists every period.
     for i in {0, len(points) - 1}:
@@ -176,7 +182,7 @@ def line_chart(
                 points[i][0],
             )
         )
-    return Chart(_frame(width, height, title, description, mark_safe("".join(parts)), "jalon-chart--line"), False)
+    return Chart(_frame(width, height, title, description, _join(parts), "jalon-chart--line"), False)
 
 
 def bar_chart(
@@ -203,7 +209,8 @@ def bar_chart(
             bar_h = round(max(value, 0.0) / high * plot_h, 2)
             bars.append(
                 format_html(
-                    '<rect class="jalon-chart__bar" x="{}" y="{}" width="{}" height="{}"><title>{} : {}</title></rect>',
+                    '<rect class="jalon-chart__bar" x="{}" y="{}" width="{}" height="{}">'
+                    "<title>{} : {}</title></rect>",
                     _plain(round(x, 2)),
                     _plain(round(top + plot_h - bar_h, 2)),
                     _plain(round(bar_w, 2)),
@@ -226,7 +233,9 @@ def bar_chart(
         _plain(width),
         _plain(top + plot_h),
     )
-    return Chart(_frame(width, height, title, description, baseline + mark_safe("".join(bars)), "jalon-chart--bar"), False)
+    return Chart(
+        _frame(width, height, title, description, baseline + _join(bars), "jalon-chart--bar"), False
+    )
 
 
 def hbar_chart(
@@ -294,7 +303,7 @@ def hbar_chart(
                 f"{reference_label} {formatter(reference)}".strip(),
             )
         )
-    return Chart(_frame(width, height, title, description, mark_safe("".join(rows)), "jalon-chart--hbar"), False)
+    return Chart(_frame(width, height, title, description, _join(rows), "jalon-chart--hbar"), False)
 
 
 __all__ = ["Chart", "bar_chart", "hbar_chart", "line_chart", "sparkline"]

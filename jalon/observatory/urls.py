@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.observatory import views
+from jalon.observatory import views, views_dashboards
 
 
 app_name = "observatory"
@@ -11,4 +11,8 @@ urlpatterns = [
     path("indicateurs/", views.catalogue, name="catalogue"),
     path("indicateurs/export.csv", views.catalogue_csv, name="catalogue_csv"),
     path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
+    path("synthese/", views_dashboards.summary, name="summary"),
+    path("objectifs/", views_dashboards.targets, name="targets"),
+    path("portraits/", views_dashboards.portraits, name="portraits"),
+    path("portraits/<str:level>/<str:code>/<int:year>.pdf", views_dashboards.portrait_pdf, name="portrait_pdf"),
 ]
