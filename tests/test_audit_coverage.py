@@ -189,6 +189,10 @@ URLS = {
     "observatory:indicator": no_person_data("valeurs agrégées d'un indicateur"),
     "observatory:orientation_figures": no_person_data("chiffres agrégés"),
     "observatory:orientation_figures_csv": no_person_data("chiffres agrégés"),
+    "observatory:summary": no_person_data("synthèse : indicateurs agrégés par territoire"),
+    "observatory:targets": no_person_data("objectifs des indicateurs"),
+    "observatory:portraits": no_person_data("liste des territoires et EPCI"),
+    "observatory:portrait_pdf": no_person_data("portrait de territoire agrégé, sous secret statistique"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord

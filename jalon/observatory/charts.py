@@ -233,9 +233,7 @@ def bar_chart(
         _plain(width),
         _plain(top + plot_h),
     )
-    return Chart(
-        _frame(width, height, title, description, baseline + _join(bars), "jalon-chart--bar"), False
-    )
+    return Chart(_frame(width, height, title, description, baseline + _join(bars), "jalon-chart--bar"), False)
 
 
 def hbar_chart(

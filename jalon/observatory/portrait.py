@@ -71,10 +71,10 @@ SECTIONS = [
 ]
 UNITS = {"L69": Unit.COUNT, "L70": Unit.COUNT, "L20": Unit.COUNT, "L66": Unit.COUNT, "L10": Unit.COUNT}
 BREAKDOWNS = [
-    (Dimension.SEX, "Sexe", [code for code, _ in SEXES]),
-    (Dimension.AGE_BAND, "Âge", [code for code, _, _ in AGE_BANDS] + [UNKNOWN]),
-    (Dimension.HOUSEHOLD, "Composition du foyer", [code for code, _ in HOUSEHOLDS] + [UNKNOWN]),
-    (Dimension.SENIORITY, "Ancienneté dans le RSA", [code for code, _, _ in SENIORITY_BANDS] + [UNKNOWN]),
+    (Dimension.SEX, "sexe", [code for code, _ in SEXES]),
+    (Dimension.AGE_BAND, "âge", [code for code, _, _ in AGE_BANDS] + [UNKNOWN]),
+    (Dimension.HOUSEHOLD, "composition du foyer", [code for code, _ in HOUSEHOLDS] + [UNKNOWN]),
+    (Dimension.SENIORITY, "ancienneté dans le RSA", [code for code, _, _ in SENIORITY_BANDS] + [UNKNOWN]),
 ]
 CODES = [code for _, rows in SECTIONS for code, _ in rows]
 LEVEL_LABELS = {TerritoryLevel.TERRITORY: "territoire du Département", TerritoryLevel.EPCI: "EPCI"}
@@ -217,7 +217,10 @@ def portrait(*, actor: Actor, place: Place, year: int) -> Portrait:
     def text(code, side):
         cell = cells.get((code, side, Dimension.ALL, ""))
         if cell is None:
-            return "—"
+            # The engine stores no empty cell, but always the Département's: computed, nobody to count here.
+            if (code, "departement", Dimension.ALL, "") not in cells:
+                return "—"
+            cell = (0.0, 0.0)
         return measure_text(units.get(code, UNITS.get(code, Unit.COUNT)), *cell)
 
     sections = [
@@ -314,15 +317,15 @@ def portrait_pdf(result: Portrait, *, as_of: date) -> bytes:
             for sub, sub_rows in result.breakdowns:
                 if sub_rows:
                     story += [
-                        _p(f"Personnes soumises aux droits et devoirs par {sub.lower()}", HEADING_STYLE),
+                        _p(f"Personnes soumises aux droits et devoirs par {sub}", HEADING_STYLE),
                         _table(sub_rows, place.name, result.departement_name),
                     ]
     story += [
         Spacer(1, 6 * mm),
         _p(
             f"Secret statistique : « {SMALL} » signale un effectif de 1 à {THRESHOLD - 1} personnes, masqué, "
-            "ainsi que les effectifs masqués pour qu'il ne puisse être recalculé à partir du total ; « s » une part, une "
-            f"moyenne ou un ratio qui révélerait un tel effectif ou porte sur moins de {THRESHOLD} personnes ; "
+            "ainsi que les effectifs masqués pour qu'il ne puisse être recalculé à partir du total ; « s » une part, "
+            f"une moyenne ou un ratio qui révélerait un tel effectif ou porte sur moins de {THRESHOLD} personnes ; "
             "« NC » : non concerné (personne à compter) ; « — » : valeur non calculée.",
             NOTE_STYLE,
         ),

@@ -251,6 +251,15 @@ ENTRIES: dict[str, Entry] = {
     "observatory:indicator": get(FIGURES, lambda w: {"code": "P02"}),
     "observatory:orientation_figures": get(FIGURES),
     "observatory:orientation_figures_csv": get(FIGURES),
+    "observatory:summary": get(FIGURES),
+    # Targets are set by the Département's programme pilot alone.
+    "observatory:targets": both({"cd_pilot"}),
+    "observatory:portraits": get(FIGURES),
+    # The portrait of the target's territory: not the Dax manager's, not the other Département's.
+    "observatory:portrait_pdf": get(
+        {"cd_admin", "cd_pilot", "cd_analyst"},
+        lambda w: {"level": "territoire", "code": w.objects["mdm_territory"].pk, "year": 2025},
+    ),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),
