@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -71,7 +72,7 @@ def test_the_pilot_reads_the_summary_sets_a_target_and_downloads_a_portrait(page
     row = page.get_by_role("row", name="Territoire de Dax")
     with page.expect_download() as download:
         row.get_by_role("link").first.click()
-    content = open(download.value.path(), "rb").read()
+    content = Path(download.value.path()).read_bytes()
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Portrait de territoire" in text and "Territoire de Dax" in text
     assert "Personnes soumises aux droits et devoirs" in text and "Secret statistique" in text
