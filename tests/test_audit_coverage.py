@@ -194,6 +194,10 @@ URLS = {
     "observatory:quality": no_person_data("qualité des données : nombres de personnes à corriger"),
     "observatory:quality_list": listing("admin", about="person", check="dsp"),
     "observatory:quality_list_csv": listing("admin", about="person", check="dsp"),
+    "observatory:summary": no_person_data("synthèse : indicateurs agrégés par territoire"),
+    "observatory:targets": no_person_data("objectifs des indicateurs"),
+    "observatory:portraits": no_person_data("liste des territoires et EPCI"),
+    "observatory:portrait_pdf": no_person_data("portrait de territoire agrégé, sous secret statistique"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord

@@ -163,3 +163,5 @@ class AuditCode(models.IntegerChoices):
     CHECKPOINTS_AT_RISK = 1411, "situations à risque du suivi en emploi repérées"
     EXIT_TYPOLOGY_CREATED = 1420, "typologie des sorties créée"
     POSITIVE_RULE_PUBLISHED = 1421, "règle des sorties positives publiée"
+    # 13xx: the observatory
+    OBSERVATORY_TARGET_SET = 1320, "objectif d'un indicateur fixé"

@@ -89,6 +89,19 @@ NAVIGATION: list[NavItem] = [
         group=FOLLOW_UP,
     ),
     NavItem(
+        "Synthèse de l'observatoire",
+        "observatory:summary",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
+        "Portraits de territoire",
+        "observatory:portraits",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem("Objectifs des indicateurs", "observatory:targets", (Role.PROGRAMME_PILOT,), group=FIGURES),
+    NavItem(
         "Chiffres de l'orientation",
         "observatory:orientation_figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

@@ -105,6 +105,12 @@ def home_summary(*, actor: Actor) -> dict:
             if any(counts.values())
             else "Aucun point de suivi en emploi à faire ni aucune sortie proposée pour les personnes que vous suivez."
         )
+    if actor.acts_for_departement(Role.PROGRAMME_PILOT, Role.ANALYST):
+        from django.utils import timezone
+
+        from jalon.observatory.home import home_panel
+
+        summary["observatory"] = home_panel(actor=actor, today=timezone.localdate())
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda

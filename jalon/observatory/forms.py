@@ -52,3 +52,54 @@ class CohortForm(DsfrBaseForm):
     @property
     def territory(self):
         return self._valid().get("territoire")
+
+
+class TargetForm(forms.Form):
+    """A target for a computed indicator: a rate is typed in percent (0 to 100), everything else as a number ≥ 0."""
+
+    indicator = forms.ModelChoiceField(label="Indicateur", queryset=None, empty_label="Choisir un indicateur")
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    territory = forms.ModelChoiceField(
+        label="Territoire",
+        queryset=None,
+        required=False,
+        empty_label="Tout le Département",
+        help_text="Laissez « Tout le Département » pour l'objectif d'ensemble.",
+    )
+    value = forms.DecimalField(
+        label="Objectif",
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text="Une part en pourcentage (de 0 à 100), un délai en jours, un nombre sans décimale.",
+    )
+
+    def __init__(self, *args, departement_id, **kwargs):
+        from jalon.observatory.enums import Source
+        from jalon.observatory.models import Indicator
+        from jalon.territories.models import Territory
+
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(source=Source.COMPUTED)
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.code} — {i.wording[:90]}"
+        self.fields["territory"].queryset = Territory.objects.in_departement(departement_id).order_by("name")
+
+    def clean(self):
+        from jalon.observatory.enums import Unit
+
+        data = super().clean()
+        indicator, value = data.get("indicator"), data.get("value")
+        if indicator is None or value is None:
+            return data
+        if indicator.unit == Unit.RATE:
+            if not 0 <= value <= 100:
+                self.add_error("value", "Une part s'exprime entre 0 et 100 %.")
+            else:
+                data["stored_value"] = float(value) / 100
+        elif value < 0:
+            self.add_error("value", "L'objectif ne peut pas être négatif.")
+        elif indicator.unit == Unit.COUNT and value != int(value):
+            self.add_error("value", "Un nombre de personnes s'écrit sans décimale.")
+        else:
+            data["stored_value"] = float(value)
+        return data

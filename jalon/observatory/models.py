@@ -168,3 +168,55 @@ class PersonSegment(models.Model):
 
     def __str__(self):
         return f"{self.person_id} au {self.day}"
+
+
+class IndicatorTargetQuerySet(models.QuerySet):
+    def of_departement(self, departement_id):
+        return self.filter(departement_id=departement_id)
+
+
+class IndicatorTarget(BaseModel):
+    """The value the Département aims at for an indicator in a year, for the whole Département or one of its
+    territories; set by its programme pilot. Stored in the unit of the indicator's values (a rate as a share of
+    1, as in `IndicatorValue.value`)."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="indicateur", on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey(
+        "territories.Departement", verbose_name="département", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name="territoire",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide : l'objectif du Département entier.",
+    )
+    value = models.FloatField("objectif")
+    set_by = models.ForeignKey(
+        "accounts.User", verbose_name="fixé par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = IndicatorTargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "objectif d'indicateur"
+        verbose_name_plural = "objectifs d'indicateurs"
+        ordering = ["-year", "indicator__position", "territory__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "departement", "year", "territory"],
+                name="indicator_target_unique_territory",
+                condition=models.Q(territory__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "departement", "year"],
+                name="indicator_target_unique_departement",
+                condition=models.Q(territory__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Objectif {self.indicator_id} {self.year}"

@@ -148,3 +148,37 @@ def observatory_daily(*, today: date) -> list[SnapshotRun]:
     catalogue_load()
     departements = Person.objects.order_by().values_list("departement_id", flat=True).distinct()
     return [snapshot_compute(departement_id=code, today=today) for code in sorted(departements)]
+
+
+def indicator_target_set(*, actor, indicator, departement_id: str, year: int, territory, value: float):
+    """Sets (or replaces) the target of an indicator for a year, for the whole Département or one territory. Only
+    the Département's programme pilot sets targets; `value` is in the unit of the indicator's values."""
+    from jalon.core.enums import AuditCode, Role
+    from jalon.core.scoping import ensure_departement_staff
+    from jalon.core.services import audit_event_record
+    from jalon.observatory.models import IndicatorTarget
+
+    ensure_departement_staff(actor, Role.PROGRAMME_PILOT)
+    if territory is not None and territory.departement_id != departement_id:
+        raise ValueError("Ce territoire n'appartient pas au Département.")
+    with transaction.atomic():
+        target = IndicatorTarget.objects.filter(
+            indicator=indicator, departement_id=departement_id, year=year, territory=territory
+        ).first()
+        old = {"value": target.value} if target else None
+        if target is None:
+            target = IndicatorTarget(
+                indicator=indicator, departement_id=departement_id, year=year, territory=territory
+            )
+        target.value = value
+        target.set_by = actor.user
+        target.save()
+        audit_event_record(
+            code=AuditCode.OBSERVATORY_TARGET_SET,
+            actor=actor.user,
+            organisation=actor.organisation,
+            subject=target,
+            old=old,
+            new={"indicator": indicator.code, "year": year, "territory": territory, "value": value},
+        )
+    return target

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jalon.observatory import views, views_cohorts
+from jalon.observatory import views, views_cohorts, views_dashboards
 
 
 app_name = "observatory"
@@ -16,4 +16,8 @@ urlpatterns = [
     path("qualite/", views_cohorts.quality_panel, name="quality"),
     path("qualite/<slug:check>/", views_cohorts.quality_list, name="quality_list"),
     path("qualite/<slug:check>/export.csv", views_cohorts.quality_list_csv, name="quality_list_csv"),
+    path("synthese/", views_dashboards.summary, name="summary"),
+    path("objectifs/", views_dashboards.targets, name="targets"),
+    path("portraits/", views_dashboards.portraits, name="portraits"),
+    path("portraits/<str:level>/<str:code>/<int:year>.pdf", views_dashboards.portrait_pdf, name="portrait_pdf"),
 ]

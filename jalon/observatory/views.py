@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from jalon.core.exports import csv_response
 from jalon.core.scoping import require_departement_staff
-from jalon.observatory import figures, selectors
+from jalon.observatory import dashboards, figures, selectors
 from jalon.observatory.forms import CatalogueFilterForm
 from jalon.orientation.delays.views import FIGURES_ROLES, filtered_figures
 from jalon.orientation.enums import OrientationType
@@ -74,5 +74,7 @@ def catalogue_csv(request):
 @require_departement_staff(*FIGURES_ROLES)
 def indicator_detail(request, code):
     indicator = selectors.indicator_for(code=code)
-    values = selectors.indicator_values(actor=request.actor, indicator=indicator, today=timezone.localdate())
-    return render(request, "observatory/indicator.html", {"indicator": indicator, "values": values})
+    today = timezone.localdate()
+    values = selectors.indicator_values(actor=request.actor, indicator=indicator, today=today)
+    trend = dashboards.indicator_trend(actor=request.actor, indicator=indicator, today=today) if values else None
+    return render(request, "observatory/indicator.html", {"indicator": indicator, "values": values, "trend": trend})

@@ -257,6 +257,15 @@ ENTRIES: dict[str, Entry] = {
     # Lists of persons to fix: scoped to the actor (the Dax manager does not see the Mont-de-Marsan target).
     "observatory:quality_list": get(FIGURES, lambda w: {"check": "dsp"}),
     "observatory:quality_list_csv": get(FIGURES, lambda w: {"check": "dsp"}),
+    "observatory:summary": get(FIGURES),
+    # Targets are set by the Département's programme pilot alone.
+    "observatory:targets": both({"cd_pilot"}),
+    "observatory:portraits": get(FIGURES),
+    # The portrait of the target's territory: not the Dax manager's, not the other Département's.
+    "observatory:portrait_pdf": get(
+        {"cd_admin", "cd_pilot", "cd_analyst"},
+        lambda w: {"level": "territoire", "code": w.objects["mdm_territory"].pk, "year": 2025},
+    ),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),

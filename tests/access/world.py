@@ -191,6 +191,7 @@ def build_world() -> World:
     duplicate = DuplicateCandidate.objects.filter(person__departement_id="40").first()
     objects["duplicate"] = duplicate
     objects["territory"] = Territory.objects.filter(departement_id="40").first()
+    objects["mdm_territory"] = Territory.objects.get(departement_id="40", name="Territoire de Mont-de-Marsan")
 
     siae = world.memberships["siae_admin"].organisation
     objects["siae"] = siae
