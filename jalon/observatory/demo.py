@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from jalon.core.periods import add_months
 from jalon.observatory.enums import PeriodKind
+from jalon.observatory.models import SnapshotRun
 from jalon.observatory.periods import period_of
 from jalon.observatory.services import catalogue_load, snapshot_compute
 
@@ -15,6 +16,8 @@ from jalon.observatory.services import catalogue_load, snapshot_compute
 def build(ctx) -> None:
     catalogue_load()
     today = timezone.localdate()
+    if SnapshotRun.objects.filter(departement=ctx.departement, as_of=today).exclude(finished_at=None).exists():
+        return  # a second seed the same day finds the figures computed (the nightly task refreshes them)
     this_month = period_of(PeriodKind.MONTH, today).start
     # A small demo (a test's) keeps only the periods still running: the nightly refresh's share.
     full = ctx.households is None
