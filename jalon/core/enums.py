@@ -151,3 +151,10 @@ class AuditCode(models.IntegerChoices):
     # 12xx: the professionals' inbox
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
+    # 13xx: the observatory; 1301–1319: entered indicators
+    ENTRY_SETUP_SAVED = 1301, "réglage de saisie d'un indicateur enregistré"
+    ENTERED_VALUE_SAVED = 1302, "valeur d'indicateur saisie (brouillon)"
+    ENTERED_VALUE_SUBMITTED = 1303, "valeur d'indicateur soumise à validation"
+    ENTERED_VALUE_VALIDATED = 1304, "valeur d'indicateur validée"
+    ENTERED_VALUE_SENT_BACK = 1305, "valeur d'indicateur renvoyée pour correction"
+    ENTRY_REMINDERS_SENT = 1306, "rappels de saisie des indicateurs envoyés"

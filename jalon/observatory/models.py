@@ -136,3 +136,6 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {self.territory_level} {self.territory_code} {self.period_start}: {self.value}"
+
+
+from jalon.observatory.entered.models import *  # noqa: E402, F403

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jalon.observatory import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("indicateurs/", views.catalogue, name="catalogue"),
     path("indicateurs/export.csv", views.catalogue_csv, name="catalogue_csv"),
     path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
+    path("saisies/", include("jalon.observatory.entered.urls")),
 ]
