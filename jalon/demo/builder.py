@@ -174,6 +174,12 @@ def build_observatory(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_observatory_entered(ctx: DemoContext) -> None:
+    from jalon.observatory.demo import build_entered
+
+    build_entered(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -189,6 +195,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_offer,
     build_conventions,
     build_observatory,
+    build_observatory_entered,
 ]
 
 
