@@ -18,7 +18,7 @@ from jalon.observatory.entered.models import EnteredValue, EntryEvent, EntrySetu
 from jalon.observatory.enums import Dimension, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue
 from jalon.observatory.periods import Period
-from tests.observatory.entered_fixtures import TODAY, hours, pdf, people  # noqa: F401
+from tests.observatory.entered_fixtures import TODAY, pdf
 
 
 pytestmark = pytest.mark.django_db
