@@ -13,6 +13,15 @@ class DueFilterForm(DsfrBaseForm):
     )
 
 
+class LooseDecimalField(forms.DecimalField):
+    """A number as people type it in French: « 5 200 » or « 12,5 » (spaces as thousands separators)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())
+        return super().to_python(value)
+
+
 class EntryForm(DsfrBaseForm):
     """The owner's value of one cell. The rules (range of the unit, closed period, evidence, ownership) are the
     service's: the form only reads the input."""
@@ -20,7 +29,7 @@ class EntryForm(DsfrBaseForm):
     territory = forms.ChoiceField(label="Territoire")
     dimension = forms.ChoiceField(label="Ventilation", required=False)
     segment = forms.ChoiceField(label="Segment", required=False)
-    value = forms.DecimalField(label="Valeur", localize=True, max_digits=14, decimal_places=4)
+    value = LooseDecimalField(label="Valeur", localize=True, max_digits=14, decimal_places=4)
     comment = forms.CharField(
         label="Commentaire",
         required=False,
@@ -65,6 +74,8 @@ class EntryForm(DsfrBaseForm):
         else:
             del self.fields["dimension"]
             del self.fields["segment"]
+        # The DSFR base form bound every field before the labels above changed: bind them again.
+        self._bound_fields_cache = {}
 
     @property
     def territory_key(self) -> tuple[str, str]:
