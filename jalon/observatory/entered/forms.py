@@ -75,7 +75,7 @@ class EntryForm(DsfrBaseForm):
             del self.fields["dimension"]
             del self.fields["segment"]
         # The DSFR base form bound every field before the labels above changed: bind them again.
-        self._bound_fields_cache = {}
+        self._bound_fields_cache: dict = {}
 
     @property
     def territory_key(self) -> tuple[str, str]:

@@ -147,7 +147,8 @@ class DueRow:
 
     @property
     def owner_label(self) -> str:
-        return self.setup.owner.name if self.setup.owner_id else "Pilotes et analystes du Département"
+        owner = self.setup.owner
+        return owner.name if owner is not None else "Pilotes et analystes du Département"
 
 
 STATUS_FILTERS = {
@@ -314,7 +315,7 @@ def setups_to_configure(*, actor: Actor, today: date) -> list[EntrySetup]:
     setups = []
     for indicator in entered_indicators():
         setup = saved.get(indicator.pk) or setup_for(
-            indicator=indicator, departement_id=actor.departement_code, today=today
+            indicator=indicator, departement_id=actor.departement_code or "", today=today
         )
         setup.indicator = indicator
         setups.append(setup)

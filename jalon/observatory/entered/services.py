@@ -75,7 +75,7 @@ def entry_setup_save(
 ) -> EntrySetup:
     if not may_configure(actor):
         raise Http404(NOT_FOUND_MESSAGE)
-    departement_id = actor.departement_code
+    departement_id = actor.departement_code or ""
     if owner is not None and (owner.departement_id != departement_id or not owner.is_active):
         _refuse("owner", "Choisissez une structure active du département.")
     if period_kind not in PeriodKind.values:

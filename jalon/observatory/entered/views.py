@@ -87,9 +87,8 @@ def entered_form(request, code, period):
     existing = selectors.cell_entries(
         setup=setup, period=chosen, territory_level=level, territory_code=territory_code
     ).first()
-    form_kwargs = {"indicator": indicator, "departement_id": setup.departement_id}
     if request.method == "POST":
-        form = EntryForm(request.POST, request.FILES, **form_kwargs)
+        form = EntryForm(request.POST, request.FILES, indicator=indicator, departement_id=setup.departement_id)
         if form.is_valid():
             level, territory_code = form.territory_key
             data = form.cleaned_data
@@ -121,7 +120,7 @@ def entered_form(request, code, period):
         initial = {"territory": territory}
         if existing is not None:
             initial.update(value=existing.value, comment=existing.comment, evidence_url=existing.evidence_url)
-        form = EntryForm(initial=initial, **form_kwargs)
+        form = EntryForm(initial=initial, indicator=indicator, departement_id=setup.departement_id)
     return render(
         request,
         "observatory/entered_form.html",
@@ -183,6 +182,8 @@ def entered_validate(request, pk):
 @require_POST
 def entered_send_back(request, pk):
     entry = selectors.entry_get(actor=request.actor, pk=pk, today=timezone.localdate())
+    if not selectors.may_validate(request.actor, entry.departement_id):
+        raise Http404(NOT_FOUND_MESSAGE)
     form = SendBackForm(request.POST)
     if form.is_valid():
         try:
