@@ -82,3 +82,13 @@ def test_without_an_owner_organisation_the_pilots_are_reminded(people, only_t1):
 def test_the_nightly_refresh_sends_them(people, only_t1):
     call_command("observatory_daily", "--date", "2026-05-01", verbosity=0)
     assert len(reminders()) == 2
+
+
+def test_a_reminder_leads_to_the_form_while_its_reader_owns_the_indicator(people, only_t1):
+    from jalon.inbox.targets import target_opens
+
+    entered_reminders_send(today=datetime.date(2026, 5, 1))
+    notification = Notification.objects.get(recipient=people.partner.user)
+    assert target_opens(actor=people.actor("partner"), url=notification.url)
+    EntrySetup.objects.filter(pk=only_t1.pk).update(owner=None)
+    assert not target_opens(actor=people.actor("partner"), url=notification.url)

@@ -377,3 +377,27 @@ def entered_indicator_values(*, actor: Actor, indicator: Indicator, departement_
             ),
         )
     return EnteredValues(PeriodKind(setup.period_kind).label, by_period, by_territory, territory_period)
+
+
+# -- the inbox's question: does a notification's target still open for its reader? ------------------------------
+
+
+def entry_form_opens(actor: Actor, kwargs: dict) -> bool:
+    indicator = entered_indicators().filter(code=kwargs.get("code")).first()
+    if indicator is None or actor.departement_code is None:
+        return False
+    from django.utils import timezone
+
+    return may_enter(
+        actor, setup_for(indicator=indicator, departement_id=actor.departement_code, today=timezone.localdate())
+    )
+
+
+def entry_opens(actor: Actor, kwargs: dict) -> bool:
+    from django.utils import timezone
+
+    try:
+        entry_get(actor=actor, pk=kwargs["pk"], today=timezone.localdate())
+    except Http404:
+        return False
+    return True
