@@ -165,3 +165,10 @@ class AuditCode(models.IntegerChoices):
     POSITIVE_RULE_PUBLISHED = 1421, "règle des sorties positives publiée"
     # 13xx: the observatory
     OBSERVATORY_TARGET_SET = 1320, "objectif d'un indicateur fixé"
+    # 13xx: the observatory; 1301–1319: entered indicators
+    ENTRY_SETUP_SAVED = 1301, "réglage de saisie d'un indicateur enregistré"
+    ENTERED_VALUE_SAVED = 1302, "valeur d'indicateur saisie (brouillon)"
+    ENTERED_VALUE_SUBMITTED = 1303, "valeur d'indicateur soumise à validation"
+    ENTERED_VALUE_VALIDATED = 1304, "valeur d'indicateur validée"
+    ENTERED_VALUE_SENT_BACK = 1305, "valeur d'indicateur renvoyée pour correction"
+    ENTRY_REMINDERS_SENT = 1306, "rappels de saisie des indicateurs envoyés"

@@ -113,6 +113,8 @@ NAVIGATION: list[NavItem] = [
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
         group=FIGURES,
     ),
+    # Whoever owns an entered indicator (a partner's member too): the view's own check filters the menu.
+    NavItem("Valeurs à saisir", "observatory:entered_list", ALL_ROLES, group=FIGURES),
     NavItem(
         "Cohortes et trajectoires",
         "observatory:cohort",

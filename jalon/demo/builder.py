@@ -180,6 +180,12 @@ def build_observatory(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_observatory_entered(ctx: DemoContext) -> None:
+    from jalon.observatory.demo import build_entered
+
+    build_entered(ctx)
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
@@ -196,6 +202,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_exits,
     build_conventions,
     build_observatory,
+    build_observatory_entered,
 ]
 
 

@@ -8,6 +8,7 @@ class NotificationKind(models.TextChoices):
     DELAY_ALERT = "alerte_delai", "Alerte de délai"
     REORIENTATION_TO_DECIDE = "reorientation", "Réorientation à décider"
     CONTRACT_TO_RENEW = "contrat_a_renouveler", "Contrat à renouveler"
+    ENTRY_DUE = "saisie_indicateur", "Valeur d'indicateur à saisir"
 
 
 class ReadState(models.TextChoices):

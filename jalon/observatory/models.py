@@ -220,3 +220,6 @@ class IndicatorTarget(BaseModel):
 
     def __str__(self):
         return f"Objectif {self.indicator_id} {self.year}"
+
+
+from jalon.observatory.entered.models import *  # noqa: E402, F403

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -16,6 +17,10 @@ from jalon.observatory.periods import Period, periods_between
 from jalon.observatory.routers import on_replica
 from jalon.orientation.delays.selectors import actor_departement_id
 from jalon.territories.models import Territory
+
+
+if TYPE_CHECKING:
+    from jalon.observatory.entered.selectors import EnteredValues
 
 
 def catalogue(*, seed: str = "", source: str = "", text: str = "") -> QuerySet:
@@ -75,11 +80,16 @@ class IndicatorValues:
 
 
 @on_replica  # a screen's reads: on the replica when there is one
-def indicator_values(*, actor: Actor, indicator: Indicator, today: date) -> IndicatorValues | None:
+def indicator_values(*, actor: Actor, indicator: Indicator, today: date) -> "IndicatorValues | EnteredValues | None":
     """The indicator's values for the actor's Département: the stored snapshot when there is one, else computed on
-    the spot (the same query): the last three years and six months for the whole, the last full year by territory."""
+    the spot (the same query): the last three years and six months for the whole, the last full year by territory.
+    An entered indicator shows its validated values (published in the same table, without a computation run)."""
     spec = REGISTRY.get(indicator.code) or computations().get(indicator.code)
     departement_id = actor_departement_id(actor)
+    if spec is None and departement_id is not None and indicator.source in (Source.ENTERED, Source.PARTNER):
+        from jalon.observatory.entered.selectors import entered_indicator_values
+
+        return entered_indicator_values(actor=actor, indicator=indicator, departement_id=departement_id, today=today)
     if spec is None or departement_id is None:
         return None
     years = periods_between(PeriodKind.YEAR, date(today.year - 2, 1, 1), today)

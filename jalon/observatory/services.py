@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows
 from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
-from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel
+from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
@@ -31,6 +31,9 @@ def catalogue_load() -> int:
         fields = {key: entry[key] for key in ("seed", "reference", "wording", "note", "seed_status", "needs")}
         fields["position"] = entry["position"]
         fields["source"] = Source.COMPUTED if spec else entry["source"]
+        if not spec:
+            # An entered indicator's unit bounds what may be entered (a rate 0–100 %); a count by default.
+            fields["unit"] = entry.get("unit", Unit.COUNT)
         if spec:
             fields.update(
                 population=spec.population,
@@ -142,12 +145,17 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 
 
 def observatory_daily(*, today: date) -> list[SnapshotRun]:
-    """The nightly refresh: the periods of the last 35 days, for every Département that has people."""
+    """The nightly refresh: the periods of the last 35 days, for every Département that has people; then the
+    reminders of the entered indicators whose deadline is near or past."""
     from jalon.people.models import Person
 
     catalogue_load()
+    from jalon.observatory.entered.services import entered_reminders_send
+
     departements = Person.objects.order_by().values_list("departement_id", flat=True).distinct()
-    return [snapshot_compute(departement_id=code, today=today) for code in sorted(departements)]
+    runs = [snapshot_compute(departement_id=code, today=today) for code in sorted(departements)]
+    entered_reminders_send(today=today)
+    return runs
 
 
 def indicator_target_set(*, actor, indicator, departement_id: str, year: int, territory, value: float):

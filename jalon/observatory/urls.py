@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jalon.observatory import views, views_cohorts, views_dashboards
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("objectifs/", views_dashboards.targets, name="targets"),
     path("portraits/", views_dashboards.portraits, name="portraits"),
     path("portraits/<str:level>/<str:code>/<int:year>.pdf", views_dashboards.portrait_pdf, name="portrait_pdf"),
+    path("saisies/", include("jalon.observatory.entered.urls")),
 ]

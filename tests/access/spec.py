@@ -33,6 +33,8 @@ EVERYONE = {
     "other_referent",
 }
 SIAE = {"siae_partner", "siae_admin"}
+# Who enters L36 in the Landes: the Département's pilot and analyst, and the SIAE that owns it.
+ENTERED_LANDES = {"cd_pilot", "cd_analyst", "siae_partner", "siae_admin"}
 REFERENTS = {"sdsei_referent", "ft_referent", "caf_referent", "other_referent"}
 CASELOAD = {"cd_admin", "sdsei_referent", "sdsei_manager", "ft_referent", "caf_referent"} | {
     "other_cd_admin",
@@ -266,6 +268,19 @@ ENTRIES: dict[str, Entry] = {
         {"cd_admin", "cd_pilot", "cd_analyst"},
         lambda w: {"level": "territoire", "code": w.objects["mdm_territory"].pk, "year": 2025},
     ),
+    # Entered indicators: the Département's pilots and analysts, and the members of an indicator's owner
+    # organisation (the SIAE owns L36, France Travail Mont-de-Marsan L60 in the demo); a pilot validates.
+    "observatory:entered_list": get(ENTERED_LANDES | {"ft_referent"}),
+    "observatory:entered_list_csv": get(ENTERED_LANDES | {"ft_referent"}),
+    "observatory:entered_queue": get({"cd_pilot"}),
+    "observatory:entered_setups": get({"cd_admin", "cd_pilot", "other_cd_admin"}),
+    "observatory:entered_setup": both({"cd_admin", "cd_pilot", "other_cd_admin"}, lambda w: {"code": "L36"}),
+    "observatory:entered_form": both(ENTERED_LANDES, lambda w: {"code": "L36", "period": w.entered_period}),
+    "observatory:entered_detail": get(ENTERED_LANDES, pk("entered_value")),
+    "observatory:entered_validate": post({"cd_pilot"}, pk("entered_value")),
+    "observatory:entered_send_back": post({"cd_pilot"}, pk("entered_value")),
+    "observatory:entered_evidence": get(ENTERED_LANDES, pk("entered_value")),
+    "observatory:entered_history": get(ENTERED_LANDES, lambda w: {"code": "L36"}),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),

@@ -220,6 +220,13 @@ def build_world() -> World:
     referral.save()
     objects["referral"] = Referral.objects.get(pk=referral.pk)
     objects["measure"] = Measure.objects.filter(person__departement_id="40").first()
+    # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
+    from jalon.observatory.entered.models import EnteredValue
+    from jalon.observatory.periods import Period
+
+    entered = EnteredValue.objects.get(indicator__code="L36", departement_id="40", status="soumise")
+    objects["entered_value"] = entered
+    objects["entered_period"] = Period(entered.period_kind, entered.period_start).key
     objects["letter"] = _letter_for(target, referent.organisation)
     # An exit to employment of another person of the référent's caseload, and an exit proposed to the target.
     from jalon.exits.models import ExitProposal, ExitType
