@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from jalon.core.models import BaseModel
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.core.validators import validate_siret
 from jalon.employment.enums import (
     CertificationLevel,
@@ -57,7 +58,10 @@ class JobOffer(BaseModel):
     )
     title = models.CharField("intitulé de l'offre", max_length=200, blank=True)
     appellation = models.ForeignKey(
-        "notebook.RomeAppellation", verbose_name="métier (appellation ROME)", on_delete=models.PROTECT, related_name="+"
+        "notebook.RomeAppellation",
+        verbose_name="métier (appellation ROME)",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Copied from the appellation: people whose project names another job of the same ROME code match too.
     rome = models.ForeignKey("notebook.RomeCode", verbose_name="code ROME", on_delete=models.PROTECT, related_name="+")
@@ -76,7 +80,10 @@ class JobOffer(BaseModel):
     status = models.CharField("statut", max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
     ended_on = models.DateField("pourvue ou close le", null=True, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", verbose_name="publiée par la structure", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation",
+        verbose_name="publiée par la structure",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="publiée par", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -106,16 +113,25 @@ class JobOffer(BaseModel):
         return f"{self.title or self.appellation} — {self.employer_name}"
 
 
+def _person_reach(actor) -> Q:
+    """The people the actor sees, and what a partner organisation wrote itself (it keeps it once the person has left
+    its caseload); the Département's staff read through their scope only, as for exits."""
+    from jalon.people.models import Person
+
+    reach = Q(person__in=Person.objects.visible_to(actor))
+    if actor.organisation.kind not in DEPARTEMENT_STAFF_KINDS:
+        reach |= Q(organisation_id=actor.organisation_id)
+    return reach
+
+
 class PositioningQuerySet(models.QuerySet):
     def visible_to(self, actor):
         """The positionings of the people the actor sees, and those their organisation made."""
-        from jalon.people.models import Person
-
         if actor.is_platform_admin:
             return self
         if actor.organisation is None:
             return self.none()
-        return self.filter(Q(person__in=Person.objects.visible_to(actor)) | Q(organisation_id=actor.organisation_id))
+        return self.filter(_person_reach(actor))
 
     def hires(self):
         return self.filter(status=PositioningStatus.HIRED)
@@ -134,10 +150,17 @@ class Positioning(BaseModel):
     status_on = models.DateField("statut depuis le")
     hired_on = models.DateField("embauche le", null=True, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", verbose_name="positionnée par la structure", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation",
+        verbose_name="positionnée par la structure",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     positioned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="positionnée par", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="positionnée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     exit_suggestion = models.CharField(
         "sortie de parcours", max_length=12, choices=ExitSuggestion.choices, blank=True, default=""
@@ -167,7 +190,9 @@ class Positioning(BaseModel):
 class PositioningStep(BaseModel):
     """Each status of a positioning, with who set it and when (the history of the loop)."""
 
-    positioning = models.ForeignKey(Positioning, verbose_name="positionnement", on_delete=models.CASCADE, related_name="steps")
+    positioning = models.ForeignKey(
+        Positioning, verbose_name="positionnement", on_delete=models.CASCADE, related_name="steps"
+    )
     status = models.CharField("statut", max_length=12, choices=PositioningStatus.choices)
     on = models.DateField("le")
     comment = models.CharField("commentaire", max_length=255, blank=True)
@@ -189,22 +214,18 @@ class PositioningStep(BaseModel):
 
 class TrainingEntryQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        from jalon.people.models import Person
-
         if actor.is_platform_admin:
             return self
         if actor.organisation is None:
             return self.none()
-        return self.filter(Q(person__in=Person.objects.visible_to(actor)) | Q(organisation_id=actor.organisation_id))
+        return self.filter(_person_reach(actor))
 
     def started_between(self, start, end):
         return self.filter(starts_on__gte=start, starts_on__lte=end)
 
     def qualifying_completed(self):
         """Certifying trainings gone to their end (completed or certified): what the rule may count as positive."""
-        return self.filter(
-            certifying=True, outcome__in=[TrainingOutcome.COMPLETED, TrainingOutcome.CERTIFIED]
-        )
+        return self.filter(certifying=True, outcome__in=[TrainingOutcome.COMPLETED, TrainingOutcome.CERTIFIED])
 
 
 class TrainingEntry(BaseModel):
@@ -216,7 +237,9 @@ class TrainingEntry(BaseModel):
     provider = models.CharField("organisme de formation", max_length=200)
     title = models.CharField("intitulé de la formation", max_length=200)
     certifying = models.BooleanField("certifiante (qualifiante)", default=False)
-    level = models.CharField("niveau de la certification", max_length=1, choices=CertificationLevel.choices, blank=True)
+    level = models.CharField(
+        "niveau de la certification", max_length=1, choices=CertificationLevel.choices, blank=True
+    )
     starts_on = models.DateField("entrée en formation le")
     ends_on = models.DateField("fin prévue le", null=True, blank=True)
     funding = models.CharField("financement", max_length=15, choices=TrainingFunding.choices)
@@ -225,10 +248,17 @@ class TrainingEntry(BaseModel):
     )
     outcome_on = models.DateField("issue le", null=True, blank=True)
     organisation = models.ForeignKey(
-        "organisations.Organisation", verbose_name="enregistrée par la structure", on_delete=models.PROTECT, related_name="+"
+        "organisations.Organisation",
+        verbose_name="enregistrée par la structure",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="enregistrée par", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="enregistrée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     exit_suggestion = models.CharField(
         "sortie de parcours", max_length=12, choices=ExitSuggestion.choices, blank=True, default=""

@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.employment.enums import OfferContract, OfferStatus
@@ -58,9 +58,7 @@ def offers_search(*, actor: Actor, rome: str = "", commune=None, status: str = O
         qs = qs.filter(status=status)
     rome = (rome or "").strip()
     if rome:
-        qs = qs.filter(
-            Q(rome_id__iexact=rome) | Q(appellation__label__icontains=rome) | Q(title__icontains=rome)
-        )
+        qs = qs.filter(Q(rome_id=rome.upper()) | Q(appellation__label__icontains=rome) | Q(title__icontains=rome))
     if commune is not None:
         qs = qs.filter(commune=commune)
     return qs.order_by("-published_on", "-pk")
@@ -138,7 +136,9 @@ class Match:
         return "" if self.distance_km is None else format_km(self.distance_km)
 
 
-def _explain(offer: JobOffer, projects: list[ProfessionalProject], origin: Point | None) -> tuple[list[str], float | None]:
+def _explain(
+    offer: JobOffer, projects: list[ProfessionalProject], origin: Point | None
+) -> tuple[list[str], float | None]:
     """Why the person and the offer meet, in short French sentences (no query: from rows already read)."""
     reasons: list[str] = []
     same_job = [p for p in projects if p.appellation_id == offer.appellation_id]
@@ -148,7 +148,9 @@ def _explain(offer: JobOffer, projects: list[ProfessionalProject], origin: Point
         if p not in same_job and offer.rome_id in (p.rome_id, p.appellation.rome_id if p.appellation else None)
     ]
     if same_job:
-        reasons.append(f"même métier : {offer.appellation.label}" + (" (projet principal)" if same_job[0].is_main else ""))
+        reasons.append(
+            f"même métier : {offer.appellation.label}" + (" (projet principal)" if same_job[0].is_main else "")
+        )
     elif same_code:
         reasons.append(f"même code ROME {offer.rome_id} : projet « {same_code[0]} »")
     project = (same_job or same_code or [None])[0]
@@ -377,4 +379,3 @@ def counts_as_positive(*, departement_id, code: str, day: datetime.date | None) 
     if rule is None:
         return None
     return code in rule.positive_codes, rule.version
-

@@ -56,9 +56,7 @@ OFFER_FIELDS = (
     "in_tension",
     "positions",
 )
-NOT_FOLLOWED_TO_POSITION = (
-    "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut la positionner sur une offre."
-)
+NOT_FOLLOWED_TO_POSITION = "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut la positionner sur une offre."
 NOT_FOLLOWED_TO_TRAIN = (
     "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut enregistrer sa formation."
 )
@@ -109,9 +107,7 @@ def _offer_errors(values: dict, today: datetime.date) -> dict[str, str]:
         errors["employer_commune"] = "Indiquez la commune de l'employeur."
     appellation = values.get("appellation")
     if appellation is None:
-        errors["appellation"] = (
-            "Une offre sans code ROME est refusée : choisissez le métier dans le référentiel ROME."
-        )
+        errors["appellation"] = "Une offre sans code ROME est refusée : choisissez le métier dans le référentiel ROME."
     elif not appellation.active:
         errors["appellation"] = "Cette appellation n'est plus en vigueur dans le ROME : choisissez-en une autre."
     contract = values.get("contract") or ""
@@ -385,7 +381,11 @@ def positioning_exit_record(*, actor: Actor, positioning: Positioning, **exit_fi
     """The hire ends the path: the exit is recorded by the exits' service (its rules: type of the Département,
     date, who follows the person) and linked to the positioning."""
     return _suggestion_exit_record(
-        actor=actor, model=Positioning, obj=positioning, code=AuditCode.POSITIONING_EXIT_DECIDED, exit_fields=exit_fields
+        actor=actor,
+        model=Positioning,
+        obj=positioning,
+        code=AuditCode.POSITIONING_EXIT_DECIDED,
+        exit_fields=exit_fields,
     )
 
 

@@ -8,7 +8,14 @@ from jalon.employment.services import job_offer_publish
 from jalon.exits.models import ExitType
 from jalon.exits.services import exit_typology_default_create
 from jalon.notebook.enums import FreinStatus
-from jalon.notebook.models import FreinCategory, Notebook, NotebookFrein, ProfessionalProject, RomeAppellation, RomeCode
+from jalon.notebook.models import (
+    FreinCategory,
+    Notebook,
+    NotebookFrein,
+    ProfessionalProject,
+    RomeAppellation,
+    RomeCode,
+)
 from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Orientation, ReferentAssignment
 from tests.conftest import actor_for
@@ -74,7 +81,9 @@ def followed_person(world_parts, *, commune, project=None, rome=None, mobility_k
         referent=referent.user,
         decided_on=ORIENTED_ON,
     )
-    ReferentAssignment.objects.create(person=person, referent=referent.user, organisation=agency, started_on=ORIENTED_ON)
+    ReferentAssignment.objects.create(
+        person=person, referent=referent.user, organisation=agency, started_on=ORIENTED_ON
+    )
     notebook = Notebook.objects.create(person=person)
     if project is not None or rome is not None:
         ProfessionalProject.objects.create(
@@ -89,7 +98,9 @@ def world(db):
     exit_typology_default_create(departement=landes)
     mdm = CommuneFactory(code="40192", name="Mont-de-Marsan", departement=landes, latitude=43.8902, longitude=-0.4999)
     dax = CommuneFactory(code="40088", name="Dax", departement=landes, latitude=43.7102, longitude=-1.0536)
-    aire = CommuneFactory(code="40001", name="Aire-sur-l'Adour", departement=landes, latitude=43.7020, longitude=-0.2630)
+    aire = CommuneFactory(
+        code="40001", name="Aire-sur-l'Adour", departement=landes, latitude=43.7020, longitude=-0.2630
+    )
     n1103 = RomeCode.objects.create(code="N1103", label="Magasinage et préparation de commandes")
     j1501 = RomeCode.objects.create(code="J1501", label="Soins d'hygiène, de confort du patient")
     cariste = RomeAppellation.objects.create(code="11111", label="Cariste", normalized_label="cariste", rome=n1103)
@@ -103,7 +114,9 @@ def world(db):
     agency = OrganisationFactory(kind="france_travail", departement=landes, name="France Travail Dax")
     referent = MembershipFactory(role=Role.REFERENT, organisation=agency)
     cd_admin = MembershipFactory(role=Role.ADMINISTRATOR, organisation=cd)
-    outsider = MembershipFactory(role=Role.REFERENT, organisation__kind="association", organisation__departement=landes)
+    outsider = MembershipFactory(
+        role=Role.REFERENT, organisation__kind="association", organisation__departement=landes
+    )
     person = followed_person(
         (landes, agency, referent), commune=mdm, project=cariste, mobility_km=30, first_name="Léa", last_name="Durand"
     )
