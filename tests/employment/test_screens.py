@@ -1,7 +1,6 @@
-import datetime
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
@@ -67,7 +66,7 @@ def test_position_hire_and_record_the_exit_from_the_screens(world, login_as):
     client.post(url)
     client.post(url)  # twice: refused with a message, nothing more written
     positioning = Positioning.objects.get()
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     for status in ("candidature", "entretien", "embauche"):
         client.post(reverse("employment:positioning", kwargs={"pk": positioning.pk}), {"status": status, "on": today})
     positioning.refresh_from_db()
