@@ -56,7 +56,10 @@ OFFER_FIELDS = (
     "in_tension",
     "positions",
 )
-NOT_FOLLOWED_TO_POSITION = "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut la positionner sur une offre."
+NOT_FOLLOWED_TO_POSITION = (
+    "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut la positionner "
+    + "sur une offre."
+)
 NOT_FOLLOWED_TO_TRAIN = (
     "Votre structure ne suit pas cette personne : seule une structure qui l'accompagne peut enregistrer sa formation."
 )
