@@ -24,6 +24,7 @@ urlpatterns = [
     path("mon-espace/", include(("jalon.notebook.person_space.urls", "person_space"))),
     path("offre/", include("jalon.offer.urls")),
     path("sorties/", include("jalon.exits.urls")),
+    path("emploi/", include("jalon.employment.urls")),
     path("messages/", include("jalon.messaging.urls")),
     path("rgpd/", include("jalon.privacy.urls")),
     path("observatoire/", include("jalon.observatory.urls")),

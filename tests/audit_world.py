@@ -228,6 +228,25 @@ def world_build() -> World:
     )
     proposal = ExitProposal.objects.create(person=person, closure_date=timezone.localdate())
 
+    # Job offers: the person positioned on one, hired on another; her trainings.
+    from jalon.notebook.models import RomeAppellation, RomeCode
+    from tests.employment.factories import employment_objects
+
+    rome = RomeCode.objects.get_or_create(code="N1103", defaults={"label": "Magasinage et préparation de commandes"})[
+        0
+    ]
+    appellation = RomeAppellation.objects.get_or_create(
+        code="11111", defaults={"label": "Cariste", "normalized_label": "cariste", "rome": rome}
+    )[0]
+    employment = employment_objects(
+        publisher=actor_for(members["admin"]),
+        referent=actor_for(referent),
+        person=person,
+        commune=commune,
+        appellation=appellation,
+    )
+    ProfessionalProject.objects.filter(pk=project.pk).update(appellation=appellation)
+
     letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
     duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
     run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
@@ -241,6 +260,7 @@ def world_build() -> World:
         exited=exited,
         pks={
             "exit": exit.pk,
+            **{name: obj.pk for name, obj in employment.items()},
             "proposal": proposal.pk,
             "person": person.pk,
             "household": followed.household_id,

@@ -163,8 +163,8 @@ class AuditCode(models.IntegerChoices):
     CHECKPOINTS_AT_RISK = 1411, "situations à risque du suivi en emploi repérées"
     EXIT_TYPOLOGY_CREATED = 1420, "typologie des sorties créée"
     POSITIVE_RULE_PUBLISHED = 1421, "règle des sorties positives publiée"
-    # 13xx: the observatory
-    OBSERVATORY_TARGET_SET = 1320, "objectif d'un indicateur fixé"
+    # 13xx: the observatory (1310: targets)
+    OBSERVATORY_TARGET_SET = 1310, "objectif d'un indicateur fixé"
     # 13xx: the observatory; 1301–1319: entered indicators
     ENTRY_SETUP_SAVED = 1301, "réglage de saisie d'un indicateur enregistré"
     ENTERED_VALUE_SAVED = 1302, "valeur d'indicateur saisie (brouillon)"
@@ -172,3 +172,12 @@ class AuditCode(models.IntegerChoices):
     ENTERED_VALUE_VALIDATED = 1304, "valeur d'indicateur validée"
     ENTERED_VALUE_SENT_BACK = 1305, "valeur d'indicateur renvoyée pour correction"
     ENTRY_REMINDERS_SENT = 1306, "rappels de saisie des indicateurs envoyés"
+    # 1551-1599: job offers, positionings and entries into training
+    JOB_OFFER_PUBLISHED = 1551, "offre d'emploi publiée"
+    JOB_OFFER_UPDATED = 1552, "offre d'emploi modifiée"
+    POSITIONING_CREATED = 1560, "personne positionnée sur une offre d'emploi"
+    POSITIONING_STATUS_CHANGED = 1561, "statut d'un positionnement modifié"
+    POSITIONING_EXIT_DECIDED = 1562, "sortie proposée après une embauche : examinée"
+    TRAINING_RECORDED = 1570, "entrée en formation enregistrée"
+    TRAINING_OUTCOME_RECORDED = 1571, "issue d'une formation enregistrée"
+    TRAINING_EXIT_DECIDED = 1572, "sortie proposée après une formation qualifiante : examinée"

@@ -83,6 +83,12 @@ NAVIGATION: list[NavItem] = [
         group=FOLLOW_UP,
     ),
     NavItem(
+        "Offres d'emploi",
+        "employment:offers",
+        (Role.REFERENT, Role.PARTNER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER),
+        group=FOLLOW_UP,
+    ),
+    NavItem(
         "Personnes",
         PERSON_SEARCH_URL,
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),

@@ -168,6 +168,12 @@ def build_exits(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_employment(ctx: DemoContext) -> None:
+    from jalon.employment.demo import build
+
+    build(ctx)
+
+
 def build_conventions(ctx: DemoContext) -> None:
     from jalon.privacy.demo import build
 
@@ -200,6 +206,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebooks,
     build_offer,
     build_exits,
+    build_employment,
     build_conventions,
     build_observatory,
     build_observatory_entered,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jalon.notebook",
     "jalon.offer",
     "jalon.exits",
+    "jalon.employment",
     "jalon.messaging",
     "jalon.privacy",
     "jalon.observatory",

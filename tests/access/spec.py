@@ -56,6 +56,19 @@ FOLLOWERS = {
     "other_cd_admin",
     "other_referent",
 }
+# Who reads and publishes job offers: the Département's staff and its partners' professionals (not its pilots and
+# analysts, nor a partner's administrator).
+OFFER_READERS = {
+    "cd_admin",
+    "cd_orientation",
+    "sdsei_referent",
+    "sdsei_manager",
+    "ft_referent",
+    "caf_referent",
+    "siae_partner",
+    "other_cd_admin",
+    "other_referent",
+}
 PERSON_SEARCH = {
     "cd_admin",
     "cd_orientation",
@@ -360,6 +373,19 @@ ENTRIES: dict[str, Entry] = {
     "exits:follow_up": get(CASELOAD | {"siae_partner"}),
     "exits:follow_up_csv": get(CASELOAD | {"siae_partner"}),
     "exits:proposal_dismiss": both(TARGET_CARE, pk("exit_proposal")),
+    # Job offers of the Landes (shared by the Département and its partners), the target's positionings and trainings
+    "employment:offers": get(OFFER_READERS),
+    "employment:offers_csv": get(OFFER_READERS),
+    "employment:offer_create": both(OFFER_READERS),
+    "employment:offer": get(OFFER_READERS - {"other_cd_admin", "other_referent"}, pk("job_offer")),
+    "employment:offer_edit": both({"cd_admin", "sdsei_manager"}, pk("job_offer")),
+    "employment:positioning_create": post(TARGET_CARE, lambda w: {"pk": w.job_offer.pk, "person_pk": w.target.pk}),
+    "employment:positioning": both(TARGET_CARE, pk("positioning")),
+    "employment:positioning_exit": both(TARGET_CARE, pk("hire")),
+    "employment:person": get(TARGET_CARE, person),
+    "employment:training_create": both(TARGET_CARE, person),
+    "employment:training_outcome": both(TARGET_CARE, pk("training")),
+    "employment:training_exit": both(TARGET_CARE, pk("training_done")),
     # Messages to the target
     "messaging:person": get(TARGET_CARE, person),
     "messaging:letter": get(TARGET_CARE, pk("letter")),

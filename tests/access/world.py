@@ -18,6 +18,7 @@ from django.utils import timezone
 from jalon.core.request_context import acting_as
 from jalon.core.scoping import Actor
 from jalon.demo.builder import demo_build
+from jalon.territories.models import Commune
 
 
 TARGET_SURNAME = "QUINTAVALLE"
@@ -246,6 +247,20 @@ def build_world() -> World:
         employer_name="Conserverie des Landes",
     )
     objects["exit_proposal"] = ExitProposal.objects.create(person=target, closure_date=timezone.localdate())
+
+    # Job offers: one published by the Département, the target positioned on it, hired on another, her trainings.
+    from jalon.notebook.models import RomeAppellation
+    from tests.employment.factories import employment_objects
+
+    objects.update(
+        employment_objects(
+            publisher=world.actor("cd_admin"),
+            referent=world.actor("sdsei_referent"),
+            person=target,
+            commune=target.commune or Commune.objects.get(code="40192"),
+            appellation=RomeAppellation.objects.filter(active=True).order_by("code").first(),
+        )
+    )
 
     # The SIAE's data-sharing convention, with its signed document, and an API token of its member.
     convention = DataSharingConvention.objects.filter(organisation=siae).first()

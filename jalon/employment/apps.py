@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EmploymentConfig(AppConfig):
+    name = "jalon.employment"
+    verbose_name = "offres d'emploi, positionnements et entrées en formation"
