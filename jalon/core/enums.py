@@ -151,3 +151,6 @@ class AuditCode(models.IntegerChoices):
     # 12xx: the professionals' inbox
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
+    # 1360–1369: the observatory's open data
+    OPENDATA_SETTINGS_UPDATED = 1360, "réglages des données ouvertes modifiés"
+    OPENDATA_EXPORTED = 1361, "jeu de données ouvertes exporté"
