@@ -181,3 +181,6 @@ class AuditCode(models.IntegerChoices):
     TRAINING_RECORDED = 1570, "entrée en formation enregistrée"
     TRAINING_OUTCOME_RECORDED = 1571, "issue d'une formation enregistrée"
     TRAINING_EXIT_DECIDED = 1572, "sortie proposée après une formation qualifiante : examinée"
+    # 1360–1369: the observatory's open data
+    OPENDATA_SETTINGS_UPDATED = 1360, "réglages des données ouvertes modifiés"
+    OPENDATA_EXPORTED = 1361, "jeu de données ouvertes exporté"

@@ -134,6 +134,12 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Données ouvertes",
+        "observatory:opendata_list",
+        (Role.PROGRAMME_PILOT, Role.ANALYST),
+        group=FIGURES,
+    ),
+    NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

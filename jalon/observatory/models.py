@@ -223,3 +223,30 @@ class IndicatorTarget(BaseModel):
 
 
 from jalon.observatory.entered.models import *  # noqa: E402, F403
+
+
+class OpenDataSettings(BaseModel):
+    """How a Département publishes its open data: which indicators, the secrecy threshold, where segments go.
+
+    Edited by its programme pilot or analyst (`opendata_services.opendata_settings_update`); a Département
+    without a row publishes with the defaults of `opendata_datasets`."""
+
+    departement = models.OneToOneField(
+        "territories.Departement", verbose_name="département", on_delete=models.CASCADE, related_name="+"
+    )
+    indicators = models.JSONField("indicateurs publiés", default=list, blank=True)
+    threshold = models.PositiveSmallIntegerField("seuil du secret statistique", default=5)
+    segment_level = models.CharField(
+        "niveau des ventilations",
+        max_length=12,
+        choices=[(TerritoryLevel.TERRITORY, "territoires du Département"), (TerritoryLevel.EPCI, "EPCI")],
+        default=TerritoryLevel.TERRITORY,
+    )
+    territory_kind = models.CharField("territoires publiés", max_length=10, default="sdsei")
+
+    class Meta:
+        verbose_name = "réglages des données ouvertes"
+        verbose_name_plural = "réglages des données ouvertes"
+
+    def __str__(self):
+        return f"Données ouvertes ({self.departement_id})"

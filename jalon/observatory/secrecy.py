@@ -185,8 +185,20 @@ def is_sensitive(value: int, threshold: int) -> bool:
     return 0 < value < threshold
 
 
-def suppress(table: Table, *, threshold: int = DEFAULT_THRESHOLD, margin: int | None = None) -> Suppression:
-    """Hide the small counts of ``table`` and enough other cells that none of them can be recomputed."""
+def suppress(
+    table: Table,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int | None = None,
+    forced: Iterable[Key] = (),
+    frozen: Iterable[Key] = (),
+) -> Suppression:
+    """Hide the small counts of ``table`` and enough other cells that none of them can be recomputed.
+
+    ``forced`` cells are hidden whatever their value (they are hidden in a linked table); ``frozen`` cells are
+    known from elsewhere (a total published in a linked table), so no pattern may move them. With frozen cells a
+    small count may have no protection at all: ``SecretCellError`` then says so.
+    """
     if threshold < 1:
         raise ValueError("Le seuil du secret statistique doit être au moins 1.")
     margin = default_margin(threshold) if margin is None else margin
@@ -194,12 +206,23 @@ def suppress(table: Table, *, threshold: int = DEFAULT_THRESHOLD, margin: int | 
         raise ValueError("La marge de protection doit être au moins 1.")
     values = table.values
     status = {k: Status.PRIMARY if is_sensitive(v, threshold) else Status.PUBLISHED for k, v in values.items()}
+    for key in forced:
+        if status[key] == Status.PUBLISHED:
+            status[key] = Status.SECONDARY
     hidden = {k for k, s in status.items() if s != Status.PUBLISHED}
+    frozen = set(frozen)
+    allowed = (set(values) - frozen) if frozen else None
     certificates: dict[Key, Pattern] = {}
     # Aggregates first: their patterns descend to detailed cells, which later patterns then reuse for free.
-    primaries = sorted(hidden, key=lambda k: (-_aggregation(table, k), values[k], table.order(k)))
+    primaries = sorted(
+        (k for k in hidden if status[k] == Status.PRIMARY),
+        key=lambda k: (-_aggregation(table, k), values[k], table.order(k)),
+    )
     for key in primaries:
-        pattern = _best_pattern(table, key, hidden, margin, allowed=None)
+        pattern = _best_pattern(table, key, hidden, margin, allowed=allowed)
+        if pattern is None and allowed is not None:
+            label = " × ".join(str(node) for node in key)
+            raise SecretCellError(f"Aucune combinaison de cases ne peut protéger la case « {label} ».")
         if pattern is None:  # cannot happen: climbing to the roots always works (every ancestor is >= the cell)
             raise AssertionError(f"no protection pattern for {key!r}")
         certificates[key] = pattern

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from jalon.observatory import views, views_cohorts, views_dashboards
+from jalon.observatory import views, views_cohorts, views_dashboards, views_opendata
 
 
 app_name = "observatory"
@@ -21,4 +21,12 @@ urlpatterns = [
     path("portraits/", views_dashboards.portraits, name="portraits"),
     path("portraits/<str:level>/<str:code>/<int:year>.pdf", views_dashboards.portrait_pdf, name="portrait_pdf"),
     path("saisies/", include("jalon.observatory.entered.urls")),
+    path("donnees-ouvertes/", views_opendata.opendata_list, name="opendata_list"),
+    path("donnees-ouvertes/reglages/", views_opendata.opendata_settings, name="opendata_settings"),
+    path("donnees-ouvertes/<str:code>/<str:level>/", views_opendata.opendata_dataset, name="opendata_dataset"),
+    path(
+        "donnees-ouvertes/<str:code>/<str:level>/telecharger/<str:file_format>/",
+        views_opendata.opendata_download,
+        name="opendata_download",
+    ),
 ]

@@ -18,6 +18,7 @@ ORIENTATION = {"cd_admin", "cd_orientation"}
 TARGET_CARE = {"cd_admin", "cd_orientation", "sdsei_referent"}
 STAFF_40 = {"cd_admin", "cd_orientation", "sdsei_referent", "sdsei_manager", "cd_pilot", "cd_analyst"}
 FIGURES = {"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}
+OPENDATA = {"cd_pilot", "cd_analyst"}  # the Département's programme pilot and analyst publish its open data
 EVERYONE = {
     "cd_admin",
     "cd_orientation",
@@ -264,6 +265,12 @@ ENTRIES: dict[str, Entry] = {
     "observatory:catalogue": get(FIGURES),
     "observatory:catalogue_csv": get(FIGURES),
     "observatory:indicator": get(FIGURES, lambda w: {"code": "P02"}),
+    "observatory:opendata_list": get(OPENDATA),
+    "observatory:opendata_settings": both(OPENDATA),
+    "observatory:opendata_dataset": get(OPENDATA, lambda w: {"code": "L69", "level": "commune"}),
+    "observatory:opendata_download": get(
+        OPENDATA, lambda w: {"code": "L69", "level": "departement", "file_format": "csv"}
+    ),
     "observatory:orientation_figures": get(FIGURES),
     "observatory:orientation_figures_csv": get(FIGURES),
     "observatory:cohort": get(FIGURES),

@@ -28,7 +28,7 @@ def _free_port() -> int:
 
 def _manage(env, *args):
     result = subprocess.run(
-        [sys.executable, MANAGE, *args], env=env, capture_output=True, text=True, check=False, timeout=300
+        [sys.executable, MANAGE, *args], env=env, capture_output=True, text=True, check=False, timeout=900
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
