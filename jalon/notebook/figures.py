@@ -1,22 +1,19 @@
-"""The observatory's carnet figures by territory and month (issue 5, point 12): people with a carnet, contacts and
-appointments per person (fréquence des RDV), perdus de vue at month end, freins by type and status, objectives by
-status, contracts signed and in force. Set-based: a constant number of queries whatever the Département's size.
+"""The carnet figures by territory and month: people with a carnet, contacts and appointments per person (fréquence
+des RDV), perdus de vue at month end, contracts signed and in force — each read from the observatory's engine, where
+it is defined once — and freins by type and status, objectives by status as they stand today.
 
 People are placed by their commune, as in the orientation figures: a person counts in every territory of their
 commune, once in the whole."""
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from jalon.core.periods import as_month, months_between
+from jalon.core.periods import months_between
 from jalon.notebook.enums import FreinStatus, WorkStatus
-from jalon.notebook.followup.selectors import DEFAULT_MAX_WEEKS
-from jalon.notebook.models import Appointment, Contact, Contract, FreinCategory, Notebook, NotebookFrein, Objective
+from jalon.notebook.models import FreinCategory, Notebook, NotebookFrein, Objective
 from jalon.people.models import Person
 from jalon.territories.models import Territory
 from jalon.territories.selectors import territory_communes
@@ -92,90 +89,52 @@ class NotebookFigures:
         return list(WorkStatus.choices)
 
 
+# Each monthly figure is an indicator of the observatory's catalogue, defined there once (decision 0025).
+MONTHLY_INDICATORS = {
+    "notebooks": "L66",
+    "contacts": "J05",
+    "appointments": "L13",
+    "lost_from_view": "J06",
+    "contracts_signed": "J07",
+    "contracts_in_force": "J08",
+}
+
+
 def notebook_figures(*, departement_id, start: date, end: date, territory_id=None) -> NotebookFigures:
+    from jalon.observatory.engine import Places, computations, evaluate
+    from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+    from jalon.observatory.periods import Period, Span
+
     months = months_between(start, end)
-    ends = {month: month_end(month) for month in months}
-    persons = Person.objects.active().filter(departement_id=departement_id)
     territory_qs = Territory.objects.in_departement(departement_id).order_by("name")
     if territory_id:
         territory_qs = territory_qs.filter(pk=territory_id)
     territories = list(territory_qs.values_list("pk", "name"))
     communes = territory_communes([pk for pk, _ in territories])
+    persons = Person.objects.active().filter(departement_id=departement_id)
     if territory_id:
         persons = persons.filter(commune_id__in=communes.get(territory_id, set()))
     notebooks = Notebook.objects.filter(person__in=persons)
 
-    cells: dict[tuple, NotebookMonth] = {}
-
-    def cell(commune_id, month: date) -> NotebookMonth:
-        key = (commune_id, month)
-        if key not in cells:
-            cells[key] = NotebookMonth(month)
-        return cells[key]
-
-    # Carnets and perdus de vue: each carnet with its creation, and its contact days up to the period's end.
-    carnets = {
-        pk: (commune_id, timezone.localdate(created_at))
-        for pk, commune_id, created_at in notebooks.filter(created_at__date__lte=end).values_list(
-            "pk", "person__commune_id", "created_at"
-        )
-    }
-    contact_days: dict[int, list[date]] = defaultdict(list)
-    for notebook_id, day in (
-        Contact.objects.filter(notebook__in=notebooks, occurred_on__lte=end)
-        .values_list("notebook_id", "occurred_on")
-        .distinct()
-        .order_by("notebook_id", "occurred_on")
-    ):
-        contact_days[notebook_id].append(day)
-    for pk, (commune_id, created_on) in carnets.items():
-        days = contact_days.get(pk, [])
-        for month, last_day in ends.items():
-            if created_on > last_day:
-                continue
-            cell(commune_id, month).notebooks += 1
-            last_contact = max((day for day in days if day <= last_day), default=None)
-            # A new carnet is not lost before the référentiel's delay has run from its opening.
-            reference = max(last_contact or created_on, created_on)
-            if reference < last_day - timedelta(weeks=DEFAULT_MAX_WEEKS):
-                cell(commune_id, month).lost_from_view += 1
-
-    contacts = (
-        Contact.objects.filter(notebook__in=notebooks, occurred_on__gte=start, occurred_on__lte=end)
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("notebook__person__commune_id", "month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in contacts:
-        cell(row["notebook__person__commune_id"], as_month(row["month"])).contacts += row["count"]
-
-    appointments = (
-        Appointment.objects.filter(
-            notebook__in=notebooks, cancelled_at=None, starts_at__date__gte=start, starts_at__date__lte=end
-        )
-        .annotate(month=TruncMonth("starts_at"))
-        .values("notebook__person__commune_id", "month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for row in appointments:
-        cell(row["notebook__person__commune_id"], as_month(row["month"])).appointments += row["count"]
-
-    contracts = Contract.objects.filter(notebook__in=notebooks, starts_on__lte=end, ends_on__gte=start)
-    for commune_id, signed_on, starts_on, ends_on in contracts.values_list(
-        "notebook__person__commune_id", "signed_on", "starts_on", "ends_on"
-    ):
-        if signed_on and start <= signed_on <= end:
-            cell(commune_id, as_month(signed_on)).contracts_signed += 1
-        for month, last_day in ends.items():
-            if signed_on and signed_on <= last_day and starts_on <= last_day <= ends_on:
-                cell(commune_id, month).contracts_in_force += 1
-    # A contract signed in the period but starting after it still counts as signed.
-    for commune_id, signed_on in Contract.objects.filter(
-        notebook__in=notebooks, starts_on__gt=end, signed_on__gte=start, signed_on__lte=end
-    ).values_list("notebook__person__commune_id", "signed_on"):
-        cell(commune_id, as_month(signed_on)).contracts_signed += 1
+    if territory_id:
+        places = [(TerritoryLevel.TERRITORY, str(territory_id), dict(territories).get(territory_id, "Territoire"))]
+    else:
+        places = [(TerritoryLevel.DEPARTEMENT, departement_id, "Ensemble du département")]
+        places += [(TerritoryLevel.TERRITORY, str(pk), name) for pk, name in territories]
+    registry, rollup = computations(), Places.of(departement_id)
+    series: dict[str, list[NotebookMonth]] = {code: [] for _, code, _ in places}
+    for month in months:
+        span = Span(max(month, start), min(Period(PeriodKind.MONTH, month).end, end))
+        results = {
+            field_name: evaluate(registry[code], departement_id, span, segmented=False, places=rollup)
+            for field_name, code in MONTHLY_INDICATORS.items()
+        }
+        for level, code, _ in places:
+            figures = NotebookMonth(month)
+            for field_name, result in results.items():
+                cell = result.get((level, code, Dimension.ALL, ""))
+                setattr(figures, field_name, int(cell.numerator) if cell else 0)
+            series[code].append(figures)
 
     freins = Counter(
         {
@@ -196,15 +155,11 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
         }
     )
 
-    def scope(label: str, scope_territory, commune_ids: set | None) -> NotebookScope:
+    def scope(label: str, scope_territory, code: str, commune_ids: set | None) -> NotebookScope:
         def inside(commune_id) -> bool:
             return commune_ids is None or commune_id in commune_ids
 
-        by_month = {month: NotebookMonth(month) for month in months}
-        for (commune_id, month), figures in cells.items():
-            if month in by_month and inside(commune_id):
-                by_month[month].add(figures)
-        result = NotebookScope(label, scope_territory, list(by_month.values()))
+        result = NotebookScope(label, scope_territory, series[code])
         for (commune_id, category_id, status), count in freins.items():
             if inside(commune_id):
                 result.freins[(category_id, status)] += count
@@ -213,10 +168,15 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
                 result.objectives[status] += count
         return result
 
-    whole_label = dict(territories).get(territory_id, "Territoire") if territory_id else "Ensemble du département"
-    scopes = [scope(whole_label, territory_id, communes.get(territory_id, set()) if territory_id else None)]
-    if not territory_id:
-        scopes += [scope(name, pk, communes.get(pk, set())) for pk, name in territories]
+    scopes = [
+        scope(
+            label,
+            int(code) if level == TerritoryLevel.TERRITORY else None,
+            code,
+            communes.get(int(code), set()) if level == TerritoryLevel.TERRITORY else None,
+        )
+        for level, code, label in places
+    ]
     categories = list(FreinCategory.objects.filter(is_active=True).values_list("pk", "label"))
     return NotebookFigures(start=start, end=end, months=months, categories=categories, scopes=scopes)
 

@@ -1,12 +1,13 @@
 """The carnet de bord: people with a carnet, appointments per person (Landes C.32, A.3)."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from jalon.notebook.models import Appointment, Notebook
+from jalon.notebook.followup.selectors import DEFAULT_MAX_WEEKS
+from jalon.notebook.models import Appointment, Contact, Contract, Notebook
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
 from jalon.observatory.indicators.common import persons
@@ -15,6 +16,10 @@ from jalon.observatory.indicators.common import persons
 def _end_of(day):
     """The last instant of `day`, in the project's time zone (carnets and appointments carry datetimes)."""
     return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _with_carnet(scope: Scope):
@@ -54,4 +59,85 @@ def appointments_per_person(scope: Scope):
     )
     return _with_carnet(scope).annotate(
         obs_num=Coalesce(Subquery(appointments, output_field=IntegerField()), Value(0)), obs_den=Value(1)
+    )
+
+
+@indicator(
+    "J05",
+    unit=Unit.RATIO,
+    measure=Measure.FLOW,
+    population=WITH_CARNET,
+    numerator="Contacts notés dans ces carnets dans la période (entretiens, appels, courriels…).",
+    denominator="Personnes avec un carnet.",
+)
+def contacts_per_person(scope: Scope):
+    contacts = (
+        Contact.objects.filter(
+            notebook__person_id=OuterRef("pk"), occurred_on__gte=scope.start, occurred_on__lte=scope.end
+        )
+        .order_by()
+        .values("notebook__person_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return _with_carnet(scope).annotate(
+        obs_num=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)), obs_den=Value(1)
+    )
+
+
+@indicator(
+    "J06",
+    unit=Unit.COUNT,
+    measure=Measure.STOCK,
+    population=WITH_CARNET,
+    numerator=(
+        f"Parmi elles, les personnes perdues de vue : aucun contact depuis plus de {DEFAULT_MAX_WEEKS} semaines "
+        "le dernier jour de la période (un carnet récent compte depuis son ouverture)."
+    ),
+)
+def lost_from_view(scope: Scope):
+    cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
+    recent_contact = Contact.objects.filter(
+        notebook__person_id=OuterRef("pk"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
+    )
+    recent_carnet = Notebook.objects.filter(person_id=OuterRef("pk"), created_at__gte=_start_of(cutoff))
+    return (
+        _with_carnet(scope).exclude(Exists(recent_contact)).exclude(Exists(recent_carnet)).annotate(obs_num=Value(1))
+    )
+
+
+CONTRACTS = dict(person_path="notebook__person", commune_path="notebook__person__commune_id")
+
+
+def _contracts(scope: Scope):
+    return Contract.objects.filter(
+        notebook__person__departement_id=scope.departement_id, notebook__person__merged_into=None
+    )
+
+
+@indicator(
+    "J07",
+    unit=Unit.COUNT,
+    measure=Measure.FLOW,
+    population="Contrats d'engagement (CER, PPAE, CEJ…) des carnets.",
+    numerator="Contrats signés dans la période (date de signature).",
+    **CONTRACTS,
+)
+def contracts_signed(scope: Scope):
+    return _contracts(scope).filter(signed_on__gte=scope.start, signed_on__lte=scope.end).annotate(obs_num=Value(1))
+
+
+@indicator(
+    "J08",
+    unit=Unit.COUNT,
+    measure=Measure.STOCK,
+    population="Contrats d'engagement (CER, PPAE, CEJ…) des carnets.",
+    numerator="Contrats en vigueur le dernier jour de la période : signés, commencés, pas encore finis.",
+    **CONTRACTS,
+)
+def contracts_in_force(scope: Scope):
+    return (
+        _contracts(scope)
+        .filter(signed_on__lte=scope.end, starts_on__lte=scope.end, ends_on__gte=scope.end)
+        .annotate(obs_num=Value(1))
     )
