@@ -151,3 +151,8 @@ class AuditCode(models.IntegerChoices):
     # 12xx: the professionals' inbox
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
+    # 1320–1339: the national return (DREES OARSA) and its individual-history export
+    OARSA_PERSONS_VIEWED = 1320, "retour OARSA : personnes comptées par un chiffre consultées"
+    OARSA_PERSONS_EXPORTED = 1321, "retour OARSA : personnes comptées par un chiffre exportées"
+    OARSA_WORKBOOK_EXPORTED = 1322, "retour OARSA exporté (classeur DREES)"
+    OARSA_HISTORY_EXPORTED = 1323, "historique individuel pseudonymisé exporté (RI-insertion)"

@@ -132,7 +132,7 @@ def world():
     member(he, sex=H, born=D(2020, 1, 1), commune=dax, role=HouseholdRole.CHILD, sdd=False)
     # F: man, 55, Aire; requested 20/12/2024, opened 15/01/2025; R, his partner until 30/06/2025, then left.
     hf = household(D(2025, 1, 15), D(2024, 12, 20))
-    member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
+    f = member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
     member(hf, sex=F, born=D(1980, 1, 1), commune=aire, role=HouseholdRole.PARTNER, left_on=D(2025, 6, 30))
     # G: woman, Dax; her right closed on 31/03/2025 (an exit from the RSA).
     g = member(household(D(2023, 2, 1), D(2023, 1, 1), closed=D(2025, 3, 31)), sex=F, born=D(1985, 1, 1), commune=dax)
@@ -223,6 +223,7 @@ def world():
     cer_d = contract(nd, cer, D(2025, 6, 1), D(2025, 12, 31))
     contract(np_, cer, D(2024, 1, 1), D(2024, 12, 31))
     contract(no, ppae, D(2025, 1, 1), D(2025, 12, 31))
+
     # What the CERs hold (OARSA B15–B20): objectives tied to a frein of the référentiel or to the project.
     def objective(notebook, contract, frein="", project=None):
         notebook_frein = (
@@ -244,6 +245,8 @@ def world():
     appointment(na, D(2025, 11, 10))
     appointment(nd, D(2025, 6, 15))
     appointment(ne, D(2026, 1, 10))
+    w.people = {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g, "H": h, "I": i, "N": n, "O": o, "P": p}
+    w.cd = cd
     return w
 
 
