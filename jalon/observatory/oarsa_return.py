@@ -95,8 +95,8 @@ QUESTIONNAIRE = (
         (
             (
                 "B9",
-                "Part (en %) au 31/12 de l'année des personnes ayant un CER parmi les personnes soumises aux droits et "
-                "devoirs et orientées vers un organisme autre que France Travail (ex-Pôle emploi)",
+                "Part (en %) au 31/12 de l'année des personnes ayant un CER parmi les personnes soumises aux "
+                "droits et devoirs et orientées vers un organisme autre que France Travail (ex-Pôle emploi)",
                 "",
             ),
             ("B10", _CER_BY_ORGANISME, "… vers un organisme du SPE autre que France Travail"),
@@ -118,9 +118,10 @@ QUESTIONNAIRE = (
             ),
             (
                 "B14",
-                "Délai moyen au cours de l'année (en jours) entre la date de primo-orientation et la date de signature "
-                "du primo-CER, pour les personnes entrées dans le RSA au cours de l'année et soumises aux droits et "
-                "devoirs, primo-orientées vers un organisme autre que France Travail et ayant un primo-CER au 31/12",
+                "Délai moyen au cours de l'année (en jours) entre la date de primo-orientation et la date de "
+                "signature du primo-CER, pour les personnes entrées dans le RSA au cours de l'année et soumises aux "
+                "droits et devoirs, primo-orientées vers un organisme autre que France Travail et ayant un "
+                "primo-CER au 31/12",
                 "",
             ),
         ),
@@ -260,7 +261,9 @@ def _entry_note(departement_id: str, period: Period) -> str:
     ).count()
     if not missing:
         return ""
-    return f"{missing} droit{'s' if missing > 1 else ''} ouvert{'s' if missing > 1 else ''} dans l'année sans date de demande : non compté{'s' if missing > 1 else ''}."
+    if missing == 1:
+        return "1 droit ouvert dans l'année sans date de demande : non compté."
+    return f"{missing} droits ouverts dans l'année sans date de demande : non comptés."
 
 
 def oarsa_return(*, departement_id: str, year: int, today: date) -> OarsaReturn:

@@ -31,7 +31,7 @@ class YearForm(forms.Form):
         self.fields["annee"].error_messages["invalid_choice"] = "Choisissez une année parmi celles proposées."
 
 
-def _year(request, departement_id, today) -> int:
+def _year(request, today) -> int:
     return oarsa.year_or_404(request.GET.get("annee"), today)
 
 
@@ -66,7 +66,7 @@ def oarsa_return(request):
 def oarsa_workbook_download(request):
     today = timezone.localdate()
     departement_id = oarsa.actor_departement(request.actor)
-    result = oarsa.oarsa_return(departement_id=departement_id, year=_year(request, departement_id, today), today=today)
+    result = oarsa.oarsa_return(departement_id=departement_id, year=_year(request, today), today=today)
     oarsa.workbook_export_record(actor=request.actor, result=result)
     response = HttpResponse(oarsa_workbook(result), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="oarsa-{departement_id}-{result.year}.xlsx"'
@@ -78,7 +78,7 @@ def _drill(request):
     departement_id = oarsa.actor_departement(request.actor)
     drill = oarsa.drill_for(
         code=request.GET.get("indicateur", ""),
-        year=_year(request, departement_id, today),
+        year=_year(request, today),
         side=request.GET.get("cote", ""),
     )
     return departement_id, drill
@@ -114,6 +114,6 @@ def oarsa_persons_csv(request):
 def oarsa_history_csv(request):
     today = timezone.localdate()
     departement_id = oarsa.actor_departement(request.actor)
-    year = _year(request, departement_id, today)
+    year = _year(request, today)
     rows = history_export_open(actor=request.actor, departement_id=departement_id, year=year)
     return csv_response(rows, f"historiques-individuels-{departement_id}-{year}.csv")

@@ -18,6 +18,7 @@ ORIENTATION = {"cd_admin", "cd_orientation"}
 TARGET_CARE = {"cd_admin", "cd_orientation", "sdsei_referent"}
 STAFF_40 = {"cd_admin", "cd_orientation", "sdsei_referent", "sdsei_manager", "cd_pilot", "cd_analyst"}
 FIGURES = {"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}
+OARSA = {"cd_admin", "cd_pilot", "cd_analyst", "other_cd_admin"}
 EVERYONE = {
     "cd_admin",
     "cd_orientation",
@@ -251,6 +252,13 @@ ENTRIES: dict[str, Entry] = {
     "observatory:indicator": get(FIGURES, lambda w: {"code": "P02"}),
     "observatory:orientation_figures": get(FIGURES),
     "observatory:orientation_figures_csv": get(FIGURES),
+    # The DREES OARSA return: the Département's pilot, analyst and administrator; its individual histories (a study
+    # file) only the pilot and the analyst.
+    "observatory:oarsa_return": get(OARSA),
+    "observatory:oarsa_xlsx": get(OARSA, query="annee=2025"),
+    "observatory:oarsa_persons": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),
+    "observatory:oarsa_persons_csv": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),
+    "observatory:oarsa_history_csv": get({"cd_pilot", "cd_analyst"}, query="annee=2025"),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),

@@ -203,6 +203,8 @@ def orientation_to_contract(scope: Scope):
     )
 
 
+CER_VALID = "Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour)."
+
 # B10–B12: the share with a valid CER, by the kind of organisme the person is oriented to (B9 split).
 for code, label, kinds in (
     ("B10", "un organisme du SPE autre que France Travail", OTHER_SPE),
@@ -225,7 +227,7 @@ for code, label, kinds in (
         unit=Unit.RATE,
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + f" et orientées ce jour-là vers {label}.",
-        numerator="Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour).",
+        numerator=CER_VALID,
         denominator=f"Personnes SDD orientées vers {label}.",
     )(cer_share_by_organisme)
 
