@@ -1,5 +1,6 @@
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -27,7 +28,7 @@ def test_analyst_opens_the_oarsa_return_drills_into_a_figure_and_downloads_the_w
     # The workbook holds the same figure as the screen, in the first block's sheet.
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le classeur DREES (XLSX)").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.sheetnames[0] == "1 - Orientation" and book.sheetnames[-1] == "Définitions"
     sheet = book["1 - Orientation"]
     assert sheet["G6"].value == "B1"
