@@ -89,6 +89,7 @@ def world_build() -> World:
         "admin": MembershipFactory(role=Role.ADMINISTRATOR, organisation=cd),
         "officer": MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation=cd),
         "manager": MembershipFactory(role=Role.TERRITORY_MANAGER, organisation=cd),
+        "analyst": MembershipFactory(role=Role.ANALYST, organisation=cd),
         "referent": MembershipFactory(role=Role.REFERENT, organisation=agency),
         "partner": MembershipFactory(role=Role.PARTNER, organisation=association),
     }

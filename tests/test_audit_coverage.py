@@ -60,6 +60,8 @@ POST_ONLY = "action (POST) : une lecture en GET est refusée (405)"
 PERSON_SPACE = (
     "espace de la personne elle-même : ses lectures sont tracées par PERSON_SPACE_VIEWED, pas un professionnel"
 )
+# The target (right since 2018, subject to rights and duties) is in the field of B1 on 31/12 of the current year.
+OARSA_DRILL = "annee=2026&indicateur=B1&cote=denominateur"
 BACK_OFFICE_GAP = "back-office réservé aux super-administrateurs de la plateforme : ses lectures ne sont pas tracées"
 
 
@@ -213,6 +215,11 @@ URLS = {
     "observatory:entered_send_back": no_person_data(POST_ONLY),
     "observatory:entered_evidence": no_person_data("justificatif d'une valeur agrégée"),
     "observatory:entered_history": no_person_data("historique des valeurs agrégées saisies"),
+    "observatory:oarsa_return": no_person_data("retour OARSA : effectifs agrégés"),
+    "observatory:oarsa_xlsx": no_person_data("classeur OARSA : effectifs agrégés (son export est tracé)"),
+    "observatory:oarsa_persons": listing("admin", query=OARSA_DRILL, about="person"),
+    "observatory:oarsa_persons_csv": listing("admin", query=OARSA_DRILL, about="person"),
+    "observatory:oarsa_history_csv": listing("analyst", query="annee=2026", about="person"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord

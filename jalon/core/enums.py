@@ -184,3 +184,8 @@ class AuditCode(models.IntegerChoices):
     # 1360–1369: the observatory's open data
     OPENDATA_SETTINGS_UPDATED = 1360, "réglages des données ouvertes modifiés"
     OPENDATA_EXPORTED = 1361, "jeu de données ouvertes exporté"
+    # 1320–1339: the national return (DREES OARSA) and its individual-history export
+    OARSA_PERSONS_VIEWED = 1320, "retour OARSA : personnes comptées par un chiffre consultées"
+    OARSA_PERSONS_EXPORTED = 1321, "retour OARSA : personnes comptées par un chiffre exportées"
+    OARSA_WORKBOOK_EXPORTED = 1322, "retour OARSA exporté (classeur DREES)"
+    OARSA_HISTORY_EXPORTED = 1323, "historique individuel pseudonymisé exporté (RI-insertion)"

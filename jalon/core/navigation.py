@@ -140,6 +140,12 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Retour OARSA (DREES)",
+        "observatory:oarsa_return",
+        (Role.PROGRAMME_PILOT, Role.ANALYST, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

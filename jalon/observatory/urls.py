@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from jalon.observatory import views, views_cohorts, views_dashboards, views_opendata
+from jalon.observatory import views, views_cohorts, views_dashboards, views_oarsa, views_opendata
 
 
 app_name = "observatory"
@@ -29,4 +29,9 @@ urlpatterns = [
         views_opendata.opendata_download,
         name="opendata_download",
     ),
+    path("oarsa/", views_oarsa.oarsa_return, name="oarsa_return"),
+    path("oarsa/export.xlsx", views_oarsa.oarsa_workbook_download, name="oarsa_xlsx"),
+    path("oarsa/personnes/", views_oarsa.oarsa_persons, name="oarsa_persons"),
+    path("oarsa/personnes.csv", views_oarsa.oarsa_persons_csv, name="oarsa_persons_csv"),
+    path("oarsa/historiques.csv", views_oarsa.oarsa_history_csv, name="oarsa_history_csv"),
 ]

@@ -326,6 +326,9 @@ JALON_IMPORT_STALE_HOURS = env.int("JALON_IMPORT_STALE_HOURS", default=24)
 # Keys of the NIR at rest (base64, 32 bytes each; see docs/decisions/0007). Derived from SECRET_KEY when empty.
 JALON_NIR_ENCRYPTION_KEY = env.str("JALON_NIR_ENCRYPTION_KEY", default="")
 JALON_NIR_HASH_KEY = env.str("JALON_NIR_HASH_KEY", default="")
+# Key of the pseudonymous identifiers of the observatory's individual-history export (never the NIR's keys).
+# Derived from SECRET_KEY when empty; changing it breaks the link between exports of different dates.
+JALON_PSEUDONYM_KEY = env.str("JALON_PSEUDONYM_KEY", default="")
 # Personal-data lifecycle (docs/decisions/0017): a person's file is anonymised this many months after the last
 # contact; audit events are purged after theirs (reads and sign-ins / writes); unused accounts are deactivated.
 JALON_RETENTION_MONTHS = env.int("JALON_RETENTION_MONTHS", default=24)

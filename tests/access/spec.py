@@ -19,6 +19,7 @@ TARGET_CARE = {"cd_admin", "cd_orientation", "sdsei_referent"}
 STAFF_40 = {"cd_admin", "cd_orientation", "sdsei_referent", "sdsei_manager", "cd_pilot", "cd_analyst"}
 FIGURES = {"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}
 OPENDATA = {"cd_pilot", "cd_analyst"}  # the Département's programme pilot and analyst publish its open data
+OARSA = {"cd_admin", "cd_pilot", "cd_analyst", "other_cd_admin"}
 EVERYONE = {
     "cd_admin",
     "cd_orientation",
@@ -301,6 +302,13 @@ ENTRIES: dict[str, Entry] = {
     "observatory:entered_send_back": post({"cd_pilot"}, pk("entered_value")),
     "observatory:entered_evidence": get(ENTERED_LANDES, pk("entered_value")),
     "observatory:entered_history": get(ENTERED_LANDES, lambda w: {"code": "L36"}),
+    # The DREES OARSA return: the Département's pilot, analyst and administrator; its individual histories (a study
+    # file) only the pilot and the analyst.
+    "observatory:oarsa_return": get(OARSA),
+    "observatory:oarsa_xlsx": get(OARSA, query="annee=2025"),
+    "observatory:oarsa_persons": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),
+    "observatory:oarsa_persons_csv": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),
+    "observatory:oarsa_history_csv": get({"cd_pilot", "cd_analyst"}, query="annee=2025"),
     # Carnet de bord of the target
     "notebook:detail": get(TARGET_CARE, person),
     "notebook:freins": both(TARGET_CARE, person),

@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 
 from jalon.core.enums import Role
-from jalon.notebook.models import Appointment, Contract, ContractType, Notebook
+from jalon.notebook.models import (
+    Appointment,
+    Contract,
+    ContractType,
+    FreinCategory,
+    Notebook,
+    NotebookFrein,
+    Objective,
+    ProfessionalProject,
+)
 from jalon.observatory.engine import computations, evaluate, value_of
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
 from jalon.observatory.periods import Period
@@ -123,7 +132,7 @@ def world():
     member(he, sex=H, born=D(2020, 1, 1), commune=dax, role=HouseholdRole.CHILD, sdd=False)
     # F: man, 55, Aire; requested 20/12/2024, opened 15/01/2025; R, his partner until 30/06/2025, then left.
     hf = household(D(2025, 1, 15), D(2024, 12, 20))
-    member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
+    f = member(hf, sex=H, born=D(1970, 1, 1), commune=aire)
     member(hf, sex=F, born=D(1980, 1, 1), commune=aire, role=HouseholdRole.PARTNER, left_on=D(2025, 6, 30))
     # G: woman, Dax; her right closed on 31/03/2025 (an exit from the RSA).
     g = member(household(D(2023, 2, 1), D(2023, 1, 1), closed=D(2025, 3, 31)), sex=F, born=D(1985, 1, 1), commune=dax)
@@ -192,7 +201,7 @@ def world():
         return notebook
 
     def contract(notebook, kind, start, end):
-        Contract.objects.create(
+        return Contract.objects.create(
             notebook=notebook, contract_type=kind, starts_on=start, ends_on=end, signed_on=start, organisation=cd
         )
 
@@ -209,16 +218,35 @@ def world():
 
     na, nd = carnet(a, D(2025, 3, 6)), carnet(d, D(2019, 2, 1))
     ne, np_, no = carnet(e, D(2026, 1, 5)), carnet(p, D(2016, 2, 1)), carnet(o, D(2020, 4, 1))
-    contract(na, cer, D(2025, 4, 1), D(2025, 9, 30))
-    contract(na, cer, D(2025, 10, 1), D(2026, 3, 31))
-    contract(nd, cer, D(2025, 6, 1), D(2025, 12, 31))
+    first_a = contract(na, cer, D(2025, 4, 1), D(2025, 9, 30))
+    second_a = contract(na, cer, D(2025, 10, 1), D(2026, 3, 31))
+    cer_d = contract(nd, cer, D(2025, 6, 1), D(2025, 12, 31))
     contract(np_, cer, D(2024, 1, 1), D(2024, 12, 31))
     contract(no, ppae, D(2025, 1, 1), D(2025, 12, 31))
+
+    # What the CERs hold (OARSA B15–B20): objectives tied to a frein of the référentiel or to the project.
+    def objective(notebook, contract, frein="", project=None):
+        notebook_frein = (
+            NotebookFrein.objects.create(notebook=notebook, category=FreinCategory.objects.get(code=frein))
+            if frein
+            else None
+        )
+        contract.objectives.add(
+            Objective.objects.create(notebook=notebook, title="objectif", frein=notebook_frein, project=project)
+        )
+
+    objective(na, first_a, "contraintes_familiales")  # a family action, in a CER ended on 30/09/2025
+    objective(na, second_a, "logement")
+    objective(na, second_a, "formation")
+    objective(nd, cer_d, "sante")
+    objective(nd, cer_d, project=ProfessionalProject.objects.create(notebook=nd, title="Cariste"))
     appointment(na, D(2025, 3, 20))
     appointment(na, D(2025, 3, 25), cancelled=True)
     appointment(na, D(2025, 11, 10))
     appointment(nd, D(2025, 6, 15))
     appointment(ne, D(2026, 1, 10))
+    w.people = {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g, "H": h, "I": i, "N": n, "O": o, "P": p}
+    w.cd = cd
     return w
 
 
@@ -346,6 +374,22 @@ def test_oarsa(world):
     assert whole("B13", YEAR) == (274, 5, 54.8)
     # B14: of them, oriented elsewhere than France Travail with a first CER: A, 05/03 → 01/04 = 27 days.
     assert whole("B14", YEAR) == (27, 1, 27.0)
+    # B10–B12, B9 by organisme: SPE other than France Travail E (no CER) → 0 / 1; Département A, D, H with a CER
+    # valid on 31/12 for A and D → 2 / 3; elsewhere P (CER ended in 2024) → 0 / 1.
+    assert whole("B10", YEAR) == (0, 1, 0.0)
+    assert whole("B11", YEAR) == (2, 3, 2 / 3)
+    assert whole("B12", YEAR) == (0, 1, 0.0)
+    # B15–B20 among the 2 oriented elsewhere than France Travail with a CER valid on 31/12 (A's second, D's):
+    # B15 training: A (frein « formation », thématique se-former); B16 job search: D (objective of his project);
+    # B17 social link: nobody (no frein of the référentiel is about remobilisation: the return says ND);
+    # B18 housing: A (« logement »); B19 health: D (« santé »); B20 family: nobody (A's family objective is in
+    # her first CER, ended on 30/09/2025).
+    assert whole("B15", YEAR) == (1, 2, 0.5)
+    assert whole("B16", YEAR) == (1, 2, 0.5)
+    assert whole("B17", YEAR) == (0, 2, 0.0)
+    assert whole("B18", YEAR) == (1, 2, 0.5)
+    assert whole("B19", YEAR) == (1, 2, 0.5)
+    assert whole("B20", YEAR) == (0, 2, 0.0)
 
 
 def test_every_computed_indicator_is_checked_here():

@@ -1,4 +1,4 @@
-"""The DREES OARSA yearly return (sheets B1–B14), with the DREES definitions: stocks on the last day of the
+"""The DREES OARSA yearly return (sheets B1–B20), with the DREES definitions: stocks on the last day of the
 period (31 December for a year), « orientée » = has an organisme référent unique, CER valid on that day,
 seniority = that of the household's right, entry = the date of the RSA request."""
 
@@ -200,3 +200,112 @@ def orientation_to_contract(scope: Scope):
         .filter(cer_on__lte=scope.end, cer_on__gte=F("first_on"))
         .annotate(obs_num=DaysBetween(F("cer_on"), F("first_on")), obs_den=Value(1))
     )
+
+
+CER_VALID = "Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour)."
+
+# B10–B12: the share with a valid CER, by the kind of organisme the person is oriented to (B9 split).
+for code, label, kinds in (
+    ("B10", "un organisme du SPE autre que France Travail", OTHER_SPE),
+    ("B11", "le Département (conseil départemental, SDSEI)", DEPARTEMENT),
+    ("B12", "un organisme hors SPE autre que le Département", None),
+):
+
+    def cer_share_by_organisme(scope: Scope, kinds=kinds):
+        rows = persons(scope.departement_id).filter(subject_on(scope.end))
+        if kinds is None:
+            rows = rows.filter(_orientation_on(scope.end)).exclude(
+                _orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL + OTHER_SPE + DEPARTEMENT)
+            )
+        else:
+            rows = rows.filter(_orientation_on(scope.end, organisation__kind__in=kinds))
+        return rows.annotate(obs_num=_flag(_cer_valid_on(scope.end)), obs_den=Value(1))
+
+    indicator(
+        code,
+        unit=Unit.RATE,
+        measure=Measure.STOCK,
+        population=SUBJECT[:-1] + f" et orientées ce jour-là vers {label}.",
+        numerator=CER_VALID,
+        denominator=f"Personnes SDD orientées vers {label}.",
+    )(cer_share_by_organisme)
+
+
+# B15–B20: the actions written in the CER, in six of the fifteen DREES categories. Jalon writes a CER's content as
+# objectives tied to a frein of the diagnostic référentiel (or to the professional project); a frein's data·inclusion
+# thématiques say what it is about, so a DREES category is the set of freins whose thématiques fall in it. A category
+# no frein of the référentiel maps to cannot be measured (the return says « ND »).
+CER_ACTION_CATEGORIES = {
+    "B15": (
+        "trouver des activités, stages ou formations destinés à acquérir des compétences professionnelles",
+        ("se-former",),
+        False,
+    ),
+    "B16": (
+        "s'inscrire dans un parcours de recherche d'emploi",
+        ("trouver-un-emploi", "preparer-sa-candidature", "choisir-un-metier", "creer-une-entreprise"),
+        True,  # an objective tied to the professional project is a job search
+    ),
+    "B17": (
+        "faciliter le lien social (développement de l'autonomie sociale, activités collectives…)",
+        ("remobilisation",),
+        False,
+    ),
+    "B18": ("l'accès à un logement, au relogement ou à l'amélioration de l'habitat", ("logement-hebergement",), False),
+    "B19": ("l'accès aux soins", ("sante",), False),
+    "B20": ("la famille et la parentalité (soutien familial, garde d'enfant…)", ("famille",), False),
+}
+
+
+def action_freins(code: str) -> list[int]:
+    """The référentiel's active freins whose thématiques fall in the DREES category of `code` (a thématique
+    `logement-hebergement--louer-un-logement` falls in `logement-hebergement`)."""
+    from jalon.notebook.models import FreinCategory
+
+    _, categories, _ = CER_ACTION_CATEGORIES[code]
+    return [
+        pk
+        for pk, thematiques in FreinCategory.objects.filter(is_active=True).values_list("pk", "thematiques")
+        if any(t == c or t.startswith(f"{c}--") for t in thematiques or [] for c in categories)
+    ]
+
+
+def action_category_measurable(code: str) -> bool:
+    return CER_ACTION_CATEGORIES[code][2] or bool(action_freins(code))
+
+
+def _cer_valid_with_action(day, code: str) -> Exists:
+    _, _, project_counts = CER_ACTION_CATEGORIES[code]
+    about = Q(objectives__frein__category_id__in=action_freins(code))
+    if project_counts:
+        about |= Q(objectives__project__isnull=False)
+    return Exists(
+        Contract.objects.filter(
+            about,
+            notebook__person_id=OuterRef("pk"),
+            contract_type__code__in=CER_CODES,
+            starts_on__lte=day,
+            ends_on__gte=day,
+        )
+    )
+
+
+for code, (label, _, _) in CER_ACTION_CATEGORIES.items():
+
+    def cer_action_share(scope: Scope, code=code):
+        return (
+            persons(scope.departement_id)
+            .filter(subject_on(scope.end), _orientation_on(scope.end), _cer_valid_on(scope.end))
+            .exclude(_orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL))
+            .annotate(obs_num=_flag(_cer_valid_with_action(scope.end, code)), obs_den=Value(1))
+        )
+
+    indicator(
+        code,
+        unit=Unit.RATE,
+        measure=Measure.STOCK,
+        population=SUBJECT[:-1] + " orientées ce jour-là vers un organisme autre que France Travail et ayant un CER "
+        "valide ce jour-là.",
+        numerator=f"Parmi elles, celles dont un CER valide ce jour-là porte au moins une action visant {label}.",
+        denominator="Personnes SDD orientées hors France Travail ayant un CER valide.",
+    )(cer_action_share)
