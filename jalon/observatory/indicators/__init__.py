@@ -1,3 +1,3 @@
 """The computed indicators, one module per part of the path. Importing the package registers them all."""
 
-from jalon.observatory.indicators import exits, notebook, oarsa, orientation, population  # noqa: F401
+from jalon.observatory.indicators import employers, exits, notebook, oarsa, orientation, population  # noqa: F401
