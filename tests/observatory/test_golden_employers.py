@@ -36,8 +36,7 @@ def test_employer_indicators_by_hand(place):  # noqa: F811
     w = place.world
     referent, admin = place.referent, place.admin
     people = [w.person, w.other_person] + [
-        oriented_person(departement=w.departement, agency=w.agency, referent=w.referent)[0]
-        for _ in range(5)
+        oriented_person(departement=w.departement, agency=w.agency, referent=w.referent)[0] for _ in range(5)
     ]
     a = place.employer
     b = employer_create(
