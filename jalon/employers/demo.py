@@ -115,7 +115,8 @@ def build(ctx) -> None:
     cd = _actor(admin)
     size = 40 if ctx.households is not None else 150
     communes = list(Commune.objects.filter(departement=departement).order_by("-population", "code")[:60])
-    employers, sirets = [], set()
+    employers: list[Employer] = []
+    sirets: set[str] = set()
     while len(employers) < size:
         kind, naf, _ = rng.choice(SECTORS)
         siret = siret_for(rng)

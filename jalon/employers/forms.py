@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.accounts.models import User
 from jalon.employers.enums import HireContract, ImmersionObjective, InteractionKind, ReviewOutcome, SizeBand
 from jalon.employers.models import Employer
 from jalon.territories.models import Commune, Territory
@@ -98,7 +99,9 @@ class GroupForm(DsfrBaseForm):
 
 
 class OfficerForm(DsfrBaseForm):
-    user = forms.ModelChoiceField(label="Professionnel(le) du Département", queryset=None, required=False)
+    user = forms.ModelChoiceField(
+        label="Professionnel(le) du Département", queryset=User.objects.none(), required=False
+    )
     territories = forms.ModelMultipleChoiceField(
         label="Territoires", queryset=Territory.objects.none(), required=False
     )

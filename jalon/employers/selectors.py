@@ -82,8 +82,9 @@ def employer_page(*, actor: Actor, employer: Employer) -> dict:
     by_year_hires = dict(hires.values_list("exited_on__year").annotate(n=Count("pk")))
     commitments = list(employer.commitments.order_by("-year"))
     for commitment in commitments:
-        commitment.immersions_recorded = by_year_immersions.get(commitment.year, 0)
-        commitment.hires_recorded = by_year_hires.get(commitment.year, 0)
+        # What Jalon recorded that year, beside what the employer declared.
+        commitment.immersions_recorded = by_year_immersions.get(commitment.year, 0)  # type: ignore[attr-defined]
+        commitment.hires_recorded = by_year_hires.get(commitment.year, 0)  # type: ignore[attr-defined]
     persons_view_record(
         actor=actor,
         screen="page d'un employeur",

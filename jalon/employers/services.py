@@ -110,7 +110,7 @@ def employer_create(
     """Add an establishment to the département's directory (one SIRET once)."""
     if not access.may_edit_directory(actor):
         raise ValidationError(NOT_ALLOWED)
-    departement_id = departement_id or actor.departement_code
+    departement_id = departement_id or actor.departement_code or ""
     siret, name, naf_code = _clean_siret(siret), (name or "").strip(), normalise_naf(naf_code or "")
     _raise(
         _employer_errors(
@@ -240,6 +240,7 @@ def interaction_record(
     if kind not in InteractionKind.values:
         errors["kind"] = "Choisissez le type d'échange."
     _raise(errors)
+    assert occurred_on is not None  # checked above
     interaction = Interaction.objects.create(
         employer=employer,
         occurred_on=occurred_on,
@@ -340,7 +341,7 @@ def employer_group_create(
     today = today or timezone.localdate()
     if not access.may_manage_relations(actor):
         raise ValidationError(NOT_ALLOWED)
-    departement_id = actor.departement_code
+    departement_id = actor.departement_code or ""
     name, siret = (name or "").strip(), _clean_siret(siret)
     errors: dict[str, str] = {}
     if not name:
@@ -362,6 +363,7 @@ def employer_group_create(
     if any(member.departement_id != departement_id for member in members):
         errors["members"] = "Les membres doivent être des employeurs de l'annuaire du département."
     _raise(errors)
+    assert created_on is not None  # checked above
     group = EmployerGroup.objects.create(
         departement_id=departement_id,
         name=name,
@@ -390,7 +392,7 @@ def relations_officer_assign(
     if not actor.acts_for_departement(*access.RELATIONS_ROLES):
         raise ValidationError(NOT_ALLOWED)
     started_on = started_on or timezone.localdate()
-    departement_id = actor.departement_code
+    departement_id = actor.departement_code or ""
     territories = list(territories)
     errors: dict[str, str] = {}
     from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
@@ -507,6 +509,7 @@ def immersion_create(
         weekly_hours=weekly_hours,
     )
     _raise(errors)
+    assert employer is not None and starts_on is not None and ends_on is not None  # checked above
     immersion = Immersion(
         person=person,
         employer=employer,

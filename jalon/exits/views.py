@@ -55,12 +55,12 @@ def exit_create(request, person_pk):
     if access.through_consent or not services.follows(request.actor, person):
         raise Http404(NOT_FOUND_MESSAGE)
     proposal = selectors.pending_proposal(person_id=person.pk)
-    initial = {"exited_on": proposal.closure_date if proposal else timezone.localdate()}
+    initial: dict[str, object] = {"exited_on": proposal.closure_date if proposal else timezone.localdate()}
     hire = hire_to_record(person_id=person.pk)
     if hire is not None and request.GET.get("immersion") == str(hire.pk):
         # The hire after an immersion proposes the exit: the employer, contract and date come from its review.
         initial.update(
-            exited_on=min(hire.hire_starts_on, timezone.localdate()),
+            exited_on=min(hire.hire_starts_on or timezone.localdate(), timezone.localdate()),
             employer=hire.employer,
             contract=hire.hire_contract,
             job_title=hire.job_title,
