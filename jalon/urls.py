@@ -23,6 +23,7 @@ urlpatterns = [
     path("carnets/", include("jalon.notebook.urls")),
     path("mon-espace/", include(("jalon.notebook.person_space.urls", "person_space"))),
     path("offre/", include("jalon.offer.urls")),
+    path("entreprises/", include("jalon.employers.urls")),
     path("sorties/", include("jalon.exits.urls")),
     path("emploi/", include("jalon.employment.urls")),
     path("messages/", include("jalon.messaging.urls")),

@@ -247,6 +247,25 @@ def world_build() -> World:
         appellation=appellation,
     )
     ProfessionalProject.objects.filter(pk=project.pk).update(appellation=appellation)
+    # Employers: a directory employer where `person` has an immersion planned (the employer page names her).
+    from jalon.employers.services import employer_create, immersion_create
+
+    employer = employer_create(
+        actor=actor_for(referent),
+        siret="73282932000074",
+        name="Conserverie des Landes",
+        naf_code="10.39B",
+        commune=commune,
+    )
+    immersion = immersion_create(
+        actor=actor_for(referent),
+        person=person,
+        employer=employer,
+        starts_on=timezone.localdate() + datetime.timedelta(days=30),
+        ends_on=timezone.localdate() + datetime.timedelta(days=34),
+        objectives=["discover"],
+        job_title="Agent de conditionnement",
+    )
 
     letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
     duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
@@ -263,6 +282,8 @@ def world_build() -> World:
             "exit": exit.pk,
             **{name: obj.pk for name, obj in employment.items()},
             "proposal": proposal.pk,
+            "employer": employer.pk,
+            "immersion": immersion.pk,
             "person": person.pk,
             "household": followed.household_id,
             "contract": contract.pk,

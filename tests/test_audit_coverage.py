@@ -277,6 +277,29 @@ URLS = {
     "employment:training_outcome": person("referent", pk="training"),
     "employment:training_exit": person("referent", pk="training_done"),
     "api:exit_checkpoints": listing("referent", about="exited", pk="exit"),
+    # employers and immersions (PMSMP): the directory holds no beneficiary; an employer's page names the people of
+    # the actor's reach who had an immersion there or were hired there
+    "employers:list": no_person_data("annuaire des employeurs"),
+    "employers:list_csv": no_person_data("annuaire des employeurs"),
+    "employers:create": no_person_data("annuaire des employeurs"),
+    "employers:detail": listing("referent", about="person", pk="employer"),
+    "employers:update": no_person_data("annuaire des employeurs"),
+    "employers:contact_create": no_person_data("contacts professionnels d'un employeur"),
+    "employers:interaction_create": no_person_data("échanges avec un employeur"),
+    "employers:commitment_create": no_person_data("engagements d'un employeur"),
+    "employers:groups": no_person_data("groupements d'employeurs"),
+    "employers:group_create": no_person_data("groupements d'employeurs"),
+    "employers:officers": no_person_data("chargé(e)s de relation entreprises, des professionnels"),
+    "employers:person_immersions": person("referent", **FILE),
+    "employers:immersion_create": person("referent", **FILE),
+    "employers:immersion": person("referent", pk="immersion"),
+    "employers:immersion_review": person("referent", pk="immersion"),
+    "employers:immersion_transition": person("referent", pk="immersion", action="cancel"),
+    "api:employers": no_person_data("annuaire des employeurs"),
+    "api:employer": no_person_data("employeur, ses engagements et ses échanges"),
+    "api:person_immersions": person("referent", **API),
+    "api:immersion_transition": no_person_data(POST_ONLY),
+    "api:immersion_review": no_person_data(POST_ONLY),
     # the person's own space
     "person_space:login": no_person_data(PERSON_SPACE),
     "person_space:verify": no_person_data(PERSON_SPACE),
@@ -364,6 +387,8 @@ ADMIN_MODELS = {
     "exits.exittype": no_person_data("typologie des sorties du département"),
     "exits.positiverule": no_person_data("règle des sorties positives"),
     "exits.followupschedule": no_person_data("calendrier du suivi en emploi"),
+    "employers.employer": no_person_data("annuaire des employeurs"),
+    "employers.employergroup": no_person_data("groupements d'employeurs"),
     "intake.importrun": no_person_data("fichiers importés : noms de fichiers et compteurs"),
     "intake.socioprofessionaldata": back_office_gap(),
     "messaging.message": back_office_gap(),
@@ -452,6 +477,7 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 
 def _open(world, login_as, name: str, entry: Shows):
     literal = ("token", "file_format", "months", "check")
+    literal = ("token", "file_format", "months", "action")
     kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
     url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
     client = login_as(world.members[entry.who])

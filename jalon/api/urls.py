@@ -1,6 +1,13 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from jalon.employers.api import (
+    EmployerDetailApi,
+    EmployerListApi,
+    ImmersionReviewApi,
+    ImmersionTransitionApi,
+    PersonImmersionsApi,
+)
 from jalon.exits.api import ExitCheckpointsApi, PersonExitsApi
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
@@ -59,6 +66,11 @@ urlpatterns = [
         name="notebook_referrals",
     ),
     path("v1/personnes/<id:pk>/sorties/", PersonExitsApi.as_view(), name="person_exits"),
+    path("v1/entreprises/", EmployerListApi.as_view(), name="employers"),
+    path("v1/entreprises/<id:pk>/", EmployerDetailApi.as_view(), name="employer"),
+    path("v1/personnes/<id:pk>/immersions/", PersonImmersionsApi.as_view(), name="person_immersions"),
+    path("v1/immersions/<id:pk>/statut/", ImmersionTransitionApi.as_view(), name="immersion_transition"),
+    path("v1/immersions/<id:pk>/bilan/", ImmersionReviewApi.as_view(), name="immersion_review"),
     path("v1/sorties/<id:pk>/points/", ExitCheckpointsApi.as_view(), name="exit_checkpoints"),
     path("v1/offre/orientations/recues/", ReceivedReferralsApi.as_view(), name="referrals_received"),
     path("v1/offre/orientations/<id:pk>/statut/", ReferralStatusApi.as_view(), name="referral_status"),

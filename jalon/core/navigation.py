@@ -158,6 +158,7 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem("Offre d'insertion", "offer:search", ALL_ROLES, group=OFFER),
+    NavItem("Entreprises", "employers:list", ALL_ROLES, group=OFFER),
     NavItem("Plateaux techniques", "offer:plateaux", ALL_ROLES, group=OFFER),
     NavItem("Services de ma structure", "offer:my_services", (Role.ADMINISTRATOR, Role.PARTNER), group=OFFER),
     NavItem(

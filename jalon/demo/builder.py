@@ -174,6 +174,12 @@ def build_employment(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_employers(ctx: DemoContext) -> None:
+    from jalon.employers.demo import build
+
+    build(ctx)
+
+
 def build_conventions(ctx: DemoContext) -> None:
     from jalon.privacy.demo import build
 
@@ -206,6 +212,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebooks,
     build_offer,
     build_exits,
+    build_employers,
     build_employment,
     build_conventions,
     build_observatory,

@@ -13,6 +13,7 @@ from jalon.api import fields
 from jalon.api.errors import service_error_response
 from jalon.api.permissions import roles_permission
 from jalon.core.enums import Role
+from jalon.employers.models import Employer
 from jalon.exits import selectors, services
 from jalon.exits.enums import EmploymentContract
 from jalon.exits.models import Checkpoint, Exit, ExitType
@@ -64,6 +65,7 @@ class ExitSerializer(serializers.ModelSerializer):
             "evidence",
             "contract",
             "job_title",
+            "employer",
             "employer_name",
             "employer_siret",
             "organisation",
@@ -93,6 +95,9 @@ class PersonExitsApi(APIView):
         job_title = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
         employer_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
         employer_siret = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+        employer = serializers.IntegerField(
+            required=False, allow_null=True, default=None, help_text="identifiant de l'employeur dans l'annuaire"
+        )
 
     @extend_schema(responses=ExitSerializer(many=True), tags=TAGS)
     def get(self, request, pk):
@@ -113,6 +118,11 @@ class PersonExitsApi(APIView):
         exit_type = ExitType.objects.filter(departement_id=person.departement_id, code=code, is_active=True).first()
         if exit_type is None:
             return Response({"errors": {"exit_type": [f"Type de sortie inconnu : {code}."]}}, status=400)
+        employer_id = values.pop("employer")
+        if employer_id is not None:
+            values["employer"] = Employer.objects.filter(pk=employer_id, departement_id=person.departement_id).first()
+            if values["employer"] is None:
+                return Response({"errors": {"employer": ["Employeur inconnu dans l'annuaire du département."]}}, 400)
         try:
             exit = services.exit_record(actor=request.actor, person=person, exit_type=exit_type, **values)
         except ValidationError as error:

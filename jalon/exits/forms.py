@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.employers.models import Employer
 from jalon.exits.enums import EmploymentContract
 from jalon.exits.models import ExitType
 from jalon.exits.selectors import FILTERS
@@ -33,17 +34,25 @@ class ExitForm(DsfrBaseForm):
     )
     contract = forms.ChoiceField(label="Contrat signé", choices=CONTRACTS, required=False)
     job_title = forms.CharField(label="Poste", required=False, max_length=150)
+    employer = forms.ModelChoiceField(
+        label="Employeur de l'annuaire",
+        queryset=Employer.objects.none(),
+        required=False,
+        help_text="Choisissez l'établissement s'il est dans l'annuaire : son nom et son SIRET sont repris.",
+    )
     employer_name = forms.CharField(
-        label="Employeur",
+        label="Employeur (s'il n'est pas dans l'annuaire)",
         required=False,
         max_length=200,
         help_text="Obligatoire pour une sortie vers l'emploi (l'entreprise créée pour une création).",
     )
     employer_siret = forms.CharField(label="SIRET de l'employeur", required=False, max_length=20)
 
-    def __init__(self, *args, exit_types, **kwargs):
+    def __init__(self, *args, exit_types, employers=None, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["exit_type"]).queryset = exit_types
+        if employers is not None:
+            cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
 
 
 class ReopenForm(DsfrBaseForm):

@@ -185,7 +185,15 @@ class Exit(BaseModel):
         "contrat signé", max_length=12, choices=EmploymentContract.choices, blank=True, default=""
     )
     job_title = models.CharField("poste", max_length=150, blank=True)
-    # Plain text until the employers' directory exists; the SIRET lets it link them later.
+    # The directory's employer when known; the name and SIRET typed at the time stay, for history.
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="employeur (annuaire)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="exits",
+    )
     employer_name = models.CharField("employeur", max_length=200, blank=True)
     employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True, validators=[validate_siret])
     organisation = models.ForeignKey(

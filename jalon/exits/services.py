@@ -16,6 +16,7 @@ from jalon.core.periods import add_months
 from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record
 from jalon.core.validators import SIRET_INVALID, validate_siret
+from jalon.employers.models import Employer
 from jalon.exits.enums import EmploymentContract, ProposalStatus, RiskReason
 from jalon.exits.models import (
     DEFAULT_CHECKPOINT_MONTHS,
@@ -219,6 +220,7 @@ def exit_record(
     job_title: str = "",
     employer_name: str = "",
     employer_siret: str = "",
+    employer: Employer | None = None,
     proposal: ExitProposal | None = None,
     today: datetime.date | None = None,
 ) -> Exit:
@@ -230,6 +232,15 @@ def exit_record(
     if not follows(actor, person):
         raise ValidationError(NOT_FOLLOWED)
     employer_name, employer_siret = (employer_name or "").strip(), (employer_siret or "").replace(" ", "")
+    if employer is not None:
+        if employer.departement_id != person.departement_id:
+            raise ValidationError(
+                {"employer": "Cet employeur n'est pas dans l'annuaire du département de la personne."}
+            )
+        # The directory's name and SIRET are copied: the exit keeps what was true on its date.
+        employer_name, employer_siret = employer_name or employer.name, employer_siret or employer.siret
+    elif employer_siret:
+        employer = Employer.objects.filter(departement_id=person.departement_id, siret=employer_siret).first()
     _exit_data(
         person=person,
         exit_type=exit_type,
@@ -262,6 +273,7 @@ def exit_record(
         evidence=(evidence or "").strip(),
         contract=contract or "",
         job_title=(job_title or "").strip(),
+        employer=employer,
         employer_name=employer_name,
         employer_siret=employer_siret,
         organisation=actor.organisation,
@@ -308,6 +320,7 @@ def exit_record(
             "rule_version": rule.version,
             "orientation_ended": orientation.pk if orientation else None,
             "from_proposal": linked.pk if linked else None,
+            "employer": employer.pk if employer else None,
         },
     )
     return exit

@@ -10,6 +10,8 @@ from jalon.core.enums import Role
 from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
+from jalon.employers.models import Employer
+from jalon.employers.selectors import hire_to_record
 from jalon.exits import selectors, services
 from jalon.exits.enums import ProposalStatus
 from jalon.exits.forms import CheckpointForm, DismissForm, ExitForm, FollowUpFilterForm, ReopenForm
@@ -41,6 +43,7 @@ def person_exits(request, person_pk):
             "may_end": in_force is None and not access.through_consent and services.follows(request.actor, person),
             "may_reopen": in_force is not None and services.may_reopen(request.actor, in_force),
             "proposal": selectors.pending_proposal(person_id=person.pk),
+            "hire": hire_to_record(person_id=person.pk) if in_force is None else None,
         },
     )
 
@@ -52,11 +55,24 @@ def exit_create(request, person_pk):
     if access.through_consent or not services.follows(request.actor, person):
         raise Http404(NOT_FOUND_MESSAGE)
     proposal = selectors.pending_proposal(person_id=person.pk)
-    initial = {"exited_on": proposal.closure_date if proposal else timezone.localdate()}
+    initial: dict[str, object] = {"exited_on": proposal.closure_date if proposal else timezone.localdate()}
+    hire = hire_to_record(person_id=person.pk)
+    if hire is not None and request.GET.get("immersion") == str(hire.pk):
+        # The hire after an immersion proposes the exit: the employer, contract and date come from its review.
+        initial.update(
+            exited_on=min(hire.hire_starts_on or timezone.localdate(), timezone.localdate()),
+            employer=hire.employer,
+            contract=hire.hire_contract,
+            job_title=hire.job_title,
+            exit_type=selectors.exit_types_for(departement_id=person.departement_id)
+            .filter(code=hire.hire_contract)
+            .first(),
+        )
     form = ExitForm(
         request.POST or None,
         initial=initial,
         exit_types=selectors.exit_types_for(departement_id=person.departement_id),
+        employers=Employer.objects.filter(departement_id=person.departement_id).order_by("name"),
     )
     written = submitted_write(
         request, form, lambda data: services.exit_record(actor=request.actor, person=person, proposal=proposal, **data)

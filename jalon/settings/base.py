@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jalon.orientation",
     "jalon.notebook",
     "jalon.offer",
+    "jalon.employers",
     "jalon.exits",
     "jalon.employment",
     "jalon.messaging",

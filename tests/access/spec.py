@@ -71,6 +71,10 @@ OFFER_READERS = {
     "other_cd_admin",
     "other_referent",
 }
+OTHER_64 = {"other_cd_admin", "other_referent"}
+# Who completes the employers' directory (pilots and analysts read it); who runs the relations with employers.
+DIRECTORY_WRITERS = EVERYONE - {"cd_pilot", "cd_analyst"}
+RELATIONS = {"cd_admin", "cd_orientation", "sdsei_manager"}
 PERSON_SEARCH = {
     "cd_admin",
     "cd_orientation",
@@ -401,6 +405,24 @@ ENTRIES: dict[str, Entry] = {
     "employment:training_create": both(TARGET_CARE, person),
     "employment:training_outcome": both(TARGET_CARE, pk("training")),
     "employment:training_exit": both(TARGET_CARE, pk("training_done")),
+    # Employers: the directory of each département is shared by all its professionals; commitments, groupements and
+    # relations officers are the Département's; immersions follow the target's carnet.
+    "employers:list": get(EVERYONE),
+    "employers:list_csv": get(EVERYONE),
+    "employers:create": both(DIRECTORY_WRITERS),
+    "employers:detail": get(EVERYONE - OTHER_64, pk("employer")),
+    "employers:update": both(DIRECTORY_WRITERS - OTHER_64, pk("employer")),
+    "employers:contact_create": both(DIRECTORY_WRITERS - OTHER_64, pk("employer")),
+    "employers:interaction_create": both(DIRECTORY_WRITERS - OTHER_64, pk("employer")),
+    "employers:commitment_create": both(RELATIONS, pk("employer")),
+    "employers:groups": get(EVERYONE),
+    "employers:group_create": both(RELATIONS | {"other_cd_admin"}),
+    "employers:officers": both(RELATIONS | {"other_cd_admin"}),
+    "employers:person_immersions": get(TARGET_CARE, person),
+    "employers:immersion_create": both(TARGET_CARE, person),
+    "employers:immersion": get(TARGET_CARE, pk("immersion")),
+    "employers:immersion_review": both(TARGET_CARE, pk("immersion")),
+    "employers:immersion_transition": both(TARGET_CARE, lambda w: {"pk": w.immersion.pk, "action": "cancel"}),
     # Messages to the target
     "messaging:person": get(TARGET_CARE, person),
     "messaging:letter": get(TARGET_CARE, pk("letter")),
@@ -457,6 +479,11 @@ ENTRIES: dict[str, Entry] = {
     "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
     "api:person_exits": both(TARGET_CARE, pk("target")),
     "api:exit_checkpoints": both(TARGET_CARE, pk("exit")),
+    "api:employers": Entry(cases=(case(EVERYONE), case(DIRECTORY_WRITERS, method="post"))),
+    "api:employer": get(EVERYONE - OTHER_64, pk("employer")),
+    "api:person_immersions": both(TARGET_CARE, pk("target")),
+    "api:immersion_transition": post(TARGET_CARE, pk("immersion")),
+    "api:immersion_review": post(TARGET_CARE, pk("immersion")),
     "api:offer_structures": PUBLIC,
     "api:offer_services": PUBLIC,
 }

@@ -247,6 +247,20 @@ def build_world() -> World:
         employer_name="Conserverie des Landes",
     )
     objects["exit_proposal"] = ExitProposal.objects.create(person=target, closure_date=timezone.localdate())
+    # A directory employer of the Landes and a draft immersion of the target there.
+    from jalon.employers.models import Employer
+    from jalon.employers.services import immersion_create
+
+    objects["employer"] = Employer.objects.filter(departement_id="40").order_by("pk").first()
+    objects["immersion"] = immersion_create(
+        actor=Actor(user=referent.user, membership=referent, memberships=(referent,)),
+        person=target,
+        employer=objects["employer"],
+        starts_on=timezone.localdate() + dt.timedelta(days=300),
+        ends_on=timezone.localdate() + dt.timedelta(days=304),
+        objectives=["discover"],
+        job_title="Agent de conditionnement",
+    )
 
     # Job offers: one published by the Département, the target positioned on it, hired on another, her trainings.
     from jalon.notebook.models import RomeAppellation

@@ -1,3 +1,11 @@
 """The computed indicators, one module per part of the path. Importing the package registers them all."""
 
-from jalon.observatory.indicators import employment, exits, notebook, oarsa, orientation, population  # noqa: F401
+from jalon.observatory.indicators import (  # noqa: F401
+    employers,
+    employment,
+    exits,
+    notebook,
+    oarsa,
+    orientation,
+    population,
+)

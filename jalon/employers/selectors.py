@@ -1,0 +1,167 @@
+"""Reads of the employers' directory and of the immersions.
+
+The directory (`Employer.objects.visible_to(actor)`) holds no beneficiary's data. What an employer page shows of
+people (their immersions, the hires recorded as exits) is limited to the people the actor sees, and traced.
+Set-based filters for the figures: `Employer.objects.engaged_on(day)`, `Immersion.objects.validated_between(a, b)`,
+`.reviewed()`, `.for_departement(code)`; the figures themselves are the observatory's
+(`jalon/observatory/indicators/employers.py`).
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.employers.enums import ImmersionStatus, ReviewOutcome
+from jalon.employers.models import Employer, EmployerGroup, Immersion, RelationsOfficer
+from jalon.employers.naf import naf_label
+from jalon.people.models import Person
+from jalon.people.selectors import persons_view_record
+
+
+PAGE_SIZE = 25
+
+
+def employers_for(*, actor: Actor, text: str = "", commune=None, engaged: bool = False):
+    employers = Employer.objects.visible_to(actor).search(text).select_related("commune")
+    if commune is not None:
+        employers = employers.filter(commune=commune)
+    if engaged:
+        employers = employers.engaged_on(timezone.localdate())
+    return employers.order_by("name", "id")
+
+
+def employers_page(*, actor: Actor, page_number, **filters):
+    return Paginator(employers_for(actor=actor, **filters), PAGE_SIZE).get_page(page_number)
+
+
+def employers_csv_rows(*, actor: Actor, **filters):
+    yield [
+        "SIRET",
+        "Raison sociale",
+        "Code NAF",
+        "Activité",
+        "Effectif",
+        "Commune",
+        "Code INSEE",
+        "Membre de « Les entreprises s'engagent » depuis",
+    ]
+    for employer in employers_for(actor=actor, **filters).iterator(chunk_size=500):
+        yield [
+            employer.siret,
+            employer.name,
+            employer.naf_code,
+            naf_label(employer.naf_code),
+            employer.get_size_band_display() if employer.size_band else "",
+            employer.commune.name,
+            employer.commune_id,
+            f"{employer.engaged_since:%d/%m/%Y}" if employer.engaged_since else "",
+        ]
+
+
+def employer_for(*, actor: Actor, pk) -> Employer:
+    return get_visible_or_404(Employer.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
+
+
+def employer_page(*, actor: Actor, employer: Employer) -> dict:
+    """What the employer page shows: contacts, commitments (with the immersions and hires Jalon recorded that year),
+    interactions, groupements, and the immersions and hires of the people the actor sees (the others counted only).
+    A constant number of queries, whatever the size of the directory."""
+    seen = Person.objects.visible_to(actor).values("pk")
+    immersions = employer.immersions.select_related("person", "organisation").order_by("-starts_on", "-id")
+    visible_immersions = list(immersions.filter(person__in=seen)[:100])
+    # The exits sit above the directory: their link is read through its reverse relation, without importing them.
+    hires = employer.exits.in_force().select_related("person", "exit_type")
+    visible_hires = list(hires.filter(person__in=seen).order_by("-exited_on")[:100])
+    by_year_immersions = dict(
+        immersions.filter(status=ImmersionStatus.ACCEPTED_BY_VALIDATOR)
+        .exclude(review_outcome=ReviewOutcome.NOT_DONE)
+        .values_list("starts_on__year")
+        .annotate(n=Count("pk"))
+    )
+    by_year_hires = dict(hires.values_list("exited_on__year").annotate(n=Count("pk")))
+    commitments = list(employer.commitments.order_by("-year"))
+    for commitment in commitments:
+        # What Jalon recorded that year, beside what the employer declared.
+        commitment.immersions_recorded = by_year_immersions.get(commitment.year, 0)  # type: ignore[attr-defined]
+        commitment.hires_recorded = by_year_hires.get(commitment.year, 0)  # type: ignore[attr-defined]
+    persons_view_record(
+        actor=actor,
+        screen="page d'un employeur",
+        person_ids=[i.person_id for i in visible_immersions] + [e.person_id for e in visible_hires],
+        subject=employer,
+    )
+    return {
+        "employer": employer,
+        "contacts": list(employer.contacts.all()),
+        "commitments": commitments,
+        "interactions": list(
+            employer.interactions.select_related("recorded_by", "organisation").order_by("-occurred_on", "-id")[:50]
+        ),
+        "groups": list(employer.groups.all()),
+        "immersions": visible_immersions,
+        "immersions_total": immersions.count(),
+        "hires": visible_hires,
+        "hires_total": hires.count(),
+        "officers": list(
+            RelationsOfficer.objects.current(timezone.localdate())
+            .filter(territories__communes=employer.commune_id)
+            .select_related("user")
+            .distinct()
+        ),
+    }
+
+
+def groups_for(*, actor: Actor):
+    return (
+        EmployerGroup.objects.visible_to(actor)
+        .select_related("commune", "animated_by")
+        .annotate(member_count=Count("members"))
+        .order_by("name")
+    )
+
+
+def officers_for(*, actor: Actor):
+    if actor.organisation is None:
+        return RelationsOfficer.objects.none()
+    return (
+        RelationsOfficer.objects.current(timezone.localdate())
+        .filter(departement_id=actor.organisation.departement_id)
+        .select_related("user")
+        .prefetch_related("territories")
+    )
+
+
+# --- immersions -------------------------------------------------------------------------------------------------
+
+
+def immersions_of(*, person_id):
+    return (
+        Immersion.objects.filter(person_id=person_id)
+        .select_related("employer__commune", "organisation", "created_by", "validated_by")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def immersion_for(*, actor: Actor, pk) -> Immersion:
+    """An immersion of a person the actor sees (404 otherwise)."""
+    return get_visible_or_404(
+        Immersion.objects.filter(Q(person__in=Person.objects.visible_to(actor).values("pk"))).select_related(
+            "person", "employer__commune", "organisation", "created_by", "validated_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def hire_to_record(*, person_id) -> Immersion | None:
+    """The latest immersion that led to a hire, while the path is still open: the exit it proposes."""
+    from jalon.notebook.models import Notebook
+
+    if Notebook.objects.filter(person_id=person_id).exclude(closed_on=None).exists():
+        return None
+    return (
+        Immersion.objects.filter(person_id=person_id, led_to_job=True)
+        .select_related("employer")
+        .order_by("-reviewed_on", "-id")
+        .first()
+    )
