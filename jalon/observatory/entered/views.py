@@ -226,7 +226,15 @@ def entered_history(request, code):
         entry.territory_label = selectors.territory_label(entry)
         entry.segment_label = selectors.segment_label(entry.dimension, entry.segment)
         entry.display = selectors.format_entered(indicator.unit, entry.value)
-    return render(request, "observatory/entered_history.html", {"indicator": indicator, "page_obj": page})
+    # An owner outside the Département (a partner) enters the values but does not open the observatory's pages.
+    from jalon.observatory.views import indicator_detail
+
+    opens_indicator = indicator_detail.may_open(request.actor)
+    return render(
+        request,
+        "observatory/entered_history.html",
+        {"indicator": indicator, "page_obj": page, "opens_indicator": opens_indicator},
+    )
 
 
 @require_departement_staff(Role.ADMINISTRATOR, Role.PROGRAMME_PILOT)
