@@ -96,6 +96,16 @@ def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Peri
     return periods
 
 
+def _lift_statement_timeout() -> None:
+    """A computation is a batch, not a request: the web's 30-second guard rail (settings, `statement_timeout`) would
+    cancel a large Département's stock indicators. Lifted for the current transaction only (SET LOCAL)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = 0")
+
+
 def snapshot_compute(
     *,
     departement_id: str,
@@ -127,6 +137,7 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
         # One transaction per day: its segments are computed, joined by every indicator of its periods, and
         # deleted; a failure leaves neither segments nor half-replaced values behind.
         with transaction.atomic():
+            _lift_statement_timeout()
             for period in by_day[day]:
                 segmented = segmented_from is None or period.end >= segmented_from
                 rows = []

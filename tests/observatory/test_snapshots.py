@@ -78,3 +78,20 @@ def test_the_nightly_command_refreshes_the_last_35_days(world):  # noqa: F811
         (PeriodKind.YEAR, D(2026, 1, 1)),
     }
     assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1)).value == 10
+
+
+def test_a_computation_is_not_cut_by_the_web_statement_timeout(world):  # noqa: F811
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's statement_timeout")
+    catalogue_load()
+    with connection.cursor() as cursor:
+        # A guard rail far below what a stock indicator needs: the web's 30 s, scaled down to this small world.
+        cursor.execute("SET statement_timeout = 1")
+    try:
+        run = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69", "B1"])
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 30000")
+    assert run.values_written > 0
