@@ -12,6 +12,13 @@ from jalon.territories.models import Territory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def background_worker_not_running(settings):
+    """As after `make run`'s seed: the tasks it leaves (the observatory's twelve months of history) wait for the
+    background worker; they are the observatory's tests' business, not the seed's."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 def test_seed_demo_builds_every_role_and_is_idempotent(capsys):
     call_command("load_cog", "--departements", "40", verbosity=0)
     call_command("seed_demo")
