@@ -476,8 +476,7 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 
 
 def _open(world, login_as, name: str, entry: Shows):
-    literal = ("token", "file_format", "months", "check")
-    literal = ("token", "file_format", "months", "action")
+    literal = ("token", "file_format", "months", "check", "action")
     kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
     url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
     client = login_as(world.members[entry.who])
