@@ -198,11 +198,19 @@ def build_observatory_entered(ctx: DemoContext) -> None:
     build_entered(ctx)
 
 
+def refresh_statistics(ctx: DemoContext) -> None:
+    """Fresh planner statistics, as a Département's database would have them after its nightly maintenance:
+    without, PostgreSQL plans the next queries on tables it believes empty (the observatory's took minutes)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_territories,
     build_organisations,
     build_users,
     build_population,
+    refresh_statistics,
     build_orientations,
     build_criteria,
     build_sessions,
@@ -215,6 +223,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_employers,
     build_employment,
     build_conventions,
+    refresh_statistics,
     build_observatory,
     build_observatory_entered,
 ]
@@ -230,8 +239,5 @@ def demo_build(
     for step in DEMO_STEPS:
         with transaction.atomic():
             step(ctx)
-    # Fresh statistics, as a Département's database would have them: without, PostgreSQL plans the first
-    # queries on tables it believes empty.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    refresh_statistics(ctx)
     return ctx

@@ -1,6 +1,7 @@
 """Browser tests: Playwright drives Debian's Chromium against a live Jalon with the demo Département."""
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,65 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="session")
+def demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A copy of the test database holding the demo, kept as a PostgreSQL template for the session: building the
+    demo takes tens of seconds, copying it one. Made by the first test that asks for the demo."""
+    state: dict = {"files": tmp_path_factory.mktemp("demo-template")}
+    yield state
+    if "name" in state:
+        with django_db_blocker.unblock():
+            _maintenance(f'DROP DATABASE IF EXISTS "{state["name"]}"')
+
+
+def _maintenance(*statements: str) -> None:
+    """Run statements that PostgreSQL refuses inside the test database (creating or dropping a database)."""
+    import psycopg
+    from django.db import connection, connections
+
+    connections.close_all()
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+    params.pop("options", None)
+    with psycopg.connect(**params, autocommit=True) as maintenance:
+        for statement in statements:
+            maintenance.execute(statement)
+
+
 @pytest.fixture
-def demo(transactional_db, live_server):
-    """The demo Département 40, built by the same code as `make run`."""
+def demo(transactional_db, live_server, demo_template, settings):
+    """The demo Département 40, built by the same code as `make run` (300 households)."""
+    import copy
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return _demo_build()
+    database = connection.settings_dict["NAME"]
+    if "name" not in demo_template:
+        ctx = _demo_build()
+        demo_template["name"] = f"{database}_demo"
+        demo_template["ctx"] = copy.deepcopy(ctx)
+        # What the demo writes besides the database (the sample files, the media) goes with the template.
+        for folder in ("JALON_DEMO_DIR", "MEDIA_ROOT"):
+            if Path(getattr(settings, folder)).exists():
+                shutil.copytree(getattr(settings, folder), demo_template["files"] / folder)
+        _maintenance(
+            f'DROP DATABASE IF EXISTS "{demo_template["name"]}"',
+            f'CREATE DATABASE "{demo_template["name"]}" TEMPLATE "{database}" STRATEGY FILE_COPY',
+        )
+        return ctx
+    # The live server closes its connections after each request: only this thread's are open, closed here.
+    _maintenance(
+        f'DROP DATABASE "{database}" WITH (FORCE)',
+        f'CREATE DATABASE "{database}" TEMPLATE "{demo_template["name"]}" STRATEGY FILE_COPY',
+    )
+    for folder in ("JALON_DEMO_DIR", "MEDIA_ROOT"):
+        if (demo_template["files"] / folder).exists():
+            shutil.copytree(demo_template["files"] / folder, getattr(settings, folder), dirs_exist_ok=True)
+    return copy.deepcopy(demo_template["ctx"])
+
+
+def _demo_build():
     from jalon.demo.builder import demo_build
 
     call_command("load_cog", "--departements", "40", verbosity=0)

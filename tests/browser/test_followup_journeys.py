@@ -104,7 +104,7 @@ def test_a_referent_follows_a_person_with_contract_appointments_and_contacts(pag
     expect(
         page.get_by_text(
             f"Ce contrat chevauche le {label} déjà enregistré pour cette personne : choisissez des dates qui ne le "
-            "recouvrent pas."
+            "recouvrent pas, ou terminez-le d'abord (« Terminer »)."
         )
     ).to_be_visible()
     assert Contract.objects.filter(notebook=notebook).count() == len(existing) + 1

@@ -21,7 +21,8 @@ def background_worker_not_running(settings):
 
 def test_seed_demo_builds_every_role_and_is_idempotent(capsys):
     call_command("load_cog", "--departements", "40", verbosity=0)
-    call_command("seed_demo")
+    # A smaller population than `make run`'s 8 500 households: what is checked here does not depend on its size.
+    call_command("seed_demo", "--households", "200")
     counts = (
         User.objects.count(),
         Organisation.objects.count(),
@@ -31,7 +32,7 @@ def test_seed_demo_builds_every_role_and_is_idempotent(capsys):
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--households", "200")
     assert (
         User.objects.count(),
         Organisation.objects.count(),
@@ -58,6 +59,15 @@ def test_seed_demo_builds_every_role_and_is_idempotent(capsys):
     assert set(created.values_list("actor_label", flat=True)) == {"commande seed_demo"}
 
 
+def test_seed_demo_refuses_a_population_too_small_to_show_every_role():
+    from django.core.management.base import CommandError
+
+    call_command("load_cog", "--departements", "40", verbosity=0)
+    with pytest.raises(CommandError, match="au moins 50 foyers"):
+        call_command("seed_demo", "--households", "10")
+    assert not Organisation.objects.exists()
+
+
 def test_seed_demo_without_geography_says_what_to_do():
     from django.core.management.base import CommandError
 
@@ -74,7 +84,7 @@ def test_the_demo_population_has_the_landes_long_term_share():
     from jalon.people.models import RsaRight
 
     call_command("load_cog", "--departements", "40", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--households", "400", verbosity=0)
     open_rights = RsaRight.objects.filter(household__organisme="CAF", state__in=RightState.open_states())
     cutoff = FLUX_DATE.date() - datetime.timedelta(days=4 * 365)
     share = open_rights.filter(request_date__lte=cutoff).count() / open_rights.count()

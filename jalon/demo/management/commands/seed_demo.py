@@ -13,9 +13,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--departement", action="append", choices=sorted(DEMO_DEPARTEMENTS), help="40 (par défaut) et/ou 64"
         )
+        parser.add_argument(
+            "--households",
+            type=int,
+            help="nombre de foyers CAF par Département (par défaut, sa taille réelle : 8 500 dans les Landes)",
+        )
 
     def handle(self, *args, **options):
         codes = options["departement"] or ["40"]
+        if options["households"] is not None and options["households"] < 50:
+            raise CommandError("--households : au moins 50 foyers, pour que chaque rôle ait des dossiers à suivre.")
         missing = [
             code for code in codes if not Departement.objects.filter(code=code, communes__isnull=False).exists()
         ]
@@ -27,7 +34,7 @@ class Command(BaseCommand):
         for code in codes:
             self.stdout.write(f"Département de démonstration {code} :")
             with acting_as("commande seed_demo"):
-                ctx = demo_build(departement_code=code, log=self.stdout.write)
+                ctx = demo_build(departement_code=code, log=self.stdout.write, households=options["households"])
             self.stdout.write("")
             self.stdout.write(
                 self.style.SUCCESS(f"Comptes de démonstration ({code}) — mot de passe : {DEMO_PASSWORD}")
