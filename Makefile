@@ -12,6 +12,7 @@ lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/djlint --lint jalon/
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/mypy jalon
 	DJANGO_SETTINGS_MODULE=jalon.settings.test .venv/bin/python manage.py makemigrations --check --dry-run
 

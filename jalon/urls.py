@@ -12,6 +12,7 @@ admin.site.site_header = "Jalon — back-office"
 admin.site.site_title = "Jalon"
 
 urlpatterns = [
+    path("", include("jalon.workspace.urls")),
     path("", include("jalon.core.urls")),
     path("", include("jalon.intake.urls")),
     path("compte/", include("jalon.accounts.urls")),

@@ -14,6 +14,9 @@ PY="$VENV/bin/python"
 say "Vérifications statiques (ruff, djlint)"
 "$VENV/bin/ruff" check --quiet .
 "$VENV/bin/djlint" --lint --quiet jalon/ >/dev/null || "$VENV/bin/djlint" --lint jalon/
+"$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
 say "Suite de tests sur PostgreSQL (navigateur compris)"
 export JALON_REQUIRE_BROWSER=1
-"$VENV/bin/pytest" "$@"
+# One process: the suite takes about 13 minutes on two cores, and two workers were not faster (PostgreSQL takes the
+# other core). JALON_TEST_WORKERS=2 splits it by file (a module's shared world is then built once per worker).
+"$VENV/bin/pytest" -n "${JALON_TEST_WORKERS:-0}" --dist loadfile "$@"

@@ -12,6 +12,23 @@ def _media_and_email(settings, tmp_path):
     MemoryBackend.outbox.clear()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """The frein référentiel comes with a migration; a transactional test (browser, replica) empties every table
+    when it ends. Put it back once its fixtures are torn down, so that the next test, whichever it is, starts from
+    a migrated database."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if "transactional_db" in getattr(item, "fixturenames", ()) or (marker and marker.kwargs.get("transaction")):
+        from pytest_django.plugin import blocking_manager_key
+
+        from jalon.notebook.referentials import freins_default_create
+
+        with item.config.stash[blocking_manager_key].unblock():
+            freins_default_create()
+    return result
+
+
 @pytest.fixture
 def client() -> Client:
     # REMOTE_ADDR set so that audit events and django-axes see an address.

@@ -72,7 +72,7 @@ def back_office_gap():
 
 URLS = {
     # core and accounts
-    "core:home": no_person_data("accueil : compteurs et raccourcis, sans nom de personne"),
+    "workspace:home": no_person_data("accueil : compteurs et raccourcis, sans nom de personne"),
     "core:audit_log": no_person_data("journal d'audit : identifiants et libellés, réservé à l'administrateur"),
     "core:legal_notice": no_person_data("page publique"),
     "core:accessibility": no_person_data("page publique"),

@@ -30,7 +30,7 @@ ALL_ROLES: tuple[Role, ...] = ()
 PERSON_SEARCH_URL = "people:search"
 
 NAVIGATION: list[NavItem] = [
-    NavItem("Accueil", "core:home", ALL_ROLES),
+    NavItem("Accueil", "workspace:home", ALL_ROLES),
     NavItem(
         "À orienter",
         "orientation:queue",

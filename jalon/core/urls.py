@@ -6,7 +6,6 @@ from jalon.core import views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("journal/", views.audit_log, name="audit_log"),
     path("mentions-legales/", views.legal_page, {"page": "mentions_legales"}, name="legal_notice"),
     path("accessibilite/", views.legal_page, {"page": "accessibilite"}, name="accessibility"),

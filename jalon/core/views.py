@@ -13,26 +13,6 @@ from jalon.core.forms import AuditFilterForm
 from jalon.core.scoping import require_departement_staff
 
 
-# One dashboard template per role; each later app fills its role's blocks.
-HOME_TEMPLATES = {
-    Role.ADMINISTRATOR: "core/home/administrator.html",
-    Role.ORIENTATION_OFFICER: "core/home/orientation_officer.html",
-    Role.REFERENT: "core/home/referent.html",
-    Role.PARTNER: "core/home/partner.html",
-    Role.TERRITORY_MANAGER: "core/home/territory_manager.html",
-    Role.PROGRAMME_PILOT: "core/home/programme_pilot.html",
-    Role.ANALYST: "core/home/analyst.html",
-}
-
-
-def home(request):
-    actor = request.actor
-    template = HOME_TEMPLATES.get(actor.role, "core/home/no_membership.html")
-    if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
-        template = "core/home/partner_administrator.html"  # administers its organisation, not the Département
-    return render(request, template, selectors.home_summary(actor=actor))
-
-
 @require_departement_staff(Role.ADMINISTRATOR)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from jalon.core.bulk import bulk_insert_rows, filter_any, insert_rows_returning_ids
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.core.text import normalise_name
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
 from jalon.intake.caf_flux.parallel import read_flux_batches
 from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection
@@ -27,7 +28,6 @@ from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
 from jalon.people.crypto import nir_encrypt, nir_hash
 from jalon.people.enums import ChangeKind, RightState
 from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person, RsaRight
-from jalon.people.normalise import normalise_name
 from jalon.territories.models import Commune
 
 

@@ -20,9 +20,9 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from jalon.core.bulk import filter_any
+from jalon.core.text import normalise_name
 from jalon.people.crypto import nir_hash
 from jalon.people.models import Household, HouseholdMember, Person
-from jalon.people.normalise import normalise_name
 
 
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.

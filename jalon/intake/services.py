@@ -17,6 +17,7 @@ from jalon.core.bulk import bulk_insert, bulk_insert_rows
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, ensure_departement_staff
 from jalon.core.services import audit_event_record, changed_fields, model_update
+from jalon.core.text import normalise_name
 from jalon.intake.enums import DeclaredObstacle, ImportKind, ImportStatus, SpreadsheetDateFormat, SpreadsheetField
 from jalon.intake.matching import Match, PersonMatcher
 from jalon.intake.models import DuplicateCandidate, ImportProfile, ImportRun, RejectedRow, SocioProfessionalData
@@ -25,7 +26,6 @@ from jalon.intake.spreadsheet import SpreadsheetError, parse_row, read_table
 from jalon.people.crypto import nir_encrypt, nir_hash
 from jalon.people.enums import ChangeKind, HouseholdRole, Organisme
 from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person
-from jalon.people.normalise import normalise_name
 from jalon.territories.models import Commune
 
 

@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from python_calamine import CalamineWorkbook, PasswordError
 
+from jalon.core.text import normalise_name
 from jalon.core.validators import validate_email_address
 from jalon.intake.caf_flux.parser import nir_error
 from jalon.intake.enums import SpreadsheetDateFormat
 from jalon.intake.enums import SpreadsheetField as F
 from jalon.people.enums import HouseholdRole, Organisme
-from jalon.people.normalise import normalise_name
 
 
 NOT_A_SPREADSHEET = "Ce fichier n'est pas un tableur lisible (CSV, XLSX, ODS)."

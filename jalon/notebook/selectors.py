@@ -1,5 +1,5 @@
+from jalon.core.text import normalise_name
 from jalon.notebook.models import RomeAppellation
-from jalon.people.normalise import normalise_name
 
 
 def rome_appellation_search(*, query: str, limit: int = 20):

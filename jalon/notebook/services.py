@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.core.text import normalise_name
 from jalon.notebook.enums import FreinNature, FreinStatus
 from jalon.notebook.models import FreinCategory, Notebook, NotebookFrein, RomeAppellation, RomeCode
 from jalon.notebook.referentials import DSP_OBSTACLE_TO_FREIN
 from jalon.notebook.rome_source import rome_release_read
-from jalon.people.normalise import normalise_name
 
 
 ROME_DATA_DIR = Path(__file__).parent / "data" / "rome"

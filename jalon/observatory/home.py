@@ -28,3 +28,11 @@ def home_panel(*, actor: Actor, today: date) -> dict:
             (label, count, f"{share * 100:.0f} %") for label, count, share in catalogue_shares()
         ]
     return panel
+
+
+def home_panels(*, actor: Actor) -> dict:
+    from django.utils import timezone
+
+    if not actor.acts_for_departement(Role.PROGRAMME_PILOT, Role.ANALYST):
+        return {}
+    return {"observatory": home_panel(actor=actor, today=timezone.localdate())}

@@ -57,7 +57,10 @@ class ReplicaRouter:
         return None  # the default database
 
     def db_for_write(self, model, **hints):
-        return "default"
+        instance = hints.get("instance")
+        if instance is not None and instance._state.db not in (None, "default", REPLICA):
+            return None  # a database the caller chose on purpose: Django's own rule keeps writing there
+        return "default"  # never the replica, even for an object read from it
 
     def allow_relation(self, obj1, obj2, **hints):
         # The replica holds the primary's rows: an object read there may be linked to one read on the primary.

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jalon.core.periods import add_months
+from jalon.core.text import normalise_name
 from jalon.notebook.models import Notebook
 from jalon.offer.directory.text import search_text_build
 from jalon.offer.enums import OfferStatus
@@ -35,7 +36,6 @@ from jalon.offer.models import (
 from jalon.organisations.enums import OrganisationKind
 from jalon.orientation.models import ReferentAssignment
 from jalon.people.enums import Sex
-from jalon.people.normalise import normalise_name
 
 
 SOURCE = "jalon-demo"

@@ -185,7 +185,7 @@ def invitation_accept(request, token):
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             services.current_membership_switch(request=request, membership=membership)
             messages.success(request, f"Bienvenue dans {membership.organisation} !")
-            return redirect("core:home")
+            return redirect("workspace:home")
     return render(
         request,
         "organisations/invitation_accept.html",

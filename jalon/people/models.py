@@ -7,10 +7,10 @@ from django.utils import timezone
 from jalon.core.enums import Role
 from jalon.core.models import BaseModel
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
+from jalon.core.text import normalise_name
 from jalon.core.validators import EmailAddressField
 from jalon.people.crypto import nir_decrypt
 from jalon.people.enums import ChangeKind, HouseholdRole, Organisme, RightState, Sex
-from jalon.people.normalise import normalise_name
 from jalon.people.rsa_codes import closure_reason_label, suspension_reason_label
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jalon.privacy",
     "jalon.observatory",
     "jalon.api",
+    "jalon.workspace",
     "jalon.demo",
 ]
 
@@ -174,7 +175,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
@@ -310,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "WorkingTimeEnum": "jalon.notebook.enums.WorkingTime",
         "ContactKindEnum": "jalon.notebook.enums.ContactKind",
         "NoteVisibilityEnum": "jalon.notebook.enums.NoteVisibility",
+        "ImmersionReviewOutcomeEnum": "jalon.employers.enums.ReviewOutcome",
     },
 }
 

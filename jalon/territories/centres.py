@@ -16,7 +16,7 @@ from django.db import transaction
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
-from jalon.people.normalise import normalise_name
+from jalon.core.text import normalise_name
 from jalon.territories.enums import CentreSource
 from jalon.territories.models import Commune
 

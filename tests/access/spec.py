@@ -155,7 +155,7 @@ def person_and(name):
 
 ENTRIES: dict[str, Entry] = {
     # Shell, legal pages, account
-    "core:home": get(EVERYONE),
+    "workspace:home": get(EVERYONE),
     "core:audit_log": get(ADMINS),
     "core:legal_notice": PUBLIC,
     "core:accessibility": PUBLIC,

@@ -110,7 +110,7 @@ def test_no_link_on_a_home_leads_to_a_missing_page(world):
     prober = Prober(world)
     failures = []
     for persona in PERSONAS:
-        home = prober.ask(persona, "core:home").body.decode()
+        home = prober.ask(persona, "workspace:home").body.decode()
         links = {href for href in re.findall(r'href="(/[^"#?]*)', home) if not href.startswith("/static/")}
         client = prober.client(persona)
         for href in sorted(links):

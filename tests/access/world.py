@@ -63,6 +63,7 @@ class World:
 
 def build_world() -> World:
     from jalon.api.models import ApiToken
+    from jalon.core.text import normalise_name
     from jalon.intake.enums import ImportKind, ImportStatus
     from jalon.intake.models import DuplicateCandidate, ImportRun
     from jalon.notebook.models import (
@@ -91,7 +92,6 @@ def build_world() -> World:
         SessionParticipant,
     )
     from jalon.people.models import Person
-    from jalon.people.normalise import normalise_name
     from jalon.privacy.models import DataSharingConvention
     from jalon.territories.models import Territory
 

@@ -60,8 +60,9 @@ def demo_template(django_db_setup, django_db_blocker, tmp_path_factory):
             _maintenance(f'DROP DATABASE IF EXISTS "{state["name"]}"')
 
 
-def _maintenance(*statements: str) -> None:
-    """Run statements that PostgreSQL refuses inside the test database (creating or dropping a database)."""
+def _maintenance(*statements: str, leaving: str = "") -> None:
+    """Run statements that PostgreSQL refuses inside the test database (creating or dropping a database), once
+    the sessions still open on the database `leaving` (a finished thread's, the live server's) are closed."""
     import psycopg
     from django.db import connection, connections
 
@@ -69,6 +70,12 @@ def _maintenance(*statements: str) -> None:
     params = {**connection.get_connection_params(), "dbname": "postgres"}
     params.pop("options", None)
     with psycopg.connect(**params, autocommit=True) as maintenance:
+        if leaving:
+            maintenance.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [leaving],
+            )
         for statement in statements:
             maintenance.execute(statement)
 
@@ -83,23 +90,28 @@ def demo(transactional_db, live_server, demo_template, settings):
     if connection.vendor != "postgresql":
         return _demo_build()
     database = connection.settings_dict["NAME"]
-    if "name" not in demo_template:
+    template = f"{database}_demo"
+    if "ctx" not in demo_template:
         ctx = _demo_build()
-        demo_template["name"] = f"{database}_demo"
+        _maintenance(
+            f'DROP DATABASE IF EXISTS "{template}"',
+            f'CREATE DATABASE "{template}" TEMPLATE "{database}" STRATEGY FILE_COPY',
+            leaving=database,
+        )
+        demo_template["name"] = template
         demo_template["ctx"] = copy.deepcopy(ctx)
         # What the demo writes besides the database (the sample files, the media) goes with the template.
         for folder in ("JALON_DEMO_DIR", "MEDIA_ROOT"):
             if Path(getattr(settings, folder)).exists():
                 shutil.copytree(getattr(settings, folder), demo_template["files"] / folder)
-        _maintenance(
-            f'DROP DATABASE IF EXISTS "{demo_template["name"]}"',
-            f'CREATE DATABASE "{demo_template["name"]}" TEMPLATE "{database}" STRATEGY FILE_COPY',
-        )
         return ctx
-    # The live server closes its connections after each request: only this thread's are open, closed here.
+    # The copy is made beside the test database, which is replaced only once the copy exists.
     _maintenance(
+        f'DROP DATABASE IF EXISTS "{database}_next"',
+        f'CREATE DATABASE "{database}_next" TEMPLATE "{template}" STRATEGY FILE_COPY',
         f'DROP DATABASE "{database}" WITH (FORCE)',
-        f'CREATE DATABASE "{database}" TEMPLATE "{demo_template["name"]}" STRATEGY FILE_COPY',
+        f'ALTER DATABASE "{database}_next" RENAME TO "{database}"',
+        leaving=database,
     )
     for folder in ("JALON_DEMO_DIR", "MEDIA_ROOT"):
         if (demo_template["files"] / folder).exists():

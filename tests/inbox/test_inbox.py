@@ -84,7 +84,7 @@ def test_the_header_counts_the_unread_of_the_current_organisation(world, login_a
     _note(world.member, 3)
     other = MembershipFactory(user=world.member.user, role=Role.PARTNER)
     _note(other, 5)  # another membership's work is counted there, not here
-    page = login_as(world.member).get(reverse("core:home")).content.decode()
+    page = login_as(world.member).get(reverse("workspace:home")).content.decode()
     assert 'data-testid="inbox-count">3<' in page
 
 

@@ -149,11 +149,11 @@ def test_only_the_pilot_sets_targets(stored, login_as):
 
 
 def test_homes_show_the_headlines_and_the_catalogue_shares(stored, login_as, travel):
-    pilot_home = login_as(member(Role.PROGRAMME_PILOT)).get(reverse("core:home")).content.decode()
+    pilot_home = login_as(member(Role.PROGRAMME_PILOT)).get(reverse("workspace:home")).content.decode()
     assert "Synthèse de l&#x27;observatoire" in pilot_home or "Synthèse de l'observatoire" in pilot_home
     assert "Personnes soumises aux droits et devoirs : <strong>10</strong>" in pilot_home
     assert 'data-testid="catalogue-shares"' not in pilot_home
-    analyst_home = login_as(member(Role.ANALYST)).get(reverse("core:home")).content.decode()
+    analyst_home = login_as(member(Role.ANALYST)).get(reverse("workspace:home")).content.decode()
     total = Indicator.objects.count()
     computed = Indicator.objects.filter(source="calcule").count()
     assert f"Calculé par Jalon : {computed} ({computed * 100 / total:.0f} %)" in analyst_home

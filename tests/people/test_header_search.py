@@ -90,7 +90,9 @@ def test_the_header_search_is_audited_without_the_nir(login_as, person):
 
 
 def test_the_field_is_in_the_header_only_for_roles_that_search_persons(login_as, person):
-    referent = login_as(_staff(person.departement)).get(reverse("core:home")).content.decode()
+    referent = login_as(_staff(person.departement)).get(reverse("workspace:home")).content.decode()
     assert 'id="recherche-personnes-champ"' in referent
-    pilot = login_as(_staff(person.departement, role=Role.PROGRAMME_PILOT)).get(reverse("core:home")).content.decode()
+    pilot = (
+        login_as(_staff(person.departement, role=Role.PROGRAMME_PILOT)).get(reverse("workspace:home")).content.decode()
+    )
     assert "recherche-personnes-champ" not in pilot

@@ -13,6 +13,7 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record, changed_fields
+from jalon.core.text import normalise_name
 from jalon.notebook.access import notebook_access
 from jalon.notebook.enums import ContractWanted, FreinNature, FreinStatus, WorkingTime, WorkStatus
 from jalon.notebook.models import (
@@ -27,7 +28,6 @@ from jalon.notebook.models import (
 )
 from jalon.notebook.services import notebook_open, notebook_touch
 from jalon.people.models import Person
-from jalon.people.normalise import normalise_name
 
 
 FREIN_FIELDS = ["status", "nature", "identified_on", "resolved_on", "comment"]

@@ -16,7 +16,7 @@ from operator import add
 from django.db.models import BooleanField, F, Func, IntegerField, TextField, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, StrIndex
 
-from jalon.people.normalise import normalise_name
+from jalon.core.text import normalise_name
 
 
 # Ligatures Unicode does not decompose (NFKD): without this, « Cœur » would become « cur ».

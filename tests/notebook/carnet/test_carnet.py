@@ -426,7 +426,7 @@ def test_objectives_at_a_glance_highlights_overdue_ones(world, login_as, django_
         objective = Objective.objects.create(notebook=notebook, title=f"o{index}", frein=frein)
         Action.objects.create(objective=objective, title=f"a{index}")
     client = login_as(world["referent"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("notebook:objectives", args=[world["person"].pk]))
     body = _text(response)
     assert body.count("en retard</span>") == 1
@@ -486,7 +486,7 @@ def test_the_timeline_page_uses_a_constant_number_of_queries(world, login_as, dj
             notebook=notebook, organisation=world["agency"], visibility=NoteVisibility.SHARED, text=f"n{day}"
         )
     client = login_as(world["referent"])
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         response = client.get(reverse("notebook:timeline", args=[world["person"].pk]))
     assert response.status_code == 200
     assert AuditEvent.objects.filter(data__screen="carnet de bord : chronologie").count() == 1

@@ -32,7 +32,7 @@ def test_the_referents_home_counts_their_caseload_and_their_open_alerts(login_as
     DelayAlert.objects.create(
         person=followed[1], step=DelayStep.CONTRACT, due_on=datetime.date(2026, 10, 31), recipient=None
     )
-    page = login_as(referent).get(reverse("core:home")).content.decode()
+    page = login_as(referent).get(reverse("workspace:home")).content.decode()
     assert '<strong data-testid="caseload-count">3</strong>' in page
     assert "Premier rendez-vous avec le référent en retard : 1" in page
     assert "Contrat d&#x27;engagement en retard" not in page and "Contrat d'engagement en retard" not in page

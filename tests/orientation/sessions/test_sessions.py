@@ -497,7 +497,7 @@ def test_the_agenda_and_detail_keep_a_constant_number_of_queries(
     def load():
         with django_assert_max_num_queries(14):
             client.get(reverse("orientation:sessions"))
-        with django_assert_max_num_queries(17):  # the header's unread notifications count is one query
+        with django_assert_max_num_queries(19):  # header: notifications, indicators to enter
             client.get(reverse("orientation:session_detail", args=[session.pk]))
 
     session = new_session(officer, capacity=30)
@@ -602,7 +602,7 @@ def test_the_officers_home_shows_the_queue_the_next_sessions_and_the_decisions_t
     services.attendance_record(
         actor=actor_for(officer), session=session, attendance={participants["Alpha"].pk: Attendance.PRESENT}
     )
-    page = login_as(officer).get(reverse("core:home")).content.decode()
+    page = login_as(officer).get(reverse("workspace:home")).content.decode()
     assert '<strong data-testid="queue-count">3</strong>' in page
     assert reverse("orientation:interview_new", args=[participants["Alpha"].person_id]) in page
     assert reverse("orientation:interview_new", args=[participants["Bravo"].person_id]) not in page

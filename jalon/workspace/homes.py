@@ -1,0 +1,37 @@
+"""Each role's home, composed from the panels the domain apps contribute (their `home.py`). This layer sits above
+the domain apps: it imports them, they never import it, and the base apps import neither."""
+
+from jalon.core.enums import Role
+from jalon.core.scoping import Actor
+from jalon.exits import home as exits_home
+from jalon.intake import home as intake_home
+from jalon.observatory import home as observatory_home
+from jalon.offer import home as offer_home
+from jalon.orientation import home as orientation_home
+
+
+CONTRIBUTORS = (intake_home, offer_home, orientation_home, exits_home, observatory_home)
+
+# One template per role; each contributor fills its panels there.
+HOME_TEMPLATES = {
+    Role.ADMINISTRATOR: "workspace/home/administrator.html",
+    Role.ORIENTATION_OFFICER: "workspace/home/orientation_officer.html",
+    Role.REFERENT: "workspace/home/referent.html",
+    Role.PARTNER: "workspace/home/partner.html",
+    Role.TERRITORY_MANAGER: "workspace/home/territory_manager.html",
+    Role.PROGRAMME_PILOT: "workspace/home/programme_pilot.html",
+    Role.ANALYST: "workspace/home/analyst.html",
+}
+
+
+def home_template(actor: Actor) -> str:
+    if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
+        return "workspace/home/partner_administrator.html"  # administers its organisation, not the Département
+    return HOME_TEMPLATES.get(actor.role, "workspace/home/no_membership.html")
+
+
+def home_summary(*, actor: Actor) -> dict:
+    summary: dict = {"memberships": actor.memberships}
+    for contributor in CONTRIBUTORS:
+        summary.update(contributor.home_panels(actor=actor))
+    return summary
