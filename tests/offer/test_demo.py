@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from jalon.core.periods import add_months
+from jalon.notebook.referentials import freins_default_create
 from jalon.offer.demo import PATHS, build
 from jalon.offer.enums import OfferStatus
 from jalon.offer.measures.figures import offer_figures
@@ -29,6 +30,7 @@ def demo_ctx(django_db_setup, django_db_blocker):
         build(ctx)  # the second call is a no-op
         yield ctx
         call_command("flush", "--no-input", verbosity=0)
+        freins_default_create()  # a migration's data, which the flush removed: the next tests expect it
 
 
 def test_the_demo_offer_covers_every_territory_and_thematique(demo_ctx):
