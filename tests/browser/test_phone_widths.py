@@ -1,0 +1,85 @@
+"""On a 390 px phone, the pages each role opens every day fit the screen: wide tables scroll inside their frame,
+the page itself never scrolls sideways."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from jalon.demo.builder import DEMO_PASSWORD
+from jalon.notebook.models import Contract
+from tests.browser.conftest import log_in
+
+
+pytestmark = [pytest.mark.browser]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def _widest(page) -> str:
+    """The innermost elements of the page reaching beyond the screen's right edge, to say what to look at."""
+    return page.evaluate(
+        """() => {
+            const limit = document.documentElement.clientWidth;
+            const beyond = el => el.getBoundingClientRect().right > limit + 1;
+            return [...document.querySelectorAll('main *')]
+                .filter(el => beyond(el) && ![...el.children].some(beyond))
+                .slice(0, 6)
+                .map(el => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' '
+                     + Math.round(el.getBoundingClientRect().right));
+        }"""
+    )
+
+
+def _check(page, url: str, failures: list[str]) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    overflow = _overflow(page)
+    if overflow > 0:
+        failures.append(f"{url} : {overflow} px de trop — {_widest(page)}")
+
+
+def test_the_daily_pages_of_each_role_fit_a_phone(browser, live_server, demo):
+    today = timezone.localdate()
+    contract = (
+        Contract.objects.filter(
+            end_reason="",
+            starts_on__lt=today,
+            ends_on__gt=today,
+            notebook__person__referent_assignments__referent__email="referent@landes.demo.jalon.test",
+            notebook__person__referent_assignments__ended_on=None,
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert contract is not None
+    person_pk = contract.notebook.person_id
+    pages_by_login = {
+        "referent@landes.demo.jalon.test": [
+            "/",
+            "/carnets/tableau-de-bord/",
+            f"/personnes/{person_pk}/",
+            f"/carnets/{person_pk}/",
+            f"/carnets/{person_pk}/contrats/",
+            "/notifications/",
+        ],
+        "orientation@landes.demo.jalon.test": ["/", "/orientation/"],
+        "manager@landes.demo.jalon.test": ["/"],
+        "pilote@landes.demo.jalon.test": ["/", "/observatoire/synthese/"],
+        "partenaire@landes.demo.jalon.test": ["/"],
+        "admin.asso@landes.demo.jalon.test": ["/"],
+        "admin@landes.demo.jalon.test": ["/", "/journal/"],
+    }
+    failures: list[str] = []
+    for email, paths in pages_by_login.items():
+        context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        log_in(page, live_server.url, email, DEMO_PASSWORD)
+        for path in paths:
+            _check(page, live_server.url + path, failures)
+        context.close()
+    assert not failures, "\n".join(failures)
