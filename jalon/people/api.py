@@ -146,7 +146,7 @@ class PersonDetailApi(APIView):
 
     @extend_schema(responses=PersonDetailSerializer, tags=["personnes"])
     def get(self, request, pk):
-        person_file = selectors.person_file_open(actor=request.actor, pk=pk)
+        person_file = selectors.person_file_open(actor=request.actor, pk=pk, with_panels=False)
         context = {"nir": person_file.nir_display, "memberships": person_file.memberships}
         return Response(PersonDetailSerializer(person_file.person, context=context).data)
 

@@ -14,6 +14,7 @@ from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
 from jalon.core.services import audit_event_record
 from jalon.people.crypto import nir_format, nir_hash, nir_mask
 from jalon.people.enums import ChangeKind
+from jalon.people.file_panels import panels_for
 from jalon.people.models import NIR_READER_ROLES, ChangeEvent, Household, HouseholdMember, Person
 
 
@@ -84,14 +85,8 @@ class PersonFile:
     nir_display: str
     memberships: list[HouseholdMember]
     events: QuerySet[ChangeEvent]
-    dsp: object | None
-    orientation: object | None
-    referents: list
-    participations: list
-    reorientation: object
-    interviews: list
-    delays: object
     rectifications: list
+    panels: dict  # what the apps above contribute (people.file_panels)
 
 
 def person_view_record(*, actor: Actor, person: Person, screen: str) -> None:
@@ -144,8 +139,9 @@ def persons_page_open(
     return page
 
 
-def person_file_open(*, actor: Actor, pk) -> PersonFile:
-    """The person's file header and history. Records who opened it (CNIL: traceability of access)."""
+def person_file_open(*, actor: Actor, pk, with_panels: bool = True) -> PersonFile:
+    """The person's file header and history, and the other apps' panels. Records who opened it (CNIL:
+    traceability of access)."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
     memberships = list(
         HouseholdMember.objects.filter(person=person)
@@ -162,27 +158,13 @@ def person_file_open(*, actor: Actor, pk) -> PersonFile:
         person_id=person.pk,
         extra={"nir_shown": can_read_nir(actor)},
     )
-    from jalon.intake.models import SocioProfessionalData
-    from jalon.orientation.delays.selectors import person_delays
-    from jalon.orientation.interviews.selectors import person_interviews
-    from jalon.orientation.reorientation.selectors import person_reorientations
-    from jalon.orientation.selectors import current_orientation, referent_history
-    from jalon.orientation.sessions.selectors import person_participations
-
-    dsp = SocioProfessionalData.objects.filter(person=person).first()
     return PersonFile(
         person=person,
         nir_display=nir_for(actor, person),
         memberships=memberships,
         events=events,
-        dsp=dsp,
-        orientation=current_orientation(person=person),
-        referents=list(referent_history(person=person)),
-        participations=list(person_participations(person=person)),
-        reorientation=person_reorientations(actor=actor, person=person),
-        interviews=list(person_interviews(person=person)),
-        delays=person_delays(person=person),
         rectifications=rectifications(person=person),
+        panels=panels_for(actor=actor, person=person) if with_panels else {},
     )
 
 

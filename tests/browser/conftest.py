@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -71,11 +72,13 @@ def _maintenance(*statements: str, leaving: str = "") -> None:
     params.pop("options", None)
     with psycopg.connect(**params, autocommit=True) as maintenance:
         if leaving:
-            maintenance.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND pid <> pg_backend_pid()",
-                [leaving],
-            )
+            others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+            # A request of the previous test may still be finishing on the live server: let it end first.
+            for _ in range(50):
+                if not maintenance.execute(f"SELECT count(*) {others}", [leaving]).fetchone()[0]:
+                    break
+                time.sleep(0.1)
+            maintenance.execute(f"SELECT pg_terminate_backend(pid) {others}", [leaving])
         for statement in statements:
             maintenance.execute(statement)
 
