@@ -159,8 +159,19 @@ def follow_menu(page, label: str) -> None:
     """Click an entry of the main menu, opening its group first when it sits in one."""
     import re
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     link = page.locator("#fr-navigation a.fr-nav__link", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
     menu = link.locator("xpath=ancestor::div[contains(@class, 'fr-menu')]")
     if menu.count():
-        page.locator(f"#fr-navigation button[aria-controls='{menu.get_attribute('id')}']").click()
+        button = page.locator(f"#fr-navigation button[aria-controls='{menu.get_attribute('id')}']")
+        # A click that lands before the DSFR's script is ready opens nothing: click again until the group opens.
+        for _ in range(3):
+            if link.is_visible():
+                break
+            button.click()
+            try:
+                link.wait_for(state="visible", timeout=3_000)
+            except PlaywrightTimeout:
+                continue
     link.click()
