@@ -10,7 +10,7 @@ def home_panels(*, actor: Actor) -> dict:
     from jalon.offer.referrals.models import Referral, ReferralStatus
 
     partner_admin = actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff
-    if not (partner_admin or actor.has_role(Role.PARTNER)):
+    if not (partner_admin or actor.has_role(Role.PARTNER)) or actor.organisation_id is None:
         return {}
     waiting = Referral.objects.received_by(actor).filter(status=ReferralStatus.SENT).count()
     open_count = Referral.objects.received_by(actor).filter(status__in=ReferralStatus.open_values()).count()

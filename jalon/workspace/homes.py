@@ -13,7 +13,7 @@ from jalon.orientation import home as orientation_home
 CONTRIBUTORS = (intake_home, offer_home, orientation_home, exits_home, observatory_home)
 
 # One template per role; each contributor fills its panels there.
-HOME_TEMPLATES = {
+HOME_TEMPLATES: dict[str, str] = {
     Role.ADMINISTRATOR: "workspace/home/administrator.html",
     Role.ORIENTATION_OFFICER: "workspace/home/orientation_officer.html",
     Role.REFERENT: "workspace/home/referent.html",
@@ -27,7 +27,7 @@ HOME_TEMPLATES = {
 def home_template(actor: Actor) -> str:
     if actor.has_role(Role.ADMINISTRATOR) and not actor.is_departement_staff:
         return "workspace/home/partner_administrator.html"  # administers its organisation, not the Département
-    return HOME_TEMPLATES.get(actor.role, "workspace/home/no_membership.html")
+    return HOME_TEMPLATES.get(actor.role or "", "workspace/home/no_membership.html")
 
 
 def home_summary(*, actor: Actor) -> dict:
