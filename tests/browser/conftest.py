@@ -148,6 +148,28 @@ def check_accessibility(page, name: str) -> None:
     assert not blocking, f"Accessibilité ({name}) :\n" + "\n".join(blocking)
 
 
+def contract_in_force(referent_email: str):
+    """A demo contract running today, of a person the référent currently follows."""
+    from django.utils import timezone
+
+    from jalon.notebook.models import Contract
+
+    today = timezone.localdate()
+    contract = (
+        Contract.objects.filter(
+            end_reason="",
+            starts_on__lt=today,
+            ends_on__gt=today,
+            notebook__person__referent_assignments__referent__email=referent_email,
+            notebook__person__referent_assignments__ended_on=None,
+        )
+        .order_by("pk")
+        .first()
+    )
+    assert contract is not None, referent_email
+    return contract
+
+
 def log_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)

@@ -5,27 +5,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
-from jalon.notebook.models import Contract
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, contract_in_force, log_in
 
 
 pytestmark = [pytest.mark.browser]
 
 
 def test_a_referent_ends_a_contract_in_force(page, live_server, demo):
-    today = timezone.localdate()
-    contract = (
-        Contract.objects.filter(
-            end_reason="",
-            starts_on__lt=today,
-            ends_on__gt=today,
-            notebook__person__referent_assignments__referent__email="referent.ft@landes.demo.jalon.test",
-            notebook__person__referent_assignments__ended_on=None,
-        )
-        .order_by("pk")
-        .first()
-    )
-    assert contract is not None
+    contract = contract_in_force("referent.ft@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     page.set_viewport_size({"width": 1366, "height": 900})
@@ -40,4 +27,4 @@ def test_a_referent_ends_a_contract_in_force(page, live_server, demo):
     page.get_by_role("button", name="Terminer le contrat").click()
     expect(page.get_by_text("terminé avant son terme (reprise d'emploi ou de formation)")).to_be_visible()
     contract.refresh_from_db()
-    assert contract.ends_on == today and contract.end_reason == "emploi"
+    assert contract.ends_on == timezone.localdate() and contract.end_reason == "emploi"

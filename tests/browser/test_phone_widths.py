@@ -2,12 +2,10 @@
 the page itself never scrolls sideways."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
-from jalon.notebook.models import Contract
-from tests.browser.conftest import log_in
+from tests.browser.conftest import contract_in_force, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -43,19 +41,7 @@ def _check(page, url: str, failures: list[str]) -> None:
 
 
 def test_the_daily_pages_of_each_role_fit_a_phone(browser, live_server, demo):
-    today = timezone.localdate()
-    contract = (
-        Contract.objects.filter(
-            end_reason="",
-            starts_on__lt=today,
-            ends_on__gt=today,
-            notebook__person__referent_assignments__referent__email="referent@landes.demo.jalon.test",
-            notebook__person__referent_assignments__ended_on=None,
-        )
-        .order_by("pk")
-        .first()
-    )
-    assert contract is not None
+    contract = contract_in_force("referent@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
     pages_by_login = {
         "referent@landes.demo.jalon.test": [
