@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.urls import resolve, reverse
+from django.urls import reverse
 
 from jalon.core.enums import Role
+from jalon.core.scoping import view_opens_for
 
 
 # The menu's groups, by task; a group the viewer sees one entry of is shown as that entry alone.
@@ -183,8 +184,7 @@ NAVIGATION: list[NavItem] = [
 
 def _view_opens_for(item: NavItem, actor) -> bool:
     """Asks the view's own access decorator, so that a menu never offers a page that would answer 404."""
-    may_open = getattr(resolve(item.url()).func, "may_open", None)
-    return may_open is None or may_open(actor)
+    return view_opens_for(actor, item.url())
 
 
 def navigation_for(actor) -> list[NavItem]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import resolve
 
 from jalon.core.enums import Role
 
@@ -131,6 +132,13 @@ def require_roles(*roles: Role, partner_admin: bool = False) -> Callable:
         return wrapper
 
     return decorator
+
+
+def view_opens_for(actor: "Actor", url: str) -> bool:
+    """Asks the view's own access decorator whether `url` opens for the actor, so that a screen never offers a
+    link that would answer 404."""
+    may_open = getattr(resolve(url).func, "may_open", None)
+    return may_open is None or may_open(actor)
 
 
 def require_departement_staff(*roles: Role) -> Callable:

@@ -7,6 +7,7 @@ Set-based filters for the figures: `Employer.objects.engaged_on(day)`, `Immersio
 (`jalon/observatory/indicators/employers.py`).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -59,13 +60,35 @@ def employers_csv_rows(*, actor: Actor, **filters):
         ]
 
 
+def directory_choices(departement_id: str | None):
+    """The establishments offered in a form's « Employeur de l'annuaire » list."""
+    return Employer.objects.filter(departement_id=departement_id).select_related("commune").order_by("name", "pk")
+
+
+def directory_link(
+    *, departement_id: str, employer: Employer | None, name: str, siret: str
+) -> tuple[Employer | None, str, str]:
+    """The directory's establishment a record (exit, job offer, measure) points to, with the name and SIRET it keeps:
+    the one chosen, or else the one of the typed SIRET in the département. The chosen establishment's name and SIRET
+    are copied, so that the record keeps what was true on its date."""
+    name, siret = (name or "").strip(), (siret or "").replace(" ", "")
+    if employer is not None:
+        if employer.departement_id != departement_id:
+            raise ValidationError({"employer": "Cet employeur n'est pas dans l'annuaire du département."})
+        return employer, name or employer.name, siret or employer.siret
+    if siret:
+        employer = Employer.objects.filter(departement_id=departement_id, siret=siret).first()
+    return employer, name, siret
+
+
 def employer_for(*, actor: Actor, pk) -> Employer:
     return get_visible_or_404(Employer.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
 
 
 def employer_page(*, actor: Actor, employer: Employer) -> dict:
     """What the employer page shows: contacts, commitments (with the immersions and hires Jalon recorded that year),
-    interactions, groupements, and the immersions and hires of the people the actor sees (the others counted only).
+    interactions, groupements, its job offers, and the immersions, measures and hires of the people the actor sees
+    (the others counted only).
     A constant number of queries, whatever the size of the directory."""
     seen = Person.objects.visible_to(actor).values("pk")
     immersions = employer.immersions.select_related("person", "organisation").order_by("-starts_on", "-id")
@@ -80,6 +103,10 @@ def employer_page(*, actor: Actor, employer: Employer) -> dict:
         .annotate(n=Count("pk"))
     )
     by_year_hires = dict(hires.values_list("exited_on__year").annotate(n=Count("pk")))
+    # Job offers hold no personal data; the measures (PEC, IAE, clauses…) are those of the people the actor sees.
+    offers = employer.job_offers.select_related("appellation", "commune").order_by("-published_on", "-id")
+    measures = employer.measures.select_related("person").order_by("-starts_on", "-id")
+    visible_measures = list(measures.filter(person__in=seen)[:100])
     commitments = list(employer.commitments.order_by("-year"))
     for commitment in commitments:
         # What Jalon recorded that year, beside what the employer declared.
@@ -88,7 +115,9 @@ def employer_page(*, actor: Actor, employer: Employer) -> dict:
     persons_view_record(
         actor=actor,
         screen="page d'un employeur",
-        person_ids=[i.person_id for i in visible_immersions] + [e.person_id for e in visible_hires],
+        person_ids=[i.person_id for i in visible_immersions]
+        + [e.person_id for e in visible_hires]
+        + [m.person_id for m in visible_measures],
         subject=employer,
     )
     return {
@@ -103,6 +132,10 @@ def employer_page(*, actor: Actor, employer: Employer) -> dict:
         "immersions_total": immersions.count(),
         "hires": visible_hires,
         "hires_total": hires.count(),
+        "offers": list(offers[:50]),
+        "offers_total": offers.count(),
+        "measures": visible_measures,
+        "measures_total": measures.count(),
         "officers": list(
             RelationsOfficer.objects.current(timezone.localdate())
             .filter(territories__communes=employer.commune_id)

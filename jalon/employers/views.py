@@ -4,11 +4,12 @@ selector, renders. Out of reach answers 404."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
-from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles, view_opens_for
 from jalon.employers import access, selectors, services
 from jalon.employers.forms import (
     CommitmentForm,
@@ -76,6 +77,8 @@ def employer_detail(request, pk):
     context.update(
         may_edit=access.may_edit_directory(request.actor),
         may_manage=access.may_manage_relations(request.actor),
+        offers_open=view_opens_for(request.actor, reverse("employment:offers")),
+        offer_publish_open=view_opens_for(request.actor, reverse("employment:offer_create")),
         today=timezone.localdate(),
     )
     return render(request, "employers/detail.html", context)

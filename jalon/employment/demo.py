@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from jalon.core.scoping import Actor
+from jalon.employers.models import Employer
 from jalon.employment import selectors
 from jalon.employment.models import JobOffer
 from jalon.employment.services import (
@@ -20,17 +21,12 @@ from jalon.employment.services import (
     training_record,
 )
 from jalon.notebook.models import ProfessionalProject
+from jalon.offer.measures.models import Measure, MeasureKind
 from jalon.organisations.models import Membership
 from jalon.orientation.models import ReferentAssignment
 from jalon.territories.models import Commune
 
 
-# (name, SIRET with a valid key): demo employers.
-EMPLOYERS = (
-    ("Conserverie du Sud-Ouest", "73282932000074"),
-    ("Clinique des Pins", "35600000000048"),
-    ("Transports Lafitte", "40483304800022"),
-)
 CONTRACTS = ("cdi", "cdd", "cdd", "interim", "saisonnier", "pec")
 LOOP = ("candidature", "entretien", "embauche")
 
@@ -57,22 +53,22 @@ def build(ctx) -> None:
         .select_related("organisation", "user")
         .first()
     )
-    if not projects or not communes or admin is None:
+    employers = list(Employer.objects.filter(departement=ctx.departement).select_related("commune").order_by("pk"))
+    _link_measures(rng, ctx.departement, employers)
+    if not projects or not communes or admin is None or not employers:
         ctx.log("  offres d'emploi : rien à rapprocher")
         return
     publisher = Actor(user=admin.user, membership=admin, memberships=(admin,))
     offers = []
     for project in projects[: 12 if small else 150]:
-        name, siret = rng.choice(EMPLOYERS)
+        employer = rng.choice(employers)
         contract = rng.choice(CONTRACTS)
         commune = rng.choice(communes)
         offers.append(
             (
                 job_offer_publish(
                     actor=publisher,
-                    employer_name=name,
-                    employer_siret=siret,
-                    employer_commune=commune,
+                    employer=employer,
                     appellation=project.appellation,
                     contract=contract,
                     duration_months=rng.choice((2, 6, 12)) if contract not in ("cdi", "pec") else None,
@@ -143,3 +139,21 @@ def build(ctx) -> None:
         f"  offres d'emploi : {len(offers)} offres, {positioned} positionnements, {hires} embauches, "
         f"{exits} sorties de parcours"
     )
+
+
+def _link_measures(rng, departement, employers) -> None:
+    """The demo's PEC contracts, clauses and older immersions were recorded with a plain employer name (the offer's
+    demo runs before the directory's): link them to the directory's establishments."""
+    if not employers:
+        return
+    measures = list(
+        Measure.objects.filter(
+            person__departement=departement,
+            employer=None,
+            kind__in=(MeasureKind.PEC, MeasureKind.CLAUSE, MeasureKind.PMSMP),
+        )
+    )
+    for measure in measures:
+        employer = rng.choice(employers)
+        measure.employer, measure.employer_name, measure.employer_siret = employer, employer.name, employer.siret
+    Measure.objects.bulk_update(measures, ["employer", "employer_name", "employer_siret"], batch_size=500)

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.employers.models import Employer
 from jalon.employment.enums import (
     CertificationLevel,
     OfferContract,
@@ -49,7 +50,13 @@ class AppellationField(forms.CharField):
 
 class OfferForm(DsfrBaseForm):
     # Not required here: the service says what is missing, in the same words as for the API.
-    employer_name = forms.CharField(label="Employeur", required=False, max_length=200)
+    employer = forms.ModelChoiceField(
+        label="Employeur de l'annuaire",
+        queryset=Employer.objects.none(),
+        required=False,
+        help_text="Son nom, son SIRET et sa commune sont repris ; sinon, saisissez-les ci-dessous.",
+    )
+    employer_name = forms.CharField(label="Employeur (s'il n'est pas dans l'annuaire)", required=False, max_length=200)
     employer_siret = forms.CharField(label="SIRET de l'employeur", required=False, max_length=20)
     employer_commune = CommuneField(label="Commune de l'employeur (code INSEE)", required=False)
     appellation = AppellationField(
@@ -72,8 +79,9 @@ class OfferForm(DsfrBaseForm):
     in_tension = forms.BooleanField(label="Métier en tension", required=False)
     status = forms.ChoiceField(label="Statut", choices=OfferStatus.choices, required=False)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, employers, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
         if not editing:
             del self.fields["status"]
 

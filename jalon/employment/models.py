@@ -2,8 +2,8 @@
 fiche 6). A hire, or a qualifying training completed, proposes an exit of the path: the référent records it through
 the exits' services or says why the path goes on; nothing ends by itself.
 
-The employer is held on the offer as name, SIRET and commune until the employers' directory exists: the SIRET is
-what will link each offer to its `Employer`."""
+An offer points to the directory's establishment (`employer`) and keeps the name, SIRET and commune it was published
+with; an offer typed for an establishment not yet in the directory is linked when the establishment is added."""
 
 from django.conf import settings
 from django.db import models
@@ -47,7 +47,14 @@ class JobOffer(BaseModel):
     departement = models.ForeignKey(
         "territories.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="+"
     )
-    # The employer (to be replaced by a link to the employers' directory, found by the SIRET).
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="employeur (annuaire)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="job_offers",
+    )
     employer_name = models.CharField("employeur", max_length=200)
     employer_siret = models.CharField("SIRET de l'employeur", max_length=14, validators=[validate_siret])
     employer_commune = models.ForeignKey(

@@ -15,6 +15,7 @@ from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record
 from jalon.core.validators import SIRET_INVALID, validate_siret
+from jalon.employers.selectors import directory_link
 from jalon.employment.enums import (
     NEXT_STATUSES,
     ExitSuggestion,
@@ -40,6 +41,7 @@ OFFER_WRITER_ROLES = (
 )
 MAX_WEEKLY_HOURS = Decimal(48)  # the legal maximum (Code du travail, L3121-20)
 OFFER_FIELDS = (
+    "employer",
     "employer_name",
     "employer_siret",
     "employer_commune",
@@ -142,11 +144,18 @@ def _offer_errors(values: dict, today: datetime.date) -> dict[str, str]:
     return errors
 
 
-def _clean_offer_values(values: dict) -> dict:
+def _clean_offer_values(values: dict, departement_id: str) -> dict:
     values = {name: values.get(name) for name in OFFER_FIELDS}
-    for name in ("employer_name", "title", "description"):
+    for name in ("title", "description"):
         values[name] = (values[name] or "").strip()
-    values["employer_siret"] = (values["employer_siret"] or "").replace(" ", "")
+    values["employer"], values["employer_name"], values["employer_siret"] = directory_link(
+        departement_id=departement_id,
+        employer=values["employer"],
+        name=values["employer_name"],
+        siret=values["employer_siret"],
+    )
+    if values["employer"] is not None and values["employer_commune"] is None:
+        values["employer_commune"] = values["employer"].commune
     values["social_clause"] = bool(values["social_clause"])
     values["in_tension"] = bool(values["in_tension"])
     if values["positions"] is None:
@@ -161,7 +170,7 @@ def job_offer_publish(*, actor: Actor, today: datetime.date | None = None, **fie
     today = today or timezone.localdate()
     if not may_publish(actor):
         raise ValidationError("Votre rôle ne permet pas de publier une offre d'emploi.")
-    values = _clean_offer_values(fields)
+    values = _clean_offer_values(fields, actor.organisation.departement_id)
     errors = _offer_errors(values, today)
     if errors:
         raise ValidationError(errors)
@@ -192,7 +201,9 @@ def job_offer_update(
     if not may_edit_offer(actor, offer):
         raise ValidationError("Seule la structure qui a publié l'offre, ou le Département, peut la modifier.")
     offer = JobOffer.objects.select_for_update().get(pk=offer.pk)
-    values = _clean_offer_values({**{name: getattr(offer, name) for name in OFFER_FIELDS}, **fields})
+    values = _clean_offer_values(
+        {**{name: getattr(offer, name) for name in OFFER_FIELDS}, **fields}, offer.departement_id
+    )
     errors = _offer_errors(values, today)
     status = status or offer.status
     if status not in OfferStatus.values:

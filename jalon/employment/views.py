@@ -15,6 +15,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
+from jalon.employers.selectors import directory_choices
 from jalon.employment import selectors, services
 from jalon.employment.enums import NEXT_STATUSES, ExitSuggestion, OfferStatus
 from jalon.employment.forms import AdvanceForm, DismissForm, OfferForm, OfferSearchForm, OutcomeForm, TrainingForm
@@ -67,7 +68,16 @@ def offers_csv(request):
 def offer_create(request):
     if not services.may_publish(request.actor):
         raise Http404(NOT_FOUND_MESSAGE)
-    form = OfferForm(request.POST or None, initial={"published_on": timezone.localdate(), "positions": 1})
+    employers = directory_choices(request.actor.departement_code)
+    # « Publier une offre » from an employer's page comes with the establishment chosen.
+    chosen = (
+        employers.filter(pk=request.GET["employeur"]).first() if request.GET.get("employeur", "").isdigit() else None
+    )
+    form = OfferForm(
+        request.POST or None,
+        initial={"published_on": timezone.localdate(), "positions": 1, "employer": chosen},
+        employers=employers,
+    )
     written = submitted_write(request, form, lambda data: services.job_offer_publish(actor=request.actor, **data))
     if written:
         messages.success(request, "L'offre est publiée : les personnes dont le projet correspond sont listées.")
@@ -87,7 +97,9 @@ def offer_edit(request, pk):
         "employer_commune": offer.employer_commune_id,
         "status": offer.status,
     }
-    form = OfferForm(request.POST or None, initial=initial, editing=True)
+    form = OfferForm(
+        request.POST or None, initial=initial, employers=directory_choices(offer.departement_id), editing=True
+    )
     if submitted_write(
         request, form, lambda data: services.job_offer_update(actor=request.actor, offer=offer, **data)
     ):

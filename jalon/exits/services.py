@@ -17,6 +17,7 @@ from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record
 from jalon.core.validators import SIRET_INVALID, validate_siret
 from jalon.employers.models import Employer
+from jalon.employers.selectors import directory_link
 from jalon.exits.enums import EmploymentContract, ProposalStatus, RiskReason
 from jalon.exits.models import (
     DEFAULT_CHECKPOINT_MONTHS,
@@ -231,16 +232,9 @@ def exit_record(
     _refuse_if_exited(actor, person)
     if not follows(actor, person):
         raise ValidationError(NOT_FOLLOWED)
-    employer_name, employer_siret = (employer_name or "").strip(), (employer_siret or "").replace(" ", "")
-    if employer is not None:
-        if employer.departement_id != person.departement_id:
-            raise ValidationError(
-                {"employer": "Cet employeur n'est pas dans l'annuaire du département de la personne."}
-            )
-        # The directory's name and SIRET are copied: the exit keeps what was true on its date.
-        employer_name, employer_siret = employer_name or employer.name, employer_siret or employer.siret
-    elif employer_siret:
-        employer = Employer.objects.filter(departement_id=person.departement_id, siret=employer_siret).first()
+    employer, employer_name, employer_siret = directory_link(
+        departement_id=person.departement_id, employer=employer, name=employer_name, siret=employer_siret
+    )
     _exit_data(
         person=person,
         exit_type=exit_type,

@@ -10,8 +10,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
-from jalon.employers.models import Employer
-from jalon.employers.selectors import hire_to_record
+from jalon.employers.selectors import directory_choices, hire_to_record
 from jalon.exits import selectors, services
 from jalon.exits.enums import ProposalStatus
 from jalon.exits.forms import CheckpointForm, DismissForm, ExitForm, FollowUpFilterForm, ReopenForm
@@ -72,7 +71,7 @@ def exit_create(request, person_pk):
         request.POST or None,
         initial=initial,
         exit_types=selectors.exit_types_for(departement_id=person.departement_id),
-        employers=Employer.objects.filter(departement_id=person.departement_id).order_by("name"),
+        employers=directory_choices(person.departement_id),
     )
     written = submitted_write(
         request, form, lambda data: services.exit_record(actor=request.actor, person=person, proposal=proposal, **data)

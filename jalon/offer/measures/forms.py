@@ -1,5 +1,6 @@
 from django import forms
 
+from jalon.employers.models import Employer
 from jalon.notebook.followup.forms import VersionedForm, _date
 from jalon.offer.measures.models import MeasureKind, SiaeKind
 from jalon.offer.models import Structure
@@ -15,8 +16,17 @@ class MeasureForm(VersionedForm):
         required=False,
         help_text="Si elle est dans l'offre d'insertion du département.",
     )
+    employer = forms.ModelChoiceField(
+        label="Employeur de l'annuaire",
+        queryset=Employer.objects.none(),
+        required=False,
+        help_text="PEC, clause, IAE : son nom et son SIRET sont repris.",
+    )
     employer_name = forms.CharField(
-        label="Employeur ou structure d'accueil", max_length=200, required=False, help_text="Immersion, PEC, crèche…"
+        label="Employeur ou structure d'accueil (s'il n'est pas dans l'annuaire)",
+        max_length=200,
+        required=False,
+        help_text="Immersion, PEC, crèche…",
     )
     employer_siret = forms.CharField(label="SIRET de l'employeur", max_length=14, required=False)
     siae_kind = forms.ChoiceField(
@@ -40,6 +50,7 @@ class MeasureForm(VersionedForm):
     )
     note = forms.CharField(label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, structures, **kwargs):
+    def __init__(self, *args, structures, employers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures  # type: ignore[attr-defined]
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]

@@ -56,6 +56,14 @@ class Measure(BaseModel):
         on_delete=models.PROTECT,
         related_name="measures",
     )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="employeur (annuaire)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+    )
     employer_name = models.CharField("employeur ou structure d'accueil", max_length=200, blank=True)
     employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
     siae_kind = models.CharField("type de SIAE", max_length=10, choices=SiaeKind.choices, blank=True)

@@ -10,6 +10,8 @@ from django.db import transaction
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.core.validators import SIRET_INVALID, validate_siret
+from jalon.employers.selectors import directory_link
 from jalon.notebook.models import Notebook
 from jalon.notebook.services import notebook_touch
 from jalon.offer.measures.models import Measure, MeasureKind
@@ -23,6 +25,7 @@ MEASURE_FIELDS = (
     "starts_on",
     "ends_on",
     "structure",
+    "employer",
     "employer_name",
     "employer_siret",
     "siae_kind",
@@ -41,8 +44,11 @@ def _check(data: dict) -> None:
     if ends_on and ends_on < starts_on:
         errors["ends_on"] = "La fin de la mesure ne peut pas précéder son début."
     siret = data.get("employer_siret") or ""
-    if siret and (len(siret) != 14 or not siret.isdigit()):
-        errors["employer_siret"] = "Le SIRET compte 14 chiffres."
+    if siret:
+        try:
+            validate_siret(siret)
+        except ValidationError:
+            errors["employer_siret"] = SIRET_INVALID
     if kind == MeasureKind.IAE:
         if not data.get("siae_kind"):
             errors["siae_kind"] = "Précisez le type de SIAE (ACI, AI, EI, ETTI, EITI)."
@@ -74,8 +80,14 @@ def _check(data: dict) -> None:
 def measure_record(*, actor, notebook: Notebook, version: int | None, referral=None, **data) -> Measure:
     """A measure for the person of the carnet; from one of their referrals when `referral` is given."""
     data = {field: data.get(field) for field in MEASURE_FIELDS}
-    for text in ("employer_name", "employer_siret", "siae_kind", "note"):
+    for text in ("siae_kind", "note"):
         data[text] = (data[text] or "").strip()
+    data["employer"], data["employer_name"], data["employer_siret"] = directory_link(
+        departement_id=notebook.person.departement_id,
+        employer=data["employer"],
+        name=data["employer_name"],
+        siret=data["employer_siret"],
+    )
     _check(data)
     if referral is not None and referral.notebook_id != notebook.pk:
         raise ValidationError("Cette orientation n'appartient pas à ce carnet.")
@@ -98,6 +110,9 @@ def measure_record(*, actor, notebook: Notebook, version: int | None, referral=N
         organisation=actor.organisation,
         subject=measure,
         person_id=notebook.person_id,
-        new={field: getattr(measure, field if field != "structure" else "structure_id") for field in MEASURE_FIELDS},
+        new={
+            field: getattr(measure, f"{field}_id" if field in ("structure", "employer") else field)
+            for field in MEASURE_FIELDS
+        },
     )
     return measure

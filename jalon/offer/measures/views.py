@@ -5,6 +5,7 @@ from django.utils import timezone
 from jalon.core.exports import csv_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
+from jalon.employers.selectors import directory_choices
 from jalon.notebook.followup.views import CARNET_ROLES, _carnet
 from jalon.offer.measures import selectors, services
 from jalon.offer.measures.figures import figures_rows, offer_figures
@@ -21,6 +22,7 @@ def measures(request, person_pk):
         request.POST or None,
         initial={"version": notebook.version, "starts_on": timezone.localdate()},
         structures=selectors.structures_for(notebook=notebook),
+        employers=directory_choices(notebook.person.departement_id),
     )
     written = submitted_write(
         request, form, lambda data: services.measure_record(actor=request.actor, notebook=notebook, **data)
