@@ -7,14 +7,16 @@ Set-based filters for the figures: `Employer.objects.engaged_on(day)`, `Immersio
 (`jalon/observatory/indicators/employers.py`).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.employers.enums import ImmersionStatus, ReviewOutcome
-from jalon.employers.models import Employer, EmployerGroup, Immersion, RelationsOfficer
+from jalon.employers.models import Commitment, Employer, EmployerGroup, Immersion, RelationsOfficer
 from jalon.employers.naf import naf_label
 from jalon.people.models import Person
 from jalon.people.selectors import persons_view_record
@@ -198,3 +200,60 @@ def hire_to_record(*, person_id) -> Immersion | None:
         .order_by("-reviewed_on", "-id")
         .first()
     )
+
+
+RECONTACT_AFTER_DAYS = 90
+
+
+def relations_summary(*, actor: Actor, today=None) -> dict | None:
+    """The chargé(e) de relation entreprises' day, over the employers of their territories: this year's commitments
+    against what Jalon recorded, the engaged employers not contacted for three months, the agreements waiting for a
+    validation and the open offers. None when the actor holds no current assignment."""
+    today = today or timezone.localdate()
+    officer = (
+        RelationsOfficer.objects.current(today).filter(user=actor.user).prefetch_related("territories").first()
+        if actor.user is not None
+        else None
+    )
+    if officer is None:
+        return None
+    employers = Employer.objects.filter(
+        departement_id=officer.departement_id, commune__territories__in=officer.territories.all()
+    ).distinct()
+    engaged = employers.engaged_on(today)
+    year = today.year
+    promised = Commitment.objects.filter(employer__in=employers, year=year).aggregate(
+        immersions=Sum("immersions_offered", default=0), hires=Sum("hires", default=0)
+    )
+    recorded_immersions = (
+        Immersion.objects.filter(employer__in=employers, status=ImmersionStatus.ACCEPTED_BY_VALIDATOR)
+        .filter(starts_on__year=year)
+        .exclude(review_outcome=ReviewOutcome.NOT_DONE)
+        .count()
+    )
+    # The exits and offers sit above the directory: read through the employers' reverse relations.
+    hires = employers.filter(exits__reopened_on=None, exits__exited_on__year=year).values("exits").count()
+    open_offers = employers.filter(job_offers__status="ouverte").values("job_offers").count()
+    to_recontact = (
+        engaged.annotate(last_contact=Max("interactions__occurred_on"))
+        .filter(Q(last_contact=None) | Q(last_contact__lt=today - datetime.timedelta(days=RECONTACT_AFTER_DAYS)))
+        .select_related("commune")
+        .order_by(F("last_contact").asc(nulls_first=True), "name")
+    )
+    return {
+        "territories": [territory.name for territory in officer.territories.all()],
+        "employers": employers.count(),
+        "engaged": engaged.count(),
+        "promised_immersions": promised["immersions"],
+        "promised_hires": promised["hires"],
+        "recorded_immersions": recorded_immersions,
+        "recorded_hires": hires,
+        "awaiting_validation": Immersion.objects.filter(
+            employer__in=employers,
+            status__in=(ImmersionStatus.IN_REVIEW, ImmersionStatus.ACCEPTED_BY_COUNSELLOR),
+        ).count(),
+        "open_offers": open_offers,
+        "to_recontact": list(to_recontact[:5]),
+        "to_recontact_total": to_recontact.count(),
+        "year": year,
+    }

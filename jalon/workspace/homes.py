@@ -3,6 +3,7 @@ the domain apps: it imports them, they never import it, and the base apps import
 
 from jalon.core.enums import Role
 from jalon.core.scoping import Actor
+from jalon.employers import home as employers_home
 from jalon.exits import home as exits_home
 from jalon.intake import home as intake_home
 from jalon.observatory import home as observatory_home
@@ -10,7 +11,7 @@ from jalon.offer import home as offer_home
 from jalon.orientation import home as orientation_home
 
 
-CONTRIBUTORS = (intake_home, offer_home, orientation_home, exits_home, observatory_home)
+CONTRIBUTORS = (intake_home, offer_home, orientation_home, exits_home, employers_home, observatory_home)
 
 # One template per role; each contributor fills its panels there.
 HOME_TEMPLATES: dict[str, str] = {
