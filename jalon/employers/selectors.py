@@ -14,10 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
-from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
 from jalon.employers.enums import ImmersionStatus, ReviewOutcome
 from jalon.employers.models import Commitment, Employer, EmployerGroup, Immersion, RelationsOfficer
 from jalon.employers.naf import naf_label
+from jalon.organisations.models import Membership
 from jalon.people.models import Person
 from jalon.people.selectors import persons_view_record
 
@@ -200,6 +201,30 @@ def hire_to_record(*, person_id) -> Immersion | None:
         .order_by("-reviewed_on", "-id")
         .first()
     )
+
+
+def relations_officers_of(*, employer_id: int, day) -> list[tuple[int, int]]:
+    """(user, organisation) of the chargé(e)s de relation entreprises whose territories hold the employer's commune,
+    with the Département's organisation they act for: the mediation with the employer is theirs."""
+    employer = Employer.objects.filter(pk=employer_id).values("commune_id", "departement_id").first()
+    if employer is None:
+        return []
+    user_ids = (
+        RelationsOfficer.objects.current(day)
+        .filter(departement_id=employer["departement_id"], territories__communes=employer["commune_id"])
+        .values("user_id")
+    )
+    memberships = (
+        Membership.objects.active()
+        .filter(
+            user_id__in=user_ids,
+            organisation__departement_id=employer["departement_id"],
+            organisation__kind__in=DEPARTEMENT_STAFF_KINDS,
+        )
+        .order_by("-pk")
+        .values_list("user_id", "organisation_id")
+    )
+    return sorted(dict(memberships).items())  # one organisation per officer (the oldest membership)
 
 
 RECONTACT_AFTER_DAYS = 90

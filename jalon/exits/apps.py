@@ -8,5 +8,12 @@ class ExitsConfig(AppConfig):
     def ready(self):
         from jalon.employers.links import link_on_addition
         from jalon.exits.models import Exit
+        from jalon.inbox.targets import target_check_register
+        from jalon.notebook.access import notebooks_visible_to
 
         link_on_addition(Exit, "person__departement_id")
+        # A situation at risk leads to the person's exits, reached through the carnet.
+        target_check_register(
+            "exits:person",
+            lambda actor, kwargs: notebooks_visible_to(actor).filter(person_id=kwargs["person_pk"]).exists(),
+        )

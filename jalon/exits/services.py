@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode, Role
@@ -17,7 +18,7 @@ from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record
 from jalon.core.validators import SIRET_INVALID, validate_siret
 from jalon.employers.models import Employer
-from jalon.employers.selectors import directory_link
+from jalon.employers.selectors import directory_link, relations_officers_of
 from jalon.exits.enums import EmploymentContract, ProposalStatus, RiskReason
 from jalon.exits.models import (
     DEFAULT_CHECKPOINT_MONTHS,
@@ -29,6 +30,8 @@ from jalon.exits.models import (
     PositiveRule,
 )
 from jalon.exits.typology import DEFAULT_TYPES, FIRST_RULE_FROM, default_positive_codes
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify_many as inbox_notify_many
 from jalon.notebook.models import Notebook
 from jalon.notebook.services import notebook_close, notebook_open, notebook_reopen
 from jalon.organisations.models import Membership
@@ -463,6 +466,14 @@ def checkpoint_record(
         Checkpoint.objects.filter(exit=exit, due_on__lt=checkpoint.due_on).exclude(risk_reason="").update(
             risk_reason="", risk_since=None
         )
+    if not still_employed:
+        trial = "pendant la période d'essai " if checkpoint.in_trial_period else ""
+        _risk_notify(
+            exit=exit,
+            actor=actor,
+            title=f"Suivi en emploi : rupture {trial}relevée au point à {months} mois, une médiation est à engager",
+            day=today,
+        )
     _audit(
         code=AuditCode.CHECKPOINT_RECORDED,
         actor=actor,
@@ -557,14 +568,59 @@ def exit_proposals_withdraw_reopened() -> int:
     )
 
 
+def _risk_recipients(
+    *, exit: Exit, exclude_user_id: int | None, day: datetime.date, officers: dict
+) -> list[tuple[int, int]]:
+    """Whoever ended the path (they lead the follow-up) and the chargé(e)s de relation entreprises of the employer's
+    territory (the mediation with the employer is theirs), but not the one who recorded the situation.
+    `officers` caches the officers of each employer over a run."""
+    recipients = {exit.recorded_by_id: exit.organisation_id} if exit.recorded_by_id is not None else {}
+    if exit.employer_id is not None:
+        if exit.employer_id not in officers:
+            officers[exit.employer_id] = relations_officers_of(employer_id=exit.employer_id, day=day)
+        for user_id, organisation_id in officers[exit.employer_id]:
+            recipients.setdefault(user_id, organisation_id)
+    recipients.pop(exclude_user_id, None)
+    return sorted(recipients.items())
+
+
+def _risk_notify(*, exit: Exit, actor: Actor, title: str, day: datetime.date) -> None:
+    url = reverse("exits:person", args=[exit.person_id])
+    recipients = _risk_recipients(
+        exit=exit, exclude_user_id=actor.user.pk if actor.user else None, day=day, officers={}
+    )
+    inbox_notify_many(
+        (user_id, organisation_id, NotificationKind.EMPLOYMENT_AT_RISK, title, url)
+        for user_id, organisation_id in recipients
+    )
+
+
 def checkpoints_flag_overdue(*, today: datetime.date) -> int:
-    """Mark at risk every point of the follow-up past its due date and not done. One UPDATE."""
-    return (
+    """Mark at risk every point of the follow-up past its due date and not done, and tell whoever leads the
+    follow-up. Set-based: a few queries and one INSERT of notifications, whatever the number of points."""
+    flagged = list(
         Checkpoint.objects.overdue(today)
         .of_exits_in_force()
         .filter(risk_reason="")
-        .update(risk_reason=RiskReason.OVERDUE, risk_since=today)
+        .select_related("exit")
+        .only("pk", "months", "exit__person_id", "exit__recorded_by_id", "exit__organisation_id", "exit__employer_id")
     )
+    Checkpoint.objects.filter(pk__in=[c.pk for c in flagged]).update(risk_reason=RiskReason.OVERDUE, risk_since=today)
+    officers: dict = {}
+    inbox_notify_many(
+        (
+            user_id,
+            organisation_id,
+            NotificationKind.EMPLOYMENT_AT_RISK,
+            f"Suivi en emploi : le point à {checkpoint.months} mois n'a pas été fait à sa date",
+            reverse("exits:person", args=[checkpoint.exit.person_id]),
+        )
+        for checkpoint in flagged
+        for user_id, organisation_id in _risk_recipients(
+            exit=checkpoint.exit, exclude_user_id=None, day=today, officers=officers
+        )
+    )
+    return len(flagged)
 
 
 def exits_daily(*, today: datetime.date | None = None) -> dict:

@@ -9,6 +9,7 @@ class NotificationKind(models.TextChoices):
     REORIENTATION_TO_DECIDE = "reorientation", "Réorientation à décider"
     CONTRACT_TO_RENEW = "contrat_a_renouveler", "Contrat à renouveler"
     ENTRY_DUE = "saisie_indicateur", "Valeur d'indicateur à saisir"
+    EMPLOYMENT_AT_RISK = "suivi_emploi_risque", "Suivi en emploi : situation à risque"
 
 
 class ReadState(models.TextChoices):

@@ -29,19 +29,25 @@ def notify(
 ) -> int:
     """One notification per recipient (each once, none for an empty id). Returns how many were written."""
     recipients = [pk for pk in dict.fromkeys(recipient_ids) if pk is not None]
-    if not recipients:
-        return 0
+    return notify_many((pk, organisation_id, kind, title, url) for pk in recipients)
+
+
+def notify_many(rows: Iterable[tuple[int, int | None, NotificationKind, str, str]]) -> int:
+    """Many notifications in one INSERT, for the daily runs: rows of (recipient, organisation, kind, title, url)."""
     now = timezone.now()
-    title = title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…"
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=pk, organisation_id=organisation_id, kind=kind, title=title, url=url, created_at=now
-            )
-            for pk in recipients
-        ]
-    )
-    return len(recipients)
+    notifications = [
+        Notification(
+            recipient_id=recipient_id,
+            organisation_id=organisation_id,
+            kind=kind,
+            title=title if len(title) <= TITLE_MAX_LENGTH else title[: TITLE_MAX_LENGTH - 1] + "…",
+            url=url,
+            created_at=now,
+        )
+        for recipient_id, organisation_id, kind, title, url in rows
+    ]
+    Notification.objects.bulk_create(notifications, batch_size=1000)
+    return len(notifications)
 
 
 def notify_organisation(
