@@ -353,8 +353,10 @@ def hire_exit_initial(positioning: Positioning) -> dict:
         "evidence": "",
         "contract": _exit_contract(offer),
         "job_title": (offer.title or offer.appellation.label)[:150],
-        "employer_name": offer.employer_name,
-        "employer_siret": offer.employer_siret,
+        # The directory's establishment when the offer has one (its name and SIRET follow), else what was typed.
+        "employer": offer.employer,
+        "employer_name": "" if offer.employer_id else offer.employer_name,
+        "employer_siret": "" if offer.employer_id else offer.employer_siret,
     }
 
 

@@ -184,6 +184,7 @@ def _exit_decision(request, *, obj, person, initial, record, dismiss, back_url, 
         request.POST if request.method == "POST" and not dismissing else None,
         initial=initial,
         exit_types=exit_types_for(departement_id=person.departement_id),
+        employers=directory_choices(person.departement_id),
     )
     dismiss_form = DismissForm(request.POST if dismissing else None)
     if dismissing:

@@ -139,3 +139,16 @@ def test_publish_an_offer_from_the_employer_page_comes_with_the_employer_chosen(
     page = client.get(reverse("employment:offer_create"), {"employeur": employer.pk}).content.decode()
     assert f'<option value="{employer.pk}" selected>' in page
     assert client.get(reverse("employment:offer_create"), {"employeur": "x"}).status_code == 200
+
+
+def test_a_hire_on_a_directory_offer_becomes_an_exit_to_that_employer(world):
+    from jalon.employment import selectors
+    from jalon.employment.services import positioning_exit_record
+    from tests.employment.test_services import _hire
+
+    employer = _establishment(world)
+    positioning = _hire(world, offer=world.offer(employer=employer))
+    initial = selectors.hire_exit_initial(positioning)
+    assert initial["employer"] == employer and initial["employer_name"] == ""
+    exit = positioning_exit_record(actor=world.actor, positioning=positioning, today=TODAY, **initial)
+    assert (exit.employer, exit.employer_name, exit.employer_siret) == (employer, employer.name, SIRET)
