@@ -8,5 +8,8 @@ class EmploymentConfig(AppConfig):
     def ready(self):
         from jalon.employers.links import link_on_addition
         from jalon.employment.models import JobOffer
+        from jalon.employment.person_space import person_space_panel
+        from jalon.notebook.person_space.panels import person_space_panels
 
         link_on_addition(JobOffer, "departement_id")
+        person_space_panels.contribute(person_space_panel)

@@ -252,9 +252,7 @@ def person_offer_matches(*, person: Person, limit: int = MATCHES_SHOWN) -> list[
     closest first. Four queries."""
     projects = ProfessionalProject.objects.filter(notebook__person=person)
     appellations = projects.exclude(appellation=None).values("appellation_id")
-    codes = set(projects.exclude(rome=None).values_list("rome_id", flat=True)) | set(
-        projects.exclude(appellation=None).values_list("appellation__rome_id", flat=True)
-    )
+    codes = {code for pair in projects.values_list("rome_id", "appellation__rome_id") for code in pair if code}
     offers = list(
         JobOffer.objects.open()
         .filter(departement_id=person.departement_id)

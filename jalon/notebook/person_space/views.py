@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jalon.core.forms import add_service_errors
 from jalon.notebook.person_space import services
 from jalon.notebook.person_space.forms import CodeForm, CommentForm, ContactForm, PersonContactForm, ProjectForm
+from jalon.notebook.person_space.panels import person_space_panels
 from jalon.notebook.person_space.pdf import person_space_pdf
 from jalon.notebook.person_space.selectors import logged_in_person, person_space
 from jalon.notebook.person_space.texts import DUTIES, RIGHTS, RIGHTS_AND_DUTIES_TITLE, SANCTION_NOTICE
@@ -131,6 +132,7 @@ def _home_context(person, **forms):
         "rights_title": RIGHTS_AND_DUTIES_TITLE,
         "sanction_notice": SANCTION_NOTICE,
         "comment_form": CommentForm(),
+        "panels": person_space_panels.each(person=person),
     }
     context.update(forms)
     return context
