@@ -259,6 +259,7 @@ URLS = {
     "exits:create": person("referent", **FILE),
     "exits:reopen": listing("referent", about="exited", pk="exit"),
     "exits:checkpoint": listing("referent", about="exited", pk="exit", months=1),
+    "exits:employer_feedback": listing("referent", about="exited", pk="exit"),
     "exits:follow_up": listing("referent", about="exited"),
     "exits:follow_up_csv": listing("referent", about="exited"),
     "exits:proposal_dismiss": person("referent", pk="proposal"),

@@ -161,6 +161,7 @@ class AuditCode(models.IntegerChoices):
     EXIT_PROPOSAL_DISMISSED = 1404, "sortie proposée écartée : le parcours continue"
     CHECKPOINT_RECORDED = 1410, "point de suivi en emploi enregistré"
     CHECKPOINTS_AT_RISK = 1411, "situations à risque du suivi en emploi repérées"
+    EMPLOYER_FEEDBACK_RECORDED = 1412, "fiche miroir de l'employeur enregistrée"
     EXIT_TYPOLOGY_CREATED = 1420, "typologie des sorties créée"
     POSITIVE_RULE_PUBLISHED = 1421, "règle des sorties positives publiée"
     # 13xx: the observatory (1310: targets)

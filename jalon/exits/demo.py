@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from jalon.core.scoping import Actor
 from jalon.exits.models import Exit, ExitType
-from jalon.exits.services import checkpoint_record, exit_proposals_raise, exit_record, exit_typology_default_create
+from jalon.exits.services import (
+    checkpoint_record,
+    employer_feedback_record,
+    exit_proposals_raise,
+    exit_record,
+    exit_typology_default_create,
+)
 from jalon.organisations.models import Membership
 from jalon.orientation.models import Orientation
 from jalon.people.enums import RightState
@@ -76,7 +82,7 @@ def build(ctx) -> None:
             evidence="contrat de travail vu en entretien" if exit_type.to_employment else "",
         )
         exits.append((actor, exit))
-    points = ruptures = 0
+    points = ruptures = feedback = 0
     for actor, exit in exits:
         for checkpoint in exit.checkpoints.filter(due_on__lte=today - datetime.timedelta(days=7)).order_by("months"):
             if rng.random() < 0.15:
@@ -94,6 +100,9 @@ def build(ctx) -> None:
                 else {"still_employed": True, "same_employer": rng.random() < 0.85}
             )
             checkpoint_record(actor=actor, exit=exit, months=checkpoint.months, done_on=done_on, **fields)
+            if checkpoint.months == 1 and rng.random() < 0.5:
+                feedback += 1
+                _employer_feedback(rng, actor, exit, done_on + datetime.timedelta(days=2), worried=feedback % 6 == 0)
             points += 1
             ruptures += rupture
             if rupture:
@@ -112,5 +121,21 @@ def build(ctx) -> None:
     proposed = exit_proposals_raise(today=today)
     ctx.log(
         f"  sorties de parcours : {len(exits)} sorties, {points} points de suivi, {ruptures} ruptures, "
+        f"{feedback} échanges avec les employeurs, "
         f"{proposed} sorties proposées après {closed} clôtures du droit"
+    )
+
+
+def _employer_feedback(rng, actor, exit, given_on, *, worried: bool) -> None:
+    """The employer's side at the first month (« fiche miroir »): mostly a good start, sometimes difficulties."""
+    if given_on > timezone.localdate():
+        return
+    employer_feedback_record(
+        actor=actor,
+        exit=exit,
+        given_on=given_on,
+        contact=rng.choice(["responsable d'équipe", "gérante", "chef d'atelier", "service RH"]),
+        assessment="difficult" if worried else rng.choice(["good", "good", "consolidate"]),
+        concerns=rng.sample(["attendance", "mobility", "childcare", "skills"], 2) if worried else [],
+        supports=rng.sample(["sponsor", "plan", "reviews", "adjustment"], rng.randrange(1, 3)),
     )

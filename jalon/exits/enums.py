@@ -33,3 +33,36 @@ class RiskReason(models.TextChoices):
     OVERDUE = "overdue", "point de suivi en retard"
     TRIAL_RUPTURE = "trial_rupture", "rupture pendant la période d'essai"
     RUPTURE = "rupture", "rupture du contrat"
+    EMPLOYER_ALERT = "employer_alert", "alerte de l'employeur"
+
+
+class EmployerAssessment(models.TextChoices):
+    """How the employer sees the integration, at a cross review (« bilan croisé ») or when raising an alert."""
+
+    GOOD = "good", "intégration réussie"
+    TO_CONSOLIDATE = "consolidate", "à consolider"
+    DIFFICULT = "difficult", "difficultés"
+    RUPTURE_CONSIDERED = "rupture", "rupture envisagée"
+
+
+AT_RISK_ASSESSMENTS = (EmployerAssessment.DIFFICULT, EmployerAssessment.RUPTURE_CONSIDERED)
+
+
+class EmployerConcern(models.TextChoices):
+    ATTENDANCE = "attendance", "absences, retards"
+    SKILLS = "skills", "compétences du poste"
+    BEHAVIOUR = "behaviour", "savoir-être, relations dans l'équipe"
+    HEALTH = "health", "santé"
+    MOBILITY = "mobility", "mobilité, horaires"
+    CHILDCARE = "childcare", "garde d'enfants"
+    OTHER = "other", "autre"
+
+
+class EmployerSupport(models.TextChoices):
+    """What the employer puts in place to secure the integration (Pyrénées-Atlantiques fiche 9)."""
+
+    SPONSOR = "sponsor", "parrainage, tutorat"
+    INTEGRATION_PLAN = "plan", "plan d'intégration"
+    INTENSIVE = "intensive", "suivi intensif"
+    CROSS_REVIEWS = "reviews", "bilans croisés réguliers"
+    ADJUSTMENT = "adjustment", "aménagement du poste ou des horaires"

@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.employers.models import Employer
-from jalon.exits.enums import EmploymentContract
+from jalon.exits.enums import EmployerAssessment, EmployerConcern, EmployerSupport, EmploymentContract
 from jalon.exits.models import ExitType
 from jalon.exits.selectors import FILTERS
 
@@ -83,6 +83,27 @@ class CheckpointForm(DsfrBaseForm):
         data["still_employed"] = _yes_no(data["still_employed"])
         data["same_employer"] = _yes_no(data["same_employer"])
         return data
+
+
+class EmployerFeedbackForm(DsfrBaseForm):
+    given_on = _date("Date de l'échange", required=False)
+    contact = forms.CharField(label="Interlocuteur chez l'employeur", required=False, max_length=150)
+    assessment = forms.ChoiceField(
+        label="Appréciation de l'employeur", choices=[("", "—"), *EmployerAssessment.choices], required=False
+    )
+    concerns = forms.MultipleChoiceField(
+        label="Difficultés relevées",
+        choices=EmployerConcern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    supports = forms.MultipleChoiceField(
+        label="Ce que l'employeur met en place",
+        choices=EmployerSupport.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class FollowUpFilterForm(DsfrBaseForm):

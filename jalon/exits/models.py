@@ -14,7 +14,15 @@ from django.utils import timezone
 from jalon.core.models import BaseModel
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS
 from jalon.core.validators import validate_siret
-from jalon.exits.enums import EmploymentContract, IaeCategory, ProposalStatus, RiskReason
+from jalon.exits.enums import (
+    EmployerAssessment,
+    EmployerConcern,
+    EmployerSupport,
+    EmploymentContract,
+    IaeCategory,
+    ProposalStatus,
+    RiskReason,
+)
 
 
 DEFAULT_CHECKPOINT_MONTHS = [1, 3, 6, 24]
@@ -332,6 +340,42 @@ class Checkpoint(BaseModel):
     @property
     def is_overdue(self) -> bool:
         return self.done_on is None and self.due_on < timezone.localdate()
+
+
+class EmployerFeedback(BaseModel):
+    """The employer's side of the follow-up in employment (« fiche miroir »): what the employer says of the
+    integration at a cross review or in an alert, and what they put in place to secure it. An assessment of
+    difficulties, or a rupture considered, puts the person at risk."""
+
+    exit = models.ForeignKey(Exit, verbose_name="sortie", on_delete=models.CASCADE, related_name="employer_feedback")
+    given_on = models.DateField("date de l'échange")
+    contact = models.CharField("interlocuteur chez l'employeur", max_length=150, blank=True)
+    assessment = models.CharField("appréciation de l'employeur", max_length=12, choices=EmployerAssessment.choices)
+    concerns = models.JSONField("difficultés relevées", default=list, blank=True)
+    supports = models.JSONField("ce que l'employeur met en place", default=list, blank=True)
+    note = models.TextField("compte rendu", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="saisi par", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "fiche miroir de l'employeur"
+        verbose_name_plural = "fiches miroir des employeurs"
+        ordering = ["-given_on", "-id"]
+
+    def __str__(self):
+        return f"Échange avec l'employeur du {self.given_on:%d/%m/%Y}"
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [EmployerConcern(code).label for code in self.concerns if code in EmployerConcern.values]
+
+    @property
+    def support_labels(self) -> list[str]:
+        return [EmployerSupport(code).label for code in self.supports if code in EmployerSupport.values]
 
 
 class ExitProposal(BaseModel):

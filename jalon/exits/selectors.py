@@ -45,7 +45,7 @@ def exits_of(*, person_id):
     return (
         Exit.objects.filter(person_id=person_id)
         .select_related("exit_type", "rule", "organisation", "recorded_by", "followed_by", "reopened_by")
-        .prefetch_related("checkpoints")
+        .prefetch_related("checkpoints", "employer_feedback__recorded_by")
         .order_by("-exited_on", "-id")
     )
 

@@ -19,10 +19,19 @@ from jalon.core.services import audit_event_record
 from jalon.core.validators import SIRET_INVALID, validate_siret
 from jalon.employers.models import Employer
 from jalon.employers.selectors import directory_link, relations_officers_of
-from jalon.exits.enums import EmploymentContract, ProposalStatus, RiskReason
+from jalon.exits.enums import (
+    AT_RISK_ASSESSMENTS,
+    EmployerAssessment,
+    EmployerConcern,
+    EmployerSupport,
+    EmploymentContract,
+    ProposalStatus,
+    RiskReason,
+)
 from jalon.exits.models import (
     DEFAULT_CHECKPOINT_MONTHS,
     Checkpoint,
+    EmployerFeedback,
     Exit,
     ExitProposal,
     ExitType,
@@ -388,6 +397,88 @@ def exit_reopen(*, actor: Actor, exit: Exit, reason: str, today: datetime.date |
 # --- follow-up in employment ------------------------------------------------------------------------------------
 
 
+def _refuse_follow_up_write(actor: Actor, exit: Exit) -> None:
+    if not Exit.objects.visible_to(actor).filter(pk=exit.pk).exists() or not (
+        actor.is_platform_admin or actor.has_role(*WRITER_ROLES)
+    ):
+        raise ValidationError("Votre structure ne suit pas cette personne.")
+    if not exit.exit_type.to_employment:
+        raise ValidationError("Cette personne n'est pas sortie vers l'emploi : il n'y a pas de suivi en emploi.")
+    if exit.reopened_on is not None:
+        raise ValidationError("Le parcours a été rouvert : le suivi en emploi de cette sortie est terminé.")
+
+
+@transaction.atomic
+def employer_feedback_record(
+    *,
+    actor: Actor,
+    exit: Exit,
+    given_on: datetime.date | None,
+    assessment: str,
+    contact: str = "",
+    concerns: list[str] | None = None,
+    supports: list[str] | None = None,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> EmployerFeedback:
+    """The employer's side of the follow-up (« fiche miroir »). Difficulties, or a rupture considered, put the
+    person at risk on the next point of the follow-up (or the last one) and reach the inbox of whoever leads it."""
+    today = today or timezone.localdate()
+    _refuse_follow_up_write(actor, exit)
+    concerns, supports = list(dict.fromkeys(concerns or [])), list(dict.fromkeys(supports or []))
+    errors: dict[str, str] = {}
+    if given_on is None:
+        errors["given_on"] = "Indiquez la date de l'échange avec l'employeur."
+    elif given_on > today:
+        errors["given_on"] = "La date de l'échange ne peut pas être dans le futur."
+    elif given_on < exit.exited_on:
+        errors["given_on"] = f"L'échange ne peut pas précéder l'embauche ({exit.exited_on:%d/%m/%Y})."
+    if assessment not in EmployerAssessment.values:
+        errors["assessment"] = "Indiquez l'appréciation de l'employeur."
+    elif assessment in AT_RISK_ASSESSMENTS and not concerns:
+        errors["concerns"] = "Précisez les difficultés que l'employeur relève."
+    if any(code not in EmployerConcern.values for code in concerns):
+        errors["concerns"] = "Difficulté inconnue."
+    if any(code not in EmployerSupport.values for code in supports):
+        errors["supports"] = "Mesure inconnue."
+    if errors:
+        raise ValidationError(errors)
+    assert given_on is not None
+    feedback = EmployerFeedback.objects.create(
+        exit=exit,
+        given_on=given_on,
+        contact=(contact or "").strip(),
+        assessment=assessment,
+        concerns=concerns,
+        supports=supports,
+        note=(note or "").strip(),
+        recorded_by=actor.user,
+        organisation=actor.organisation,
+    )
+    if assessment in AT_RISK_ASSESSMENTS:
+        point = (
+            Checkpoint.objects.select_for_update().filter(exit=exit, done_on=None).order_by("due_on").first()
+            or Checkpoint.objects.select_for_update().filter(exit=exit).order_by("-due_on").first()
+        )
+        if point is not None:
+            point.risk_reason, point.risk_since = RiskReason.EMPLOYER_ALERT, given_on
+            point.save(update_fields=["risk_reason", "risk_since", "updated_at"])
+        _risk_notify(
+            exit=exit,
+            actor=actor,
+            title=f"Suivi en emploi : l'employeur signale des difficultés ({feedback.get_assessment_display()})",
+            day=today,
+        )
+    _audit(
+        code=AuditCode.EMPLOYER_FEEDBACK_RECORDED,
+        actor=actor,
+        subject=feedback,
+        person_id=exit.person_id,
+        new={"assessment": assessment, "concerns": concerns, "supports": supports},
+    )
+    return feedback
+
+
 @transaction.atomic
 def checkpoint_record(
     *,
@@ -407,14 +498,7 @@ def checkpoint_record(
     """Record the outcome of a point of the follow-up in employment. A rupture during the trial period marks the
     person at risk at once (the référent's list and home show it); a later point still employed clears it."""
     today = today or timezone.localdate()
-    if not Exit.objects.visible_to(actor).filter(pk=exit.pk).exists() or not (
-        actor.is_platform_admin or actor.has_role(*WRITER_ROLES)
-    ):
-        raise ValidationError("Votre structure ne suit pas cette personne.")
-    if not exit.exit_type.to_employment:
-        raise ValidationError("Cette personne n'est pas sortie vers l'emploi : il n'y a pas de suivi en emploi.")
-    if exit.reopened_on is not None:
-        raise ValidationError("Le parcours a été rouvert : le suivi en emploi de cette sortie est terminé.")
+    _refuse_follow_up_write(actor, exit)
     checkpoint = Checkpoint.objects.select_for_update().filter(exit=exit, months=months).first()
     if checkpoint is None:
         raise ValidationError({"months": f"Le suivi de cette sortie ne prévoit pas de point à {months} mois."})

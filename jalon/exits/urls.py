@@ -12,5 +12,6 @@ urlpatterns = [
     path("personnes/<id:person_pk>/terminer/", views.exit_create, name="create"),
     path("<id:pk>/rouvrir/", views.exit_reopen, name="reopen"),
     path("<id:pk>/points/<int:months>/", views.checkpoint_edit, name="checkpoint"),
+    path("<id:pk>/fiche-miroir/", views.employer_feedback_create, name="employer_feedback"),
     path("propositions/<id:pk>/ecarter/", views.proposal_dismiss, name="proposal_dismiss"),
 ]

@@ -13,7 +13,14 @@ from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_ro
 from jalon.employers.selectors import directory_choices, hire_to_record
 from jalon.exits import selectors, services
 from jalon.exits.enums import ProposalStatus
-from jalon.exits.forms import CheckpointForm, DismissForm, ExitForm, FollowUpFilterForm, ReopenForm
+from jalon.exits.forms import (
+    CheckpointForm,
+    DismissForm,
+    EmployerFeedbackForm,
+    ExitForm,
+    FollowUpFilterForm,
+    ReopenForm,
+)
 from jalon.exits.models import Checkpoint, ExitProposal
 from jalon.notebook.access import notebook_access
 from jalon.people.models import Person
@@ -123,6 +130,22 @@ def checkpoint_edit(request, pk, months):
         "exits/checkpoint_form.html",
         {"form": form, "exit": exit, "checkpoint": checkpoint, "person": exit.person},
     )
+
+
+@require_roles(*FOLLOW_UP_ROLES)
+def employer_feedback_create(request, pk):
+    """The employer's side of the follow-up (« fiche miroir »): a cross review or an alert."""
+    exit = selectors.exit_for(actor=request.actor, pk=pk)
+    if not exit.exit_type.to_employment:
+        raise Http404(NOT_FOUND_MESSAGE)
+    form = EmployerFeedbackForm(request.POST or None, initial={"given_on": timezone.localdate()})
+    if submitted_write(
+        request, form, lambda data: services.employer_feedback_record(actor=request.actor, exit=exit, **data)
+    ):
+        messages.success(request, "L'échange avec l'employeur est enregistré.")
+        return redirect("exits:person", person_pk=exit.person_id)
+    person_view_record(actor=request.actor, person=exit.person, screen="fiche miroir de l'employeur")
+    return render(request, "exits/employer_feedback_form.html", {"form": form, "exit": exit, "person": exit.person})
 
 
 @require_roles(*FOLLOW_UP_ROLES)

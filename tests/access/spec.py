@@ -389,6 +389,7 @@ ENTRIES: dict[str, Entry] = {
     "exits:create": both(TARGET_CARE, person),
     "exits:reopen": both(TARGET_CARE, pk("exit")),
     "exits:checkpoint": both({"cd_admin", "sdsei_referent"}, lambda w: {"pk": w.exit.pk, "months": 1}),
+    "exits:employer_feedback": both({"cd_admin", "sdsei_referent"}, lambda w: {"pk": w.exit.pk}),
     "exits:follow_up": get(CASELOAD | {"siae_partner"}),
     "exits:follow_up_csv": get(CASELOAD | {"siae_partner"}),
     "exits:proposal_dismiss": both(TARGET_CARE, pk("exit_proposal")),

@@ -4,10 +4,14 @@ chargé(e)s de relation entreprises of the employer's territory — never of the
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from jalon.core.enums import Role
 from jalon.employers.services import employer_create, relations_officer_assign
-from jalon.exits.services import checkpoint_record, exits_daily
+from jalon.exits.enums import RiskReason
+from jalon.exits.models import Checkpoint, EmployerFeedback
+from jalon.exits.services import checkpoint_record, employer_feedback_record, exits_daily
 from jalon.inbox.enums import NotificationKind
 from jalon.inbox.models import Notification
 from tests.conftest import actor_for
@@ -89,3 +93,72 @@ def test_the_daily_run_tells_once_about_a_missed_point(world, officer):
     assert len(_alerts(officer)) == 1
     exits_daily(today=TODAY)
     assert Notification.objects.count() == 2
+
+
+def test_the_employers_difficulties_put_the_person_at_risk_and_reach_the_inbox(world, officer):
+    exit = record(world, employer_siret=SIRET)  # points due 01/07, 01/09, 01/12/2026
+    point(world, exit, 1)
+    good = employer_feedback_record(
+        actor=world.actor,
+        exit=exit,
+        given_on=datetime.date(2026, 7, 15),
+        assessment="good",
+        contact="Mme Laborde, responsable d'atelier",
+        supports=["sponsor", "reviews"],
+        today=TODAY,
+    )
+    assert good.support_labels == ["parrainage, tutorat", "bilans croisés réguliers"]
+    assert not Notification.objects.exists() and not Checkpoint.objects.at_risk().exists()
+
+    employer_feedback_record(
+        actor=world.actor,
+        exit=exit,
+        given_on=datetime.date(2026, 8, 10),
+        assessment="difficult",
+        concerns=["attendance", "mobility"],
+        today=TODAY,
+    )
+
+    at_risk = Checkpoint.objects.get(exit=exit, months=3)  # the next point to do
+    assert (at_risk.risk_reason, at_risk.risk_since) == (RiskReason.EMPLOYER_ALERT, datetime.date(2026, 8, 10))
+    [(title, _)] = _alerts(officer)
+    assert "l'employeur signale des difficultés (difficultés)" in title
+    assert _alerts(world.referent) == []  # she recorded it
+    # Found still employed at the next point: no longer at risk.
+    point(world, exit, 3)
+    assert not Checkpoint.objects.at_risk().exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"given_on": None}, "given_on", "date de l'échange"),
+        ({"given_on": datetime.date(2026, 12, 2)}, "given_on", "futur"),
+        ({"given_on": datetime.date(2026, 5, 1)}, "given_on", "précéder l'embauche"),
+        ({"assessment": ""}, "assessment", "appréciation"),
+        ({"assessment": "rupture", "concerns": []}, "concerns", "Précisez les difficultés"),
+        ({"supports": ["cheque"]}, "supports", "inconnue"),
+    ],
+)
+def test_bad_employer_feedback_is_refused_and_nothing_is_saved(world, fields, field, message):
+    exit = record(world)
+    values = {"given_on": datetime.date(2026, 7, 1), "assessment": "good", **fields}
+    with pytest.raises(ValidationError) as error:
+        employer_feedback_record(actor=world.actor, exit=exit, today=TODAY, **values)
+    assert message in " ".join(error.value.message_dict[field])
+    assert not EmployerFeedback.objects.exists()
+
+
+def test_the_employer_feedback_screen_records_and_lists_it(world, client):
+    exit = record(world)
+    client.force_login(world.referent.user)
+    url = reverse("exits:employer_feedback", kwargs={"pk": exit.pk})
+    response = client.post(
+        url, {"given_on": "2026-07-01", "assessment": "consolidate", "supports": ["plan"], "contact": "M. Dufau"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("exits:person", kwargs={"person_pk": world.person.pk})).content.decode()
+    assert "à consolider" in page and "plan d&#x27;intégration" in page and "M. Dufau" in page
+    refused = client.post(url, {"given_on": "", "assessment": ""})
+    assert refused.status_code == 200 and "Indiquez la date de l&#x27;échange" in refused.content.decode()
+    assert EmployerFeedback.objects.count() == 1
