@@ -1,4 +1,4 @@
-"""Every CSV Jalon hands out goes through here, so that no cell of it can run as a spreadsheet formula.
+"""Every CSV and list workbook Jalon hands out goes through here, so that no cell can run as a spreadsheet formula.
 
 A name, an identifier or a label written by a partner (a CAF flux, a spreadsheet, the offer's files) ends up in
 exports opened with Excel or LibreOffice. A cell that begins with `=`, `+`, `-` or `@` (or a tab, a carriage return
@@ -12,10 +12,14 @@ import datetime
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from io import BytesIO
 from itertools import chain
 from typing import Any
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
 
 # OWASP's CSV injection list, with the NUL the ASVS (1.2.10) adds.
@@ -72,3 +76,43 @@ def csv_response(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpR
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(rows: Iterable[Iterable[Any]], filename: str, *, sheet_title: str = "Export") -> HttpResponse:
+    """The same rows as a workbook (first row in bold as the header), every text cell neutralised: a spreadsheet
+    file runs a cell beginning with `=` as a formula just as a CSV does."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    bold = Font(bold=True)
+    for index, row in enumerate(rows):
+        values = [_xlsx_value(value) for value in neutralised_row(row)]
+        if index == 0:
+            values = [_bold_cell(sheet, value, bold) for value in values]
+        sheet.append(values)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_value(value: Any) -> Any:
+    # Workbooks hold numbers as numbers; a Decimal is written as a float, as spreadsheets hold it anyway.
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _bold_cell(sheet, value, font):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def export_response(request, rows: Iterable[Iterable[Any]], filename: str) -> HttpResponse | StreamingHttpResponse:
+    """A list's export in the format asked (`?format=xlsx` for a workbook, CSV otherwise); `filename` ends in
+    `.csv`, the workbook takes the same name."""
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(rows, filename.removesuffix(".csv") + ".xlsx")
+    return csv_response(rows, filename)

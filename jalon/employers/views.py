@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles, view_opens_for
 from jalon.employers import access, selectors, services
@@ -57,7 +57,7 @@ def employer_list(request):
 @access.require_directory_reader
 def employer_list_csv(request):
     rows = selectors.employers_csv_rows(actor=request.actor, **_filters(request))
-    return csv_response(rows, f"employeurs-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(request, rows, f"employeurs-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @access.require_directory_writer

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
 from jalon.employers.selectors import directory_choices
@@ -61,7 +61,9 @@ def offers(request):
 @require_roles(*OFFER_ROLES)
 def offers_csv(request):
     _, qs = _search(request)
-    return csv_response(selectors.offers_csv_rows(qs), f"offres-emploi-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(
+        request, selectors.offers_csv_rows(qs), f"offres-emploi-{timezone.localdate():%Y-%m-%d}.csv"
+    )
 
 
 @require_roles(*OFFER_ROLES)

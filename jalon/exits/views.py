@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
 from jalon.employers.selectors import directory_choices, hire_to_record
@@ -169,7 +169,7 @@ def follow_up_csv(request):
     form = FollowUpFilterForm(request.GET or None)
     which = (form.cleaned_data.get("which") if form.is_valid() else "") or "due"
     rows = selectors.follow_up_csv_rows(actor=request.actor, which=which)
-    return csv_response(rows, f"suivi-en-emploi-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(request, rows, f"suivi-en-emploi-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_roles(*CARNET_ROLES)

@@ -7,7 +7,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.intake import selectors, services
@@ -75,7 +75,7 @@ def import_detail(request, pk):
 def import_rejected_csv(request, pk):
     run = selectors.import_run_get(actor=request.actor, pk=pk)
     services.rejected_rows_download_record(actor=request.actor, run=run)
-    return csv_response(rejected_rows_csv(run), f"rejets-import-{run.pk}.csv")
+    return export_response(request, rejected_rows_csv(run), f"rejets-import-{run.pk}.csv")
 
 
 # -- spreadsheet import: upload, column mapping, preview and confirmation -----------------------------------------

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.scoping import require_departement_staff
 from jalon.notebook.figures import figures_rows, freins_table, notebook_figures
 from jalon.orientation.delays.views import FIGURES_ROLES, filtered_figures
@@ -29,4 +29,6 @@ def figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
-    return csv_response(figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")
+    return export_response(
+        request, figures_rows(result), f"chiffres-carnets-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
+    )

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.scoping import require_departement_staff
 from jalon.observatory import dashboards, figures, selectors
 from jalon.observatory.forms import CatalogueFilterForm
@@ -29,8 +29,8 @@ def orientation_figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def orientation_figures_csv(request):
     _, result = _orientation(request)
-    return csv_response(
-        figures.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
+    return export_response(
+        request, figures.figures_rows(result), f"chiffres-orientation-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
     )
 
 
@@ -68,7 +68,7 @@ def catalogue_csv(request):
         ]
         for i in selectors.catalogue()
     ]
-    return csv_response(rows, "catalogue-indicateurs.csv")
+    return export_response(request, rows, "catalogue-indicateurs.csv")
 
 
 @require_departement_staff(*FIGURES_ROLES)

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.scoping import require_departement_staff
 from jalon.observatory import cohorts, quality, trajectories
 from jalon.observatory.forms import CohortForm
@@ -145,4 +145,4 @@ def quality_list_csv(request, check):
         for values in qs.values_list(*names).iterator(chunk_size=2000):
             yield [value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else (value or "") for value in values]
 
-    return csv_response(rows(), f"qualite-{found.code}-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(request, rows(), f"qualite-{found.code}-{timezone.localdate():%Y-%m-%d}.csv")

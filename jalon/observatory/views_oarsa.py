@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.scoping import require_departement_staff
 from jalon.observatory import oarsa_return as oarsa
 from jalon.observatory.oarsa_history import history_export_open
@@ -107,7 +107,7 @@ def oarsa_persons(request):
 def oarsa_persons_csv(request):
     departement_id, drill = _drill(request)
     rows = oarsa.drill_export_open(actor=request.actor, departement_id=departement_id, drill=drill)
-    return csv_response(rows, f"oarsa-{drill.year}-{drill.code}-{drill.side}.csv")
+    return export_response(request, rows, f"oarsa-{drill.year}-{drill.code}-{drill.side}.csv")
 
 
 @require_departement_staff(*HISTORY_ROLES)
@@ -116,4 +116,4 @@ def oarsa_history_csv(request):
     departement_id = oarsa.actor_departement(request.actor)
     year = _year(request, today)
     rows = history_export_open(actor=request.actor, departement_id=departement_id, year=year)
-    return csv_response(rows, f"historiques-individuels-{departement_id}-{year}.csv")
+    return export_response(request, rows, f"historiques-individuels-{departement_id}-{year}.csv")

@@ -9,8 +9,17 @@ import pytest
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
-from jalon.core.exports import FORMULA_PREFIXES, SafeWriter, csv_response, neutralise
+from jalon.core.exports import (
+    FORMULA_PREFIXES,
+    XLSX_CONTENT_TYPE,
+    SafeWriter,
+    csv_response,
+    export_response,
+    neutralise,
+    xlsx_response,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +92,32 @@ def test_the_response_streams_a_french_spreadsheet_csv():
     assert content.startswith("\ufeff")  # the BOM, for the accents
     rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff")), delimiter=";"))
     assert rows == [["Nom", "Montant"], ["'=HYPERLINK(1)", "-3"], ["Dupont; Marie", "-3,5"]]
+
+
+def test_the_workbook_holds_the_same_rows_with_no_formula_and_a_bold_header():
+    rows = [
+        ["Nom", "Montant", "Date"],
+        ["=HYPERLINK(1)", Decimal("-3.5"), datetime.date(2026, 12, 1)],
+        ["Dupont", 2, None],
+    ]
+    response = xlsx_response(iter(rows), "x.xlsx")
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="x.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values == [
+        ["Nom", "Montant", "Date"],
+        ["'=HYPERLINK(1)", -3.5, datetime.datetime(2026, 12, 1)],  # noqa: DTZ001  (a workbook's date has no zone)
+        ["Dupont", 2, None],
+    ]
+    assert sheet["A1"].font.bold and not sheet["A2"].font.bold
+    assert sheet["A2"].data_type == "s"  # text, not a formula
+
+
+def test_a_list_export_answers_in_the_format_asked(rf):
+    rows = [["Nom"], ["Dupont"]]
+    workbook = export_response(rf.get("/x", {"format": "xlsx"}), iter(rows), "liste-2026-12-01.csv")
+    assert workbook["Content-Disposition"] == 'attachment; filename="liste-2026-12-01.xlsx"'
+    assert load_workbook(io.BytesIO(workbook.content)).active["A2"].value == "Dupont"
+    plain = export_response(rf.get("/x"), iter(rows), "liste-2026-12-01.csv")
+    assert plain["Content-Type"] == "text/csv; charset=utf-8"

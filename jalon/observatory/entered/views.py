@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff
 from jalon.observatory.entered import selectors, services
 from jalon.observatory.entered.enums import EntryStatus
@@ -70,7 +70,9 @@ def entered_list(request):
 @require_entries
 def entered_list_csv(request):
     _, rows = _due(request)
-    return csv_response(selectors.due_csv_rows(rows), f"valeurs-a-saisir-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(
+        request, selectors.due_csv_rows(rows), f"valeurs-a-saisir-{timezone.localdate():%Y-%m-%d}.csv"
+    )
 
 
 def entered_form(request, code, period):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.offer.directory import selectors, services
@@ -210,6 +210,6 @@ def coverage(request):
 @require_departement_staff(*COVERAGE_ROLES)
 def coverage_csv(request):
     _, result = _coverage(request)
-    return csv_response(
-        selectors.coverage_rows(result), f"couverture-offre-{result.departement_id}-{result.grouping}.csv"
+    return export_response(
+        request, selectors.coverage_rows(result), f"couverture-offre-{result.departement_id}-{result.grouping}.csv"
     )

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.employers.selectors import directory_choices
@@ -65,4 +65,6 @@ def figures(request):
 @require_departement_staff(*FIGURES_ROLES)
 def figures_csv(request):
     _, result = _figures(request)
-    return csv_response(figures_rows(result), f"chiffres-mesures-plateaux-{result.start:%Y-%m}-{result.end:%Y-%m}.csv")
+    return export_response(
+        request, figures_rows(result), f"chiffres-mesures-plateaux-{result.start:%Y-%m}-{result.end:%Y-%m}.csv"
+    )

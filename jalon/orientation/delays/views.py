@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
-from jalon.core.exports import csv_response
+from jalon.core.exports import export_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.orientation.delays import selectors, services
@@ -67,7 +67,7 @@ def overview_csv(request):
     form = DelaysFilterForm(request.GET or None, territories=selectors.visible_territories(actor))
     step, territory_id = form.step, form.territory_id
     rows = selectors.overdue_export(actor=actor, step=step, territory_id=territory_id)
-    return csv_response(rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
+    return export_response(request, rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 # -- alerts ------------------------------------------------------------------------------------------------------
