@@ -4,6 +4,7 @@ screens' reach (forbidden answers 404), the services' French messages (400, noth
 import datetime
 
 import pytest
+import schemathesis
 import time_machine
 
 from jalon.core.enums import AuditCode
@@ -11,7 +12,12 @@ from jalon.core.models import AuditEvent
 from jalon.employers.services import employer_create
 from jalon.employment.api import UNKNOWN_EMPLOYER
 from jalon.employment.models import JobOffer, Positioning, TrainingEntry
-from tests.api.factories import api_client_for
+from jalon.employment.services import positioning_create, training_record
+from jalon.notebook.models import Consent, TeamMember
+from jalon.wsgi import application
+from tests.api.conftest import keep_connection  # noqa: F401  (a fixture)
+from tests.api.factories import api_client_for, api_token_for
+from tests.api.test_schemathesis import CHECKS
 from tests.conftest import actor_for
 from tests.employment.conftest import SIRET, TODAY
 
@@ -231,6 +237,25 @@ def test_an_organisation_that_does_not_follow_the_person_finds_nothing(world):
     assert Positioning.objects.get().status == "proposee" and TrainingEntry.objects.get().outcome == ""
 
 
+def test_a_team_member_under_consent_reads_the_positionings_but_does_not_write_them(world):
+    offer = world.offer()
+    _position(world, offer)
+    notebook = world.person.notebook
+    outsider = world.outsider
+    TeamMember.objects.create(notebook=notebook, user=outsider.user, organisation=outsider.organisation, role="ACI")
+    Consent.objects.create(notebook=notebook, organisation=outsider.organisation)
+    client = api_client_for(outsider)
+    person = f"/api/v1/personnes/{world.person.pk}"
+
+    assert [p["offer"] for p in client.get(f"{person}/positionnements/").json()] == [offer.pk]
+    # Only an organisation that follows the person writes her path, as on the screens.
+    other = world.offer(employer_name="Clinique des Pins", appellation=world.aide_soignant)
+    assert client.post(f"{person}/positionnements/", {"offer": other.pk}, format="json").status_code == 404
+    body = {"provider": "AFPA", "title": "Cariste", "starts_on": "2026-09-01", "funding": "cpf"}
+    assert client.post(f"{person}/formations/", body, format="json").status_code == 404
+    assert Positioning.objects.count() == 1 and not TrainingEntry.objects.exists()
+
+
 def test_a_positioning_moves_along_its_loop_only(world):
     positioning = _position(world, world.offer())
     client = api_client_for(world.referent)
@@ -303,3 +328,40 @@ def test_record_a_training_and_its_outcome_which_proposes_an_exit(world):
     assert again.json()["errors"]["__all__"] == [
         "L'issue de cette formation est déjà enregistrée (certification obtenue)."
     ]
+
+
+# --- the schema -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("keep_connection")
+def test_every_answer_on_real_records_is_within_the_schema(world):
+    """The small demo of tests/api has no job offer: real offers, positionings and trainings are checked here."""
+    # Through the services: the test client would put back what `keep_connection` takes off.
+    offer = world.offer()
+    positioning = positioning_create(actor=world.actor, offer=offer, person=world.person)
+    training = training_record(
+        actor=world.actor, person=world.person, provider="AFPA", title="Cariste", certifying=False,
+        starts_on=datetime.date(2026, 9, 1), funding="cpf",
+    )  # fmt: skip
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    headers = {"Authorization": f"Bearer {api_token_for(world.referent)[1]}"}
+    person = {"id": world.person.pk}
+    calls = [
+        ("/api/v1/offres-emploi/", "GET", {}, None),
+        ("/api/v1/offres-emploi/{id}/", "GET", {"id": offer.pk}, None),
+        ("/api/v1/personnes/{id}/positionnements/", "GET", person, None),
+        ("/api/v1/positionnements/{id}/", "PATCH", {"id": positioning.pk}, {"status": "candidature"}),
+        ("/api/v1/personnes/{id}/formations/", "GET", person, None),
+        ("/api/v1/formations/{id}/", "PATCH", {"id": training.pk}, {"outcome": "abandonnee"}),
+        ("/api/v1/formations/{id}/", "PATCH", {"id": training.pk}, {"outcome": "terminee"}),  # refused: 400
+    ]
+    for path, method, parameters, body in calls:
+        operation = schema[path][method]
+        case = (
+            operation.Case(path_parameters=parameters)
+            if body is None
+            else operation.Case(path_parameters=parameters, body=body, media_type="application/json")
+        )
+        response = case.call(headers=headers)
+        assert response.status_code in (200, 400), (path, response.status_code)
+        case.validate_response(response, checks=CHECKS)  # raises if the answer breaks the declared schema
