@@ -277,6 +277,12 @@ URLS = {
     "employment:training_create": person("referent", **FILE),
     "employment:training_outcome": person("referent", pk="training"),
     "employment:training_exit": person("referent", pk="training_done"),
+    "api:job_offers": no_person_data("offres d'emploi des employeurs : aucune personne"),
+    "api:job_offer": listing("referent", about="person", pk="job_offer"),
+    "api:person_positionings": person("referent", **API),
+    "api:positioning": person("referent", pk="positioning"),
+    "api:person_trainings": person("referent", **API),
+    "api:training": person("referent", pk="training"),
     "api:exit_checkpoints": listing("referent", about="exited", pk="exit"),
     # employers and immersions (PMSMP): the directory holds no beneficiary; an employer's page names the people of
     # the actor's reach who had an immersion there or were hired there

@@ -8,6 +8,14 @@ from jalon.employers.api import (
     ImmersionTransitionApi,
     PersonImmersionsApi,
 )
+from jalon.employment.api import (
+    JobOfferDetailApi,
+    JobOfferListApi,
+    PersonPositioningsApi,
+    PersonTrainingsApi,
+    PositioningDetailApi,
+    TrainingDetailApi,
+)
 from jalon.exits.api import ExitCheckpointsApi, PersonExitsApi
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
@@ -72,6 +80,12 @@ urlpatterns = [
     path("v1/immersions/<id:pk>/statut/", ImmersionTransitionApi.as_view(), name="immersion_transition"),
     path("v1/immersions/<id:pk>/bilan/", ImmersionReviewApi.as_view(), name="immersion_review"),
     path("v1/sorties/<id:pk>/points/", ExitCheckpointsApi.as_view(), name="exit_checkpoints"),
+    path("v1/offres-emploi/", JobOfferListApi.as_view(), name="job_offers"),
+    path("v1/offres-emploi/<id:pk>/", JobOfferDetailApi.as_view(), name="job_offer"),
+    path("v1/personnes/<id:pk>/positionnements/", PersonPositioningsApi.as_view(), name="person_positionings"),
+    path("v1/positionnements/<id:pk>/", PositioningDetailApi.as_view(), name="positioning"),
+    path("v1/personnes/<id:pk>/formations/", PersonTrainingsApi.as_view(), name="person_trainings"),
+    path("v1/formations/<id:pk>/", TrainingDetailApi.as_view(), name="training"),
     path("v1/offre/orientations/recues/", ReceivedReferralsApi.as_view(), name="referrals_received"),
     path("v1/offre/orientations/<id:pk>/statut/", ReferralStatusApi.as_view(), name="referral_status"),
     path("v1/offre/structures/", StructureListApi.as_view(), name="offer_structures"),

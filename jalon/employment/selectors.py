@@ -9,11 +9,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.employment.enums import OfferContract, OfferStatus
-from jalon.employment.models import JobOffer, Positioning, TrainingEntry
+from jalon.employment.models import JobOffer, Positioning, PositioningStep, TrainingEntry
 from jalon.exits.enums import EmploymentContract
 from jalon.exits.models import ExitType, PositiveRule
 from jalon.notebook.enums import ContractWanted, FreinStatus
@@ -300,8 +300,8 @@ def training_for(*, actor: Actor, pk) -> TrainingEntry:
 def person_positionings(*, person: Person) -> list[Positioning]:
     return list(
         Positioning.objects.filter(person=person)
-        .select_related("offer__appellation", "offer__commune", "organisation")
-        .prefetch_related("steps")
+        .select_related("person", "offer__appellation", "offer__commune", "organisation")
+        .prefetch_related(Prefetch("steps", queryset=PositioningStep.objects.select_related("organisation")))
         .order_by("-status_on", "-pk")
     )
 

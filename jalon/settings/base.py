@@ -312,6 +312,12 @@ SPECTACULAR_SETTINGS = {
         "ContactKindEnum": "jalon.notebook.enums.ContactKind",
         "NoteVisibilityEnum": "jalon.notebook.enums.NoteVisibility",
         "ImmersionReviewOutcomeEnum": "jalon.employers.enums.ReviewOutcome",
+        "JobOfferStatusEnum": "jalon.employment.enums.OfferStatus",
+        # The exits' contract keeps its name now that job offers have their own.
+        "ContractEnum": "jalon.exits.enums.EmploymentContract",
+        "JobOfferContractEnum": "jalon.employment.enums.OfferContract",
+        "PositioningStatusEnum": "jalon.employment.enums.PositioningStatus",
+        "TrainingOutcomeEnum": "jalon.employment.enums.TrainingOutcome",
     },
 }
 

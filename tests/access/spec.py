@@ -138,6 +138,11 @@ def both(allowed, kwargs=None, **options) -> Entry:
     return Entry(cases=(case(allowed, kwargs, **options), case(allowed, kwargs, method="post", **options)))
 
 
+def read_patch(allowed, kwargs=None, *, patch=None) -> Entry:
+    """A record of the API read with GET and changed with PATCH (by `patch`, the readers by default)."""
+    return Entry(cases=(case(allowed, kwargs), case(allowed if patch is None else patch, kwargs, method="patch")))
+
+
 PUBLIC = Entry(public=True)
 
 
@@ -485,6 +490,14 @@ ENTRIES: dict[str, Entry] = {
     "api:person_immersions": both(TARGET_CARE, pk("target")),
     "api:immersion_transition": post(TARGET_CARE, pk("immersion")),
     "api:immersion_review": post(TARGET_CARE, pk("immersion")),
+    # Job offers: as their screens (read by the département's professionals, edited by who published them or the
+    # Département); the target's positionings and trainings through her carnet.
+    "api:job_offers": both(OFFER_READERS),
+    "api:job_offer": read_patch(OFFER_READERS - OTHER_64, pk("job_offer"), patch={"cd_admin", "sdsei_manager"}),
+    "api:person_positionings": both(TARGET_CARE, pk("target")),
+    "api:positioning": read_patch(TARGET_CARE, pk("positioning")),
+    "api:person_trainings": both(TARGET_CARE, pk("target")),
+    "api:training": read_patch(TARGET_CARE, pk("training")),
     "api:offer_structures": PUBLIC,
     "api:offer_services": PUBLIC,
 }
