@@ -267,6 +267,13 @@ def world_build() -> World:
         job_title="Agent de conditionnement",
     )
 
+    # A Département référent leaving: the manager of the Département hands her one person over (portfolio transfer).
+    members["cd_referent"] = MembershipFactory(role=Role.REFERENT, organisation=cd)
+    handed = PersonFactory(departement=landes, commune=commune, last_name=MARKER, first_name="Ulrich")
+    ReferentAssignment.objects.create(
+        person=handed, referent=members["cd_referent"].user, organisation=cd, started_on=datetime.date(2026, 2, 2)
+    )
+
     letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
     duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
     run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
@@ -305,6 +312,7 @@ def world_build() -> World:
             "territory": territory.pk,
             "organisation": cd.pk,
             "membership": members["referent"].pk,
+            "cd_referent": members["cd_referent"].user_id,
         },
     )
 

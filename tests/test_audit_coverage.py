@@ -132,6 +132,7 @@ URLS = {
     "orientation:queue": listing("officer", about="waiting"),
     "orientation:decide": person("officer", **FILE),
     "orientation:caseload": listing("referent", about="person"),
+    "orientation:caseload_transfer": listing("manager", referent_pk="cd_referent"),
     "orientation:change_referent": person("officer", **FILE),
     "api:orientation_queue": listing("officer", about="waiting"),
     "api:orientation_decide": no_person_data(POST_ONLY),

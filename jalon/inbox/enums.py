@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     CONTRACT_TO_RENEW = "contrat_a_renouveler", "Contrat à renouveler"
     ENTRY_DUE = "saisie_indicateur", "Valeur d'indicateur à saisir"
     EMPLOYMENT_AT_RISK = "suivi_emploi_risque", "Suivi en emploi : situation à risque"
+    CASELOAD_TRANSFERRED = "portefeuille_confie", "Personnes confiées"
 
 
 class ReadState(models.TextChoices):

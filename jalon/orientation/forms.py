@@ -90,3 +90,21 @@ class ReferentChangeForm(DsfrBaseForm):
             .distinct()
         )
         self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
+
+
+class CaseloadTransferForm(DsfrBaseForm):
+    persons = forms.MultipleChoiceField(
+        label="Personnes à confier", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    to_referent = forms.ModelChoiceField(
+        label="Confier à", queryset=User.objects.none(), required=False, empty_label="Choisir un référent"
+    )
+    reason = forms.CharField(label="Motif du transfert", max_length=255, required=False)
+
+    def __init__(self, *args, persons, referents, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["persons"]).choices = [
+            (person.pk, f"{person.last_name.upper()} {person.first_name}") for person in persons
+        ]
+        cast(forms.ModelChoiceField, self.fields["to_referent"]).queryset = referents
+        self.fields["to_referent"].label_from_instance = lambda user: user.get_full_name()  # type: ignore[attr-defined]

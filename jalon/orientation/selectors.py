@@ -3,6 +3,8 @@ from datetime import date
 from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 
+from jalon.accounts.models import User
+from jalon.core.enums import Role
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import RightState
@@ -91,6 +93,42 @@ def caseload_by_referent(*, actor: Actor):
         .values("referent__first_name", "referent__last_name", "referent_id")
         .annotate(people=Count("person_id"))
         .order_by("-people", "referent__last_name")
+    )
+
+
+def caseload_owner_or_404(*, actor: Actor, referent_pk) -> User:
+    """A professional who follows people in the actor's organisation today — still a member or gone (a departure
+    is when a portfolio is transferred)."""
+    return get_visible_or_404(
+        User.objects.filter(caseload__organisation_id=actor.organisation_id, caseload__ended_on=None).distinct(),
+        pk=referent_pk,
+    )
+
+
+def transferable_caseload(*, actor: Actor, referent_id):
+    """The people a professional follows in the actor's organisation, for a transfer."""
+    return (
+        Person.objects.filter(
+            referent_assignments__organisation_id=actor.organisation_id,
+            referent_assignments__referent_id=referent_id,
+            referent_assignments__ended_on=None,
+        )
+        .select_related("commune")
+        .order_by("normalized_last_name", "normalized_first_name", "pk")
+    )
+
+
+def organisation_referents(*, organisation_id):
+    """The organisation's active référents, for a pick-list."""
+    return (
+        User.objects.active()
+        .filter(
+            memberships__organisation_id=organisation_id,
+            memberships__role=Role.REFERENT,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
     )
 
 

@@ -2,10 +2,14 @@ from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from jalon.core.enums import AuditCode
+from jalon.core.enums import AuditCode, Role
 from jalon.core.services import audit_event_record
+from jalon.core.text import plural
+from jalon.inbox.enums import NotificationKind
+from jalon.inbox.services import notify as inbox_notify
 from jalon.organisations.models import Membership
 from jalon.orientation.delays.closing import delay_alerts_close_done
 from jalon.orientation.enums import DelayStep, PersonAgreement
@@ -101,6 +105,67 @@ def referent_change(*, actor, person, referent, organisation, reason: str) -> Re
     if not reason.strip():
         raise ValidationError({"reason": "Indiquez le motif du changement de référent."})
     return _assign(actor=actor, person=person, referent=referent, organisation=organisation, reason=reason)
+
+
+TRANSFER_ROLES = (Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+
+
+@transaction.atomic
+def caseload_transfer(*, actor, from_referent, person_ids, to_referent, reason: str) -> int:
+    """Hand people a référent follows in the actor's organisation over to a colleague of the same organisation (a
+    departure, a leave, a rebalancing). Either every person moves or none: a list read before someone else moved one
+    of them is refused, to be reloaded. The colleague finds the people in their inbox."""
+    organisation = actor.organisation
+    if organisation is None or not actor.may_act_as(*TRANSFER_ROLES):
+        raise ValidationError("Votre rôle ne permet pas de transférer un portefeuille.")
+    person_ids = list(dict.fromkeys(int(pk) for pk in person_ids))
+    errors: dict[str, str] = {}
+    if not person_ids:
+        errors["persons"] = "Choisissez au moins une personne à confier."
+    if to_referent is None:
+        errors["to_referent"] = "Choisissez le référent à qui confier ces personnes."
+    elif from_referent is not None and to_referent.pk == from_referent.pk:
+        errors["to_referent"] = "Choisissez un autre référent que celui qui les suit aujourd'hui."
+    elif (
+        not Membership.objects.active()
+        .filter(user=to_referent, organisation=organisation)
+        .with_role(Role.REFERENT)
+        .exists()
+    ):
+        errors["to_referent"] = f"{to_referent.get_full_name()} n'est pas référent de {organisation}."
+    if not (reason or "").strip():
+        errors["reason"] = "Indiquez le motif du transfert."
+    if errors:
+        raise ValidationError(errors)
+    assignments = list(
+        ReferentAssignment.objects.select_for_update()
+        .current()
+        .filter(organisation=organisation, referent=from_referent, person_id__in=person_ids)
+        .select_related("person", "referent")
+    )
+    if len(assignments) != len(person_ids):
+        raise ValidationError(
+            {"persons": "Certaines personnes ne sont plus suivies par ce référent : rechargez la page et recommencez."}
+        )
+    for assignment in assignments:
+        _assign(
+            actor=actor,
+            person=assignment.person,
+            referent=to_referent,
+            organisation=organisation,
+            reason=reason.strip(),
+        )
+    inbox_notify(
+        recipient_ids=[to_referent.pk],
+        organisation_id=organisation.pk,
+        kind=NotificationKind.CASELOAD_TRANSFERRED,
+        title=(
+            f"{len(assignments)} personne{plural(len(assignments))} vous "
+            f"{'sont confiées' if len(assignments) > 1 else 'est confiée'} : {reason}"
+        ),
+        url=reverse("orientation:caseload"),
+    )
+    return len(assignments)
 
 
 def _assign(*, actor, person, referent, organisation, reason: str, today=None) -> ReferentAssignment:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("personnes/<int:person_pk>/decision/", views.decide, name="decide"),
     path("portefeuille/", views.caseload, name="caseload"),
+    path("portefeuille/<int:referent_pk>/transfert/", views.caseload_transfer, name="caseload_transfer"),
     path("personnes/<int:person_pk>/referent/", views.change_referent, name="change_referent"),
     # Each area of orientation has its own module; their URL names stay in the "orientation" namespace.
     path("", include("jalon.orientation.sessions.urls")),

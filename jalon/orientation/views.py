@@ -4,14 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import Role
-from jalon.core.forms import add_service_errors
+from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
+from jalon.core.text import plural
 from jalon.orientation import selectors, services
-from jalon.orientation.forms import DecisionForm, QueueFilterForm, ReferentChangeForm
+from jalon.orientation.forms import CaseloadTransferForm, DecisionForm, QueueFilterForm, ReferentChangeForm
 from jalon.orientation.interviews import selectors as interview_selectors
 from jalon.orientation.sessions import selectors as session_selectors
 from jalon.orientation.sessions.forms import InviteForm
-from jalon.people.selectors import persons_page_open
+from jalon.people.selectors import persons_page_open, persons_view_record
 
 
 QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
@@ -87,6 +88,44 @@ def caseload(request):
     )
     by_referent = selectors.caseload_by_referent(actor=actor) if not actor.has_role(Role.REFERENT) else None
     return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
+
+
+@require_roles(*services.TRANSFER_ROLES)
+def caseload_transfer(request, referent_pk):
+    """Hand a professional's people over to a colleague of the same organisation, all at once or a few."""
+    actor = request.actor
+    from_referent = selectors.caseload_owner_or_404(actor=actor, referent_pk=referent_pk)
+    people = list(selectors.transferable_caseload(actor=actor, referent_id=from_referent.pk))
+    form = CaseloadTransferForm(
+        request.POST or None,
+        persons=people,
+        referents=selectors.organisation_referents(organisation_id=actor.organisation_id).exclude(pk=from_referent.pk),
+        initial={"persons": [person.pk for person in people]},
+    )
+    written = submitted_write(
+        request,
+        form,
+        lambda data: services.caseload_transfer(
+            actor=actor,
+            from_referent=from_referent,
+            person_ids=data["persons"],
+            to_referent=data["to_referent"],
+            reason=data["reason"],
+        ),
+    )
+    if written:
+        messages.success(
+            request,
+            f"{written.result} personne{plural(written.result)} confiée{plural(written.result)} à "
+            f"{form.cleaned_data['to_referent'].get_full_name()}.",
+        )
+        return redirect("orientation:caseload")
+    persons_view_record(actor=actor, screen="transfert de portefeuille", person_ids=[person.pk for person in people])
+    return render(
+        request,
+        "orientation/caseload_transfer.html",
+        {"form": form, "from_referent": from_referent, "people": people},
+    )
 
 
 @require_departement_staff(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)

@@ -232,6 +232,10 @@ ENTRIES: dict[str, Entry] = {
     "orientation:queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "orientation:decide": both(ORIENTATION, person),
     "orientation:caseload": get(CASELOAD),
+    # Within the actor's own organisation: the SDSEI's manager hands over the people its référent follows.
+    "orientation:caseload_transfer": both(
+        {"sdsei_manager"}, lambda w: {"referent_pk": w.memberships["sdsei_referent"].user_id}
+    ),
     "orientation:change_referent": both(ORIENTATION, person),
     # The Département's overseers see its sessions; a référent anywhere, those they are mobilised on.
     "orientation:sessions": get(SESSION_OVERSEERS | REFERENTS),
