@@ -19,6 +19,30 @@ class DayInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class ServiceCheckedForm(DsfrBaseForm):
+    """A form whose service says what is missing, in the same words for the screen and the API: the fields listed in
+    `service_required` show as required (no « (Optionnel) » beside them) but an empty one reaches the service, which
+    refuses it with its own message."""
+
+    service_required: tuple[str, ...] = ()
+    use_required_attribute = False  # the browser lets the form through; the service answers
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.service_required:
+            self.fields[name].required = True
+
+    def _clean_fields(self):
+        fields = [self.fields[name] for name in self.service_required if name in self.fields]
+        for field in fields:
+            field.required = False
+        try:
+            super()._clean_fields()
+        finally:
+            for field in fields:
+                field.required = True
+
+
 class AuditFilterForm(DsfrBaseForm):
     code = forms.TypedChoiceField(
         label="Événement",

@@ -4,6 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.forms import ServiceCheckedForm
 from jalon.employers.enums import HireContract, ImmersionObjective, InteractionKind, ReviewOutcome, SizeBand
 from jalon.employers.models import Employer
 from jalon.territories.models import Commune, Territory
@@ -22,7 +23,8 @@ class DirectoryFilterForm(DsfrBaseForm):
     engaged = forms.BooleanField(label="Membres de « Les entreprises s'engagent » seulement", required=False)
 
 
-class EmployerForm(DsfrBaseForm):
+class EmployerForm(ServiceCheckedForm):
+    service_required = ("siret", "name", "naf_code", "commune")
     # Not required here: the service says what is missing, in the same words as for the API.
     siret = forms.CharField(
         label="SIRET", max_length=20, required=False, help_text="14 chiffres, sur l'avis de situation SIRENE."
@@ -46,20 +48,23 @@ class EmployerForm(DsfrBaseForm):
         ).order_by("name")
 
 
-class ContactForm(DsfrBaseForm):
+class ContactForm(ServiceCheckedForm):
+    service_required = ("name",)
     name = forms.CharField(label="Nom", max_length=150, required=False)
     job_title = forms.CharField(label="Fonction", max_length=150, required=False)
     email = forms.CharField(label="Courriel", max_length=254, required=False)
     phone = forms.CharField(label="Téléphone", max_length=20, required=False)
 
 
-class InteractionForm(DsfrBaseForm):
+class InteractionForm(ServiceCheckedForm):
+    service_required = ("occurred_on", "kind")
     occurred_on = _date("Date", required=False)
     kind = forms.ChoiceField(label="Type d'échange", choices=[("", "—"), *InteractionKind.choices], required=False)
     note = forms.CharField(label="Compte rendu", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class CommitmentForm(DsfrBaseForm):
+class CommitmentForm(ServiceCheckedForm):
+    service_required = ("year",)
     year = forms.IntegerField(label="Année", required=False)
     immersions_offered = _count("Immersions proposées")
     hires = _count("Recrutements")
@@ -76,7 +81,8 @@ class CommitmentForm(DsfrBaseForm):
         return {key: (value or 0) if key not in ("year", "note") else value for key, value in data.items()}
 
 
-class GroupForm(DsfrBaseForm):
+class GroupForm(ServiceCheckedForm):
+    service_required = ("name", "commune")
     name = forms.CharField(label="Nom du groupement", max_length=200, required=False)
     siret = forms.CharField(label="SIRET du groupement", max_length=20, required=False)
     sector = forms.CharField(
@@ -98,7 +104,8 @@ class GroupForm(DsfrBaseForm):
         )
 
 
-class OfficerForm(DsfrBaseForm):
+class OfficerForm(ServiceCheckedForm):
+    service_required = ("user", "territories")
     user = forms.ModelChoiceField(
         label="Professionnel(le) du Département", queryset=User.objects.none(), required=False
     )
@@ -114,7 +121,8 @@ class OfficerForm(DsfrBaseForm):
         )
 
 
-class ImmersionForm(DsfrBaseForm):
+class ImmersionForm(ServiceCheckedForm):
+    service_required = ("employer", "starts_on", "ends_on", "objectives", "job_title")
     employer = forms.ModelChoiceField(label="Entreprise d'accueil", queryset=Employer.objects.none(), required=False)
     starts_on = _date("Début", required=False)
     ends_on = _date("Fin", required=False, help_text="Une immersion dure au plus un mois (30 jours calendaires).")
@@ -145,7 +153,8 @@ class TransitionForm(DsfrBaseForm):
 YES_NO = [("", "—"), ("oui", "oui"), ("non", "non")]
 
 
-class ReviewForm(DsfrBaseForm):
+class ReviewForm(ServiceCheckedForm):
+    service_required = ("outcome",)
     outcome = forms.ChoiceField(label="Bilan", choices=[("", "—"), *ReviewOutcome.choices], required=False)
     last_day_present = _date("Dernier jour de présence (immersion interrompue)", required=False)
     missed_hours = forms.DecimalField(label="Heures manquées", max_digits=5, decimal_places=1, required=False)

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ServiceCheckedForm
 from jalon.employers.models import Employer
 from jalon.employment.enums import (
     CertificationLevel,
@@ -48,7 +49,8 @@ class AppellationField(forms.CharField):
         return found
 
 
-class OfferForm(DsfrBaseForm):
+class OfferForm(ServiceCheckedForm):
+    service_required = ("appellation", "contract", "weekly_hours", "commune", "published_on", "positions")
     # Not required here: the service says what is missing, in the same words as for the API.
     employer = forms.ModelChoiceField(
         label="Employeur de l'annuaire",
@@ -94,7 +96,8 @@ class OfferSearchForm(DsfrBaseForm):
     )
 
 
-class AdvanceForm(DsfrBaseForm):
+class AdvanceForm(ServiceCheckedForm):
+    service_required = ("status", "on")
     status = forms.ChoiceField(label="Nouveau statut", choices=PositioningStatus.choices, required=False)
     on = _date("Le", required=False)
     comment = forms.CharField(label="Commentaire", required=False, max_length=255)
@@ -106,7 +109,8 @@ class AdvanceForm(DsfrBaseForm):
         ]
 
 
-class DismissForm(DsfrBaseForm):
+class DismissForm(ServiceCheckedForm):
+    service_required = ("reason",)
     reason = forms.CharField(
         label="Pourquoi le parcours continue",
         required=False,
@@ -115,7 +119,8 @@ class DismissForm(DsfrBaseForm):
     )
 
 
-class TrainingForm(DsfrBaseForm):
+class TrainingForm(ServiceCheckedForm):
+    service_required = ("provider", "title", "starts_on", "funding")
     provider = forms.CharField(label="Organisme de formation", required=False, max_length=200)
     title = forms.CharField(label="Intitulé de la formation", required=False, max_length=200)
     certifying = forms.BooleanField(label="Formation certifiante (qualifiante)", required=False)
@@ -127,7 +132,8 @@ class TrainingForm(DsfrBaseForm):
     funding = forms.ChoiceField(label="Financement", choices=[("", "—"), *TrainingFunding.choices], required=False)
 
 
-class OutcomeForm(DsfrBaseForm):
+class OutcomeForm(ServiceCheckedForm):
+    service_required = ("outcome", "outcome_on")
     outcome = forms.ChoiceField(
         label="Issue",
         choices=[("", "—"), *[(v, label) for v, label in TrainingOutcome.choices if v]],

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ServiceCheckedForm
 from jalon.employers.models import Employer
 from jalon.exits.enums import EmployerAssessment, EmployerConcern, EmployerSupport, EmploymentContract
 from jalon.exits.models import ExitType
@@ -21,7 +22,8 @@ def _yes_no(value: str) -> bool | None:
     return {"oui": True, "non": False}.get(value)
 
 
-class ExitForm(DsfrBaseForm):
+class ExitForm(ServiceCheckedForm):
+    service_required = ("exit_type", "exited_on")
     # Not required here: the service says what is missing, in the same words as for the API.
     exit_type = forms.ModelChoiceField(label="Type de sortie", queryset=ExitType.objects.none(), required=False)
     exited_on = _date("Date de sortie", required=False)
@@ -55,7 +57,8 @@ class ExitForm(DsfrBaseForm):
             cast(forms.ModelChoiceField, self.fields["employer"]).queryset = employers
 
 
-class ReopenForm(DsfrBaseForm):
+class ReopenForm(ServiceCheckedForm):
+    service_required = ("reason",)
     reason = forms.CharField(
         label="Pourquoi le parcours est rouvert",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -64,11 +67,13 @@ class ReopenForm(DsfrBaseForm):
     )
 
 
-class DismissForm(DsfrBaseForm):
+class DismissForm(ServiceCheckedForm):
+    service_required = ("reason",)
     reason = forms.CharField(label="Pourquoi le parcours continue", required=False, max_length=255)
 
 
-class CheckpointForm(DsfrBaseForm):
+class CheckpointForm(ServiceCheckedForm):
+    service_required = ("done_on", "still_employed")
     done_on = _date("Date du point", required=False)
     still_employed = forms.ChoiceField(label="Toujours en emploi", choices=YES_NO, required=False)
     same_employer = forms.ChoiceField(label="Chez le même employeur", choices=YES_NO, required=False)
@@ -85,7 +90,8 @@ class CheckpointForm(DsfrBaseForm):
         return data
 
 
-class EmployerFeedbackForm(DsfrBaseForm):
+class EmployerFeedbackForm(ServiceCheckedForm):
+    service_required = ("given_on", "assessment")
     given_on = _date("Date de l'échange", required=False)
     contact = forms.CharField(label="Interlocuteur chez l'employeur", required=False, max_length=150)
     assessment = forms.ChoiceField(

@@ -4,6 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.forms import ServiceCheckedForm
 from jalon.organisations.models import Organisation
 from jalon.orientation.enums import OrientationType, PersonAgreement
 from jalon.orientation.models import Dispositif
@@ -92,7 +93,8 @@ class ReferentChangeForm(DsfrBaseForm):
         self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
 
 
-class CaseloadTransferForm(DsfrBaseForm):
+class CaseloadTransferForm(ServiceCheckedForm):
+    service_required = ("persons", "to_referent", "reason")
     persons = forms.MultipleChoiceField(
         label="Personnes à confier", widget=forms.CheckboxSelectMultiple, required=False
     )

@@ -158,6 +158,19 @@ def person_and(name):
     return lambda w: {"person_pk": w.target.pk, "pk": getattr(w, name).pk}
 
 
+def _referent_of_the_manager(world) -> int:
+    """A professional who follows people in the demo manager's organisation today."""
+    from jalon.orientation.models import ReferentAssignment
+
+    return (
+        ReferentAssignment.objects.current()
+        .filter(organisation_id=world.memberships["sdsei_manager"].organisation_id)
+        .order_by("referent_id")
+        .values_list("referent_id", flat=True)
+        .first()
+    )
+
+
 ENTRIES: dict[str, Entry] = {
     # Shell, legal pages, account
     "workspace:home": get(EVERYONE),
@@ -232,10 +245,8 @@ ENTRIES: dict[str, Entry] = {
     "orientation:queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "orientation:decide": both(ORIENTATION, person),
     "orientation:caseload": get(CASELOAD),
-    # Within the actor's own organisation: the SDSEI's manager hands over the people its référent follows.
-    "orientation:caseload_transfer": both(
-        {"sdsei_manager"}, lambda w: {"referent_pk": w.memberships["sdsei_referent"].user_id}
-    ),
+    # Within the actor's own organisation: the territory's manager hands over the people one of its référents follows.
+    "orientation:caseload_transfer": both({"sdsei_manager"}, lambda w: {"referent_pk": _referent_of_the_manager(w)}),
     "orientation:change_referent": both(ORIENTATION, person),
     # The Département's overseers see its sessions; a référent anywhere, those they are mobilised on.
     "orientation:sessions": get(SESSION_OVERSEERS | REFERENTS),
