@@ -369,6 +369,8 @@ def exit_statements(exits: int) -> list[str]:
             end_reason = 'sortie de parcours' FROM bench_exits b WHERE o.id = b.orientation_id""",
         """UPDATE notebook_notebook n SET closed_on = b.exited_on, closed_by_organisation_id = b.organisation_id
             FROM bench_exits b WHERE n.person_id = b.person_id""",
+        # The CAF closed the rights that carry a closure date: the daily run proposes exits for those still in path.
+        f"""UPDATE people_rsaright SET state = 5 WHERE id > {BASE} AND closure_date <= CURRENT_DATE""",
         # Checkpoints at 1, 3, 6 and 24 months; the past ones mostly done, some missed, some ruptures.
         f"""INSERT INTO exits_checkpoint (created_at, updated_at, exit_id, months, due_on, done_on, still_employed,
             same_employer, contract, rupture_on, rupture_reason, in_trial_period, comment, risk_reason, risk_since)
