@@ -49,6 +49,7 @@ from observatory_population import (  # noqa: E402
     DEPARTEMENT_MANAGER,
     EXITS,
     RELATIONS_OFFICER,
+    TERRITORY_MANAGER,
     populate,
     populate_exits,
 )
@@ -190,7 +191,7 @@ def measure(runs: int) -> None:
     small_employer, _, big_employer, _ = employer_pair()
 
     referent, big_referent = client_for(SMALL_REFERENT), client_for(BIG_REFERENT)
-    manager = client_for(DEPARTEMENT_MANAGER)
+    manager, territory_manager = client_for(DEPARTEMENT_MANAGER), client_for(TERRITORY_MANAGER)
     officer = client_for(RELATIONS_OFFICER)
     floor_p50, floor_p95, floor_queries = timed(page(referent, "/accessibilite/"), runs)
     follow_up = "/sorties/suivi-en-emploi/"
@@ -221,6 +222,8 @@ def measure(runs: int) -> None:
             f"{queries} / {big_queries} |"
         )
     for label, client in (
+        ("suivi en emploi, à faire (manager limité à un territoire sur huit)", territory_manager),
+        ("suivi en emploi, situations à risque (manager limité à un territoire)", territory_manager),
         ("suivi en emploi, à faire (manager du Département, toutes les sorties)", manager),
         ("suivi en emploi, situations à risque (manager du Département)", manager),
     ):

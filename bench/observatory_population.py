@@ -172,8 +172,11 @@ EXITS = 40_000
 EMPLOYERS = 150
 REFERENTS_PER_ORGANISATION = 100
 # Users of the exits' benchmark (ids above those of the référents): the référent who follows ten times more exits
-# than the others, a manager of the Département, a partner's administrator, a chargé de relation entreprises.
-BIG_REFERENT, DEPARTEMENT_MANAGER, PARTNER_ADMIN, RELATIONS_OFFICER = (BASE + 2000 + n for n in range(4))
+# than the others, a manager of the Département, a partner's administrator, a chargé de relation entreprises, a
+# manager of the Département limited to one of the eight territories.
+BIG_REFERENT, DEPARTEMENT_MANAGER, PARTNER_ADMIN, RELATIONS_OFFICER, TERRITORY_MANAGER = (
+    BASE + 2000 + n for n in range(5)
+)
 # Where a row of an employer-side table goes: employer 1 + floor(150 × r²), so a few employers have ten times the
 # rows of the median one (employer 2 has about eight times employer 100's).
 SKEWED_EMPLOYER = f"{BASE} + 1 + floor({EMPLOYERS} * random() ^ 2)::int"
@@ -241,7 +244,8 @@ def exit_statements(exits: int) -> list[str]:
             SELECT id, '!', false, 'user-' || id || '@sorties-bench.test', first, last, '', false, true, now()
             FROM (VALUES ({BIG_REFERENT}, 'Référente', 'Chargée'), ({DEPARTEMENT_MANAGER}, 'Manager', 'Département'),
                          ({PARTNER_ADMIN}, 'Administratrice', 'Association'),
-                         ({RELATIONS_OFFICER}, 'Chargé', 'Relation entreprises')) u(id, first, last)""",
+                         ({RELATIONS_OFFICER}, 'Chargé', 'Relation entreprises'),
+                         ({TERRITORY_MANAGER}, 'Manager', 'Territoire 1')) u(id, first, last)""",
         f"""INSERT INTO organisations_membership (created_at, updated_at, role, is_active, user_id, organisation_id)
             SELECT now(), now(), 'referent', true, {BASE} + 1000 + n,
                    {BASE} + 1 + n / {REFERENTS_PER_ORGANISATION}
@@ -251,7 +255,10 @@ def exit_statements(exits: int) -> list[str]:
             FROM (VALUES ({BIG_REFERENT}, 'referent', {BASE} + 4),
                          ({DEPARTEMENT_MANAGER}, 'manager_territoire', {BASE} + 1),
                          ({PARTNER_ADMIN}, 'administrateur', {BASE} + 4),
-                         ({RELATIONS_OFFICER}, 'charge_orientation', {BASE} + 1)) m(id, role, organisation)""",
+                         ({RELATIONS_OFFICER}, 'charge_orientation', {BASE} + 1),
+                         ({TERRITORY_MANAGER}, 'manager_territoire', {BASE} + 1)) m(id, role, organisation)""",
+        f"""INSERT INTO organisations_membership_territories (membership_id, territory_id)
+            SELECT id, {BASE} + 1 FROM organisations_membership WHERE user_id = {TERRITORY_MANAGER}""",
         f"""INSERT INTO employers_relationsofficer (id, created_at, updated_at, started_on, departement_id, user_id)
             VALUES ({BASE} + 1, now(), now(), CURRENT_DATE - 400, '59', {RELATIONS_OFFICER})""",
         f"""INSERT INTO employers_relationsofficer_territories (relationsofficer_id, territory_id)

@@ -331,6 +331,8 @@ class Checkpoint(BaseModel):
         ]
         indexes = [
             models.Index(fields=["due_on", "id"], condition=Q(done_on=None), name="checkpoint_pending_due_idx"),
+            # The list of situations at risk, by due date: walked in order and stopped at the page.
+            models.Index(fields=["due_on", "id"], condition=~Q(risk_reason=""), name="checkpoint_at_risk_due_idx"),
         ]
 
     def __str__(self):
