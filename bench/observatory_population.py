@@ -5,7 +5,11 @@ since), about 200 000 persons (applicants, a partner in a third of the household
 two thirds of the adults subject to rights and duties (a tenth reoriented), 1 440 orientation cells over three
 years in eight territories with a quarter of the oriented present at one, diagnosis interviews, carnets, CERs and
 appointments. The COG of département 59 must be loaded first (`load_cog --departements 59`); everything else is
-inserted here by plain SQL (a bench fixture: no services, no audit), with explicit ids above 50 000 000."""
+inserted here by plain SQL (a bench fixture: no services, no audit), with explicit ids above 50 000 000.
+
+`populate_exits()` adds, for the exits' benchmark (`bench_exits.py`), exits over the last three years with their
+checkpoints, employers with their commitments, interactions, immersions and job offers, and the users who read
+them; the exits' typology is created by its service (configuration, not population)."""
 
 # ruff: noqa: S608 - the statements interpolate only the module's own constants (ids, sizes, table names)
 from django.db import connection
@@ -354,8 +358,8 @@ def exit_statements(exits: int) -> list[str]:
         """ALTER TABLE bench_exits ADD COLUMN code text, ADD COLUMN employer bigint, ADD COLUMN referent bigint""",
         f"""UPDATE bench_exits SET code = {_exit_type_case()},
                    employer = CASE WHEN e < 0.8 THEN {BASE} + 1 + floor({EMPLOYERS} * (e / 0.8) ^ 2)::int END,
-                   -- the big référent follows the first thousand of the association's exits
-                   referent = CASE WHEN organisation_id = {BASE} + 4 AND rank <= 1000 THEN {BIG_REFERENT}
+                   -- the big référent follows a tenth of the association's exits (a thousand of 40 000)
+                   referent = CASE WHEN organisation_id = {BASE} + 4 AND rank <= {exits // 40} THEN {BIG_REFERENT}
                                    ELSE {BASE} + 1000 + (organisation_id - {BASE} - 1) * {REFERENTS_PER_ORGANISATION}
                                         + rank % {REFERENTS_PER_ORGANISATION} END""",
         """INSERT INTO exits_exit (id, created_at, updated_at, person_id, exit_type_id, iae_category, rule_id,
@@ -404,7 +408,7 @@ def populate_exits(exits: int = EXITS) -> bool:
     """Adds the exits' population (unless there): ~150 employers with their contacts, commitments, interactions,
     immersions, job offers and positionings; `exits` exits over the last three years (about half to employment,
     with their checkpoints at 1, 3, 6 and 24 months, some missed, some ruptures); référents of about a hundred
-    exits each and one of a thousand. Returns whether it generated them. Run after `populate()`."""
+    exits each and one of ten times more. Returns whether it generated them. Run after `populate()`."""
     from jalon.exits.services import exit_typology_default_create
     from jalon.territories.models import Departement
 
