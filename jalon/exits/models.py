@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from jalon.core.models import BaseModel
@@ -121,25 +121,27 @@ class FollowUpSchedule(BaseModel):
 # --- exits ------------------------------------------------------------------------------------------------------
 
 
-def _exit_reach(actor) -> Q:
+def exit_reach(actor, prefix: str = "") -> Q:
     """The exits an actor reaches: those of the people they see, and those their organisation recorded (the
-    follow-up in employment goes on after the exit has ended the orientation that let them see the person)."""
+    follow-up in employment goes on after the exit has ended the orientation that let them see the person).
+    `prefix` ("exit__") filters another model through its relation to the exit, in the same query: joined
+    rather than `exit__in=(subquery)`, which PostgreSQL would first build for every exit of the département."""
     from jalon.people.models import Person
 
     if actor.is_platform_admin:
         return Q()
     if actor.organisation is None:
-        return Q(pk__in=[])
-    seen = Person.objects.visible_to(actor).filter(pk=OuterRef("person_id"))
+        return Q(**{f"{prefix}pk__in": []})
+    seen = Person.objects.visible_to(actor).filter(pk=OuterRef(f"{prefix}person_id"))
     reach = Q(Exists(seen))
     if actor.organisation.kind not in DEPARTEMENT_STAFF_KINDS:
-        reach |= Q(organisation_id=actor.organisation_id)
+        reach |= Q(**{f"{prefix}organisation_id": actor.organisation_id})
     return reach
 
 
 class ExitQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        return self.filter(_exit_reach(actor))
+        return self.filter(exit_reach(actor))
 
     def in_period(self, start: datetime.date | None, end: datetime.date | None):
         """Exits dated within [start, end] (either bound may be open)."""
@@ -258,6 +260,11 @@ class Exit(BaseModel):
         indexes = [
             models.Index(fields=["exited_on"], name="exit_date_idx"),
             models.Index(fields=["organisation", "reopened_on"], name="exit_org_in_force_idx"),
+            # The employer page's hires, latest first: walked within the employer (a large one has over a thousand
+            # exits) instead of along every exit's date until a hundred the actor sees turn up.
+            models.Index(
+                fields=["employer", "-exited_on"], condition=Q(reopened_on=None), name="exit_employer_hires_idx"
+            ),
         ]
 
     def __str__(self):
@@ -266,7 +273,7 @@ class Exit(BaseModel):
 
 class CheckpointQuerySet(models.QuerySet):
     def visible_to(self, actor):
-        return self.filter(exit__in=Exit.objects.visible_to(actor))
+        return self.filter(exit_reach(actor, prefix="exit__"))
 
     def pending(self):
         return self.filter(done_on=None)
@@ -332,6 +339,8 @@ class Checkpoint(BaseModel):
         ]
         indexes = [
             models.Index(fields=["due_on", "id"], condition=Q(done_on=None), name="checkpoint_pending_due_idx"),
+            # The list of situations at risk, by due date: walked in order and stopped at the page.
+            models.Index(fields=["due_on", "id"], condition=~Q(risk_reason=""), name="checkpoint_at_risk_due_idx"),
         ]
 
     def __str__(self):
@@ -408,6 +417,16 @@ class ExitProposal(BaseModel):
         verbose_name_plural = "sorties proposées (droit clos)"
         ordering = ["-closure_date", "id"]
         constraints = [models.UniqueConstraint(fields=["person", "closure_date"], name="exit_proposal_once")]
+        indexes = [
+            # The follow-up list shows the latest 50 proposals still to examine: walked in order, stopped at 50,
+            # rather than sorting every proposal of the département (tens of thousands after a CAF import).
+            models.Index(
+                F("closure_date").desc(),
+                "id",
+                condition=Q(status=ProposalStatus.PROPOSED),
+                name="exit_proposal_open_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"Droit clos le {self.closure_date:%d/%m/%Y} : {self.get_status_display()}"

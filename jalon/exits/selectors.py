@@ -23,7 +23,7 @@ from django.utils import timezone
 from jalon.core.enums import Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
 from jalon.exits.enums import ProposalStatus
-from jalon.exits.models import Checkpoint, Exit, ExitProposal, ExitType
+from jalon.exits.models import Checkpoint, Exit, ExitProposal, ExitType, exit_reach
 from jalon.orientation.models import ReferentAssignment
 from jalon.people.models import Person
 from jalon.people.selectors import persons_view_record
@@ -71,17 +71,21 @@ def pending_proposal(*, person_id) -> ExitProposal | None:
 # --- the follow-up list -----------------------------------------------------------------------------------------
 
 
-def _followed_exits(actor: Actor):
-    """The exits whose follow-up the actor carries: a référent's own; a manager's or administrator's
-    organisation's (the whole département's for the Département's staff)."""
-    exits = Exit.objects.in_force().to_employment().visible_to(actor)
+def _followed_points(actor: Actor):
+    """The points of the exits whose follow-up the actor carries: a référent's own; a manager's or administrator's
+    organisation's (the whole département's for the Département's staff). Filtered through the exit in one join
+    (see `exit_reach`): the page and its count stay a few milliseconds whatever the number of exits."""
+    points = Checkpoint.objects.filter(exit__reopened_on=None, exit__exit_type__to_employment=True).filter(
+        exit_reach(actor, prefix="exit__")
+    )
     if actor.is_platform_admin:
-        return exits
+        return points
     if actor.has_role(*MANAGER_ROLES) and actor.organisation is not None:
         if actor.organisation.kind in DEPARTEMENT_STAFF_KINDS:
-            return exits.filter(person__departement_id=actor.organisation.departement_id)
-        return exits.filter(organisation_id=actor.organisation_id)
-    return exits.filter(followed_by=actor.user)
+            # The reach is already the people of the Département's staff's département (and territories).
+            return points
+        return points.filter(exit__organisation_id=actor.organisation_id)
+    return points.filter(exit__followed_by=actor.user)
 
 
 FILTERS = {
@@ -94,7 +98,7 @@ FILTERS = {
 def follow_up_points(*, actor: Actor, which: str = "due", today: datetime.date | None = None):
     """The points of follow-up of the actor's exits: due (overdue or within 30 days), at risk, or all pending."""
     today = today or timezone.localdate()
-    points = Checkpoint.objects.filter(exit__in=_followed_exits(actor))
+    points = _followed_points(actor)
     if which == "at_risk":
         points = points.at_risk()
     elif which == "all":
@@ -116,7 +120,7 @@ def follow_up_page(*, actor: Actor, which: str, page_number, today=None):
 def follow_up_counts(*, actor: Actor, today: datetime.date | None = None) -> dict:
     """For the home panel: points overdue, due within 30 days, at risk; exits proposed after a CAF closure."""
     today = today or timezone.localdate()
-    points = Checkpoint.objects.filter(exit__in=_followed_exits(actor))
+    points = _followed_points(actor)
     counts = points.aggregate(
         overdue=Count("pk", filter=Q(done_on=None, due_on__lt=today)),
         soon=Count(

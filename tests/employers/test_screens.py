@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,3 +163,50 @@ def test_the_api_creates_employers_and_immersions_with_the_services_rules(place,
         content_type="application/json",
     )
     assert moved.json()["status"] == "ready_to_sign"
+
+
+@pytest.mark.parametrize("who", ["referent", "cd_admin"])
+def test_the_employer_page_reads_a_constant_number_of_queries(place, login_as, django_assert_max_num_queries, who):
+    """Ten times more immersions, hires, exchanges, contacts and commitments: the same queries (the times at Nord
+    scale are bench/bench_exits.py's)."""
+    from jalon.employers.services import commitment_record, employer_contact_add, interaction_record
+    from jalon.exits.services import exit_record
+    from tests.exits.conftest import TODAY, oriented_person
+
+    world = place.world
+
+    def add(index):
+        person, _ = oriented_person(
+            departement=world.departement, agency=world.agency, referent=world.referent, last_name=f"Stagiaire{index}"
+        )
+        place.immersion(person=person)
+        hired, _ = oriented_person(
+            departement=world.departement, agency=world.agency, referent=world.referent, last_name=f"Embauche{index}"
+        )
+        exit_record(
+            actor=place.referent,
+            person=hired,
+            exit_type=world.type("cdi"),
+            exited_on=datetime.date(2026, 6, 1),
+            today=TODAY,
+            employer=place.employer,
+            employer_name=place.employer.name,
+            employer_siret=place.employer.siret,
+        )
+        interaction_record(actor=place.referent, employer=place.employer, occurred_on=TODAY, kind="appel", today=TODAY)
+        employer_contact_add(
+            actor=place.referent, employer=place.employer, name=f"Contact {index}", phone="0102030405"
+        )
+        commitment_record(actor=place.admin, employer=place.employer, year=2015 + index, hires=1, today=TODAY)
+
+    add(0)
+    client = login_as(world.referent if who == "referent" else place.cd_admin)
+    url = reverse("employers:detail", kwargs={"pk": place.employer.pk})
+    client.get(url)  # warms the session and the caches of the first request
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(1, 11):
+        add(index)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "11 immersions" in page and "11 sorties" in page and "Contact 10" in page
