@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('employers', '0001_initial'),
-        ('exits', '0004_link_exits_to_employers'),
+        ('exits', '0005_employer_feedback'),
         ('organisations', '0001_initial'),
         ('orientation', '0003_delays_indexes'),
         ('people', '0008_person_anonymised_on'),
