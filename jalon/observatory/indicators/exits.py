@@ -5,7 +5,7 @@ is what the Département's rule said when it was recorded, so a published figure
 
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
-from jalon.exits.models import Checkpoint, Exit
+from jalon.exits.models import Checkpoint, EmployerFeedback, Exit
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
 
@@ -92,3 +92,34 @@ def rupture_share(scope: Scope):
         .filter(Exists(done))
         .annotate(obs_num=_one_if(Exists(ruptured)), obs_den=Value(1))
     )
+
+
+@indicator(
+    "J09",
+    unit=Unit.RATE,
+    population=EXITS + " Parmi elles, les sorties vers l'emploi dont le point de suivi à deux ans (N+2) est fait.",
+    numerator="Personnes toujours en emploi au point à deux ans.",
+    denominator="Sorties vers l'emploi dont le point à deux ans est fait.",
+    **ON_EXITS,
+)
+def retention_at_two_years(scope: Scope):
+    point = Checkpoint.objects.filter(exit=OuterRef("pk"), months=24).exclude(done_on=None)
+    return (
+        _exits(scope)
+        .to_employment()
+        .filter(Exists(point))
+        .annotate(obs_num=_one_if(Exists(point.filter(still_employed=True))), obs_den=Value(1))
+    )
+
+
+@indicator(
+    "J13",
+    unit=Unit.RATE,
+    population=EXITS + " Parmi elles, les sorties vers l'emploi.",
+    numerator="Sorties dont un échange avec l'employeur est noté (fiche miroir : bilan croisé ou alerte).",
+    denominator="Sorties vers l'emploi.",
+    **ON_EXITS,
+)
+def employer_heard_share(scope: Scope):
+    heard = EmployerFeedback.objects.filter(exit=OuterRef("pk"))
+    return _exits(scope).to_employment().annotate(obs_num=_one_if(Exists(heard)), obs_den=Value(1))
