@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
@@ -43,6 +44,9 @@ def test_the_referent_ends_a_path_from_the_carnet_and_bad_input_is_refused(world
     # The follow-up list shows the overdue 1-month point; the CSV has it too.
     listing = client.get(reverse("exits:follow_up")).content.decode()
     assert "Durand".upper() in listing and "1 mois" in listing
+    # Month by month: the heading of the month the 1-month point was due.
+    due = exit.checkpoints.get(months=1).due_on
+    assert f'colspan="5">{date_format(due, "F Y").capitalize()}</th>' in listing
     csv = b"".join(client.get(reverse("exits:follow_up_csv")).streaming_content).decode()
     assert "Conserverie des Landes" in csv
     # Recording the point, then reopening the path.
