@@ -77,6 +77,13 @@ NAVIGATION: list[NavItem] = [
         group=FOLLOW_UP,
     ),
     NavItem("Mon portefeuille", "orientation:caseload", (Role.REFERENT,), group=FOLLOW_UP),
+    # The same page for those who lead référents: their people, référent by référent, and the transfers.
+    NavItem(
+        "Portefeuilles des référents",
+        "orientation:caseload",
+        (Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FOLLOW_UP,
+    ),
     NavItem(
         "Suivi en emploi",
         "exits:follow_up",

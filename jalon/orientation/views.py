@@ -124,7 +124,12 @@ def caseload_transfer(request, referent_pk):
     return render(
         request,
         "orientation/caseload_transfer.html",
-        {"form": form, "from_referent": from_referent, "people": people},
+        {
+            "form": form,
+            "from_referent": from_referent,
+            "people": people,
+            "person_groups": [(None, list(form["persons"].subwidgets))],
+        },
     )
 
 

@@ -1,7 +1,8 @@
-"""On a 390 px phone, the pages each role opens every day fit the screen: wide tables scroll inside their frame,
-the page itself never scrolls sideways."""
+"""On a 390 px phone and on a 1 366 px laptop, the pages each role opens every day fit the screen: wide tables scroll
+inside their frame, the page itself never scrolls sideways."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
@@ -11,6 +12,7 @@ from tests.browser.conftest import contract_in_force, log_in
 pytestmark = [pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
 
 
 def _overflow(page) -> int:
@@ -40,10 +42,24 @@ def _check(page, url: str, failures: list[str]) -> None:
         failures.append(f"{url} : {overflow} px de trop — {_widest(page)}")
 
 
-def test_the_daily_pages_of_each_role_fit_a_phone(browser, live_server, demo):
+def _daily_pages() -> dict[str, list[str]]:
+    from jalon.employers.models import Employer
+    from jalon.exits.models import Exit
+    from jalon.organisations.models import Membership
+    from jalon.orientation.models import ReferentAssignment
+
     contract = contract_in_force("referent@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
-    pages_by_login = {
+    employer = Employer.objects.filter(departement_id="40").order_by("pk").first()
+    exited = Exit.objects.in_force().to_employment().filter(person__departement_id="40").order_by("pk").first()
+    manager = Membership.objects.get(user__email="manager@landes.demo.jalon.test")
+    followed_there = (
+        ReferentAssignment.objects.current()
+        .filter(organisation_id=manager.organisation_id)
+        .values_list("referent_id", flat=True)
+        .first()
+    )
+    return {
         "referent@landes.demo.jalon.test": [
             "/",
             "/carnets/tableau-de-bord/",
@@ -51,17 +67,34 @@ def test_the_daily_pages_of_each_role_fit_a_phone(browser, live_server, demo):
             f"/carnets/{person_pk}/",
             f"/carnets/{person_pk}/contrats/",
             "/notifications/",
+            reverse("exits:follow_up"),
+            reverse("employment:offers"),
         ],
         "orientation@landes.demo.jalon.test": ["/", "/orientation/"],
-        "manager@landes.demo.jalon.test": ["/"],
+        "manager@landes.demo.jalon.test": [
+            "/",
+            reverse("orientation:caseload"),
+            reverse("orientation:caseload_transfer", args=[followed_there]),
+        ],
         "pilote@landes.demo.jalon.test": ["/", "/observatoire/synthese/"],
         "partenaire@landes.demo.jalon.test": ["/"],
         "admin.asso@landes.demo.jalon.test": ["/"],
-        "admin@landes.demo.jalon.test": ["/", "/journal/"],
+        "admin@landes.demo.jalon.test": [
+            "/",
+            "/journal/",
+            reverse("employers:list"),
+            reverse("employers:detail", args=[employer.pk]),
+            reverse("exits:person", args=[exited.person_id]),
+        ],
     }
+
+
+@pytest.mark.parametrize("screen", [PHONE, LAPTOP], ids=["390px", "1366px"])
+def test_the_daily_pages_of_each_role_fit_the_screen(browser, live_server, demo, screen):
     failures: list[str] = []
-    for email, paths in pages_by_login.items():
-        context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True)
+    for email, paths in _daily_pages().items():
+        phone = screen is PHONE
+        context = browser.new_context(locale="fr-FR", viewport=screen, is_mobile=phone, has_touch=phone)
         page = context.new_page()
         page.set_default_timeout(15_000)
         log_in(page, live_server.url, email, DEMO_PASSWORD)
