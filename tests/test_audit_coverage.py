@@ -130,8 +130,10 @@ URLS = {
     "api:import_run": no_person_data("compteurs d'un import"),
     # orientation
     "orientation:queue": listing("officer", about="waiting"),
+    "orientation:queue_csv": listing("officer", about="waiting"),
     "orientation:decide": person("officer", **FILE),
     "orientation:caseload": listing("referent", about="person"),
+    "orientation:caseload_csv": listing("referent", about="person"),
     "orientation:change_referent": person("officer", **FILE),
     "api:orientation_queue": listing("officer", about="waiting"),
     "api:orientation_decide": no_person_data(POST_ONLY),
@@ -139,6 +141,7 @@ URLS = {
     "api:caseload": listing("referent", about="person"),
     # orientation sessions
     "orientation:sessions": no_person_data("agenda des séances : dates, lieux et nombre d'inscrits"),
+    "orientation:sessions_csv": no_person_data("export de l'agenda des séances : dates, lieux et nombre d'inscrits"),
     "orientation:session_create": no_person_data("formulaire d'une séance"),
     "orientation:session_invite": no_person_data(POST_ONLY),
     "orientation:session_detail": person("officer", pk="session"),
@@ -327,7 +330,9 @@ URLS = {
     "offer:coverage": no_person_data("couverture territoriale de l'offre"),
     "offer:coverage_csv": no_person_data("couverture territoriale de l'offre"),
     "offer:referrals_received": no_person_data("orientations reçues, sans le nom des personnes (par construction)"),
+    "offer:referrals_received_csv": no_person_data("export des orientations reçues, sans le nom des personnes"),
     "offer:referrals_sent": no_person_data("orientations envoyées, sans le nom des personnes (par construction)"),
+    "offer:referrals_sent_csv": no_person_data("export des orientations envoyées, sans le nom des personnes"),
     "offer:referral_detail": person("referent", pk="referral"),
     "offer:referral_action": no_person_data(POST_ONLY),
     "offer:referral_link": person("referent", token=LINK_TOKEN),
