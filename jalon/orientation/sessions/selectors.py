@@ -74,7 +74,7 @@ def sessions_agenda_export(*, actor: Actor, past: bool = False, mine: bool = Fal
                 session.place,
                 session.territory.name if session.territory else "",
                 session.organisation.name,
-                ", ".join(user.get_full_name() for user in session.professionals.all()),
+                ", ".join(user.get_full_name() for user in _by_name(session.professionals.all())),
                 "annulée" if session.is_cancelled else session.get_stage_display(),
                 session.capacity,
                 session.invited,
@@ -82,6 +82,10 @@ def sessions_agenda_export(*, actor: Actor, past: bool = False, mine: bool = Fal
             ]
 
     return rows()
+
+
+def _by_name(users):
+    return sorted(users, key=lambda user: (user.last_name, user.first_name))
 
 
 def session_for(*, actor: Actor, pk) -> OrientationSession:
