@@ -109,7 +109,9 @@ def test_the_queue_export_holds_the_screens_rows_with_its_filters(login_as, offi
         ["AUBERT", "Anne", "14/03/1985", "Mont-de-Marsan", "01/08/2026", "93"],
         ["DUVAL", "Denis", "01/12/1979", "Mont-de-Marsan", "01/09/2026", "62"],
     ]
-    # The screen shows the same people, and none of those the filters leave out.
+    # The screen links to its export with its filters, and shows the same people, none of those filtered out.
+    export = f"{reverse('orientation:queue_csv')}?territory={marsan.pk}&amp;min_months=1"
+    assert f'href="{export}"' in page and f'href="{export}&amp;format=xlsx"' in page
     for name in ("aubert", "duval"):
         assert reverse("people:detail", args=[queue[name].pk]) in page
     for name in ("recent", "dax"):
@@ -261,6 +263,7 @@ def test_the_portfolio_export_holds_the_screens_rows(login_as, france_travail, p
         ],
         ["BASTIDE", "Bruno", "02/05/1990", "Dax", "socio-professionnelle", "", "15/06/2026"],
     ]
+    assert f'href="{reverse("orientation:caseload_csv")}?format=xlsx"' in page
     for name in ("arnaud", "bastide"):
         assert reverse("people:detail", args=[portfolio[name].pk]) in page
     for name in ("colin", "ended"):

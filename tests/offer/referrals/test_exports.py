@@ -107,7 +107,10 @@ def test_the_received_export_holds_the_screens_rows_with_its_filter(world, login
 
     refused = {"status": ReferralStatus.REFUSED}
     assert csv_rows(client.get(reverse("offer:referrals_received_csv"), refused)) == [HEADER, rows["cv"]]
-    assert _listed(client.get(reverse("offer:referrals_received"), refused).content.decode(), referrals) == {"cv"}
+    page = client.get(reverse("offer:referrals_received"), {**refused, "page": "1"}).content.decode()
+    assert _listed(page, referrals) == {"cv"}
+    export = f"{reverse('offer:referrals_received_csv')}?status=refusee"  # the filter, not the page
+    assert f'href="{export}"' in page and f'href="{export}&amp;format=xlsx"' in page
 
 
 def test_the_sent_export_holds_the_screens_rows_with_its_filter(world, login_as, referrals):
@@ -119,7 +122,9 @@ def test_the_sent_export_holds_the_screens_rows_with_its_filter(world, login_as,
 
     waiting = {"status": ReferralStatus.SENT}
     assert csv_rows(client.get(reverse("offer:referrals_sent_csv"), waiting)) == [HEADER, rows["grocery"]]
-    assert _listed(client.get(reverse("offer:referrals_sent"), waiting).content.decode(), referrals) == {"grocery"}
+    page = client.get(reverse("offer:referrals_sent"), waiting).content.decode()
+    assert _listed(page, referrals) == {"grocery"}
+    assert f'href="{reverse("offer:referrals_sent_csv")}?status=envoyee&amp;format=xlsx"' in page
 
 
 @pytest.mark.parametrize("url_name", ["offer:referrals_received_csv", "offer:referrals_sent_csv"])

@@ -4,6 +4,7 @@ may not see the agenda."""
 
 import datetime
 import zoneinfo
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -157,13 +158,19 @@ def _listed(page: str, sessions) -> set[str]:
         ({}, ["friday", "info", "cancelled"]),
         ({"type": "info_collective"}, ["info"]),
         ({"periode": "passees"}, ["held"]),
+        ({"mes": "1"}, ["friday"]),  # where the officer is mobilised
+        ({"periode": "passees", "mes": "1", "page": "2"}, ["held"]),  # every page, whatever the one shown
     ],
 )
 def test_the_agenda_export_holds_the_screens_sessions_with_its_filters(login_as, officer, agenda, query, expected):
     client = login_as(officer)
     rows = csv_rows(client.get(reverse("orientation:sessions_csv"), query))
     assert rows == [HEADER, *(ROWS[name] for name in expected)]
-    assert _listed(client.get(reverse("orientation:sessions"), query).content.decode(), agenda) == set(expected)
+    page = client.get(reverse("orientation:sessions"), query).content.decode()
+    assert _listed(page, agenda) == set(expected)
+    filters = urlencode({name: value for name, value in query.items() if name != "page"}).replace("&", "&amp;")
+    export = f"{reverse('orientation:sessions_csv')}?{filters}"
+    assert f'href="{export}"' in page and f'href="{export}&amp;format=xlsx"' in page
 
 
 def test_a_referent_exports_the_sessions_they_are_mobilised_on(login_as, adviser, agenda):
