@@ -82,6 +82,7 @@ def referrals_export(queryset):
         "started_at",
         "ended_at",
         "reason",
+        named=True,
     )
     statuses, reasons = dict(ReferralStatus.choices), dict(Referral._meta.get_field("reason").choices)
 
@@ -90,32 +91,19 @@ def referrals_export(queryset):
 
     def rows():
         yield EXPORT_HEADER
-        for (
-            pk,
-            service,
-            structure,
-            sender,
-            first,
-            last,
-            sent,
-            status,
-            answered,
-            started,
-            ended,
-            reason,
-        ) in values.iterator(chunk_size=2000):
+        for row in values.iterator(chunk_size=2000):
             yield [
-                pk,
-                service,
-                structure,
-                sender,
-                f"{first or ''} {last or ''}".strip(),
-                day(sent),
-                statuses.get(status, status),
-                day(answered),
-                day(started),
-                day(ended),
-                reasons.get(reason, reason),
+                row.pk,
+                row.service__name,
+                row.structure__name,
+                row.sender_organisation__name,
+                f"{row.sent_by__first_name or ''} {row.sent_by__last_name or ''}".strip(),
+                day(row.sent_at),
+                statuses.get(row.status, row.status),
+                day(row.answered_at),
+                day(row.started_at),
+                day(row.ended_at),
+                reasons.get(row.reason, row.reason),
             ]
 
     return rows()
