@@ -116,3 +116,11 @@ def export_response(request, rows: Iterable[Iterable[Any]], filename: str) -> Ht
     if request.GET.get("format") == "xlsx":
         return xlsx_response(rows, filename.removesuffix(".csv") + ".xlsx")
     return csv_response(rows, filename)
+
+
+def export_query(request) -> str:
+    """A list's filters, for its export links: the query string without the page number (an export holds every
+    page)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

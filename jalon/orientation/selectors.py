@@ -1,15 +1,16 @@
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from jalon.accounts.models import User
-from jalon.core.enums import Role
+from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import RightState
 from jalon.people.models import Person
-from jalon.people.selectors import person_view_record
+from jalon.people.selectors import person_view_record, persons_view_record
 
 
 def _years_ago(today: date, years: int) -> date:
@@ -50,6 +51,43 @@ def orientation_queue(
     return qs.select_related("commune").order_by("right_requested_on", "pk")
 
 
+QUEUE_EXPORT_HEADER = ["Nom", "Prénom", "Né(e) le", "Commune", "Demande du droit", "Attente (jours)"]
+
+
+def orientation_queue_export(*, actor: Actor, today=None, **filters):
+    """The queue as the screen filters it, every page at once, as rows (header first). One audit event names every
+    person exported, recorded before the rows are streamed (a download cut short has still shown its first rows)."""
+    today = today or timezone.localdate()
+    qs = orientation_queue(actor=actor, today=today, **filters)
+    persons_view_record(
+        actor=actor,
+        screen="export de la file des personnes à orienter",
+        person_ids=qs.values_list("pk", flat=True),
+        code=AuditCode.PERSON_SEARCHED,
+        extra={"export": "personnes à orienter", **_described(filters)},
+    )
+    values = qs.values_list("last_name", "first_name", "birth_date", "commune__name", "city", "right_requested_on")
+
+    def rows():
+        yield QUEUE_EXPORT_HEADER
+        for last_name, first_name, birth_date, commune, city, requested in values.iterator(chunk_size=2000):
+            yield [
+                last_name.upper(),
+                first_name,
+                f"{birth_date:%d/%m/%Y}",
+                commune or city or "",
+                f"{requested:%d/%m/%Y}" if requested else "",
+                (today - requested).days if requested else "",
+            ]
+
+    return rows()
+
+
+def _described(filters: dict) -> dict:
+    """The filters an export was made with, as the audit log keeps them (plain values, the empty ones left out)."""
+    return {name: value for name, value in filters.items() if value not in (None, "")}
+
+
 def person_for_decision(*, actor: Actor, pk, screen: str) -> Person:
     """The person an orientation screen or endpoint works on; opening it is recorded in the audit log."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
@@ -83,6 +121,51 @@ def caseload(*, actor: Actor):
         .select_related("commune")
         .order_by("normalized_last_name", "normalized_first_name")
     )
+
+
+CASELOAD_EXPORT_HEADER = ["Nom", "Prénom", "Né(e) le", "Commune", "Orientation", "Dispositif", "Orientée le"]
+
+
+def caseload_export(*, actor: Actor):
+    """The portfolio the screen lists, every page at once, as rows (header first), with each person's current
+    orientation; one audit event names every person exported, recorded before streaming."""
+    qs = caseload(actor=actor).prefetch_related(None)  # the orientation is joined below
+    persons_view_record(
+        actor=actor,
+        screen="export du portefeuille",
+        person_ids=qs.values_list("pk", flat=True),
+        code=AuditCode.PERSON_SEARCHED,
+        extra={"export": "portefeuille"},
+    )
+    # A person has at most one current orientation (orientation_one_current): the join adds no row.
+    values = qs.annotate(
+        current=FilteredRelation("orientations", condition=Q(orientations__ended_on=None))
+    ).values_list(
+        "last_name",
+        "first_name",
+        "birth_date",
+        "commune__name",
+        "current__orientation_type",
+        "current__dispositif__name",
+        "current__decided_on",
+    )
+
+    def rows():
+        yield CASELOAD_EXPORT_HEADER
+        for last_name, first_name, birth_date, commune, kind, dispositif, decided_on in values.iterator(
+            chunk_size=2000
+        ):
+            yield [
+                last_name.upper(),
+                first_name,
+                f"{birth_date:%d/%m/%Y}",
+                commune or "",
+                OrientationType(kind).label if kind else "",
+                dispositif or "",
+                f"{decided_on:%d/%m/%Y}" if decided_on else "",
+            ]
+
+    return rows()
 
 
 def caseload_by_referent(*, actor: Actor):

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import Role
+from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.core.text import plural
@@ -19,19 +20,25 @@ QUEUE_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANA
 DECISION_ROLES = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
 
 
+def _queue_filters(request):
+    """The queue's filter form and the selector's arguments it gives (none when the form is invalid: the whole
+    queue, as the screen shows it)."""
+    form = QueueFilterForm(request.GET or None, departement_id=request.actor.organisation.departement_id)
+    filters = form.cleaned_data if form.is_valid() else {}
+    return form, {
+        "territory_id": getattr(filters.get("territory"), "pk", None),
+        "role": filters.get("role", ""),
+        "min_age": filters.get("min_age"),
+        "max_age": filters.get("max_age"),
+        "min_months": filters.get("min_months"),
+    }
+
+
 @require_departement_staff(*QUEUE_ROLES)
 def queue(request):
     actor = request.actor
-    form = QueueFilterForm(request.GET or None, departement_id=actor.organisation.departement_id)
-    filters = form.cleaned_data if form.is_valid() else {}
-    people = selectors.orientation_queue(
-        actor=actor,
-        territory_id=getattr(filters.get("territory"), "pk", None),
-        role=filters.get("role", ""),
-        min_age=filters.get("min_age"),
-        max_age=filters.get("max_age"),
-        min_months=filters.get("min_months"),
-    )
+    form, filters = _queue_filters(request)
+    people = selectors.orientation_queue(actor=actor, **filters)
     page = persons_page_open(
         actor=actor, rows=people, screen="file des personnes à orienter", page_number=request.GET.get("page")
     )
@@ -42,7 +49,18 @@ def queue(request):
     if actor.has_role(*DECISION_ROLES):
         sessions = session_selectors.sessions_open_for_invitation(actor=actor)
         invite_form = InviteForm(sessions=sessions, initial={"session": request.GET.get("seance")})
-    return render(request, "orientation/queue.html", {"form": form, "page_obj": page, "invite_form": invite_form})
+    return render(
+        request,
+        "orientation/queue.html",
+        {"form": form, "page_obj": page, "invite_form": invite_form, "export_query": export_query(request)},
+    )
+
+
+@require_departement_staff(*QUEUE_ROLES)
+def queue_csv(request):
+    _, filters = _queue_filters(request)
+    rows = selectors.orientation_queue_export(actor=request.actor, **filters)
+    return export_response(request, rows, f"personnes-a-orienter-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_departement_staff(*DECISION_ROLES)
@@ -131,6 +149,12 @@ def caseload_transfer(request, referent_pk):
             "person_groups": [(None, list(form["persons"].subwidgets))],
         },
     )
+
+
+@require_roles(Role.REFERENT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
+def caseload_csv(request):
+    rows = selectors.caseload_export(actor=request.actor)
+    return export_response(request, rows, f"portefeuille-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_departement_staff(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)

@@ -243,13 +243,16 @@ ENTRIES: dict[str, Entry] = {
     "intake:spreadsheet_preview": both(CD_ADMIN, pk("spreadsheet_run")),
     # Orientation: the Département's process
     "orientation:queue": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
+    "orientation:queue_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "other_cd_admin"}),
     "orientation:decide": both(ORIENTATION, person),
     "orientation:caseload": get(CASELOAD),
     # Within the actor's own organisation: the territory's manager hands over the people one of its référents follows.
     "orientation:caseload_transfer": both({"sdsei_manager"}, lambda w: {"referent_pk": _referent_of_the_manager(w)}),
+    "orientation:caseload_csv": get(CASELOAD),
     "orientation:change_referent": both(ORIENTATION, person),
     # The Département's overseers see its sessions; a référent anywhere, those they are mobilised on.
     "orientation:sessions": get(SESSION_OVERSEERS | REFERENTS),
+    "orientation:sessions_csv": get(SESSION_OVERSEERS | REFERENTS),
     "orientation:session_create": both(ADMINS | {"cd_orientation"}),
     "orientation:session_invite": both(ADMINS | {"cd_orientation"}),
     "orientation:session_detail": get(SESSION_RUNNERS, pk("session"), shows_target_to={"ft_referent"}),
@@ -389,7 +392,9 @@ ENTRIES: dict[str, Entry] = {
     "offer:coverage": get({"cd_admin", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "offer:coverage_csv": get({"cd_admin", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "offer:referrals_received": get(FOLLOWERS),
+    "offer:referrals_received_csv": get(FOLLOWERS),
     "offer:referrals_sent": get(FOLLOWERS),
+    "offer:referrals_sent_csv": get(FOLLOWERS),
     "offer:referral_detail": get(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
     "offer:referral_action": post(
         TARGET_CARE | SIAE,

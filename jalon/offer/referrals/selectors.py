@@ -8,6 +8,7 @@ opening is traced with `person_view_record`. Every list is a fixed number of que
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.core.scoping import Actor, get_visible_or_404
@@ -48,6 +49,64 @@ def referrals_received(*, actor: Actor, status: str | None = None):
 
 def referrals_sent(*, actor: Actor, status: str | None = None):
     return _listed(Referral.objects.sent_by(actor).with_status(status))
+
+
+EXPORT_HEADER = [
+    "N°",
+    "Service",
+    "Structure du service",
+    "Structure prescriptrice",
+    "Envoyée par",
+    "Envoyée le",
+    "Statut",
+    "Réponse le",
+    "Commencée le",
+    "Close le",
+    "Motif",
+]
+
+
+def referrals_export(queryset):
+    """A list of referrals (`referrals_received` or `referrals_sent`, already scoped and filtered) as rows, header
+    first. Like the screens, no person's name: no audit event to write."""
+    values = queryset.values_list(
+        "pk",
+        "service__name",
+        "structure__name",
+        "sender_organisation__name",
+        "sent_by__first_name",
+        "sent_by__last_name",
+        "sent_at",
+        "status",
+        "answered_at",
+        "started_at",
+        "ended_at",
+        "reason",
+        named=True,
+    )
+    statuses, reasons = dict(ReferralStatus.choices), dict(Referral._meta.get_field("reason").choices)
+
+    def day(moment):
+        return f"{timezone.localtime(moment):%d/%m/%Y}" if moment else ""
+
+    def rows():
+        yield EXPORT_HEADER
+        for row in values.iterator(chunk_size=2000):
+            yield [
+                row.pk,
+                row.service__name,
+                row.structure__name,
+                row.sender_organisation__name,
+                f"{row.sent_by__first_name or ''} {row.sent_by__last_name or ''}".strip(),
+                day(row.sent_at),
+                statuses.get(row.status, row.status),
+                day(row.answered_at),
+                day(row.started_at),
+                day(row.ended_at),
+                reasons.get(row.reason, row.reason),
+            ]
+
+    return rows()
 
 
 def referrals_of_notebook(*, notebook: Notebook):

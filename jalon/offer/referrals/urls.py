@@ -5,7 +5,9 @@ from jalon.offer.referrals import views
 
 urlpatterns = [
     path("orientations/recues/", views.referrals_received, name="referrals_received"),
+    path("orientations/recues/export.csv", views.referrals_received_csv, name="referrals_received_csv"),
     path("orientations/envoyees/", views.referrals_sent, name="referrals_sent"),
+    path("orientations/envoyees/export.csv", views.referrals_sent_csv, name="referrals_sent_csv"),
     path("orientations/<int:pk>/", views.referral_detail, name="referral_detail"),
     path(
         "orientations/<int:pk>/<str:action>/",

@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.request_context import client_ip
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
@@ -85,27 +87,58 @@ def notebook_referrals(request, person_pk):
 # --- lists ------------------------------------------------------------------------------------------------------
 
 
-def _list(request, queryset_for, *, template: str, title: str):
+def _filtered(request, queryset_for):
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else None
-    page = Paginator(queryset_for(actor=request.actor, status=status or None), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    return form, queryset_for(actor=request.actor, status=status or None)
+
+
+def _list(request, queryset_for, *, template: str, title: str, export: str):
+    form, referrals = _filtered(request, queryset_for)
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {"form": form, "page_obj": page, "title": title, "export_url": export, "export_query": export_query(request)},
     )
-    return render(request, template, {"form": form, "page_obj": page, "title": title})
+
+
+def _export(request, queryset_for, *, name: str):
+    _, referrals = _filtered(request, queryset_for)
+    rows = selectors.referrals_export(referrals)
+    return export_response(request, rows, f"{name}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_received(request):
     return _list(
-        request, selectors.referrals_received, template="offer/referrals/received.html", title="Orientations reçues"
+        request,
+        selectors.referrals_received,
+        template="offer/referrals/received.html",
+        title="Orientations reçues",
+        export="offer:referrals_received_csv",
     )
+
+
+@require_roles(*ACTING_ROLES, partner_admin=True)
+def referrals_received_csv(request):
+    return _export(request, selectors.referrals_received, name="orientations-recues")
 
 
 @require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_sent(request):
     return _list(
-        request, selectors.referrals_sent, template="offer/referrals/sent.html", title="Orientations envoyées"
+        request,
+        selectors.referrals_sent,
+        template="offer/referrals/sent.html",
+        title="Orientations envoyées",
+        export="offer:referrals_sent_csv",
     )
+
+
+@require_roles(*ACTING_ROLES, partner_admin=True)
+def referrals_sent_csv(request):
+    return _export(request, selectors.referrals_sent, name="orientations-envoyees")
 
 
 # --- one referral -----------------------------------------------------------------------------------------------

@@ -38,6 +38,56 @@ def sessions_agenda(*, actor: Actor, past: bool = False, mine: bool = False, kin
     )
 
 
+AGENDA_EXPORT_HEADER = [
+    "Date",
+    "Début",
+    "Fin",
+    "Type",
+    "Modalité",
+    "Lieu",
+    "Territoire",
+    "Structure organisatrice",
+    "Professionnels",
+    "Statut",
+    "Places",
+    "Invités",
+    "Présents",
+]
+
+
+def sessions_agenda_export(*, actor: Actor, past: bool = False, mine: bool = False, kind: str = ""):
+    """The agenda as the screen filters it, every page at once: one row per session, header first. Like the screen,
+    no person's name (the professionals mobilised are named, the persons only counted): no audit event."""
+    sessions = sessions_agenda(actor=actor, past=past, mine=mine, kind=kind)
+
+    def rows():
+        yield AGENDA_EXPORT_HEADER
+        # In chunks, each with its professionals' prefetch: a fixed number of queries per chunk, none per session.
+        for session in sessions.iterator(chunk_size=500):
+            starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+            yield [
+                f"{starts:%d/%m/%Y}",
+                f"{starts:%H:%M}",
+                f"{ends:%H:%M}",
+                session.get_kind_display(),
+                session.get_mode_display(),
+                session.place,
+                session.territory.name if session.territory else "",
+                session.organisation.name,
+                ", ".join(user.get_full_name() for user in _by_name(session.professionals.all())),
+                "annulée" if session.is_cancelled else session.get_stage_display(),
+                session.capacity,
+                session.invited,
+                session.present,
+            ]
+
+    return rows()
+
+
+def _by_name(users):
+    return sorted(users, key=lambda user: (user.last_name, user.first_name))
+
+
 def session_for(*, actor: Actor, pk) -> OrientationSession:
     qs = _visible_sessions(actor).select_related("territory", "organisation", "created_by")
     return get_visible_or_404(qs.prefetch_related("professionals"), pk=pk)

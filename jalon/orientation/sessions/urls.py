@@ -5,6 +5,7 @@ from jalon.orientation.sessions import views
 
 urlpatterns = [
     path("seances/", views.agenda, name="sessions"),
+    path("seances/export.csv", views.agenda_csv, name="sessions_csv"),
     path("seances/nouvelle/", views.session_create, name="session_create"),
     path("seances/inviter/", views.invite, name="session_invite"),
     path("seances/<int:pk>/", views.session_detail, name="session_detail"),

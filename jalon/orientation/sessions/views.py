@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jalon.core.enums import Role
+from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.orientation.enums import SessionKind, SessionStage
@@ -53,21 +54,39 @@ def _report(request, outcome, done: str) -> None:
         messages.warning(request, f"{person} — {channel} non envoyé : {reason}")
 
 
+def _agenda_filters(request) -> dict:
+    """The agenda's filters from its query string: past or upcoming, mine only (always for a référent), a kind."""
+    kind = request.GET.get("type", "")
+    return {
+        "past": request.GET.get("periode") == "passees",
+        "mine": request.actor.has_role(Role.REFERENT) or request.GET.get("mes") == "1",
+        "kind": kind if kind in SessionKind.values else "",
+    }
+
+
 @require_roles(*VIEWERS)
 def agenda(request):
-    actor = request.actor
-    past = request.GET.get("periode") == "passees"
-    mine = actor.has_role(Role.REFERENT) or request.GET.get("mes") == "1"
-    kind = request.GET.get("type", "")
-    sessions = selectors.sessions_agenda(
-        actor=actor, past=past, mine=mine, kind=kind if kind in SessionKind.values else ""
-    )
+    filters = _agenda_filters(request)
+    sessions = selectors.sessions_agenda(actor=request.actor, **filters)
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "orientation/sessions/agenda.html",
-        {"page_obj": page, "past": past, "mine": mine, "kind": kind, "kinds": SessionKind.choices},
+        {
+            "page_obj": page,
+            "past": filters["past"],
+            "mine": filters["mine"],
+            "kind": request.GET.get("type", ""),
+            "kinds": SessionKind.choices,
+            "export_query": export_query(request),
+        },
     )
+
+
+@require_roles(*VIEWERS)
+def agenda_csv(request):
+    rows = selectors.sessions_agenda_export(actor=request.actor, **_agenda_filters(request))
+    return export_response(request, rows, f"seances-{timezone.localdate():%Y-%m-%d}.csv")
 
 
 @require_departement_staff(*PLANNERS)
