@@ -281,6 +281,7 @@ URLS = {
     "employment:training_create": person("referent", **FILE),
     "employment:training_outcome": person("referent", pk="training"),
     "employment:training_exit": person("referent", pk="training_done"),
+    "employment:measure_exit": person("referent", pk="measure_ended"),
     "api:job_offers": no_person_data("offres d'emploi des employeurs : aucune personne"),
     "api:job_offer": listing("referent", about="person", pk="job_offer"),
     "api:person_positionings": person("referent", **API),

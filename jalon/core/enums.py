@@ -182,6 +182,7 @@ class AuditCode(models.IntegerChoices):
     TRAINING_RECORDED = 1570, "entrée en formation enregistrée"
     TRAINING_OUTCOME_RECORDED = 1571, "issue d'une formation enregistrée"
     TRAINING_EXIT_DECIDED = 1572, "sortie proposée après une formation qualifiante : examinée"
+    MEASURE_EXIT_DECIDED = 1580, "sortie proposée à la fin d'un contrat aidé ou d'IAE : examinée"
     # 1360–1369: the observatory's open data
     OPENDATA_SETTINGS_UPDATED = 1360, "réglages des données ouvertes modifiés"
     OPENDATA_EXPORTED = 1361, "jeu de données ouvertes exporté"

@@ -294,3 +294,28 @@ class TrainingEntry(BaseModel):
 
     def __str__(self):
         return f"{self.title} ({self.provider})"
+
+
+class MeasureExitDecision(BaseModel):
+    """What the référent decided at the end of an IAE or PEC contract (offer room's `Measure`): the exit it led to
+    (a CDI after the insertion contract, a job after the PEC), or why the path goes on. The exit itself is the exits'
+    room's; this row only links the measure to it."""
+
+    measure = models.OneToOneField(
+        "offer.Measure", verbose_name="mesure", on_delete=models.CASCADE, related_name="exit_decision"
+    )
+    person = models.ForeignKey("people.Person", verbose_name="personne", on_delete=models.CASCADE, related_name="+")
+    exit_suggestion = models.CharField(
+        "sortie de parcours", max_length=12, choices=ExitSuggestion.choices, default=ExitSuggestion.PROPOSED
+    )
+    exit_dismiss_reason = models.CharField("pourquoi le parcours continue", max_length=255, blank=True)
+    exit = models.OneToOneField(
+        "exits.Exit", verbose_name="sortie", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "sortie examinée à la fin d'une mesure"
+        verbose_name_plural = "sorties examinées à la fin d'une mesure"
+
+    def __str__(self):
+        return f"Sortie à la fin de « {self.measure} »"

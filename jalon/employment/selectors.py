@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
+from django.utils import timezone
 
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.employment.enums import OfferContract, OfferStatus
@@ -20,6 +21,7 @@ from jalon.notebook.enums import ContractWanted, FreinStatus
 from jalon.notebook.followup.selectors import caseload
 from jalon.notebook.models import NotebookFrein, ProfessionalProject
 from jalon.offer.directory.selectors import format_km
+from jalon.offer.measures.models import Measure, MeasureKind
 from jalon.people.models import Person
 from jalon.territories.geocoding import geocoded_point
 from jalon.territories.geography import Point, haversine_km, squared_degrees_expression
@@ -379,3 +381,38 @@ def counts_as_positive(*, departement_id, code: str, day: datetime.date | None) 
     if rule is None:
         return None
     return code in rule.positive_codes, rule.version
+
+
+def ended_measures(*, person: Person, today: datetime.date | None = None) -> list[Measure]:
+    """The person's IAE and PEC contracts that have ended, with what was decided about the exit (if anything)."""
+    today = today or timezone.localdate()
+    return list(
+        Measure.objects.filter(person=person, kind__in=(MeasureKind.IAE, MeasureKind.PEC), ends_on__lte=today)
+        .select_related("exit_decision", "employer")
+        .order_by("-ends_on", "-pk")
+    )
+
+
+def measure_for(*, actor: Actor, pk) -> Measure:
+    """An IAE or PEC measure of a person the actor sees."""
+    return get_visible_or_404(
+        Measure.objects.filter(
+            person__in=Person.objects.visible_to(actor), kind__in=(MeasureKind.IAE, MeasureKind.PEC)
+        ).select_related("person", "employer", "exit_decision"),
+        pk=pk,
+    )
+
+
+def measure_exit_initial(measure: Measure) -> dict:
+    """The exit form, prefilled from the measure: its end date, its employer (the directory's when linked)."""
+    period = f"du {measure.starts_on:%d/%m/%Y} au {measure.ends_on:%d/%m/%Y}" if measure.ends_on else ""
+    where = f" chez {measure.employer_name}" if measure.employer_name else ""
+    return {
+        "exit_type": None,
+        "exited_on": measure.ends_on,
+        "reason": f"À l'issue de la mesure {measure.get_kind_display()} {period}{where}.",
+        "evidence": "",
+        "employer": measure.employer,
+        "employer_name": "" if measure.employer_id else measure.employer_name,
+        "employer_siret": "" if measure.employer_id else measure.employer_siret,
+    }

@@ -25,9 +25,10 @@ from jalon.employment.enums import (
     TrainingFunding,
     TrainingOutcome,
 )
-from jalon.employment.models import JobOffer, Positioning, PositioningStep, TrainingEntry
+from jalon.employment.models import JobOffer, MeasureExitDecision, Positioning, PositioningStep, TrainingEntry
 from jalon.exits.models import Exit
 from jalon.exits.services import NOT_FOLLOWED, WRITER_ROLES, exit_record, follows
+from jalon.offer.measures.models import Measure, MeasureKind
 from jalon.people.models import Person
 
 
@@ -539,3 +540,41 @@ def training_outcome_record(
         new={"outcome": outcome, "outcome_on": outcome_on, "exit_proposed": bool(training.exit_suggestion)},
     )
     return training
+
+
+# --- the end of an IAE or PEC contract ------------------------------------------------------------------------------
+
+MEASURES_ENDING_IN_AN_EXIT = (MeasureKind.IAE, MeasureKind.PEC)
+
+
+def _measure_decision(*, measure: Measure, today: datetime.date) -> MeasureExitDecision:
+    if measure.kind not in MEASURES_ENDING_IN_AN_EXIT or measure.ends_on is None or measure.ends_on > today:
+        raise ValidationError("Seule une mesure d'IAE ou un contrat PEC terminés proposent une sortie de parcours.")
+    decision, _ = MeasureExitDecision.objects.get_or_create(measure=measure, defaults={"person_id": measure.person_id})
+    return decision
+
+
+@transaction.atomic
+def measure_exit_record(*, actor: Actor, measure: Measure, today: datetime.date | None = None, **exit_fields) -> Exit:
+    """The insertion contract ended with a job (a CDI after an ACI, a hire after a PEC…): the exit is recorded by the
+    exits' service and linked to the measure."""
+    today = today or timezone.localdate()
+    decision = _measure_decision(measure=measure, today=today)
+    return _suggestion_exit_record(
+        actor=actor,
+        model=MeasureExitDecision,
+        obj=decision,
+        code=AuditCode.MEASURE_EXIT_DECIDED,
+        exit_fields={"today": today, **exit_fields},
+    )
+
+
+@transaction.atomic
+def measure_exit_dismiss(
+    *, actor: Actor, measure: Measure, reason: str, today: datetime.date | None = None
+) -> MeasureExitDecision:
+    """The path goes on after the contract (another contract, a training to come…)."""
+    decision = _measure_decision(measure=measure, today=today or timezone.localdate())
+    return _suggestion_dismiss(
+        actor=actor, model=MeasureExitDecision, obj=decision, code=AuditCode.MEASURE_EXIT_DECIDED, reason=reason
+    )

@@ -18,4 +18,5 @@ urlpatterns = [
     path("personnes/<id:person_pk>/formations/nouvelle/", views.training_create, name="training_create"),
     path("formations/<id:pk>/issue/", views.training_outcome, name="training_outcome"),
     path("formations/<id:pk>/sortie/", views.training_exit, name="training_exit"),
+    path("mesures/<id:pk>/sortie/", views.measure_exit, name="measure_exit"),
 ]

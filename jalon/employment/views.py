@@ -19,6 +19,7 @@ from jalon.employers.selectors import directory_choices
 from jalon.employment import selectors, services
 from jalon.employment.enums import NEXT_STATUSES, ExitSuggestion, OfferStatus
 from jalon.employment.forms import AdvanceForm, DismissForm, OfferForm, OfferSearchForm, OutcomeForm, TrainingForm
+from jalon.employment.models import MeasureExitDecision
 from jalon.exits.forms import ExitForm
 from jalon.exits.selectors import exit_types_for
 from jalon.notebook.access import notebook_access
@@ -227,6 +228,28 @@ def positioning_exit(request, pk):
 
 
 @require_roles(*CARNET_ROLES)
+def measure_exit(request, pk):
+    measure = selectors.measure_for(actor=request.actor, pk=pk)
+    if measure.ends_on is None or measure.ends_on > timezone.localdate():
+        raise Http404(NOT_FOUND_MESSAGE)
+    # Nothing is written before the référent decides: the decision row exists once the exit is recorded or dismissed.
+    decision = getattr(measure, "exit_decision", None) or MeasureExitDecision(measure=measure, person=measure.person)
+    return _exit_decision(
+        request,
+        obj=decision,
+        person=measure.person,
+        initial=selectors.measure_exit_initial(measure),
+        record=lambda **data: services.measure_exit_record(actor=request.actor, measure=measure, **data),
+        dismiss=lambda reason: services.measure_exit_dismiss(actor=request.actor, measure=measure, reason=reason),
+        back_url=reverse("employment:person", kwargs={"person_pk": measure.person_id}),
+        context={
+            "origin": f"Fin de la mesure « {measure} »"
+            + (f" chez {where}" if (where := measure.employer_name) else "")
+        },
+    )
+
+
+@require_roles(*CARNET_ROLES)
 def training_exit(request, pk):
     training = selectors.training_for(actor=request.actor, pk=pk)
     return _exit_decision(
@@ -254,6 +277,7 @@ def person_employment(request, person_pk):
             "person": person,
             "positionings": selectors.person_positionings(person=person),
             "trainings": selectors.person_trainings(person=person),
+            "ended_measures": selectors.ended_measures(person=person),
             "matches": selectors.person_offer_matches(person=person) if may_write else [],
             "may_write": may_write and not access.notebook.is_closed,
         },

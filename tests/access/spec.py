@@ -431,6 +431,7 @@ ENTRIES: dict[str, Entry] = {
     "employment:training_create": both(TARGET_CARE, person),
     "employment:training_outcome": both(TARGET_CARE, pk("training")),
     "employment:training_exit": both(TARGET_CARE, pk("training_done")),
+    "employment:measure_exit": both(TARGET_CARE, pk("measure_ended")),
     # Employers: the directory of each département is shared by all its professionals; commitments, groupements and
     # relations officers are the Département's; immersions follow the target's carnet.
     "employers:list": get(EVERYONE),

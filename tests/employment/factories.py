@@ -1,5 +1,7 @@
 """Employment objects about one person, for the shared worlds of the access matrix and the audit coverage."""
 
+import datetime
+
 from django.utils import timezone
 
 from jalon.employment.services import (
@@ -9,6 +11,8 @@ from jalon.employment.services import (
     training_outcome_record,
     training_record,
 )
+from jalon.notebook.models import Notebook
+from jalon.offer.measures.models import Measure, MeasureKind
 
 
 SIRET = "73282932000074"
@@ -16,7 +20,8 @@ SIRET = "73282932000074"
 
 def employment_objects(*, publisher, referent, person, commune, appellation) -> dict:
     """An open offer the person is positioned on (« proposée »), a second one she was hired on (an exit proposed),
-    a training under way and a qualifying one completed (an exit proposed)."""
+    a training under way and a qualifying one completed (an exit proposed), a PEC contract ended (an exit to
+    examine)."""
     today = timezone.localdate()
 
     def offer(title):
@@ -55,7 +60,19 @@ def employment_objects(*, publisher, referent, person, commune, appellation) -> 
     done = training_outcome_record(
         actor=referent, training=training("Titre professionnel cariste"), outcome="certifiee", outcome_on=today
     )
+    # A PEC contract that ended ten days ago: the exit it may lead to is to examine.
+    measure_ended = Measure.objects.create(
+        notebook=Notebook.objects.get_or_create(person=person)[0],
+        person=person,
+        kind=MeasureKind.PEC,
+        starts_on=today - datetime.timedelta(days=300),
+        ends_on=today - datetime.timedelta(days=10),
+        weekly_hours=26,
+        employer_name="Mairie de Mont-de-Marsan",
+        organisation=referent.organisation,
+    )
     return {
+        "measure_ended": measure_ended,
         "job_offer": job_offer,
         "positioning": positioning,
         "hire": hire,
