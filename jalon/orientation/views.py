@@ -7,6 +7,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
+from jalon.core.sorting import Sorting
 from jalon.core.text import plural
 from jalon.orientation import selectors, services
 from jalon.orientation.forms import CaseloadTransferForm, DecisionForm, QueueFilterForm, ReferentChangeForm
@@ -34,13 +35,31 @@ def _queue_filters(request):
     }
 
 
+QUEUE_SORTING = Sorting(
+    {
+        "nom": ("normalized_last_name", "normalized_first_name"),
+        "naissance": ("birth_date",),
+        "commune": ("commune__name",),
+        "demande": ("right_requested_on",),
+    },
+    default="demande",  # the longest waits first
+)
+CASELOAD_SORTING = Sorting(
+    {"nom": ("normalized_last_name", "normalized_first_name"), "commune": ("commune__name",)}, default="nom"
+)
+
+
 @require_departement_staff(*QUEUE_ROLES)
 def queue(request):
     actor = request.actor
     form, filters = _queue_filters(request)
     people = selectors.orientation_queue(actor=actor, **filters)
+    sort = QUEUE_SORTING.state(request)
     page = persons_page_open(
-        actor=actor, rows=people, screen="file des personnes à orienter", page_number=request.GET.get("page")
+        actor=actor,
+        rows=QUEUE_SORTING.apply(people, sort),
+        screen="file des personnes à orienter",
+        page_number=request.GET.get("page"),
     )
     today = timezone.localdate()
     for person in page:
@@ -52,7 +71,13 @@ def queue(request):
     return render(
         request,
         "orientation/queue.html",
-        {"form": form, "page_obj": page, "invite_form": invite_form, "export_query": export_query(request)},
+        {
+            "form": form,
+            "page_obj": page,
+            "invite_form": invite_form,
+            "export_query": export_query(request),
+            "sort": sort,
+        },
     )
 
 
@@ -101,11 +126,15 @@ def decide(request, person_pk):
 @require_roles(Role.REFERENT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER)
 def caseload(request):
     actor = request.actor
+    sort = CASELOAD_SORTING.state(request)
     page = persons_page_open(
-        actor=actor, rows=selectors.caseload(actor=actor), screen="portefeuille", page_number=request.GET.get("page")
+        actor=actor,
+        rows=CASELOAD_SORTING.apply(selectors.caseload(actor=actor), sort),
+        screen="portefeuille",
+        page_number=request.GET.get("page"),
     )
     by_referent = selectors.caseload_by_referent(actor=actor) if not actor.has_role(Role.REFERENT) else None
-    return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent})
+    return render(request, "orientation/caseload.html", {"page_obj": page, "by_referent": by_referent, "sort": sort})
 
 
 @require_roles(*services.TRANSFER_ROLES)

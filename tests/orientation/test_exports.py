@@ -287,3 +287,19 @@ def test_the_portfolio_workbook_holds_the_same_rows(login_as, france_travail, po
 
 def test_the_portfolio_export_is_not_found_for_who_may_not_see_the_portfolio(login_as, officer, portfolio):
     assert login_as(officer).get(reverse("orientation:caseload_csv")).status_code == 404
+
+
+def test_the_queue_sorts_by_a_column_and_keeps_its_filters(login_as, officer, marsan, queue):
+    client = login_as(officer)
+    url = reverse("orientation:queue")
+
+    def names(**query):
+        page = client.get(url, {**_filters(marsan), **query}).content.decode()
+        order = ["AUBERT", "DUVAL", "RECENT", "DACQUOIS"]
+        return sorted((name for name in order if name in page), key=page.index)
+
+    assert names() == ["AUBERT", "DUVAL"]  # by default the oldest request first (1 August, then 1 September)
+    assert names(tri="-demande") == ["DUVAL", "AUBERT"]
+    assert names(tri="naissance") == ["DUVAL", "AUBERT"]  # born 1979, then 1985
+    page = client.get(url, {**_filters(marsan), "tri": "nom"}).content.decode()
+    assert 'aria-sort="ascending"' in page and f"territory={marsan.pk}" in page.split('aria-sort="ascending"')[1][:200]

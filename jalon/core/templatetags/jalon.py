@@ -26,3 +26,21 @@ def table_frame(parser, token):
     nodelist = parser.parse(("endtable_frame",))
     parser.delete_first_token()
     return TableFrameNode(nodelist)
+
+
+@register.simple_tag
+def sort_header(state, key: str, label: str):
+    """A sortable column's header: a link that sorts the list by it (reversed on a second click), and `aria-sort`
+    telling assistive technologies how the list is sorted."""
+    aria = state.aria_for(key)
+    arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
+    hint = "trier par ordre décroissant" if aria == "ascending" else "trier par ordre croissant"
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="fr-link" href="{}">{}<span aria-hidden="true">{}</span>'
+        '<span class="fr-sr-only"> ({})</span></a></th>',
+        aria,
+        state.url_for(key),
+        label,
+        arrow,
+        hint,
+    )
