@@ -10,7 +10,6 @@ Set-based filters for the figures: `Employer.objects.engaged_on(day)`, `Immersio
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
@@ -33,10 +32,6 @@ def employers_for(*, actor: Actor, text: str = "", commune=None, engaged: bool =
     if engaged:
         employers = employers.engaged_on(timezone.localdate())
     return employers.order_by("name", "id")
-
-
-def employers_page(*, actor: Actor, page_number, **filters):
-    return Paginator(employers_for(actor=actor, **filters), PAGE_SIZE).get_page(page_number)
 
 
 def employers_csv_rows(*, actor: Actor, **filters):

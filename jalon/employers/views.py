@@ -2,6 +2,7 @@
 selector, renders. Out of reach answers 404."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles, view_opens_for
+from jalon.core.sorting import Sorting
 from jalon.employers import access, selectors, services
 from jalon.employers.forms import (
     CommitmentForm,
@@ -37,10 +39,17 @@ def _filters(request) -> dict:
     return {"text": data.get("q") or "", "engaged": bool(data.get("engaged"))}
 
 
+DIRECTORY_SORTING = Sorting(
+    {"nom": ("name",), "naf": ("naf_code",), "commune": ("commune__name",)},
+    default="nom",
+)
+
+
 @access.require_directory_reader
 def employer_list(request):
-    filters = _filters(request)
-    page = selectors.employers_page(actor=request.actor, page_number=request.GET.get("page"), **filters)
+    sort = DIRECTORY_SORTING.state(request)
+    employers = DIRECTORY_SORTING.apply(selectors.employers_for(actor=request.actor, **_filters(request)), sort)
+    page = Paginator(employers, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "employers/list.html",
@@ -50,6 +59,7 @@ def employer_list(request):
             "query": request.GET.urlencode(),
             "may_edit": access.may_edit_directory(request.actor),
             "may_manage": access.may_manage_relations(request.actor),
+            "sort": sort,
         },
     )
 

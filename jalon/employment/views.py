@@ -15,6 +15,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
+from jalon.core.sorting import Sorting
 from jalon.employers.selectors import directory_choices
 from jalon.employment import selectors, services
 from jalon.employment.enums import NEXT_STATUSES, ExitSuggestion, OfferStatus
@@ -31,6 +32,17 @@ OFFER_ROLES = services.OFFER_WRITER_ROLES
 CARNET_ROLES = (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.PARTNER, Role.TERRITORY_MANAGER)
 
 
+OFFERS_SORTING = Sorting(
+    {
+        "offre": ("title",),
+        "employeur": ("employer_name",),
+        "lieu": ("commune__name",),
+        "publication": ("published_on",),
+    },
+    default="-publication",
+)
+
+
 def _search(request):
     form = OfferSearchForm(request.GET or None, initial={"status": OfferStatus.OPEN})
     data = form.cleaned_data if form.is_valid() else {}
@@ -44,7 +56,8 @@ def _search(request):
 @require_roles(*OFFER_ROLES)
 def offers(request):
     form, qs = _search(request)
-    page = selectors.offers_page(qs, request.GET.get("page"))
+    sort = OFFERS_SORTING.state(request)
+    page = selectors.offers_page(OFFERS_SORTING.apply(qs, sort), request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -55,6 +68,7 @@ def offers(request):
             "page_obj": page,
             "query": query.urlencode(),
             "may_publish": services.may_publish(request.actor),
+            "sort": sort,
         },
     )
 

@@ -152,3 +152,23 @@ def test_a_hire_on_a_directory_offer_becomes_an_exit_to_that_employer(world):
     assert initial["employer"] == employer and initial["employer_name"] == ""
     exit = positioning_exit_record(actor=world.actor, positioning=positioning, today=TODAY, **initial)
     assert (exit.employer, exit.employer_name, exit.employer_siret) == (employer, employer.name, SIRET)
+
+
+def test_the_directory_and_the_offers_sort_by_their_columns(world, client):
+    _establishment(world, name="Zinguerie de l'Adour", commune=world.aire)
+    _establishment(world, siret="44830258200011", name="Atelier du bois", commune=world.mdm)
+    world.offer(title="Cariste", employer_name="Zinguerie de l'Adour")
+    world.offer(title="Magasinier", employer_name="Atelier du bois")
+    client.force_login(world.referent.user)
+
+    def order(url, names, **query):
+        page = client.get(url, query).content.decode()
+        return sorted(names, key=page.index)
+
+    directory = reverse("employers:list")
+    assert order(directory, ["Atelier du bois", "Zinguerie"]) == ["Atelier du bois", "Zinguerie"]
+    # Aire-sur-l'Adour before Mont-de-Marsan.
+    assert order(directory, ["Atelier du bois", "Zinguerie"], tri="commune") == ["Zinguerie", "Atelier du bois"]
+    offers = reverse("employment:offers")
+    assert order(offers, ["Atelier du bois", "Zinguerie"], tri="employeur") == ["Atelier du bois", "Zinguerie"]
+    assert order(offers, ["Atelier du bois", "Zinguerie"], tri="-employeur") == ["Zinguerie", "Atelier du bois"]
