@@ -43,6 +43,23 @@ class ServiceCheckedForm(DsfrBaseForm):
                 field.required = True
 
 
+class FilteredSelect(forms.Select):
+    """A select whose options follow another field of the form: each option lists the values of that field it
+    belongs to (`groups`: option value → values), and the page's script (static/jalon/pickers.js) shows only the
+    options of the value chosen there. Without the script every option stays, and the service still checks."""
+
+    def __init__(self, *, filtered_by: str, groups: dict | None = None, attrs=None):
+        super().__init__(attrs={**(attrs or {}), "data-filtered-by": f"id_{filtered_by}"})
+        self.groups = groups or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        key = getattr(value, "value", value)  # ModelChoiceIteratorValue
+        if key in self.groups:
+            option["attrs"]["data-filter-values"] = " ".join(str(v) for v in self.groups[key])
+        return option
+
+
 class AuditFilterForm(DsfrBaseForm):
     code = forms.TypedChoiceField(
         label="Événement",

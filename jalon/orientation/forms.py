@@ -4,10 +4,11 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
-from jalon.core.forms import ServiceCheckedForm
+from jalon.core.forms import FilteredSelect, ServiceCheckedForm
 from jalon.organisations.models import Organisation
 from jalon.orientation.enums import OrientationType, PersonAgreement
 from jalon.orientation.models import Dispositif
+from jalon.orientation.selectors import referent_choices
 from jalon.people.enums import HouseholdRole
 from jalon.territories.models import Territory
 
@@ -35,6 +36,15 @@ class QueueFilterForm(DsfrBaseForm):
         return cleaned
 
 
+def _referent_picker(field, organisations) -> None:
+    """The référents of the structures, each offered only once their structure is chosen (FilteredSelect)."""
+    users, by_user = referent_choices(organisations=organisations)
+    field.queryset = users
+    field.widget = FilteredSelect(filtered_by="organisation", groups=by_user)
+    field.widget.choices = field.choices
+    field.label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"
+
+
 class DecisionForm(DsfrBaseForm):
     orientation_type = forms.ChoiceField(label="Type d'orientation", choices=OrientationType.choices)
     dispositif = forms.ModelChoiceField(label="Dispositif", queryset=Dispositif.objects.none(), required=False)
@@ -53,12 +63,7 @@ class DecisionForm(DsfrBaseForm):
         )
         organisations = Organisation.objects.active().in_departement(departement_id)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
-        cast(forms.ModelChoiceField, self.fields["referent"]).queryset = (
-            User.objects.active()
-            .filter(memberships__organisation__in=organisations, memberships__is_active=True)
-            .distinct()
-        )
-        self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
+        _referent_picker(self.fields["referent"], organisations)
 
     @staticmethod
     def initial_from(interview) -> dict:
@@ -85,12 +90,7 @@ class ReferentChangeForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         organisations = Organisation.objects.active().in_departement(departement_id)
         cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
-        cast(forms.ModelChoiceField, self.fields["referent"]).queryset = (
-            User.objects.active()
-            .filter(memberships__organisation__in=organisations, memberships__is_active=True)
-            .distinct()
-        )
-        self.fields["referent"].label_from_instance = lambda user: f"{user.get_full_name()} ({user.email})"  # type: ignore[attr-defined]
+        _referent_picker(self.fields["referent"], organisations)
 
 
 class CaseloadTransferForm(ServiceCheckedForm):

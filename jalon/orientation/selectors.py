@@ -6,6 +6,7 @@ from django.utils import timezone
 from jalon.accounts.models import User
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.organisations.models import Membership
 from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import RightState
@@ -199,6 +200,25 @@ def transferable_caseload(*, actor: Actor, referent_id):
         .select_related("commune")
         .order_by("normalized_last_name", "normalized_first_name", "pk")
     )
+
+
+# Who may be a person's référent de parcours: not the pilots, analysts or managers of a structure.
+REFERENT_ROLES = (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER)
+
+
+def referent_choices(*, organisations) -> tuple[object, dict[int, list[int]]]:
+    """The professionals who may follow a person in these structures, and the structures each may follow for (for
+    a pick-list that follows the chosen structure)."""
+    pairs = list(
+        Membership.objects.active()
+        .filter(organisation__in=organisations, role__in=REFERENT_ROLES)
+        .values_list("user_id", "organisation_id")
+    )
+    by_user: dict[int, list[int]] = {}
+    for user_id, organisation_id in pairs:
+        by_user.setdefault(user_id, []).append(organisation_id)
+    users = User.objects.filter(pk__in=by_user).order_by("last_name", "first_name", "pk")
+    return users, by_user
 
 
 def organisation_referents(*, organisation_id):

@@ -14,6 +14,7 @@ from jalon.organisations.models import Membership
 from jalon.orientation.delays.closing import delay_alerts_close_done
 from jalon.orientation.enums import DelayStep, PersonAgreement
 from jalon.orientation.models import Orientation, ReferentAssignment
+from jalon.orientation.selectors import REFERENT_ROLES
 from jalon.people.enums import ChangeKind
 from jalon.people.models import ChangeEvent
 
@@ -23,8 +24,13 @@ def _check_referent(*, organisation, referent) -> None:
         raise ValidationError({"organisation": "Choisissez la structure en charge de l'accompagnement."})
     if referent is None:
         raise ValidationError({"referent": "Désignez le référent de parcours."})
-    if not Membership.objects.active().filter(user=referent, organisation=organisation).exists():
+    members = Membership.objects.active().filter(user=referent, organisation=organisation)
+    if not members.exists():
         raise ValidationError({"referent": f"{referent} n'est pas membre de {organisation}."})
+    if not members.filter(role__in=REFERENT_ROLES).exists():
+        raise ValidationError(
+            {"referent": f"{referent} n'accompagne pas de personnes dans {organisation} (son rôle ne le permet pas)."}
+        )
 
 
 @transaction.atomic
