@@ -25,6 +25,17 @@ def _exits(scope: Scope):
     )
 
 
+def _retention_at(scope: Scope, *, months: int):
+    """Exits to employment whose point at `months` is done; the numerator, those still in work then."""
+    point = Checkpoint.objects.filter(exit=OuterRef("pk"), months=months).exclude(done_on=None)
+    return (
+        _exits(scope)
+        .to_employment()
+        .filter(Exists(point))
+        .annotate(obs_num=_one_if(Exists(point.filter(still_employed=True))), obs_den=Value(1))
+    )
+
+
 def _one_if(condition):
     return Case(When(condition, then=Value(1)), default=Value(0))
 
@@ -66,13 +77,7 @@ def positive_exits(scope: Scope):
     **ON_EXITS,
 )
 def retention_at_six_months(scope: Scope):
-    point = Checkpoint.objects.filter(exit=OuterRef("pk"), months=6).exclude(done_on=None)
-    return (
-        _exits(scope)
-        .to_employment()
-        .filter(Exists(point))
-        .annotate(obs_num=_one_if(Exists(point.filter(still_employed=True))), obs_den=Value(1))
-    )
+    return _retention_at(scope, months=6)
 
 
 @indicator(
@@ -103,13 +108,7 @@ def rupture_share(scope: Scope):
     **ON_EXITS,
 )
 def retention_at_two_years(scope: Scope):
-    point = Checkpoint.objects.filter(exit=OuterRef("pk"), months=24).exclude(done_on=None)
-    return (
-        _exits(scope)
-        .to_employment()
-        .filter(Exists(point))
-        .annotate(obs_num=_one_if(Exists(point.filter(still_employed=True))), obs_den=Value(1))
-    )
+    return _retention_at(scope, months=24)
 
 
 @indicator(
