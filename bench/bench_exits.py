@@ -37,6 +37,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_delays_screen import client_for as membership_client  # noqa: E402
+from bench_delays_screen import page  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -77,21 +79,7 @@ def timed(function, runs):
 
 
 def client_for(user_id) -> Client:
-    membership = Membership.objects.select_related("user").get(user_id=user_id)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session["current_membership_id"] = membership.pk
-    session.save()
-    return client
-
-
-def page(client, url):
-    def get():
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-
-    return get
+    return membership_client(Membership.objects.select_related("user").get(user_id=user_id))
 
 
 def daily_floor() -> float:
