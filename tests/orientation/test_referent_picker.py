@@ -51,3 +51,14 @@ def test_the_service_refuses_a_referent_whose_role_follows_nobody(structures):
             reason="départ",
         )
     assert "son rôle ne le permet pas" in error.value.message_dict["referent"][0]
+
+
+def test_the_session_form_offers_the_professionals_of_orientation_cells_only(structures):
+    from jalon.orientation.sessions.forms import SessionForm
+
+    officer = MembershipFactory(
+        role=Role.ORIENTATION_OFFICER, organisation__departement=structures["agency"].departement
+    )
+    form = SessionForm(departement_id=structures["agency"].departement_id)
+    offered = set(form.fields["professionals"].queryset)
+    assert offered == {structures["referent"].user, officer.user}  # not the partner, the analyst or the pilot

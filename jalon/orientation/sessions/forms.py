@@ -6,6 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.enums import Role
 from jalon.core.forms import DayInput
 from jalon.messaging.enums import MessageChannel
 from jalon.orientation.enums import (
@@ -18,6 +19,9 @@ from jalon.orientation.enums import (
 )
 from jalon.orientation.models import OrientationSession
 from jalon.territories.models import Territory
+
+
+SESSION_ROLES = (Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER)
 
 
 class SessionForm(DsfrBaseForm):
@@ -43,9 +47,15 @@ class SessionForm(DsfrBaseForm):
             departement_id
         )
         professionals = cast(forms.ModelMultipleChoiceField, self.fields["professionals"])
+        # Who sits in an orientation cell: the Département's chargés d'orientation and managers, the partners'
+        # référents (France Travail advisers…) — not the pilots, analysts or administrators.
         professionals.queryset = (
             User.objects.active()
-            .filter(memberships__organisation__departement_id=departement_id, memberships__is_active=True)
+            .filter(
+                memberships__organisation__departement_id=departement_id,
+                memberships__is_active=True,
+                memberships__role__in=SESSION_ROLES,
+            )
             .distinct()
             .order_by("last_name", "first_name")
         )
