@@ -190,13 +190,14 @@ def person_file_pdf(file: PersonFile, *, actor: Actor) -> bytes:
     printed = pdf_text(f"Imprimée le {date_in_words(printed_at)} à {printed_at:%H} h {printed_at:%M} par {printer}")
 
     def header(canvas, doc):
+        # Two lines above the text frame: a long organisation name never runs into the Département.
         canvas.saveState()
         canvas.setFont(BOLD, 8.5)
-        canvas.drawString(MARGIN, PAGE_HEIGHT - MARGIN / 2 - 2 * mm, departement)
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 9 * mm, departement)
         canvas.setFont(REGULAR, 8)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN / 2 - 2 * mm, printed)
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 13 * mm, printed)
         canvas.setStrokeColor(colors.HexColor("#000091"))
-        canvas.line(MARGIN, PAGE_HEIGHT - MARGIN / 2 - 4 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - MARGIN / 2 - 4 * mm)
+        canvas.line(MARGIN, PAGE_HEIGHT - 15 * mm, PAGE_WIDTH - MARGIN, PAGE_HEIGHT - 15 * mm)
         canvas.restoreState()
 
     story = _identity(file)

@@ -128,7 +128,9 @@ def test_printing_is_audited_naming_the_person_and_the_screen(login_as, officer,
 def test_a_professional_who_may_not_see_the_person_gets_404(login_as, person, landes, case):
     if case == "other_departement":
         other = DepartementFactory(code="64", name="Pyrénées-Atlantiques", region=RegionFactory())
-        actor = MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=other)
+        actor = MembershipFactory(
+            role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=other
+        )
     else:
         role = Role.PARTNER if case == "partner_role" else Role.ORIENTATION_OFFICER
         actor = MembershipFactory(role=role, organisation__departement=landes)
