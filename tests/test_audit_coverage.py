@@ -111,6 +111,7 @@ URLS = {
     # persons
     "people:search": search("officer", "name=zorglub"),
     "people:detail": person("officer", pk="person"),
+    "people:file_pdf": person("officer", pk="person"),
     "people:household": person("officer", pk="household"),
     "people:duplicates": listing("admin", about="person"),
     "people:duplicate_review": person("admin", pk="duplicate"),

@@ -4,15 +4,25 @@ Nothing is stored: the PDF is made again from the message each time it is downlo
 """
 
 import io
-import unicodedata
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, NextPageTemplate, PageTemplate, Paragraph, Spacer
+
+from jalon.core.pdf import (
+    BODY_STYLE,
+    BOLD,
+    MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    REGULAR,
+    date_in_words,
+    page_number,
+    pdf_text,
+)
 
 
 # The wording every RSA convocation carries. Callers append it to the body of convocations.
@@ -26,23 +36,6 @@ CONVOCATION_LEGAL_NOTICE = (
     "en indiquant le motif de votre absence."
 )
 
-FRENCH_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 20 * mm
 # Window of a DL envelope (110 × 220 mm, window 45 × 100 mm, 20 mm from the right and 15 mm from the bottom),
 # for an A4 sheet folded in three: the address sits 100–190 mm from the left, 52–90 mm from the top.
 ADDRESS_LEFT = 100 * mm
@@ -54,54 +47,8 @@ FIRST_PAGE_TEXT_TOP = 112 * mm
 
 NO_PADDING = {"leftPadding": 0, "rightPadding": 0, "topPadding": 0, "bottomPadding": 0}
 
-REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
-BODY_STYLE = ParagraphStyle("body", fontName=REGULAR, fontSize=10.5, leading=14, spaceAfter=8, alignment=TA_LEFT)
 SUBJECT_STYLE = ParagraphStyle("subject", parent=BODY_STYLE, fontName=BOLD, spaceAfter=14)
 SIGNATURE_STYLE = ParagraphStyle("signature", parent=BODY_STYLE, leftIndent=ADDRESS_LEFT - MARGIN, spaceAfter=0)
-
-
-def date_in_words(day) -> str:
-    """22 novembre 2026, 1er décembre 2026."""
-    return f"{'1er' if day.day == 1 else day.day} {FRENCH_MONTHS[day.month - 1]} {day.year}"
-
-
-# Letters with no accent to drop (NFKD leaves them whole), and dashes and spaces the standard fonts lack.
-_FALLBACKS = str.maketrans(
-    {
-        "Ł": "L",
-        "ł": "l",
-        "Đ": "D",
-        "đ": "d",
-        "Ħ": "H",
-        "ħ": "h",
-        "ı": "i",
-        "Ŋ": "N",
-        "ŋ": "n",
-        "Ŧ": "T",
-        "ŧ": "t",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "\u202f": "\u00a0",
-        "\u2009": " ",
-        "\u200b": "",
-    }
-)
-
-
-def pdf_text(text: str) -> str:
-    """Text the standard PDF fonts can draw (Windows-1252): other letters lose their accent (ș → s) rather than
-    becoming a blank box; typographic thin spaces become plain ones."""
-    text = unicodedata.normalize("NFC", text).translate(_FALLBACKS)
-    out = []
-    for char in text:
-        try:
-            char.encode("cp1252")
-        except UnicodeEncodeError:
-            base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-            char = base if base and base.isascii() else "?"
-        out.append(char)
-    return "".join(out)
 
 
 def _markup(text: str) -> str:
@@ -181,12 +128,12 @@ def letter_pdf(message) -> bytes:
         _draw_lines(canvas, recipient, left=ADDRESS_LEFT, top=ADDRESS_TOP + 4 * mm, first_bold=True, size=11)
         canvas.setFont(REGULAR, 10.5)
         canvas.drawString(ADDRESS_LEFT, PAGE_HEIGHT - DATE_TOP, pdf_text(place_and_date))
-        _page_number(canvas, doc)
+        page_number(canvas, doc)
         canvas.restoreState()
 
     def later_page(canvas, doc):
         canvas.saveState()
-        _page_number(canvas, doc)
+        page_number(canvas, doc)
         canvas.restoreState()
 
     doc = BaseDocTemplate(
@@ -235,8 +182,3 @@ def letter_pdf(message) -> bytes:
         )
     doc.build(story)
     return buffer.getvalue()
-
-
-def _page_number(canvas, doc) -> None:
-    canvas.setFont(REGULAR, 8)
-    canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN / 2, f"Page {doc.page}")

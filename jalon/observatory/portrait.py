@@ -13,7 +13,6 @@ running), in one query. Statistical secrecy applies to every figure printed:
 import io
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 
 from django.db.models import Q
 from django.http import Http404
@@ -21,10 +20,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, pdf_text
+from jalon.core.pdf import paragraph as _p
 from jalon.core.scoping import Actor
-from jalon.messaging.letters import BODY_STYLE, BOLD, MARGIN, pdf_text
 from jalon.observatory import secrecy
 from jalon.observatory.engine import value_of
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel, Unit
@@ -258,10 +258,6 @@ TITLE_STYLE = ParagraphStyle("title", parent=BODY_STYLE, fontName=BOLD, fontSize
 HEADING_STYLE = ParagraphStyle("heading", parent=BODY_STYLE, fontName=BOLD, fontSize=12, spaceBefore=10)
 NOTE_STYLE = ParagraphStyle("note", parent=BODY_STYLE, fontSize=8.5, leading=11)
 CELL_STYLE = ParagraphStyle("cell", parent=BODY_STYLE, fontSize=9.5, leading=12, spaceAfter=0)
-
-
-def _p(text: str, style=BODY_STYLE) -> Paragraph:
-    return Paragraph(escape(pdf_text(text)), style)
 
 
 def _table(rows: list[PortraitRow], place_name: str, departement_name: str) -> Table:

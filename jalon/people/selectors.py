@@ -139,9 +139,9 @@ def persons_page_open(
     return page
 
 
-def person_file_open(*, actor: Actor, pk, with_panels: bool = True) -> PersonFile:
+def person_file_open(*, actor: Actor, pk, with_panels: bool = True, screen: str = "") -> PersonFile:
     """The person's file header and history, and the other apps' panels. Records who opened it (CNIL:
-    traceability of access)."""
+    traceability of access), and on which screen when it is not the file's own (its printing, for one)."""
     person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune", "departement"), pk=pk)
     memberships = list(
         HouseholdMember.objects.filter(person=person)
@@ -156,7 +156,7 @@ def person_file_open(*, actor: Actor, pk, with_panels: bool = True) -> PersonFil
         organisation=actor.organisation,
         subject=person,
         person_id=person.pk,
-        extra={"nir_shown": can_read_nir(actor)},
+        extra={"nir_shown": can_read_nir(actor), **({"screen": screen} if screen else {})},
     )
     return PersonFile(
         person=person,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -8,6 +9,7 @@ from jalon.core.enums import Role
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.people import selectors, services
+from jalon.people.file_pdf import person_file_pdf
 from jalon.people.forms import PersonRectifyForm, PersonSearchForm
 from jalon.people.selectors import PERSON_SEARCH_ROLES
 
@@ -36,6 +38,16 @@ def person_detail(request, pk):
             "can_rectify": selectors.can_rectify(request.actor),
         },
     )
+
+
+@require_roles(*PERSON_SEARCH_ROLES)
+def person_file_pdf_download(request, pk):
+    """The file screen printed: same access, same audit event (naming the screen)."""
+    person_file = selectors.person_file_open(actor=request.actor, pk=pk, screen="fiche imprimée (PDF)")
+    response = HttpResponse(person_file_pdf(person_file, actor=request.actor), content_type="application/pdf")
+    # No name in the file name: downloads folders and browser histories are not confidential.
+    response["Content-Disposition"] = f'attachment; filename="fiche-personne-{person_file.person.pk}.pdf"'
+    return response
 
 
 @require_departement_staff(Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.apps import apps
 from django.conf import settings
@@ -18,9 +17,9 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import SimpleDocTemplate
 
-from jalon.messaging.letters import BOLD, REGULAR, date_in_words, pdf_text
+from jalon.core.pdf import BOLD, REGULAR, date_in_words, paragraph
 from jalon.people.crypto import nir_format
 from jalon.privacy.retention import last_contact
 
@@ -198,8 +197,8 @@ def _text(value) -> str:
     return str(value)
 
 
-def _p(text: str, style=BODY) -> Paragraph:
-    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), style)
+def _p(text: str, style=BODY):
+    return paragraph(text, style)
 
 
 def export_pdf(export: PersonExport) -> bytes:

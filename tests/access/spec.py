@@ -229,6 +229,7 @@ ENTRIES: dict[str, Entry] = {
         cases=(case(PERSON_SEARCH), case(PERSON_SEARCH, query=lambda w: f"nom={w.target.first_name}")),
     ),
     "people:detail": get(TARGET_CARE, pk("target")),
+    "people:file_pdf": get(TARGET_CARE, pk("target")),
     "people:household": get(TARGET_CARE, pk("household")),
     "people:duplicates": get(ADMINS),
     "people:duplicate_review": get(CD_ADMIN, pk("duplicate")),

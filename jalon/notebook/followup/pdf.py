@@ -4,14 +4,14 @@ Nothing is stored: the PDF is made again from the contract each time it is print
 """
 
 import io
-from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from jalon.messaging.letters import BODY_STYLE, BOLD, MARGIN, REGULAR, date_in_words, pdf_text
+from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, REGULAR, date_in_words, pdf_text
+from jalon.core.pdf import paragraph as _p
 
 
 TITLE_STYLE = ParagraphStyle("title", parent=BODY_STYLE, fontName=BOLD, fontSize=15, leading=19, spaceAfter=12)
@@ -49,10 +49,6 @@ RIGHTS_AND_DUTIES = {
     ),
 }
 DEFAULT_RIGHTS_AND_DUTIES = RIGHTS_AND_DUTIES["cer"][:1] + RIGHTS_AND_DUTIES["cer"][2:]
-
-
-def _p(text: str, style=BODY_STYLE) -> Paragraph:
-    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), style)
 
 
 def _identity_lines(person) -> list[str]:

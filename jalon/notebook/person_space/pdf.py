@@ -1,15 +1,14 @@
 """The person's carnet as a PDF they keep (ReportLab, A4, plain layout). Made on demand, never stored."""
 
 import io
-from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from jalon.messaging.letters import BOLD, REGULAR, date_in_words, pdf_text
+from jalon.core.pdf import BOLD, REGULAR, date_in_words, paragraph
 from jalon.messaging.recipients import person_display_name
 from jalon.notebook.person_space.selectors import PersonSpace
 from jalon.notebook.person_space.texts import DUTIES, RIGHTS, RIGHTS_AND_DUTIES_TITLE, SANCTION_NOTICE
@@ -22,8 +21,8 @@ TITLE = ParagraphStyle("title", parent=BODY, fontName=BOLD, fontSize=16, leading
 HEADING = ParagraphStyle("heading", parent=BODY, fontName=BOLD, fontSize=12.5, leading=16, spaceBefore=10)
 
 
-def _p(text: str, style=BODY, bullet: str | None = None) -> Paragraph:
-    return Paragraph(escape(pdf_text(text)).replace("\n", "<br/>"), style, bulletText=bullet)
+def _p(text: str, style=BODY, bullet: str | None = None):
+    return paragraph(text, style, bullet)
 
 
 def _day(value) -> str:
