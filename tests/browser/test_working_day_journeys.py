@@ -135,6 +135,7 @@ def _start_the_day(page, base_url: str, email: str) -> None:
     page.set_viewport_size(LAPTOP)
     log_in(page, base_url, email, DEMO_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
+    expect(page.locator("#content")).not_to_contain_text("Ici apparaîtront")
 
 
 def _panel(page, title: str):
@@ -189,7 +190,9 @@ def test_the_partner_answers_a_referral_received_by_her_structure(page, live_ser
     received = _panel(page, "Orientations reçues")
     expect(received).to_contain_text(re.compile(r"[1-9]\d* orientations? à accepter ou refuser"))
     check_accessibility(page, "journee-partenaire-accueil")
-    before = _open_from_inbox(page, f"Orientation n° {referral.pk} reçue pour votre service « {referral.service.name} »")
+    before = _open_from_inbox(
+        page, f"Orientation n° {referral.pk} reçue pour votre service « {referral.service.name} »"
+    )
     task_url = page.url
     assert task_url.endswith(reverse("offer:referral_detail", args=[referral.pk]))
     check_accessibility(page, "journee-partenaire-orientation")
@@ -210,7 +213,9 @@ def test_the_structure_administrator_refuses_a_referral_the_structure_cannot_tak
     structure = _panel(page, "Votre structure")
     expect(structure).to_contain_text(re.compile(r"[1-9]\d* orientations? reçues? en cours"))
     check_accessibility(page, "journee-admin-structure-accueil")
-    before = _open_from_inbox(page, f"Orientation n° {referral.pk} reçue pour votre service « {referral.service.name} »")
+    before = _open_from_inbox(
+        page, f"Orientation n° {referral.pk} reçue pour votre service « {referral.service.name} »"
+    )
     task_url = page.url
     check_accessibility(page, "journee-admin-structure-orientation")
     refusal = page.get_by_test_id("action-refuse")
@@ -274,7 +279,9 @@ def test_the_orientation_officer_puts_a_reorientation_request_on_an_epl_agenda(p
         str(ReorientationRequest.objects.filter(status=ReorientationStatus.REQUESTED).count())
     )
     check_accessibility(page, "journee-orientation-accueil")
-    before = _open_from_inbox(page, "Demande de réorientation à inscrire à l'ordre du jour d'une équipe pluridisciplinaire")
+    before = _open_from_inbox(
+        page, "Demande de réorientation à inscrire à l'ordre du jour d'une équipe pluridisciplinaire"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Équipes pluridisciplinaires")
     check_accessibility(page, "journee-orientation-epl")
     upcoming = page.get_by_role("table", name="Équipes pluridisciplinaires à venir")
