@@ -18,6 +18,8 @@ def pytest_runtest_teardown(item, nextitem):
     when it ends. Put it back once its fixtures are torn down, so that the next test, whichever it is, starts from
     a migrated database."""
     result = yield
+    if nextitem is None:
+        return result  # the last test: the session's fixtures, the test database among them, are gone already
     marker = item.get_closest_marker("django_db")
     if "transactional_db" in getattr(item, "fixturenames", ()) or (marker and marker.kwargs.get("transaction")):
         from pytest_django.plugin import blocking_manager_key

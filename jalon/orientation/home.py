@@ -1,5 +1,6 @@
 """The orientation's panels on the homes: delay alerts, caseloads and appointments for référents and managers; the
-queue, the sessions and the decisions to take for orientation officers."""
+queue, the sessions, the decisions to take and the reorientation requests waiting for an EPL for orientation
+officers."""
 
 from django.db.models import Count
 from django.utils import timezone
@@ -14,10 +15,12 @@ def home_panels(*, actor: Actor) -> dict:
     if actor.has_role(Role.REFERENT, Role.TERRITORY_MANAGER):
         panels.update(_followers_panels(actor))
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
+        from jalon.orientation.reorientation.selectors import pending_requests
         from jalon.orientation.selectors import orientation_queue
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
 
         panels["queue_count"] = orientation_queue(actor=actor).count()
+        panels["reorientations_count"] = pending_requests(actor=actor).count()
         panels["upcoming_sessions"] = list(sessions_agenda(actor=actor)[:5])
         panels["decisions_to_take"] = list(decisions_to_take(actor=actor)[:8])
     return panels

@@ -157,6 +157,15 @@ def test_withdraw_on_the_screen(login_as, officer, oriented):
     assert request.status == ReorientationStatus.WITHDRAWN
 
 
+def test_the_officers_home_counts_the_requests_waiting_for_an_epl(login_as, officer, oriented):
+    home = reverse("workspace:home")
+    assert "Aucune demande de réorientation en attente" in login_as(officer).get(home).content.decode()
+    _request(officer, oriented)
+    page = login_as(officer).get(home).content.decode()
+    assert '<strong data-testid="reorientations-count">1</strong> demande de réorientation en attente' in page
+    assert reverse("orientation:epl_list") in page
+
+
 def test_who_may_ask_for_a_reorientation(login_as, landes, officer, oriented, france_travail, social):
     url = reverse("orientation:reorientation_request", args=[oriented.pk])
     # The référent of another organisation of the Département's staff sees the person, but may not ask.
