@@ -122,7 +122,9 @@ def period_from(*, week: str = "", month: str = "", today: datetime.date) -> tup
                 return Period.week_of(datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)), ""
             except ValueError:
                 pass
-        return Period.week_of(today), f"« {week} » n'est pas une semaine (attendu : 2026-W49). Voici la semaine en cours."
+        return Period.week_of(
+            today
+        ), f"« {week} » n'est pas une semaine (attendu : 2026-W49). Voici la semaine en cours."
     return Period.week_of(today), ""
 
 

@@ -253,7 +253,9 @@ def test_a_person_the_viewer_may_not_see_is_not_named(team, login_as):
 
 def test_a_session_is_linked_only_for_whoever_may_open_its_page(team, login_as):
     """A partner mobilised on a session sees it in their calendar, without a link: its page is not theirs."""
-    partner = MembershipFactory(role=Role.PARTNER, organisation__kind="association", organisation__departement=team.landes)
+    partner = MembershipFactory(
+        role=Role.PARTNER, organisation__kind="association", organisation__departement=team.landes
+    )
     session = team.session(at(3, 12, 9, 30), professionals=[partner])
 
     response = login_as(partner).get(URL, {"semaine": WEEK})

@@ -67,9 +67,10 @@ def appointments_for(*, notebook: Notebook):
 def appointments_of_professional(
     *, actor: Actor, professional_id: int, starts, ends, organisation_id: int | None = None
 ):
-    """The appointments a professional holds that start between `starts` (included) and `ends` (excluded) (only those held for `organisation_id` when
-    given), cancelled ones included, for a calendar. Each carries `person_visible`: whether the actor may open the
-    person's carnet — a screen names the person only then. One query."""
+    """The appointments a professional holds that start between `starts` (included) and `ends` (excluded), only
+    those held for `organisation_id` when given, cancelled ones included, for a calendar. Each carries
+    `person_visible`: whether the actor may open the person's carnet — a screen names the person only then. One
+    query."""
     qs = Appointment.objects.filter(professional_id=professional_id, starts_at__gte=starts, starts_at__lt=ends)
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)

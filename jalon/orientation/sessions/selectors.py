@@ -95,8 +95,8 @@ def session_for(*, actor: Actor, pk) -> OrientationSession:
 
 def sessions_of_professional(*, actor: Actor, professional_id: int, starts, ends):
     """The sessions of the actor's département a professional organises (created) or is mobilised on that start
-    between `starts` (included) and `ends` (excluded), cancelled ones included (a calendar shows the slot was freed), for a calendar. Each
-    carries `opens`: whether the actor may open its page. No person is named. One query."""
+    between `starts` (included) and `ends` (excluded), cancelled ones included (a calendar shows the slot was
+    freed). Each carries `opens`: whether the actor may open its page. No person is named. One query."""
     mobilised = OrientationSession.professionals.through.objects.filter(
         orientationsession_id=OuterRef("pk"), user_id=professional_id
     )
