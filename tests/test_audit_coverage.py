@@ -12,11 +12,13 @@ An entry with `gap="…"` is a known hole, still open: the suite checks it is st
 moving it to the rules above.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
@@ -28,7 +30,7 @@ class Shows:
     kind: str  # "person", "listing" or "search"
     who: str  # the member of the shared world who opens it
     args: dict = field(default_factory=dict)  # URL argument -> key of `World.pks` (or a literal for `token`)
-    query: str = ""
+    query: str | Callable = ""  # a literal, or a function of the world
     gap: str = ""
     about: str = ""  # for a listing: the person of the world (`person`, `waiting`) the page must name
 
@@ -63,6 +65,13 @@ PERSON_SPACE = (
 # The target (right since 2018, subject to rights and duties) is in the field of B1 on 31/12 of the current year.
 OARSA_DRILL = "annee=2026&indicateur=B1&cote=denominateur"
 BACK_OFFICE_GAP = "back-office réservé aux super-administrateurs de la plateforme : ses lectures ne sont pas tracées"
+
+
+def _appointment_week(world) -> str:
+    from jalon.notebook.models import Appointment
+
+    year, week, _ = timezone.localtime(Appointment.objects.get(pk=world.pks["appointment"]).starts_at).isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 def back_office_gap():
@@ -240,6 +249,8 @@ URLS = {
     "notebook:action_edit": person("referent", objective_pk="objective", pk="action", **FILE),
     "notebook:timeline": person("referent", **FILE),
     "notebook:caseload": listing("referent", about="person"),
+    # The calendar names the persons of the appointments of the week shown (the world's is in three days).
+    "workspace:calendar": listing("referent", about="person", query=lambda w: f"semaine={_appointment_week(w)}"),
     "notebook:contracts": person("referent", **FILE),
     "notebook:contract_sign": person("referent", pk="contract", **FILE),
     "notebook:contract_pdf": person("referent", pk="contract", **FILE),
@@ -493,7 +504,8 @@ def _names(event: AuditEvent, person_id: int) -> bool:
 def _open(world, login_as, name: str, entry: Shows):
     literal = ("token", "file_format", "months", "check", "action")
     kwargs = {arg: (value if arg in literal else world.pks[value]) for arg, value in entry.args.items()}
-    url = reverse(name, kwargs=kwargs) + (f"?{entry.query}" if entry.query else "")
+    query = entry.query(world) if callable(entry.query) else entry.query
+    url = reverse(name, kwargs=kwargs) + (f"?{query}" if query else "")
     client = login_as(world.members[entry.who])
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.get(url)

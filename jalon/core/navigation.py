@@ -63,6 +63,13 @@ NAVIGATION: list[NavItem] = [
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.REFERENT),
         group=ORIENTATION,
     ),
+    # Sessions and appointments, week by week: the day's work of whoever holds them (a manager opens their team's).
+    NavItem(
+        "Agenda",
+        "workspace:calendar",
+        (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.PARTNER, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
+        group=FOLLOW_UP,
+    ),
     NavItem("Suivi", "notebook:caseload", (Role.REFERENT, Role.TERRITORY_MANAGER), group=FOLLOW_UP),
     NavItem(
         "Orientations reçues",

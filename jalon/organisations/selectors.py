@@ -1,5 +1,6 @@
 from django.db.models import Count, Q
 
+from jalon.accounts.models import User
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.organisations.models import Invitation, Membership, Organisation
 
@@ -28,6 +29,18 @@ def membership_list(*, organisation: Organisation):
 
 def membership_get(*, organisation: Organisation, pk) -> Membership:
     return get_visible_or_404(Membership.objects.filter(organisation=organisation).select_related("user"), pk=pk)
+
+
+def organisation_members_with_roles(*, organisation_id: int | None, roles):
+    """The users who are active members of the organisation in one of `roles`, by name (for a pick-list)."""
+    return (
+        User.objects.active()
+        .filter(
+            memberships__in=Membership.objects.active().filter(organisation_id=organisation_id).with_role(*roles),
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def membership_list_for_user(*, user):

@@ -5,4 +5,7 @@ from jalon.workspace import views
 
 app_name = "workspace"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("agenda/", views.calendar, name="calendar"),
+]

@@ -175,6 +175,14 @@ ENTRIES: dict[str, Entry] = {
     # Shell, legal pages, account
     "workspace:home": get(EVERYONE),
     "core:audit_log": get(ADMINS),
+    # Whoever holds sessions or appointments opens their own calendar; a manager or an administrator, a colleague's
+    # of the same organisation (anyone else's answers 404).
+    "workspace:calendar": Entry(
+        cases=(
+            case(DIRECTORY_WRITERS),
+            case({"sdsei_manager"}, query=lambda w: f"professionnel={_referent_of_the_manager(w)}"),
+        )
+    ),
     "core:legal_notice": PUBLIC,
     "core:accessibility": PUBLIC,
     "core:privacy": PUBLIC,

@@ -3,6 +3,7 @@ inside their frame, the page itself never scrolls sideways."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
@@ -69,6 +70,8 @@ def _daily_pages() -> dict[str, list[str]]:
             "/notifications/",
             reverse("exits:follow_up"),
             reverse("employment:offers"),
+            reverse("workspace:calendar"),
+            reverse("workspace:calendar") + "?mois=" + f"{timezone.localdate():%Y-%m}",
         ],
         "orientation@landes.demo.jalon.test": ["/", "/orientation/"],
         "manager@landes.demo.jalon.test": [

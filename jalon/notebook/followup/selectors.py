@@ -4,12 +4,13 @@ contracts to renew, dashboard). Every list is a constant number of queries whate
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, DateField, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, DateField, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.notebook.access import notebooks_visible_to
 from jalon.notebook.enums import WorkStatus
 from jalon.notebook.models import AccompanimentRule, Appointment, Contact, Contract, ContractType, Notebook, Objective
 from jalon.organisations.enums import OrganisationKind
@@ -60,6 +61,23 @@ def appointments_for(*, notebook: Notebook):
         Appointment.objects.filter(notebook=notebook)
         .select_related("professional", "organisation")
         .order_by("-starts_at")
+    )
+
+
+def appointments_of_professional(
+    *, actor: Actor, professional_id: int, starts, ends, organisation_id: int | None = None
+):
+    """The appointments a professional holds that start between `starts` (included) and `ends` (excluded), only
+    those held for `organisation_id` when given, cancelled ones included, for a calendar. Each carries
+    `person_visible`: whether the actor may open the person's carnet — a screen names the person only then. One
+    query."""
+    qs = Appointment.objects.filter(professional_id=professional_id, starts_at__gte=starts, starts_at__lt=ends)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return (
+        qs.annotate(person_visible=Exists(notebooks_visible_to(actor).filter(pk=OuterRef("notebook_id"))))
+        .select_related("notebook__person", "organisation")
+        .order_by("starts_at", "pk")
     )
 
 

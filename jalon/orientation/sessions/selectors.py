@@ -93,6 +93,25 @@ def session_for(*, actor: Actor, pk) -> OrientationSession:
     return get_visible_or_404(qs.prefetch_related("professionals"), pk=pk)
 
 
+def sessions_of_professional(*, actor: Actor, professional_id: int, starts, ends):
+    """The sessions of the actor's département a professional organises (created) or is mobilised on that start
+    between `starts` (included) and `ends` (excluded), cancelled ones included (a calendar shows the slot was
+    freed). Each carries `opens`: whether the actor may open its page. No person is named. One query."""
+    mobilised = OrientationSession.professionals.through.objects.filter(
+        orientationsession_id=OuterRef("pk"), user_id=professional_id
+    )
+    qs = OrientationSession.objects.filter(starts_at__gte=starts, starts_at__lt=ends).filter(
+        Exists(mobilised) | Q(created_by_id=professional_id)
+    )
+    if not actor.is_platform_admin:
+        qs = qs.filter(departement_id=actor.departement_code)
+    return (
+        qs.annotate(opens=Exists(_visible_sessions(actor).filter(pk=OuterRef("pk"))))
+        .select_related("organisation", "territory")
+        .order_by("starts_at", "pk")
+    )
+
+
 def session_participants(*, actor: Actor, session: OrientationSession):
     """The session's participants the actor may see: professionals mobilised on the session see them all (they
     receive them); the Département's overseers, through the person scoping as a second line of defence (a
