@@ -46,14 +46,22 @@ def shell(request):
                 for item, url in zip(items, urls, strict=True)
             ]
         )
+    # One instance may serve several Départements (the demo serves two): each professional sees their own.
+    departement_name = _departement_name(actor) or settings.JALON_DEPARTEMENT_NAME
     return {
         "SITE_CONFIG": {
             "site_title": "Jalon",
-            "site_tagline": f"Parcours d'insertion RSA — Département : {settings.JALON_DEPARTEMENT_NAME}",
+            "site_tagline": f"Parcours d'insertion RSA — Département : {departement_name}",
         },
-        "JALON_DEPARTEMENT_NAME": settings.JALON_DEPARTEMENT_NAME,
+        "JALON_DEPARTEMENT_NAME": departement_name,
         "main_navigation": nav,
         "header_search": header_search,
         "actor": actor,
         "OIDC_ENABLED": settings.OIDC_ENABLED,
     }
+
+
+def _departement_name(actor) -> str:
+    organisation = getattr(actor, "organisation", None) if actor is not None else None
+    departement = getattr(organisation, "departement", None) if organisation is not None else None
+    return departement.name if departement is not None else ""

@@ -14,7 +14,7 @@ def _actor_for(request) -> Actor:
     memberships = list(
         Membership.objects.active()
         .filter(user=user)
-        .select_related("organisation")
+        .select_related("organisation__departement")
         .order_by("organisation__name", "role")
     )
     wanted = request.session.get(SESSION_KEY)
