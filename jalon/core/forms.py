@@ -43,6 +43,13 @@ class ServiceCheckedForm(DsfrBaseForm):
                 field.required = True
 
 
+class ModelChoiceField(forms.ModelChoiceField):
+    """A choice among rows whose empty choice reads « — », as the other selects do, rather than Django's dashes."""
+
+    def __init__(self, queryset, *, empty_label="—", **kwargs):
+        super().__init__(queryset, empty_label=empty_label, **kwargs)
+
+
 class FilteredSelect(forms.Select):
     """A select whose options follow another field of the form: each option lists the values of that field it
     belongs to (`groups`: option value → values), and the page's script (static/jalon/pickers.js) shows only the

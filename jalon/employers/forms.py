@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
-from jalon.core.forms import ServiceCheckedForm
+from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.employers.enums import HireContract, ImmersionObjective, InteractionKind, ReviewOutcome, SizeBand
 from jalon.employers.models import Employer
 from jalon.territories.models import Commune, Territory
@@ -37,7 +37,7 @@ class EmployerForm(ServiceCheckedForm):
         help_text="Par exemple 56.10A (restauration traditionnelle).",
     )
     size_band = forms.ChoiceField(label="Effectif salarié", choices=[("", "—"), *SizeBand.choices], required=False)
-    commune = forms.ModelChoiceField(label="Commune", queryset=Commune.objects.none(), required=False)
+    commune = ModelChoiceField(label="Commune", queryset=Commune.objects.none(), required=False)
     address = forms.CharField(label="Adresse", max_length=255, required=False)
     note = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -88,7 +88,7 @@ class GroupForm(ServiceCheckedForm):
     sector = forms.CharField(
         label="Secteur", max_length=150, required=False, help_text="Par exemple : agriculture (ANEFA)."
     )
-    commune = forms.ModelChoiceField(label="Commune du siège", queryset=Commune.objects.none(), required=False)
+    commune = ModelChoiceField(label="Commune du siège", queryset=Commune.objects.none(), required=False)
     created_on = _date("Constitué le", required=False)
     members = forms.ModelMultipleChoiceField(
         label="Employeurs membres", queryset=Employer.objects.none(), required=False
@@ -106,9 +106,7 @@ class GroupForm(ServiceCheckedForm):
 
 class OfficerForm(ServiceCheckedForm):
     service_required = ("user", "territories")
-    user = forms.ModelChoiceField(
-        label="Professionnel(le) du Département", queryset=User.objects.none(), required=False
-    )
+    user = ModelChoiceField(label="Professionnel(le) du Département", queryset=User.objects.none(), required=False)
     territories = forms.ModelMultipleChoiceField(
         label="Territoires", queryset=Territory.objects.none(), required=False
     )
@@ -123,7 +121,7 @@ class OfficerForm(ServiceCheckedForm):
 
 class ImmersionForm(ServiceCheckedForm):
     service_required = ("employer", "starts_on", "ends_on", "objectives", "job_title")
-    employer = forms.ModelChoiceField(label="Entreprise d'accueil", queryset=Employer.objects.none(), required=False)
+    employer = ModelChoiceField(label="Entreprise d'accueil", queryset=Employer.objects.none(), required=False)
     starts_on = _date("Début", required=False)
     ends_on = _date("Fin", required=False, help_text="Une immersion dure au plus un mois (30 jours calendaires).")
     objectives = forms.MultipleChoiceField(

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from jalon.core.forms import ServiceCheckedForm
+from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.employers.models import Employer
 from jalon.employment.enums import (
     CertificationLevel,
@@ -52,7 +52,7 @@ class AppellationField(forms.CharField):
 class OfferForm(ServiceCheckedForm):
     service_required = ("appellation", "contract", "weekly_hours", "commune", "published_on", "positions")
     # Not required here: the service says what is missing, in the same words as for the API.
-    employer = forms.ModelChoiceField(
+    employer = ModelChoiceField(
         label="Employeur de l'annuaire",
         queryset=Employer.objects.none(),
         required=False,

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from jalon.core.forms import ServiceCheckedForm
+from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.employers.models import Employer
 from jalon.exits.enums import EmployerAssessment, EmployerConcern, EmployerSupport, EmploymentContract
 from jalon.exits.models import ExitType
@@ -25,7 +25,7 @@ def _yes_no(value: str) -> bool | None:
 class ExitForm(ServiceCheckedForm):
     service_required = ("exit_type", "exited_on")
     # Not required here: the service says what is missing, in the same words as for the API.
-    exit_type = forms.ModelChoiceField(label="Type de sortie", queryset=ExitType.objects.none(), required=False)
+    exit_type = ModelChoiceField(label="Type de sortie", queryset=ExitType.objects.none(), required=False)
     exited_on = _date("Date de sortie", required=False)
     reason = forms.CharField(label="Motif et précisions", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     evidence = forms.CharField(
@@ -36,7 +36,7 @@ class ExitForm(ServiceCheckedForm):
     )
     contract = forms.ChoiceField(label="Contrat signé", choices=CONTRACTS, required=False)
     job_title = forms.CharField(label="Poste", required=False, max_length=150)
-    employer = forms.ModelChoiceField(
+    employer = ModelChoiceField(
         label="Employeur de l'annuaire",
         queryset=Employer.objects.none(),
         required=False,

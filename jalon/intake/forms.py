@@ -3,6 +3,7 @@ from django.forms.models import model_to_dict
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
+from jalon.core.forms import ModelChoiceField
 from jalon.intake.enums import DeclaredObstacle, SpreadsheetDateFormat, SpreadsheetField
 from jalon.intake.enums import SpreadsheetField as F
 from jalon.intake.models import ImportProfile, SocioProfessionalData
@@ -132,7 +133,7 @@ class SpreadsheetUploadForm(DsfrBaseForm):
         help_text="Tableur CSV, XLSX, XLS ou ODS de 20 Mo au plus, dont la première ligne donne le nom de chaque "
         "colonne. Seule la première feuille d'un classeur est lue.",
     )
-    profile = forms.ModelChoiceField(
+    profile = ModelChoiceField(
         label="Profil d'import",
         queryset=ImportProfile.objects.none(),
         required=False,

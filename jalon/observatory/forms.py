@@ -3,6 +3,7 @@ from datetime import date
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ModelChoiceField
 from jalon.core.periods import add_months
 from jalon.observatory.enums import PeriodKind, Seed, Source
 from jalon.observatory.periods import Period, parse_period, periods_between
@@ -19,7 +20,7 @@ class CohortForm(DsfrBaseForm):
     """The cohort's month or quarter (the last two years) and territory (those the actor may see)."""
 
     periode = forms.ChoiceField(label="Entrants du mois ou du trimestre", required=False)
-    territoire: forms.ModelChoiceField = forms.ModelChoiceField(
+    territoire: forms.ModelChoiceField = ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False
     )
 
@@ -57,9 +58,9 @@ class CohortForm(DsfrBaseForm):
 class TargetForm(forms.Form):
     """A target for a computed indicator: a rate is typed in percent (0 to 100), everything else as a number ≥ 0."""
 
-    indicator = forms.ModelChoiceField(label="Indicateur", queryset=None, empty_label="Choisir un indicateur")
+    indicator = ModelChoiceField(label="Indicateur", queryset=None, empty_label="Choisir un indicateur")
     year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    territory = forms.ModelChoiceField(
+    territory = ModelChoiceField(
         label="Territoire",
         queryset=None,
         required=False,

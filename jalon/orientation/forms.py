@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
-from jalon.core.forms import FilteredSelect, ServiceCheckedForm
+from jalon.core.forms import FilteredSelect, ModelChoiceField, ServiceCheckedForm
 from jalon.organisations.models import Organisation
 from jalon.orientation.enums import OrientationType, PersonAgreement
 from jalon.orientation.models import Dispositif
@@ -14,7 +14,7 @@ from jalon.territories.models import Territory
 
 
 class QueueFilterForm(DsfrBaseForm):
-    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
+    territory = ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
     role = forms.ChoiceField(
         label="Place dans le foyer",
         choices=[("", "Toutes"), (HouseholdRole.APPLICANT, "demandeur"), (HouseholdRole.PARTNER, "conjoint")],
@@ -47,9 +47,9 @@ def _referent_picker(field, organisations) -> None:
 
 class DecisionForm(DsfrBaseForm):
     orientation_type = forms.ChoiceField(label="Type d'orientation", choices=OrientationType.choices)
-    dispositif = forms.ModelChoiceField(label="Dispositif", queryset=Dispositif.objects.none(), required=False)
-    organisation = forms.ModelChoiceField(label="Structure en charge", queryset=Organisation.objects.none())
-    referent = forms.ModelChoiceField(label="Référent de parcours", queryset=User.objects.none())
+    dispositif = ModelChoiceField(label="Dispositif", queryset=Dispositif.objects.none(), required=False)
+    organisation = ModelChoiceField(label="Structure en charge", queryset=Organisation.objects.none())
+    referent = ModelChoiceField(label="Référent de parcours", queryset=User.objects.none())
     person_chose_referent = forms.BooleanField(label="La personne a choisi son référent", required=False)
     person_agreement = forms.ChoiceField(label="Avis de la personne", choices=PersonAgreement.choices)
     person_comment = forms.CharField(
@@ -82,8 +82,8 @@ class DecisionForm(DsfrBaseForm):
 
 
 class ReferentChangeForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Structure", queryset=Organisation.objects.none())
-    referent = forms.ModelChoiceField(label="Nouveau référent de parcours", queryset=User.objects.none())
+    organisation = ModelChoiceField(label="Structure", queryset=Organisation.objects.none())
+    referent = ModelChoiceField(label="Nouveau référent de parcours", queryset=User.objects.none())
     reason = forms.CharField(label="Motif du changement", max_length=255)
 
     def __init__(self, *args, departement_id, **kwargs):
@@ -98,7 +98,7 @@ class CaseloadTransferForm(ServiceCheckedForm):
     persons = forms.MultipleChoiceField(
         label="Personnes à confier", widget=forms.CheckboxSelectMultiple, required=False
     )
-    to_referent = forms.ModelChoiceField(
+    to_referent = ModelChoiceField(
         label="Confier à", queryset=User.objects.none(), required=False, empty_label="Choisir un référent"
     )
     reason = forms.CharField(label="Motif du transfert", max_length=255, required=False)

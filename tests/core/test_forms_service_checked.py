@@ -22,3 +22,13 @@ def test_an_empty_required_field_reaches_the_service():
     form = _Form(data={"reason": "", "note": ""})
     assert form.is_valid() and form.cleaned_data == {"reason": "", "note": ""}
     assert form.fields["reason"].required  # still shown as required afterwards
+
+
+def test_an_empty_choice_among_rows_reads_a_dash_not_djangos_dashes():
+    from jalon.core.forms import ModelChoiceField
+    from jalon.territories.models import Departement
+
+    class _Choose(forms.Form):
+        departement = ModelChoiceField(queryset=Departement.objects.none(), required=False)
+
+    assert list(_Choose().fields["departement"].choices) == [("", "—")]

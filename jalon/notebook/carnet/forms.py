@@ -1,6 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ModelChoiceField
 from jalon.notebook.carnet import selectors
 from jalon.notebook.enums import ContractWanted, FreinNature, FreinStatus, WorkingTime, WorkStatus
 from jalon.notebook.models import FreinCategory, NotebookFrein
@@ -128,7 +129,7 @@ class WorkForm(VersionedForm):
     starts_on = forms.DateField(label="Début", required=False, widget=DATE)
     due_on = forms.DateField(label="Échéance", required=False, widget=DATE)
     done_on = forms.DateField(label="Réalisé le", required=False, widget=DATE)
-    carried_by: forms.ModelChoiceField = forms.ModelChoiceField(label="Porté par", queryset=None, required=False)
+    carried_by: forms.ModelChoiceField = ModelChoiceField(label="Porté par", queryset=None, required=False)
 
     def __init__(self, *args, actor, notebook, **kwargs):
         super().__init__(*args, **kwargs)

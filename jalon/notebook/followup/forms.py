@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ModelChoiceField
 from jalon.messaging.enums import MessageChannel
 from jalon.notebook.enums import ContactKind, ContractEndReason
 from jalon.notebook.models import Appointment, ContractType, Objective
@@ -26,7 +27,7 @@ class VersionedForm(DsfrBaseForm):
 
 
 class ContractForm(VersionedForm):
-    contract_type = forms.ModelChoiceField(label="Type de contrat", queryset=ContractType.objects.none())
+    contract_type = ModelChoiceField(label="Type de contrat", queryset=ContractType.objects.none())
     starts_on = _date("Début")
     ends_on = _date("Fin", required=False, help_text="Laissez vide pour la durée habituelle du type de contrat.")
     objectives = forms.ModelMultipleChoiceField(
@@ -104,9 +105,7 @@ class ContactForm(VersionedForm):
     occurred_on = _date("Date du contact")
     kind = forms.ChoiceField(label="Type de contact", choices=ContactKind.choices)
     summary = forms.CharField(label="Résumé", widget=forms.Textarea(attrs={"rows": 4}))
-    appointment = forms.ModelChoiceField(
-        label="Rendez-vous concerné", queryset=Appointment.objects.none(), required=False
-    )
+    appointment = ModelChoiceField(label="Rendez-vous concerné", queryset=Appointment.objects.none(), required=False)
 
     def __init__(self, *args, appointments, **kwargs):
         super().__init__(*args, **kwargs)

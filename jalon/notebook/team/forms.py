@@ -4,13 +4,14 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
+from jalon.core.forms import ModelChoiceField
 from jalon.notebook.enums import NoteVisibility
 from jalon.organisations.models import Organisation
 
 
 class TeamMemberForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(label="Structure", queryset=Organisation.objects.none())
-    user = forms.ModelChoiceField(label="Professionnel", queryset=User.objects.none())
+    organisation = ModelChoiceField(label="Structure", queryset=Organisation.objects.none())
+    user = ModelChoiceField(label="Professionnel", queryset=User.objects.none())
     role = forms.CharField(label="Rôle auprès de la personne", max_length=150, help_text="Par exemple : encadrant ACI")
 
     def __init__(self, *args, departement_id, **kwargs):
@@ -28,7 +29,7 @@ class TeamMemberForm(DsfrBaseForm):
 
 
 class ConsentForm(DsfrBaseForm):
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label="Structure avec qui la personne accepte de partager son carnet", queryset=Organisation.objects.none()
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ModelChoiceField
 from jalon.offer.directory import selectors
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import FundingLabel
@@ -43,7 +44,7 @@ class ServiceSearchForm(DsfrBaseForm):
     thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
     public = forms.ChoiceField(label="Public", required=False)
     kind = forms.ChoiceField(label="Type de service", required=False)
-    funding_label = forms.ModelChoiceField(
+    funding_label = ModelChoiceField(
         label="Label de financement", queryset=FundingLabel.objects.none(), required=False, empty_label="Tous"
     )
     text = forms.CharField(label="Mots-clés", required=False, max_length=200)

@@ -1,5 +1,6 @@
 from django import forms
 
+from jalon.core.forms import ModelChoiceField
 from jalon.employers.models import Employer
 from jalon.notebook.followup.forms import VersionedForm, _date
 from jalon.offer.measures.models import MeasureKind, SiaeKind
@@ -10,13 +11,13 @@ class MeasureForm(VersionedForm):
     kind = forms.ChoiceField(label="Mesure", choices=[("", "—")] + list(MeasureKind.choices))
     starts_on = _date("Début")
     ends_on = _date("Fin", required=False, help_text="Obligatoire pour une immersion (un mois au plus).")
-    structure = forms.ModelChoiceField(
+    structure = ModelChoiceField(
         label="Structure de l'offre (SIAE, crèche…)",
         queryset=Structure.objects.none(),
         required=False,
         help_text="Si elle est dans l'offre d'insertion du département.",
     )
-    employer = forms.ModelChoiceField(
+    employer = ModelChoiceField(
         label="Employeur de l'annuaire",
         queryset=Employer.objects.none(),
         required=False,

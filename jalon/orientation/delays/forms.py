@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from dsfr.forms import DsfrBaseForm
 
-from jalon.core.forms import DayInput
+from jalon.core.forms import DayInput, ModelChoiceField
 from jalon.orientation.delays.services import MAX_DAYS
 from jalon.orientation.enums import DelayStep
 from jalon.territories.models import Territory
@@ -20,7 +20,7 @@ class _TerritoryChoiceMixin:
 
 class DelaysFilterForm(_TerritoryChoiceMixin, DsfrBaseForm):
     etape = forms.ChoiceField(label="Étape", choices=DelayStep.choices, required=False)
-    territoire: forms.ModelChoiceField = forms.ModelChoiceField(
+    territoire: forms.ModelChoiceField = ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False, empty_label="Tous mes territoires"
     )
 
@@ -51,7 +51,7 @@ ALERT_SCOPES = [
 
 class AlertFilterForm(_TerritoryChoiceMixin, DsfrBaseForm):
     etape = forms.ChoiceField(label="Étape", choices=[("", "Toutes"), *DelayStep.choices], required=False)
-    territoire: forms.ModelChoiceField = forms.ModelChoiceField(
+    territoire: forms.ModelChoiceField = ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False, empty_label="Tous"
     )
     destinataire = forms.ChoiceField(label="Destinataire", choices=ALERT_SCOPES, required=False)
@@ -116,7 +116,7 @@ def _twelve_months_ago(today: date) -> date:
 class FiguresFilterForm(_TerritoryChoiceMixin, DsfrBaseForm):
     debut = forms.DateField(label="Du", required=False, widget=DayInput())
     fin = forms.DateField(label="Au", required=False, widget=DayInput())
-    territoire: forms.ModelChoiceField = forms.ModelChoiceField(
+    territoire: forms.ModelChoiceField = ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False, empty_label="Tous"
     )
 

@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ModelChoiceField
 from jalon.intake.enums import DeclaredObstacle, DrivingLicence, EducationLevel, ProfessionalSituation
 from jalon.orientation.enums import CriterionCondition, OrientationType
 from jalon.orientation.interviews.engine import Facts
@@ -31,7 +32,7 @@ class CriterionForm(DsfrBaseForm):
         "et « parent isolé ».",
     )
     proposed_type = forms.ChoiceField(label="Oriente vers", choices=OrientationType.choices)
-    proposed_dispositif = forms.ModelChoiceField(
+    proposed_dispositif = ModelChoiceField(
         label="Dispositif proposé",
         queryset=Dispositif.objects.none(),
         required=False,

@@ -6,7 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
-from jalon.core.forms import DayInput
+from jalon.core.forms import DayInput, ModelChoiceField
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology, OrientationType
 from jalon.orientation.forms import DecisionForm
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
@@ -23,7 +23,7 @@ class ReorientationRequestForm(DsfrBaseForm):
         help_text="Ce qui a changé dans la situation de la personne, ce que l'accompagnement actuel ne permet pas.",
     )
     requested_type = forms.ChoiceField(label="Orientation souhaitée", choices=TYPE_CHOICES, required=False)
-    requested_dispositif = forms.ModelChoiceField(
+    requested_dispositif = ModelChoiceField(
         label="Dispositif souhaité", queryset=Dispositif.objects.none(), required=False
     )
     requested_by_person = forms.BooleanField(label="La demande vient de la personne elle-même", required=False)
@@ -56,7 +56,7 @@ class EplMeetingForm(DsfrBaseForm):
     day = forms.DateField(label="Date", widget=DayInput())
     time = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Lieu", max_length=255, required=False)
-    territory = forms.ModelChoiceField(
+    territory = ModelChoiceField(
         label="Territoire",
         queryset=Territory.objects.none(),
         required=False,
@@ -150,7 +150,7 @@ REVIEWED_CHOICES = [("", "Tous"), ("non", "Sans diagnostic"), ("oui", "Avec diag
 
 
 class LongTermFilterForm(DsfrBaseForm):
-    territory = forms.ModelChoiceField(
+    territory = ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False, empty_label="Tous les territoires"
     )
     reviewed = forms.ChoiceField(label="Diagnostic", choices=REVIEWED_CHOICES, required=False)

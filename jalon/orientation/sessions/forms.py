@@ -7,7 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
 from jalon.core.enums import Role
-from jalon.core.forms import DayInput
+from jalon.core.forms import DayInput, ModelChoiceField
 from jalon.messaging.enums import MessageChannel
 from jalon.orientation.enums import (
     AbsenceFollowUp,
@@ -31,7 +31,7 @@ class SessionForm(DsfrBaseForm):
     start_time = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}))
     place = forms.CharField(label="Lieu", max_length=255, required=False, help_text="Adresse, salle…")
-    territory = forms.ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
+    territory = ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
     capacity = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500)
     professionals = forms.ModelMultipleChoiceField(
         label="Professionnels mobilisés",
@@ -98,7 +98,7 @@ CHANNEL_CHOICES = MessageChannel.choices
 
 
 class InviteForm(DsfrBaseForm):
-    session = forms.ModelChoiceField(label="Séance", queryset=OrientationSession.objects.none())
+    session = ModelChoiceField(label="Séance", queryset=OrientationSession.objects.none())
     kind = forms.ChoiceField(
         label="Type d'envoi",
         choices=InvitationKind.choices,
@@ -160,7 +160,7 @@ class ResponseForm(DsfrBaseForm):
 
 class FollowUpForm(DsfrBaseForm):
     follow_up = forms.ChoiceField(label="Suite donnée", choices=AbsenceFollowUp.choices, widget=forms.RadioSelect)
-    new_session = forms.ModelChoiceField(
+    new_session = ModelChoiceField(
         label="Nouvelle séance (invitation ou convocation)", queryset=OrientationSession.objects.none(), required=False
     )
     channels = forms.MultipleChoiceField(
