@@ -69,6 +69,9 @@ def test_only_a_current_officer_sees_the_panel_on_the_home(officer_place, login_
     with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC), tick=False):
         page = login_as(place.cd_admin).get(reverse("workspace:home")).content.decode()
         assert 'data-testid="relations-panel"' in page and "SDSEI de Mont-de-Marsan" in page
+        text = " ".join(page.split())
+        # French plurals: singular for none and one.
+        assert "1 employeur sur vos territoires" in text and "0 immersion validée pour 0 promise," in text
         assert reverse("employers:detail", kwargs={"pk": place.employer.pk}) in page
         other = login_as(place.world.referent).get(reverse("workspace:home")).content.decode()
         assert 'data-testid="relations-panel"' not in other

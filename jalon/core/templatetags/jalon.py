@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from jalon.core.text import plural
+
 
 register = template.Library()
 
@@ -44,3 +46,9 @@ def sort_header(state, key: str, label: str):
         arrow,
         hint,
     )
+
+
+@register.filter
+def pluriel(count) -> str:
+    """The French plural mark, singular for 0 and 1 (« 0 offre », « 2 offres »): Django's `pluralize` is English."""
+    return plural(int(count or 0))
