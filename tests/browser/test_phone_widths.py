@@ -36,7 +36,10 @@ def _widest(page) -> str:
 
 
 def _check(page, url: str, failures: list[str]) -> None:
-    page.goto(url)
+    response = page.goto(url)
+    if response is None or response.status != 200:
+        failures.append(f"{url} : réponse {response.status if response else 'absente'}")
+        return
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     overflow = _overflow(page)
     if overflow > 0:
@@ -45,7 +48,9 @@ def _check(page, url: str, failures: list[str]) -> None:
 
 def _daily_pages() -> dict[str, list[str]]:
     from jalon.employers.models import Employer
+    from jalon.employment.models import JobOffer
     from jalon.exits.models import Exit
+    from jalon.offer.measures.models import Measure
     from jalon.organisations.models import Membership
     from jalon.orientation.models import ReferentAssignment
 
@@ -60,6 +65,20 @@ def _daily_pages() -> dict[str, list[str]]:
         .values_list("referent_id", flat=True)
         .first()
     )
+    offer = JobOffer.objects.filter(departement_id="40").order_by("pk").first()
+    # An IAE or PEC contract ended for a person the référent follows: the exit it proposes.
+    ended = (
+        Measure.objects.filter(
+            kind__in=("iae", "pec"),
+            ends_on__lte=timezone.localdate(),
+            exit_decision=None,
+            notebook__closed_on=None,
+            person__referent_assignments__referent__email="referent@landes.demo.jalon.test",
+            person__referent_assignments__ended_on=None,
+        )
+        .order_by("pk")
+        .first()
+    )
     return {
         "referent@landes.demo.jalon.test": [
             "/",
@@ -72,6 +91,9 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("employment:offers"),
             reverse("workspace:calendar"),
             reverse("workspace:calendar") + "?mois=" + f"{timezone.localdate():%Y-%m}",
+            reverse("employment:person", args=[person_pk]),
+            reverse("employment:offer", args=[offer.pk]),
+            *([reverse("employment:measure_exit", args=[ended.pk])] if ended else []),  # when the demo has one
         ],
         "orientation@landes.demo.jalon.test": ["/", "/orientation/"],
         "manager@landes.demo.jalon.test": [
@@ -88,6 +110,8 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("employers:list"),
             reverse("employers:detail", args=[employer.pk]),
             reverse("exits:person", args=[exited.person_id]),
+            reverse("exits:employer_feedback", args=[exited.pk]),
+            reverse("employment:offer_create") + f"?employeur={employer.pk}",
         ],
     }
 
