@@ -202,3 +202,9 @@ class AuditCode(models.IntegerChoices):
     IMMERSION_CREATED = 1510, "immersion (PMSMP) créée"
     IMMERSION_STATUS_CHANGED = 1511, "statut d'une immersion (PMSMP) changé"
     IMMERSION_REVIEWED = 1512, "bilan d'une immersion (PMSMP) enregistré"
+    # 16xx: the programme (PDI / PTI): the plan, its fiches, governance and funding
+    PROGRAMME_LOADED = 1601, "plan chargé depuis son fichier"
+    ACTION_SHEET_UPDATED = 1602, "fiche action modifiée"
+    ACTION_SHEET_REVIEW_RECORDED = 1603, "bilan annuel d'une fiche action enregistré"
+    ACTION_SHEET_STEP_UPDATED = 1604, "étape d'une fiche action mise à jour"
+    ACTION_SHEET_TARGET_SET = 1605, "cible d'un indicateur de fiche action fixée"

@@ -198,6 +198,12 @@ def build_observatory_entered(ctx: DemoContext) -> None:
     build_entered(ctx)
 
 
+def build_programme(ctx: DemoContext) -> None:
+    from jalon.programme.demo import build
+
+    build(ctx)
+
+
 def refresh_statistics(ctx: DemoContext) -> None:
     """Fresh planner statistics, as a Département's database would have them after its nightly maintenance:
     without, PostgreSQL plans the next queries on tables it believes empty (the observatory's took minutes)."""
@@ -226,6 +232,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     refresh_statistics,
     build_observatory,
     build_observatory_entered,
+    build_programme,
 ]
 
 

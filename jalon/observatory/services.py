@@ -201,3 +201,26 @@ def indicator_target_set(*, actor, indicator, departement_id: str, year: int, te
             new={"indicator": indicator.code, "year": year, "territory": territory, "value": value},
         )
     return target
+
+
+def indicator_target_seed(*, indicator, departement_id: str, year: int, written_value: float, written_unit: str):
+    """A target the plan's document writes, loaded with the plan; a target already set by the pilot stays. A rate
+    written in % is stored as a share of 1, like the indicator's values. Returns the target, or None when the
+    written unit does not match the indicator's (the plan's wording stays with the fiche)."""
+    from jalon.observatory.enums import Unit
+    from jalon.observatory.models import IndicatorTarget
+
+    if indicator.unit == Unit.RATE:
+        if written_unit.strip() != "%":
+            return None
+        written_value = written_value / 100
+    elif written_unit.strip() == "%":
+        return None
+    target, _ = IndicatorTarget.objects.get_or_create(
+        indicator=indicator,
+        departement_id=departement_id,
+        year=year,
+        territory=None,
+        defaults={"value": written_value},
+    )
+    return target

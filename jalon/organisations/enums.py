@@ -15,4 +15,6 @@ class OrganisationKind(models.TextChoices):
     ASSOCIATION = "association", "association"
     SIAE = "siae", "SIAE"
     OPERATOR = "operateur", "opérateur / prestataire"
+    STATE = "etat", "services de l'État"
+    REGION = "region", "Région"
     OTHER = "autre", "autre"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProgrammeConfig(AppConfig):
+    name = "jalon.programme"
+    verbose_name = "programme d'insertion (PDI / PTI)"
