@@ -100,9 +100,11 @@ def check_plan(data: dict) -> list[str]:
     """Every reason the file cannot be loaded, in French; empty when it can."""
     errors: list[str] = []
     meta = data["programme"]
-    for key in ("code", "departement", "kind", "title", "start", "end"):
-        if not meta.get(key):
-            errors.append(f"Programme : « {key} » manquant.")
+    errors.extend(
+        f"Programme : « {key} » manquant."
+        for key in ("code", "departement", "kind", "title", "start", "end")
+        if not meta.get(key)
+    )
     if meta.get("kind") and meta["kind"] not in ProgrammeKind.values:
         errors.append(f"Programme : type « {meta['kind']} » inconnu.")
     start, end = _date(meta.get("start"), "Programme", errors), _date(meta.get("end"), "Programme", errors)
@@ -122,9 +124,11 @@ def check_plan(data: dict) -> list[str]:
     known_orgs = set(org_keys)
     funding_codes = [item.get("code") for item in data.get("funding_sources") or []]
     _duplicates(funding_codes, "sources de financement", errors)
-    for item in data.get("funding_sources") or []:
-        if item.get("funder") and item["funder"] not in known_orgs:
-            errors.append(f"Financement « {item['code']} » : financeur « {item['funder']} » inconnu.")
+    errors.extend(
+        f"Financement « {item['code']} » : financeur « {item['funder']} » inconnu."
+        for item in data.get("funding_sources") or []
+        if item.get("funder") and item["funder"] not in known_orgs
+    )
 
     axes, objectives = set(), {}
     for axis in data.get("axes") or []:
@@ -150,13 +154,15 @@ def check_plan(data: dict) -> list[str]:
             errors.append(f"{where} : l'objectif « {objective} » n'est pas un objectif de son axe.")
         if not action.get("pilots"):
             errors.append(f"{where} : aucun pilote.")
-        for key in (action.get("pilots") or []) + (action.get("contributors") or []):
-            if key not in known_orgs:
-                errors.append(f"{where} : organisation « {key} » inconnue.")
+        _unknown_organisations(
+            where, (action.get("pilots") or []) + (action.get("contributors") or []), known_orgs, errors
+        )
         funding = action.get("funding") or {}
-        for code in funding.get("sources") or []:
-            if code not in funding_codes:
-                errors.append(f"{where} : source de financement « {code} » inconnue.")
+        errors.extend(
+            f"{where} : source de financement « {code} » inconnue."
+            for code in funding.get("sources") or []
+            if code not in funding_codes
+        )
         for amount in funding.get("amounts") or []:
             _amount(amount.get("amount_eur"), where, errors)
             if amount.get("per", AmountPeriod.YEAR) not in AmountPeriod.values:
@@ -185,10 +191,12 @@ def check_plan(data: dict) -> list[str]:
             errors.append(f"{where} : échelon « {body.get('level')} » inconnu.")
         if body.get("frequency") and body["frequency"] not in Frequency.values:
             errors.append(f"{where} : fréquence « {body['frequency']} » inconnue.")
-        for key in (body.get("chairs") or []) + (body.get("members") or []):
-            if key not in known_orgs:
-                errors.append(f"{where} : organisation « {key} » inconnue.")
+        _unknown_organisations(where, (body.get("chairs") or []) + (body.get("members") or []), known_orgs, errors)
     return errors
+
+
+def _unknown_organisations(where: str, keys, known: set, errors: list[str]) -> None:
+    errors.extend(f"{where} : organisation « {key} » inconnue." for key in keys if key not in known)
 
 
 def _duplicates(values, label: str, errors: list[str]) -> None:

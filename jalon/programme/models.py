@@ -291,6 +291,9 @@ class ActionFunding(models.Model):
         verbose_name_plural = "financements mobilisables"
         constraints = [models.UniqueConstraint(fields=["action", "funding_source"], name="programme_funding_once")]
 
+    def __str__(self):
+        return f"{self.action_id} — {self.funding_source_id}"
+
 
 class ProgressReview(BaseModel):
     """The yearly account of an action: where it stands, what was done, what blocks."""

@@ -7,6 +7,7 @@ from jalon.programme.loader import programme_load
 from tests.organisations.factories import OrganisationFactory
 from tests.territories.factories import DepartementFactory
 
+
 SMALL_PLAN = {
     "programme": {
         "code": "test-pti-2021-2025",

@@ -10,6 +10,7 @@ from jalon.programme.loader import programme_load
 from jalon.programme.models import ActionSheet, PlannedAmount, Programme, Signatory
 from tests.programme.factories import load_small_plan, plan_prerequisites, small_plan
 
+
 pytestmark = pytest.mark.django_db
 
 
