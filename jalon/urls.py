@@ -30,6 +30,7 @@ urlpatterns = [
     path("messages/", include("jalon.messaging.urls")),
     path("rgpd/", include("jalon.privacy.urls")),
     path("observatoire/", include("jalon.observatory.urls")),
+    path("programme/", include("jalon.programme.urls")),
     path("api/", include("jalon.api.urls")),
     path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),

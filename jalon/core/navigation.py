@@ -12,7 +12,8 @@ from jalon.core.scoping import view_opens_for
 ORIENTATION = "Orientation"
 FOLLOW_UP = "Accompagnement"
 OFFER = "Offre"
-FIGURES = "Chiffres"
+# The plan and its figures: the pilot's and analyst's work.
+FIGURES = "Pilotage"
 ADMINISTRATION = "Administration"
 
 
@@ -108,6 +109,12 @@ NAVIGATION: list[NavItem] = [
         PERSON_SEARCH_URL,
         (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
         group=FOLLOW_UP,
+    ),
+    NavItem(
+        "Plan d'action",
+        "programme:list",
+        (Role.PROGRAMME_PILOT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.ANALYST),
+        group=FIGURES,
     ),
     NavItem(
         "Synthèse de l'observatoire",

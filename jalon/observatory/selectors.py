@@ -135,3 +135,34 @@ def indicator_values(*, actor: Actor, indicator: Indicator, today: date) -> "Ind
         ],
     )
     return IndicatorValues(live, by_period, by_territory, last_year.label)
+
+
+@dataclass
+class LatestValue:
+    period_start: date
+    value: float | None
+    shown: str
+
+
+def latest_yearly_values(*, departement_id: str, codes) -> dict[str, LatestValue]:
+    """Each indicator's value for the Département's latest computed year (whole Département, no breakdown): what
+    a fiche action shows beside its targets."""
+    units = dict(Indicator.objects.filter(code__in=codes).values_list("code", "unit"))
+    rows = (
+        IndicatorValue.objects.filter(
+            departement_id=departement_id,
+            indicator__code__in=codes,
+            period_kind=PeriodKind.YEAR,
+            territory_level=TerritoryLevel.DEPARTEMENT,
+            dimension=Dimension.ALL,
+            segment="",
+        )
+        .order_by("indicator__code", "-period_start")
+        .values_list("indicator__code", "period_start", "numerator", "denominator")
+    )
+    latest: dict[str, LatestValue] = {}
+    for code, start, numerator, denominator in rows:
+        if code not in latest:
+            value = value_of(units[code], numerator, denominator)
+            latest[code] = LatestValue(start, value, format_value(units[code], value))
+    return latest

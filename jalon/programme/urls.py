@@ -1,0 +1,17 @@
+from django.urls import path
+
+from jalon.programme import views
+
+
+app_name = "programme"
+
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("<slug:code>/", views.programme_detail, name="detail"),
+    path("<slug:code>/actions.csv", views.programme_actions_export, name="actions_csv"),
+    path("<slug:code>/actions/<int:pk>/", views.action_detail, name="action"),
+    path("<slug:code>/actions/<int:pk>/modifier/", views.action_update, name="action_update"),
+    path("<slug:code>/actions/<int:pk>/bilan/", views.action_review, name="action_review"),
+    path("<slug:code>/actions/<int:pk>/etapes/<int:step_pk>/", views.step_update, name="step_update"),
+    path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
+]
