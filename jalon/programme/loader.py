@@ -207,18 +207,39 @@ def _duplicates(values, label: str, errors: list[str]) -> None:
         seen.add(value)
 
 
-def _organisation(item: dict, departement_id: str) -> Organisation:
-    """The département's organisation the plan names: same name, or the head organisation of a kind a
-    Département has once (its CAF, its Conseil départemental); created when Jalon does not know it yet."""
+def _head_keys(organisations: list[dict]) -> set[str]:
+    """The file's organisations that stand for the Département's head organisation of their kind: the only one
+    of its kind in the file, or the signatory among several (the Conseil départemental beside its directions)."""
+    heads = set()
+    for kind in SINGLE_HEAD_KINDS:
+        same_kind = [item for item in organisations if item["kind"] == kind]
+        signed = [item for item in same_kind if item.get("signatory")]
+        chosen = same_kind if len(same_kind) == 1 else signed if len(signed) == 1 else []
+        heads.update(item["key"] for item in chosen)
+    return heads
+
+
+def _organisation(item: dict, departement_id: str, *, head: bool) -> Organisation:
+    """The département's organisation the plan names: the same name, or the head organisation of its kind (its
+    CAF, its Conseil départemental); created when Jalon does not know it yet, under the Conseil départemental
+    when it is one of its directions."""
     candidates = Organisation.objects.filter(departement_id=departement_id)
     named = candidates.filter(name__iexact=item["name"].strip()).first()
     if named:
         return named
-    if item["kind"] in SINGLE_HEAD_KINDS:
-        heads = list(candidates.filter(kind=item["kind"], parent__isnull=True)[:2])
-        if len(heads) == 1:
-            return heads[0]
-    return Organisation.objects.create(name=item["name"].strip(), kind=item["kind"], departement_id=departement_id)
+    heads = (
+        list(candidates.filter(kind=item["kind"], parent__isnull=True)[:2])
+        if item["kind"] in SINGLE_HEAD_KINDS
+        else []
+    )
+    if head and len(heads) == 1:
+        return heads[0]
+    return Organisation.objects.create(
+        name=item["name"].strip(),
+        kind=item["kind"],
+        departement_id=departement_id,
+        parent=heads[0] if len(heads) == 1 and item["kind"] == OrganisationKind.CONSEIL_DEPARTEMENTAL else None,
+    )
 
 
 @transaction.atomic
@@ -244,8 +265,9 @@ def programme_load(*, data: dict, actor_user=None) -> LoadResult:
         notes=meta.get("notes") or [],
     )
     organisations = {}
+    heads = _head_keys(data.get("organisations") or [])
     for item in data.get("organisations") or []:
-        organisation = _organisation(item, departement_id)
+        organisation = _organisation(item, departement_id, head=item["key"] in heads)
         organisations[item["key"]] = organisation
         Signatory.objects.create(
             programme=programme,

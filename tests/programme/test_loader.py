@@ -99,3 +99,19 @@ def test_a_file_with_an_error_loads_nothing_and_says_why_in_french(change, messa
 
     assert message in error.value.messages
     assert not Programme.objects.exists() and not ActionSheet.objects.exists()
+
+
+def test_a_direction_of_the_conseil_departemental_is_its_own_organisation_under_it():
+    plan_prerequisites()
+    data = small_plan()
+    data["organisations"].append(
+        {"key": "dsi", "name": "Direction des systèmes d'information", "kind": "cd", "signatory": False}
+    )
+    data["actions"][1]["contributors"] = ["dsi"]
+
+    programme = programme_load(data=data).programme
+
+    head = Organisation.objects.get(name="Conseil départemental des Landes")
+    dsi = Signatory.objects.get(programme=programme, key="dsi").organisation
+    assert dsi.name == "Direction des systèmes d'information" and dsi.parent == head
+    assert Signatory.objects.get(programme=programme, key="cd40").organisation == head
