@@ -16,8 +16,6 @@ from jalon.programme.forms import ActionUpdateForm, AsOfForm, PlanFilterForm, Re
 @access.require_plan_reader
 def programme_list(request):
     programmes = list(selectors.programmes_for(actor=request.actor))
-    if len(programmes) == 1:
-        return redirect("programme:detail", code=programmes[0].code)
     return render(request, "programme/list.html", {"programmes": programmes})
 
 

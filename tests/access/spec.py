@@ -72,6 +72,10 @@ OFFER_READERS = {
     "other_referent",
 }
 OTHER_64 = {"other_cd_admin", "other_referent"}
+# The Landes plan: read by its Département's staff and by the organisations it names (the CAF signed it; the
+# France Travail agencies and the SIAE are not named); edited by its pilot and administrator.
+PLAN_READERS = STAFF_40 | {"caf_referent"}
+PLAN_EDITORS = {"cd_admin", "cd_pilot"}
 # Who completes the employers' directory (pilots and analysts read it); who runs the relations with employers.
 DIRECTORY_WRITERS = EVERYONE - {"cd_pilot", "cd_analyst"}
 RELATIONS = {"cd_admin", "cd_orientation", "sdsei_manager"}
@@ -152,6 +156,19 @@ def person(w):
 
 def pk(name):
     return lambda w: {"pk": getattr(w, name).pk}
+
+
+def plan(action=None, **others):
+    """The Landes plan's URL arguments: its code, and the pk of its `action` and of other objects by name."""
+
+    def kwargs(w):
+        values = {"code": w.programme.code}
+        if action:
+            values["pk"] = getattr(w, action).pk
+        values.update({key: getattr(w, name).pk for key, name in others.items()})
+        return values
+
+    return kwargs
 
 
 def person_and(name):
@@ -443,6 +460,14 @@ ENTRIES: dict[str, Entry] = {
     "employment:measure_exit": both(TARGET_CARE, pk("measure_ended")),
     # Employers: the directory of each département is shared by all its professionals; commitments, groupements and
     # relations officers are the Département's; immersions follow the target's carnet.
+    "programme:list": get(PLAN_READERS | OTHER_64),
+    "programme:detail": get(PLAN_READERS, plan()),
+    "programme:actions_csv": get(PLAN_READERS, plan()),
+    "programme:action": get(PLAN_READERS, plan("action_sheet")),
+    "programme:action_update": both(PLAN_EDITORS, plan("action_sheet")),
+    "programme:action_review": both(PLAN_EDITORS, plan("action_sheet")),
+    "programme:step_update": both(PLAN_EDITORS, plan("action_sheet", step_pk="action_step")),
+    "programme:target_set": both({"cd_pilot"}, plan("action_sheet", indicator_pk="action_indicator")),
     "employers:list": get(EVERYONE),
     "employers:list_csv": get(EVERYONE),
     "employers:create": both(DIRECTORY_WRITERS),

@@ -221,6 +221,19 @@ def build_world() -> World:
     referral.save()
     objects["referral"] = Referral.objects.get(pk=referral.pk)
     objects["measure"] = Measure.objects.filter(person__departement_id="40").first()
+    # The Landes plan, loaded by the demo: a fiche with dated steps and a rate indicator (its target is the pilot's).
+    from jalon.programme.models import ActionIndicator, ActionStep, Programme
+
+    objects["programme"] = Programme.objects.get(departement_id="40")
+    link = (
+        ActionIndicator.objects.filter(action__programme=objects["programme"], indicator__unit="taux")
+        .order_by("action__number")
+        .first()
+    )
+    objects["action_sheet"], objects["action_indicator"] = link.action, link
+    objects["action_step"] = link.action.steps.first() or ActionStep.objects.create(
+        action=link.action, title="Étape datée pour la matrice", position=99
+    )
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period
