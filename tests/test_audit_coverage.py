@@ -219,6 +219,8 @@ URLS = {
     "programme:list": no_person_data("plans d'action du Département"),
     "programme:detail": no_person_data("un plan d'action : axes, actions, signataires"),
     "programme:actions_csv": no_person_data("export des actions d'un plan"),
+    "programme:plan_pdf": no_person_data("le plan d'action imprimé"),
+    "programme:bilan": no_person_data("bilan annuel d'un plan, imprimé ou en classeur"),
     "programme:action": no_person_data("une fiche action"),
     "programme:action_update": no_person_data("modifier une fiche action"),
     "programme:action_review": no_person_data("bilan annuel d'une fiche action"),

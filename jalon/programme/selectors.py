@@ -73,6 +73,7 @@ def plan_overview(*, programme: Programme) -> dict:
         .order_by("planned_end", "planned_start")
     )
     return {
+        "report_years": list(range(programme.start.year, min(programme.end.year, today.year) + 1)),
         "actions": sum(statuses.values()),
         "sheets": programme.actions.filter(has_sheet=True).count(),
         "by_status": [(label, statuses.get(value, 0), value) for value, label in ActionStatus.choices],

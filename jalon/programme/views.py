@@ -1,7 +1,7 @@
 """Screens of the action plan. Thin: each parses, calls one service or selector, renders. Out of reach is 404."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils import timezone
 from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, view_opens_for
-from jalon.programme import access, selectors, services
+from jalon.programme import access, report, selectors, services
 from jalon.programme.forms import ActionUpdateForm, AsOfForm, PlanFilterForm, ReviewForm, StepForm, TargetForm
 
 
@@ -48,6 +48,33 @@ def programme_actions_export(request, code):
     programme = selectors.programme_for(actor=request.actor, code=code)
     rows = selectors.actions_export_rows(programme=programme)
     return export_response(request, rows, f"{programme.code}-actions-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@access.require_plan_reader
+def plan_pdf(request, code):
+    programme = selectors.programme_for(actor=request.actor, code=code)
+    pdf = report.report_pdf(programme=programme, year=None, as_of=timezone.localdate())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{programme.code}-plan.pdf"'
+    return response
+
+
+@access.require_plan_reader
+def yearly_report(request, code, year):
+    """The bilan of a year of the plan's period that has begun: PDF, or a workbook with `?format=xlsx`."""
+    programme = selectors.programme_for(actor=request.actor, code=code)
+    today = timezone.localdate()
+    if not programme.start.year <= year <= min(programme.end.year, today.year):
+        raise Http404(NOT_FOUND_MESSAGE)
+    if request.GET.get("format") == "xlsx":
+        return export_response(
+            request, report.report_rows(programme=programme, year=year), f"{programme.code}-bilan-{year}.csv"
+        )
+    response = HttpResponse(
+        report.report_pdf(programme=programme, year=year, as_of=today), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{programme.code}-bilan-{year}.pdf"'
+    return response
 
 
 def _action(request, code, pk):

@@ -463,6 +463,8 @@ ENTRIES: dict[str, Entry] = {
     "programme:list": get(PLAN_READERS | OTHER_64),
     "programme:detail": get(PLAN_READERS, plan()),
     "programme:actions_csv": get(PLAN_READERS, plan()),
+    "programme:plan_pdf": get(PLAN_READERS, plan()),
+    "programme:bilan": get(PLAN_READERS, lambda w: {"code": w.programme.code, "year": 2024}),
     "programme:action": get(PLAN_READERS, plan("action_sheet")),
     "programme:action_update": both(PLAN_EDITORS, plan("action_sheet")),
     "programme:action_review": both(PLAN_EDITORS, plan("action_sheet")),

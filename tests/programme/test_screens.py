@@ -4,11 +4,14 @@ moves a step and sets a target; a pilot organisation's own pilot edits its actio
 
 import datetime
 import html
+import io
 import re
 
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
@@ -196,3 +199,41 @@ def test_the_pilots_home_shows_the_plan_and_its_late_steps(plan, login_as):
 
     assert "Plan d'action" in page and "Pacte de test 2021-2025 : 2 actions (prévue : 2)." in page
     assert "2 étapes en retard" in page and "Recueil par la CAF" in page
+
+
+def test_the_years_bilan_prints_each_actions_review_and_targets(plan, login_as):
+    action = plan.actions.get(code="A.1")
+    client = login_as(_cd_member(Role.PROGRAMME_PILOT))
+    client.post(
+        _url("programme:action_review", action),
+        {"version": 1, "year": 2022, "status": "in_progress", "summary": "Recueil lancé avec la CAF."},
+    )
+
+    pdf = client.get(reverse("programme:bilan", args=[plan.code, 2022]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "Bilan 2022 — Pacte de test 2021-2025" in text and "Recueil lancé avec la CAF." in text
+    assert "Bilan 2022 : pas encore écrit." in text  # C.2 has none
+    assert "L03" in text and "80,0 %" in text  # the year's target of the rate indicator
+
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("programme:bilan", args=[plan.code, 2022]), {"format": "xlsx"}).content)
+    )
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Axe", "Code", "Action", "Pilotes", "État 2022") and len(rows) == 3
+    assert rows[1][1] == "A.1" and rows[1][4] == "en cours" and rows[1][5] == "Recueil lancé avec la CAF."
+    # A year that has not begun, or outside the plan, has no bilan.
+    assert client.get(reverse("programme:bilan", args=[plan.code, 2024])).status_code == 404
+    assert client.get(reverse("programme:bilan", args=[plan.code, 2020])).status_code == 404
+
+
+def test_the_whole_plan_prints_axis_by_axis(plan, login_as):
+    response = login_as(_cd_member(Role.ANALYST)).get(reverse("programme:plan_pdf", args=[plan.code]))
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert (
+        text.index("A — Proposer un accompagnement adapté")
+        < text.index("A.1 — Généraliser")
+        < text.index("C — Animer une offre lisible")
+    )
+    assert "Source : Fiche action A.1." in text and "Page 1 sur 1" in text
