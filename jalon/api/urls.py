@@ -34,6 +34,7 @@ from jalon.orientation.sessions.api import (
     SessionListCreateApi,
 )
 from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
+from jalon.programme.api import ActionSheetApi, ProgrammeActionsApi, ProgrammeListApi
 from jalon.territories.api import CommuneListApi
 
 
@@ -90,4 +91,7 @@ urlpatterns = [
     path("v1/offre/orientations/<id:pk>/statut/", ReferralStatusApi.as_view(), name="referral_status"),
     path("v1/offre/structures/", StructureListApi.as_view(), name="offer_structures"),
     path("v1/offre/services/", ServiceListApi.as_view(), name="offer_services"),
+    path("v1/programmes/", ProgrammeListApi.as_view(), name="programmes"),
+    path("v1/programmes/<slug:code>/actions/", ProgrammeActionsApi.as_view(), name="programme_actions"),
+    path("v1/programmes/<slug:code>/actions/<id:pk>/", ActionSheetApi.as_view(), name="programme_action"),
 ]

@@ -237,3 +237,20 @@ def test_the_whole_plan_prints_axis_by_axis(plan, login_as):
         < text.index("C — Animer une offre lisible")
     )
     assert "Source : Fiche action A.1." in text and "Page 1 sur 1" in text
+
+
+def test_a_partner_system_reads_the_plan_and_updates_an_action_with_its_version(plan, login_as):
+    action = plan.actions.get(code="A.1")
+    client = login_as(_cd_member(Role.PROGRAMME_PILOT))
+    url = reverse("api:programme_action", kwargs={"code": plan.code, "pk": action.pk})
+
+    listed = client.get(reverse("api:programme_actions", kwargs={"code": plan.code})).json()
+    assert [a["code"] for a in listed] == ["A.1", "C.2"]
+    assert listed[0]["pilots"] == ["CAF des Landes", "Conseil départemental des Landes"]
+    assert listed[0]["indicators"] == ["L01", "L03"] and listed[0]["steps"][0]["title"] == "Recueil par la CAF"
+
+    updated = client.patch(url, {"version": 1, "status": "in_progress"}, content_type="application/json")
+    assert updated.status_code == 200 and updated.json()["version"] == 2
+    stale = client.patch(url, {"version": 1, "status": "done"}, content_type="application/json")
+    assert stale.status_code == 400 and "modifiée par quelqu'un d'autre" in stale.json()["errors"]["__all__"][0]
+    assert ActionSheet.objects.get(pk=action.pk).status == "in_progress"
