@@ -220,6 +220,7 @@ URLS = {
     "programme:detail": no_person_data("un plan d'action : axes, actions, signataires"),
     "programme:actions_csv": no_person_data("export des actions d'un plan"),
     "programme:plan_pdf": no_person_data("le plan d'action imprimé"),
+    "programme:timeline": no_person_data("calendrier des étapes d'un plan"),
     "programme:bilan": no_person_data("bilan annuel d'un plan, imprimé ou en classeur"),
     "programme:action": no_person_data("une fiche action"),
     "programme:action_update": no_person_data("modifier une fiche action"),

@@ -2,7 +2,7 @@
 organisation, answers 404 like a programme that does not exist."""
 
 from collections import Counter
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -166,3 +166,18 @@ def actions_export_rows(*, programme: Programme):
             action.schedule,
             action.source,
         ]
+
+
+def steps_timeline(*, programme: Programme, axis: str = "") -> list[tuple[int | None, list]]:
+    """Every dated step of the plan by year of its due date (undated last), each with its action and whether it is
+    done, late or to come."""
+    today = timezone.localdate()
+    steps = ActionStep.objects.filter(action__programme=programme).select_related("action__axis")
+    if axis:
+        steps = steps.filter(action__axis__code=axis)
+    by_year: dict[int | None, list] = {}
+    for step in sorted(steps, key=lambda s: (s.planned_end or s.planned_start or date.max, s.action.number)):
+        due = step.planned_end or step.planned_start
+        step.state = "réalisée" if step.done_on else "en retard" if step.is_late(today) else "à venir"
+        by_year.setdefault(due.year if due else None, []).append(step)
+    return list(by_year.items())

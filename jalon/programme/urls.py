@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:code>/", views.programme_detail, name="detail"),
     path("<slug:code>/actions.csv", views.programme_actions_export, name="actions_csv"),
     path("<slug:code>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("<slug:code>/etapes/", views.timeline, name="timeline"),
     path("<slug:code>/bilan/<int:year>/", views.yearly_report, name="bilan"),
     path("<slug:code>/actions/<int:pk>/", views.action_detail, name="action"),
     path("<slug:code>/actions/<int:pk>/modifier/", views.action_update, name="action_update"),

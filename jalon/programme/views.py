@@ -44,6 +44,18 @@ def programme_detail(request, code):
 
 
 @access.require_plan_reader
+def timeline(request, code):
+    programme = selectors.programme_for(actor=request.actor, code=code)
+    form = PlanFilterForm(request.GET or None, programme=programme)
+    axis = form.cleaned_data.get("axis") or "" if form.is_valid() else ""
+    return render(
+        request,
+        "programme/timeline.html",
+        {"programme": programme, "form": form, "years": selectors.steps_timeline(programme=programme, axis=axis)},
+    )
+
+
+@access.require_plan_reader
 def programme_actions_export(request, code):
     programme = selectors.programme_for(actor=request.actor, code=code)
     rows = selectors.actions_export_rows(programme=programme)

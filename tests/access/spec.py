@@ -464,6 +464,7 @@ ENTRIES: dict[str, Entry] = {
     "programme:detail": get(PLAN_READERS, plan()),
     "programme:actions_csv": get(PLAN_READERS, plan()),
     "programme:plan_pdf": get(PLAN_READERS, plan()),
+    "programme:timeline": get(PLAN_READERS, plan()),
     "programme:bilan": get(PLAN_READERS, lambda w: {"code": w.programme.code, "year": 2024}),
     "programme:action": get(PLAN_READERS, plan("action_sheet")),
     "programme:action_update": both(PLAN_EDITORS, plan("action_sheet")),

@@ -254,3 +254,15 @@ def test_a_partner_system_reads_the_plan_and_updates_an_action_with_its_version(
     stale = client.patch(url, {"version": 1, "status": "done"}, content_type="application/json")
     assert stale.status_code == 400 and "modifiée par quelqu'un d'autre" in stale.json()["errors"]["__all__"][0]
     assert ActionSheet.objects.get(pk=action.pk).status == "in_progress"
+
+
+def test_the_timeline_lists_the_steps_by_year_with_their_state(plan, login_as):
+    action = plan.actions.get(code="A.1")
+    action.steps.filter(title="Recueil par la CAF").update(done_on=datetime.date(2021, 12, 20))
+
+    page = login_as(_cd_member(Role.PROGRAMME_PILOT)).get(reverse("programme:timeline", args=[plan.code]))
+    text = re.sub(r"\s+", " ", html.unescape(page.content.decode()))
+
+    assert text.index("<h2> 2021 </h2>") < text.index("Recueil par la CAF") < text.index("<h2> 2022 </h2>")
+    assert "réalisée le 20/12/2021" in text
+    assert text.index("<h2> 2022 </h2>") < text.index("Bilan") and "en retard" in text
