@@ -225,6 +225,7 @@ URLS = {
     "programme:action": no_person_data("une fiche action"),
     "programme:action_update": no_person_data("modifier une fiche action"),
     "programme:action_review": no_person_data("bilan annuel d'une fiche action"),
+    "programme:offer_link": no_person_data("services et plateaux liés à une fiche action"),
     "programme:step_update": no_person_data("étape d'une fiche action"),
     "programme:target_set": no_person_data("cible d'un indicateur de fiche action"),
     "observatory:portraits": no_person_data("liste des territoires et EPCI"),

@@ -10,3 +10,26 @@ def build(ctx) -> None:
         result = load_file(path)
         if result.created:
             ctx.log(f"Programme : {result.programme} ({result.counts['actions']} actions)")
+        link_offer(result.programme)
+
+
+def link_offer(programme) -> None:
+    """The offer the demo's actions run on: the plateaux techniques under the PA fiche 4 (« marchés publics
+    d'insertion par étape de parcours et plateaux techniques »), the mobility services under the Landes B.12
+    (« accès à l'offre de soutien à la mobilité »). Only where nothing is linked yet: a pilot's links stay."""
+    from jalon.offer.models import Service
+    from jalon.offer.plateaux.models import PlateauTechnique
+
+    links = {
+        "Fiche 4": (Service.objects.none(), PlateauTechnique.objects.filter(departement=programme.departement)),
+        "B.12": (
+            Service.objects.filter(departement=programme.departement).with_thematique("mobilite"),
+            PlateauTechnique.objects.none(),
+        ),
+    }
+    for code, (services, plateaux) in links.items():
+        action = programme.actions.filter(code=code).first()
+        if action is None or action.services.exists() or action.plateaux.exists():
+            continue
+        action.services.set(services[:6])
+        action.plateaux.set(plateaux)

@@ -2,6 +2,8 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
+from jalon.offer.models import Service
+from jalon.offer.plateaux.models import PlateauTechnique
 from jalon.organisations.models import Organisation
 from jalon.programme.enums import ActionStatus
 
@@ -53,3 +55,28 @@ class TargetForm(ServiceCheckedForm):
 
 class AsOfForm(DsfrBaseForm):
     au = forms.DateField(label="La fiche telle qu'elle était le", required=False, widget=DayInput())
+
+
+class OfferLinkForm(DsfrBaseForm):
+    services = forms.ModelMultipleChoiceField(
+        Service.objects.none(),
+        label="Services de l'offre",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les services du Département que l'action mobilise ou finance.",
+    )
+    plateaux = forms.ModelMultipleChoiceField(
+        PlateauTechnique.objects.none(),
+        label="Plateaux techniques",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, departement_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        services = Service.objects.filter(departement_id=departement_id).select_related("structure")
+        self.fields["services"].queryset = services.order_by("structure__name", "name")
+        self.fields["services"].label_from_instance = lambda s: f"{s.name} — {s.structure.name}"
+        self.fields["plateaux"].queryset = PlateauTechnique.objects.filter(departement_id=departement_id).order_by(
+            "name"
+        )

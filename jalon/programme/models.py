@@ -175,6 +175,11 @@ class ActionSheet(BaseModel):
     target_publics = models.JSONField("publics visés", default=list, blank=True)
     territories = models.JSONField("territoires", default=list, blank=True)
     evaluation_questions = models.JSONField("questions évaluatives", default=list, blank=True)
+    # The offer the action runs on or funds (the offer room knows nothing of the plan).
+    services = models.ManyToManyField("offer.Service", verbose_name="services liés", blank=True, related_name="+")
+    plateaux = models.ManyToManyField(
+        "offer.PlateauTechnique", verbose_name="plateaux techniques liés", blank=True, related_name="+"
+    )
     status = models.CharField("état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     source = models.CharField("source", max_length=255, blank=True)
     notes = models.JSONField("remarques sur la source", default=list, blank=True)

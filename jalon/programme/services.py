@@ -186,3 +186,30 @@ def action_target_set(*, actor: Actor, link: ActionIndicator, year: int, value: 
         new={"indicator": link.indicator.code, "year": year, "value": value},
     )
     return target
+
+
+@transaction.atomic
+def action_offer_link(*, actor: Actor, action: ActionSheet, services, plateaux) -> ActionSheet:
+    """The services and plateaux techniques of the Département's offer the action runs on or funds."""
+    if not access.may_edit_action(actor, action):
+        raise ValidationError(NOT_ALLOWED)
+    departement_id = action.programme.departement_id
+    if any(service.departement_id != departement_id for service in services) or any(
+        plateau.departement_id != departement_id for plateau in plateaux
+    ):
+        raise ValidationError("Un service ou un plateau lié doit appartenir à l'offre du Département du plan.")
+    old = {
+        "services": sorted(action.services.values_list("pk", flat=True)),
+        "plateaux": sorted(action.plateaux.values_list("pk", flat=True)),
+    }
+    action.services.set(services)
+    action.plateaux.set(plateaux)
+    audit_event_record(
+        code=AuditCode.ACTION_SHEET_UPDATED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=action,
+        old=old,
+        new={"services": sorted(s.pk for s in services), "plateaux": sorted(p.pk for p in plateaux)},
+    )
+    return action

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:code>/actions/<int:pk>/", views.action_detail, name="action"),
     path("<slug:code>/actions/<int:pk>/modifier/", views.action_update, name="action_update"),
     path("<slug:code>/actions/<int:pk>/bilan/", views.action_review, name="action_review"),
+    path("<slug:code>/actions/<int:pk>/offre/", views.offer_link, name="offer_link"),
     path("<slug:code>/actions/<int:pk>/etapes/<int:step_pk>/", views.step_update, name="step_update"),
     path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
 ]

@@ -10,7 +10,15 @@ from jalon.core.exports import export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, view_opens_for
 from jalon.programme import access, report, selectors, services
-from jalon.programme.forms import ActionUpdateForm, AsOfForm, PlanFilterForm, ReviewForm, StepForm, TargetForm
+from jalon.programme.forms import (
+    ActionUpdateForm,
+    AsOfForm,
+    OfferLinkForm,
+    PlanFilterForm,
+    ReviewForm,
+    StepForm,
+    TargetForm,
+)
 
 
 @access.require_plan_reader
@@ -151,6 +159,24 @@ def action_review(request, code, pk):
         messages.success(request, f"Le bilan {written.result.year} est enregistré.")
         return redirect("programme:action", code=code, pk=pk)
     return render(request, "programme/form.html", {"form": form, "action": action, "title": "Bilan annuel"})
+
+
+@access.require_plan_reader
+def offer_link(request, code, pk):
+    action = _action(request, code, pk)
+    if not access.may_edit_action(request.actor, action):
+        raise Http404(NOT_FOUND_MESSAGE)
+    initial = {"services": list(action.services.all()), "plateaux": list(action.plateaux.all())}
+    form = OfferLinkForm(request.POST or None, initial=initial, departement_id=action.programme.departement_id)
+    written = submitted_write(
+        request, form, lambda data: services.action_offer_link(actor=request.actor, action=action, **data)
+    )
+    if written:
+        messages.success(request, "L'offre liée à l'action est enregistrée.")
+        return redirect("programme:action", code=code, pk=pk)
+    return render(
+        request, "programme/form.html", {"form": form, "action": action, "title": "Services et plateaux liés"}
+    )
 
 
 @access.require_plan_reader

@@ -469,6 +469,7 @@ ENTRIES: dict[str, Entry] = {
     "programme:action": get(PLAN_READERS, plan("action_sheet")),
     "programme:action_update": both(PLAN_EDITORS, plan("action_sheet")),
     "programme:action_review": both(PLAN_EDITORS, plan("action_sheet")),
+    "programme:offer_link": both(PLAN_EDITORS, plan("action_sheet")),
     "programme:step_update": both(PLAN_EDITORS, plan("action_sheet", step_pk="action_step")),
     "programme:target_set": both({"cd_pilot"}, plan("action_sheet", indicator_pk="action_indicator")),
     "employers:list": get(EVERYONE),

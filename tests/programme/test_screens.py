@@ -266,3 +266,22 @@ def test_the_timeline_lists_the_steps_by_year_with_their_state(plan, login_as):
     assert text.index("<h2> 2021 </h2>") < text.index("Recueil par la CAF") < text.index("<h2> 2022 </h2>")
     assert "réalisée le 20/12/2021" in text
     assert text.index("<h2> 2022 </h2>") < text.index("Bilan") and "en retard" in text
+
+
+def test_the_pilot_links_the_offer_the_action_runs_on_and_only_the_departements(plan, login_as):
+    from tests.offer.factories import ServiceFactory
+
+    action = plan.actions.get(code="A.1")
+    own = ServiceFactory(name="Garage solidaire", departement_id="40")
+    other = ServiceFactory(name="Auto-école sociale", departement=DepartementFactory(code="64", name="P.-A."))
+    client = login_as(_cd_member(Role.PROGRAMME_PILOT))
+    url = _url("programme:offer_link", action)
+
+    form = client.get(url).content.decode()
+    assert "Garage solidaire" in form and "Auto-école sociale" not in form
+    assert client.post(url, {"services": [other.pk]}).status_code == 200  # not a choice: refused by the form
+    assert not action.services.exists()
+    assert client.post(url, {"services": [own.pk]}).status_code == 302
+
+    assert list(action.services.all()) == [own]
+    assert "Garage solidaire" in client.get(_url("programme:action", action)).content.decode()
