@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from jalon.core.forms import ServiceCheckedForm
 from jalon.offer.models import Service
 from jalon.offer.referrals.models import AbandonReason, ReferralStatus, RefusalReason
 
@@ -12,7 +13,9 @@ class ServiceChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.structure.name}"
 
 
-class ReferralForm(DsfrBaseForm):
+class ReferralForm(ServiceCheckedForm):
+    # Without the person's consent the service refuses the referral, with its own words.
+    service_required = ("consent_given",)
     version = forms.IntegerField(widget=forms.HiddenInput)
     service = ServiceChoiceField(
         label="Service",
