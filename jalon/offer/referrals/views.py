@@ -62,7 +62,9 @@ def referral_create(request, person_pk):
         services=selectors.services_for_referral(person=person, preselected=preselected),
     )
     written = submitted_write(
-        request, form, lambda data: services.referral_send(actor=request.actor, notebook=notebook, **data)
+        request,
+        form,
+        lambda data: services.referral_send(actor=request.actor, notebook=notebook, **form.service_fields()),
     )
     if written:
         referral = written.result
