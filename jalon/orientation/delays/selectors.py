@@ -137,7 +137,9 @@ def person_delays(*, person: Person, today: date | None = None) -> PersonDelays:
             DelayStep.INVITATION,
             "demande du droit",
             requested_on,
-            first_invited_on,
+            # Oriented without an invitation recorded here (invited before Jalon, or received directly): the
+            # orientation closes the step, as it does for the alerts, rather than a wait « en cours » for years.
+            first_invited_on or first_oriented_on,
             thresholds.invitation_days,
             today,
         ),
