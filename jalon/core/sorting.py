@@ -37,6 +37,10 @@ class SortState:
     descending: bool
     query: object  # the request's QueryDict, copied
 
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        """The queryset in this order: what a list's selectors and its export take, so both follow the screen."""
+        return self.sorting.apply(queryset, self)
+
     def url_for(self, key: str) -> str:
         """The list sorted by `key`: ascending first, reversed when already sorted so; back to the first page."""
         query = self.query.copy()  # type: ignore[attr-defined]

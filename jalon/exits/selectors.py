@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
+from jalon.core.sorting import SortState
 from jalon.exits.enums import ProposalStatus
 from jalon.exits.models import Checkpoint, Exit, ExitProposal, ExitType, exit_reach
 from jalon.orientation.models import ReferentAssignment
@@ -95,8 +96,11 @@ FILTERS = {
 }
 
 
-def follow_up_points(*, actor: Actor, which: str = "due", today: datetime.date | None = None):
-    """The points of follow-up of the actor's exits: due (overdue or within 30 days), at risk, or all pending."""
+def follow_up_points(
+    *, actor: Actor, which: str = "due", today: datetime.date | None = None, sort: SortState | None = None
+):
+    """The points of follow-up of the actor's exits: due (overdue or within 30 days), at risk, or all pending; the
+    earliest due first, or in the `sort` the screen asks for."""
     today = today or timezone.localdate()
     points = _followed_points(actor)
     if which == "at_risk":
@@ -105,12 +109,13 @@ def follow_up_points(*, actor: Actor, which: str = "due", today: datetime.date |
         points = points.pending()
     else:
         points = points.pending().filter(due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-    return points.select_related("exit__person", "exit__exit_type", "exit__followed_by").order_by("due_on", "pk")
+    points = points.select_related("exit__person", "exit__exit_type", "exit__followed_by")
+    return sort.apply(points) if sort is not None else points.order_by("due_on", "pk")
 
 
-def follow_up_page(*, actor: Actor, which: str, page_number, today=None):
+def follow_up_page(*, actor: Actor, which: str, page_number, today=None, sort: SortState | None = None):
     """One page of the list, its reading recorded with the persons it names (decision 0003)."""
-    page = Paginator(follow_up_points(actor=actor, which=which, today=today), 50).get_page(page_number)
+    page = Paginator(follow_up_points(actor=actor, which=which, today=today, sort=sort), 50).get_page(page_number)
     persons_view_record(
         actor=actor, screen="suivi en emploi", person_ids=[point.exit.person_id for point in page.object_list]
     )
@@ -146,10 +151,10 @@ def proposals_for(*, actor: Actor):
     return proposals.filter(Exists(assignments.filter(referent=actor.user)))
 
 
-def follow_up_csv_rows(*, actor: Actor, which: str, today=None):
-    """The list as CSV rows, its reading recorded (at once, not when the download streams) with every person it
-    names."""
-    points = list(follow_up_points(actor=actor, which=which, today=today))
+def follow_up_csv_rows(*, actor: Actor, which: str, today=None, sort: SortState | None = None):
+    """The list as CSV rows in the screen's order, its reading recorded (at once, not when the download streams) with
+    every person it names."""
+    points = list(follow_up_points(actor=actor, which=which, today=today, sort=sort))
     persons_view_record(
         actor=actor, screen="suivi en emploi (export CSV)", person_ids=[point.exit.person_id for point in points]
     )

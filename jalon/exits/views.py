@@ -7,9 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jalon.core.enums import Role
-from jalon.core.exports import export_response
+from jalon.core.exports import export_query, export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, require_roles
+from jalon.core.sorting import Sorting
 from jalon.employers.selectors import directory_choices, hire_to_record
 from jalon.exits import selectors, services
 from jalon.exits.enums import ProposalStatus
@@ -148,11 +149,23 @@ def employer_feedback_create(request, pk):
     return render(request, "exits/employer_feedback_form.html", {"form": form, "exit": exit, "person": exit.person})
 
 
+FOLLOW_UP_SORTING = Sorting(
+    {
+        "personne": ("exit__person__normalized_last_name", "exit__person__normalized_first_name"),
+        "sortie": ("exit__exited_on",),
+        "point": ("months",),
+        "prevu": ("due_on",),
+    },
+    default="prevu",  # the calendar, month by month
+)
+
+
 @require_roles(*FOLLOW_UP_ROLES)
 def follow_up(request):
     form = FollowUpFilterForm(request.GET or None)
     which = (form.cleaned_data.get("which") if form.is_valid() else "") or "due"
-    page = selectors.follow_up_page(actor=request.actor, which=which, page_number=request.GET.get("page"))
+    sort = FOLLOW_UP_SORTING.state(request)
+    page = selectors.follow_up_page(actor=request.actor, which=which, page_number=request.GET.get("page"), sort=sort)
     proposals = list(selectors.proposals_for(actor=request.actor).select_related("person")[:50])
     persons_view_record(
         actor=request.actor, screen="sorties proposées (droit clos)", person_ids=[p.person_id for p in proposals]
@@ -160,7 +173,15 @@ def follow_up(request):
     return render(
         request,
         "exits/follow_up.html",
-        {"form": form, "page_obj": page, "which": which, "proposals": proposals, "today": timezone.localdate()},
+        {
+            "form": form,
+            "page_obj": page,
+            "which": which,
+            "proposals": proposals,
+            "today": timezone.localdate(),
+            "sort": sort,
+            "export_query": export_query(request),
+        },
     )
 
 
@@ -168,7 +189,7 @@ def follow_up(request):
 def follow_up_csv(request):
     form = FollowUpFilterForm(request.GET or None)
     which = (form.cleaned_data.get("which") if form.is_valid() else "") or "due"
-    rows = selectors.follow_up_csv_rows(actor=request.actor, which=which)
+    rows = selectors.follow_up_csv_rows(actor=request.actor, which=which, sort=FOLLOW_UP_SORTING.state(request))
     return export_response(request, rows, f"suivi-en-emploi-{timezone.localdate():%Y-%m-%d}.csv")
 
 

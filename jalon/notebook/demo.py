@@ -386,10 +386,18 @@ def build(ctx) -> None:
             last_end = max(last_start + length, today + timedelta(days=35))
         terms[-1] = (last_start, last_end)
         for starts_on, ends_on in terms:
+            # A renewal is of the type the person's age allows at its start: a CEJ signed at 24 is renewed as a CER
+            # once they are 26.
+            term_type = (
+                contract_types.get(
+                    _contract_code(organisation_id in france_travail, birth_dates[person_id], starts_on)
+                )
+                or contract_type
+            )
             contracts.append(
                 Contract(
                     notebook=notebook,
-                    contract_type=contract_type,
+                    contract_type=term_type,
                     starts_on=starts_on,
                     ends_on=ends_on,
                     signed_on=starts_on,

@@ -103,3 +103,32 @@ def test_the_follow_up_list_reads_a_constant_number_of_queries(world, login_as, 
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert "SORTIE010" in page and "CLOS20" in page
+
+
+def test_the_follow_up_list_sorts_by_a_column_and_its_exports_follow(world, login_as):
+    from tests.exports import csv_rows, xlsx_rows
+
+    exit_of(world, index=2)
+    exit_of(world, index=1)
+    client = login_as(world.referent)
+    url, export_url = reverse("exits:follow_up"), reverse("exits:follow_up_csv")
+
+    def persons(rows) -> list[str]:
+        return [row[0].split()[0] for row in rows[1:]]
+
+    calendar = csv_rows(client.get(export_url, {"which": "all"}))
+    months = [int(row[4]) for row in calendar[1:]]
+    assert months == sorted(months) and persons(calendar)[:2] == ["SORTIE002", "SORTIE001"]  # by due date, then file
+    by_name = csv_rows(client.get(export_url, {"which": "all", "tri": "personne"}))
+    half = len(by_name[1:]) // 2
+    assert persons(by_name) == ["SORTIE001"] * half + ["SORTIE002"] * half
+    workbook = xlsx_rows(client.get(export_url, {"which": "all", "tri": "personne", "format": "xlsx"}))
+    assert persons(workbook) == persons(by_name)
+    assert persons(csv_rows(client.get(export_url, {"which": "all", "tri": "-personne"})))[0] == "SORTIE002"
+
+    page = client.get(url, {"which": "all", "tri": "-personne"}).content.decode()
+    assert page.index("SORTIE002") < page.index("SORTIE001")
+    assert 'aria-sort="descending"' in page and 'name="tri" value="-personne"' in page
+    assert f'href="{export_url}?which=all&amp;tri=-personne"' in page
+    assert "jalon-month-row" not in page  # month headings only for the calendar order
+    assert "jalon-month-row" in client.get(url, {"which": "all"}).content.decode()

@@ -1,7 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from jalon.core.forms import ModelChoiceField
+from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.notebook.carnet import selectors
 from jalon.notebook.enums import ContractWanted, FreinNature, FreinStatus, WorkingTime, WorkStatus
 from jalon.notebook.models import FreinCategory, NotebookFrein
@@ -75,14 +75,21 @@ class FreinsForm(VersionedForm):
         ]
 
 
-class ProjectForm(VersionedForm):
+class ProjectForm(ServiceCheckedForm, VersionedForm):
+    # The service asks for one of the two (the job or, failing one in the ROME, a title): neither is optional.
+    service_required = ("job", "title")
     job = forms.CharField(
         label="Métier visé",
         help_text="Tapez le métier et choisissez-le dans la liste, ou saisissez son code OGR ou ROME (ex. J1501).",
         required=False,
         max_length=255,
     )
-    title = forms.CharField(label="Intitulé du projet", required=False, max_length=255)
+    title = forms.CharField(
+        label="Intitulé du projet",
+        help_text="À défaut de métier du ROME, l'intitulé suffit : l'un des deux est demandé.",
+        required=False,
+        max_length=255,
+    )
     contract_types = forms.MultipleChoiceField(
         label="Types de contrat recherchés",
         choices=ContractWanted.choices,

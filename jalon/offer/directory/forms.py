@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
-from jalon.core.forms import ModelChoiceField
+from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.offer.directory import selectors
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import FundingLabel
@@ -116,7 +116,9 @@ class ZoneField(forms.CharField):
         return zone
 
 
-class ServiceForm(DsfrBaseForm):
+class ServiceForm(ServiceCheckedForm):
+    # The directory's rules (`services._check`) refuse a service without thematique or zone.
+    service_required = ("thematiques", "eligibility_zone")
     name = forms.CharField(label="Nom du service", max_length=150)
     description = forms.CharField(label="Description", widget=forms.Textarea(attrs={"rows": 4}))
     kind = forms.ChoiceField(label="Type de service", required=False)

@@ -3,18 +3,42 @@ from typing import cast
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from jalon.offer.models import Service
+from jalon.core.forms import FilteredSelect, ModelChoiceField, ServiceCheckedForm
+from jalon.offer.models import Service, Structure
 from jalon.offer.referrals.models import AbandonReason, ReferralStatus, RefusalReason
 
 
-class ServiceChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} — {obj.structure.name}"
+def _place(name: str, commune: str) -> str:
+    return f"{name} ({commune})" if commune else name
 
 
-class ReferralForm(DsfrBaseForm):
+def service_labels(services) -> dict[int, str]:
+    """« service — structure (commune) » for each service, the commune where it is held (else its structure's);
+    two services that would still read the same are told apart by their number."""
+    labels = {}
+    for service in services:
+        structure = service.structure
+        labels[service.pk] = (
+            f"{service.name} — {_place(structure.name, service.commune_name or structure.commune_name)}"
+        )
+    seen: dict[str, int] = {}
+    for label in labels.values():
+        seen[label] = seen.get(label, 0) + 1
+    return {pk: f"{label} — n° {pk}" if seen[label] > 1 else label for pk, label in labels.items()}
+
+
+class ReferralForm(ServiceCheckedForm):
+    # Without the person's consent the service refuses the referral, with its own words.
+    service_required = ("consent_given",)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    service = ServiceChoiceField(
+    structure = ModelChoiceField(
+        label="Structure",
+        queryset=Structure.objects.none(),
+        required=False,
+        empty_label="Toutes les structures",
+        help_text="Choisissez la structure : la liste des services se limite aux siens.",
+    )
+    service = ModelChoiceField(
         label="Service",
         queryset=Service.objects.none(),
         empty_label="Choisissez un service",
@@ -40,7 +64,38 @@ class ReferralForm(DsfrBaseForm):
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["service"]).queryset = services
+        # The services by name, then structure and place: the select reads as a sorted list, each option distinct.
+        services = services.select_related("structure").order_by(
+            "name", "structure__name", "commune_name", "structure__commune_name", "pk"
+        )
+        offered = list(services)
+        labels = service_labels(offered)
+        field = cast(forms.ModelChoiceField, self.fields["service"])
+        field.queryset = services
+        field.label_from_instance = lambda service: labels.get(service.pk, service.name)  # type: ignore[method-assign]
+        field.widget = FilteredSelect(
+            filtered_by="structure", groups={service.pk: [service.structure_id] for service in offered}
+        )
+        field.widget.choices = field.choices
+        structures = cast(forms.ModelChoiceField, self.fields["structure"])
+        structures.queryset = Structure.objects.filter(pk__in={service.structure_id for service in offered}).order_by(
+            "name", "commune_name", "pk"
+        )
+        structures.label_from_instance = lambda structure: _place(structure.name, structure.commune_name)  # type: ignore[method-assign]
+        preselected = next((s for s in offered if str(s.pk) == str(self.initial.get("service"))), None)
+        if preselected is not None:
+            self.initial.setdefault("structure", preselected.structure_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        structure, service = cleaned.get("structure"), cleaned.get("service")
+        if structure is not None and service is not None and service.structure_id != structure.pk:
+            self.add_error("service", f"« {service.name} » n'est pas un service de {structure.name}.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """What `referral_send` takes: the structure only narrows the list of services."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "structure"}
 
 
 class StatusFilterForm(DsfrBaseForm):

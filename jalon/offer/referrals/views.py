@@ -17,6 +17,7 @@ from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.request_context import client_ip
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_roles
+from jalon.core.sorting import Sorting
 from jalon.notebook.access import notebook_access
 from jalon.offer.referrals import selectors, services
 from jalon.offer.referrals.forms import ACTION_FORMS, ACTION_LABELS, ReferralForm, StatusFilterForm
@@ -29,6 +30,10 @@ PAGE_SIZE = 50
 # Wrong secure links tolerated per client address and quarter of an hour before the page stops answering.
 LINK_FAILURES_ALLOWED = 20
 LINK_FAILURES_WINDOW = 15 * 60
+_COLUMNS = {"numero": ("pk",), "service": ("service__name",), "envoi": ("sent_at",), "statut": ("status",)}
+# The other side's structure: who sent the referral for the structure that receives it, and the reverse.
+RECEIVED_SORTING = Sorting({**_COLUMNS, "structure": ("sender_organisation__name",)}, default="-envoi")
+SENT_SORTING = Sorting({**_COLUMNS, "structure": ("structure__name",)}, default="-envoi")
 
 
 def _action_forms(actions, data=None, wanted=None):
@@ -57,7 +62,9 @@ def referral_create(request, person_pk):
         services=selectors.services_for_referral(person=person, preselected=preselected),
     )
     written = submitted_write(
-        request, form, lambda data: services.referral_send(actor=request.actor, notebook=notebook, **data)
+        request,
+        form,
+        lambda data: services.referral_send(actor=request.actor, notebook=notebook, **form.service_fields()),
     )
     if written:
         referral = written.result
@@ -87,24 +94,33 @@ def notebook_referrals(request, person_pk):
 # --- lists ------------------------------------------------------------------------------------------------------
 
 
-def _filtered(request, queryset_for):
+def _filtered(request, queryset_for, sorting: Sorting):
+    """The list as the screen filters and sorts it: its page and its export show the same referrals, in one order."""
     form = StatusFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else None
-    return form, queryset_for(actor=request.actor, status=status or None)
+    sort = sorting.state(request)
+    return form, sort, sort.apply(queryset_for(actor=request.actor, status=status or None))
 
 
-def _list(request, queryset_for, *, template: str, title: str, export: str):
-    form, referrals = _filtered(request, queryset_for)
+def _list(request, queryset_for, sorting: Sorting, *, template: str, title: str, export: str):
+    form, sort, referrals = _filtered(request, queryset_for, sorting)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         template,
-        {"form": form, "page_obj": page, "title": title, "export_url": export, "export_query": export_query(request)},
+        {
+            "form": form,
+            "page_obj": page,
+            "title": title,
+            "export_url": export,
+            "export_query": export_query(request),
+            "sort": sort,
+        },
     )
 
 
-def _export(request, queryset_for, *, name: str):
-    _, referrals = _filtered(request, queryset_for)
+def _export(request, queryset_for, sorting: Sorting, *, name: str):
+    _, _, referrals = _filtered(request, queryset_for, sorting)
     rows = selectors.referrals_export(referrals)
     return export_response(request, rows, f"{name}-{timezone.localdate():%Y-%m-%d}.csv")
 
@@ -114,6 +130,7 @@ def referrals_received(request):
     return _list(
         request,
         selectors.referrals_received,
+        RECEIVED_SORTING,
         template="offer/referrals/received.html",
         title="Orientations reçues",
         export="offer:referrals_received_csv",
@@ -122,7 +139,7 @@ def referrals_received(request):
 
 @require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_received_csv(request):
-    return _export(request, selectors.referrals_received, name="orientations-recues")
+    return _export(request, selectors.referrals_received, RECEIVED_SORTING, name="orientations-recues")
 
 
 @require_roles(*ACTING_ROLES, partner_admin=True)
@@ -130,6 +147,7 @@ def referrals_sent(request):
     return _list(
         request,
         selectors.referrals_sent,
+        SENT_SORTING,
         template="offer/referrals/sent.html",
         title="Orientations envoyées",
         export="offer:referrals_sent_csv",
@@ -138,7 +156,7 @@ def referrals_sent(request):
 
 @require_roles(*ACTING_ROLES, partner_admin=True)
 def referrals_sent_csv(request):
-    return _export(request, selectors.referrals_sent, name="orientations-envoyees")
+    return _export(request, selectors.referrals_sent, SENT_SORTING, name="orientations-envoyees")
 
 
 # --- one referral -----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
+from jalon.core.sorting import SortState
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Membership
 from jalon.orientation.enums import DelayStep
@@ -136,7 +137,9 @@ def person_delays(*, person: Person, today: date | None = None) -> PersonDelays:
             DelayStep.INVITATION,
             "demande du droit",
             requested_on,
-            first_invited_on,
+            # Oriented without an invitation recorded here (invited before Jalon, or received directly): the
+            # orientation closes the step, as it does for the alerts, rather than a wait « en cours » for years.
+            first_invited_on or first_oriented_on,
             thresholds.invitation_days,
             today,
         ),
@@ -346,6 +349,11 @@ def _overdue(actor: Actor, step: str, territory_id, thresholds: DelayThresholds,
     return qs.annotate(start_on=F(step_start(step)))
 
 
+def _in_order(qs: QuerySet, sort: SortState | None) -> QuerySet:
+    """The list's order as the screen asks for it; by default the longest overdue first."""
+    return sort.apply(qs) if sort is not None else qs.order_by("start_on", "pk")
+
+
 def _with_referent(qs: QuerySet) -> QuerySet:
     """The organisation in charge and the référent who follows the person now."""
     return qs.annotate(
@@ -356,14 +364,20 @@ def _with_referent(qs: QuerySet) -> QuerySet:
     )
 
 
-def overdue_page(*, actor: Actor, step: str, summary: DelaysSummary, territory_id=None, page_number=None) -> Page:
-    """One page of the people over the step's threshold, the longest overdue first, with their due date, days over,
-    and who answers for them (the orientation team, or the organisation in charge and the référent). Reading the page
-    is recorded in the audit log with the persons it shows."""
+def overdue_page(
+    *,
+    actor: Actor,
+    step: str,
+    summary: DelaysSummary,
+    territory_id=None,
+    page_number=None,
+    sort: SortState | None = None,
+) -> Page:
+    """One page of the people over the step's threshold, the longest overdue first (or in the `sort` asked), with
+    their due date, days over, and who answers for them (the orientation team, or the organisation in charge and the
+    référent). Reading the page is recorded in the audit log with the persons it shows."""
     thresholds, today = summary.thresholds, summary.today
-    ids = (
-        _overdue(actor, step, territory_id, thresholds, today).order_by("start_on", "pk").values_list("pk", flat=True)
-    )
+    ids = _in_order(_overdue(actor, step, territory_id, thresholds, today), sort).values_list("pk", flat=True)
 
     def fetch(page_ids):
         qs = in_path(Person.objects.filter(pk__in=page_ids)).annotate(start_on=F(step_start(step)))
@@ -409,9 +423,11 @@ EXPORT_HEADER = [
 ]
 
 
-def overdue_export(*, actor: Actor, step: str, territory_id=None, today: date | None = None):
-    """Every person over the step's threshold, as CSV rows (header first). Exporting names leaves a trace naming every
-    person exported."""
+def overdue_export(
+    *, actor: Actor, step: str, territory_id=None, today: date | None = None, sort: SortState | None = None
+):
+    """Every person over the step's threshold, as CSV rows (header first) in the screen's order. Exporting names
+    leaves a trace naming every person exported."""
     today = today or timezone.localdate()
     thresholds = thresholds_for(actor_departement_id(actor))
     qs = _overdue(actor, step, territory_id, thresholds, today)
@@ -424,14 +440,14 @@ def overdue_export(*, actor: Actor, step: str, territory_id=None, today: date | 
     persons_view_record(
         actor=actor,
         screen="export des personnes en retard",
-        person_ids=qs.order_by("start_on", "pk").values_list("pk", flat=True),
+        person_ids=_in_order(qs, sort).values_list("pk", flat=True),
         code=AuditCode.PERSON_SEARCHED,
         extra={"export": "personnes en retard", "step": step, "territory": territory_id},
     )
     days = thresholds.days_for(step)
     pick = _team_name_picker(step, thresholds.departement_id)
     label = DelayStep(step).label
-    values = qs.order_by("start_on", "pk").values_list(
+    values = _in_order(qs, sort).values_list(
         "last_name", "first_name", "birth_date", "commune_id", "commune__name", "start_on", *names
     )
 

@@ -9,6 +9,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import export_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
+from jalon.core.sorting import Sorting
 from jalon.orientation.delays import selectors, services
 from jalon.orientation.delays.forms import (
     AlertCloseForm,
@@ -25,6 +26,17 @@ DELAYS_ROLES = (Role.ORIENTATION_OFFICER, Role.TERRITORY_MANAGER, Role.ADMINISTR
 ALERTS_ROLES = (*DELAYS_ROLES, Role.REFERENT)
 FIGURES_ROLES = (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR)
 PAGE_SIZE = 25
+_NAME = ("normalized_last_name", "normalized_first_name")
+# The longest overdue first: the earliest due date (its start, the step's delay being the same for everyone).
+OVERDUE_SORTING = Sorting({"nom": _NAME, "commune": ("commune__name",), "echeance": ("start_on",)}, default="echeance")
+ALERTS_SORTING = Sorting(
+    {
+        "nom": tuple(f"person__{name}" for name in _NAME),
+        "commune": ("person__commune__name",),
+        "echeance": ("due_on",),
+    },
+    default="echeance",
+)
 
 
 def _can_open_files(actor) -> bool:
@@ -41,8 +53,14 @@ def overview(request):
     form = DelaysFilterForm(request.GET or None, territories=territories)
     step, territory_id = form.step, form.territory_id
     summary = selectors.delays_summary(actor=actor)
+    sort = OVERDUE_SORTING.state(request)
     page = selectors.overdue_page(
-        actor=actor, step=step, summary=summary, territory_id=territory_id, page_number=request.GET.get("page")
+        actor=actor,
+        step=step,
+        summary=summary,
+        territory_id=territory_id,
+        page_number=request.GET.get("page"),
+        sort=sort,
     )
     return render(
         request,
@@ -57,6 +75,7 @@ def overview(request):
             "page_obj": page,
             "can_open_files": _can_open_files(actor),
             "export_query": request.GET.urlencode(),
+            "sort": sort,
         },
     )
 
@@ -66,7 +85,9 @@ def overview_csv(request):
     actor = request.actor
     form = DelaysFilterForm(request.GET or None, territories=selectors.visible_territories(actor))
     step, territory_id = form.step, form.territory_id
-    rows = selectors.overdue_export(actor=actor, step=step, territory_id=territory_id)
+    rows = selectors.overdue_export(
+        actor=actor, step=step, territory_id=territory_id, sort=OVERDUE_SORTING.state(request)
+    )
     return export_response(request, rows, f"retards-{step}-{timezone.localdate():%Y-%m-%d}.csv")
 
 
@@ -79,9 +100,10 @@ def alerts(request):
     territories = selectors.visible_territories(actor)
     form = AlertFilterForm(request.GET or None, territories=territories, with_scope=not actor.has_role(Role.REFERENT))
     filters = form.selector_kwargs() if form.is_bound else {}
+    sort = ALERTS_SORTING.state(request)
     page = persons_page_open(
         actor=actor,
-        rows=selectors.alerts_for(actor=actor, **filters),
+        rows=sort.apply(selectors.alerts_for(actor=actor, **filters)),
         screen="alertes de délai",
         page_number=request.GET.get("page"),
         per_page=PAGE_SIZE,
@@ -93,7 +115,7 @@ def alerts(request):
     return render(
         request,
         "orientation/delays/alerts.html",
-        {"form": form, "page_obj": page, "can_open_files": _can_open_files(actor)},
+        {"form": form, "page_obj": page, "can_open_files": _can_open_files(actor), "sort": sort},
     )
 
 

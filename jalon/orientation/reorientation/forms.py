@@ -6,7 +6,7 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
-from jalon.core.forms import DayInput, ModelChoiceField
+from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology, OrientationType
 from jalon.orientation.forms import DecisionForm
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
@@ -174,7 +174,9 @@ class LongTermFilterForm(DsfrBaseForm):
         }
 
 
-class LongTermReviewForm(DsfrBaseForm):
+class LongTermReviewForm(ServiceCheckedForm):
+    # Asked by the service for a réorientation, whose request it becomes: not shown as optional.
+    service_required = ("comment",)
     typology = forms.ChoiceField(
         label="Typologie",
         choices=LongTermTypology.choices,
@@ -188,5 +190,5 @@ class LongTermReviewForm(DsfrBaseForm):
         label="Commentaire",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Pour une réorientation, il devient le motif de la demande présentée à l'EPL.",
+        help_text="Demandé pour une réorientation : il devient le motif de la demande présentée à l'EPL.",
     )

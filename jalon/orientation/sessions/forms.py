@@ -7,7 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
 from jalon.core.enums import Role
-from jalon.core.forms import DayInput, ModelChoiceField
+from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
 from jalon.messaging.enums import MessageChannel
 from jalon.orientation.enums import (
     AbsenceFollowUp,
@@ -24,13 +24,20 @@ from jalon.territories.models import Territory
 SESSION_ROLES = (Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER)
 
 
-class SessionForm(DsfrBaseForm):
+class SessionForm(ServiceCheckedForm):
+    # A session on site needs its place (checked in `clean`): the field is not shown as optional.
+    service_required = ("place",)
     kind = forms.ChoiceField(label="Type de séance", choices=SessionKind.choices)
     mode = forms.ChoiceField(label="Modalité", choices=SessionMode.choices)
     day = forms.DateField(label="Date", widget=DayInput())
     start_time = forms.TimeField(label="Heure de début", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(label="Heure de fin", widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label="Lieu", max_length=255, required=False, help_text="Adresse, salle…")
+    place = forms.CharField(
+        label="Lieu",
+        max_length=255,
+        required=False,
+        help_text="Adresse, salle… Sans objet pour une séance par téléphone.",
+    )
     territory = ModelChoiceField(label="Territoire", queryset=Territory.objects.none(), required=False)
     capacity = forms.IntegerField(label="Nombre de places", min_value=1, max_value=500)
     professionals = forms.ModelMultipleChoiceField(
@@ -158,10 +165,15 @@ class ResponseForm(DsfrBaseForm):
     note = forms.CharField(label="Précision", max_length=255, required=False)
 
 
-class FollowUpForm(DsfrBaseForm):
+class FollowUpForm(ServiceCheckedForm):
+    # A new invitation or a convocation needs its session and a channel: the service says so when one is missing.
+    service_required = ("new_session", "channels")
     follow_up = forms.ChoiceField(label="Suite donnée", choices=AbsenceFollowUp.choices, widget=forms.RadioSelect)
     new_session = ModelChoiceField(
-        label="Nouvelle séance (invitation ou convocation)", queryset=OrientationSession.objects.none(), required=False
+        label="Nouvelle séance",
+        queryset=OrientationSession.objects.none(),
+        required=False,
+        help_text="Pour une nouvelle invitation ou une convocation.",
     )
     channels = forms.MultipleChoiceField(
         label="Envoyer par",

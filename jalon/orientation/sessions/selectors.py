@@ -2,6 +2,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from jalon.core.scoping import Actor, get_visible_or_404
+from jalon.core.sorting import SortState
 from jalon.orientation.enums import Attendance, SessionStage
 from jalon.orientation.models import Orientation, OrientationSession, SessionParticipant, SessionStageChange
 from jalon.people.models import Person
@@ -55,10 +56,14 @@ AGENDA_EXPORT_HEADER = [
 ]
 
 
-def sessions_agenda_export(*, actor: Actor, past: bool = False, mine: bool = False, kind: str = ""):
-    """The agenda as the screen filters it, every page at once: one row per session, header first. Like the screen,
-    no person's name (the professionals mobilised are named, the persons only counted): no audit event."""
+def sessions_agenda_export(
+    *, actor: Actor, past: bool = False, mine: bool = False, kind: str = "", sort: SortState | None = None
+):
+    """The agenda as the screen filters and sorts it, every page at once: one row per session, header first. Like
+    the screen, no person's name (the professionals mobilised are named, the persons only counted): no audit event."""
     sessions = sessions_agenda(actor=actor, past=past, mine=mine, kind=kind)
+    if sort is not None:
+        sessions = sort.apply(sessions)
 
     def rows():
         yield AGENDA_EXPORT_HEADER

@@ -10,6 +10,7 @@ from jalon.core.enums import Role
 from jalon.core.exports import export_query, export_response
 from jalon.core.forms import add_service_errors
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
+from jalon.core.sorting import Sorting
 from jalon.orientation.enums import SessionKind, SessionStage
 from jalon.orientation.sessions import selectors, services
 from jalon.orientation.sessions.forms import (
@@ -28,6 +29,16 @@ from jalon.people.selectors import person_view_record
 PLANNERS = (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
 # France Travail advisers and référents see (and run) the sessions they are mobilised on.
 VIEWERS = (*PLANNERS, Role.TERRITORY_MANAGER, Role.REFERENT)
+_AGENDA_COLUMNS = {
+    "date": ("starts_at",),
+    "type": ("kind",),
+    "lieu": ("place",),
+    "territoire": ("territory__name",),
+    "places": ("invited", "capacity"),
+}
+# Upcoming sessions the soonest first, past ones the latest first.
+AGENDA_SORTING = Sorting(_AGENDA_COLUMNS, default="date")
+PAST_SORTING = Sorting(_AGENDA_COLUMNS, default="-date")
 
 
 def _can_run(actor, session) -> bool:
@@ -64,10 +75,15 @@ def _agenda_filters(request) -> dict:
     }
 
 
+def _agenda_sort(request, filters):
+    return (PAST_SORTING if filters["past"] else AGENDA_SORTING).state(request)
+
+
 @require_roles(*VIEWERS)
 def agenda(request):
     filters = _agenda_filters(request)
-    sessions = selectors.sessions_agenda(actor=request.actor, **filters)
+    sort = _agenda_sort(request, filters)
+    sessions = sort.apply(selectors.sessions_agenda(actor=request.actor, **filters))
     page = Paginator(sessions, 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -79,13 +95,15 @@ def agenda(request):
             "kind": request.GET.get("type", ""),
             "kinds": SessionKind.choices,
             "export_query": export_query(request),
+            "sort": sort,
         },
     )
 
 
 @require_roles(*VIEWERS)
 def agenda_csv(request):
-    rows = selectors.sessions_agenda_export(actor=request.actor, **_agenda_filters(request))
+    filters = _agenda_filters(request)
+    rows = selectors.sessions_agenda_export(actor=request.actor, sort=_agenda_sort(request, filters), **filters)
     return export_response(request, rows, f"seances-{timezone.localdate():%Y-%m-%d}.csv")
 
 

@@ -165,3 +165,38 @@ def test_the_exports_take_a_constant_number_of_queries(world, login_as, referral
     for index in range(5):
         _send(world, ServiceFactory(structure=world.service.structure, name=f"Atelier {index}"))
     assert count() == few
+
+
+def test_the_sent_list_sorts_by_a_column_and_its_exports_follow(world, login_as, referrals):
+    client = login_as(world.referent)
+    rows = _rows(referrals)
+
+    def screen(**query) -> list[str]:
+        page = client.get(reverse("offer:referrals_sent"), query).content.decode()
+        urls = {name: reverse("offer:referral_detail", args=[referral.pk]) for name, referral in referrals.items()}
+        return sorted((name for name in urls if urls[name] in page), key=lambda name: page.index(urls[name]))
+
+    def export(**query) -> list[list[str]]:
+        return csv_rows(client.get(reverse("offer:referrals_sent_csv"), query))[1:]
+
+    assert screen() == ["grocery", "cv", "permit"]  # the newest first by default
+    assert screen(tri="envoi") == ["permit", "cv", "grocery"]
+    assert screen(tri="service") == ["cv", "permit", "grocery"]  # Atelier CV, Atelier permis, Épicerie
+    assert screen(tri="-service") == ["grocery", "permit", "cv"]
+    assert export(tri="statut") == [rows["permit"], rows["grocery"], rows["cv"]]  # acceptée, envoyée, refusée
+    workbook = xlsx_rows(client.get(reverse("offer:referrals_sent_csv"), {"tri": "statut", "format": "xlsx"}))
+    assert workbook[1:] == export(tri="statut")
+    page = client.get(reverse("offer:referrals_sent"), {"status": "envoyee", "tri": "service"}).content.decode()
+    assert (
+        'aria-sort="ascending"' in page
+        and f'href="{reverse("offer:referrals_sent_csv")}?status=envoyee&amp;tri=service"' in page
+    )
+    assert 'name="tri" value="service"' in page  # filtering again keeps the order
+
+
+def test_the_received_list_sorts_by_the_sending_structure(world, login_as, referrals):
+    client = login_as(world.member)
+    page = client.get(reverse("offer:referrals_received"), {"tri": "-numero"}).content.decode()
+    cv, permit = (reverse("offer:referral_detail", args=[referrals[name].pk]) for name in ("cv", "permit"))
+    assert page.index(cv) < page.index(permit)
+    assert 'aria-sort="descending"' in page and "Envoyée par" in page

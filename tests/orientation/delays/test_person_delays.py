@@ -78,3 +78,22 @@ def test_a_former_rsa_period_does_not_count(landes, france_travail):
     delays = person_delays(person=person, today=datetime.date(2026, 10, 20))
     orientation = next(step for step in delays.steps if step.step == DelayStep.ORIENTATION)
     assert (orientation.done_on, orientation.days, orientation.exceeded) == (datetime.date(2026, 9, 1), 0, False)
+
+
+def test_an_oriented_person_never_invited_in_jalon_is_not_waiting_for_an_invitation(rf, landes, france_travail):
+    """Oriented in 2019 without an invitation recorded here: the invitation step closed with the orientation, as
+    for the alerts, not « pas encore — 2 611 jours (en cours) — dépassé »."""
+    from django.template.loader import render_to_string
+
+    agency, referent, _ = france_travail
+    person = person_in_path(landes, requested=datetime.date(2019, 3, 12))
+    RsaRight.objects.filter(household__members__person=person).update(opening_date=datetime.date(2019, 3, 1))
+    orient(person, organisation=agency, referent=referent.user, decided_on=datetime.date(2019, 4, 2))
+    delays = person_delays(person=person, today=datetime.date(2026, 5, 4))
+    invitation = next(step for step in delays.steps if step.step == DelayStep.INVITATION)
+    assert (invitation.done_on, invitation.pending, invitation.days) == (datetime.date(2019, 4, 2), False, 21)
+    html = " ".join(render_to_string("orientation/delays/_person_delays.html", {"delays": delays}).split())
+    assert "(en cours)" not in html.split("Orientation")[0]
+    # The CAF's start of the right is the first of the month of the request: said so, not « ouvert » before it.
+    assert "Droit demandé le 12/03/2019, RSA dû à partir du 01/03/2019 (premier jour du mois de la demande)" in html
+    assert "ouvert le" not in html

@@ -146,6 +146,46 @@ def test_the_csv_export_lists_every_late_person_and_is_audited(login_as, orienta
     assert event.data["export"] == "personnes en retard" and event.data["step"] == "orientation"
 
 
+def test_the_late_people_sort_by_a_column_and_the_export_follows(login_as, orientation_team, people):
+    client = login_as(orientation_team)
+    late = [people[name] for name in ("mdm", "dax", "nowhere")]
+
+    def screen(**query) -> list[str]:
+        with on(TODAY):
+            page = client.get(reverse("orientation:delays"), query).content.decode()
+        return [person.last_name for person in sorted(late, key=lambda person: page.index(_row(person)))]
+
+    def export(**query) -> list[str]:
+        with on(TODAY):
+            response = client.get(reverse("orientation:delays_csv"), {"etape": DelayStep.ORIENTATION, **query})
+            content = b"".join(response.streaming_content).decode()
+        return [row[0] for row in list(csv.reader(io.StringIO(content.lstrip("\ufeff")), delimiter=";"))[1:]]
+
+    assert screen() == ["Montois", "Dacquois", "Ailleurs"]  # the longest overdue first
+    assert screen(tri="nom") == ["Ailleurs", "Dacquois", "Montois"]
+    assert screen(tri="-echeance") == ["Ailleurs", "Dacquois", "Montois"]
+    assert export(tri="nom") == ["AILLEURS", "DACQUOIS", "MONTOIS"]
+    assert export(tri="-nom") == ["MONTOIS", "DACQUOIS", "AILLEURS"]
+    with on(TODAY):
+        page = client.get(reverse("orientation:delays"), {"etape": "orientation", "tri": "nom"}).content.decode()
+    assert 'aria-sort="ascending"' in page and 'name="tri" value="nom"' in page
+    assert f'href="{reverse("orientation:delays_csv")}?etape=orientation&amp;tri=nom"' in page
+
+
+def test_the_alerts_sort_by_a_column(login_as, orientation_team, people):
+    with on(TODAY):
+        delay_alerts_raise(departement_id="40", notify=False)
+    client = login_as(orientation_team)
+    late = [people[name] for name in ("mdm", "dax", "nowhere")]
+
+    def screen(**query) -> list[str]:
+        page = client.get(reverse("orientation:alerts"), {"etape": "orientation", **query}).content.decode()
+        return [person.last_name for person in sorted(late, key=lambda person: page.index(_row(person)))]
+
+    assert screen(tri="nom") == ["Ailleurs", "Dacquois", "Montois"]
+    assert screen(tri="-nom") == ["Montois", "Dacquois", "Ailleurs"]
+
+
 def test_the_alerts_screen_and_closing_an_alert(login_as, orientation_team, france_travail, people, landes):
     agency, referent, _ = france_travail
     with on(TODAY):

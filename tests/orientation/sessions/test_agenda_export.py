@@ -212,3 +212,36 @@ def test_the_agenda_export_takes_a_constant_number_of_queries(login_as, officer,
     for day in (21, 22, 23):
         plan(officer, starts=at(day, 9), professionals=[officer.user, adviser.user])
     assert count() == few
+
+
+def test_the_agenda_sorts_by_a_column_and_its_export_follows(login_as, officer, agenda):
+    client = login_as(officer)
+
+    def screen(**query) -> list[str]:
+        page = client.get(reverse("orientation:sessions"), query).content.decode()
+        urls = {name: reverse("orientation:session_detail", args=[agenda[name].pk]) for name in ROWS}
+        return sorted((name for name in ROWS if urls[name] in page), key=lambda name: page.index(urls[name]))
+
+    def export(**query) -> list[list[str]]:
+        return csv_rows(client.get(reverse("orientation:sessions_csv"), query))[1:]
+
+    assert screen() == ["friday", "info", "cancelled"]  # upcoming: the soonest first
+    assert screen(tri="-date") == ["cancelled", "info", "friday"]
+    assert screen(tri="territoire") == ["info", "friday", "cancelled"]  # the sessions without territory last
+    assert screen(tri="places") == ["cancelled", "info", "friday"]  # 0 invited of 10, 0 of 12, then 2 of 12
+    assert export(tri="-date") == [ROWS["cancelled"], ROWS["info"], ROWS["friday"]]
+    xlsx = xlsx_rows(client.get(reverse("orientation:sessions_csv"), {"tri": "-date", "format": "xlsx"}))
+    assert xlsx[1:] == export(tri="-date")
+    page = client.get(reverse("orientation:sessions"), {"periode": "passees", "tri": "type"}).content.decode()
+    assert 'aria-sort="ascending"' in page and "periode=passees" in page.split('aria-sort="ascending"')[1][:200]
+    export_link = f"{reverse('orientation:sessions_csv')}?periode=passees&amp;tri=type"
+    assert f'href="{export_link}"' in page
+
+
+def test_the_past_sessions_are_listed_the_latest_first(login_as, officer, agenda, frozen):
+    frozen.move_to(at(30, 9))
+    page = login_as(officer).get(reverse("orientation:sessions"), {"periode": "passees"}).content.decode()
+    assert 'aria-sort="descending"' in page
+    urls = [reverse("orientation:session_detail", args=[agenda[name].pk]) for name in ("info", "friday", "held")]
+    positions = [page.index(url) for url in urls]
+    assert positions == sorted(positions)
