@@ -34,7 +34,10 @@ DISPOSITIFS = [
     ("Mission locale (moins de 26 ans)", T.SOCIO_PROFESSIONAL, ["ml"], 0.05),
     ("Création d'activité (BGE)", T.PROFESSIONAL, ["bge"], 0.03),
 ]
-ORIENTED_SHARE = 0.7
+# Who is still waiting for an orientation, by how long ago they asked for the RSA: most newcomers of the last four
+# months, a quarter of the year's (late: they feed the delay alerts), none older. A Département's queue holds its
+# recent entrants, not people who asked ten years ago.
+STILL_WAITING_SHARE = ((120, 0.6), (400, 0.25))
 REFERENTS_PER_ORGANISATION = 3
 
 
@@ -85,7 +88,8 @@ def build_orientations(ctx) -> None:
     today = timezone.localdate()
     decisions = []
     for person_id, requested_on in waiting:
-        if rng.random() > ORIENTED_SHARE:
+        waited = (today - requested_on).days if requested_on else 365
+        if rng.random() < next((share for days, share in STILL_WAITING_SHARE if waited <= days), 0.0):
             continue  # left in the queue
         dispositif, carriers, _ = rng.choices(dispositifs, weights=[share for _, _, share in dispositifs])[0]
         key = rng.choice(carriers)

@@ -44,6 +44,7 @@ from jalon.inbox.services import notify_many as inbox_notify_many
 from jalon.notebook.models import Notebook
 from jalon.notebook.services import notebook_close, notebook_open, notebook_reopen
 from jalon.organisations.models import Membership
+from jalon.orientation.enums import EXIT_END_REASON
 from jalon.orientation.models import Orientation, ReferentAssignment
 from jalon.orientation.services import orientation_decide
 from jalon.people.enums import RightState
@@ -290,7 +291,7 @@ def exit_record(
     exit.full_clean()
     exit.save()
     notebook_close(notebook=notebook, on=exited_on, organisation=actor.organisation)
-    end_reason = f"sortie de parcours : {exit_type.label}"
+    end_reason = f"{EXIT_END_REASON} : {exit_type.label}"
     if orientation is not None:
         orientation.ended_on, orientation.end_reason = max(exited_on, orientation.decided_on), end_reason[:255]
         orientation.save(update_fields=["ended_on", "end_reason", "updated_at"])

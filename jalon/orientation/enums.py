@@ -112,3 +112,8 @@ class LongTermConsequence(models.TextChoices):
     COMPLEX_CASES = "cas_complexes", "référence « cas complexes »"
     COLLECTIVE_ACTION = "action_collective", "action collective"
     CONTINUE = "maintien", "maintien de l'accompagnement"
+
+
+# How an exit of the path ends the orientation (`exits` writes it): such a person is out of the path until the exit is
+# reopened or a new right is requested, and does not wait in the orientation queue.
+EXIT_END_REASON = "sortie de parcours"

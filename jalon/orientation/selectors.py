@@ -7,7 +7,7 @@ from jalon.accounts.models import User
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.organisations.models import Membership
-from jalon.orientation.enums import OrientationType
+from jalon.orientation.enums import EXIT_END_REASON, OrientationType
 from jalon.orientation.models import Dispositif, Orientation, ReferentAssignment
 from jalon.people.enums import RightState
 from jalon.people.models import Person
@@ -25,7 +25,8 @@ def orientation_queue(
     *, actor: Actor, territory_id=None, role: str = "", min_age=None, max_age=None, min_months=None, today=None
 ):
     """People subject to rights and duties, with an open right and no current orientation — oldest waiting first,
-    with the date their right was requested (the days elapsed are computed from it)."""
+    with the date their right was requested (the days elapsed are computed from it). Someone whose path an exit
+    ended is out of the path, not waiting, until a new right is requested (or the exit is reopened)."""
     today = today or timezone.localdate()
     # Plain joins through the current, subject membership and its household's right (the importer keeps one
     # current household per person), and an anti-join on current orientations: cheap at 200 000 persons.
@@ -38,6 +39,15 @@ def orientation_queue(
         )
         .exclude(Exists(Orientation.objects.current().filter(person=OuterRef("pk"))))
         .annotate(right_requested_on=F("household_links__household__right__request_date"))
+        .exclude(
+            Exists(
+                Orientation.objects.filter(
+                    person=OuterRef("pk"),
+                    end_reason__startswith=EXIT_END_REASON,
+                    ended_on__gte=OuterRef("right_requested_on"),
+                )
+            )
+        )
     )
     if territory_id:
         qs = qs.filter(commune__territories=territory_id)

@@ -1,6 +1,6 @@
 """The demo reads like a real Département's data (issue « A working day », item 8): a CEJ only for people under 26
 at its start, no right opened before the month it was requested in, no one oriented years ago still « waiting » for
-a first invitation, one name per service in a structure. Checked on a small seed."""
+a first invitation, one name per service in a structure, a queue of recent entrants. Checked on a small seed."""
 
 import datetime
 
@@ -9,12 +9,15 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
+from jalon.core.scoping import Actor
 from jalon.notebook.demo import CEJ_SINCE
 from jalon.notebook.models import Contract
 from jalon.offer.models import Service
+from jalon.organisations.models import Membership
 from jalon.orientation.delays.selectors import person_delays
 from jalon.orientation.enums import DelayStep
 from jalon.orientation.models import Orientation
+from jalon.orientation.selectors import orientation_queue
 from jalon.people.models import RsaRight
 
 
@@ -63,3 +66,10 @@ def test_the_demo_data_is_coherent(demo):
     # One name per service in a structure: the referral's pick-list never offers the same line twice.
     twice = Service.objects.values("structure_id", "name").annotate(n=Count("pk")).filter(n__gt=1)
     assert Service.objects.exists() and not twice.exists(), list(twice)
+
+    # Who waits for an orientation asked for the RSA in the last 400 days: a queue of recent entrants, some late.
+    admin = Membership.objects.get(user__email="admin@landes.demo.jalon.test", role="administrateur")
+    queue = orientation_queue(actor=Actor(user=admin.user, membership=admin))
+    waits = [(today - requested).days for requested in queue.values_list("right_requested_on", flat=True)]
+    assert waits and max(waits) <= 400, max(waits)
+    assert any(wait > 60 for wait in waits)  # some are late: the delay alerts have work

@@ -342,3 +342,20 @@ def test_a_proposal_is_dismissed_with_a_reason_or_withdrawn_when_the_right_reope
 def test_a_notebook_opened_on_exit_when_the_person_had_none(world):
     exit = record(world, "perdu_de_vue", person=world.other_person)
     assert Notebook.objects.get(person=world.other_person).closed_on == exit.exited_on
+
+
+def test_a_person_whose_path_an_exit_ended_waits_in_no_orientation_queue_until_a_new_request(world):
+    from jalon.orientation.selectors import orientation_queue
+
+    link = HouseholdMemberFactory(person=world.person, household__departement=world.departement)
+    right = RsaRightFactory(household=link.household, request_date=datetime.date(2025, 11, 3))
+    officer = MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation__departement=world.departement)
+    queue = lambda: list(orientation_queue(actor=actor_for(officer), today=TODAY))  # noqa: E731
+
+    record(world, "cdd_less_6", exited_on=datetime.date(2026, 6, 1))
+    # Her right still runs, she has no current orientation: she left the path, she is not waiting for one.
+    assert world.person not in queue()
+
+    right.request_date = datetime.date(2026, 9, 14)  # she asks for the RSA again after her contract
+    right.save()
+    assert world.person in queue()
