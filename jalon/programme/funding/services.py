@@ -25,9 +25,9 @@ CLOSED = "La ligne {line} est clôturée : plus aucun engagement ni mandatement 
 
 
 def euros(value: Decimal) -> str:
-    """« 12 500,00 € », as a French accountant writes it."""
+    """« 12 500,00 € » (with the no-break space the screens use), as a French accountant writes it."""
     whole, _, cents = f"{value:,.2f}".partition(".")
-    return whole.replace(",", "\u202f") + f",{cents} €"
+    return whole.replace(",", "\xa0") + f",{cents} €"
 
 
 def _sum(queryset) -> Decimal:
