@@ -1,5 +1,6 @@
 """The demo's plan: the Département's own programme, loaded from the file the repository keeps."""
 
+from jalon.programme.funding import demo as funding_demo
 from jalon.programme.loader import load_file, plan_files, read_plan
 
 
@@ -11,6 +12,8 @@ def build(ctx) -> None:
         if result.created:
             ctx.log(f"Programme : {result.programme} ({result.counts['actions']} actions)")
         link_offer(result.programme)
+        if result.programme:
+            funding_demo.build(ctx, result.programme)
 
 
 def link_offer(programme) -> None:

@@ -353,3 +353,6 @@ class Body(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+from jalon.programme.funding.models import *  # noqa: E402, F403

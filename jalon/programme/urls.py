@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jalon.programme import views
 
@@ -18,4 +18,5 @@ urlpatterns = [
     path("<slug:code>/actions/<int:pk>/offre/", views.offer_link, name="offer_link"),
     path("<slug:code>/actions/<int:pk>/etapes/<int:step_pk>/", views.step_update, name="step_update"),
     path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
+    path("<slug:code>/financement/", include("jalon.programme.funding.urls")),
 ]

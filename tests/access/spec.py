@@ -76,6 +76,10 @@ OTHER_64 = {"other_cd_admin", "other_referent"}
 # France Travail agencies and the SIAE are not named); edited by its pilot and administrator.
 PLAN_READERS = STAFF_40 | {"caf_referent"}
 PLAN_EDITORS = {"cd_admin", "cd_pilot"}
+# The plan's money: read by the Landes' own staff only (not the CAF that signs the plan); commitments and payments
+# by its pilot and administrator, and by the Dax manager on the Dax envelope.
+FUNDING_READERS = STAFF_40
+FUNDING_RECORDERS = PLAN_EDITORS | {"sdsei_manager"}
 # Who completes the employers' directory (pilots and analysts read it); who runs the relations with employers.
 DIRECTORY_WRITERS = EVERYONE - {"cd_pilot", "cd_analyst"}
 RELATIONS = {"cd_admin", "cd_orientation", "sdsei_manager"}
@@ -472,6 +476,19 @@ ENTRIES: dict[str, Entry] = {
     "programme:offer_link": both(PLAN_EDITORS, plan("action_sheet")),
     "programme:step_update": both(PLAN_EDITORS, plan("action_sheet", step_pk="action_step")),
     "programme:target_set": both({"cd_pilot"}, plan("action_sheet", indicator_pk="action_indicator")),
+    "programme:funding_budget": get(FUNDING_READERS, plan()),
+    "programme:funding_budget_csv": get(FUNDING_READERS, plan()),
+    "programme:funding_execution": get(FUNDING_READERS, plan()),
+    "programme:funding_line_create": both(PLAN_EDITORS, plan()),
+    "programme:funding_line": get(FUNDING_READERS, plan(pk="funding_line")),
+    "programme:funding_line_update": both(PLAN_EDITORS, plan(pk="funding_line")),
+    "programme:funding_line_split": both(PLAN_EDITORS, plan(pk="funding_line")),
+    # Closes a line of its own, that the other rows do not use.
+    "programme:funding_line_close": post(PLAN_EDITORS, plan(pk="funding_line_closable")),
+    "programme:funding_commitment_create": both(FUNDING_RECORDERS, plan(pk="funding_line")),
+    "programme:funding_payment_create": both(FUNDING_RECORDERS, plan(pk="funding_commitment")),
+    "programme:funding_contracts": get(FUNDING_READERS, plan()),
+    "programme:funding_contract": get(FUNDING_READERS, plan(pk="funding_contract")),
     "employers:list": get(EVERYONE),
     "employers:list_csv": get(EVERYONE),
     "employers:create": both(DIRECTORY_WRITERS),

@@ -234,6 +234,23 @@ def build_world() -> World:
     objects["action_step"] = link.action.steps.first() or ActionStep.objects.create(
         action=link.action, title="Étape datée pour la matrice", position=99
     )
+    # The demo's money of the Landes: A.3 2024 split between territories, the Dax commitment its manager pays on;
+    # A.2 2024 to be closed; a contract with no lot.
+    from jalon.programme.funding.models import BudgetLine, Commitment, Contract
+
+    objects["funding_line"] = BudgetLine.objects.get(programme=objects["programme"], action__code="A.3", year=2024)
+    objects["funding_line_closable"] = BudgetLine.objects.get(
+        programme=objects["programme"], action__code="A.2", year=2024
+    )
+    objects["funding_commitment"] = Commitment.objects.get(reference="CONV-2024-CC-DAX")
+    objects["funding_contract"] = Contract.objects.create(
+        programme=objects["programme"],
+        title="Marché de la matrice",
+        procedure="ordinaire",
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2024, 12, 31),
+        amount_eur=1000,
+    )
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

@@ -1,0 +1,121 @@
+"""The money's screens: who reads them (the Département's staff), who writes (the pilot and administrator; the
+SDSEI manager on their territory's envelopes), and everyone else gets 404."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from jalon.core.enums import Role
+from jalon.organisations.models import Organisation
+from jalon.programme.funding.models import Commitment, Payment
+from tests.organisations.factories import MembershipFactory, OrganisationFactory
+from tests.programme.funding.conftest import NOW
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def _url(case, name, **kwargs):
+    return reverse(f"programme:{name}", kwargs={"code": case.programme.code, **kwargs})
+
+
+def test_the_pilot_reads_the_budget_the_execution_and_a_line(case, login_as):
+    client = login_as(case.pilot)
+    budget = client.get(_url(case, "funding_budget")).content.decode()
+    assert "A.1 — 2023 — SPIE" in budget and "170\xa0000 €" in budget and "alerte" in budget
+    execution = client.get(_url(case, "funding_execution")).content.decode()
+    assert "Département (consolidé)" in execution and "109\xa0000 €" in execution
+    assert _url(case, "funding_line", pk=case.l1.pk) in execution
+    line = client.get(_url(case, "funding_line", pk=case.l1.pk)).content.decode()
+    assert "Nord" in line and "Sud" in line and case.c_north_1.reference in line
+    filtered = client.get(_url(case, "funding_budget"), {"territory": case.south.pk}).content.decode()
+    assert "40\xa0000 €" in filtered and "C.2 — 2024" not in filtered
+
+
+def test_the_budget_exports_as_csv_and_xlsx(case, login_as):
+    client = login_as(case.pilot)
+    csv = b"".join(client.get(_url(case, "funding_budget_csv")).streaming_content).decode()
+    assert "A.1;2023;SPIE;Nord;60000.00;54000.00;15000.00;90;25;non" in csv
+    xlsx = client.get(_url(case, "funding_budget_csv"), {"format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_pilot_splits_a_line_and_a_bad_split_is_refused_on_the_form(case, login_as):
+    client = login_as(case.pilot)
+    url = _url(case, "funding_line_split", pk=case.l3.pk)
+    data = {"amount_eur": "20000", f"t{case.north.pk}": "15000", f"t{case.south.pk}": "4000"}
+    page = client.post(url, data).content.decode()
+    assert "la répartition doit tomber juste" in page and not case.l3.envelopes.exists()
+    response = client.post(url, {**data, f"t{case.south.pk}": "5000"})
+    assert response.status_code == 302 and case.l3.envelopes.count() == 2
+
+
+def test_the_manager_pays_on_their_envelope_and_not_on_anothers(case, login_as):
+    client = login_as(case.manager)
+    line = client.get(_url(case, "funding_line", pk=case.l1.pk)).content.decode()
+    # The manager reads every envelope's totals but only their territory's commitments.
+    assert "Sud" in line and case.c_north_1.reference in line and case.c_south.reference not in line
+    assert "Modifier la ligne" not in line
+    response = client.post(
+        _url(case, "funding_payment_create", pk=case.c_north_2.pk),
+        {"amount_eur": "2000", "paid_on": "2023-06-10", "reference": "MANDAT-42"},
+    )
+    assert response.status_code == 302
+    assert Payment.objects.get(reference="MANDAT-42").commitment == case.c_north_2
+    assert client.get(_url(case, "funding_payment_create", pk=case.c_south.pk)).status_code == 404
+    assert client.get(_url(case, "funding_commitment_create", pk=case.l2.pk)).status_code == 404
+    assert client.get(_url(case, "funding_line_split", pk=case.l1.pk)).status_code == 404
+    before = Commitment.objects.count()
+    south = case.l1.envelopes.get(territory=case.south)
+    page = client.post(
+        _url(case, "funding_commitment_create", pk=case.l1.pk),
+        {
+            "envelope": south.pk,
+            "operator": case.op1.pk,
+            "instrument": "subvention",
+            "reference": "X",
+            "amount_eur": "10",
+            "committed_on": "2023-06-01",
+        },
+    )
+    assert page.status_code == 200 and Commitment.objects.count() == before  # Sud is not offered
+
+
+def test_the_plans_other_readers_and_other_departements_get_404(case, login_as):
+    caf = login_as(MembershipFactory(role=Role.REFERENT, organisation=Organisation.objects.get(kind="caf")))
+    # The CAF reads the plan (it signs it) but not its money.
+    assert caf.get(reverse("programme:detail", args=[case.programme.code])).status_code == 200
+    for name, kwargs in [("funding_budget", {}), ("funding_execution", {}), ("funding_line", {"pk": case.l1.pk})]:
+        assert caf.get(_url(case, name, **kwargs)).status_code == 404
+    other = login_as(
+        MembershipFactory(
+            role=Role.ADMINISTRATOR,
+            organisation=OrganisationFactory(kind="cd", departement__code="64", departement__name="PA"),
+        )
+    )
+    assert other.get(_url(case, "funding_budget")).status_code == 404
+    analyst = login_as(MembershipFactory(role=Role.ANALYST, organisation=case.pilot.organisation))
+    assert analyst.get(_url(case, "funding_budget")).status_code == 200
+    assert analyst.get(_url(case, "funding_line_create")).status_code == 404
+    assert analyst.get(_url(case, "funding_payment_create", pk=case.c_l2.pk)).status_code == 404
+
+
+def test_the_fiche_and_the_plan_link_to_the_money(case, login_as):
+    client = login_as(case.pilot)
+    fiche = client.get(reverse("programme:action", args=[case.programme.code, case.l1.action_id])).content.decode()
+    assert _url(case, "funding_line", pk=case.l1.pk) in fiche
+    plan = client.get(reverse("programme:detail", args=[case.programme.code])).content.decode()
+    assert _url(case, "funding_budget") in plan
+
+
+def test_the_homes_show_the_execution_and_the_managers_envelopes(case, login_as):
+    home = login_as(case.pilot).get("/").content.decode()
+    assert "Financement du plan" in home and "engagée à 90 % ou plus" in home
+    manager_home = login_as(case.manager).get("/").content.decode()
+    assert "Les enveloppes ouvertes de votre territoire" in manager_home and "Nord" in manager_home
