@@ -348,3 +348,6 @@ class Body(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+from jalon.programme.governance.models import *  # noqa: E402, F403
