@@ -1,5 +1,6 @@
 """The demo's plan: the Département's own programme, loaded from the file the repository keeps."""
 
+from jalon.programme.governance import demo as governance_demo
 from jalon.programme.loader import load_file, plan_files, read_plan
 
 
@@ -10,3 +11,5 @@ def build(ctx) -> None:
         result = load_file(path)
         if result.created:
             ctx.log(f"Programme : {result.programme} ({result.counts['actions']} actions)")
+        if result.programme:
+            governance_demo.build(ctx)

@@ -11,6 +11,7 @@ from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404, view_opens_for
 from jalon.programme import access, selectors, services
 from jalon.programme.forms import ActionUpdateForm, AsOfForm, PlanFilterForm, ReviewForm, StepForm, TargetForm
+from jalon.programme.governance import selectors as governance_selectors
 
 
 @access.require_plan_reader
@@ -69,6 +70,7 @@ def action_detail(request, code, pk):
         "may_set_targets": access.may_set_targets(request.actor, action.programme),
         "indicator_pages": view_opens_for(request.actor, reverse("observatory:indicator", args=["L01"])),
         **selectors.action_page(action=action),
+        **governance_selectors.action_governance(action=action),
     }
     if when:
         context["as_of"] = when

@@ -10,9 +10,19 @@ from jalon.observatory import home as observatory_home
 from jalon.offer import home as offer_home
 from jalon.orientation import home as orientation_home
 from jalon.programme import home as programme_home
+from jalon.programme.governance import home as governance_home
 
 
-CONTRIBUTORS = (intake_home, offer_home, orientation_home, exits_home, employers_home, observatory_home, programme_home)
+CONTRIBUTORS = (
+    intake_home,
+    offer_home,
+    orientation_home,
+    exits_home,
+    employers_home,
+    observatory_home,
+    programme_home,
+    governance_home,
+)
 
 # One template per role; each contributor fills its panels there.
 HOME_TEMPLATES: dict[str, str] = {

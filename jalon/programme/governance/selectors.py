@@ -84,6 +84,12 @@ def body_for(*, programme: Programme, pk) -> Body:
     return get_visible_or_404(programme.bodies.prefetch_related("chairs", "members"), pk=pk)
 
 
+def body_page(*, programme: Programme, pk, today: date) -> Body:
+    """The body with its last and next meeting and its lateness, as the bodies' page shows it."""
+    body = body_for(programme=programme, pk=pk)
+    return next(b for b in bodies_with_meetings(programme=programme, today=today) if b.pk == body.pk)
+
+
 def meeting_for(*, programme: Programme, pk) -> Meeting:
     return get_visible_or_404(Meeting.objects.of_programme(programme).select_related("body__programme"), pk=pk)
 
@@ -113,9 +119,7 @@ def meeting_page(*, meeting: Meeting, today: date) -> dict:
     }
 
 
-def decisions_of(
-    *, programme: Programme, today: date, status: str = "", body: Body | None = None, late: bool = False
-):
+def decisions_of(*, programme: Programme, today: date, status: str = "", body: Body | None = None, late: bool = False):
     decisions = Decision.objects.of_programme(programme).select_related(
         "meeting__body", "owner_user", "owner_organisation"
     )

@@ -39,8 +39,7 @@ NO_OWNER = "Une décision a un porteur : choisissez un agent du Département ou 
 
 def _period_error(programme: Programme) -> str:
     return (
-        f"La réunion doit se tenir pendant la période du plan ({programme.start:%d/%m/%Y} – "
-        f"{programme.end:%d/%m/%Y})."
+        f"La réunion doit se tenir pendant la période du plan ({programme.start:%d/%m/%Y} – {programme.end:%d/%m/%Y})."
     )
 
 
@@ -50,7 +49,8 @@ def _period_error(programme: Programme) -> str:
 def invitable_organisations(*, programme: Programme):
     """Organisations a meeting may invite: those of the programme's Département and those the plan names."""
     return Organisation.objects.filter(
-        Q(is_active=True, departement_id=programme.departement_id) | Q(pk__in=programme.signatories.values("organisation"))
+        Q(is_active=True, departement_id=programme.departement_id)
+        | Q(pk__in=programme.signatories.values("organisation"))
     ).order_by("name")
 
 
@@ -243,7 +243,9 @@ def meeting_document_add(*, actor: Actor, meeting: Meeting, kind: str, file: Upl
     check_document(file)
     name = Path(file.name or "document").name[:255]
     document = MeetingDocument(meeting=meeting, kind=kind, name=name, uploaded_by=actor.user)
-    document.file.save(f"{meeting.body.code}-{meeting.held_on:%Y-%m-%d}-{kind}{Path(name).suffix.lower()}", file, save=False)
+    document.file.save(
+        f"{meeting.body.code}-{meeting.held_on:%Y-%m-%d}-{kind}{Path(name).suffix.lower()}", file, save=False
+    )
     document.save()
     audit_event_record(
         code=AuditCode.MEETING_DOCUMENT_ADDED,
@@ -366,9 +368,13 @@ def decision_update(
 
 
 @transaction.atomic
-def decision_mark_done(*, actor: Actor, decision: Decision, follow_up: str = "", today: date | None = None) -> Decision:
+def decision_mark_done(
+    *, actor: Actor, decision: Decision, follow_up: str = "", today: date | None = None
+) -> Decision:
     if not access.may_mark_done(actor, decision):
-        raise ValidationError("Seuls les éditeurs du plan et l'organisation porteuse marquent cette décision réalisée.")
+        raise ValidationError(
+            "Seuls les éditeurs du plan et l'organisation porteuse marquent cette décision réalisée."
+        )
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.status != DecisionStatus.OPEN:
         raise ValidationError("Cette décision n'est plus à faire : elle est déjà réalisée ou abandonnée.")
@@ -431,9 +437,12 @@ def bodies_remind_late(*, today: date | None = None) -> dict:
             url = reverse("programme:governance_body", kwargs={"code": programme.code, "body_pk": body_id})
             title = f"Instance en retard : {item.body.name} — {item.reason}"
             count = notify_many(
-                (user_id, organisation_id, NotificationKind.BODY_LATE, title, url) for user_id, organisation_id in pilots
+                (user_id, organisation_id, NotificationKind.BODY_LATE, title, url)
+                for user_id, organisation_id in pilots
             )
-            reminder = BodyReminder.objects.create(body=item.body, opened_on=today, reason=item.reason[:255], notified=count)
+            reminder = BodyReminder.objects.create(
+                body=item.body, opened_on=today, reason=item.reason[:255], notified=count
+            )
             audit_event_record(
                 code=AuditCode.BODY_LATE_REMINDED,
                 actor_label="tâche governance_daily",
