@@ -70,7 +70,9 @@ def test_a_bad_meeting_is_refused_in_french_with_nothing_written(plan, pilot, he
 
 def test_attendance_is_only_for_members_and_invited_organisations(plan, pilot):
     copil = plan.bodies.get(code="copil")
-    outsider = Organisation.objects.create(name="Mission locale des Landes", kind="mission_locale", departement_id="40")
+    outsider = Organisation.objects.create(
+        name="Mission locale des Landes", kind="mission_locale", departement_id="40"
+    )
 
     with pytest.raises(ValidationError) as error:
         _meeting(pilot, copil, D(2023, 3, 1), attendance={outsider.pk: "present"})
@@ -98,9 +100,7 @@ def test_a_decision_owner_is_a_departement_professional_or_an_organisation(plan,
     actor = actor_of(pilot)
 
     with pytest.raises(ValidationError) as error:
-        services.decision_record(
-            actor=actor, meeting=meeting, text="x", owner_user=partner.user, due_on=D(2023, 4, 1)
-        )
+        services.decision_record(actor=actor, meeting=meeting, text="x", owner_user=partner.user, due_on=D(2023, 4, 1))
     assert "Le porteur doit être un agent du Département." in error.value.messages
     with pytest.raises(ValidationError) as error:
         services.decision_record(
@@ -109,7 +109,9 @@ def test_a_decision_owner_is_a_departement_professional_or_an_organisation(plan,
     assert "L'échéance ne peut précéder la réunion qui a pris la décision." in error.value.messages
     assert not Decision.objects.exists()
 
-    by_user = services.decision_record(actor=actor, meeting=meeting, text="x", owner_user=pilot.user, due_on=D(2023, 4, 1))
+    by_user = services.decision_record(
+        actor=actor, meeting=meeting, text="x", owner_user=pilot.user, due_on=D(2023, 4, 1)
+    )
     by_caf = services.decision_record(
         actor=actor, meeting=meeting, text="y", owner_organisation=partner.organisation, due_on=D(2023, 4, 1)
     )
@@ -120,7 +122,11 @@ def test_the_owner_organisation_marks_its_decision_done_and_no_other(plan, pilot
     meeting = _meeting(pilot, plan.bodies.get(code="copil"), D(2023, 3, 1))
     caf = Organisation.objects.get(name="CAF des Landes")
     decision = services.decision_record(
-        actor=actor_of(pilot), meeting=meeting, text="Transmettre les chiffres", owner_organisation=caf, due_on=D(2023, 4, 1)
+        actor=actor_of(pilot),
+        meeting=meeting,
+        text="Transmettre les chiffres",
+        owner_organisation=caf,
+        due_on=D(2023, 4, 1),
     )
     stranger = MembershipFactory(role=Role.REFERENT, organisation__departement_id="40")
     with pytest.raises(ValidationError):
@@ -130,7 +136,11 @@ def test_the_owner_organisation_marks_its_decision_done_and_no_other(plan, pilot
     services.decision_mark_done(actor=actor_of(caf_member), decision=decision, follow_up="Envoyés le 14 mars.")
 
     decision.refresh_from_db()
-    assert (decision.status, decision.follow_up, decision.follow_up_on) == ("done", "Envoyés le 14 mars.", D(2023, 3, 15))
+    assert (decision.status, decision.follow_up, decision.follow_up_on) == (
+        "done",
+        "Envoyés le 14 mars.",
+        D(2023, 3, 15),
+    )
     with pytest.raises(ValidationError):
         services.decision_mark_done(actor=actor_of(caf_member), decision=decision)
 
@@ -140,7 +150,13 @@ def test_a_dropped_decision_says_why(plan, pilot):
     decision = services.decision_record(
         actor=actor_of(pilot), meeting=meeting, text="x", owner_user=pilot.user, due_on=D(2023, 4, 1)
     )
-    common = {"actor": actor_of(pilot), "decision": decision, "text": "x", "owner_user": pilot.user, "due_on": D(2023, 4, 1)}
+    common = {
+        "actor": actor_of(pilot),
+        "decision": decision,
+        "text": "x",
+        "owner_user": pilot.user,
+        "due_on": D(2023, 4, 1),
+    }
     with pytest.raises(ValidationError) as error:
         services.decision_update(**common, status="dropped")
     assert "Dites pourquoi la décision est abandonnée." in error.value.messages
@@ -173,13 +189,13 @@ def test_a_body_is_late_past_its_longest_interval(plan, pilot):
 
     # Never met: late 107 days after the plan's start (01/01/2021 + 107 days = 18/04/2021).
     assert _late(plan, D(2021, 4, 18)) == {}
-    assert _late(plan, D(2021, 4, 19)) == {"copil": "aucune réunion depuis le début du plan (se réunit chaque trimestre)"}
+    assert _late(plan, D(2021, 4, 19)) == {
+        "copil": "aucune réunion depuis le début du plan (se réunit chaque trimestre)"
+    }
     _meeting(pilot, copil, D(2022, 11, 1))
     # 01/11/2022 + 107 days = 16/02/2023.
     assert _late(plan, D(2023, 2, 16)) == {}
-    assert _late(plan, D(2023, 2, 17)) == {
-        "copil": "aucune réunion depuis le 01/11/2022 (se réunit chaque trimestre)"
-    }
+    assert _late(plan, D(2023, 2, 17)) == {"copil": "aucune réunion depuis le 01/11/2022 (se réunit chaque trimestre)"}
     # A plan that is over has no late body.
     assert _late(plan, D(2026, 3, 1)) == {}
 
