@@ -38,7 +38,7 @@ def test_the_pilot_records_a_copil_with_a_decision_and_sees_it_due_on_their_home
     check_accessibility(page, "instances-reunion-formulaire")
 
     page.get_by_label("Date", exact=True).fill("2025-11-20")
-    page.get_by_label("Lieu", exact=True).fill("Hôtel du Département, Mont-de-Marsan")
+    page.get_by_label("Lieu (Optionnel)").fill("Hôtel du Département, Mont-de-Marsan")
     page.get_by_label("Point 1 de l'ordre du jour").fill("Bilan final du Pacte")
     page.get_by_label("Fiche action du point 1").select_option(index=1)
     page.get_by_label("Relevé de la réunion").fill("Le COPIL arrête le calendrier du bilan final.")
