@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     ENTRY_DUE = "saisie_indicateur", "Valeur d'indicateur à saisir"
     EMPLOYMENT_AT_RISK = "suivi_emploi_risque", "Suivi en emploi : situation à risque"
     CASELOAD_TRANSFERRED = "portefeuille_confie", "Personnes confiées"
+    BODY_LATE = "instance_en_retard", "Instance du plan en retard"
 
 
 class ReadState(models.TextChoices):

@@ -1,6 +1,7 @@
 """The demo's plan: the Département's own programme, loaded from the file the repository keeps."""
 
 from jalon.programme.funding import demo as funding_demo
+from jalon.programme.governance import demo as governance_demo
 from jalon.programme.loader import load_file, plan_files, read_plan
 
 
@@ -14,6 +15,7 @@ def build(ctx) -> None:
         link_offer(result.programme)
         if result.programme:
             funding_demo.build(ctx, result.programme)
+            governance_demo.build(ctx)
 
 
 def link_offer(programme) -> None:

@@ -356,3 +356,4 @@ class Body(BaseModel):
 
 
 from jalon.programme.funding.models import *  # noqa: E402, F403
+from jalon.programme.governance.models import *  # noqa: E402, F403

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<slug:code>/actions/<int:pk>/etapes/<int:step_pk>/", views.step_update, name="step_update"),
     path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
     path("<slug:code>/financement/", include("jalon.programme.funding.urls")),
+    path("<slug:code>/instances/", include("jalon.programme.governance.urls")),
 ]

@@ -19,6 +19,7 @@ from jalon.programme.forms import (
     StepForm,
     TargetForm,
 )
+from jalon.programme.governance import selectors as governance_selectors
 
 
 @access.require_plan_reader
@@ -116,6 +117,7 @@ def action_detail(request, code, pk):
         "may_set_targets": access.may_set_targets(request.actor, action.programme),
         "indicator_pages": view_opens_for(request.actor, reverse("observatory:indicator", args=["L01"])),
         **selectors.action_page(action=action),
+        **governance_selectors.action_governance(action=action),
     }
     if when:
         context["as_of"] = when

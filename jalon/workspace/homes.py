@@ -11,6 +11,7 @@ from jalon.offer import home as offer_home
 from jalon.orientation import home as orientation_home
 from jalon.programme import home as programme_home
 from jalon.programme.funding import home as funding_home
+from jalon.programme.governance import home as governance_home
 
 
 CONTRIBUTORS = (
@@ -22,6 +23,7 @@ CONTRIBUTORS = (
     observatory_home,
     programme_home,
     funding_home,
+    governance_home,
 )
 
 # One template per role; each contributor fills its panels there.

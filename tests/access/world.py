@@ -251,6 +251,13 @@ def build_world() -> World:
         ends_on=dt.date(2024, 12, 31),
         amount_eur=1000,
     )
+    # The demo's comité des financeurs of 2024, its compte rendu and the decision the CAF owes.
+    from jalon.programme.governance.models import Decision
+
+    decision = Decision.objects.filter(meeting__body__programme=objects["programme"]).select_related("meeting").first()
+    objects["governance_decision"], objects["governance_meeting"] = decision, decision.meeting
+    objects["governance_body"] = decision.meeting.body
+    objects["governance_document"] = decision.meeting.documents.first()
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period
