@@ -208,3 +208,12 @@ class AuditCode(models.IntegerChoices):
     ACTION_SHEET_REVIEW_RECORDED = 1603, "bilan annuel d'une fiche action enregistré"
     ACTION_SHEET_STEP_UPDATED = 1604, "étape d'une fiche action mise à jour"
     ACTION_SHEET_TARGET_SET = 1605, "cible d'un indicateur de fiche action fixée"
+    # 1650-1669: signatories' commitments, professionals' events and the document bank
+    COMMITMENT_SAVED = 1650, "engagement d'un signataire enregistré"
+    COMMITMENT_ACCOUNT_RECORDED = 1651, "réalisé d'un engagement enregistré"
+    NETWORK_EVENT_CREATED = 1655, "événement des professionnels créé"
+    NETWORK_EVENT_REGISTERED = 1656, "inscription à un événement des professionnels"
+    NETWORK_EVENT_UNREGISTERED = 1657, "désinscription d'un événement des professionnels"
+    NETWORK_ATTENDANCE_RECORDED = 1658, "présences à un événement des professionnels relevées"
+    NETWORK_DOCUMENT_CREATED = 1660, "document ajouté à la banque documentaire"
+    NETWORK_DOCUMENT_VERSION_ADDED = 1661, "nouvelle version d'un document de la banque documentaire"

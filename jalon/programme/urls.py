@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from jalon.programme import views
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<slug:code>/actions/<int:pk>/bilan/", views.action_review, name="action_review"),
     path("<slug:code>/actions/<int:pk>/etapes/<int:step_pk>/", views.step_update, name="step_update"),
     path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
+    path("<slug:code>/engagements/", include("jalon.programme.commitments.urls")),
+    path("<slug:code>/animation/", include("jalon.programme.network.urls")),
 ]
