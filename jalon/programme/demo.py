@@ -1,6 +1,8 @@
 """The demo's plan: the Département's own programme, loaded from the file the repository keeps."""
 
+from jalon.programme.commitments import demo as commitments_demo
 from jalon.programme.loader import load_file, plan_files, read_plan
+from jalon.programme.network import demo as network_demo
 
 
 def build(ctx) -> None:
@@ -10,3 +12,6 @@ def build(ctx) -> None:
         result = load_file(path)
         if result.created:
             ctx.log(f"Programme : {result.programme} ({result.counts['actions']} actions)")
+        if result.programme:
+            commitments_demo.build(ctx, result.programme)
+            network_demo.build(ctx, result.programme)

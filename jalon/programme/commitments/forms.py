@@ -38,7 +38,7 @@ class CommitmentForm(ServiceCheckedForm):
         label="Unité",
         max_length=80,
         required=False,
-        help_text="Par défaut ETP, € ou heures selon la nature ; à préciser pour des places (contrats PEC, berceaux…).",
+        help_text="Par défaut ETP, € ou heures selon la nature ; à préciser pour des places (contrats PEC…).",
     )
     text = forms.CharField(
         label="Engagement tel qu'écrit", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
