@@ -348,5 +348,7 @@ class Body(BaseModel):
 
     def __str__(self):
         return self.name
+
+
 from jalon.programme.commitments.models import *  # noqa: E402, F403
 from jalon.programme.network.models import *  # noqa: E402, F403

@@ -234,6 +234,13 @@ def build_world() -> World:
     objects["action_step"] = link.action.steps.first() or ActionStep.objects.create(
         action=link.action, title="Étape datée pour la matrice", position=99
     )
+    # The Landes plan's commitments, its forum 2025 (C.34) and the forum's minutes, seeded by the demo.
+    from jalon.programme.models import BankDocument, Commitment, NetworkEvent
+
+    objects["commitment"] = Commitment.objects.filter(signatory__programme=objects["programme"]).order_by("pk").first()
+    objects["network_event"] = NetworkEvent.objects.get(programme=objects["programme"], action__code="C.34")
+    objects["bank_document"] = BankDocument.objects.filter(programme=objects["programme"]).order_by("pk").first()
+    objects["bank_document_version"] = objects["bank_document"].versions.first()
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

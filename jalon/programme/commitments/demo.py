@@ -122,7 +122,7 @@ PYRENEES_ATLANTIQUES = [
 PLANS = {"40": LANDES, "64": PYRENEES_ATLANTIQUES}
 
 
-def _pilot(programme) -> Actor | None:
+def programme_pilot(programme) -> Actor | None:
     membership = (
         Membership.objects.filter(
             role=Role.PROGRAMME_PILOT, organisation__departement_id=programme.departement_id, organisation__kind="cd"
@@ -134,7 +134,7 @@ def _pilot(programme) -> Actor | None:
 
 
 def build(ctx, programme) -> None:
-    actor = _pilot(programme)
+    actor = programme_pilot(programme)
     rows = PLANS.get(programme.departement_id, [])
     if actor is None or not rows:
         return

@@ -1,7 +1,7 @@
 """Who runs the professionals' network of a plan: the programme pilot and the Département's administrator create
 events and documents and record attendance; the pilots of the linked action's organisation too for its events. Every
-reader of the plan registers. A document shows to the roles it names (every reader when it names none); the plan's
-editors see every document."""
+reader of the plan registers. A document shows to the roles it names (every reader when it names none; see
+`selectors.documents_for`); the plan's editors see every document."""
 
 from jalon.core.scoping import Actor
 from jalon.programme import access
@@ -14,10 +14,3 @@ def may_run_events(actor: Actor, programme, action=None) -> bool:
 def may_manage_documents(actor: Actor, programme) -> bool:
     return access.may_edit_plan(actor, programme)
 
-
-def may_see_document(actor: Actor, document) -> bool:
-    return (
-        not document.visible_roles
-        or actor.role in document.visible_roles
-        or may_manage_documents(actor, document.programme)
-    )

@@ -14,9 +14,9 @@ from django.utils import timezone
 from jalon.core.enums import Role
 from jalon.core.scoping import Actor
 from jalon.organisations.models import Membership
-from jalon.programme.commitments.demo import _pilot
+from jalon.programme.commitments.demo import programme_pilot
 from jalon.programme.network import services
-from jalon.programme.network.models import BankDocument, EventRegistration, NetworkEvent
+from jalon.programme.network.models import EventRegistration
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -205,7 +205,7 @@ def build_landes(actor, programme) -> int:
 
 
 def build(ctx, programme) -> None:
-    actor = _pilot(programme)
+    actor = programme_pilot(programme)
     if actor is None or timezone.localdate() < programme.start:
         return
     builder = {"40": build_landes, "64": build_pyrenees_atlantiques}.get(programme.departement_id)
