@@ -13,4 +13,3 @@ def may_run_events(actor: Actor, programme, action=None) -> bool:
 
 def may_manage_documents(actor: Actor, programme) -> bool:
     return access.may_edit_plan(actor, programme)
-
