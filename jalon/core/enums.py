@@ -223,3 +223,12 @@ class AuditCode(models.IntegerChoices):
     DECISION_UPDATED = 1614, "décision d'instance mise à jour"
     DECISION_DONE = 1615, "décision d'instance marquée réalisée"
     BODY_LATE_REMINDED = 1616, "pilotes prévenus d'une instance en retard"
+    # 1650-1669: signatories' commitments, professionals' events and the document bank
+    COMMITMENT_SAVED = 1650, "engagement d'un signataire enregistré"
+    COMMITMENT_ACCOUNT_RECORDED = 1651, "réalisé d'un engagement enregistré"
+    NETWORK_EVENT_CREATED = 1655, "événement des professionnels créé"
+    NETWORK_EVENT_REGISTERED = 1656, "inscription à un événement des professionnels"
+    NETWORK_EVENT_UNREGISTERED = 1657, "désinscription d'un événement des professionnels"
+    NETWORK_ATTENDANCE_RECORDED = 1658, "présences à un événement des professionnels relevées"
+    NETWORK_DOCUMENT_CREATED = 1660, "document ajouté à la banque documentaire"
+    NETWORK_DOCUMENT_VERSION_ADDED = 1661, "nouvelle version d'un document de la banque documentaire"

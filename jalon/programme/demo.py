@@ -1,8 +1,10 @@
 """The demo's plan: the Département's own programme, loaded from the file the repository keeps."""
 
+from jalon.programme.commitments import demo as commitments_demo
 from jalon.programme.funding import demo as funding_demo
 from jalon.programme.governance import demo as governance_demo
 from jalon.programme.loader import load_file, plan_files, read_plan
+from jalon.programme.network import demo as network_demo
 
 
 def build(ctx) -> None:
@@ -16,6 +18,8 @@ def build(ctx) -> None:
         if result.programme:
             funding_demo.build(ctx, result.programme)
             governance_demo.build(ctx)
+            commitments_demo.build(ctx, result.programme)
+            network_demo.build(ctx, result.programme)
 
 
 def link_offer(programme) -> None:

@@ -355,5 +355,7 @@ class Body(BaseModel):
         return self.name
 
 
+from jalon.programme.commitments.models import *  # noqa: E402, F403
 from jalon.programme.funding.models import *  # noqa: E402, F403
 from jalon.programme.governance.models import *  # noqa: E402, F403
+from jalon.programme.network.models import *  # noqa: E402, F403

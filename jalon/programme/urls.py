@@ -20,4 +20,6 @@ urlpatterns = [
     path("<slug:code>/actions/<int:pk>/cibles/<int:indicator_pk>/", views.target_set, name="target_set"),
     path("<slug:code>/financement/", include("jalon.programme.funding.urls")),
     path("<slug:code>/instances/", include("jalon.programme.governance.urls")),
+    path("<slug:code>/engagements/", include("jalon.programme.commitments.urls")),
+    path("<slug:code>/animation/", include("jalon.programme.network.urls")),
 ]

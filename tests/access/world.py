@@ -258,6 +258,15 @@ def build_world() -> World:
     objects["governance_decision"], objects["governance_meeting"] = decision, decision.meeting
     objects["governance_body"] = decision.meeting.body
     objects["governance_document"] = decision.meeting.documents.first()
+    # The Landes plan's commitments, its forum 2025 (C.34) and the forum's minutes, seeded by the demo.
+    from jalon.programme.models import BankDocument, NetworkEvent, SignatoryCommitment
+
+    objects["commitment"] = (
+        SignatoryCommitment.objects.filter(signatory__programme=objects["programme"]).order_by("pk").first()
+    )
+    objects["network_event"] = NetworkEvent.objects.get(programme=objects["programme"], action__code="C.34")
+    objects["bank_document"] = BankDocument.objects.filter(programme=objects["programme"]).order_by("pk").first()
+    objects["bank_document_version"] = objects["bank_document"].versions.first()
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

@@ -53,6 +53,7 @@ def _daily_pages() -> dict[str, list[str]]:
     from jalon.offer.measures.models import Measure
     from jalon.organisations.models import Membership
     from jalon.orientation.models import ReferentAssignment
+    from jalon.programme.models import NetworkEvent
 
     contract = contract_in_force("referent@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
@@ -66,6 +67,7 @@ def _daily_pages() -> dict[str, list[str]]:
         .first()
     )
     offer = JobOffer.objects.filter(departement_id="40").order_by("pk").first()
+    forum = NetworkEvent.objects.filter(programme__departement_id="40").order_by("pk").first()
     # An IAE or PEC contract ended for a person the référent follows: the exit it proposes.
     ended = (
         Measure.objects.filter(
@@ -101,7 +103,14 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("orientation:caseload"),
             reverse("orientation:caseload_transfer", args=[followed_there]),
         ],
-        "pilote@landes.demo.jalon.test": ["/", "/observatoire/synthese/"],
+        "pilote@landes.demo.jalon.test": [
+            "/",
+            "/observatoire/synthese/",
+            reverse("programme:commitments_by_signatory", args=[forum.programme.code]),
+            reverse("programme:network_events", args=[forum.programme.code]) + "?quand=passes",
+            reverse("programme:network_event", args=[forum.programme.code, forum.pk]),
+            reverse("programme:network_documents", args=[forum.programme.code]),
+        ],
         "partenaire@landes.demo.jalon.test": ["/"],
         "admin.asso@landes.demo.jalon.test": ["/"],
         "admin@landes.demo.jalon.test": [
