@@ -240,6 +240,8 @@ URLS = {
     "programme:funding_payment_create": no_person_data("mandatement d'un engagement"),
     "programme:funding_contracts": no_person_data("marchés d'insertion"),
     "programme:funding_contract": no_person_data("un marché et ses lots"),
+    "programme:funding_contract_create": no_person_data("enregistrer un marché d'insertion"),
+    "programme:funding_lot_create": no_person_data("ajouter un lot à un marché"),
     "programme:governance_bodies": no_person_data("instances d'un plan, leur composition et leur retard"),
     "programme:governance_body": no_person_data("une instance et ses réunions"),
     "programme:governance_meeting_create": no_person_data("enregistrer une réunion d'instance"),

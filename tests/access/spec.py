@@ -489,6 +489,8 @@ ENTRIES: dict[str, Entry] = {
     "programme:funding_payment_create": both(FUNDING_RECORDERS, plan(pk="funding_commitment")),
     "programme:funding_contracts": get(FUNDING_READERS, plan()),
     "programme:funding_contract": get(FUNDING_READERS, plan(pk="funding_contract")),
+    "programme:funding_contract_create": both(PLAN_EDITORS, plan()),
+    "programme:funding_lot_create": both(PLAN_EDITORS, plan(pk="funding_contract")),
     # Governance: read as the plan; written by its editors; a decision the CAF owns is marked done by its members too.
     "programme:governance_bodies": get(PLAN_READERS, plan()),
     "programme:governance_body": get(PLAN_READERS, plan(body_pk="governance_body")),

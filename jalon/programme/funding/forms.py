@@ -2,8 +2,10 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
+from jalon.offer.models import Service
+from jalon.offer.plateaux.models import PlateauTechnique
 from jalon.organisations.models import Organisation
-from jalon.programme.funding.enums import Instrument
+from jalon.programme.funding.enums import Instrument, LotStep, Procedure
 from jalon.territories.models import Territory
 
 
@@ -98,3 +100,48 @@ class PaymentForm(ServiceCheckedForm):
     amount_eur = _money("Montant mandaté (€)")
     paid_on = forms.DateField(label="Mandaté le", widget=DayInput())
     reference = forms.CharField(label="Référence du mandat", max_length=80)
+
+
+class ContractForm(ServiceCheckedForm):
+    service_required = ("title", "procedure", "starts_on", "ends_on", "amount_eur")
+    title = forms.CharField(label="Intitulé du marché", max_length=255)
+    reference = forms.CharField(label="Référence", max_length=80, required=False)
+    procedure = forms.ChoiceField(label="Procédure", choices=[("", "—"), *Procedure.choices])
+    starts_on = forms.DateField(label="Début", widget=DayInput())
+    ends_on = forms.DateField(label="Fin", widget=DayInput())
+    amount_eur = _money("Montant (€)")
+    amount_is_max = forms.BooleanField(label="Montant maximum (accord-cadre)", required=False)
+
+
+class LotForm(ServiceCheckedForm):
+    service_required = ("number", "title", "path_step", "amount_eur", "holder")
+    number = forms.IntegerField(label="Numéro du lot", min_value=1)
+    title = forms.CharField(label="Intitulé du lot", max_length=255)
+    territory = ModelChoiceField(None, label="Territoire (SDSEI)", required=False, empty_label="Tout le Département")
+    path_step = forms.ChoiceField(label="Étape de parcours", choices=[("", "—"), *LotStep.choices])
+    amount_eur = _money("Montant du lot (€)")
+    holder = ModelChoiceField(None, label="Titulaire (ou mandataire du groupement)")
+    co_contractors = forms.ModelMultipleChoiceField(
+        Organisation.objects.none(), label="Co-traitants", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    plateaux = forms.ModelMultipleChoiceField(
+        PlateauTechnique.objects.none(),
+        label="Plateaux techniques",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    services = forms.ModelMultipleChoiceField(
+        Service.objects.none(), label="Services financés", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        departement = programme.departement_id
+        organisations = Organisation.objects.filter(departement_id=departement, is_active=True).order_by("name")
+        self.fields["territory"].queryset = Territory.objects.filter(departement_id=departement).order_by("name")
+        self.fields["holder"].queryset = organisations
+        self.fields["co_contractors"].queryset = organisations
+        self.fields["plateaux"].queryset = PlateauTechnique.objects.filter(departement_id=departement).order_by("name")
+        services = Service.objects.filter(departement_id=departement).select_related("structure")
+        self.fields["services"].queryset = services.order_by("structure__name", "name")
+        self.fields["services"].label_from_instance = lambda s: f"{s.name} — {s.structure.name}"

@@ -17,5 +17,7 @@ urlpatterns = [
     path("lignes/<int:pk>/engagements/nouveau/", views.commitment_create, name="funding_commitment_create"),
     path("engagements/<int:pk>/mandatements/nouveau/", views.payment_create, name="funding_payment_create"),
     path("marches/", views.contracts, name="funding_contracts"),
+    path("marches/nouveau/", views.contract_create, name="funding_contract_create"),
     path("marches/<int:pk>/", views.contract_detail, name="funding_contract"),
+    path("marches/<int:pk>/lots/nouveau/", views.lot_create, name="funding_lot_create"),
 ]

@@ -15,8 +15,10 @@ from jalon.programme.funding import access, selectors, services
 from jalon.programme.funding.forms import (
     BudgetFilterForm,
     CommitmentForm,
+    ContractForm,
     LineCreateForm,
     LineUpdateForm,
+    LotForm,
     PaymentForm,
     SplitForm,
 )
@@ -239,7 +241,10 @@ def payment_create(request, code, pk):
 def contracts(request, code):
     programme = selectors.programme_for(actor=request.actor, code=code)
     page = Paginator(selectors.contracts_of(programme), 25).get_page(request.GET.get("page"))
-    return render(request, "programme/funding/contracts.html", {"programme": programme, "page_obj": page})
+    may_edit = access.may_edit_lines(request.actor, programme)
+    return render(
+        request, "programme/funding/contracts.html", {"programme": programme, "page_obj": page, "may_edit": may_edit}
+    )
 
 
 @access.require_funding_reader
@@ -249,5 +254,46 @@ def contract_detail(request, code, pk):
     return render(
         request,
         "programme/funding/contract.html",
-        {"programme": programme, "contract": contract, **selectors.contract_page(contract=contract)},
+        {
+            "programme": programme,
+            "contract": contract,
+            "may_edit": access.may_edit_lines(request.actor, programme),
+            **selectors.contract_page(contract=contract),
+        },
+    )
+
+
+@access.require_funding_reader
+def contract_create(request, code):
+    programme = _editable_programme(request, code)
+    initial = {"starts_on": programme.start, "ends_on": programme.end}
+    form = ContractForm(request.POST or None, initial=initial)
+    written = submitted_write(
+        request, form, lambda data: services.contract_create(actor=request.actor, programme=programme, **data)
+    )
+    if written:
+        messages.success(request, f"Le marché « {written.result.title} » est enregistré : ajoutez ses lots.")
+        return redirect("programme:funding_contract", code=code, pk=written.result.pk)
+    return render(
+        request,
+        "programme/funding/form.html",
+        {"form": form, "programme": programme, "title": "Nouveau marché d'insertion"},
+    )
+
+
+@access.require_funding_reader
+def lot_create(request, code, pk):
+    programme = _editable_programme(request, code)
+    contract = selectors.contract_for(programme=programme, pk=pk)
+    form = LotForm(request.POST or None, programme=programme, initial={"number": contract.lots.count() + 1})
+    written = submitted_write(
+        request, form, lambda data: services.lot_create(actor=request.actor, contract=contract, **data)
+    )
+    if written:
+        messages.success(request, f"Le lot {written.result.number} est ajouté au marché.")
+        return redirect("programme:funding_contract", code=code, pk=contract.pk)
+    return render(
+        request,
+        "programme/funding/form.html",
+        {"form": form, "programme": programme, "title": f"Nouveau lot du marché « {contract.title} »"},
     )

@@ -1,6 +1,8 @@
 """The money's screens: who reads them (the Département's staff), who writes (the pilot and administrator; the
 SDSEI manager on their territory's envelopes), and everyone else gets 404."""
 
+import datetime
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -119,3 +121,54 @@ def test_the_homes_show_the_execution_and_the_managers_envelopes(case, login_as)
     assert "Financement du plan" in home and "engagée à 90 % ou plus" in home
     manager_home = login_as(case.manager).get("/").content.decode()
     assert "Les enveloppes ouvertes de votre territoire" in manager_home and "Nord" in manager_home
+
+
+def test_the_pilot_records_a_marche_and_its_lots_within_its_amount(case, login_as):
+    from jalon.offer.plateaux.models import PathStep, PlateauTechnique
+    from jalon.programme.funding.models import Contract, Lot
+    from tests.offer.factories import StructureFactory
+
+    plateau = PlateauTechnique.objects.create(
+        departement=case.programme.departement,
+        name="Plateau mobilité Nord",
+        path_step=PathStep.BARRIERS,
+        lead_structure=StructureFactory(),
+        starts_on=datetime.date(2023, 1, 1),
+        target_participants=10,
+        professionals=2,
+    )
+    client = login_as(case.pilot)
+    assert "Enregistrer un marché" in client.get(_url(case, "funding_contracts")).content.decode()
+    response = client.post(
+        _url(case, "funding_contract_create"),
+        {
+            "title": "Marché d'insertion 2023",
+            "procedure": "bons_commande",
+            "starts_on": "2023-01-01",
+            "ends_on": "2024-12-31",
+            "amount_eur": "80000",
+            "amount_is_max": "on",
+        },
+    )
+    contract = Contract.objects.get(title="Marché d'insertion 2023")
+    assert response.url == _url(case, "funding_contract", pk=contract.pk) and contract.amount_is_max
+
+    lot_url = _url(case, "funding_lot_create", pk=contract.pk)
+    lot = {"number": 1, "title": "Accompagnement Nord", "territory": case.north.pk, "path_step": "accompagnement"}
+    lot |= {"holder": case.op1.pk, "co_contractors": [case.op2.pk], "plateaux": [plateau.pk]}
+    refused = client.post(lot_url, {**lot, "amount_eur": "90000"}).content.decode()
+    assert "Les lots dépasseraient le montant du marché" in refused and not Lot.objects.exists()
+    assert client.post(lot_url, {**lot, "amount_eur": "50000"}).status_code == 302
+
+    saved = Lot.objects.get(contract=contract)
+    assert (saved.holder, list(saved.co_contractors.all()), list(saved.plateaux.all())) == (
+        case.op1,
+        [case.op2],
+        [plateau],
+    )
+    page = client.get(_url(case, "funding_contract", pk=contract.pk)).content.decode()
+    assert "Accompagnement Nord" in page and "Plateau mobilité Nord" in page
+    # The manager reads the marchés; he records none.
+    manager = login_as(case.manager)
+    assert "Enregistrer un marché" not in manager.get(_url(case, "funding_contracts")).content.decode()
+    assert manager.get(_url(case, "funding_contract_create")).status_code == 404
