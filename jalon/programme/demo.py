@@ -25,9 +25,11 @@ def build(ctx) -> None:
 def link_offer(programme) -> None:
     """The offer the demo's actions run on: the plateaux techniques under the PA fiche 4 (« marchés publics
     d'insertion par étape de parcours et plateaux techniques »), the mobility services under the Landes B.12
-    (« accès à l'offre de soutien à la mobilité »). Only where nothing is linked yet: a pilot's links stay."""
+    (« accès à l'offre de soutien à la mobilité »), the « cas complexes » dispositif under the Landes A.3. Only where
+    nothing is linked yet: a pilot's links stay."""
     from jalon.offer.models import Service
     from jalon.offer.plateaux.models import PlateauTechnique
+    from jalon.orientation.models import Dispositif
 
     links = {
         "Fiche 4": (Service.objects.none(), PlateauTechnique.objects.filter(departement=programme.departement)),
@@ -42,3 +44,10 @@ def link_offer(programme) -> None:
             continue
         action.services.set(services[:6])
         action.plateaux.set(plateaux)
+    # The Landes A.3 (« référence de parcours dédiée aux allocataires de longue durée ») is the demo's dispositif
+    # « cas complexes ».
+    action = programme.actions.filter(code="A.3").first()
+    if action is not None and not action.dispositifs.exists():
+        action.dispositifs.set(
+            Dispositif.objects.filter(departement=programme.departement, name__icontains="cas complexes")
+        )

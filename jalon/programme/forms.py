@@ -5,6 +5,7 @@ from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
 from jalon.offer.models import Service
 from jalon.offer.plateaux.models import PlateauTechnique
 from jalon.organisations.models import Organisation
+from jalon.orientation.models import Dispositif
 from jalon.programme.enums import ActionStatus
 
 
@@ -72,8 +73,17 @@ class OfferLinkForm(DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    dispositifs = forms.ModelMultipleChoiceField(
+        Dispositif.objects.none(),
+        label="Dispositifs d'accompagnement",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les dispositifs vers lesquels le Département oriente, que l'action porte ou renforce.",
+    )
+
     def __init__(self, *args, departement_id, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["dispositifs"].queryset = Dispositif.objects.filter(departement_id=departement_id).order_by("name")
         services = Service.objects.filter(departement_id=departement_id).select_related("structure")
         self.fields["services"].queryset = services.order_by("structure__name", "name")
         self.fields["services"].label_from_instance = lambda s: f"{s.name} — {s.structure.name}"

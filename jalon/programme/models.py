@@ -180,6 +180,9 @@ class ActionSheet(BaseModel):
     plateaux = models.ManyToManyField(
         "offer.PlateauTechnique", verbose_name="plateaux techniques liés", blank=True, related_name="+"
     )
+    dispositifs = models.ManyToManyField(
+        "orientation.Dispositif", verbose_name="dispositifs d'accompagnement liés", blank=True, related_name="+"
+    )
     status = models.CharField("état", max_length=12, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     source = models.CharField("source", max_length=255, blank=True)
     notes = models.JSONField("remarques sur la source", default=list, blank=True)

@@ -119,6 +119,7 @@ def action_page(*, action: ActionSheet) -> dict:
         "funding": [link.funding_source for link in action.funding.select_related("funding_source")],
         "services": list(action.services.select_related("structure").order_by("name")),
         "plateaux": list(action.plateaux.order_by("name")),
+        "dispositifs": list(action.dispositifs.order_by("name")),
         "reviews": list(ProgressReview.objects.filter(action=action).select_related("author")),
         "versions": list(action.history.select_related("history_user").order_by("-history_date")[:20]),
     }

@@ -189,27 +189,36 @@ def action_target_set(*, actor: Actor, link: ActionIndicator, year: int, value: 
 
 
 @transaction.atomic
-def action_offer_link(*, actor: Actor, action: ActionSheet, services, plateaux) -> ActionSheet:
-    """The services and plateaux techniques of the Département's offer the action runs on or funds."""
+def action_offer_link(*, actor: Actor, action: ActionSheet, services, plateaux, dispositifs=()) -> ActionSheet:
+    """The services and plateaux techniques of the Département's offer the action runs on or funds, and the
+    dispositifs d'accompagnement it carries."""
     if not access.may_edit_action(actor, action):
         raise ValidationError(NOT_ALLOWED)
     departement_id = action.programme.departement_id
-    if any(service.departement_id != departement_id for service in services) or any(
-        plateau.departement_id != departement_id for plateau in plateaux
+    if (
+        any(service.departement_id != departement_id for service in services)
+        or any(plateau.departement_id != departement_id for plateau in plateaux)
+        or any(dispositif.departement_id != departement_id for dispositif in dispositifs)
     ):
-        raise ValidationError("Un service ou un plateau lié doit appartenir à l'offre du Département du plan.")
+        raise ValidationError("Un service, un plateau ou un dispositif lié doit être du Département du plan.")
     old = {
         "services": sorted(action.services.values_list("pk", flat=True)),
         "plateaux": sorted(action.plateaux.values_list("pk", flat=True)),
+        "dispositifs": sorted(action.dispositifs.values_list("pk", flat=True)),
     }
     action.services.set(services)
     action.plateaux.set(plateaux)
+    action.dispositifs.set(dispositifs)
     audit_event_record(
         code=AuditCode.ACTION_SHEET_UPDATED,
         actor=actor.user,
         organisation=actor.organisation,
         subject=action,
         old=old,
-        new={"services": sorted(s.pk for s in services), "plateaux": sorted(p.pk for p in plateaux)},
+        new={
+            "services": sorted(s.pk for s in services),
+            "plateaux": sorted(p.pk for p in plateaux),
+            "dispositifs": sorted(d.pk for d in dispositifs),
+        },
     )
     return action

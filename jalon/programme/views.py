@@ -168,7 +168,11 @@ def offer_link(request, code, pk):
     action = _action(request, code, pk)
     if not access.may_edit_action(request.actor, action):
         raise Http404(NOT_FOUND_MESSAGE)
-    initial = {"services": list(action.services.all()), "plateaux": list(action.plateaux.all())}
+    initial = {
+        "services": list(action.services.all()),
+        "plateaux": list(action.plateaux.all()),
+        "dispositifs": list(action.dispositifs.all()),
+    }
     form = OfferLinkForm(request.POST or None, initial=initial, departement_id=action.programme.departement_id)
     written = submitted_write(
         request, form, lambda data: services.action_offer_link(actor=request.actor, action=action, **data)
@@ -177,7 +181,7 @@ def offer_link(request, code, pk):
         messages.success(request, "L'offre liée à l'action est enregistrée.")
         return redirect("programme:action", code=code, pk=pk)
     return render(
-        request, "programme/form.html", {"form": form, "action": action, "title": "Services et plateaux liés"}
+        request, "programme/form.html", {"form": form, "action": action, "title": "Offre et dispositifs liés"}
     )
 
 

@@ -17,6 +17,7 @@ from jalon.core.enums import AuditCode, Role
 from jalon.core.models import AuditEvent
 from jalon.observatory.models import IndicatorTarget
 from jalon.organisations.models import Organisation
+from jalon.orientation.models import Dispositif
 from jalon.programme.models import ActionSheet, ProgressReview
 from tests.organisations.factories import MembershipFactory
 from tests.programme.factories import load_small_plan
@@ -281,7 +282,11 @@ def test_the_pilot_links_the_offer_the_action_runs_on_and_only_the_departements(
     assert "Garage solidaire" in form and "Auto-école sociale" not in form
     assert client.post(url, {"services": [other.pk]}).status_code == 200  # not a choice: refused by the form
     assert not action.services.exists()
-    assert client.post(url, {"services": [own.pk]}).status_code == 302
+    complex_cases = Dispositif.objects.create(
+        departement=plan.departement, name="Référence « cas complexes »", orientation_type="social"
+    )
+    assert client.post(url, {"services": [own.pk], "dispositifs": [complex_cases.pk]}).status_code == 302
 
-    assert list(action.services.all()) == [own]
-    assert "Garage solidaire" in client.get(_url("programme:action", action)).content.decode()
+    assert list(action.services.all()) == [own] and list(action.dispositifs.all()) == [complex_cases]
+    page = html.unescape(client.get(_url("programme:action", action)).content.decode())
+    assert "Garage solidaire" in page and "Dispositif Référence « cas complexes »" in page
