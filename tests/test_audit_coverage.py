@@ -268,6 +268,7 @@ URLS = {
     "programme:network_register": no_person_data("inscription à un événement"),
     "programme:network_unregister": no_person_data("désinscription d'un événement"),
     "programme:network_attendance": no_person_data("présences à un événement"),
+    "programme:network_report": no_person_data("comptes d'une fiche reportés dans l'observatoire"),
     "programme:network_documents": no_person_data("banque documentaire du plan"),
     "programme:network_document_create": no_person_data("ajout d'un document à la banque documentaire"),
     "programme:network_document": no_person_data("un document et ses versions"),

@@ -522,6 +522,7 @@ ENTRIES: dict[str, Entry] = {
     "programme:network_register": post(PLAN_READERS, plan("network_event")),
     "programme:network_unregister": post(PLAN_READERS, plan("network_event")),
     "programme:network_attendance": post(PLAN_EDITORS, plan("network_event")),
+    "programme:network_report": post(PLAN_EDITORS, plan("action_sheet")),
     "programme:network_documents": get(PLAN_READERS, plan()),
     "programme:network_document_create": both(PLAN_EDITORS, plan()),
     "programme:network_document": get(PLAN_READERS, plan("bank_document")),

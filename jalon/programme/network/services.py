@@ -293,3 +293,55 @@ def document_version_add(
         new={"version": version, "dated": dated, "file": item.file_name},
     )
     return item
+
+
+# The catalogue's indicators of a fiche that its events and its document bank count (Pyrénées-Atlantiques fiche 5:
+# « nombre de formats organisés et animés », « nombre de participants mobilisés », « contenus diffusés (banque
+# documentaire) »), with what fills each.
+COUNTED_INDICATORS = {
+    "P38": ("événements tenus", lambda counts, documents: counts["events"]),
+    "P39": ("présents aux événements", lambda counts, documents: counts["attendees"]),
+    "P40": ("documents de la banque", lambda counts, documents: documents),
+}
+
+
+def counted_indicators(action: ActionSheet):
+    return action.indicators.filter(indicator__code__in=COUNTED_INDICATORS).select_related("indicator")
+
+
+def network_counts_report(*, actor: Actor, action: ActionSheet, year: int, today: date):
+    """Writes the year's counts of the fiche's events and documents into the observatory as drafts of its entered
+    indicators: the observatory's own rules apply (who enters, which periods, validation by a pilot), and nothing
+    is written when one of them refuses."""
+    from jalon.observatory.entered.services import entered_value_save
+    from jalon.observatory.enums import PeriodKind, TerritoryLevel
+    from jalon.observatory.periods import period_of
+    from jalon.programme.network.selectors import network_counts
+
+    links = list(counted_indicators(action))
+    if not links:
+        raise ValidationError("Les indicateurs de cette fiche ne se comptent pas à partir des événements.")
+    if not action.programme.start.year <= year < today.year:
+        raise ValidationError(
+            f"Choisissez une année du plan déjà terminée ({action.programme.start.year}–{today.year - 1}) : "
+            "l'observatoire reçoit la valeur d'une année close."
+        )
+    counts = network_counts(programme=action.programme, year=year, action_id=action.pk)
+    documents = action.documents.filter(created_at__year__lte=year).count()
+    period = period_of(PeriodKind.YEAR, date(year, 1, 1))
+    with transaction.atomic():
+        return [
+            entered_value_save(
+                actor=actor,
+                indicator=link.indicator,
+                period=period,
+                territory_level=TerritoryLevel.DEPARTEMENT,
+                territory_code=action.programme.departement_id,
+                value=float(fill(counts, documents)),
+                comment=f"Compté dans le plan d'action ({label}, fiche {action.code}, {year}).",
+                submit=False,
+                today=today,
+            )
+            for link in links
+            for label, fill in [COUNTED_INDICATORS[link.indicator.code]]
+        ]

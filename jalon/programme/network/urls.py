@@ -13,6 +13,7 @@ urlpatterns = [
     path("evenements/<int:pk>/inscription/", views.event_register, name="network_register"),
     path("evenements/<int:pk>/desinscription/", views.event_unregister, name="network_unregister"),
     path("evenements/<int:pk>/presences/", views.event_attendance, name="network_attendance"),
+    path("fiches/<int:pk>/report/", views.network_report, name="network_report"),
     path("documents/", views.document_list, name="network_documents"),
     path("documents/nouveau/", views.document_create, name="network_document_create"),
     path("documents/<int:pk>/", views.document_detail, name="network_document"),

@@ -262,3 +262,26 @@ def document_file(request, code, pk):
     response = FileResponse(version.file.open("rb"), as_attachment=True, filename=version.file_name)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@plan_access.require_plan_reader
+@require_POST
+def network_report(request, code, pk):
+    """The fiche's yearly counts of events and documents, reported as drafts of its observatory indicators."""
+    programme = _programme(request, code)
+    action = plan_selectors.action_for(actor=request.actor, programme=programme, pk=pk)
+    if not plan_access.may_edit_action(request.actor, action):
+        raise Http404(NOT_FOUND_MESSAGE)
+    try:
+        year = int(request.POST.get("year", ""))
+        entries = services.network_counts_report(
+            actor=request.actor, action=action, year=year, today=timezone.localdate()
+        )
+    except (ValueError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", ["Choisissez une année."])))
+    else:
+        codes = ", ".join(entry.indicator.code for entry in entries)
+        messages.success(
+            request, f"Les comptes de {year} sont reportés dans l'observatoire ({codes}), en brouillon à soumettre."
+        )
+    return redirect("programme:action", code=code, pk=pk)

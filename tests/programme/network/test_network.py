@@ -322,3 +322,49 @@ def test_another_departement_finds_nothing(plan, login_as):
         assert client.get(url).status_code == 404
     assert client.post(reverse("programme:network_register", args=[plan.code, event.pk])).status_code == 404
     assert not event.registrations.exists()
+
+
+def test_the_fiches_counts_are_reported_to_the_observatory_as_drafts_of_its_indicators(plan, login_as):
+    """C.2 is measured by P38–P40 here; a webinaire and a forum held in March 2023 (2 and 1 present) and one
+    document of its bank make P38 = 2, P39 = 3, P40 = 1, written as drafts the observatory validates."""
+    from jalon.observatory.entered.models import EnteredValue
+    from jalon.observatory.models import Indicator
+    from jalon.programme.models import ActionIndicator
+
+    action = plan.actions.get(code="C.2")
+    for code in ("P38", "P39", "P40"):
+        ActionIndicator.objects.create(action=action, indicator=Indicator.objects.get(code=code))
+    pilot_membership = _member(Role.PROGRAMME_PILOT)
+    pilot = _actor(pilot_membership)
+    with time_machine.travel(datetime.datetime(2023, 3, 1, tzinfo=datetime.UTC), tick=False):
+        webinar, forum = _event(plan, pilot, day=2), _event(plan, pilot, day=3, kind="forum")
+        for member in (_actor(_member(Role.REFERENT)), _actor(_member(Role.REFERENT, "caf"))):
+            services.event_register(actor=member, event=webinar)
+        services.event_register(actor=_actor(_member(Role.REFERENT)), event=forum)
+    for event in (webinar, forum):
+        services.event_attendance_record(
+            actor=pilot, event=event, present_ids=list(event.registrations.values_list("pk", flat=True))
+        )
+    services.document_create(
+        actor=pilot,
+        programme=plan,
+        title="Guide de l'accompagnement",
+        kind="guide",
+        version="1",
+        dated=datetime.date(2023, 3, 2),
+        file=SimpleUploadedFile("guide.pdf", PDF, content_type="application/pdf"),
+        action=action,
+    )
+    url = reverse("programme:network_report", kwargs={"code": plan.code, "pk": action.pk})
+
+    assert login_as(_member(Role.REFERENT)).post(url, {"year": 2023}).status_code == 404
+    refused = login_as(pilot_membership).post(url, {"year": 2023}, follow=True)  # 2023 is not over
+    assert "Choisissez une année du plan déjà terminée" in html.unescape(refused.content.decode())
+    assert not EnteredValue.objects.exists()
+    with time_machine.travel(datetime.datetime(2024, 1, 10, 9, tzinfo=datetime.UTC), tick=False):
+        response = login_as(pilot_membership).post(url, {"year": 2023}, follow=True)
+
+    values = dict(EnteredValue.objects.values_list("indicator__code", "value"))
+    assert values == {"P38": 2.0, "P39": 3.0, "P40": 1.0}
+    assert set(EnteredValue.objects.values_list("status", flat=True)) == {"brouillon"}
+    assert "reportés dans l'observatoire (P38, P39, P40)" in html.unescape(response.content.decode())
