@@ -380,6 +380,8 @@ URLS = {
     "api:programmes": no_person_data("plans d'action lisibles"),
     "api:programme_actions": no_person_data("actions d'un plan"),
     "api:programme_action": no_person_data("une action d'un plan"),
+    "api:programme_decisions": no_person_data("décisions des instances d'un plan"),
+    "api:programme_execution": no_person_data("exécution du budget d'un plan"),
     "api:employers": no_person_data("annuaire des employeurs"),
     "api:employer": no_person_data("employeur, ses engagements et ses échanges"),
     "api:person_immersions": person("referent", **API),

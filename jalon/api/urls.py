@@ -34,7 +34,13 @@ from jalon.orientation.sessions.api import (
     SessionListCreateApi,
 )
 from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
-from jalon.programme.api import ActionSheetApi, ProgrammeActionsApi, ProgrammeListApi
+from jalon.programme.api import (
+    ActionSheetApi,
+    ProgrammeActionsApi,
+    ProgrammeDecisionsApi,
+    ProgrammeExecutionApi,
+    ProgrammeListApi,
+)
 from jalon.territories.api import CommuneListApi
 
 
@@ -94,4 +100,6 @@ urlpatterns = [
     path("v1/programmes/", ProgrammeListApi.as_view(), name="programmes"),
     path("v1/programmes/<slug:code>/actions/", ProgrammeActionsApi.as_view(), name="programme_actions"),
     path("v1/programmes/<slug:code>/actions/<id:pk>/", ActionSheetApi.as_view(), name="programme_action"),
+    path("v1/programmes/<slug:code>/decisions/", ProgrammeDecisionsApi.as_view(), name="programme_decisions"),
+    path("v1/programmes/<slug:code>/execution/", ProgrammeExecutionApi.as_view(), name="programme_execution"),
 ]

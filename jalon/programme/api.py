@@ -2,6 +2,7 @@
 indicators, and the update of an action's state (the same service, rules and optimistic lock as the screen)."""
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -142,3 +143,66 @@ class ActionSheetApi(APIView):
         except ValidationError as error:
             return service_error_response(error)
         return Response(ActionSerializer(action).data)
+
+
+class DecisionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    body = serializers.CharField(source="meeting.body.name")
+    meeting_held_on = serializers.DateField(source="meeting.held_on")
+    text = serializers.CharField()
+    owners = serializers.CharField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+    late = serializers.BooleanField()
+    follow_up = serializers.CharField()
+    follow_up_on = serializers.DateField(allow_null=True)
+
+
+class ProgrammeDecisionsApi(APIView):
+    """Les décisions des instances d'un plan (COPIL, comité des financeurs, CTP…), leur porteur, leur échéance et
+    leur suivi."""
+
+    permission_classes = [PlanPermission]
+
+    @extend_schema(responses=DecisionSerializer(many=True), tags=TAGS)
+    def get(self, request, code):
+        from jalon.programme.governance.selectors import decisions_of
+
+        programme = selectors.programme_for(actor=request.actor, code=code)
+        today = timezone.localdate()
+        decisions = list(decisions_of(programme=programme, today=today))
+        for decision in decisions:
+            decision.late = decision.is_late(today)
+        return Response(DecisionSerializer(decisions, many=True).data)
+
+
+class ExecutionLineSerializer(serializers.Serializer):
+    line = serializers.CharField(source="label")
+    voted = serializers.DecimalField(source="figures.voted", max_digits=14, decimal_places=2)
+    committed = serializers.DecimalField(source="figures.committed", max_digits=14, decimal_places=2)
+    paid = serializers.DecimalField(source="figures.paid", max_digits=14, decimal_places=2)
+    committed_rate = serializers.IntegerField(source="figures.committed_rate", allow_null=True)
+    paid_rate = serializers.IntegerField(source="figures.paid_rate", allow_null=True)
+
+
+class ExecutionSerializer(serializers.Serializer):
+    total = ExecutionLineSerializer()
+    by_territory = ExecutionLineSerializer(many=True)
+    by_action = ExecutionLineSerializer(many=True)
+    by_source = ExecutionLineSerializer(many=True)
+    by_year = ExecutionLineSerializer(many=True)
+
+
+class ProgrammeExecutionApi(APIView):
+    """L'exécution du budget d'un plan : voté, engagé, mandaté et taux, consolidés du territoire (SDSEI) au
+    Département, par action, source et année (personnels du Département)."""
+
+    permission_classes = [PlanPermission]
+
+    @extend_schema(responses=ExecutionSerializer, tags=TAGS)
+    def get(self, request, code):
+        from jalon.programme.funding import selectors as funding
+
+        programme = funding.programme_for(actor=request.actor, code=code)
+        result = funding.execution(parts=funding.parts_of(funding.lines_of(programme)))
+        return Response(ExecutionSerializer(result).data)

@@ -603,6 +603,8 @@ ENTRIES: dict[str, Entry] = {
     "api:programmes": get(PLAN_READERS | OTHER_64),
     "api:programme_actions": get(PLAN_READERS, plan()),
     "api:programme_action": read_patch(PLAN_READERS, plan("action_sheet"), patch=PLAN_EDITORS),
+    "api:programme_decisions": get(PLAN_READERS, plan()),
+    "api:programme_execution": get(FUNDING_READERS, plan()),
     "api:employers": Entry(cases=(case(EVERYONE), case(DIRECTORY_WRITERS, method="post"))),
     "api:employer": get(EVERYONE - OTHER_64, pk("employer")),
     "api:person_immersions": both(TARGET_CARE, pk("target")),

@@ -172,3 +172,19 @@ def test_the_pilot_records_a_marche_and_its_lots_within_its_amount(case, login_a
     manager = login_as(case.manager)
     assert "Enregistrer un marché" not in manager.get(_url(case, "funding_contracts")).content.decode()
     assert manager.get(_url(case, "funding_contract_create")).status_code == 404
+
+
+def test_a_partner_system_reads_the_consolidated_execution(case, login_as):
+    url = reverse("api:programme_execution", kwargs={"code": case.programme.code})
+
+    execution = login_as(case.manager).get(url).json()
+
+    # The hand-built case (conftest): voted 170 000 €, committed 109 000 €, paid 45 000 €.
+    assert execution["total"]["voted"] == "170000.00" and execution["total"]["committed"] == "109000.00"
+    assert execution["total"]["paid"] == "45000.00" and execution["total"]["committed_rate"] == 64
+    assert [(t["line"], t["voted"]) for t in execution["by_territory"]][:2] == [
+        ("Nord", "60000.00"),
+        ("Sud", "40000.00"),
+    ]
+    caf_referent = MembershipFactory(role=Role.REFERENT, organisation=Organisation.objects.get(name="CAF des Landes"))
+    assert login_as(caf_referent).get(url).status_code == 404  # reads the plan, not its money

@@ -182,3 +182,23 @@ def test_a_document_is_uploaded_and_a_disguised_one_refused(plan, pilot, meeting
     download = client.get(_url("governance_document", plan, pk=document.pk))
     assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")
     assert "compte-rendu.pdf" in download["Content-Disposition"]
+
+
+def test_a_partner_system_reads_the_decisions_and_their_lateness(plan, pilot, meeting, login_as):
+    caf = Organisation.objects.get(name="CAF des Landes")
+    services.decision_record(
+        actor=actor_of(pilot),
+        meeting=meeting,
+        text="Généraliser le recueil DSP",
+        owner_organisation=caf,
+        due_on=datetime.date(2023, 3, 10),
+    )
+    url = reverse("api:programme_decisions", kwargs={"code": plan.code})
+
+    decisions = login_as(cd_member(Role.TERRITORY_MANAGER)).get(url).json()
+
+    assert [(d["body"], d["owners"], d["due_on"], d["status"], d["late"]) for d in decisions] == [
+        ("Comité de pilotage élargi", "CAF des Landes", "2023-03-10", "open", True)
+    ]
+    outsider = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__departement=DepartementFactory(code="64"))
+    assert login_as(outsider).get(url).status_code == 404
