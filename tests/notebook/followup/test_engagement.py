@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures imported from test_followup are redefined as parameters)
 """The contrat d'engagement (loi n° 2023-1196): its weekly activity hours, their reduction, and the hours done."""
 
 import datetime
