@@ -65,6 +65,16 @@ class NoteVisibility(models.TextChoices):
     PRIVATE = "privee", "privée à ma structure"
 
 
+class HoursReductionReason(models.TextChoices):
+    """Why a contrat d'engagement plans fewer than the legal weekly activity hours (loi n° 2023-1196, art. 2:
+    reduced or waived to fit the person's particular difficulties)."""
+
+    HEALTH = "sante", "situation de santé"
+    ISOLATED_PARENT = "parent_isole", "parent isolé sans solution de garde"
+    DISABILITY = "handicap", "situation de handicap"
+    OTHER = "autre", "autre difficulté particulière"
+
+
 class ContractEndReason(models.TextChoices):
     """Why a contract ended before its planned end."""
 

@@ -13,6 +13,7 @@ from jalon.notebook.enums import (
     FreinKind,
     FreinNature,
     FreinStatus,
+    HoursReductionReason,
     NoteVisibility,
     WorkingTime,
     WorkStatus,
@@ -89,6 +90,10 @@ class ContractType(BaseModel):
     name = models.CharField("nom", max_length=150)
     usual_months = models.PositiveSmallIntegerField("durée habituelle (mois)", default=6)
     renewal_notice_days = models.PositiveSmallIntegerField("rappel avant l'échéance (jours)", default=30)
+    # Set on the contrat d'engagement (loi n° 2023-1196): its weekly activity hours, lower only on a decision.
+    minimum_weekly_hours = models.PositiveSmallIntegerField(
+        "heures d'activité hebdomadaires minimales", null=True, blank=True
+    )
     is_active = models.BooleanField("actif", default=True)
 
     class Meta:
@@ -340,6 +345,26 @@ class Contract(BaseModel):
     starts_on = models.DateField("début")
     ends_on = models.DateField("fin")
     objectives = models.ManyToManyField(Objective, verbose_name="objectifs", blank=True, related_name="contracts")
+    # The contrat d'engagement's action plan and weekly activity hours (empty on the other types).
+    actions = models.ManyToManyField(Action, verbose_name="plan d'action", blank=True, related_name="contracts")
+    weekly_hours = models.PositiveSmallIntegerField("heures d'activité hebdomadaires prévues", null=True, blank=True)
+    hours_reduction_reason = models.CharField(
+        "motif de la réduction ou dispense d'heures",
+        max_length=20,
+        choices=HoursReductionReason.choices,
+        blank=True,
+        default="",
+    )
+    hours_reduction_note = models.CharField("précision sur la réduction", max_length=255, blank=True)
+    hours_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="réduction décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hours_decided_on = models.DateField("réduction décidée le", null=True, blank=True)
     signed_on = models.DateField("signé le", null=True, blank=True)
     signed_by_person = models.BooleanField("signé par la personne", default=False)
     signed_by = models.ForeignKey(

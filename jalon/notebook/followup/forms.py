@@ -5,8 +5,8 @@ from dsfr.forms import DsfrBaseForm
 
 from jalon.core.forms import ModelChoiceField
 from jalon.messaging.enums import MessageChannel
-from jalon.notebook.enums import ContactKind, ContractEndReason
-from jalon.notebook.models import Appointment, ContractType, Objective
+from jalon.notebook.enums import ContactKind, ContractEndReason, HoursReductionReason
+from jalon.notebook.models import Action, Appointment, ContractType, Objective
 from jalon.orientation.enums import Attendance, SessionMode
 
 
@@ -36,11 +36,34 @@ class ContractForm(VersionedForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # The contrat d'engagement only (ignored for the other types).
+    actions = forms.ModelMultipleChoiceField(
+        label="Plan d'action (contrat d'engagement)",
+        queryset=Action.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    weekly_hours = forms.IntegerField(
+        label="Heures d'activité par semaine (contrat d'engagement)",
+        required=False,
+        min_value=0,
+        max_value=60,
+        help_text="Laissez vide pour le minimum légal (15 heures).",
+    )
+    hours_reduction_reason = forms.ChoiceField(
+        label="Motif de la réduction ou de la dispense",
+        choices=[("", "Pas de réduction")] + list(HoursReductionReason.choices),
+        required=False,
+    )
+    hours_reduction_note = forms.CharField(label="Précision sur la réduction", max_length=255, required=False)
+    hours_decided_on = _date("Réduction décidée le", required=False)
 
-    def __init__(self, *args, contract_types, objectives, **kwargs):
+    def __init__(self, *args, contract_types, objectives, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["contract_type"]).queryset = contract_types
         cast(forms.ModelMultipleChoiceField, self.fields["objectives"]).queryset = objectives
+        if actions is not None:
+            cast(forms.ModelMultipleChoiceField, self.fields["actions"]).queryset = actions
 
 
 class ContractSignForm(VersionedForm):

@@ -36,8 +36,8 @@ DEPARTEMENT_WIDE_KINDS = (OrganisationKind.CONSEIL_DEPARTEMENTAL, OrganisationKi
 def contracts_for(*, notebook: Notebook):
     return (
         Contract.objects.filter(notebook=notebook)
-        .select_related("contract_type", "organisation", "signed_by")
-        .prefetch_related("objectives", "amendments", "renewals")
+        .select_related("contract_type", "organisation", "signed_by", "hours_decided_by")
+        .prefetch_related("objectives", "actions", "amendments", "renewals")
         .order_by("-starts_on")
     )
 

@@ -24,7 +24,7 @@ from jalon.inbox.services import notify as inbox_notify
 from jalon.messaging.digests import digest_send, plural
 from jalon.messaging.enums import MessageChannel, MessageKind
 from jalon.messaging.services import message_send
-from jalon.notebook.enums import ContactKind, ContractEndReason, WorkStatus
+from jalon.notebook.enums import ContactKind, ContractEndReason, HoursReductionReason, WorkStatus
 from jalon.notebook.models import Appointment, Contact, Contract, ContractAmendment, ContractType, Notebook
 from jalon.notebook.services import notebook_touch
 from jalon.orientation.delays.closing import delay_alerts_close_done
@@ -32,11 +32,14 @@ from jalon.orientation.enums import Attendance, DelayStep, SessionMode
 from jalon.orientation.models import Orientation, ReferentAssignment
 
 
-# code, name, usual length in months: the contracts every Département uses.
+# code, name, usual length in months, minimum weekly activity hours: the contracts every Département uses. The
+# contrat d'engagement (loi n° 2023-1196 du 18 décembre 2023, in force 1 January 2025) replaces the others for new
+# paths; they stay for the contracts signed before.
 CONTRACT_TYPE_DEFAULTS = (
-    ("cer", "Contrat d'engagement réciproque (CER)", 6),
-    ("ppae", "Projet personnalisé d'accès à l'emploi (PPAE)", 12),
-    ("cej", "Contrat d'engagement jeune (CEJ)", 12),
+    ("cer", "Contrat d'engagement réciproque (CER)", 6, None),
+    ("ppae", "Projet personnalisé d'accès à l'emploi (PPAE)", 12, None),
+    ("cej", "Contrat d'engagement jeune (CEJ)", 12, None),
+    ("ce", "Contrat d'engagement", 12, 15),
 )
 
 
@@ -70,12 +73,15 @@ def _audit(*, code, actor, subject, notebook, old=None, new=None) -> None:
 
 @transaction.atomic
 def contract_types_default_create(*, departement) -> list[ContractType]:
-    """The CER, PPAE and CEJ of a Département, created when missing (a type already there is left as edited)."""
+    """The CER, PPAE, CEJ and contrat d'engagement of a Département, created when missing (a type already there is
+    left as edited)."""
     existing = set(ContractType.objects.filter(departement=departement).values_list("code", flat=True))
     created = ContractType.objects.bulk_create(
         [
-            ContractType(departement=departement, code=code, name=name, usual_months=months)
-            for code, name, months in CONTRACT_TYPE_DEFAULTS
+            ContractType(
+                departement=departement, code=code, name=name, usual_months=months, minimum_weekly_hours=hours
+            )
+            for code, name, months, hours in CONTRACT_TYPE_DEFAULTS
             if code not in existing
         ]
     )
@@ -102,9 +108,17 @@ def contract_create(
     ends_on: datetime.date | None,
     objectives=(),
     organisation,
+    actions=(),
+    weekly_hours: int | None = None,
+    hours_reduction_reason: str = "",
+    hours_reduction_note: str = "",
+    hours_decided_by=None,
+    hours_decided_on: datetime.date | None = None,
 ) -> Contract:
     """A contract for the person; `ends_on` left empty means the type's usual length. Refused when the dates are
-    in the wrong order or when it overlaps another contract of the person."""
+    in the wrong order or when it overlaps another contract of the person. A contrat d'engagement carries its
+    action plan and weekly activity hours (the legal minimum when left empty; fewer only with a reduction
+    decision)."""
     if contract_type.departement_id != notebook.person.departement_id or not contract_type.is_active:
         raise ValidationError({"contract_type": "Ce type de contrat n'est pas proposé dans le département."})
     if ends_on is None:
@@ -116,6 +130,17 @@ def contract_create(
     objectives = list(objectives)
     if any(objective.notebook_id != notebook.pk for objective in objectives):
         raise ValidationError({"objectives": "Un objectif choisi n'appartient pas à ce carnet."})
+    actions = list(actions)
+    if any(action.objective.notebook_id != notebook.pk for action in actions):
+        raise ValidationError({"actions": "Une action choisie n'appartient pas à ce carnet."})
+    hours = _engagement_hours(
+        contract_type,
+        weekly_hours=weekly_hours,
+        reason=hours_reduction_reason,
+        note=hours_reduction_note,
+        decided_by=hours_decided_by,
+        decided_on=hours_decided_on,
+    )
     other = _overlapping(starts_on, ends_on, notebook=notebook)
     if other is not None:
         raise ValidationError(
@@ -129,10 +154,12 @@ def contract_create(
         starts_on=starts_on,
         ends_on=ends_on,
         organisation=organisation,
+        **hours,
     )
-    contract.full_clean(exclude=["notebook", "contract_type", "organisation"])
+    contract.full_clean(exclude=["notebook", "contract_type", "organisation", "hours_decided_by"])
     contract.save()
     contract.objectives.set(objectives)
+    contract.actions.set(actions)
     _audit(
         code=AuditCode.CONTRACT_CREATED,
         actor=actor,
@@ -143,9 +170,60 @@ def contract_create(
             "starts_on": starts_on,
             "ends_on": ends_on,
             "objectives": [o.pk for o in objectives],
+            **_hours_trace(hours, actions),
         },
     )
     return contract
+
+
+def _engagement_hours(contract_type, *, weekly_hours, reason, note, decided_by, decided_on) -> dict:
+    """The hours fields of a contract: empty on a type without legal minimum; on a contrat d'engagement the minimum
+    by default, fewer (down to none: a waiver) only with the reason and the decision (who, when)."""
+    minimum = contract_type.minimum_weekly_hours
+    if minimum is None:
+        return {}
+    if weekly_hours is None:
+        weekly_hours = minimum
+    if not isinstance(weekly_hours, int) or not 0 <= weekly_hours <= 60:
+        raise ValidationError({"weekly_hours": "Indiquez un nombre entier d'heures par semaine, entre 0 et 60."})
+    if weekly_hours >= minimum:
+        return {"weekly_hours": weekly_hours}
+    errors = {}
+    if reason not in HoursReductionReason.values:
+        errors["hours_reduction_reason"] = (
+            f"Un contrat d'engagement prévoit au moins {minimum} heures d'activité par semaine : en prévoir "
+            f"{weekly_hours} demande une décision de réduction ou de dispense, avec son motif."
+        )
+    elif reason == HoursReductionReason.OTHER and not note.strip():
+        errors["hours_reduction_note"] = "Précisez la difficulté particulière qui justifie la réduction."
+    if decided_by is None:
+        errors["hours_decided_by"] = "Indiquez qui a décidé la réduction des heures."
+    if decided_on is None:
+        errors["hours_decided_on"] = "Indiquez la date de la décision de réduction des heures."
+    elif decided_on > timezone.localdate():
+        errors["hours_decided_on"] = "La décision de réduction ne peut pas être datée dans le futur."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "weekly_hours": weekly_hours,
+        "hours_reduction_reason": reason,
+        "hours_reduction_note": note.strip(),
+        "hours_decided_by": decided_by,
+        "hours_decided_on": decided_on,
+    }
+
+
+def _hours_trace(hours: dict, actions) -> dict:
+    if not hours:
+        return {}
+    trace = {"weekly_hours": hours["weekly_hours"], "actions": [a.pk for a in actions]}
+    if "hours_reduction_reason" in hours:
+        trace |= {
+            "hours_reduction_reason": hours["hours_reduction_reason"],
+            "hours_decided_by": hours["hours_decided_by"].pk,
+            "hours_decided_on": hours["hours_decided_on"],
+        }
+    return trace
 
 
 @transaction.atomic
@@ -317,6 +395,12 @@ def contract_renew(
         ends_on=ends_on,
         objectives=objectives,
         organisation=actor.organisation,
+        actions=contract.actions.filter(status__in=WorkStatus.open_values()),
+        weekly_hours=contract.weekly_hours,
+        hours_reduction_reason=contract.hours_reduction_reason,
+        hours_reduction_note=contract.hours_reduction_note,
+        hours_decided_by=contract.hours_decided_by,
+        hours_decided_on=contract.hours_decided_on,
     )
     renewal.renews = contract
     renewal.save(update_fields=["renews", "updated_at"])

@@ -19,8 +19,9 @@ from jalon.notebook.followup.forms import (
     ContractRenewForm,
     ContractSignForm,
 )
+from jalon.notebook.followup.hours import contract_hours_by_week
 from jalon.notebook.followup.pdf import contract_pdf
-from jalon.notebook.models import Appointment, Objective
+from jalon.notebook.models import Action, Appointment, Objective
 from jalon.people.selectors import person_view_record
 
 
@@ -58,6 +59,7 @@ def contracts(request, person_pk):
         initial={**_version(notebook), "starts_on": timezone.localdate()},
         contract_types=selectors.contract_types_for(notebook=notebook),
         objectives=Objective.objects.filter(notebook=notebook).order_by("title"),
+        actions=Action.objects.filter(objective__notebook=notebook).order_by("title"),
     )
     written = submitted_write(
         request,
@@ -71,19 +73,29 @@ def contracts(request, person_pk):
             ends_on=data["ends_on"],
             objectives=data["objectives"],
             organisation=request.actor.organisation,
+            actions=data["actions"],
+            weekly_hours=data["weekly_hours"],
+            hours_reduction_reason=data["hours_reduction_reason"],
+            hours_reduction_note=data["hours_reduction_note"],
+            # The référent recording the contract records the reduction decision taken with the person.
+            hours_decided_by=request.actor.user if data["hours_reduction_reason"] else None,
+            hours_decided_on=data["hours_decided_on"],
         ),
     )
     if written:
         contract = written.result
         messages.success(request, f"Le {contract} est enregistré : faites-le signer puis notez la signature.")
         return redirect("notebook:contracts", person_pk=notebook.person_id)
+    contracts_list = list(selectors.contracts_for(notebook=notebook))
+    for contract in contracts_list:
+        contract.weeks = contract_hours_by_week(contract=contract)
     return render(
         request,
         "notebook/followup/contracts.html",
         {
             "access": access,
             "person": notebook.person,
-            "contracts": selectors.contracts_for(notebook=notebook),
+            "contracts": contracts_list,
             "form": form,
             "today": timezone.localdate(),
         },

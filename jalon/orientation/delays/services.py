@@ -29,6 +29,38 @@ EDITABLE_FIELDS = [*THRESHOLD_FIELDS, "reminder_days_before"]
 MAX_DAYS = 730
 # The France Travail reform (loi pour le plein emploi): orientation within 15 days of the request.
 REFORM_ORIENTATION_DAYS = 15
+# The deadlines of décret n° 2024-1244 du 30 décembre 2024 (in force 1 January 2025), as the defaults a Département
+# applies with « délais légaux »: (threshold field or None when not yet watched, days, label, reference).
+LEGAL_DEADLINES = (
+    (
+        "orientation_days",
+        42,
+        "Orientation du bénéficiaire du RSA : six semaines après la réception de l'information d'ouverture ou de "
+        "transfert du droit (à défaut, France Travail oriente)",
+        "art. D. 262-65-2 CASF (décret n° 2024-1244 du 30 décembre 2024, art. 2)",
+    ),
+    (
+        "contract_days",
+        30,
+        "Contrat d'engagement : élaboré et signé dans le mois qui suit la notification de la décision "
+        "d'orientation (compté ici 30 jours à partir de la décision)",
+        "art. D. 5411-14-1 C. trav. (décret n° 2024-1244 du 30 décembre 2024)",
+    ),
+    (
+        None,
+        365,
+        "Diagnostic conjoint France Travail et organisme référent pour le parcours social : six mois, portés à "
+        "douze mois en cas de vulnérabilités ou difficultés particulières (santé, handicap, invalidité, "
+        "logement, garde d'enfant, proche aidant)",
+        "art. L. 262-31 et D. 262-65-2-1 CASF (décret n° 2024-1244 du 30 décembre 2024, art. 2)",
+    ),
+    (
+        None,
+        730,
+        "Personnes accompagnées au 1er janvier 2025 : contrat d'engagement conclu dans les deux ans",
+        "décret n° 2024-1244 du 30 décembre 2024",
+    ),
+)
 NO_LONGER_LATE_REASON = "n'est plus en retard (droit, orientation ou délai modifiés)"
 
 
@@ -103,6 +135,22 @@ def delay_thresholds_apply_reform(*, actor, departement_id) -> DelayThresholds:
         data={
             "orientation_days": REFORM_ORIENTATION_DAYS,
             "invitation_days": min(thresholds.invitation_days, REFORM_ORIENTATION_DAYS),
+        },
+    )
+
+
+def delay_thresholds_apply_legal(*, actor, departement_id) -> DelayThresholds:
+    """The deadlines of décret n° 2024-1244 as the Département's thresholds: orientation within six weeks, contract
+    within a month of the orientation (the earlier steps brought within them). Audited like any change."""
+    thresholds = selectors.thresholds_for(departement_id)
+    legal = {name: days for name, days, _label, _reference in LEGAL_DEADLINES if name}
+    return delay_thresholds_update(
+        actor=actor,
+        departement_id=departement_id,
+        data={
+            **legal,
+            "invitation_days": min(thresholds.invitation_days, legal["orientation_days"]),
+            "first_appointment_days": min(thresholds.first_appointment_days, legal["contract_days"]),
         },
     )
 

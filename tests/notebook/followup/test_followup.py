@@ -102,7 +102,7 @@ def test_default_contract_types_are_created_once(world):
     landes = world[0]
     assert services.contract_types_default_create(departement=landes) == []
     types = {t.code: t.usual_months for t in ContractType.objects.filter(departement=landes)}
-    assert types == {"cer": 6, "ppae": 12, "cej": 12}
+    assert types == {"cer": 6, "ppae": 12, "cej": 12, "ce": 12}
 
 
 def test_a_contract_without_end_takes_the_usual_length(world):
@@ -483,7 +483,7 @@ def test_the_demo_step_is_idempotent(world):
     demo.build(ctx)
     demo.build(ctx)
     assert AccompanimentRule.objects.get(dispositif=world[3]).max_weeks_between_contacts == 4
-    assert ContractType.objects.filter(departement=world[0]).count() == 3
+    assert ContractType.objects.filter(departement=world[0]).count() == 4
 
 
 def test_a_contract_to_renew_reaches_the_referents_inbox_once(world):
