@@ -21,7 +21,7 @@ SEARCH_PATH = "/rechercher-usager/v2/usagers/par-datenaissance-et-nir"
 STATUS_PATH = "/statut-usager/v1/statut"
 ACCOMPANIMENT_PATH = "/accompagnement-usager/v1/accompagnement"
 ATTENDANCE_PATH = "/rendez-vous-partenaire/v1/presences"
-TOKEN_HEADER = "ft-jeton-usager"
+PERSON_TOKEN_HEADER = "ft-jeton-usager"  # noqa: S105 - a header name, not a secret
 
 # Return codes of the search (« Rechercher usager »): found, unknown, several records.
 FOUND, UNKNOWN, SEVERAL = "S001", "S002", "S003"
@@ -215,9 +215,9 @@ class FranceTravailClient:
         """The person's registration and accompaniment. An answer about someone else (another NIR or birth date
         than asked) is refused: it is never returned."""
         token = self.person_token(nir=nir, birth_date=birth_date)
-        status = self._request("GET", STATUS_PATH, headers={TOKEN_HEADER: token})
+        status = self._request("GET", STATUS_PATH, headers={PERSON_TOKEN_HEADER: token})
         self._check_identity(status.get("etatCivil") or {}, nir=nir, birth_date=birth_date)
-        accompaniment = self._request("GET", ACCOMPANIMENT_PATH, headers={TOKEN_HEADER: token})
+        accompaniment = self._request("GET", ACCOMPANIMENT_PATH, headers={PERSON_TOKEN_HEADER: token})
         self._check_identity(accompaniment.get("etatCivil") or {}, nir=nir, birth_date=birth_date)
         inscription = status.get("inscription") or {}
         registration = Registration(
@@ -252,7 +252,7 @@ class FranceTravailClient:
         data = self._request(
             "POST",
             ATTENDANCE_PATH,
-            headers={TOKEN_HEADER: token},
+            headers={PERSON_TOKEN_HEADER: token},
             json={
                 "idRendezVousPartenaire": str(appointment_id),
                 "dateRendezVous": starts_at.isoformat(),

@@ -32,9 +32,8 @@ def attendance_push_request(*, actor, appointment: Appointment) -> AttendancePus
     with transaction.atomic():
         push = AttendancePush.objects.select_for_update().filter(appointment=appointment).first()
         if push is not None and push.status == PushStatus.SENT:
-            raise ValidationError(
-                f"La présence est déjà transmise à France Travail (le {timezone.localtime(push.sent_at):%d/%m/%Y à %H:%M})."
-            )
+            sent_at = timezone.localtime(push.sent_at)
+            raise ValidationError(f"La présence est déjà transmise à France Travail (le {sent_at:%d/%m/%Y à %H:%M}).")
         if push is not None and push.status == PushStatus.QUEUED:
             raise ValidationError("La présence est déjà en attente d'envoi à France Travail.")
         if push is None:

@@ -1,6 +1,6 @@
 """The client against the simulator started as a process: found, unknown, mismatch refused, down, slow, 5xx."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -112,7 +112,7 @@ def test_a_server_error_is_retried_a_bounded_number_of_times_then_fails(simulato
 
 def test_the_attendance_push_is_idempotent_on_the_appointment(simulator):
     client = _client(simulator)
-    starts_at = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+    starts_at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
     first = client.attendance_push(
         nir=JULIE["nir"], birth_date=_birth(JULIE), appointment_id=910001, starts_at=starts_at, attendance="excuse"
