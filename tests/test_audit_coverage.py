@@ -318,6 +318,8 @@ URLS = {
     "notebook:appointments": person("referent", **FILE),
     "notebook:appointment_attendance": person("referent", pk="appointment", **FILE),
     "notebook:appointment_cancel": person("referent", pk="appointment", **FILE),
+    "francetravail:situation": person("referent", **FILE),
+    "francetravail:attendance_push": no_person_data(POST_ONLY),
     "notebook:contacts": person("referent", **FILE),
     "notebook:team": person("referent", **FILE),
     "notebook:consent_revoke": no_person_data(POST_ONLY),

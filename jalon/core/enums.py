@@ -232,3 +232,7 @@ class AuditCode(models.IntegerChoices):
     NETWORK_ATTENDANCE_RECORDED = 1658, "présences à un événement des professionnels relevées"
     NETWORK_DOCUMENT_CREATED = 1660, "document ajouté à la banque documentaire"
     NETWORK_DOCUMENT_VERSION_ADDED = 1661, "nouvelle version d'un document de la banque documentaire"
+    # 1701–1709: exchanges with France Travail
+    FRANCE_TRAVAIL_CONSULTED = 1701, "situation France Travail d'une personne consultée"
+    FRANCE_TRAVAIL_ATTENDANCE_QUEUED = 1702, "présence à transmettre à France Travail"
+    FRANCE_TRAVAIL_ATTENDANCE_SENT = 1703, "présence transmise à France Travail"

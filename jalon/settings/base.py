@@ -23,6 +23,18 @@ JALON_SITE_URL = env.str("JALON_SITE_URL", default="http://127.0.0.1:8000")
 # Geocoding of postal addresses (Base Adresse Nationale or a Département's addok): empty disables it (decision 0014).
 JALON_GEOCODER_URL = env.str("JALON_GEOCODER_URL", default="")
 JALON_GEOCODER_MIN_SCORE = env.float("JALON_GEOCODER_MIN_SCORE", default=0.5)
+# France Travail's partner services (docs/france-travail.md): empty URL = not connected (the screens say so). The
+# local simulator answers the same contract (`python -m jalon.francetravail.simulator`).
+FRANCE_TRAVAIL_API_URL = env.str("FRANCE_TRAVAIL_API_URL", default="")
+FRANCE_TRAVAIL_TOKEN_URL = env.str(
+    "FRANCE_TRAVAIL_TOKEN_URL",
+    default="https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=%2Fpartenaire",
+)
+FRANCE_TRAVAIL_CLIENT_ID = env.str("FRANCE_TRAVAIL_CLIENT_ID", default="")
+FRANCE_TRAVAIL_CLIENT_SECRET = env.str("FRANCE_TRAVAIL_CLIENT_SECRET", default="")
+FRANCE_TRAVAIL_SCOPE = env.str("FRANCE_TRAVAIL_SCOPE", default="")
+FRANCE_TRAVAIL_TIMEOUT = env.float("FRANCE_TRAVAIL_TIMEOUT", default=5)
+FRANCE_TRAVAIL_RETRIES = env.int("FRANCE_TRAVAIL_RETRIES", default=2)
 # Two-factor authentication for professionals; production settings force it on.
 JALON_REQUIRE_2FA = env.bool("JALON_REQUIRE_2FA", default=False)
 
@@ -69,6 +81,7 @@ INSTALLED_APPS = [
     "jalon.privacy",
     "jalon.observatory",
     "jalon.programme",
+    "jalon.francetravail",
     "jalon.api",
     "jalon.workspace",
     "jalon.demo",

@@ -18,6 +18,8 @@ DATABASES.pop("replica", None)
 # Messages: e-mails land in mail.outbox, SMS are recorded and what was handed over lands in MemoryBackend.outbox
 # (the Message rows keep one-time codes redacted), letters are real PDFs. Tests of the Brevo backend point
 # JALON_BREVO_SMS_URL at a local server.
+# France Travail: not connected unless a test points it at the simulator it starts (tests/francetravail).
+FRANCE_TRAVAIL_API_URL = ""
 JALON_BREVO_API_KEY = ""
 JALON_BREVO_SMS_URL = "http://127.0.0.1:9/not-used"
 JALON_MESSAGE_BACKENDS = {

@@ -393,6 +393,9 @@ ENTRIES: dict[str, Entry] = {
     "notebook:appointments": both(TARGET_CARE, person),
     "notebook:appointment_attendance": post(TARGET_CARE, person_and("appointment")),
     "notebook:appointment_cancel": post(TARGET_CARE, person_and("appointment")),
+    # France Travail: the situation read on demand and an appointment's attendance sent, as the carnet is reached.
+    "francetravail:situation": get(TARGET_CARE, person),
+    "francetravail:attendance_push": post(TARGET_CARE, person_and("appointment")),
     "notebook:contacts": both(TARGET_CARE, person),
     "notebook:team": Entry(
         cases=(case(TARGET_CARE, person), case(TARGET_CARE, person, method="post", data=lambda w: {"form": "note"}))
