@@ -28,7 +28,7 @@ class PlanPermission(BasePermission):
         raise NotFound()
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class PlanSerializer(serializers.ModelSerializer):
     departement = serializers.CharField(source="departement_id")
 
     class Meta:
@@ -36,19 +36,19 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["code", "departement", "kind", "title", "start", "end", "voted_on", "document"]
 
 
-class StepSerializer(serializers.Serializer):
+class ActionStepSerializer(serializers.Serializer):
     title = serializers.CharField()
     planned_start = serializers.DateField(allow_null=True)
     planned_end = serializers.DateField(allow_null=True)
     done_on = serializers.DateField(allow_null=True)
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSheetSerializer(serializers.ModelSerializer):
     axis = serializers.CharField(source="axis.code")
     objective = serializers.CharField(source="objective.code", allow_null=True, default=None)
     pilots = serializers.SerializerMethodField()
     contributors = serializers.SerializerMethodField()
-    steps = StepSerializer(many=True)
+    steps = ActionStepSerializer(many=True)
     indicators = serializers.SerializerMethodField()
 
     class Meta:
@@ -90,9 +90,9 @@ class ProgrammeListApi(APIView):
 
     permission_classes = [PlanPermission]
 
-    @extend_schema(responses=ProgrammeSerializer(many=True), tags=TAGS)
+    @extend_schema(responses=PlanSerializer(many=True), tags=TAGS)
     def get(self, request):
-        return Response(ProgrammeSerializer(selectors.programmes_for(actor=request.actor), many=True).data)
+        return Response(PlanSerializer(selectors.programmes_for(actor=request.actor), many=True).data)
 
 
 class ProgrammeActionsApi(APIView):
@@ -101,16 +101,16 @@ class ProgrammeActionsApi(APIView):
 
     permission_classes = [PlanPermission]
 
-    @extend_schema(responses=ActionSerializer(many=True), tags=TAGS)
+    @extend_schema(responses=ActionSheetSerializer(many=True), tags=TAGS)
     def get(self, request, code):
         programme = selectors.programme_for(actor=request.actor, code=code)
         actions = programme.actions.select_related("axis", "objective").prefetch_related(
             "partners__organisation", "steps", "indicators__indicator"
         )
-        return Response(ActionSerializer(actions, many=True).data)
+        return Response(ActionSheetSerializer(actions, many=True).data)
 
 
-class ActionUpdateSerializer(serializers.Serializer):
+class ActionSheetUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="la version lue : une modification faite entre-temps est refusée")
     status = serializers.ChoiceField(choices=ActionStatus.choices)
     schedule = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
@@ -127,25 +127,25 @@ class ActionSheetApi(APIView):
         programme = selectors.programme_for(actor=request.actor, code=code)
         return selectors.action_for(actor=request.actor, programme=programme, pk=pk)
 
-    @extend_schema(responses=ActionSerializer, tags=TAGS)
+    @extend_schema(responses=ActionSheetSerializer, tags=TAGS)
     def get(self, request, code, pk):
-        return Response(ActionSerializer(self._action(request, code, pk)).data)
+        return Response(ActionSheetSerializer(self._action(request, code, pk)).data)
 
-    @extend_schema(request=ActionUpdateSerializer, responses=ActionSerializer, tags=TAGS)
+    @extend_schema(request=ActionSheetUpdateSerializer, responses=ActionSheetSerializer, tags=TAGS)
     def patch(self, request, code, pk):
         action = self._action(request, code, pk)
         if not access.may_edit_action(request.actor, action):
             raise NotFound()
-        data = ActionUpdateSerializer(data=request.data)
+        data = ActionSheetUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             action = services.action_update(actor=request.actor, action=action, **data.validated_data)
         except ValidationError as error:
             return service_error_response(error)
-        return Response(ActionSerializer(action).data)
+        return Response(ActionSheetSerializer(action).data)
 
 
-class DecisionSerializer(serializers.Serializer):
+class BodyDecisionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     body = serializers.CharField(source="meeting.body.name")
     meeting_held_on = serializers.DateField(source="meeting.held_on")
@@ -164,7 +164,7 @@ class ProgrammeDecisionsApi(APIView):
 
     permission_classes = [PlanPermission]
 
-    @extend_schema(responses=DecisionSerializer(many=True), tags=TAGS)
+    @extend_schema(responses=BodyDecisionSerializer(many=True), tags=TAGS)
     def get(self, request, code):
         from jalon.programme.governance.selectors import decisions_of
 
@@ -173,10 +173,10 @@ class ProgrammeDecisionsApi(APIView):
         decisions = list(decisions_of(programme=programme, today=today))
         for decision in decisions:
             decision.late = decision.is_late(today)
-        return Response(DecisionSerializer(decisions, many=True).data)
+        return Response(BodyDecisionSerializer(decisions, many=True).data)
 
 
-class ExecutionLineSerializer(serializers.Serializer):
+class BudgetExecutionRowSerializer(serializers.Serializer):
     line = serializers.CharField(source="label")
     voted = serializers.DecimalField(source="figures.voted", max_digits=14, decimal_places=2)
     committed = serializers.DecimalField(source="figures.committed", max_digits=14, decimal_places=2)
@@ -185,12 +185,12 @@ class ExecutionLineSerializer(serializers.Serializer):
     paid_rate = serializers.IntegerField(source="figures.paid_rate", allow_null=True)
 
 
-class ExecutionSerializer(serializers.Serializer):
-    total = ExecutionLineSerializer()
-    by_territory = ExecutionLineSerializer(many=True)
-    by_action = ExecutionLineSerializer(many=True)
-    by_source = ExecutionLineSerializer(many=True)
-    by_year = ExecutionLineSerializer(many=True)
+class BudgetExecutionSerializer(serializers.Serializer):
+    total = BudgetExecutionRowSerializer()
+    by_territory = BudgetExecutionRowSerializer(many=True)
+    by_action = BudgetExecutionRowSerializer(many=True)
+    by_source = BudgetExecutionRowSerializer(many=True)
+    by_year = BudgetExecutionRowSerializer(many=True)
 
 
 class ProgrammeExecutionApi(APIView):
@@ -199,10 +199,10 @@ class ProgrammeExecutionApi(APIView):
 
     permission_classes = [PlanPermission]
 
-    @extend_schema(responses=ExecutionSerializer, tags=TAGS)
+    @extend_schema(responses=BudgetExecutionSerializer, tags=TAGS)
     def get(self, request, code):
         from jalon.programme.funding import selectors as funding
 
         programme = funding.programme_for(actor=request.actor, code=code)
         result = funding.execution(parts=funding.parts_of(funding.lines_of(programme)))
-        return Response(ExecutionSerializer(result).data)
+        return Response(BudgetExecutionSerializer(result).data)

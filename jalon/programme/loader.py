@@ -19,6 +19,7 @@ from jalon.observatory.models import Indicator
 from jalon.observatory.services import indicator_target_seed
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Organisation
+from jalon.organisations.services import organisation_create
 from jalon.programme.enums import (
     AmountPeriod,
     AxisKind,
@@ -219,7 +220,7 @@ def _head_keys(organisations: list[dict]) -> set[str]:
     return heads
 
 
-def _organisation(item: dict, departement_id: str, *, head: bool) -> Organisation:
+def _organisation(item: dict, departement_id: str, *, head: bool, actor_user=None) -> Organisation:
     """The département's organisation the plan names: the same name, or the head organisation of its kind (its
     CAF, its Conseil départemental); created when Jalon does not know it yet, under the Conseil départemental
     when it is one of its directions."""
@@ -234,10 +235,11 @@ def _organisation(item: dict, departement_id: str, *, head: bool) -> Organisatio
     )
     if head and len(heads) == 1:
         return heads[0]
-    return Organisation.objects.create(
+    return organisation_create(
+        actor_user=actor_user,
         name=item["name"].strip(),
         kind=item["kind"],
-        departement_id=departement_id,
+        departement=Departement.objects.get(pk=departement_id),
         parent=heads[0] if len(heads) == 1 and item["kind"] == OrganisationKind.CONSEIL_DEPARTEMENTAL else None,
     )
 
@@ -267,7 +269,7 @@ def programme_load(*, data: dict, actor_user=None) -> LoadResult:
     organisations = {}
     heads = _head_keys(data.get("organisations") or [])
     for item in data.get("organisations") or []:
-        organisation = _organisation(item, departement_id, head=item["key"] in heads)
+        organisation = _organisation(item, departement_id, head=item["key"] in heads, actor_user=actor_user)
         organisations[item["key"]] = organisation
         Signatory.objects.create(
             programme=programme,

@@ -310,6 +310,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets shared by several APIs get one name each in the schema.
     "ENUM_NAME_OVERRIDES": {
         "MessageChannelEnum": "jalon.messaging.enums.MessageChannel",
+        "ActionSheetStatusEnum": "jalon.programme.enums.ActionStatus",
         "MessageKindEnum": "jalon.messaging.enums.MessageKind",
         "MessageStatusEnum": "jalon.messaging.enums.MessageStatus",
         "OrientationTypeEnum": "jalon.orientation.enums.OrientationType",

@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.observatory.models import IndicatorTarget
 from jalon.organisations.models import Organisation
@@ -44,7 +45,10 @@ def test_the_plans_organisations_are_the_departements_own_when_jalon_knows_them(
     # « CAF » is the département's CAF and « Département des Landes » its Conseil départemental: no duplicates.
     assert keys["caf"] == "CAF des Landes" and keys["cd40"] == "Conseil départemental des Landes"
     assert Organisation.objects.filter(kind="caf").count() == 1
-    assert Organisation.objects.get(name="Préfecture des Landes").kind == "etat"
+    prefecture = Organisation.objects.get(name="Préfecture des Landes")
+    assert prefecture.kind == "etat"
+    # Created through the organisations' service, with its audit event, as every organisation is.
+    assert AuditEvent.objects.filter(code=AuditCode.ORGANISATION_CREATED, subject_id=str(prefecture.pk)).exists()
     assert Signatory.objects.get(programme=result.programme, key="aml").signed is False
 
 
