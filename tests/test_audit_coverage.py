@@ -171,6 +171,7 @@ URLS = {
     "orientation:criteria": no_person_data("critères d'orientation du département"),
     "orientation:criterion_create": no_person_data("critères d'orientation du département"),
     "orientation:criteria_defaults": no_person_data(POST_ONLY),
+    "orientation:criteria_national": no_person_data(POST_ONLY),
     "orientation:criterion_edit": no_person_data("critères d'orientation du département"),
     "orientation:criterion_move": no_person_data(POST_ONLY),
     "orientation:criterion_toggle": no_person_data(POST_ONLY),

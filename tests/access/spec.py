@@ -296,6 +296,7 @@ ENTRIES: dict[str, Entry] = {
     "orientation:criteria": get(ADMINS),
     "orientation:criterion_create": both(ADMINS),
     "orientation:criteria_defaults": post(ADMINS),
+    "orientation:criteria_national": post(ADMINS),
     "orientation:criterion_edit": both(CD_ADMIN, pk("criterion")),
     "orientation:criterion_move": post(CD_ADMIN, pk("criterion")),
     "orientation:criterion_toggle": post(CD_ADMIN, pk("criterion")),
