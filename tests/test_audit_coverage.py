@@ -293,6 +293,8 @@ URLS = {
     "observatory:oarsa_persons": listing("admin", query=OARSA_DRILL, about="person"),
     "observatory:oarsa_persons_csv": listing("admin", query=OARSA_DRILL, about="person"),
     "observatory:oarsa_history_csv": listing("analyst", query="annee=2026", about="person"),
+    "observatory:committees_export": no_person_data("formulaire de période : aucune personne avant le téléchargement"),
+    "observatory:committees_csv": listing("admin", query="debut=2026-01-01&fin=2026-12-31", about="person"),
     "api:orientation_figures": no_person_data("chiffres agrégés"),
     "api:orientation_alerts": listing("officer", about="waiting"),
     # the carnet de bord
