@@ -198,7 +198,7 @@ URLS = {
     "orientation:delays": listing("officer", about="waiting"),
     "orientation:delays_csv": listing("officer", about="waiting"),
     "orientation:delay_thresholds": no_person_data("paramètres des délais"),
-    "orientation:delay_thresholds_reform": no_person_data(POST_ONLY),
+    "orientation:delay_thresholds_legal": no_person_data(POST_ONLY),
     "orientation:alerts": listing("officer", about="waiting"),
     "orientation:alert_close": person("officer", pk="alert"),
     "observatory:catalogue": no_person_data("catalogue des indicateurs"),

@@ -317,7 +317,7 @@ ENTRIES: dict[str, Entry] = {
     "orientation:delays": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delays_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delay_thresholds": both(ADMINS),
-    "orientation:delay_thresholds_reform": post(ADMINS),
+    "orientation:delay_thresholds_legal": post(ADMINS),
     "orientation:alerts": get(SESSION_OVERSEERS | REFERENTS | {"cd_pilot"}),
     # The alert is addressed to the target's référent, in her organisation: the Département's managers close
     # any of the people they see; the orientation platform only its own.
