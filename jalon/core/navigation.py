@@ -168,6 +168,12 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Décisions pour les comités emploi",
+        "observatory:committees_export",
+        (Role.PROGRAMME_PILOT, Role.ADMINISTRATOR),
+        group=FIGURES,
+    ),
+    NavItem(
         "Chiffres des carnets",
         "notebook:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

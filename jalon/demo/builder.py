@@ -156,6 +156,12 @@ def build_notebooks(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_engagement_contracts(ctx: DemoContext) -> None:
+    from jalon.notebook.followup.demo import build_engagement_contracts as build
+
+    build(ctx)
+
+
 def build_offer(ctx: DemoContext) -> None:
     from jalon.offer.demo import build
 
@@ -224,6 +230,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_delays,
     build_notebook_referentials,
     build_notebooks,
+    build_engagement_contracts,
     build_offer,
     build_exits,
     build_employers,

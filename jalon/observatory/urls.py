@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from jalon.observatory import views, views_cohorts, views_dashboards, views_oarsa, views_opendata
+from jalon.observatory import views, views_cohorts, views_committees, views_dashboards, views_oarsa, views_opendata
 
 
 app_name = "observatory"
@@ -34,4 +34,6 @@ urlpatterns = [
     path("oarsa/personnes/", views_oarsa.oarsa_persons, name="oarsa_persons"),
     path("oarsa/personnes.csv", views_oarsa.oarsa_persons_csv, name="oarsa_persons_csv"),
     path("oarsa/historiques.csv", views_oarsa.oarsa_history_csv, name="oarsa_history_csv"),
+    path("comites-emploi/", views_committees.committees_export, name="committees_export"),
+    path("comites-emploi/decisions.csv", views_committees.committees_csv, name="committees_csv"),
 ]

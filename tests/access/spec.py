@@ -20,6 +20,7 @@ STAFF_40 = {"cd_admin", "cd_orientation", "sdsei_referent", "sdsei_manager", "cd
 FIGURES = {"cd_admin", "sdsei_manager", "cd_pilot", "cd_analyst", "other_cd_admin"}
 OPENDATA = {"cd_pilot", "cd_analyst"}  # the Département's programme pilot and analyst publish its open data
 OARSA = {"cd_admin", "cd_pilot", "cd_analyst", "other_cd_admin"}
+COMMITTEES = {"cd_admin", "cd_pilot", "other_cd_admin"}  # the Département's reporting to the employment committees
 EVERYONE = {
     "cd_admin",
     "cd_orientation",
@@ -296,6 +297,7 @@ ENTRIES: dict[str, Entry] = {
     "orientation:criteria": get(ADMINS),
     "orientation:criterion_create": both(ADMINS),
     "orientation:criteria_defaults": post(ADMINS),
+    "orientation:criteria_national": post(ADMINS),
     "orientation:criterion_edit": both(CD_ADMIN, pk("criterion")),
     "orientation:criterion_move": post(CD_ADMIN, pk("criterion")),
     "orientation:criterion_toggle": post(CD_ADMIN, pk("criterion")),
@@ -315,7 +317,7 @@ ENTRIES: dict[str, Entry] = {
     "orientation:delays": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delays_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delay_thresholds": both(ADMINS),
-    "orientation:delay_thresholds_reform": post(ADMINS),
+    "orientation:delay_thresholds_legal": post(ADMINS),
     "orientation:alerts": get(SESSION_OVERSEERS | REFERENTS | {"cd_pilot"}),
     # The alert is addressed to the target's référent, in her organisation: the Département's managers close
     # any of the people they see; the orientation platform only its own.
@@ -362,6 +364,8 @@ ENTRIES: dict[str, Entry] = {
     # The DREES OARSA return: the Département's pilot, analyst and administrator; its individual histories (a study
     # file) only the pilot and the analyst.
     "observatory:oarsa_return": get(OARSA),
+    "observatory:committees_export": get(COMMITTEES),
+    "observatory:committees_csv": get(COMMITTEES, query="debut=2026-01-01&fin=2026-12-31"),
     "observatory:oarsa_xlsx": get(OARSA, query="annee=2025"),
     "observatory:oarsa_persons": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),
     "observatory:oarsa_persons_csv": get(OARSA, query="annee=2025&indicateur=B1&cote=denominateur"),

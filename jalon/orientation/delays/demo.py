@@ -1,5 +1,5 @@
-"""Demo delays: the Département's thresholds (Landes: orientation within 30 days; Pyrénées-Atlantiques: 15 days, the
-France Travail reform), first appointments and contracts for most orientations (the others are late), and the
+"""Demo delays: the Département's thresholds (the legal deadlines of décret n° 2024-1244 on top of each Département's
+first invitation delay), first appointments and contracts for most orientations (the others are late), and the
 alerts of the day so that the alerts screen has content."""
 
 import random
@@ -9,12 +9,16 @@ from django.utils import timezone
 
 from jalon.core.scoping import Actor
 from jalon.organisations.models import Membership
-from jalon.orientation.delays.services import delay_alerts_raise, delay_thresholds_update
+from jalon.orientation.delays.services import (
+    delay_alerts_raise,
+    delay_thresholds_apply_legal,
+    delay_thresholds_update,
+)
 from jalon.orientation.models import Orientation
 
 
-# Per Département: (invitation, orientation) in days.
-DEMO_THRESHOLDS = {"40": (15, 30), "64": (7, 15)}
+# Per Département: the first invitation, in days (orientation and contract: the legal deadlines).
+DEMO_INVITATION_DAYS = {"40": 15, "64": 7}
 FIRST_APPOINTMENT_SHARE = 0.8
 CONTRACT_SHARE = 0.8  # of those who had their first appointment
 
@@ -54,13 +58,17 @@ def _path_dates(ctx) -> int:
 
 def build(ctx) -> None:
     actor = _admin_actor(ctx)
-    invitation_days, orientation_days = DEMO_THRESHOLDS.get(ctx.config.code, (15, 30))
+    invitation_days = DEMO_INVITATION_DAYS.get(ctx.config.code, 15)
+    orientation_days = None
     if actor is not None:
         delay_thresholds_update(
             actor=actor,
             departement_id=ctx.departement.code,
-            data={"invitation_days": invitation_days, "orientation_days": orientation_days},
+            data={"invitation_days": invitation_days},
         )
+        # Then the décret's deadlines (six weeks to orient, a month to sign): a re-run changes nothing.
+        thresholds = delay_thresholds_apply_legal(actor=actor, departement_id=ctx.departement.code)
+        orientation_days = thresholds.orientation_days
     dated = _path_dates(ctx)
     # The demo's e-mails would only go to the console: the alerts are raised without the digest.
     result = delay_alerts_raise(departement_id=ctx.departement.code, notify=False)

@@ -27,8 +27,6 @@ from jalon.people.models import Person
 THRESHOLD_FIELDS = ["invitation_days", "orientation_days", "first_appointment_days", "contract_days"]
 EDITABLE_FIELDS = [*THRESHOLD_FIELDS, "reminder_days_before"]
 MAX_DAYS = 730
-# The France Travail reform (loi pour le plein emploi): orientation within 15 days of the request.
-REFORM_ORIENTATION_DAYS = 15
 # The deadlines of décret n° 2024-1244 du 30 décembre 2024 (in force 1 January 2025), as the defaults a Département
 # applies with « délais légaux »: (threshold field or None when not yet watched, days, label, reference).
 LEGAL_DEADLINES = (
@@ -61,6 +59,17 @@ LEGAL_DEADLINES = (
         "décret n° 2024-1244 du 30 décembre 2024",
     ),
 )
+
+
+def legal_references(thresholds) -> dict[str, str]:
+    """The legal reference of each threshold that is set at its legal value, by field name, for the screens."""
+    return {
+        name: reference
+        for name, days, _label, reference in LEGAL_DEADLINES
+        if name and getattr(thresholds, name) == days
+    }
+
+
 NO_LONGER_LATE_REASON = "n'est plus en retard (droit, orientation ou délai modifiés)"
 
 
@@ -124,19 +133,6 @@ def delay_thresholds_update(*, actor, departement_id, data: dict) -> DelayThresh
         new=new,
     )
     return thresholds
-
-
-def delay_thresholds_apply_reform(*, actor, departement_id) -> DelayThresholds:
-    """The France Travail reform preset: orientation within 15 days (the first invitation no later)."""
-    thresholds = selectors.thresholds_for(departement_id)
-    return delay_thresholds_update(
-        actor=actor,
-        departement_id=departement_id,
-        data={
-            "orientation_days": REFORM_ORIENTATION_DAYS,
-            "invitation_days": min(thresholds.invitation_days, REFORM_ORIENTATION_DAYS),
-        },
-    )
 
 
 def delay_thresholds_apply_legal(*, actor, departement_id) -> DelayThresholds:

@@ -71,6 +71,7 @@ def overview(request):
             "steps": list(DelayStep),
             "step": DelayStep(step),
             "threshold": summary.thresholds.days_for(step),
+            "legal_references": services.legal_references(summary.thresholds),
             "territory_id": territory_id,
             "page_obj": page,
             "can_open_files": _can_open_files(actor),
@@ -163,25 +164,30 @@ def thresholds(request):
     return render(
         request,
         "orientation/delays/thresholds.html",
-        {"form": form, "thresholds": current, "reform_days": services.REFORM_ORIENTATION_DAYS},
+        {
+            "form": form,
+            "thresholds": current,
+            "legal_deadlines": services.LEGAL_DEADLINES,
+            "legal_references": services.legal_references(current),
+        },
     )
 
 
 @require_departement_staff(Role.ADMINISTRATOR)
 @require_POST
-def thresholds_reform(request):
+def thresholds_legal(request):
     actor = request.actor
     departement_id = _thresholds_departement(actor)
     try:
-        services.delay_thresholds_apply_reform(actor=actor, departement_id=departement_id)
+        services.delay_thresholds_apply_legal(actor=actor, departement_id=departement_id)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
         messages.success(
             request,
-            "Délais de la réforme France Travail appliqués : "
-            f"orientation sous {services.REFORM_ORIENTATION_DAYS} jours.",
+            "Délais légaux appliqués (décret n° 2024-1244) : orientation sous six semaines après la demande, "
+            "contrat d'engagement sous un mois après l'orientation.",
         )
     return redirect("orientation:delay_thresholds")
 

@@ -1,14 +1,16 @@
-"""Demo data of the interviews area: the Département's default orientation criteria. The interviews themselves
-come with the demo sessions, through `interviews_bulk_create`."""
+"""Demo data of the interviews area: the national orientation criteria, loaded as the Département's active set.
+The interviews themselves come with the demo sessions, through `interviews_bulk_create`."""
 
-from jalon.orientation.interviews.services import criteria_default_create, interview_bulk_record
+from jalon.orientation.interviews.services import criteria_national_load, interview_bulk_record
 
 
 def build(ctx) -> None:
-    """Idempotent: a Département that already has criteria keeps them. Run it after the dispositifs exist, so
-    that the default criteria point to them."""
-    created = criteria_default_create(departement=ctx.departement)
-    ctx.log(f"  {len(created)} critères d'orientation" if created else "  critères d'orientation déjà présents")
+    """Idempotent: once the national criteria are loaded and active, a re-run changes nothing. Run it after the
+    dispositifs exist, so that the criteria point to them."""
+    result = criteria_national_load(departement=ctx.departement)
+    ctx.log(
+        f"  {result['created']} critères d'orientation nationaux" if result["created"] else "  critères déjà présents"
+    )
 
 
 def interviews_bulk_create(rows: list[dict]) -> int:

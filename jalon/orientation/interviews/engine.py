@@ -28,6 +28,7 @@ NO_MATCH = "aucun critère ne s'applique : à apprécier par le professionnel"
 NUMBER_CONDITIONS = {
     C.MONTHS_IN_RSA_AT_LEAST: "mois",
     C.MONTHS_SINCE_JOB_AT_LEAST: "mois",
+    C.MONTHS_SINCE_JOB_UNDER: "mois",
     C.AGE_UNDER: "ans",
     C.AGE_AT_LEAST: "ans",
 }
@@ -38,7 +39,9 @@ CODE_CONDITIONS: dict[str, type[models.TextChoices]] = {
     C.EDUCATION_LEVEL: EducationLevel,
 }
 # Conditions that are true or false of the person and take no value.
-FLAG_CONDITIONS = (C.NO_DRIVING_LICENCE, C.SINGLE_PARENT)
+FLAG_CONDITIONS = (C.NO_DRIVING_LICENCE, C.SINGLE_PARENT, C.QUALIFIED)
+# "Formation qualifiante ou supérieure" in the arrêté du 21 novembre 2024: a CAP/BEP (level 3) or above.
+QUALIFIED_LEVELS = frozenset(EducationLevel.values) - {EducationLevel.INFRA_3}
 NUMBER_MAX = {"mois": 600, "ans": 120}
 PARTNERS = (HouseholdRole.APPLICANT, HouseholdRole.PARTNER)
 # The CAF flux's "autre personne à charge" is, in practice, a child the couple raises (nephew, grandchild…).
@@ -193,6 +196,10 @@ def _match_detail(criterion, facts: Facts) -> str | None:
         if not value or facts.education_level != value:
             return None
         return f"niveau de formation : {_label(EducationLevel, value)}"
+    if condition == C.QUALIFIED:
+        if facts.education_level not in QUALIFIED_LEVELS:
+            return None
+        return f"niveau de formation : {_label(EducationLevel, facts.education_level)}"
     if condition == C.NO_DRIVING_LICENCE:
         if facts.driving_licence not in (DrivingLicence.NONE, DrivingLicence.IN_PROGRESS):
             return None
@@ -214,6 +221,9 @@ def _match_detail(criterion, facts: Facts) -> str | None:
     if condition == C.MONTHS_SINCE_JOB_AT_LEAST:
         months = facts.months_since_job
         return f"sans emploi depuis {months} mois" if months is not None and months >= number else None
+    if condition == C.MONTHS_SINCE_JOB_UNDER:
+        months = facts.months_since_job
+        return f"dernier emploi il y a {months} mois" if months is not None and months < number else None
     if condition == C.AGE_UNDER:
         return f"{facts.age} ans" if facts.age is not None and facts.age < number else None
     if condition == C.AGE_AT_LEAST:

@@ -7,7 +7,7 @@ from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import ensure_departement_staff
 from jalon.core.services import audit_event_record, model_update
 from jalon.orientation.enums import Attendance, OrientationType
-from jalon.orientation.interviews.defaults import DEFAULT_CRITERIA
+from jalon.orientation.interviews.defaults import DEFAULT_CRITERIA, LEGAL_REFERENCE
 from jalon.orientation.interviews.engine import (
     clean_obstacles,
     criterion_value_clean,
@@ -163,6 +163,57 @@ def criteria_default_create(*, departement, actor=None) -> list[OrientationCrite
         extra={"departement": departement.pk, "default_criteria_created": len(criteria)},
     )
     return criteria
+
+
+def _criterion_key(condition: str, value: str, proposed_type: str, reason: str) -> tuple[str, str, str, str]:
+    return (condition, value or "", proposed_type, reason)
+
+
+@transaction.atomic
+def criteria_national_load(*, departement, actor=None) -> dict[str, int]:
+    """Load the national criteria (arrêté du 21 novembre 2024, see defaults.py) as the Département's active set:
+    its current active criteria are deactivated (kept in the list, so that it can reactivate the ones it wants)
+    and the national ones added after them, linked to its dispositifs. Does nothing when every national criterion
+    is already there and active: a re-run changes nothing. One audit event says what changed."""
+    if actor is not None:
+        ensure_departement_staff(actor, Role.ADMINISTRATOR)
+    existing = list(OrientationCriterion.objects.select_for_update().filter(departement=departement))
+    national = {_criterion_key(s.condition, s.value, s.proposed_type, s.reason) for s in DEFAULT_CRITERIA}
+    active = {_criterion_key(c.condition, c.value, c.proposed_type, c.reason) for c in existing if c.is_active}
+    if national <= active:
+        return {"created": 0, "deactivated": 0}
+    deactivated = [c for c in existing if c.is_active]
+    for criterion in deactivated:
+        criterion.is_active = False
+    OrientationCriterion.objects.bulk_update(deactivated, ["is_active"])
+    last = max((c.position for c in existing), default=0)
+    dispositifs = list(Dispositif.objects.filter(departement=departement, is_active=True).order_by("name"))
+    created = OrientationCriterion.objects.bulk_create(
+        [
+            OrientationCriterion(
+                departement=departement,
+                position=last + position,
+                condition=spec.condition,
+                value=spec.value,
+                proposed_type=spec.proposed_type,
+                proposed_dispositif=_default_dispositif(dispositifs, spec.dispositif_keyword, spec.proposed_type),
+                weight=spec.weight,
+                reason=spec.reason,
+            )
+            for position, spec in enumerate(DEFAULT_CRITERIA, start=1)
+        ]
+    )
+    _audit_criteria(
+        actor=actor,
+        actor_label="" if actor else "critères nationaux",
+        extra={
+            "departement": departement.pk,
+            "national_criteria_created": len(created),
+            "criteria_deactivated": [c.pk for c in deactivated],
+            "reference": LEGAL_REFERENCE,
+        },
+    )
+    return {"created": len(created), "deactivated": len(deactivated)}
 
 
 def interview_participant_check(*, person, participant) -> None:

@@ -155,6 +155,24 @@ def criteria_defaults(request):
     return redirect("orientation:criteria")
 
 
+@require_departement_staff(Role.ADMINISTRATOR)
+@require_POST
+def criteria_national(request):
+    actor = request.actor
+    _require_departement_admin(actor)
+    result = services.criteria_national_load(departement=actor.organisation.departement, actor=actor)
+    if result["created"]:
+        deactivated = (
+            f" ; vos {result['deactivated']} critères actifs sont désactivés (réactivez ceux que vous gardez)"
+            if result["deactivated"]
+            else ""
+        )
+        messages.success(request, f"{result['created']} critères nationaux sont chargés{deactivated}.")
+    else:
+        messages.info(request, "Les critères nationaux sont déjà chargés et actifs : rien n'a changé.")
+    return redirect("orientation:criteria")
+
+
 def _dsp_obstacles(person) -> list[str]:
     dsp = getattr(person, "dsp", None)
     return list(dsp.declared_obstacles or []) if dsp is not None else []

@@ -258,10 +258,18 @@ def test_the_administrator_sets_the_thresholds(login_as, landes, cd_admin):
     assert event.data["old"] == {"invitation_days": 15, "orientation_days": 30}
     assert event.data["new"] == {"invitation_days": 10, "orientation_days": 45}
 
-    client.post(reverse("orientation:delay_thresholds_reform"))
+    page = client.get(url).content.decode()
+    assert 'data-testid="legal-orientation_days"' not in page  # 45 days: not the legal one
+    assert "art. D. 262-65-2 CASF" not in client.get(reverse("orientation:delays")).content.decode()
+    client.post(reverse("orientation:delay_thresholds_legal"))
     thresholds.refresh_from_db()
-    assert (thresholds.invitation_days, thresholds.orientation_days) == (10, 15)
+    # The décret's six weeks and one month; the earlier steps kept, being within them.
+    assert (thresholds.invitation_days, thresholds.orientation_days, thresholds.contract_days) == (10, 42, 30)
     assert AuditEvent.objects.filter(code=AuditCode.THRESHOLDS_CHANGED).count() == 2
+    page = client.get(url).content.decode()
+    assert 'data-testid="legal-orientation_days"' in page and 'data-testid="legal-contract_days"' in page
+    overview = client.get(reverse("orientation:delays")).content.decode()
+    assert "art. D. 262-65-2 CASF" in overview
 
 
 def test_only_the_departements_administrator_sets_the_thresholds(login_as, landes, orientation_team):
@@ -270,7 +278,7 @@ def test_only_the_departements_administrator_sets_the_thresholds(login_as, lande
     )
     url = reverse("orientation:delay_thresholds")
     assert login_as(association_admin).get(url).status_code == 404
-    assert login_as(association_admin).post(reverse("orientation:delay_thresholds_reform")).status_code == 404
+    assert login_as(association_admin).post(reverse("orientation:delay_thresholds_legal")).status_code == 404
     assert login_as(orientation_team).get(url).status_code == 404
     assert not DelayThresholds.objects.exists()
 
