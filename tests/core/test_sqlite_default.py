@@ -109,6 +109,22 @@ def test_sqlite_default_migrates_seeds_and_serves_the_main_pages(tmp_path):
             page = session.get(base + path, timeout=10)
             assert page.status_code == 200, path
             assert text in page.text, path
+        # A reader of the plan who does not manage its document bank: the bank is filtered by role (it once used a
+        # JSON lookup SQLite does not have, and answered 500 here).
+        manager = requests.Session()
+        manager.get(f"{base}/compte/connexion/", timeout=10)
+        manager.post(
+            f"{base}/compte/connexion/",
+            data={
+                "username": "manager@landes.demo.jalon.test",
+                "password": DEMO_PASSWORD,
+                "csrfmiddlewaretoken": manager.cookies["csrftoken"],
+            },
+            headers={"Referer": f"{base}/compte/connexion/"},
+            timeout=10,
+        )
+        bank = manager.get(f"{base}/programme/landes-pti-2021-2025/animation/documents/", timeout=10)
+        assert bank.status_code == 200 and "Compte rendu du forum" in bank.text
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the reloader and the server it runs
         server.wait(timeout=10)
