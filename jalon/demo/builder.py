@@ -168,6 +168,12 @@ def build_exits(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_duties(ctx: DemoContext) -> None:
+    from jalon.duties.demo import build
+
+    build(ctx)
+
+
 def build_employment(ctx: DemoContext) -> None:
     from jalon.employment.demo import build
 
@@ -226,6 +232,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebooks,
     build_offer,
     build_exits,
+    build_duties,
     build_employers,
     build_employment,
     build_conventions,

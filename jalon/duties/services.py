@@ -163,6 +163,7 @@ def failure_record(
     occurred_on: datetime.date | None,
     evidence_text: str,
     evidence: UploadedFile | None = None,
+    today: datetime.date | None = None,
 ) -> Failure:
     """A référent (or the Département) records a failure to one's duties; first or repeated is computed."""
     if not may_record(actor, person):
@@ -171,7 +172,8 @@ def failure_record(
         _refuse("duty", "Choisissez l'obligation qui n'a pas été respectée.")
     if occurred_on is None:
         _refuse("occurred_on", "Indiquez la date du manquement.")
-    if occurred_on > timezone.localdate():
+    today = today or timezone.localdate()
+    if occurred_on > today:
         _refuse("occurred_on", "La date du manquement ne peut pas être dans le futur.")
     if not (evidence_text or "").strip():
         _refuse(
@@ -215,7 +217,7 @@ def failure_record(
 
 
 @transaction.atomic
-def failure_invite(*, actor: Actor, failure: Failure) -> list:
+def failure_invite(*, actor: Actor, failure: Failure, today: datetime.date | None = None) -> list:
     """Invite the person to present their observations before the deadline; the letter goes by post (and e-mail,
     SMS where known)."""
     _ensure_departement_of(actor, failure)
@@ -223,7 +225,7 @@ def failure_invite(*, actor: Actor, failure: Failure) -> list:
     if failure.state != ProcedureState.TO_INVITE:
         _refuse(None, "La personne a déjà été invitée à s'expliquer sur ce manquement.")
     bounds = settings_for(failure.departement_id)
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     failure.state = ProcedureState.INVITED
     failure.invited_on = today
     failure.answer_due_on = today + datetime.timedelta(days=bounds.answer_days)
@@ -254,6 +256,7 @@ def failure_answer_record(
     answer: str,
     legitimate: bool | None,
     legitimate_reason: str = "",
+    today: datetime.date | None = None,
 ) -> Failure:
     """The person's observations; a legitimate reason closes the procedure with no decision."""
     _ensure_departement_of(actor, failure)
@@ -262,7 +265,7 @@ def failure_answer_record(
         _refuse(None, "Les observations se recueillent après l'invitation à s'expliquer et avant la décision.")
     if answered_on is None:
         _refuse("answered_on", "Indiquez la date à laquelle la personne a répondu.")
-    if answered_on > timezone.localdate():
+    if answered_on > (today or timezone.localdate()):
         _refuse("answered_on", "La date de la réponse ne peut pas être dans le futur.")
     if answered_on < failure.invited_on:
         _refuse("answered_on", "La réponse ne peut pas précéder l'invitation à s'expliquer.")
@@ -294,7 +297,14 @@ def failure_answer_record(
 
 
 def check_decision(
-    *, failure: Failure, nature: str, rate: int | None, months: int | None, household: int, bounds: DutySettings
+    *,
+    failure: Failure,
+    nature: str,
+    rate: int | None,
+    months: int | None,
+    household: int,
+    bounds: DutySettings,
+    today: datetime.date,
 ) -> None:
     """The decision's rules, apart from who takes it: the contradictory step, the bounds, the household cap."""
     if failure.state == ProcedureState.TO_INVITE:
@@ -303,7 +313,7 @@ def check_decision(
         _refuse(None, "Un motif légitime a été retenu : la procédure est close sans décision.")
     if failure.state != ProcedureState.INVITED:
         _refuse(None, "Une décision a déjà été prise sur ce manquement.")
-    if failure.answered_on is None and failure.answer_due_on >= timezone.localdate():
+    if failure.answered_on is None and failure.answer_due_on >= today:
         _refuse(
             None,
             f"La personne peut présenter ses observations jusqu'au {failure.answer_due_on:%d/%m/%Y} inclus : "
@@ -341,6 +351,7 @@ def decision_take(
     reasons: str,
     epl_meeting=None,
     epl_opinion: str = "",
+    today: datetime.date | None = None,
 ) -> Decision:
     """The Président du conseil départemental's decision, notified to the person; its line waits for the next
     CAF/MSA file."""
@@ -348,10 +359,13 @@ def decision_take(
     failure = Failure.objects.select_for_update().select_related("person").get(pk=failure.pk)
     bounds = settings_for(failure.departement_id)
     household = household_size(failure.person)
-    check_decision(failure=failure, nature=nature, rate=rate, months=months, household=household, bounds=bounds)
+    today = today or timezone.localdate()
+    check_decision(
+        failure=failure, nature=nature, rate=rate, months=months, household=household, bounds=bounds, today=today
+    )
     if starts_on is None:
         _refuse("starts_on", "Indiquez la date d'effet de la décision.")
-    if starts_on < timezone.localdate():
+    if starts_on < today:
         _refuse("starts_on", "La décision ne peut pas prendre effet avant d'être prise.")
     if not (reasons or "").strip():
         _refuse("reasons", "Motivez la décision : les motifs figurent dans la notification.")
@@ -365,6 +379,7 @@ def decision_take(
         starts_on=starts_on,
         ends_on=starts_on + relativedelta(months=months) - datetime.timedelta(days=1),
         household_size=household,
+        decided_on=today,
         decided_by=actor.user,
         reasons=reasons.strip(),
         epl_meeting=epl_meeting,
@@ -390,7 +405,9 @@ def decision_take(
 
 
 @transaction.atomic
-def decision_reverse(*, actor: Actor, decision: Decision, remobilised_on: datetime.date | None) -> Decision:
+def decision_reverse(
+    *, actor: Actor, decision: Decision, remobilised_on: datetime.date | None, today: datetime.date | None = None
+) -> Decision:
     """The person re-engaged during the suspension: the suspended amounts are paid back (a reversal line)."""
     _ensure_departement_of(actor, decision.failure)
     decision = Decision.objects.select_for_update().select_related("failure__person").get(pk=decision.pk)
@@ -400,7 +417,7 @@ def decision_reverse(*, actor: Actor, decision: Decision, remobilised_on: dateti
         _refuse(None, "Une suppression n'est pas reversée : seules les sommes suspendues le sont.")
     if decision.remobilised_on is not None:
         _refuse(None, "La remobilisation est déjà enregistrée et la suspension reversée.")
-    if remobilised_on > timezone.localdate():
+    if remobilised_on > (today or timezone.localdate()):
         _refuse("remobilised_on", "La date de remobilisation ne peut pas être dans le futur.")
     if remobilised_on < decision.decided_on:
         _refuse("remobilised_on", "La remobilisation suit la décision de suspension.")

@@ -13,7 +13,7 @@ def timeline_events(*, actor, notebook, event) -> list[dict]:
         rank = failure.get_rank_display()
         events.append(
             event(
-                "droits_devoirs", failure.created_at, f"Manquement constaté : {failure.get_duty_display()}", rank, by
+                "droits_devoirs", failure.occurred_on, f"Manquement constaté : {failure.get_duty_display()}", rank, by
             )
         )
         if failure.invited_on:
@@ -35,7 +35,7 @@ def timeline_events(*, actor, notebook, event) -> list[dict]:
                 f"{decision.rate} % pendant {decision.months} mois, "
                 f"du {decision.starts_on:%d/%m/%Y} au {decision.ends_on:%d/%m/%Y}"
             )
-            events.append(event("droits_devoirs", decision.created_at, title, detail))
+            events.append(event("droits_devoirs", decision.decided_on, title, detail))
             if decision.remobilised_on:
                 events.append(
                     event("droits_devoirs", decision.remobilised_on, "Remobilisation : suspension reversée", "")
