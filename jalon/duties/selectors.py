@@ -78,7 +78,8 @@ def state_counts(*, actor: Actor) -> dict[str, int]:
 
 
 def exports_of(*, actor: Actor):
-    return CafExport.objects.filter(departement_id=actor.departement_code).annotate(line_count=Count("lines"))
+    files = CafExport.objects.filter(departement_id=actor.departement_code)
+    return files.annotate(line_count=Count("lines")).order_by("-created_at", "-pk")
 
 
 def pending_line_count(*, actor: Actor) -> int:
