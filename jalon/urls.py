@@ -26,6 +26,7 @@ urlpatterns = [
     path("offre/", include("jalon.offer.urls")),
     path("entreprises/", include("jalon.employers.urls")),
     path("sorties/", include("jalon.exits.urls")),
+    path("droits-et-devoirs/", include("jalon.duties.urls")),
     path("emploi/", include("jalon.employment.urls")),
     path("messages/", include("jalon.messaging.urls")),
     path("rgpd/", include("jalon.privacy.urls")),

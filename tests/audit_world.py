@@ -228,6 +228,34 @@ def world_build() -> World:
         employer_name="Conserverie des Landes",
     )
     proposal = ExitProposal.objects.create(person=person, closure_date=timezone.localdate())
+    # Rights and duties: a suspension of `person` after a missed appointment, sent in a CAF/MSA file.
+    from jalon.duties.models import CafExport, CafLine, Decision, Failure
+
+    duty_failure = Failure.objects.create(
+        person=person,
+        departement=landes,
+        duty="rendez_vous",
+        occurred_on=timezone.localdate() - datetime.timedelta(days=20),
+        recorded_by=referent.user,
+        organisation=agency,
+        evidence_text="Absente au rendez-vous.",
+        rank="premier",
+        state="suspendue",
+        invited_on=timezone.localdate() - datetime.timedelta(days=19),
+        answer_due_on=timezone.localdate() - datetime.timedelta(days=9),
+    )
+    duty_decision = Decision.objects.create(
+        failure=duty_failure,
+        nature="suspension",
+        rate=30,
+        months=1,
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + datetime.timedelta(days=30),
+        household_size=1,
+        reasons="Absence sans motif.",
+    )
+    caf_export = CafExport.objects.create(departement=landes)
+    CafLine.objects.create(decision=duty_decision, nature="SUSPENSION", export=caf_export)
 
     # Job offers: the person positioned on one, hired on another; her trainings.
     from jalon.notebook.models import RomeAppellation, RomeCode
@@ -289,6 +317,8 @@ def world_build() -> World:
             "exit": exit.pk,
             **{name: obj.pk for name, obj in employment.items()},
             "proposal": proposal.pk,
+            "duty_failure": duty_failure.pk,
+            "caf_export": caf_export.pk,
             "employer": employer.pk,
             "immersion": immersion.pk,
             "person": person.pk,

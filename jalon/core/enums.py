@@ -155,6 +155,13 @@ class AuditCode(models.IntegerChoices):
     INBOX_PREFERENCE_UPDATED = 1201, "préférence de récapitulatif de la boîte de réception modifiée"
     INBOX_DIGESTS_SENT = 1202, "récapitulatifs quotidiens de la boîte de réception envoyés"
     # 14xx: exits of the path and follow-up in employment
+    # 178x: rights and duties (suspension-remobilisation)
+    DUTY_FAILURE_RECORDED = 1781, "manquement aux droits et devoirs enregistré"
+    DUTY_FAILURE_INVITED = 1782, "personne invitée à présenter ses observations sur un manquement"
+    DUTY_ANSWER_RECORDED = 1783, "observations ou motif légitime d'un manquement enregistrés"
+    DUTY_DECISION_TAKEN = 1784, "décision de suspension ou de suppression du RSA prise"
+    DUTY_DECISION_REVERSED = 1785, "remobilisation : suspension reversée"
+    DUTY_CAF_EXPORTED = 1786, "fichier d'instruction CAF/MSA des suspensions produit"
     EXIT_RECORDED = 1401, "sortie de parcours enregistrée"
     EXIT_REOPENED = 1402, "parcours rouvert après une sortie"
     EXIT_PROPOSALS_RAISED = 1403, "sorties proposées après une clôture du droit (CAF)"

@@ -58,6 +58,13 @@ NAVIGATION: list[NavItem] = [
         (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER),
         group=ORIENTATION,
     ),
+    # The suspension-remobilisation procedures: the Président's, run by the Département's own staff.
+    NavItem(
+        "Droits et devoirs",
+        "duties:list",
+        (Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR),
+        group=ORIENTATION,
+    ),
     NavItem(
         "Longue durée",
         "orientation:long_term_list",

@@ -174,6 +174,12 @@ def build_exits(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_duties(ctx: DemoContext) -> None:
+    from jalon.duties.demo import build
+
+    build(ctx)
+
+
 def build_employment(ctx: DemoContext) -> None:
     from jalon.employment.demo import build
 
@@ -233,6 +239,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_engagement_contracts,
     build_offer,
     build_exits,
+    build_duties,
     build_employers,
     build_employment,
     build_conventions,

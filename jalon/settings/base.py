@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "jalon.offer",
     "jalon.employers",
     "jalon.exits",
+    "jalon.duties",
     "jalon.employment",
     "jalon.messaging",
     "jalon.privacy",

@@ -455,6 +455,17 @@ ENTRIES: dict[str, Entry] = {
     "exits:follow_up": get(CASELOAD | {"siae_partner"}),
     "exits:follow_up_csv": get(CASELOAD | {"siae_partner"}),
     "exits:proposal_dismiss": both(TARGET_CARE, pk("exit_proposal")),
+    # rights and duties: the référent records a failure; the Département (not a partner's administrator) runs it
+    "duties:person": get(TARGET_CARE, person),
+    "duties:record": both(TARGET_CARE, person),
+    "duties:detail": get(TARGET_CARE, pk("duty_failure")),
+    "duties:invite": both(ORIENTATION, pk("duty_failure")),
+    "duties:answer": both(ORIENTATION, pk("duty_failure")),
+    "duties:decide": both(ORIENTATION, pk("duty_failure")),
+    "duties:reverse": both(ORIENTATION, pk("duty_failure")),
+    "duties:list": get(ORIENTATION | {"other_cd_admin"}),
+    "duties:exports": both(ORIENTATION | {"other_cd_admin"}),
+    "duties:export_csv": get(ORIENTATION, pk("caf_export")),
     # Job offers of the Landes (shared by the Département and its partners), the target's positionings and trainings
     "employment:offers": get(OFFER_READERS),
     "employment:offers_csv": get(OFFER_READERS),

@@ -293,6 +293,18 @@ def build_world() -> World:
         employer_name="Conserverie des Landes",
     )
     objects["exit_proposal"] = ExitProposal.objects.create(person=target, closure_date=timezone.localdate())
+    # A failure of the target to her duties, recorded by her référent, and a CAF/MSA file of the Landes.
+    from jalon.duties.models import CafExport
+    from jalon.duties.services import failure_record
+
+    objects["duty_failure"] = failure_record(
+        actor=Actor(user=referent.user, membership=referent, memberships=(referent,)),
+        person=target,
+        duty="rendez_vous",
+        occurred_on=timezone.localdate(),
+        evidence_text="Absente au rendez-vous, sans nouvelles.",
+    )
+    objects["caf_export"] = CafExport.objects.create(departement_id="40")
     # A directory employer of the Landes and a draft immersion of the target there.
     from jalon.employers.models import Employer
     from jalon.employers.services import immersion_create

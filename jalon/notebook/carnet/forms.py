@@ -196,7 +196,7 @@ class ActionForm(WorkForm):
 class TimelineFilterForm(DsfrBaseForm):
     kind = forms.MultipleChoiceField(
         label="Types d'événements",
-        choices=list(selectors.TIMELINE_KINDS.items()),
+        choices=lambda: list(selectors.TIMELINE_KINDS.items()),  # kinds contributed at start-up too
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -176,6 +176,16 @@ TIMELINE_KINDS = {
 }
 
 
+# Apps above the carnet add their own kinds of events (`timeline_source_contribute`, from their `ready()`): the
+# carnet never imports them. Each source is called as `source(actor=, notebook=, event=)` and returns events.
+_TIMELINE_SOURCES: dict = {}
+
+
+def timeline_source_contribute(kind: str, label: str, source) -> None:
+    TIMELINE_KINDS[kind] = label
+    _TIMELINE_SOURCES[kind] = source
+
+
 def _at(value) -> datetime:
     if isinstance(value, datetime):
         return value
@@ -275,6 +285,9 @@ def notebook_timeline(*, actor: Actor, notebook: Notebook, kinds: list[str] | No
             if step.reason_details:
                 detail = f"{detail} — {step.reason_details}" if detail else step.reason_details
             events.append(_event("orientations_offre", step.occurred_at, title, detail, step.author))
+    for kind, source in _TIMELINE_SOURCES.items():
+        if kind in wanted:
+            events.extend(source(actor=actor, notebook=notebook, event=_event))
     events.sort(key=lambda event: event["at"], reverse=True)
     return events
 

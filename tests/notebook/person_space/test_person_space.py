@@ -237,8 +237,8 @@ def test_logout_ends_the_persons_session(client, carnet):
 
 
 # The carnet's own reads, plus the panels of the rooms above (job offers: the positionings, the projects' codes, the
-# matching offers).
-HOME_QUERIES = 16
+# matching offers; the rights and duties: the person's procedures).
+HOME_QUERIES = 17
 
 
 def test_the_home_page_shows_the_carnet_but_never_a_private_note(client, carnet, django_assert_max_num_queries):
