@@ -44,9 +44,9 @@ def test_administrator_sets_the_delays_and_the_pilot_reads_the_figures(page, liv
     log_in(page, live_server.url, "admin@landes.demo.jalon.test", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/orientation/delais/parametres/")
     check_accessibility(page, "delais-parametres")
-    page.get_by_role("button", name="Appliquer la réforme France Travail").click()
-    expect(page.get_by_text("Délais de la réforme France Travail appliqués")).to_be_visible()
-    expect(page.get_by_label("Orientation sous")).to_have_value("15")
+    page.get_by_role("button", name="Appliquer les délais légaux").click()
+    expect(page.get_by_text("Délais légaux appliqués (décret n° 2024-1244)")).to_be_visible()
+    expect(page.get_by_label("Orientation sous")).to_have_value("42")
     page.get_by_role("button", name="Se déconnecter").click()
 
     log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)

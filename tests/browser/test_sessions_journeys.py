@@ -6,6 +6,7 @@ import re
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -91,7 +92,8 @@ def test_a_session_from_the_queue_to_the_caseload(page, live_server, demo):
         expect(page.get_by_test_id("participations")).to_contain_text("présent")
 
         # Back to the session: follow the absence up, then close.
-        page.get_by_role("link", name=re.compile("Cellule d'orientation du")).first.click()
+        # The person may have attended an earlier cell too: back to this one.
+        page.locator(f"a[href='{reverse('orientation:session_detail', args=[session.pk])}']").first.click()
         page.get_by_role("link", name=re.compile("^Donner suite")).click()
         page.get_by_text("signalement à l'équipe pluridisciplinaire").click()
         page.get_by_role("button", name="Enregistrer").click()

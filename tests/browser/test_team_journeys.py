@@ -4,10 +4,13 @@ shared notes and never the private ones."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from jalon.demo.builder import DEMO_PASSWORD
+from jalon.notebook.models import Consent
 from jalon.organisations.models import Membership
+from jalon.orientation.models import ReferentAssignment
 from tests.browser.conftest import check_accessibility, follow_menu, log_in
 
 
@@ -18,9 +21,20 @@ def test_the_partner_joins_with_consent_and_reads_only_shared_notes(page, live_s
     partner = Membership.objects.select_related("user", "organisation").get(
         user__email="partenaire@landes.demo.jalon.test"
     )
+    # A person of the adviser's portfolio whose open carnet the partner's structure does not share yet.
+    shared = Consent.objects.filter(organisation=partner.organisation, revoked_on=None).values("notebook__person")
+    person = (
+        ReferentAssignment.objects.current()
+        .filter(referent__email="referent.ft@landes.demo.jalon.test", person__notebook__closed_on=None)
+        .exclude(person__in=shared)
+        .order_by("pk")
+        .first()
+        .person
+    )
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     follow_menu(page, "Mon portefeuille")
-    page.locator("tbody tr").first.get_by_role("link").first.click()
+    check_accessibility(page, "portefeuille-conseiller")
+    page.goto(live_server.url + reverse("people:detail", args=[person.pk]))
     page.get_by_role("link", name="Carnet de bord").click()
     page.get_by_role("link", name="Équipe et notes").click()
     team_url = page.url
