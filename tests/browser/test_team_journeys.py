@@ -25,7 +25,8 @@ def test_the_partner_joins_with_consent_and_reads_only_shared_notes(page, live_s
     shared = Consent.objects.filter(organisation=partner.organisation, revoked_on=None).values("notebook__person")
     person = (
         ReferentAssignment.objects.current()
-        .filter(referent__email="referent.ft@landes.demo.jalon.test", person__notebook__closed_on=None)
+        .filter(referent__email="referent.ft@landes.demo.jalon.test", person__notebook__isnull=False)
+        .filter(person__notebook__closed_on=None)
         .exclude(person__in=shared)
         .order_by("pk")
         .first()
