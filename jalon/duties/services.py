@@ -14,6 +14,7 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, ensure_departement_staff
 from jalon.core.services import audit_event_record
+from jalon.core.uploads import check_upload
 from jalon.duties import letters
 from jalon.duties.enums import CafLineNature, Duty, Nature, ProcedureState, Rank
 from jalon.duties.models import CafExport, CafLine, Decision, DutySettings, Failure
@@ -29,18 +30,9 @@ RECORDER_ROLES = (Role.REFERENT, Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR, R
 # (decision 0016: a partner organisation's administrator is not the Département).
 DEPARTEMENT_ROLES = (Role.ADMINISTRATOR, Role.ORIENTATION_OFFICER)
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# The observatory's evidence rules (extension -> how the file starts; None: text, checked for binary content).
-EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".txt": None,
-}
-EVIDENCE_FORMATS = "PDF, image (PNG, JPEG) ou texte (DOCX, ODT, TXT)"
+# A failure's piece: a letter, a scan or a note (decision 0035).
+EVIDENCE_FORMATS = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".odt", ".txt")
+EVIDENCE_FORMATS_LABEL = "PDF, image (PNG, JPEG) ou texte (DOCX, ODT, TXT)"
 
 
 def _refuse(field: str | None, message: str):
@@ -55,17 +47,14 @@ def settings_for(departement_id: str) -> DutySettings:
 
 
 def check_evidence(file: UploadedFile) -> None:
-    if (file.size or 0) > MAX_EVIDENCE_BYTES:
-        _refuse("evidence", "La pièce justificative dépasse 10 Mo : déposez une version plus légère.")
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        _refuse("evidence", f"Ce type de fichier n'est pas accepté comme pièce justificative : {EVIDENCE_FORMATS}.")
-    head = file.read(2048)
-    file.seek(0)
-    signatures = EVIDENCE_SIGNATURES[extension]
-    looks_right = b"\x00" not in head if signatures is None else head.startswith(signatures)
-    if not looks_right:
-        _refuse("evidence", f"Le contenu du fichier ne correspond pas à son extension ({extension}).")
+    check_upload(
+        file,
+        field="evidence",
+        name="La pièce justificative",
+        accepted=EVIDENCE_FORMATS,
+        accepted_label=EVIDENCE_FORMATS_LABEL,
+        accepted_as=" comme pièce justificative",
+    )
 
 
 def may_record(actor: Actor, person: Person) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, NOT_FOUND_MESSAGE, Actor
 from jalon.core.services import audit_event_record
+from jalon.core.uploads import check_upload
 from jalon.inbox.enums import NotificationKind
 from jalon.inbox.services import notify
 from jalon.observatory.entered.enums import EntryAction, EntryStatus, ReminderKind
@@ -35,22 +36,6 @@ from jalon.observatory.models import Indicator, IndicatorValue
 from jalon.observatory.periods import Period
 from jalon.organisations.models import Membership, Organisation
 from jalon.territories.models import Territory
-
-
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-# Extension -> how the file starts (None: a text file, checked for binary content instead).
-EVIDENCE_SIGNATURES: dict[str, tuple[bytes, ...] | None] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".docx": (b"PK\x03\x04",),
-    ".ods": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".csv": None,
-}
-EVIDENCE_FORMATS = "PDF, image (PNG, JPEG), tableur (XLSX, ODS, CSV) ou texte (DOCX, ODT)"
 
 
 def _refuse(field: str | None, message: str):
@@ -169,17 +154,7 @@ def check_value(unit: str, value: float) -> None:
 
 
 def check_evidence(file: UploadedFile) -> None:
-    if (file.size or 0) > MAX_EVIDENCE_BYTES:
-        _refuse("evidence", "Le justificatif dépasse 10 Mo : déposez une version plus légère.")
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        _refuse("evidence", f"Ce type de fichier n'est pas accepté comme justificatif : {EVIDENCE_FORMATS}.")
-    head = file.read(2048)
-    file.seek(0)
-    signatures = EVIDENCE_SIGNATURES[extension]
-    looks_right = b"\x00" not in head if signatures is None else head.startswith(signatures)
-    if not looks_right:
-        _refuse("evidence", f"Le contenu du fichier ne correspond pas à son extension ({extension}).")
+    check_upload(file, field="evidence", name="Le justificatif", accepted_as=" comme justificatif")
 
 
 def _published_cell(entry: EnteredValue) -> dict:

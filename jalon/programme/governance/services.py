@@ -16,9 +16,9 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor
 from jalon.core.services import audit_event_record
+from jalon.core.uploads import check_upload
 from jalon.inbox.enums import NotificationKind
 from jalon.inbox.services import notify_many
-from jalon.observatory.entered.services import EVIDENCE_FORMATS, EVIDENCE_SIGNATURES, MAX_EVIDENCE_BYTES
 from jalon.organisations.models import Membership, Organisation
 from jalon.programme.governance import access, selectors
 from jalon.programme.governance.enums import AttendanceStatus, DecisionStatus, DocumentKind
@@ -221,17 +221,7 @@ def check_document(file: UploadedFile | None) -> None:
     """The same formats and size as the observatory's evidence: a document of a public meeting, not a program."""
     if file is None:
         raise ValidationError({"file": "Choisissez le fichier à déposer."})
-    if (file.size or 0) > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": "Le document dépasse 10 Mo : déposez une version plus légère."})
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        raise ValidationError({"file": f"Ce type de fichier n'est pas accepté : {EVIDENCE_FORMATS}."})
-    head = file.read(2048)
-    file.seek(0)
-    signatures = EVIDENCE_SIGNATURES[extension]
-    looks_right = b"\x00" not in head if signatures is None else head.startswith(signatures)
-    if not looks_right:
-        raise ValidationError({"file": f"Le contenu du fichier ne correspond pas à son extension ({extension})."})
+    check_upload(file, field="file", name="Le document")
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record
-from jalon.observatory.entered.services import EVIDENCE_FORMATS, EVIDENCE_SIGNATURES, MAX_EVIDENCE_BYTES
+from jalon.core.uploads import check_upload
 from jalon.programme.models import ActionSheet, Programme
 from jalon.programme.network import access
 from jalon.programme.network.enums import DocumentKind, EventKind
@@ -168,16 +168,7 @@ def check_file(file: UploadedFile | None) -> None:
     matching the extension."""
     if file is None:
         raise ValidationError({"file": "Déposez le fichier du document."})
-    if (file.size or 0) > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"file": "Le fichier dépasse 10 Mo : déposez une version plus légère."})
-    extension = Path(file.name or "").suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        raise ValidationError({"file": f"Ce type de fichier n'est pas accepté : {EVIDENCE_FORMATS}."})
-    head = file.read(2048)
-    file.seek(0)
-    signatures = EVIDENCE_SIGNATURES[extension]
-    if not (b"\x00" not in head if signatures is None else head.startswith(signatures)):
-        raise ValidationError({"file": f"Le contenu du fichier ne correspond pas à son extension ({extension})."})
+    check_upload(file, field="file")
 
 
 def _check_version(document: BankDocument | None, version: str, dated: date | None, errors: dict) -> str:
