@@ -17,8 +17,10 @@ def test_the_demo_sets_thresholds_path_dates_and_alerts_idempotently():
     ctx = demo_build(departement_code="40", log=lambda _message: None, households=300)
     build(ctx)  # a no-op for what the demo steps already did, when the lead has listed it in DEMO_STEPS
 
-    thresholds = thresholds_for("40")  # the Landes keep the defaults: orientation within 30 days
-    assert (thresholds.invitation_days, thresholds.orientation_days) == (15, 30)
+    # The Landes apply the legal deadlines (décret n° 2024-1244: orientation within six weeks) and keep their own
+    # first invitation within 15 days.
+    thresholds = thresholds_for("40")
+    assert (thresholds.invitation_days, thresholds.orientation_days) == (15, 42)
     current = Orientation.objects.current().filter(person__departement_id="40")
     dated = current.exclude(first_appointment_on=None).count()
     assert 0.5 * current.count() < dated < current.count()  # most, not all: some are late

@@ -388,4 +388,4 @@ def test_the_demo_step_creates_the_default_criteria_once(landes):
     count = OrientationCriterion.objects.filter(departement=landes).count()
     build(Context())
     assert count > 10 and OrientationCriterion.objects.filter(departement=landes).count() == count
-    assert logged == [f"  {count} critères d'orientation", "  critères d'orientation déjà présents"]
+    assert logged == [f"  {count} critères d'orientation nationaux", "  critères déjà présents"]
