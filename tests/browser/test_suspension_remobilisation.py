@@ -21,6 +21,7 @@ from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Orientation, ReferentAssignment
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.test_phone_widths import LAPTOP, PHONE, _overflow
 from tests.messaging.factories import reachable_person
 from tests.organisations.factories import MembershipFactory
 from tests.people.factories import HouseholdMemberFactory
@@ -135,6 +136,18 @@ def test_a_failure_goes_from_the_referent_to_the_caf_file_and_is_reversed_on_rem
     assert _csv(download)[1][4] == "REVERSEMENT"
     assert Failure.objects.get(pk=failure.pk).state == ProcedureState.REMOBILISED
 
+    # The Département's pages of the procedure fit a phone.
+    page.set_viewport_size(PHONE)
+    for url in (
+        f"{base}/droits-et-devoirs/",
+        f"{base}/droits-et-devoirs/{failure.pk}/",
+        f"{base}/droits-et-devoirs/fichiers-caf-msa/",
+    ):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert _overflow(page) <= 0, f"{url} : {_overflow(page)} px de trop à 390 px"
+    page.set_viewport_size(LAPTOP)
+
     # 6. Every step is in the carnet's timeline.
     page.goto(f"{base}/carnets/{person.pk}/chronologie/")
     for step in (
@@ -159,3 +172,6 @@ def test_a_failure_goes_from_the_referent_to_the_caf_file_and_is_reversed_on_rem
     expect(space).to_contain_text("Mes droits et devoirs")
     expect(space).to_contain_text("les sommes suspendues vous sont reversées")
     check_accessibility(page, "droits-devoirs-espace-personne")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    assert _overflow(page) <= 0, "l'espace de la personne déborde à 390 px"
