@@ -96,8 +96,10 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("employment:person", args=[person_pk]),
             reverse("employment:offer", args=[offer.pk]),
             *([reverse("employment:measure_exit", args=[ended.pk])] if ended else []),  # when the demo has one
+            reverse("francetravail:situation", args=[person_pk]),
+            reverse("duties:person", args=[person_pk]),
         ],
-        "orientation@landes.demo.jalon.test": ["/", "/orientation/"],
+        "orientation@landes.demo.jalon.test": ["/", "/orientation/", reverse("duties:list")],
         "manager@landes.demo.jalon.test": [
             "/",
             reverse("orientation:caseload"),
@@ -121,6 +123,9 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("exits:person", args=[exited.person_id]),
             reverse("exits:employer_feedback", args=[exited.pk]),
             reverse("employment:offer_create") + f"?employeur={employer.pk}",
+            reverse("orientation:delay_thresholds"),
+            reverse("orientation:criteria"),
+            reverse("observatory:committees_export"),
         ],
     }
 
