@@ -238,6 +238,9 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_notebooks,
     build_engagement_contracts,
     build_offer,
+    # The carnets, projects and referrals now exist: the next steps' queries join them, and were once planned
+    # on the statistics of empty tables (a 30-second timeout under load).
+    refresh_statistics,
     build_exits,
     build_duties,
     build_employers,
