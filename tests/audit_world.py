@@ -302,6 +302,16 @@ def world_build() -> World:
         person=handed, referent=members["cd_referent"].user, organisation=cd, started_on=datetime.date(2026, 2, 2)
     )
 
+    # Oriented to the social path under the plein-emploi law: her joint diagnostic with France Travail is due.
+    social = PersonFactory(departement=landes, commune=commune, last_name=MARKER, first_name="Sidonie")
+    Orientation.objects.create(
+        person=social,
+        orientation_type=OrientationType.SOCIAL,
+        organisation=cd,
+        referent=officer.user,
+        decided_on=datetime.date(2026, 3, 2),
+    )
+
     letter = MessageFactory(person=person, channel=MessageChannel.LETTER, recipient="12 rue des Arènes")
     duplicate = DuplicateCandidate.objects.create(person=person, other=other, score=90)
     run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
@@ -322,6 +332,7 @@ def world_build() -> World:
             "employer": employer.pk,
             "immersion": immersion.pk,
             "person": person.pk,
+            "social": social.pk,
             "household": followed.household_id,
             "contract": contract.pk,
             "project": project.pk,

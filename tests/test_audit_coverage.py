@@ -40,8 +40,9 @@ class NoPersonData:
     reason: str
 
 
-def person(who, gap="", query="", **args):
-    return Shows("person", who, args, query, gap)
+def person(who, gap="", query="", about="", **args):
+    """A screen of one person's data; `about` names the world's person it shows when it is not `person`."""
+    return Shows("person", who, args, query, gap, about)
 
 
 def listing(who, gap="", query="", about="", **args):
@@ -191,6 +192,8 @@ URLS = {
     "orientation:epl_close": no_person_data(POST_ONLY),
     "orientation:long_term_list": listing("officer", about="person"),
     "orientation:long_term_review": person("officer", **FILE),
+    "orientation:joint_diagnostic": person("officer", about="social", person_pk="social"),
+    "orientation:joint_diagnostic_extend": no_person_data(POST_ONLY),
     "api:reorientation_requests": listing("officer", about="person"),
     "api:epl_meetings": no_person_data("réunions d'EPL : dates, lieux, nombre de demandes"),
     "api:epl_meeting": person("officer", pk="meeting"),
@@ -597,7 +600,9 @@ def _problem(world, name: str, entry: Shows, response, events) -> str:
     if response.status_code != 200:
         return f"{name}: GET answered {response.status_code} to {entry.who}, expected 200"
     if entry.kind == "person":
-        about = world.person.pk if name != "orientation:alert_close" else world.waiting.pk
+        about = world.pks[entry.about] if entry.about else world.person.pk
+        if name == "orientation:alert_close":
+            about = world.waiting.pk
         if not any(_names(event, about) for event in events):
             return f"{name}: no audit event names person {about} (events written: {[e.code for e in events]})"
     elif entry.kind == "search":

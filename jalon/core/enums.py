@@ -77,6 +77,8 @@ class AuditCode(models.IntegerChoices):
     ALERTS_RAISED = 614, "alertes de délai levées"
     LONG_TERM_REVIEWED = 615, "diagnostic d'un bénéficiaire de longue durée"
     ALERT_CLOSED = 616, "alerte traitée"
+    JOINT_DIAGNOSTIC_RECORDED = 617, "diagnostic conjoint du parcours social enregistré"
+    JOINT_DIAGNOSTIC_EXTENDED = 618, "diagnostic conjoint porté à douze mois"
     # 7xx: messages to persons
     MESSAGE_SENT = 701, "message envoyé à une personne"
     MESSAGES_VIEWED = 702, "consultation des messages d'une personne"

@@ -98,6 +98,25 @@ class DelayStep(models.TextChoices):
     ORIENTATION = "orientation", "orientation"
     FIRST_APPOINTMENT = "premier_rdv", "premier rendez-vous avec le référent"
     CONTRACT = "contrat", "contrat d'engagement"
+    JOINT_DIAGNOSTIC = "diagnostic_conjoint", "diagnostic conjoint du parcours social"
+    TRANSITION = "transition", "contrat d'engagement des personnes accompagnées avant 2025"
+
+
+class JointDiagnosticExtension(models.TextChoices):
+    """The particular difficulties that bring the joint diagnostic of the social path from six to twelve months
+    (art. D. 262-65-2-1 CASF)."""
+
+    HEALTH = "sante", "santé"
+    DISABILITY = "handicap", "handicap"
+    INVALIDITY = "invalidite", "invalidité"
+    HOUSING = "logement", "logement"
+    CHILDCARE = "garde_enfant", "garde d'enfant"
+    CAREGIVER = "proche_aidant", "proche aidant"
+
+
+class JointDiagnosticOutcome(models.TextChoices):
+    STAY_SOCIAL = "maintien", "maintien dans le parcours social"
+    REORIENTATION = "reorientation", "réorientation vers un parcours professionnel ou socio-professionnel"
 
 
 class LongTermTypology(models.TextChoices):

@@ -12,6 +12,8 @@ from jalon.orientation.enums import (
     DelayStep,
     InvitationKind,
     InvitationResponse,
+    JointDiagnosticExtension,
+    JointDiagnosticOutcome,
     LongTermConsequence,
     LongTermTypology,
     OrientationType,
@@ -89,6 +91,24 @@ class Orientation(BaseModel):
     # The next steps of the path, whose delays are watched (the carnet de bord fills them as they happen).
     first_appointment_on = models.DateField("premier rendez-vous avec le référent", null=True, blank=True)
     contract_signed_on = models.DateField("contrat signé le", null=True, blank=True)
+    # The plein-emploi law's steps: a contrat d'engagement (the transition of people oriented before 2025 is done
+    # only by one), and for the social path the joint diagnostic with France Travail, within six months or twelve.
+    engagement_signed_on = models.DateField("contrat d'engagement signé le", null=True, blank=True)
+    joint_diagnostic_on = models.DateField("diagnostic conjoint réalisé le", null=True, blank=True)
+    joint_diagnostic_outcome = models.CharField(
+        "suite du diagnostic conjoint",
+        max_length=20,
+        choices=JointDiagnosticOutcome.choices,
+        blank=True,
+        db_default="",  # rows copied in bulk by the imports name only the columns they fill
+    )
+    joint_diagnostic_extension = models.CharField(
+        "diagnostic conjoint porté à douze mois pour",
+        max_length=20,
+        choices=JointDiagnosticExtension.choices,
+        blank=True,
+        db_default="",
+    )
 
     objects = OrientationQuerySet.as_manager()
 
@@ -505,6 +525,16 @@ class DelayThresholds(BaseModel):
         "premier rendez-vous avec le référent sous (jours après l'orientation)", default=30
     )
     contract_days = models.PositiveSmallIntegerField("contrat sous (jours après l'orientation)", default=60)
+    joint_diagnostic_days = models.PositiveSmallIntegerField(
+        "diagnostic conjoint du parcours social sous (jours après l'orientation)", default=183
+    )
+    joint_diagnostic_extended_days = models.PositiveSmallIntegerField(
+        "diagnostic conjoint prolongé sous (jours après l'orientation)", default=365
+    )
+    transition_days = models.PositiveSmallIntegerField(
+        "contrat d'engagement des personnes accompagnées avant 2025 sous (jours après le 1er janvier 2025)",
+        default=730,
+    )
     reminder_days_before = models.PositiveSmallIntegerField("relance avant une séance (jours)", default=2)
 
     class Meta:
@@ -514,12 +544,17 @@ class DelayThresholds(BaseModel):
     def __str__(self):
         return f"Délais — {self.departement}"
 
-    def days_for(self, step: str) -> int:
+    def days_for(self, step: str, *, extended: bool = False) -> int:
+        """The step's delay; `extended` for a joint diagnostic brought to twelve months."""
+        if step == DelayStep.JOINT_DIAGNOSTIC and extended:
+            return self.joint_diagnostic_extended_days
         return {
             DelayStep.INVITATION: self.invitation_days,
             DelayStep.ORIENTATION: self.orientation_days,
             DelayStep.FIRST_APPOINTMENT: self.first_appointment_days,
             DelayStep.CONTRACT: self.contract_days,
+            DelayStep.JOINT_DIAGNOSTIC: self.joint_diagnostic_days,
+            DelayStep.TRANSITION: self.transition_days,
         }[DelayStep(step)]
 
 

@@ -314,6 +314,8 @@ ENTRIES: dict[str, Entry] = {
     "orientation:epl_close": post({"cd_admin", "cd_orientation", "sdsei_manager"}, pk("epl")),
     "orientation:long_term_list": get(SESSION_OVERSEERS | REFERENTS),
     "orientation:long_term_review": both(TARGET_CARE, person),
+    "orientation:joint_diagnostic": both(TARGET_CARE, lambda w: {"person_pk": w.social_person.pk}),
+    "orientation:joint_diagnostic_extend": post(TARGET_CARE, lambda w: {"person_pk": w.social_person.pk}),
     "orientation:delays": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delays_csv": get({"cd_admin", "cd_orientation", "sdsei_manager", "cd_pilot", "other_cd_admin"}),
     "orientation:delay_thresholds": both(ADMINS),

@@ -123,6 +123,17 @@ def build_world() -> World:
         last_name=TARGET_SURNAME, normalized_last_name=normalise_name(TARGET_SURNAME)
     )
     objects["target"] = target
+    # Another person of the caseload, oriented to the social path under the plein-emploi law by the référent's
+    # structure: her joint diagnostic with France Travail is due.
+    social_person = Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).order_by("pk").first()
+    Orientation.objects.filter(person=social_person, ended_on=None).update(
+        orientation_type="social",
+        organisation=referent.organisation,
+        decided_on=dt.date(2025, 3, 3),
+        joint_diagnostic_on=None,
+        joint_diagnostic_extension="",
+    )
+    objects["social_person"] = social_person
     notebook = Notebook.objects.get(person=target)
     objects["notebook"] = notebook
     objects["household"] = target.household_links.first().household

@@ -62,12 +62,12 @@ def build_engagement_contracts(ctx) -> None:
 
     from jalon.core.scoping import Actor
     from jalon.notebook.enums import HoursReductionReason
-    from jalon.notebook.followup.services import contract_create, contract_sign
+    from jalon.notebook.followup.services import ENGAGEMENT_CODE, contract_create, contract_sign
     from jalon.notebook.models import Contract, ContractType, Notebook
     from jalon.organisations.models import Membership
 
     count = ENGAGEMENT_DEMO.get(ctx.config.code, 0)
-    engagement = ContractType.objects.filter(departement=ctx.departement, code="ce", is_active=True).first()
+    engagement = ContractType.objects.filter(departement=ctx.departement, code=ENGAGEMENT_CODE, is_active=True).first()
     if not count or engagement is None or Contract.objects.filter(contract_type=engagement).exists():
         return
     membership = (

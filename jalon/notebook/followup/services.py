@@ -32,6 +32,7 @@ from jalon.orientation.enums import Attendance, DelayStep, SessionMode
 from jalon.orientation.models import Orientation, ReferentAssignment
 
 
+ENGAGEMENT_CODE = "ce"
 # code, name, usual length in months, minimum weekly activity hours: the contracts every Département uses. The
 # contrat d'engagement (loi n° 2023-1196 du 18 décembre 2023, in force 1 January 2025) replaces the others for new
 # paths; they stay for the contracts signed before.
@@ -39,7 +40,7 @@ CONTRACT_TYPE_DEFAULTS = (
     ("cer", "Contrat d'engagement réciproque (CER)", 6, None),
     ("ppae", "Projet personnalisé d'accès à l'emploi (PPAE)", 12, None),
     ("cej", "Contrat d'engagement jeune (CEJ)", 12, None),
-    ("ce", "Contrat d'engagement", 12, 15),
+    (ENGAGEMENT_CODE, "Contrat d'engagement", 12, 15),
 )
 
 
@@ -231,8 +232,9 @@ def contract_sign(
     *, actor, contract: Contract, signed_on: datetime.date, signed_by_person: bool, version: int | None = None
 ) -> Contract:
     """Record the signature. The first signed contract of the current orientation fills its
-    `contract_signed_on`, which the orientation delays read."""
-    contract = Contract.objects.select_for_update().select_related("notebook").get(pk=contract.pk)
+    `contract_signed_on`, which the orientation delays read; the first contrat d'engagement its
+    `engagement_signed_on` (the transition of people oriented before 2025)."""
+    contract = Contract.objects.select_for_update().select_related("notebook", "contract_type").get(pk=contract.pk)
     if contract.signed_on is not None:
         raise ValidationError(f"Ce contrat est déjà signé depuis le {_day(contract.signed_on)}.")
     if signed_on > timezone.localdate():
@@ -249,10 +251,13 @@ def contract_sign(
     _touch(contract.notebook, version)
     contract.signed_on, contract.signed_by_person, contract.signed_by = signed_on, True, actor.user
     contract.save(update_fields=["signed_on", "signed_by_person", "signed_by", "updated_at"])
-    Orientation.objects.current().filter(person_id=contract.notebook.person_id, contract_signed_on=None).update(
-        contract_signed_on=signed_on, updated_at=timezone.now()
-    )
+    current = Orientation.objects.current().filter(person_id=contract.notebook.person_id)
+    current.filter(contract_signed_on=None).update(contract_signed_on=signed_on, updated_at=timezone.now())
     delay_alerts_close_done(person_ids=[contract.notebook.person_id], step=DelayStep.CONTRACT)
+    if contract.contract_type.code == ENGAGEMENT_CODE:
+        # A contrat d'engagement also ends the transition of a person oriented before the plein-emploi law.
+        current.filter(engagement_signed_on=None).update(engagement_signed_on=signed_on, updated_at=timezone.now())
+        delay_alerts_close_done(person_ids=[contract.notebook.person_id], step=DelayStep.TRANSITION)
     _audit(
         code=AuditCode.CONTRACT_SIGNED,
         actor=actor,

@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from jalon.core.scoping import Actor
 from jalon.organisations.models import Membership
+from jalon.orientation.delays.selectors import PLEIN_EMPLOI_IN_FORCE_ON
 from jalon.orientation.delays.services import (
     delay_alerts_raise,
     delay_thresholds_apply_legal,
     delay_thresholds_update,
 )
+from jalon.orientation.enums import JointDiagnosticExtension, JointDiagnosticOutcome, OrientationType
 from jalon.orientation.models import Orientation
 
 
@@ -21,6 +23,8 @@ from jalon.orientation.models import Orientation
 DEMO_INVITATION_DAYS = {"40": 15, "64": 7}
 FIRST_APPOINTMENT_SHARE = 0.8
 CONTRACT_SHARE = 0.8  # of those who had their first appointment
+JOINT_DIAGNOSTIC_SHARE = 0.7  # of the social orientations past five months
+EXTENSION_SHARE = 0.2  # of those still waiting for their joint diagnostic
 
 
 def _admin_actor(ctx) -> Actor | None:
@@ -56,6 +60,35 @@ def _path_dates(ctx) -> int:
     return len(changed)
 
 
+def _joint_diagnostics(ctx) -> tuple[int, int]:
+    """Most social orientations decided under the plein-emploi law and older than five months had their joint
+    diagnostic with France Travail (the person stays in the social path); some of the others were brought to twelve
+    months. Written in bulk, once."""
+    social = Orientation.objects.current().filter(
+        person__departement=ctx.departement,
+        orientation_type=OrientationType.SOCIAL,
+        decided_on__gte=PLEIN_EMPLOI_IN_FORCE_ON,
+    )
+    if social.exclude(joint_diagnostic_on=None).exists() or social.exclude(joint_diagnostic_extension="").exists():
+        return 0, 0
+    rng = random.Random(int(ctx.config.code) + 9)
+    today = timezone.localdate()
+    extensions = list(JointDiagnosticExtension.values)
+    held, extended = [], []
+    for orientation in social.filter(decided_on__lt=today - timedelta(days=150)).only("pk", "decided_on"):
+        held_on = orientation.decided_on + timedelta(days=rng.randint(120, 200))
+        if rng.random() < JOINT_DIAGNOSTIC_SHARE and held_on <= today:
+            orientation.joint_diagnostic_on = held_on
+            orientation.joint_diagnostic_outcome = JointDiagnosticOutcome.STAY_SOCIAL
+            held.append(orientation)
+        elif rng.random() < EXTENSION_SHARE:
+            orientation.joint_diagnostic_extension = rng.choice(extensions)
+            extended.append(orientation)
+    Orientation.objects.bulk_update(held, ["joint_diagnostic_on", "joint_diagnostic_outcome"], batch_size=2000)
+    Orientation.objects.bulk_update(extended, ["joint_diagnostic_extension"], batch_size=2000)
+    return len(held), len(extended)
+
+
 def build(ctx) -> None:
     actor = _admin_actor(ctx)
     invitation_days = DEMO_INVITATION_DAYS.get(ctx.config.code, 15)
@@ -70,9 +103,11 @@ def build(ctx) -> None:
         thresholds = delay_thresholds_apply_legal(actor=actor, departement_id=ctx.departement.code)
         orientation_days = thresholds.orientation_days
     dated = _path_dates(ctx)
+    held, extended = _joint_diagnostics(ctx)
     # The demo's e-mails would only go to the console: the alerts are raised without the digest.
     result = delay_alerts_raise(departement_id=ctx.departement.code, notify=False)
     ctx.log(
         f"  délais : orientation sous {orientation_days} jours, {dated} premiers rendez-vous datés, "
-        f"{result['raised']} alertes levées, {result['closed']} closes"
+        f"{held} diagnostics conjoints ({extended} portés à douze mois), {result['raised']} alertes levées, "
+        f"{result['closed']} closes"
     )

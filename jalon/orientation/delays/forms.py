@@ -86,10 +86,21 @@ def _days_field(label: str, help_text: str = "") -> forms.IntegerField:
 class ThresholdsForm(DsfrBaseForm):
     invitation_days = _days_field("Première invitation sous (jours après la demande du droit)")
     orientation_days = _days_field(
-        "Orientation sous (jours après la demande du droit)", "30 jours usuellement, 15 jours avec la réforme."
+        "Orientation sous (jours après la demande du droit)", "Six semaines (42 jours) selon le décret n° 2024-1244."
     )
     first_appointment_days = _days_field("Premier rendez-vous avec le référent sous (jours après l'orientation)")
     contract_days = _days_field("Contrat d'engagement signé sous (jours après l'orientation)")
+    joint_diagnostic_days = _days_field(
+        "Diagnostic conjoint du parcours social sous (jours après l'orientation sociale)", "Six mois : 183 jours."
+    )
+    joint_diagnostic_extended_days = _days_field(
+        "Diagnostic conjoint prolongé sous (jours après l'orientation sociale)",
+        "Douze mois (365 jours) pour une personne en situation de vulnérabilité ou de difficultés particulières.",
+    )
+    transition_days = _days_field(
+        "Contrat d'engagement des personnes accompagnées avant 2025 sous (jours après le 1er janvier 2025)",
+        "Deux ans : 730 jours, soit jusqu'au 1er janvier 2027.",
+    )
     reminder_days_before = _days_field("Relance des personnes invitées (jours avant la séance)")
 
     def clean(self):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -15,7 +15,7 @@ from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_40
 from jalon.core.sorting import SortState
 from jalon.organisations.enums import OrganisationKind
 from jalon.organisations.models import Membership
-from jalon.orientation.enums import DelayStep
+from jalon.orientation.enums import DelayStep, OrientationType
 from jalon.orientation.models import (
     DelayAlert,
     DelayThresholds,
@@ -34,7 +34,17 @@ STEPS: tuple[DelayStep, ...] = tuple(DelayStep)
 # The steps counted from the request of the right, addressed to the Département's orientation team; the others are
 # counted from the orientation decision and addressed to the organisation in charge and its référent.
 TEAM_STEPS = (DelayStep.INVITATION, DelayStep.ORIENTATION)
-REFERENT_STEPS = (DelayStep.FIRST_APPOINTMENT, DelayStep.CONTRACT)
+REFERENT_STEPS = (
+    DelayStep.FIRST_APPOINTMENT,
+    DelayStep.CONTRACT,
+    DelayStep.JOINT_DIAGNOSTIC,
+    DelayStep.TRANSITION,
+)
+# Loi n° 2023-1196 pour le plein emploi, in force on 1 January 2025: the joint diagnostic watches the social
+# orientations decided since; the orientations decided before have two years from that day for a contrat
+# d'engagement (décret n° 2024-1244).
+PLEIN_EMPLOI_IN_FORCE_ON = date(2025, 1, 1)
+TRANSITION_PENDING = "transition_pending"
 
 
 # -- thresholds -------------------------------------------------------------------------------------------------
@@ -171,6 +181,28 @@ def person_delays(*, person: Person, today: date | None = None) -> PersonDelays:
                 today,
             ),
         ]
+        if current.orientation_type == OrientationType.SOCIAL and current.decided_on >= PLEIN_EMPLOI_IN_FORCE_ON:
+            steps.append(
+                StepDelay(
+                    DelayStep.JOINT_DIAGNOSTIC,
+                    "orientation sociale",
+                    current.decided_on,
+                    current.joint_diagnostic_on,
+                    step_days(DelayStep.JOINT_DIAGNOSTIC, thresholds, current.joint_diagnostic_extension),
+                    today,
+                )
+            )
+        if current.decided_on < PLEIN_EMPLOI_IN_FORCE_ON:
+            steps.append(
+                StepDelay(
+                    DelayStep.TRANSITION,
+                    "entrée en vigueur de la loi pour le plein emploi",
+                    PLEIN_EMPLOI_IN_FORCE_ON,
+                    current.engagement_signed_on,
+                    thresholds.transition_days,
+                    today,
+                )
+            )
     return PersonDelays(
         right_requested_on=requested_on,
         right_opened_on=right.opening_date if right else None,
@@ -224,12 +256,33 @@ def step_condition(step: str, thresholds: DelayThresholds, today: date, *, aggre
         return condition
     if step == DelayStep.FIRST_APPOINTMENT:
         return Q(current__first_appointment_on=None, current__decided_on__lt=cutoff)
+    if step == DelayStep.JOINT_DIAGNOSTIC:
+        extended_cutoff = _cutoff(today, thresholds.days_for(step, extended=True))
+        return Q(
+            current__orientation_type=OrientationType.SOCIAL,
+            current__joint_diagnostic_on=None,
+            current__decided_on__gte=PLEIN_EMPLOI_IN_FORCE_ON,
+        ) & (
+            Q(current__joint_diagnostic_extension="", current__decided_on__lt=cutoff)
+            | (~Q(current__joint_diagnostic_extension="") & Q(current__decided_on__lt=extended_cutoff))
+        )
+    if step == DelayStep.TRANSITION:
+        if PLEIN_EMPLOI_IN_FORCE_ON >= cutoff:
+            return Q(pk__isnull=True)  # the two years have not run out: nobody
+        return Q(current__decided_on__lt=PLEIN_EMPLOI_IN_FORCE_ON, current__engagement_signed_on=None)
     return Q(current__contract_signed_on=None, current__decided_on__lt=cutoff)
 
 
-def step_start(step: str) -> str:
-    """The date the step's delay runs from, on `in_path(...)`."""
-    return "right_requested_on" if step in TEAM_STEPS else "current__decided_on"
+def step_start(step: str):
+    """The date the step's delay runs from, on `in_path(...)`, as an expression to annotate."""
+    if step == DelayStep.TRANSITION:
+        return Value(PLEIN_EMPLOI_IN_FORCE_ON, output_field=DateField())
+    return F("right_requested_on" if step in TEAM_STEPS else "current__decided_on")
+
+
+def step_days(step: str, thresholds: DelayThresholds, extension: str = "") -> int:
+    """The step's delay for one person: a joint diagnostic brought to twelve months has the longer one."""
+    return thresholds.days_for(step, extended=bool(extension))
 
 
 def step_done(step: str) -> Q:
@@ -241,6 +294,10 @@ def step_done(step: str) -> Q:
         return Q(person__in=current.values("person_id"))
     if step == DelayStep.FIRST_APPOINTMENT:
         return Q(person__in=current.exclude(first_appointment_on=None).values("person_id"))
+    if step == DelayStep.JOINT_DIAGNOSTIC:
+        return Q(person__in=current.exclude(joint_diagnostic_on=None).values("person_id"))
+    if step == DelayStep.TRANSITION:
+        return Q(person__in=current.exclude(engagement_signed_on=None).values("person_id"))
     return Q(person__in=current.exclude(contract_signed_on=None).values("person_id"))
 
 
@@ -284,6 +341,12 @@ class DelaysSummary:
     territories: list[SummaryRow]
     without_territory: SummaryRow
     total: SummaryRow
+    # People oriented before 2025 still without a contrat d'engagement, late or not yet (the transition's deadline).
+    transition_pending: int = 0
+
+    @property
+    def transition_due_on(self) -> date:
+        return PLEIN_EMPLOI_IN_FORCE_ON + timedelta(days=self.thresholds.transition_days)
 
     def count(self, *, step: str, territory_id=None) -> int:
         if territory_id is None:
@@ -300,6 +363,9 @@ def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
     counts = {
         step.value: Count("pk", filter=step_condition(step, thresholds, today, aggregate=True)) for step in STEPS
     }
+    counts[TRANSITION_PENDING] = Count(
+        "pk", filter=Q(current__decided_on__lt=PLEIN_EMPLOI_IN_FORCE_ON, current__engagement_signed_on=None)
+    )
     by_commune = list(in_path(_scoped_persons(actor)).values("commune_id").annotate(**counts).order_by())
     territories = list(visible_territories(actor).values_list("pk", "name"))
     communes = territory_communes([pk for pk, _ in territories])
@@ -317,7 +383,8 @@ def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
             total.counts[step] += line[step]
             if not placed:
                 without.counts[step] += line[step]
-    return DelaysSummary(thresholds, today, list(rows.values()), without, total)
+    pending = sum(line[TRANSITION_PENDING] for line in by_commune)
+    return DelaysSummary(thresholds, today, list(rows.values()), without, total, transition_pending=pending)
 
 
 class OverduePaginator(Paginator):
@@ -346,7 +413,7 @@ def _overdue(actor: Actor, step: str, territory_id, thresholds: DelayThresholds,
         qs = qs.filter(
             commune_id__in=Territory.communes.through.objects.filter(territory_id=territory_id).values("commune_id")
         )
-    return qs.annotate(start_on=F(step_start(step)))
+    return qs.annotate(start_on=step_start(step), extension=F("current__joint_diagnostic_extension"))
 
 
 def _in_order(qs: QuerySet, sort: SortState | None) -> QuerySet:
@@ -380,7 +447,9 @@ def overdue_page(
     ids = _in_order(_overdue(actor, step, territory_id, thresholds, today), sort).values_list("pk", flat=True)
 
     def fetch(page_ids):
-        qs = in_path(Person.objects.filter(pk__in=page_ids)).annotate(start_on=F(step_start(step)))
+        qs = in_path(Person.objects.filter(pk__in=page_ids)).annotate(
+            start_on=step_start(step), extension=F("current__joint_diagnostic_extension")
+        )
         if step in REFERENT_STEPS:
             qs = _with_referent(qs)
         return qs.select_related("commune")
@@ -389,10 +458,9 @@ def overdue_page(
         ids, PAGE_SIZE, count=summary.count(step=step, territory_id=territory_id), fetch=fetch
     )
     page = paginator.get_page(page_number)
-    days = thresholds.days_for(step)
     pick = _team_name_picker(step, thresholds.departement_id)
     for row in page:
-        row.due_on = row.start_on + timedelta(days=days)
+        row.due_on = row.start_on + timedelta(days=step_days(step, thresholds, row.extension))
         row.days_over = (today - row.due_on).days
         if step in TEAM_STEPS:
             row.organisation_name, row.referent_first_name, row.referent_last_name = pick(row.commune_id), "", ""
@@ -444,17 +512,17 @@ def overdue_export(
         code=AuditCode.PERSON_SEARCHED,
         extra={"export": "personnes en retard", "step": step, "territory": territory_id},
     )
-    days = thresholds.days_for(step)
     pick = _team_name_picker(step, thresholds.departement_id)
     label = DelayStep(step).label
     values = _in_order(qs, sort).values_list(
-        "last_name", "first_name", "birth_date", "commune_id", "commune__name", "start_on", *names
+        "last_name", "first_name", "birth_date", "commune_id", "commune__name", "start_on", "extension", *names
     )
 
     def rows():
         yield EXPORT_HEADER
-        for last_name, first_name, birth_date, commune_id, commune, start_on, *who in values.iterator(chunk_size=2000):
-            due_on = start_on + timedelta(days=days)
+        for row in values.iterator(chunk_size=2000):
+            last_name, first_name, birth_date, commune_id, commune, start_on, extension, *who = row
+            due_on = start_on + timedelta(days=step_days(step, thresholds, extension))
             if who:
                 organisation, referent = who[0] or "", f"{who[1] or ''} {who[2] or ''}".strip()
             else:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,11 +24,20 @@ from jalon.orientation.models import DelayAlert, DelayThresholds
 from jalon.people.models import Person
 
 
-THRESHOLD_FIELDS = ["invitation_days", "orientation_days", "first_appointment_days", "contract_days"]
+THRESHOLD_FIELDS = [
+    "invitation_days",
+    "orientation_days",
+    "first_appointment_days",
+    "contract_days",
+    "joint_diagnostic_days",
+    "joint_diagnostic_extended_days",
+    "transition_days",
+]
 EDITABLE_FIELDS = [*THRESHOLD_FIELDS, "reminder_days_before"]
 MAX_DAYS = 730
 # The deadlines of décret n° 2024-1244 du 30 décembre 2024 (in force 1 January 2025), as the defaults a Département
-# applies with « délais légaux »: (threshold field or None when not yet watched, days, label, reference).
+# applies with « délais légaux »: (threshold field, days, label, reference). Months are counted in days (six months:
+# 183 days, twelve: 365), the thresholds being in days.
 LEGAL_DEADLINES = (
     (
         "orientation_days",
@@ -45,17 +54,24 @@ LEGAL_DEADLINES = (
         "art. D. 5411-14-1 C. trav. (décret n° 2024-1244 du 30 décembre 2024)",
     ),
     (
-        None,
-        365,
-        "Diagnostic conjoint France Travail et organisme référent pour le parcours social : six mois, portés à "
-        "douze mois en cas de vulnérabilités ou difficultés particulières (santé, handicap, invalidité, "
-        "logement, garde d'enfant, proche aidant)",
+        "joint_diagnostic_days",
+        183,
+        "Diagnostic conjoint France Travail et organisme référent pour le parcours social : six mois après "
+        "l'orientation sociale",
         "art. L. 262-31 et D. 262-65-2-1 CASF (décret n° 2024-1244 du 30 décembre 2024, art. 2)",
     ),
     (
-        None,
+        "joint_diagnostic_extended_days",
+        365,
+        "Diagnostic conjoint porté à douze mois en cas de vulnérabilités ou difficultés particulières (santé, "
+        "handicap, invalidité, logement, garde d'enfant, proche aidant)",
+        "art. D. 262-65-2-1 CASF (décret n° 2024-1244 du 30 décembre 2024, art. 2)",
+    ),
+    (
+        "transition_days",
         730,
-        "Personnes accompagnées au 1er janvier 2025 : contrat d'engagement conclu dans les deux ans",
+        "Personnes accompagnées au 1er janvier 2025 : contrat d'engagement conclu dans les deux ans "
+        "(jusqu'au 1er janvier 2027)",
         "décret n° 2024-1244 du 30 décembre 2024",
     ),
 )
@@ -63,11 +79,7 @@ LEGAL_DEADLINES = (
 
 def legal_references(thresholds) -> dict[str, str]:
     """The legal reference of each threshold that is set at its legal value, by field name, for the screens."""
-    return {
-        name: reference
-        for name, days, _label, reference in LEGAL_DEADLINES
-        if name and getattr(thresholds, name) == days
-    }
+    return {name: reference for name, days, _label, reference in LEGAL_DEADLINES if getattr(thresholds, name) == days}
 
 
 NO_LONGER_LATE_REASON = "n'est plus en retard (droit, orientation ou délai modifiés)"
@@ -91,6 +103,13 @@ def _check_thresholds(values: dict) -> None:
     if values["contract_days"] < values["first_appointment_days"]:
         raise ValidationError(
             {"contract_days": "Le délai du contrat ne peut pas être plus court que celui du premier rendez-vous."}
+        )
+    if values["joint_diagnostic_extended_days"] < values["joint_diagnostic_days"]:
+        raise ValidationError(
+            {
+                "joint_diagnostic_extended_days": "Le délai prolongé du diagnostic conjoint ne peut pas être plus "
+                "court que le délai ordinaire."
+            }
         )
 
 
@@ -137,9 +156,11 @@ def delay_thresholds_update(*, actor, departement_id, data: dict) -> DelayThresh
 
 def delay_thresholds_apply_legal(*, actor, departement_id) -> DelayThresholds:
     """The deadlines of décret n° 2024-1244 as the Département's thresholds: orientation within six weeks, contract
-    within a month of the orientation (the earlier steps brought within them). Audited like any change."""
+    within a month of the orientation, joint diagnostic within six months (twelve when extended), the contrat
+    d'engagement of people accompanied before 2025 within two years (the earlier steps brought within them).
+    Audited like any change."""
     thresholds = selectors.thresholds_for(departement_id)
-    legal = {name: days for name, days, _label, _reference in LEGAL_DEADLINES if name}
+    legal = {name: days for name, days, _label, _reference in LEGAL_DEADLINES}
     return delay_thresholds_update(
         actor=actor,
         departement_id=departement_id,
@@ -169,17 +190,16 @@ def _raise_step(*, departement_id, step, thresholds, today, pick_team) -> list[d
     overdue = (
         _overdue(departement_id, step, thresholds, today)
         .exclude(pk__in=open_alerts)
-        .annotate(start_on=F(selectors.step_start(step)))
+        .annotate(start_on=selectors.step_start(step))
         .exclude(Exists(handled))
     )
-    days = thresholds.days_for(step)
     now = timezone.now()
     rows = []
     if step in selectors.TEAM_STEPS:
         found = overdue.values_list("pk", "commune_id", "right_requested_on")
         for person_id, commune_id, start_on in found.iterator(chunk_size=5000):
             team = pick_team(commune_id)
-            rows.append((person_id, commune_id, start_on, team.pk if team else None, None))
+            rows.append((person_id, commune_id, start_on, team.pk if team else None, None, ""))
     else:
         # The organisation in charge, and the référent who follows the person now (a change of référent since the
         # decision moves the alert to the new one).
@@ -188,20 +208,29 @@ def _raise_step(*, departement_id, step, thresholds, today, pick_team) -> list[d
         ).values_list(
             "pk",
             "commune_id",
-            "current__decided_on",
+            "start_on",
             "current__organisation_id",
             "referent_now__referent_id",
             "current__referent_id",
+            "current__joint_diagnostic_extension",
         )
-        for person_id, commune_id, start_on, organisation_id, referent_id, decision_referent in found.iterator(
-            chunk_size=5000
-        ):
-            rows.append((person_id, commune_id, start_on, organisation_id, referent_id or decision_referent))
+        for (
+            person_id,
+            commune_id,
+            start_on,
+            organisation_id,
+            referent_id,
+            decision_referent,
+            extension,
+        ) in found.iterator(chunk_size=5000):
+            rows.append(
+                (person_id, commune_id, start_on, organisation_id, referent_id or decision_referent, extension)
+            )
     alerts = [
         {
             "person_id": person_id,
             "step": step.value,
-            "due_on": start_on + timedelta(days=days),
+            "due_on": start_on + timedelta(days=selectors.step_days(step, thresholds, extension)),
             "raised_on": today,
             "organisation_id": organisation_id,
             "recipient_id": recipient_id,
@@ -210,7 +239,7 @@ def _raise_step(*, departement_id, step, thresholds, today, pick_team) -> list[d
             "close_reason": "",
             "created_at": now,
         }
-        for person_id, commune_id, start_on, organisation_id, recipient_id in rows
+        for person_id, commune_id, start_on, organisation_id, recipient_id, extension in rows
     ]
     bulk_insert_rows(DelayAlert, alerts)
     return [{**alert, "commune_id": row[1]} for alert, row in zip(alerts, rows, strict=True)]

@@ -187,7 +187,9 @@ def thresholds_legal(request):
         messages.success(
             request,
             "Délais légaux appliqués (décret n° 2024-1244) : orientation sous six semaines après la demande, "
-            "contrat d'engagement sous un mois après l'orientation.",
+            "contrat d'engagement sous un mois après l'orientation, diagnostic conjoint du parcours social sous six "
+            "mois (douze s'il est prolongé), contrat d'engagement des personnes accompagnées avant 2025 au plus tard "
+            "le 1er janvier 2027.",
         )
     return redirect("orientation:delay_thresholds")
 

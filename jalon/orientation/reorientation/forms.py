@@ -7,7 +7,13 @@ from dsfr.forms import DsfrBaseForm
 
 from jalon.accounts.models import User
 from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
-from jalon.orientation.enums import LongTermConsequence, LongTermTypology, OrientationType
+from jalon.orientation.enums import (
+    JointDiagnosticExtension,
+    JointDiagnosticOutcome,
+    LongTermConsequence,
+    LongTermTypology,
+    OrientationType,
+)
 from jalon.orientation.forms import DecisionForm
 from jalon.orientation.models import Dispositif, EplMeeting, ReorientationRequest
 from jalon.territories.models import Territory
@@ -191,4 +197,25 @@ class LongTermReviewForm(ServiceCheckedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Demandé pour une réorientation : il devient le motif de la demande présentée à l'EPL.",
+    )
+
+
+class JointDiagnosticForm(ServiceCheckedForm):
+    # Asked by the service for a réorientation, whose request it becomes: not shown as optional.
+    service_required = ("comment",)
+    held_on = forms.DateField(label="Date du diagnostic conjoint", widget=DayInput())
+    outcome = forms.ChoiceField(label="Suite donnée", choices=JointDiagnosticOutcome.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label="Ce que le diagnostic a montré",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Demandé pour une réorientation : il devient le motif de la demande présentée à l'EPL.",
+    )
+
+
+class JointDiagnosticExtensionForm(DsfrBaseForm):
+    reason = forms.ChoiceField(
+        label="Difficulté particulière",
+        choices=[("", "—"), *JointDiagnosticExtension.choices],
+        help_text="Porte le délai du diagnostic conjoint de six à douze mois (art. D. 262-65-2-1 CASF).",
     )

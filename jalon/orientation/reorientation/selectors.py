@@ -1,7 +1,7 @@
 """Reads for réorientation: EPL meetings and their agenda, pending requests, delays, long-term beneficiaries."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from statistics import mean, median
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
-from jalon.orientation.enums import LongTermConsequence, LongTermTypology, ReorientationStatus
+from jalon.orientation.delays.selectors import PLEIN_EMPLOI_IN_FORCE_ON, step_days, thresholds_for
+from jalon.orientation.enums import (
+    DelayStep,
+    LongTermConsequence,
+    LongTermTypology,
+    OrientationType,
+    ReorientationStatus,
+)
 from jalon.orientation.models import EplMeeting, LongTermReview, Orientation, ReorientationRequest
 from jalon.orientation.selectors import _years_ago
 from jalon.people.enums import RightState
@@ -243,6 +250,10 @@ class PersonReorientations:
     can_review: bool
     can_withdraw: bool
     pending: ReorientationRequest | None
+    # The social orientation under the plein-emploi law whose joint diagnostic is watched, if any.
+    joint_diagnostic: Orientation | None = None
+    joint_diagnostic_due_on: date | None = None
+    can_record_joint_diagnostic: bool = False
 
 
 def person_reorientations(*, actor: Actor, person: Person) -> PersonReorientations:
@@ -268,12 +279,14 @@ def person_reorientations(*, actor: Actor, person: Person) -> PersonReorientatio
         .select_related("reviewed_by", "reorientation_request")
         .order_by("-reviewed_on", "-pk")
     )
-    current = Orientation.objects.current().filter(person=person).values_list("organisation_id", flat=True).first()
+    orientation = Orientation.objects.current().filter(person=person).first()
+    current = orientation.organisation_id if orientation else None
     pending = next((request for request in requests if request.status in PENDING), None)
     if actor.is_platform_admin or actor.has_role(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR):
         allowed = True
     else:
         allowed = actor.has_role(Role.REFERENT) and current is not None and current == actor.organisation_id
+    joint = joint_diagnostic_orientation(orientation)
     return PersonReorientations(
         requests=requests,
         reviews=reviews,
@@ -281,7 +294,39 @@ def person_reorientations(*, actor: Actor, person: Person) -> PersonReorientatio
         can_review=actor.is_platform_admin or actor.has_role(*REVIEW_ROLES),
         can_withdraw=allowed and pending is not None,
         pending=pending,
+        joint_diagnostic=joint,
+        joint_diagnostic_due_on=joint_diagnostic_due_on(joint) if joint else None,
+        can_record_joint_diagnostic=allowed and joint is not None and joint.joint_diagnostic_on is None,
     )
+
+
+def joint_diagnostic_orientation(orientation: Orientation | None) -> Orientation | None:
+    """The orientation, when it is a social one decided under the plein-emploi law (its joint diagnostic is due)."""
+    if orientation is None or orientation.orientation_type != OrientationType.SOCIAL:
+        return None
+    return orientation if orientation.decided_on >= PLEIN_EMPLOI_IN_FORCE_ON else None
+
+
+def joint_diagnostic_due_on(orientation: Orientation) -> date:
+    thresholds = thresholds_for(orientation.person.departement_id)
+    days = step_days(DelayStep.JOINT_DIAGNOSTIC, thresholds, orientation.joint_diagnostic_extension)
+    return orientation.decided_on + timedelta(days=days)
+
+
+def person_for_joint_diagnostic(*, actor: Actor, pk) -> tuple[Person, Orientation]:
+    """A person whose joint diagnostic the actor may record: the référent's organisation is in charge, or the actor
+    is the Département's orientation officer or administrator. Anything else is not found."""
+    person = get_visible_or_404(Person.objects.visible_to(actor).select_related("commune"), pk=pk)
+    orientation = joint_diagnostic_orientation(
+        Orientation.objects.current().filter(person=person).select_related("organisation", "referent").first()
+    )
+    staff = actor.is_platform_admin or actor.has_role(Role.ORIENTATION_OFFICER, Role.ADMINISTRATOR)
+    if orientation is None or not (
+        staff or (actor.has_role(Role.REFERENT) and orientation.organisation_id == actor.organisation_id)
+    ):
+        raise Http404(NOT_FOUND_MESSAGE)
+    person_view_record(actor=actor, person=person, screen="diagnostic conjoint du parcours social")
+    return person, orientation
 
 
 # --- Long-term beneficiaries ----------------------------------------------------------------------------------

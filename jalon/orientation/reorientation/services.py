@@ -15,7 +15,12 @@ from jalon.core.services import audit_event_record
 from jalon.inbox.enums import NotificationKind
 from jalon.inbox.services import notify
 from jalon.organisations.models import Membership
+from jalon.orientation.delays.closing import delay_alerts_close_done
+from jalon.orientation.delays.selectors import PLEIN_EMPLOI_IN_FORCE_ON
 from jalon.orientation.enums import (
+    DelayStep,
+    JointDiagnosticExtension,
+    JointDiagnosticOutcome,
     LongTermConsequence,
     LongTermTypology,
     OrientationType,
@@ -583,3 +588,97 @@ def long_term_review_bulk_record(*, actor_label: str, reviews: list[dict]) -> in
     )
     audit_event_record(code=AuditCode.LONG_TERM_REVIEWED, actor_label=actor_label, extra={"count": len(reviews)})
     return len(reviews)
+
+
+# --- The joint diagnostic of the social path (art. L. 262-31 and D. 262-65-2-1 CASF) ------------------------------
+
+
+def _social_orientation_for_update(person) -> Orientation:
+    current = Orientation.objects.select_for_update().current().filter(person=person).first()
+    if current is None or current.orientation_type != OrientationType.SOCIAL:
+        raise ValidationError(
+            f"{person} n'est pas orienté(e) vers un parcours social : le diagnostic conjoint ne concerne que ce "
+            "parcours."
+        )
+    if current.decided_on < PLEIN_EMPLOI_IN_FORCE_ON:
+        raise ValidationError(
+            "Cette orientation sociale date d'avant le 1er janvier 2025 : le diagnostic conjoint s'applique aux "
+            "orientations décidées depuis l'entrée en vigueur de la loi pour le plein emploi."
+        )
+    return current
+
+
+@transaction.atomic
+def joint_diagnostic_extend(*, actor, person, reason: str) -> Orientation:
+    """Bring the joint diagnostic from six to twelve months for a person in particular difficulty."""
+    if reason not in JointDiagnosticExtension.values:
+        raise ValidationError({"reason": "Choisissez la difficulté qui justifie de porter le délai à douze mois."})
+    current = _social_orientation_for_update(person)
+    if current.joint_diagnostic_on is not None:
+        raise ValidationError(
+            f"Le diagnostic conjoint a déjà eu lieu le {current.joint_diagnostic_on:%d/%m/%Y} : il n'y a plus de "
+            "délai à prolonger."
+        )
+    old = current.joint_diagnostic_extension
+    current.joint_diagnostic_extension = reason
+    current.save(update_fields=["joint_diagnostic_extension", "updated_at"])
+    audit_event_record(
+        code=AuditCode.JOINT_DIAGNOSTIC_EXTENDED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        person_id=person.pk,
+        subject=current,
+        old={"joint_diagnostic_extension": old},
+        new={"joint_diagnostic_extension": reason},
+    )
+    return current
+
+
+@transaction.atomic
+def joint_diagnostic_record(
+    *, actor, person, held_on: date, outcome: str, comment: str = ""
+) -> tuple[Orientation, ReorientationRequest | None]:
+    """The joint diagnostic of France Travail and the organisme référent for a person in the social path. When it
+    proposes a professional or socio-professional path, a réorientation request is opened for the EPL (its reason
+    is the comment)."""
+    if outcome not in JointDiagnosticOutcome.values:
+        raise ValidationError({"outcome": "Choisissez la suite donnée au diagnostic conjoint."})
+    if held_on is None or held_on > timezone.localdate():
+        raise ValidationError({"held_on": "La date du diagnostic conjoint ne peut pas être dans le futur."})
+    comment = (comment or "").strip()
+    current = _social_orientation_for_update(person)
+    if held_on < current.decided_on:
+        raise ValidationError(
+            {"held_on": f"Le diagnostic conjoint ne peut pas précéder l'orientation du {current.decided_on:%d/%m/%Y}."}
+        )
+    if current.joint_diagnostic_on is not None:
+        raise ValidationError(
+            f"Le diagnostic conjoint est déjà enregistré (le {current.joint_diagnostic_on:%d/%m/%Y})."
+        )
+    request = None
+    if outcome == JointDiagnosticOutcome.REORIENTATION:
+        if not comment:
+            raise ValidationError(
+                {
+                    "comment": "Indiquez ce que le diagnostic a montré : ce sera le motif de la demande de "
+                    "réorientation."
+                }
+            )
+        request = reorientation_request(
+            actor=actor,
+            person=person,
+            reason=f"Diagnostic conjoint du {held_on:%d/%m/%Y} : {comment}",
+            requested_on=held_on,
+        )
+    current.joint_diagnostic_on, current.joint_diagnostic_outcome = held_on, outcome
+    current.save(update_fields=["joint_diagnostic_on", "joint_diagnostic_outcome", "updated_at"])
+    delay_alerts_close_done(person_ids=[person.pk], step=DelayStep.JOINT_DIAGNOSTIC)
+    audit_event_record(
+        code=AuditCode.JOINT_DIAGNOSTIC_RECORDED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        person_id=person.pk,
+        subject=current,
+        new={"joint_diagnostic_on": held_on, "joint_diagnostic_outcome": outcome, "comment": comment},
+    )
+    return current, request

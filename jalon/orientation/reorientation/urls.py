@@ -15,4 +15,10 @@ urlpatterns = [
     path("epl/<int:pk>/cloture/", views.epl_close, name="epl_close"),
     path("longue-duree/", views.long_term_list, name="long_term_list"),
     path("personnes/<int:person_pk>/diagnostic-longue-duree/", views.long_term_review, name="long_term_review"),
+    path("personnes/<int:person_pk>/diagnostic-conjoint/", views.joint_diagnostic, name="joint_diagnostic"),
+    path(
+        "personnes/<int:person_pk>/diagnostic-conjoint/prolongation/",
+        views.joint_diagnostic_extend,
+        name="joint_diagnostic_extend",
+    ),
 ]

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jalon.core.forms import add_service_errors
+from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import require_departement_staff, require_roles
 from jalon.orientation.enums import LongTermConsequence, LongTermTypology
 from jalon.orientation.reorientation import selectors, services
@@ -14,6 +14,8 @@ from jalon.orientation.reorientation.forms import (
     AgendaAddForm,
     CloseForm,
     EplMeetingForm,
+    JointDiagnosticExtensionForm,
+    JointDiagnosticForm,
     LongTermFilterForm,
     LongTermReviewForm,
     RefuseForm,
@@ -304,3 +306,53 @@ def long_term_review(request, person_pk):
             "reviews": selectors.person_reviews(person=person),
         },
     )
+
+
+# --- The joint diagnostic of the social path ------------------------------------------------------------------
+
+
+@require_roles(*REQUEST_ROLES)
+def joint_diagnostic(request, person_pk):
+    actor = request.actor
+    person, orientation = selectors.person_for_joint_diagnostic(actor=actor, pk=person_pk)
+    form = JointDiagnosticForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    written = submitted_write(
+        request, form, lambda data: services.joint_diagnostic_record(actor=actor, person=person, **data)
+    )
+    if written:
+        _orientation, reorientation = written.result
+        done = f"Diagnostic conjoint de {person} enregistré."
+        if reorientation is not None:
+            done += " Une demande de réorientation attend l'ordre du jour d'une EPL."
+        messages.success(request, done)
+        return redirect("people:detail", pk=person.pk)
+    return render(
+        request,
+        "orientation/reorientation/joint_diagnostic_form.html",
+        {
+            "form": form,
+            "extension_form": JointDiagnosticExtensionForm(),
+            "person": person,
+            "orientation": orientation,
+            "due_on": selectors.joint_diagnostic_due_on(orientation),
+        },
+    )
+
+
+@require_roles(*REQUEST_ROLES)
+@require_POST
+def joint_diagnostic_extend(request, person_pk):
+    actor = request.actor
+    person, _orientation = selectors.person_for_joint_diagnostic(actor=actor, pk=person_pk)
+    form = JointDiagnosticExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez la difficulté qui justifie de porter le délai à douze mois.")
+    else:
+        try:
+            services.joint_diagnostic_extend(actor=actor, person=person, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Le diagnostic conjoint de {person} est porté à douze mois.")
+    return redirect("orientation:joint_diagnostic", person_pk=person.pk)

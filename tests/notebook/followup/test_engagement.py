@@ -191,3 +191,43 @@ def test_the_contracts_page_shows_planned_and_done_hours(world, client):
     page = client.get(reverse("notebook:contracts", args=[notebook.person_id])).content.decode()
     assert "15 h d&#x27;activité par semaine" in page or "15 h d'activité par semaine" in page
     assert "prévues et réalisées par semaine" in page
+
+
+def test_signing_a_contrat_d_engagement_ends_the_transition_of_a_person_oriented_before_2025(world):
+    from jalon.orientation.enums import DelayStep
+    from jalon.orientation.models import DelayAlert, Orientation
+
+    notebook = _followed(world, decided_on=datetime.date(2023, 5, 2))
+    transition = DelayAlert.objects.create(
+        person=notebook.person, step=DelayStep.TRANSITION, due_on=datetime.date(2027, 1, 1)
+    )
+    contract = _engagement(world, notebook)
+    services.contract_sign(
+        actor=actor_for(world[2]),
+        contract=contract,
+        signed_on=datetime.date(2026, 11, 3),
+        signed_by_person=True,
+        version=None,
+    )
+    orientation = Orientation.objects.get(person=notebook.person, ended_on=None)
+    assert orientation.engagement_signed_on == datetime.date(2026, 11, 3)
+    transition.refresh_from_db()
+    assert transition.closed_at is not None
+
+
+def test_a_cer_signed_after_2025_does_not_end_the_transition(world):
+    from jalon.orientation.models import Orientation
+    from tests.notebook.followup.test_followup import _contract
+
+    notebook = _followed(world, decided_on=datetime.date(2023, 5, 2))
+    contract = _contract(world, notebook, datetime.date(2026, 11, 2))
+    services.contract_sign(
+        actor=actor_for(world[2]),
+        contract=contract,
+        signed_on=datetime.date(2026, 11, 3),
+        signed_by_person=True,
+        version=None,
+    )
+    orientation = Orientation.objects.get(person=notebook.person, ended_on=None)
+    assert orientation.contract_signed_on == datetime.date(2026, 11, 3)
+    assert orientation.engagement_signed_on is None

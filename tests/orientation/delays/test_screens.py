@@ -244,6 +244,9 @@ def test_the_administrator_sets_the_thresholds(login_as, landes, cd_admin):
         "orientation_days": 15,
         "first_appointment_days": 30,
         "contract_days": 60,
+        "joint_diagnostic_days": 183,
+        "joint_diagnostic_extended_days": 365,
+        "transition_days": 730,
         "reminder_days_before": 2,
     }
     refused = client.post(url, values).content.decode()
