@@ -410,7 +410,7 @@ class Contract(BaseModel):
 
 
 class ContractAmendment(BaseModel):
-    """An avenant: the contract's end date or objectives changed, with the before and after."""
+    """An avenant: the contract's end date, objectives or weekly activity hours changed, with the before and after."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
     amended_on = models.DateField("date de l'avenant")
@@ -418,6 +418,10 @@ class ContractAmendment(BaseModel):
     new_ends_on = models.DateField("fin après l'avenant")
     objectives_before = models.JSONField("objectifs avant", default=list)
     objectives_after = models.JSONField("objectifs après", default=list)
+    previous_weekly_hours = models.PositiveSmallIntegerField(
+        "heures par semaine avant l'avenant", null=True, blank=True
+    )
+    new_weekly_hours = models.PositiveSmallIntegerField("heures par semaine après l'avenant", null=True, blank=True)
     reason = models.CharField("objet de l'avenant", max_length=255)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="par", null=True, on_delete=models.SET_NULL, related_name="+"

@@ -91,10 +91,18 @@ class ContractAmendForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
     )
     reason = forms.CharField(label="Objet de l'avenant", max_length=255)
+    # The contrat d'engagement only: the weekly activity hours revised, with their reduction decision.
+    weekly_hours = ContractForm.base_fields["weekly_hours"]
+    hours_reduction_reason = ContractForm.base_fields["hours_reduction_reason"]
+    hours_reduction_note = ContractForm.base_fields["hours_reduction_note"]
+    hours_decided_on = ContractForm.base_fields["hours_decided_on"]
 
-    def __init__(self, *args, objectives, **kwargs):
+    def __init__(self, *args, objectives, carries_hours: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelMultipleChoiceField, self.fields["objectives"]).queryset = objectives
+        if not carries_hours:
+            for name in ("weekly_hours", "hours_reduction_reason", "hours_reduction_note", "hours_decided_on"):
+                del self.fields[name]
 
 
 class ContractRenewForm(VersionedForm):

@@ -328,9 +328,15 @@ def contract_amend(
     objectives,
     reason: str,
     version: int | None = None,
+    weekly_hours: int | None = None,
+    hours_reduction_reason: str = "",
+    hours_reduction_note: str = "",
+    hours_decided_by=None,
+    hours_decided_on: datetime.date | None = None,
 ) -> ContractAmendment:
-    """An avenant: new end date and/or objectives, the before and after kept. Refused on a contract ended early,
-    when nothing changes, or when the new end overlaps the next contract."""
+    """An avenant: new end date, objectives and/or (contrat d'engagement) weekly hours, the before and after kept.
+    Hours below the legal minimum need their reduction decision, as at creation; `weekly_hours` None keeps them.
+    Refused on a contract ended early, when nothing changes, or when the new end overlaps the next contract."""
     contract = Contract.objects.select_for_update().select_related("notebook", "contract_type").get(pk=contract.pk)
     notebook = contract.notebook
     if contract.end_reason:
@@ -344,8 +350,30 @@ def contract_amend(
         raise ValidationError({"objectives": "Un objectif choisi n'appartient pas à ce carnet."})
     before = sorted(contract.objectives.values_list("title", flat=True))
     after = sorted(objective.title for objective in objectives)
-    if ends_on == contract.ends_on and before == after:
-        raise ValidationError("L'avenant ne change ni la date de fin ni les objectifs.")
+    hours = {}
+    if weekly_hours is not None and contract.contract_type.minimum_weekly_hours is not None:
+        hours = _engagement_hours(
+            contract.contract_type,
+            weekly_hours=weekly_hours,
+            reason=hours_reduction_reason,
+            note=hours_reduction_note,
+            decided_by=hours_decided_by,
+            decided_on=hours_decided_on,
+        )
+        # Back to the minimum or above: the former reduction decision no longer applies.
+        hours = {
+            "hours_reduction_reason": "",
+            "hours_reduction_note": "",
+            "hours_decided_by": None,
+            "hours_decided_on": None,
+            **hours,
+        }
+    hours_change = hours and (
+        hours["weekly_hours"] != contract.weekly_hours
+        or hours["hours_reduction_reason"] != contract.hours_reduction_reason
+    )
+    if ends_on == contract.ends_on and before == after and not hours_change:
+        raise ValidationError("L'avenant ne change ni la date de fin, ni les objectifs, ni les heures d'activité.")
     other = _overlapping(contract.starts_on, ends_on, notebook=notebook, exclude_pk=contract.pk)
     if other is not None:
         raise ValidationError(
@@ -359,20 +387,22 @@ def contract_amend(
         new_ends_on=ends_on,
         objectives_before=before,
         objectives_after=after,
+        previous_weekly_hours=contract.weekly_hours if hours_change else None,
+        new_weekly_hours=hours["weekly_hours"] if hours_change else None,
         reason=reason.strip(),
         created_by=actor.user,
     )
+    old = {"ends_on": amendment.previous_ends_on, "objectives": before}
+    new = {"ends_on": ends_on, "objectives": after}
+    if hours_change:
+        old |= {"weekly_hours": contract.weekly_hours, "hours_reduction_reason": contract.hours_reduction_reason}
+        new |= {"weekly_hours": hours["weekly_hours"], "hours_reduction_reason": hours["hours_reduction_reason"]}
+        for name, value in hours.items():
+            setattr(contract, name, value)
     contract.ends_on = ends_on
-    contract.save(update_fields=["ends_on", "updated_at"])
+    contract.save(update_fields=["ends_on", *(hours if hours_change else {}), "updated_at"])
     contract.objectives.set(objectives)
-    _audit(
-        code=AuditCode.CONTRACT_AMENDED,
-        actor=actor,
-        subject=contract,
-        notebook=notebook,
-        old={"ends_on": amendment.previous_ends_on, "objectives": before},
-        new={"ends_on": ends_on, "objectives": after},
-    )
+    _audit(code=AuditCode.CONTRACT_AMENDED, actor=actor, subject=contract, notebook=notebook, old=old, new=new)
     return amendment
 
 

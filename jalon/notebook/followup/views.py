@@ -152,6 +152,7 @@ def contract_end(request, person_pk, pk):
 def contract_amend(request, person_pk, pk):
     access = notebook_access(actor=request.actor, person_pk=person_pk)
     contract = selectors.contract_for(notebook=access.notebook, pk=pk)
+    carries_hours = contract.contract_type.minimum_weekly_hours is not None
     return _contract_change(
         request,
         person_pk,
@@ -159,8 +160,27 @@ def contract_amend(request, person_pk, pk):
         screen="carnet : avenant à un contrat",
         form_class=ContractAmendForm,
         objectives=Objective.objects.filter(notebook=access.notebook).order_by("title"),
-        initial={"ends_on": contract.ends_on, "objectives": list(contract.objectives.values_list("pk", flat=True))},
-        write=lambda contract, data: services.contract_amend(actor=request.actor, contract=contract, **data),
+        carries_hours=carries_hours,
+        initial={
+            "ends_on": contract.ends_on,
+            "objectives": list(contract.objectives.values_list("pk", flat=True)),
+            **(
+                {
+                    "weekly_hours": contract.weekly_hours,
+                    "hours_reduction_reason": contract.hours_reduction_reason,
+                    "hours_reduction_note": contract.hours_reduction_note,
+                    "hours_decided_on": contract.hours_decided_on,
+                }
+                if carries_hours
+                else {}
+            ),
+        },
+        write=lambda contract, data: services.contract_amend(
+            actor=request.actor,
+            contract=contract,
+            hours_decided_by=request.actor.user if data.get("hours_reduction_reason") else None,
+            **data,
+        ),
         template="notebook/followup/contract_amend.html",
         done=lambda contract: "L'avenant est enregistré.",
     )

@@ -231,3 +231,65 @@ def test_a_cer_signed_after_2025_does_not_end_the_transition(world):
     orientation = Orientation.objects.get(person=notebook.person, ended_on=None)
     assert orientation.contract_signed_on == datetime.date(2026, 11, 3)
     assert orientation.engagement_signed_on is None
+
+
+def test_an_avenant_revises_the_hours_with_the_reduction_decision_and_keeps_the_before(world, login_as):
+    from jalon.notebook.models import ContractAmendment
+
+    notebook = _followed(world)
+    referent = world[2]
+    contract = _engagement(world, notebook)
+    notebook.refresh_from_db()
+    url = reverse("notebook:contract_amend", kwargs={"person_pk": notebook.person_id, "pk": contract.pk})
+    client = login_as(referent)
+    page = client.get(url).content.decode()
+    assert "Heures d&#x27;activité par semaine" in page or "Heures d'activité par semaine" in page
+    form = {
+        "version": notebook.version,
+        "ends_on": contract.ends_on.isoformat(),
+        "reason": "Santé : reprise progressive",
+        "weekly_hours": "8",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "au moins 15 heures" in refused.content.decode()
+    assert not ContractAmendment.objects.exists()
+    contract.refresh_from_db()
+    assert contract.weekly_hours == 15
+
+    response = client.post(url, {**form, "hours_reduction_reason": "sante", "hours_decided_on": "2026-11-10"})
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.weekly_hours, contract.hours_reduction_reason, contract.hours_decided_by) == (
+        8,
+        "sante",
+        referent.user,
+    )
+    amendment = ContractAmendment.objects.get()
+    assert (amendment.previous_weekly_hours, amendment.new_weekly_hours) == (15, 8)
+    event = AuditEvent.objects.filter(code=AuditCode.CONTRACT_AMENDED).get()
+    assert event.data["old"]["weekly_hours"] == 15 and event.data["new"]["weekly_hours"] == 8
+    contracts = client.get(reverse("notebook:contracts", kwargs={"person_pk": notebook.person_id}))
+    assert "15 h → 8 h par semaine" in contracts.content.decode()
+
+
+def test_an_avenant_back_to_fifteen_hours_drops_the_reduction(world):
+    notebook = _followed(world)
+    referent = world[2]
+    contract = _engagement(
+        world,
+        notebook,
+        weekly_hours=10,
+        hours_reduction_reason="sante",
+        hours_decided_by=referent.user,
+        hours_decided_on=datetime.date(2026, 11, 2),
+    )
+    services.contract_amend(
+        actor=actor_for(referent),
+        contract=contract,
+        ends_on=contract.ends_on,
+        objectives=[],
+        reason="Santé rétablie",
+        weekly_hours=15,
+    )
+    contract.refresh_from_db()
+    assert (contract.weekly_hours, contract.hours_reduction_reason, contract.hours_decided_on) == (15, "", None)
