@@ -1,6 +1,8 @@
 """On a 390 px phone and on a 1 366 px laptop, the pages each role opens every day fit the screen: wide tables scroll
 inside their frame, the page itself never scrolls sideways."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +54,7 @@ def _daily_pages() -> dict[str, list[str]]:
     from jalon.exits.models import Exit
     from jalon.offer.measures.models import Measure
     from jalon.organisations.models import Membership
-    from jalon.orientation.models import ReferentAssignment
+    from jalon.orientation.models import Orientation, ReferentAssignment
     from jalon.programme.models import NetworkEvent
 
     contract = contract_in_force("referent@landes.demo.jalon.test")
@@ -68,6 +70,15 @@ def _daily_pages() -> dict[str, list[str]]:
     )
     offer = JobOffer.objects.filter(departement_id="40").order_by("pk").first()
     forum = NetworkEvent.objects.filter(programme__departement_id="40").order_by("pk").first()
+    referent = Membership.objects.get(user__email="referent@landes.demo.jalon.test")
+    # A person of the référent's structure in the social path since the plein-emploi law: her joint diagnostic.
+    social = (
+        Orientation.objects.current()
+        .filter(organisation_id=referent.organisation_id, orientation_type="social", joint_diagnostic_on=None)
+        .filter(decided_on__gte=datetime.date(2025, 1, 1))
+        .order_by("pk")
+        .first()
+    )
     # An IAE or PEC contract ended for a person the référent follows: the exit it proposes.
     ended = (
         Measure.objects.filter(
@@ -98,8 +109,14 @@ def _daily_pages() -> dict[str, list[str]]:
             *([reverse("employment:measure_exit", args=[ended.pk])] if ended else []),  # when the demo has one
             reverse("francetravail:situation", args=[person_pk]),
             reverse("duties:person", args=[person_pk]),
+            *([reverse("orientation:joint_diagnostic", args=[social.person_id])] if social else []),
         ],
-        "orientation@landes.demo.jalon.test": ["/", "/orientation/", reverse("duties:list")],
+        "orientation@landes.demo.jalon.test": [
+            "/",
+            "/orientation/",
+            reverse("duties:list"),
+            reverse("orientation:delays"),
+        ],
         "manager@landes.demo.jalon.test": [
             "/",
             reverse("orientation:caseload"),
