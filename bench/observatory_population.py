@@ -128,13 +128,14 @@ STATEMENTS = [
     """INSERT INTO notebook_notebook (id, created_at, updated_at, version, last_activity_at, person_id)
         SELECT person_id, (decided + 5)::timestamptz, now(), 1, now(), person_id FROM bench_oriented""",
     f"""INSERT INTO notebook_contract (created_at, updated_at, starts_on, ends_on, signed_on, signed_by_person,
-        organisation_id, contract_type_id, notebook_id, end_reason, end_note)
+        organisation_id, contract_type_id, notebook_id, end_reason, end_note, hours_reduction_reason,
+        hours_reduction_note)
         SELECT now(), now(), decided + 10 + (r * 70)::int, decided + 375 + (r * 70)::int, decided + 10 + (r * 70)::int,
-               true, {BASE} + 1, {BASE} + 1, person_id, '', ''
+               true, {BASE} + 1, {BASE} + 1, person_id, '', '', '', ''
         FROM bench_oriented WHERE r < 0.6
         UNION ALL
         SELECT now(), now(), decided + 376 + (r * 70)::int, decided + 741 + (r * 70)::int,
-               decided + 376 + (r * 70)::int, true, {BASE} + 1, {BASE} + 1, person_id, '', ''
+               decided + 376 + (r * 70)::int, true, {BASE} + 1, {BASE} + 1, person_id, '', '', '', ''
         FROM bench_oriented WHERE r < 0.3""",
     f"""INSERT INTO notebook_appointment (created_at, updated_at, starts_at, ends_at, mode, place, purpose, attendance,
         cancelled_at, organisation_id, professional_id, notebook_id)

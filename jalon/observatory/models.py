@@ -160,6 +160,14 @@ class PersonSegment(models.Model):
     child = models.BooleanField("enfant au foyer", default=False)
     orientation_type = models.CharField("type d'orientation", max_length=20)
     dispositif = models.CharField("dispositif", max_length=120)
+    # The stock indicators' filters of the day, with the EXISTS semantics of their definitions: subject to rights and
+    # duties, an orientation in force toward an organisme référent (and its DREES group), a CER valid that day.
+    subject = models.BooleanField("soumise aux droits et devoirs", default=False)
+    oriented = models.BooleanField("orientée vers un organisme référent", default=False)
+    to_france_travail = models.BooleanField("orientée vers France Travail", default=False)
+    to_other_spe = models.BooleanField("orientée vers un autre organisme du SPE", default=False)
+    to_departement = models.BooleanField("orientée vers le Département", default=False)
+    cer_valid = models.BooleanField("CER valide", default=False)
 
     class Meta:
         verbose_name = "segments d'une personne (calcul)"

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from jalon.core.periods import add_months
 from jalon.observatory.enums import Dimension
 from jalon.observatory.models import PersonSegment
+from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
 from jalon.orientation.enums import OrientationType
 from jalon.people.enums import HouseholdRole
 
@@ -47,11 +48,15 @@ UNKNOWN = "inconnu"
 #   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
 #   dates (the DREES seniority and entry);
 # - the household's composition counts the members in force on the day (the person included);
-# - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several.
+# - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several;
+# - the stock indicators' filters, each an EXISTS over all the person's rows as their definitions say: subject to
+#   rights and duties (`indicators.common.subject_on`), an orientation in force toward an organisme référent and its
+#   DREES groups, a CER valid that day (`indicators.oarsa`).
 # A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
 BUILD_SQL = """
 INSERT INTO observatory_personsegment
-    (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif)
+    (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif,
+     subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
 WITH member AS (
     SELECT m.person_id, m.household_id, r.opening_date, r.request_date,
            ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank
@@ -80,14 +85,50 @@ orientation AS (
     LEFT JOIN orientation_dispositif d ON d.id = o.dispositif_id
     WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
       AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
+),
+subject AS (
+    SELECT DISTINCT m.person_id
+    FROM people_householdmember m
+    JOIN people_person p ON p.id = m.person_id
+    JOIN people_rsaright r ON r.household_id = m.household_id
+    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
+      AND (r.closure_date IS NULL OR r.closure_date > %(day)s) AND r.opening_date <= %(day)s
+      AND m.subject_to_rights_and_duties AND m.role IN (%(subject_roles)s)
+),
+referent AS (
+    SELECT o.person_id,
+           MAX(CASE WHEN g.kind IN (%(france_travail)s) THEN 1 ELSE 0 END) AS to_france_travail,
+           MAX(CASE WHEN g.kind IN (%(other_spe)s) THEN 1 ELSE 0 END) AS to_other_spe,
+           MAX(CASE WHEN g.kind IN (%(departement_kinds)s) THEN 1 ELSE 0 END) AS to_departement
+    FROM orientation_orientation o
+    JOIN people_person p ON p.id = o.person_id
+    JOIN organisations_organisation g ON g.id = o.organisation_id
+    WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
+      AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
+    GROUP BY o.person_id
+),
+cer AS (
+    SELECT DISTINCT n.person_id
+    FROM notebook_contract c
+    JOIN notebook_notebook n ON n.id = c.notebook_id
+    JOIN notebook_contracttype t ON t.id = c.contract_type_id
+    JOIN people_person p ON p.id = n.person_id
+    WHERE p.departement_id = %(departement)s AND t.code IN (%(cer_codes)s)
+      AND c.starts_on <= %(day)s AND c.ends_on >= %(day)s
 )
 SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
        COALESCE(composition.partner, 0) = 1, COALESCE(composition.child, 0) = 1,
-       COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s)
+       COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
+       subject.person_id IS NOT NULL, referent.person_id IS NOT NULL,
+       COALESCE(referent.to_france_travail, 0) = 1, COALESCE(referent.to_other_spe, 0) = 1,
+       COALESCE(referent.to_departement, 0) = 1, cer.person_id IS NOT NULL
 FROM people_person p
 LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
 LEFT JOIN composition ON composition.household_id = member.household_id
 LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
+LEFT JOIN subject ON subject.person_id = p.id
+LEFT JOIN referent ON referent.person_id = p.id
+LEFT JOIN cer ON cer.person_id = p.id
 WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
 """
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
@@ -96,11 +137,16 @@ SEGMENTS = "obs_seg"
 
 
 def _positional(sql: str, named: dict) -> tuple[str, list]:
-    """`%(name)s` placeholders as positional `%s` (what every Django backend accepts)."""
+    """`%(name)s` placeholders as positional `%s` (what every Django backend accepts); a list is spread into as
+    many placeholders, for an `IN (...)`."""
     params: list = []
 
     def take(match):
-        params.append(named[match.group(1)])
+        value = named[match.group(1)]
+        if isinstance(value, (list, tuple)):
+            params.extend(value)
+            return ", ".join(["%s"] * len(value))
+        params.append(value)
         return "%s"
 
     return re.sub(r"%\((\w+)\)s", take, sql), params
@@ -129,6 +175,11 @@ class SegmentBatch:
                     "other_child": HouseholdRole.OTHER_CHILD,
                     "not_oriented": NOT_ORIENTED,
                     "no_dispositif": NO_DISPOSITIF,
+                    "subject_roles": [HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
+                    "france_travail": FRANCE_TRAVAIL,
+                    "other_spe": OTHER_SPE,
+                    "departement_kinds": DEPARTEMENT,
+                    "cer_codes": CER_CODES,
                 },
             )
             connection = connections[router.db_for_write(PersonSegment)]

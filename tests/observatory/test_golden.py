@@ -406,3 +406,15 @@ def test_no_rate_exceeds_100_percent(world):
         for period in (YEAR, MARCH):
             for key, cell in evaluate(spec, "40", period).items():
                 assert cell.numerator <= cell.denominator, (code, period.key, key)
+
+
+def test_the_segment_batch_and_the_per_row_subqueries_give_the_same_figures(world):
+    """The stock filters are read from the day's segment batch in a computation, and by per-row subqueries in a
+    read-only evaluation (screens, a replica): both paths give every indicator the same Département figures."""
+    from jalon.observatory.engine import whole as whole_cell
+
+    for code, spec in computations().items():
+        for period in (YEAR, MARCH):
+            batched = whole_cell(evaluate(spec, "40", period))
+            direct = whole_cell(evaluate(spec, "40", period, segmented=False))
+            assert (batched.numerator, batched.denominator) == (direct.numerator, direct.denominator), code

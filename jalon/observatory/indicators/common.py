@@ -57,6 +57,26 @@ def subject_on(day: date, **filters) -> Exists:
     )
 
 
+# The stock filters the segment batch precomputes, read by `subject_persons` as `seg_<flag>`.
+SEGMENT_FLAGS = ("oriented", "to_france_travail", "to_other_spe", "to_departement", "cer_valid")
+
+
+def subject_persons(scope) -> QuerySet:
+    """The Département's persons subject to rights and duties on the period's last day: read from the day's segment
+    batch when the computation prepared one (joined, so that the indicator's other filters read it too), else by
+    `subject_on` (a subquery per person; the same definition)."""
+    rows = persons(scope.departement_id)
+    if scope.segments is None:
+        return rows.filter(subject_on(scope.end))
+    # The day's other flags as plain columns (aliases), so that excluding on them is a NOT on the joined row rather
+    # than a subquery over the reverse relation.
+    return (
+        scope.segments.join(rows, scope.end)
+        .filter(obs_seg__subject=True)
+        .alias(**{f"seg_{flag}": F(f"obs_seg__{flag}") for flag in SEGMENT_FLAGS})
+    )
+
+
 def right_field_on(day: date, field: str):
     """A field of the RSA right of the household the person belongs to on `day` (the first, if several)."""
     return Subquery(

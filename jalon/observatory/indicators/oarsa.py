@@ -8,21 +8,14 @@ from jalon.core.periods import add_months
 from jalon.notebook.models import Contract
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons, subject_on, with_right_fields
-from jalon.organisations.enums import OrganisationKind
+from jalon.observatory.indicators.common import DaysBetween, subject_persons, with_right_fields
+from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
 from jalon.orientation.models import Orientation
 
 
-FRANCE_TRAVAIL = [OrganisationKind.FRANCE_TRAVAIL]
-# DREES convention: the SPE is France Travail, missions locales, Cap emploi, maisons de l'emploi, PLIE, structures
-# de l'IAE and other placement or training bodies; everything else is « hors SPE ».
-OTHER_SPE = [OrganisationKind.MISSION_LOCALE, OrganisationKind.CAP_EMPLOI, OrganisationKind.SIAE]
-DEPARTEMENT = [OrganisationKind.CONSEIL_DEPARTEMENTAL, OrganisationKind.TERRITORIAL_SERVICE]
-CER_CODES = ["cer"]
-
-
 def _orientation_on(day, **filters) -> Exists:
-    """An orientation in force on `day` with an organisme référent unique."""
+    """An orientation in force on `day` with an organisme référent unique (`organisation__kind__in` narrows it to a
+    group: see `_oriented` for the same read from the segment batch)."""
     return Exists(
         Orientation.objects.filter(
             Q(ended_on=None) | Q(ended_on__gt=day),
@@ -34,6 +27,34 @@ def _orientation_on(day, **filters) -> Exists:
     )
 
 
+# The DREES groups as the segment batch flags them (the same EXISTS, precomputed per person for the day).
+GROUP_FLAGS = {"france_travail": "to_france_travail", "other_spe": "to_other_spe", "departement": "to_departement"}
+GROUP_KINDS = {"france_travail": FRANCE_TRAVAIL, "other_spe": OTHER_SPE, "departement": DEPARTEMENT}
+
+
+def _oriented(scope: Scope, *groups: str):
+    """Oriented on the last day toward an organisme référent (of one of `groups` if given): a condition on rows from
+    `subject_persons(scope)`, read from the segment batch when there is one."""
+    if scope.segments is None:
+        if not groups:
+            return _orientation_on(scope.end)
+        return _orientation_on(scope.end, organisation__kind__in=[k for g in groups for k in GROUP_KINDS[g]])
+    if not groups:
+        return Q(seg_oriented=True)
+    condition = Q()
+    for group in groups:
+        condition |= Q(**{f"seg_{GROUP_FLAGS[group]}": True})
+    return condition
+
+
+def _cer_valid(scope: Scope):
+    """A CER valid on the last day, as a condition on rows from `subject_persons(scope)`."""
+    return _cer_valid_on(scope.end) if scope.segments is None else Q(seg_cer_valid=True)
+
+
+OTHER_GROUPS = ("france_travail", "other_spe", "departement")
+
+
 def _flag(condition) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0))
 
@@ -42,7 +63,7 @@ SUBJECT = "Personnes soumises aux droits et devoirs (SDD) le dernier jour de la 
 
 
 def _seniority_rows(scope: Scope, months_from: int | None, months_to: int | None):
-    rows = persons(scope.departement_id).filter(subject_on(scope.end))
+    rows = subject_persons(scope)
     if months_from is None:
         return rows
     rows = with_right_fields(rows, scope, opened_on="opening_date").filter(
@@ -62,7 +83,7 @@ for code, label, months_from, months_to in (
 
     def oriented_share(scope: Scope, months_from=months_from, months_to=months_to):
         return _seniority_rows(scope, months_from, months_to).annotate(
-            obs_num=_flag(_orientation_on(scope.end)), obs_den=Value(1)
+            obs_num=_flag(_oriented(scope)), obs_den=Value(1)
         )
 
     indicator(
@@ -77,25 +98,19 @@ for code, label, months_from, months_to in (
 
 ORIENTED = SUBJECT[:-1] + " et orientées ce jour-là vers un organisme référent unique."
 
-for code, label, kinds in (
-    ("B5", "France Travail", FRANCE_TRAVAIL),
-    ("B6", "un organisme du SPE autre que France Travail", OTHER_SPE),
-    ("B7", "le Département (conseil départemental, SDSEI)", DEPARTEMENT),
+for code, label, group in (
+    ("B5", "France Travail", "france_travail"),
+    ("B6", "un organisme du SPE autre que France Travail", "other_spe"),
+    ("B7", "le Département (conseil départemental, SDSEI)", "departement"),
     ("B8", "un organisme hors SPE autre que le Département", None),
 ):
 
-    def where_oriented(scope: Scope, kinds=kinds):
-        if kinds is None:
-            toward = _orientation_on(scope.end) & ~_orientation_on(
-                scope.end, organisation__kind__in=FRANCE_TRAVAIL + OTHER_SPE + DEPARTEMENT
-            )
+    def where_oriented(scope: Scope, group=group):
+        if group is None:
+            toward = _oriented(scope) & ~_oriented(scope, *OTHER_GROUPS)
         else:
-            toward = _orientation_on(scope.end, organisation__kind__in=kinds)
-        return (
-            persons(scope.departement_id)
-            .filter(subject_on(scope.end), _orientation_on(scope.end))
-            .annotate(obs_num=_flag(toward), obs_den=Value(1))
-        )
+            toward = _oriented(scope, group)
+        return subject_persons(scope).filter(_oriented(scope)).annotate(obs_num=_flag(toward), obs_den=Value(1))
 
     indicator(
         code,
@@ -128,10 +143,10 @@ def _cer_valid_on(day) -> Exists:
 )
 def cer_share(scope: Scope):
     return (
-        persons(scope.departement_id)
-        .filter(subject_on(scope.end), _orientation_on(scope.end))
-        .exclude(_orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL))
-        .annotate(obs_num=_flag(_cer_valid_on(scope.end)), obs_den=Value(1))
+        subject_persons(scope)
+        .filter(_oriented(scope))
+        .exclude(_oriented(scope, "france_travail"))
+        .annotate(obs_num=_flag(_cer_valid(scope)), obs_den=Value(1))
     )
 
 
@@ -143,9 +158,8 @@ def _entrants(scope: Scope):
         .order_by("decided_on", "pk")
         .values("decided_on")[:1]
     )
-    subject = persons(scope.departement_id).filter(subject_on(scope.end))
     return (
-        with_right_fields(subject, scope, requested_on="request_date")
+        with_right_fields(subject_persons(scope), scope, requested_on="request_date")
         .filter(requested_on__gte=scope.start, requested_on__lte=scope.end)
         .annotate(first_on=first_after_request)
         .filter(first_on__lte=scope.end)
@@ -205,21 +219,19 @@ def orientation_to_contract(scope: Scope):
 CER_VALID = "Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour)."
 
 # B10–B12: the share with a valid CER, by the kind of organisme the person is oriented to (B9 split).
-for code, label, kinds in (
-    ("B10", "un organisme du SPE autre que France Travail", OTHER_SPE),
-    ("B11", "le Département (conseil départemental, SDSEI)", DEPARTEMENT),
+for code, label, group in (
+    ("B10", "un organisme du SPE autre que France Travail", "other_spe"),
+    ("B11", "le Département (conseil départemental, SDSEI)", "departement"),
     ("B12", "un organisme hors SPE autre que le Département", None),
 ):
 
-    def cer_share_by_organisme(scope: Scope, kinds=kinds):
-        rows = persons(scope.departement_id).filter(subject_on(scope.end))
-        if kinds is None:
-            rows = rows.filter(_orientation_on(scope.end)).exclude(
-                _orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL + OTHER_SPE + DEPARTEMENT)
-            )
+    def cer_share_by_organisme(scope: Scope, group=group):
+        rows = subject_persons(scope)
+        if group is None:
+            rows = rows.filter(_oriented(scope)).exclude(_oriented(scope, *OTHER_GROUPS))
         else:
-            rows = rows.filter(_orientation_on(scope.end, organisation__kind__in=kinds))
-        return rows.annotate(obs_num=_flag(_cer_valid_on(scope.end)), obs_den=Value(1))
+            rows = rows.filter(_oriented(scope, group))
+        return rows.annotate(obs_num=_flag(_cer_valid(scope)), obs_den=Value(1))
 
     indicator(
         code,
@@ -294,9 +306,9 @@ for code, (label, _, _) in CER_ACTION_CATEGORIES.items():
 
     def cer_action_share(scope: Scope, code=code):
         return (
-            persons(scope.departement_id)
-            .filter(subject_on(scope.end), _orientation_on(scope.end), _cer_valid_on(scope.end))
-            .exclude(_orientation_on(scope.end, organisation__kind__in=FRANCE_TRAVAIL))
+            subject_persons(scope)
+            .filter(_oriented(scope), _cer_valid(scope))
+            .exclude(_oriented(scope, "france_travail"))
             .annotate(obs_num=_flag(_cer_valid_with_action(scope.end, code)), obs_den=Value(1))
         )
 

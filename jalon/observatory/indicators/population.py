@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Value
 from jalon.core.periods import add_months
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import membership_on, persons, subject_on
+from jalon.observatory.indicators.common import membership_on, persons, subject_on, subject_persons
 from jalon.people.enums import HouseholdRole
 from jalon.people.models import HouseholdMember
 
@@ -20,7 +20,7 @@ SUBJECT = (
 
 @indicator("L69", unit=Unit.COUNT, measure=Measure.STOCK, population=SUBJECT, numerator="Personnes.")
 def subject_to_rights_and_duties(scope: Scope):
-    return persons(scope.departement_id).filter(subject_on(scope.end)).annotate(obs_num=Value(1))
+    return subject_persons(scope).annotate(obs_num=Value(1))
 
 
 @indicator(
@@ -47,11 +47,7 @@ def long_term(scope: Scope):
     numerator="Parmi elles, celles âgées de 60 ans ou plus le dernier jour de la période.",
 )
 def seniors(scope: Scope):
-    return (
-        persons(scope.departement_id)
-        .filter(subject_on(scope.end), birth_date__lte=add_months(scope.end, -12 * 60))
-        .annotate(obs_num=Value(1))
-    )
+    return subject_persons(scope).filter(birth_date__lte=add_months(scope.end, -12 * 60)).annotate(obs_num=Value(1))
 
 
 @indicator(
