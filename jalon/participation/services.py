@@ -131,7 +131,7 @@ def member_add(
             errors["ends_on"] = "La fin du mandat précède son début."
         elif ends_on - starts_on > MAX_TERM:
             errors["ends_on"] = "Un mandat dure au plus trois ans : il se renouvelle ensuite."
-        if consent_on and consent_on > starts_on:
+        if consent_on and consent_on > starts_on and "consent_on" not in errors:
             errors["consent_on"] = "Le consentement doit être recueilli avant le début du mandat."
     if not errors and (
         body.members.filter(person=person, starts_on__lte=ends_on, ends_on__gte=starts_on)
