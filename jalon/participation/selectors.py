@@ -54,11 +54,35 @@ def proposal_for(*, body: Body, pk) -> Proposal:
         raise Http404(NOT_FOUND_MESSAGE) from exc
 
 
-def member_for(*, body: Body, pk) -> Member:
+def member_for(*, actor: Actor, body: Body, pk) -> Member:
+    """One member, named on the screen that asks for them: audited."""
     try:
-        return body.members.select_related("person").get(pk=pk)
+        member = body.members.select_related("person").get(pk=pk)
     except (Member.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404(NOT_FOUND_MESSAGE) from exc
+    persons_view_record(
+        actor=actor,
+        screen="participation:member",
+        person_ids=[member.person_id],
+        subject=member,
+        code=AuditCode.PARTICIPATION_MEMBERS_VIEWED,
+    )
+    return member
+
+
+def present_members(*, actor: Actor, meeting: Meeting) -> QuerySet:
+    """The members present at a meeting, offered by name to receive expenses: audited."""
+    members = meeting.body.members.filter(
+        attendances__meeting=meeting, attendances__status=AttendanceStatus.PRESENT
+    ).select_related("person")
+    persons_view_record(
+        actor=actor,
+        screen="participation:expense_add",
+        person_ids=[m.person_id for m in members],
+        subject=meeting,
+        code=AuditCode.PARTICIPATION_MEMBERS_VIEWED,
+    )
+    return members
 
 
 def bodies_listing(*, actor: Actor, today: date) -> list[Body]:

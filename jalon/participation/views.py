@@ -113,7 +113,7 @@ def member_add(request, pk):
 def member_leave(request, pk, member_pk):
     body = selectors.body_for(actor=request.actor, pk=pk)
     _require(access.may_edit(request.actor, body))
-    member = selectors.member_for(body=body, pk=member_pk)
+    member = selectors.member_for(actor=request.actor, body=body, pk=member_pk)
     form = LeaveForm(request.POST or None)
     written = submitted_write(
         request,
@@ -211,8 +211,7 @@ def expense_add(request, pk, meeting_pk):
     body = selectors.committee_for(actor=request.actor, pk=pk)
     _require(access.may_run(request.actor, body))
     meeting = selectors.meeting_for(body=body, pk=meeting_pk)
-    members = body.members.filter(attendances__meeting=meeting, attendances__status="present").select_related("person")
-    form = ExpenseForm(request.POST or None, members=members)
+    form = ExpenseForm(request.POST or None, members=selectors.present_members(actor=request.actor, meeting=meeting))
     written = submitted_write(
         request,
         form,
