@@ -34,14 +34,6 @@ def reads_everything(actor: Actor) -> bool:
     )
 
 
-def may_read(actor: Actor, body) -> bool:
-    if actor.is_platform_admin:
-        return True
-    if not may_read_bodies(actor) or actor.departement_code != body.departement_id:
-        return False
-    return reads_everything(actor) or body.organisation_id == actor.organisation_id
-
-
 def may_edit_any(actor: Actor) -> bool:
     return actor.acts_for_departement(*EDITORS)
 

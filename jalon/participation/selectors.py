@@ -199,7 +199,7 @@ def meeting_page(*, actor: Actor, meeting: Meeting, now: datetime) -> dict:
     }
 
 
-def epl_rows(*, body: Body, members: list, now: datetime, limit: int = 8) -> list[dict]:
+def epl_rows(*, body: Body, members: list, now: datetime, limit: int = 8) -> dict:
     """The EPL's last and next meetings with the users' attendance at each."""
     from jalon.participation.services import epl_meetings
 
