@@ -365,3 +365,48 @@ def test_the_counts_of_the_year():
     assert counts["committee_meetings"] == 1
     assert (counts["proposals_made"], counts["proposals_taken_up"]) == (2, 1)
     assert counts["epl_users"] == 0
+
+
+# -- users at the EPL ---------------------------------------------------------------------------------------------
+
+
+def _epl_meeting(world, when):
+    from jalon.orientation.models import EplMeeting
+
+    return EplMeeting.objects.create(departement=world.departement, organisation=world.epl.organisation, held_at=when)
+
+
+def test_the_users_attendance_at_the_epl():
+    world = participation_build()
+    seat = add_member(world, body=world.epl)
+    past, future = (
+        _epl_meeting(world, at(datetime.date(2026, 11, 24))),
+        _epl_meeting(world, at(datetime.date(2027, 1, 5))),
+    )
+    services.epl_attendance_record(
+        actor=world.actor("pilot"), body=world.epl, epl_meeting=past, statuses={seat.pk: "present"}, now=NOW
+    )
+    assert selectors.epl_rows(body=world.epl, members=[seat], now=NOW)["meetings"][0]["present"] == 1
+    refused(
+        lambda: services.epl_attendance_record(
+            actor=world.actor("pilot"), body=world.epl, epl_meeting=future, statuses={seat.pk: "present"}, now=NOW
+        ),
+        "une fois la réunion tenue",
+    )
+    # A committee member does not sit at the EPL; the SDSEI's manager does not run the EPL seats.
+    refused(
+        lambda: services.epl_attendance_record(
+            actor=world.actor("pilot"),
+            body=world.epl,
+            epl_meeting=past,
+            statuses={world.members[0].pk: "present"},
+            now=NOW,
+        ),
+        "en fonction à la date",
+    )
+    with pytest.raises(Http404):
+        services.epl_attendance_record(
+            actor=world.actor("manager"), body=world.epl, epl_meeting=past, statuses={seat.pk: "absent"}, now=NOW
+        )
+    counts = selectors.participation_counts(departement_id=world.departement.code, year=2026)
+    assert counts["epl_users"] == 1
