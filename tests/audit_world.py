@@ -317,6 +317,8 @@ def world_build() -> World:
     run = ImportRun.objects.create(kind=ImportKind.CAF_FLUX, departement=landes, file_name="flux.xml")
     RejectedRow.objects.create(run=run, line=3, identifier="1234567", reason=f"{MARKER} Ursule : date invalide.")
 
+    participation = _participation_add(landes, actor_for(members["admin"]), person, meeting)
+
     return World(
         members=members,
         person=person,
@@ -354,8 +356,44 @@ def world_build() -> World:
             "organisation": cd.pk,
             "membership": members["referent"].pk,
             "cd_referent": members["cd_referent"].user_id,
+            **participation,
         },
     )
+
+
+def _participation_add(departement, actor, person, epl_meeting) -> dict:
+    """The followed person sits in an SDSEI's comité d'usagers (present at its last meeting) and at the EPL."""
+    from jalon.participation import services
+
+    sdsei = OrganisationFactory(name="SDSEI de Mont-de-Marsan", kind="sdsei", departement=departement)
+    today, now = timezone.localdate(), timezone.now()
+    term = {
+        "consent_on": today - datetime.timedelta(days=100),
+        "consent_channel": "ecrit",
+        "starts_on": today - datetime.timedelta(days=90),
+        "ends_on": today + datetime.timedelta(days=300),
+        "today": today,
+    }
+    committee = services.body_create(actor=actor, kind="comite_usagers", organisation=sdsei, name="Comité d'usagers")
+    member = services.member_add(actor=actor, body=committee, person=person, seat="titulaire", **term)
+    held = services.meeting_save(
+        actor=actor,
+        body=committee,
+        held_at=now - datetime.timedelta(days=30),
+        place="SDSEI",
+        agenda="Accueil",
+        now=now,
+    )
+    services.attendance_record(actor=actor, meeting=held, statuses={member.pk: "present"}, now=now)
+    epl = services.body_create(actor=actor, kind="epl", organisation=actor.organisation, name="EPL")
+    services.member_add(actor=actor, body=epl, person=person, seat="titulaire", **term)
+    return {
+        "committee": committee.pk,
+        "committee_member": member.pk,
+        "committee_meeting": held.pk,
+        "epl_seats": epl.pk,
+        "epl_meeting": epl_meeting.pk,
+    }
 
 
 def waiting_add(world: World, count: int) -> list:

@@ -33,6 +33,7 @@ from jalon.orientation.sessions.api import (
     SessionInviteApi,
     SessionListCreateApi,
 )
+from jalon.participation.api import BodyListApi, MeetingListApi, ProposalListApi
 from jalon.people.api import HouseholdDetailApi, PersonDetailApi, PersonListApi
 from jalon.programme.api import (
     ActionSheetApi,
@@ -102,4 +103,7 @@ urlpatterns = [
     path("v1/programmes/<slug:code>/actions/<id:pk>/", ActionSheetApi.as_view(), name="programme_action"),
     path("v1/programmes/<slug:code>/decisions/", ProgrammeDecisionsApi.as_view(), name="programme_decisions"),
     path("v1/programmes/<slug:code>/execution/", ProgrammeExecutionApi.as_view(), name="programme_execution"),
+    path("v1/participation/comites/", BodyListApi.as_view(), name="participation_bodies"),
+    path("v1/participation/comites/<id:pk>/reunions/", MeetingListApi.as_view(), name="participation_meetings"),
+    path("v1/participation/propositions/", ProposalListApi.as_view(), name="participation_proposals"),
 ]

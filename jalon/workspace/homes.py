@@ -9,6 +9,7 @@ from jalon.intake import home as intake_home
 from jalon.observatory import home as observatory_home
 from jalon.offer import home as offer_home
 from jalon.orientation import home as orientation_home
+from jalon.participation import home as participation_home
 from jalon.programme import home as programme_home
 from jalon.programme.funding import home as funding_home
 from jalon.programme.governance import home as governance_home
@@ -24,6 +25,7 @@ CONTRIBUTORS = (
     programme_home,
     funding_home,
     governance_home,
+    participation_home,
 )
 
 # One template per role; each contributor fills its panels there.

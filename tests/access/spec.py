@@ -81,6 +81,11 @@ PLAN_EDITORS = {"cd_admin", "cd_pilot"}
 # by its pilot and administrator, and by the Dax manager on the Dax envelope.
 FUNDING_READERS = STAFF_40
 FUNDING_RECORDERS = PLAN_EDITORS | {"sdsei_manager"}
+# The users' participation bodies: the Département's own staff read (its central services every body, an SDSEI its own:
+# the world's committee is the Dax SDSEI's); its pilot and administrator edit; the Dax manager runs its meetings.
+PARTICIPATION_READERS = STAFF_40 | OTHER_64
+COMMITTEE_READERS = {"cd_admin", "cd_orientation", "cd_pilot", "cd_analyst", "sdsei_manager"}
+COMMITTEE_RUNNERS = PLAN_EDITORS | {"sdsei_manager"}
 # Who completes the employers' directory (pilots and analysts read it); who runs the relations with employers.
 DIRECTORY_WRITERS = EVERYONE - {"cd_pilot", "cd_analyst"}
 RELATIONS = {"cd_admin", "cd_orientation", "sdsei_manager"}
@@ -174,6 +179,11 @@ def plan(action=None, **others):
         return values
 
     return kwargs
+
+
+def committee(*, pk_name="committee", **others):
+    """A participation body's URL arguments: its pk and the pk of other objects by name."""
+    return lambda w: {"pk": getattr(w, pk_name).pk, **{key: getattr(w, name).pk for key, name in others.items()}}
 
 
 def person_and(name):
@@ -548,6 +558,23 @@ ENTRIES: dict[str, Entry] = {
     "programme:network_document": get(PLAN_READERS, plan("bank_document")),
     "programme:network_document_version": both(PLAN_EDITORS, plan("bank_document")),
     "programme:network_document_file": get(PLAN_READERS, plan("bank_document_version")),
+    "participation:bodies": get(PARTICIPATION_READERS),
+    "participation:body_create": both(PLAN_EDITORS | {"other_cd_admin"}),
+    "participation:counts_report": post({"cd_pilot"}),
+    "participation:proposals": get(PARTICIPATION_READERS),
+    "participation:proposals_export": get(PARTICIPATION_READERS),
+    "participation:body": get(COMMITTEE_READERS, committee()),
+    "participation:member_add": both(PLAN_EDITORS, committee()),
+    "participation:member_leave": both(PLAN_EDITORS, committee(member_pk="committee_member")),
+    "participation:meeting_create": both(COMMITTEE_RUNNERS, committee()),
+    "participation:meeting": get(COMMITTEE_READERS, committee(meeting_pk="committee_meeting")),
+    "participation:meeting_update": both(COMMITTEE_RUNNERS, committee(meeting_pk="committee_meeting")),
+    "participation:attendance": post(COMMITTEE_RUNNERS, committee(meeting_pk="committee_meeting")),
+    "participation:expense_add": both(COMMITTEE_RUNNERS, committee(meeting_pk="committee_meeting")),
+    "participation:minutes_file": get(COMMITTEE_READERS, committee(meeting_pk="committee_meeting")),
+    "participation:proposal_create": both(COMMITTEE_RUNNERS, committee()),
+    "participation:proposal_answer": both(PLAN_EDITORS, committee(proposal_pk="committee_proposal")),
+    "participation:epl_attendance": both(PLAN_EDITORS, committee(pk_name="epl_seats", meeting_pk="epl_past")),
     "employers:list": get(EVERYONE),
     "employers:list_csv": get(EVERYONE),
     "employers:create": both(DIRECTORY_WRITERS),
@@ -620,6 +647,9 @@ ENTRIES: dict[str, Entry] = {
     "api:referral_status": post(TARGET_CARE | SIAE, pk("referral"), shows_target_to=SIAE),
     "api:person_exits": both(TARGET_CARE, pk("target")),
     "api:exit_checkpoints": both(TARGET_CARE, pk("exit")),
+    "api:participation_bodies": get(PARTICIPATION_READERS),
+    "api:participation_meetings": get(COMMITTEE_READERS, committee()),
+    "api:participation_proposals": get(PARTICIPATION_READERS),
     "api:programmes": get(PLAN_READERS | OTHER_64),
     "api:programme_actions": get(PLAN_READERS, plan()),
     "api:programme_action": read_patch(PLAN_READERS, plan("action_sheet"), patch=PLAN_EDITORS),

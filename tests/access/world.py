@@ -278,6 +278,31 @@ def build_world() -> World:
     objects["network_event"] = NetworkEvent.objects.get(programme=objects["programme"], action__code="C.34")
     objects["bank_document"] = BankDocument.objects.filter(programme=objects["programme"]).order_by("pk").first()
     objects["bank_document_version"] = objects["bank_document"].versions.first()
+    # The users' participation, seeded by the demo: the comité d'usagers of the Dax SDSEI (its manager runs it), a
+    # past meeting given its minutes as a document, a proposal and a member; the users at the EPL and a past EPL.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jalon.participation import services as participation
+    from jalon.participation.models import Body
+
+    committee = Body.objects.committees().get(organisation=world.memberships["sdsei_manager"].organisation)
+    objects["committee"] = committee
+    past = committee.meetings.filter(held_at__lt=timezone.now()).order_by("-held_at").first()
+    objects["committee_meeting"] = participation.meeting_save(
+        actor=world.actor("cd_pilot"),
+        body=committee,
+        meeting=past,
+        held_at=past.held_at,
+        place=past.place,
+        agenda=past.agenda,
+        minutes=past.minutes,
+        minutes_file=SimpleUploadedFile("compte-rendu.pdf", b"%PDF-1.4 compte rendu", content_type="application/pdf"),
+        now=timezone.now(),
+    )
+    objects["committee_member"] = committee.members.filter(left_on=None).first()
+    objects["committee_proposal"] = committee.proposals.first()
+    objects["epl_seats"] = Body.objects.epl().get(departement_id="40")
+    objects["epl_past"] = participation.epl_meetings(objects["epl_seats"]).filter(held_at__lt=timezone.now()).first()
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

@@ -55,6 +55,7 @@ def _daily_pages() -> dict[str, list[str]]:
     from jalon.offer.measures.models import Measure
     from jalon.organisations.models import Membership
     from jalon.orientation.models import Orientation, ReferentAssignment
+    from jalon.participation.models import Body
     from jalon.programme.models import NetworkEvent
 
     contract = contract_in_force("referent@landes.demo.jalon.test")
@@ -79,6 +80,10 @@ def _daily_pages() -> dict[str, list[str]]:
         .order_by("pk")
         .first()
     )
+    # The users' participation: the Dax SDSEI's comité d'usagers (its manager runs it), its last meeting, the EPL.
+    committee = Body.objects.committees().get(organisation_id=manager.organisation_id)
+    committee_meeting = committee.meetings.filter(held_at__lt=timezone.now()).order_by("-held_at").first()
+    epl_seats = Body.objects.epl().get(departement_id="40")
     # An IAE or PEC contract ended for a person the référent follows: the exit it proposes.
     ended = (
         Measure.objects.filter(
@@ -121,6 +126,7 @@ def _daily_pages() -> dict[str, list[str]]:
             "/",
             reverse("orientation:caseload"),
             reverse("orientation:caseload_transfer", args=[followed_there]),
+            reverse("participation:body", args=[committee.pk]),
         ],
         "pilote@landes.demo.jalon.test": [
             "/",
@@ -129,6 +135,12 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("programme:network_events", args=[forum.programme.code]) + "?quand=passes",
             reverse("programme:network_event", args=[forum.programme.code, forum.pk]),
             reverse("programme:network_documents", args=[forum.programme.code]),
+            reverse("participation:bodies"),
+            reverse("participation:body", args=[committee.pk]),
+            reverse("participation:meeting", args=[committee.pk, committee_meeting.pk]),
+            reverse("participation:proposals"),
+            reverse("participation:body", args=[epl_seats.pk]),
+            reverse("participation:member_add", args=[committee.pk]),
         ],
         "partenaire@landes.demo.jalon.test": ["/"],
         "admin.asso@landes.demo.jalon.test": ["/"],
