@@ -7,11 +7,13 @@ every territory level and every dimension in Python. Counts, rates and means are
 denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
 counted in two months counts once in the quarter."""
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connections
 from django.db.models import F, FloatField, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 
@@ -22,6 +24,7 @@ from jalon.observatory.segments import (
     BASE_DIMENSIONS,
     PERSON_DIMENSIONS,
     SegmentBatch,
+    profile_expression,
     profile_of,
     segment_expressions,
 )
@@ -199,11 +202,25 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         expressions = {**segment_expressions(period.end, prefix), **spec.own_segments}
         rows = rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
         dimensions = BASE_DIMENSIONS
-    grouped = rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(
-        n=Sum(Cast("obs_num", FloatField())), d=Sum(Cast("obs_den", FloatField()))
-    )
-    # First by place and segment (a row per place × combination of segments comes back: tens of thousands), then
-    # each place's cells up to its territories: the roll-up works on cells, not on rows.
+    sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
+    if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
+        by_place = _by_place_in_grouping_sets(rows.annotate(seg_profil=profile_expression()), sums)
+    else:
+        by_place = _by_place(
+            rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(**sums), dimensions
+        )
+    result: Result = defaultdict(Cell)
+    result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
+    locate = places.of_territory if spec.territory_path else places.of_commune
+    for (place, dimension, segment), cell in by_place.items():
+        for level, code in locate(place):
+            result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
+    return dict(result)
+
+
+def _by_place(grouped, dimensions) -> dict:
+    """The cells of each place from rows grouped by place and every combination of segments (tens of thousands of
+    rows at a large Département's scale): each row adds to its place's cell of every dimension."""
     by_place: dict = defaultdict(Cell)
     for row in grouped:
         segments_of_row = [(Dimension.ALL, "")]
@@ -214,13 +231,37 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
                 segments_of_row.append((Dimension.PROFILE, profile_of(values)))
         for dimension, segment in segments_of_row:
             by_place[(row["obs_place"], dimension, segment)].add(row["n"], row["d"])
-    result: Result = defaultdict(Cell)
-    result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
-    locate = places.of_territory if spec.territory_path else places.of_commune
-    for (place, dimension, segment), cell in by_place.items():
-        for level, code in locate(place):
-            result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
-    return dict(result)
+    return by_place
+
+
+SEGMENT_COLUMNS = (*BASE_DIMENSIONS, Dimension.PROFILE)
+# PostgreSQL groups the segments itself (`_by_place_in_grouping_sets`); SQLite, or a test comparing, groups every
+# combination and rolls them up in Python (`_by_place`).
+GROUPING_SETS = True
+
+
+def _by_place_in_grouping_sets(rows: QuerySet, sums: dict) -> dict:
+    """The same cells, grouped by PostgreSQL itself with GROUPING SETS: one set per dimension (the place and that
+    dimension's segment) and one for the whole population, so a row is already one place's cell of one dimension
+    (a few thousand rows instead of every combination). In a row, the segments of the other sets are NULL; a
+    segment is never NULL itself (each expression has its default)."""
+    names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
+    sql, params = rows.values(*names).annotate(**sums).query.sql_with_params()
+    group_by = re.search(r"GROUP BY 1(, \d+)+$", sql)
+    if group_by is None:  # not the shape expected: the plain grouping gives the same cells
+        return _by_place(rows.values(*names[:-1]).annotate(**sums), BASE_DIMENSIONS)
+    sets = ", ".join(["(1)", *[f"(1, {position})" for position in range(2, len(names) + 1)]])
+    sql = f"{sql[: group_by.start()]}GROUP BY GROUPING SETS ({sets})"
+    by_place: dict = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for place, *segments, numerator, denominator in cursor.fetchall():
+            dimension, segment = next(
+                ((SEGMENT_COLUMNS[index], str(value)) for index, value in enumerate(segments) if value is not None),
+                (Dimension.ALL, ""),
+            )
+            by_place[(place, dimension, segment)] = Cell(numerator or 0.0, denominator or 0.0)
+    return by_place
 
 
 def whole(result: Result, level: str = TerritoryLevel.DEPARTEMENT, code: str | None = None) -> Cell:

@@ -9,7 +9,7 @@ from datetime import date
 
 from django.db import connections, router
 from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Concat
 
 from jalon.core.periods import add_months
 from jalon.observatory.enums import Dimension
@@ -254,6 +254,27 @@ def profile_of(segments: dict) -> str:
     over_50 = "50_plus" if age in ("50_59", "60_plus") else "moins_50"
     long_term = "4_ans_plus" if seniority == "4_ans_plus" else "moins_4_ans"
     return f"{sex}-{couple}-{over_50}-{long_term}"
+
+
+def profile_expression() -> Case:
+    """`profile_of` in SQL, over the `seg_*` annotations of the four dimensions it reads (the same codes)."""
+    sex, household = f"seg_{Dimension.SEX}", f"seg_{Dimension.HOUSEHOLD}"
+    age, seniority = f"seg_{Dimension.AGE_BAND}", f"seg_{Dimension.SENIORITY}"
+    unknown = Q(**{sex: UNKNOWN}) | Q(**{household: UNKNOWN}) | Q(**{age: UNKNOWN}) | Q(**{seniority: UNKNOWN})
+    return Case(
+        When(unknown, then=Value(UNKNOWN)),
+        default=Concat(
+            F(sex),
+            Value("-"),
+            Case(When(**{f"{household}__startswith": "couple"}, then=Value("couple")), default=Value("seul")),
+            Value("-"),
+            Case(When(**{f"{age}__in": ["50_59", "60_plus"]}, then=Value("50_plus")), default=Value("moins_50")),
+            Value("-"),
+            Case(When(**{seniority: "4_ans_plus"}, then=Value("4_ans_plus")), default=Value("moins_4_ans")),
+            output_field=CharField(),
+        ),
+        output_field=CharField(),
+    )
 
 
 def profile_label(code: str) -> str:

@@ -418,3 +418,24 @@ def test_the_segment_batch_and_the_per_row_subqueries_give_the_same_figures(worl
             batched = whole_cell(evaluate(spec, "40", period))
             direct = whole_cell(evaluate(spec, "40", period, segmented=False))
             assert (batched.numerator, batched.denominator) == (direct.numerator, direct.denominator), code
+
+
+def test_grouping_sets_give_the_cells_of_the_python_roll_up(world, monkeypatch):
+    """PostgreSQL groups by one dimension at a time (GROUPING SETS, the profil-type computed in SQL); SQLite groups
+    every combination and rolls them up in Python (the profil-type by `profile_of`): the same cells, for every
+    indicator, territory, dimension and segment."""
+    from jalon.observatory import engine
+
+    python_roll_up = engine._by_place
+    rolled_up_in_python = []
+    monkeypatch.setattr(engine, "_by_place", lambda *args: rolled_up_in_python.append(1) or python_roll_up(*args))
+    for code, spec in computations().items():
+        rolled_up_in_python.clear()
+        in_sets = evaluate(spec, "40", YEAR)
+        if spec.person_path is not None:
+            assert not rolled_up_in_python, f"{code}: grouped in Python, not by GROUPING SETS"
+        monkeypatch.setattr(engine, "GROUPING_SETS", False)
+        rolled_up = evaluate(spec, "40", YEAR)
+        monkeypatch.setattr(engine, "GROUPING_SETS", True)
+        as_pairs = {key: (cell.numerator, cell.denominator) for key, cell in in_sets.items()}
+        assert as_pairs == {key: (cell.numerator, cell.denominator) for key, cell in rolled_up.items()}, code
