@@ -16,6 +16,7 @@ from jalon.employment.api import (
     PositioningDetailApi,
     TrainingDetailApi,
 )
+from jalon.evaluation.api import EvaluationCalendarApi, EvaluationFrameworkApi, EvaluationReportsApi
 from jalon.exits.api import ExitCheckpointsApi, PersonExitsApi
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
@@ -102,4 +103,9 @@ urlpatterns = [
     path("v1/programmes/<slug:code>/actions/<id:pk>/", ActionSheetApi.as_view(), name="programme_action"),
     path("v1/programmes/<slug:code>/decisions/", ProgrammeDecisionsApi.as_view(), name="programme_decisions"),
     path("v1/programmes/<slug:code>/execution/", ProgrammeExecutionApi.as_view(), name="programme_execution"),
+    path("v1/programmes/<slug:code>/evaluation/", EvaluationFrameworkApi.as_view(), name="evaluation_framework"),
+    path(
+        "v1/programmes/<slug:code>/evaluation/calendrier/", EvaluationCalendarApi.as_view(), name="evaluation_calendar"
+    ),
+    path("v1/programmes/<slug:code>/evaluation/rapports/", EvaluationReportsApi.as_view(), name="evaluation_reports"),
 ]

@@ -62,7 +62,9 @@ class QuestionForm(ServiceCheckedForm):
     service_required = ("register",)
     text = forms.CharField(label="Question", widget=forms.Textarea(attrs={"rows": 2}))
     register = forms.ChoiceField(label="Registre", choices=[("", "—")] + list(Register.choices))
-    asked_to = forms.CharField(label="Posée à", max_length=255, required=False, help_text="Bénéficiaires, professionnels…")
+    asked_to = forms.CharField(
+        label="Posée à", max_length=255, required=False, help_text="Bénéficiaires, professionnels…"
+    )
     criteria = forms.CharField(
         label="Critères de jugement",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -90,9 +92,7 @@ class SourceForm(ServiceCheckedForm):
     description = forms.CharField(
         label="Description", widget=forms.Textarea(attrs={"rows": 2}), help_text="Qui est interrogé, quel document."
     )
-    reference = forms.CharField(
-        label="Référence (campagne d'enquête, document)", max_length=255, required=False
-    )
+    reference = forms.CharField(label="Référence (campagne d'enquête, document)", max_length=255, required=False)
 
 
 class ScheduleForm(OwnedForm):

@@ -62,7 +62,9 @@ def _form_page(request, form, *, programme, title, back, intro="", extra=None):
 
 @access.require_reader
 def index(request):
-    return render(request, "evaluation/index.html", {"programmes": list(selectors.programmes_for(actor=request.actor))})
+    return render(
+        request, "evaluation/index.html", {"programmes": list(selectors.programmes_for(actor=request.actor))}
+    )
 
 
 @access.require_reader
@@ -89,7 +91,9 @@ def framework_open(request, code):
     if framework is not None or not access.may_edit(request.actor, programme):
         raise Http404(NOT_FOUND_MESSAGE)
     services.framework_open(actor=request.actor, programme=programme)
-    messages.success(request, "Le référentiel d'évaluation du plan est ouvert : mettez en place celui de chaque fiche.")
+    messages.success(
+        request, "Le référentiel d'évaluation du plan est ouvert : mettez en place celui de chaque fiche."
+    )
     return redirect("evaluation:plan", code=code)
 
 
@@ -124,7 +128,9 @@ def fiche_set(request, code, pk):
     if sheet:
         initial.update(owner_organisation=sheet.owner_organisation, owner_user=sheet.owner_user)
     form = SheetForm(request.POST or None, initial=initial, programme=programme)
-    written = submitted_write(request, form, lambda data: services.sheet_set(actor=request.actor, action=action, **data))
+    written = submitted_write(
+        request, form, lambda data: services.sheet_set(actor=request.actor, action=action, **data)
+    )
     if written:
         messages.success(request, f"Le cadre d'évaluation de la fiche {action.code} est enregistré.")
         return redirect("evaluation:fiche", code=code, pk=pk)
@@ -296,7 +302,9 @@ def finding_add(request, code, pk):
 @access.require_reader
 def finding_update(request, code, pk):
     programme, framework = _framework(request, code, edit=True)
-    finding = get_visible_or_404(Finding.objects.filter(question__framework=framework).select_related("question"), pk=pk)
+    finding = get_visible_or_404(
+        Finding.objects.filter(question__framework=framework).select_related("question"), pk=pk
+    )
     initial = {"text": finding.text, "sources": finding.sources, "observed_on": finding.observed_on}
     form = FindingForm(request.POST or None, initial=initial)
     written = submitted_write(
@@ -385,7 +393,16 @@ def work_update(request, code, pk):
     item = get_visible_or_404(framework.work_items.all(), pk=pk)
     initial = {
         name: getattr(item, name)
-        for name in ("title", "due_on", "status", "owner_organisation", "owner_user", "action", "description", "done_on")
+        for name in (
+            "title",
+            "due_on",
+            "status",
+            "owner_organisation",
+            "owner_user",
+            "action",
+            "description",
+            "done_on",
+        )
     }
     form = WorkItemUpdateForm(request.POST or None, initial=initial, programme=programme)
     written = submitted_write(
