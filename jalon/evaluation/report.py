@@ -154,10 +154,7 @@ def report_content(*, framework, action, time: str, as_of) -> ReportContent:
     else:
         actions = [action]
     content = ReportContent(
-        title=(
-            f"Rapport d'évaluation {EvaluationTime(time).label} — "
-            + (f"fiche {action.code}" if action else programme.title)
-        ),
+        title=(f"Rapport d'évaluation {EvaluationTime(time).label} — " + (action.code if action else programme.title)),
         subtitle=programme.title,
         time_label=EvaluationTime(time).label,
         as_of=as_of,
@@ -235,7 +232,7 @@ def _bar_chart(block: IndicatorBlock) -> Drawing:
 
 def _table(rows, widths) -> Table:
     data = [[_p(str(cell), CELL_STYLE) for cell in row] for row in rows]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -325,7 +322,7 @@ def report_pdf(content: ReportContent, *, version: int) -> bytes:
         _p(f"{content.instance or 'Instance évaluative'} : {', '.join(content.members) or 'composition non saisie'}."),
     ]
     for fiche in content.fiches:
-        story.append(_p(f"Fiche {fiche.code} — {fiche.title}", H1_STYLE))
+        story.append(_p(f"{fiche.code} — {fiche.title}", H1_STYLE))
         story.append(_p(HEADINGS["logic"], H2_STYLE))
         story.append(_p(f"Pilotes : {', '.join(fiche.pilots) or '—'}. Responsable de l'évaluation : {fiche.owner}."))
         story.append(_p("Objectifs :"))
@@ -405,7 +402,7 @@ def report_docx(content: ReportContent, *, version: int) -> bytes:
         f"{content.instance or 'Instance évaluative'} : {', '.join(content.members) or 'composition non saisie'}."
     )
     for fiche in content.fiches:
-        document.add_heading(f"Fiche {fiche.code} — {fiche.title}", level=1)
+        document.add_heading(f"{fiche.code} — {fiche.title}", level=1)
         document.add_heading(HEADINGS["logic"], level=2)
         document.add_paragraph(
             f"Pilotes : {', '.join(fiche.pilots) or '—'}. Responsable de l'évaluation : {fiche.owner}."

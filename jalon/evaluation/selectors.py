@@ -143,7 +143,7 @@ def calendar_entries(*, programme, since: date | None = None) -> list[CalendarEn
         CalendarEntry(
             day=entry.due_on,
             kind=f"Évaluation {EvaluationTime(entry.time).label}",
-            title=f"Évaluation de la fiche {entry.sheet.action.code}",
+            title=f"Évaluation — {entry.sheet.action.code}",
             fiche=entry.sheet.action.code,
             owner=_owner(entry.owner_organisation, entry.owner_user),
             state=f"réalisée le {entry.done_on:%d/%m/%Y}" if entry.done_on else "à venir",

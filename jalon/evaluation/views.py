@@ -132,13 +132,13 @@ def fiche_set(request, code, pk):
         request, form, lambda data: services.sheet_set(actor=request.actor, action=action, **data)
     )
     if written:
-        messages.success(request, f"Le cadre d'évaluation de la fiche {action.code} est enregistré.")
+        messages.success(request, f"Le cadre d'évaluation de « {action.code} » est enregistré.")
         return redirect("evaluation:fiche", code=code, pk=pk)
     return _form_page(
         request,
         form,
         programme=programme,
-        title=f"Cadre d'évaluation de la fiche {action.code}",
+        title=f"Cadre d'évaluation — {action.code}",
         back=("evaluation:fiche", code, pk),
         intro=action.title,
         extra={"objectives": ([str(action.objective)] if action.objective else []) + list(action.objectives)},
@@ -168,7 +168,7 @@ def question_add(request, code):
         programme=programme,
         title="Ajouter une question évaluative",
         back=("evaluation:fiche", code, action.pk) if action else ("evaluation:plan", code),
-        intro=f"Fiche {action.code} — {action.title}" if action else "Question de l'ensemble du plan",
+        intro=f"{action.code} — {action.title}" if action else "Question de l'ensemble du plan",
     )
 
 
@@ -259,7 +259,7 @@ def schedule_add(request, code, pk):
         request,
         form,
         programme=programme,
-        title=f"Programmer une évaluation de la fiche {action.code}",
+        title=f"Programmer une évaluation — {action.code}",
         back=("evaluation:fiche", code, pk),
         intro=f"Responsable de l'évaluation de la fiche : {sheet.owner_organisation}.",
     )

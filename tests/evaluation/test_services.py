@@ -53,7 +53,7 @@ def test_a_report_for_a_fiche_without_a_framework_is_refused_in_french(pa):
             actor=pilot, framework=programme.evaluation_framework, action=fiche, time=EvaluationTime.IN_ITINERE
         )
 
-    assert "La fiche Fiche 3 n'a pas de cadre d'évaluation" in refused.value.messages[0]
+    assert "La fiche action « Fiche 3 » n'a pas de cadre d'évaluation" in refused.value.messages[0]
     assert not EvaluationReport.objects.exists()
     assert not AuditEvent.objects.filter(code=AuditCode.EVALUATION_REPORT_GENERATED).exists()
 
