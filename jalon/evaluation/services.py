@@ -502,8 +502,8 @@ def report_generate(*, actor: Actor, framework: EvaluationFramework, time: str, 
             raise ValidationError("Cette fiche n'appartient pas au plan du référentiel.")
         if not SheetEvaluation.objects.filter(action=action).exists():
             raise ValidationError(
-                f"La fiche action « {action.code} » n'a pas de cadre d'évaluation : mettez-le en place (impacts attendus, "
-                "responsable, questions) avant d'en produire le rapport."
+                f"La fiche action « {action.code} » n'a pas de cadre d'évaluation : mettez-le en place (impacts "
+                "attendus, responsable, questions) avant d'en produire le rapport."
             )
     elif not framework.sheets.exists():
         raise ValidationError(
