@@ -88,8 +88,11 @@ def plan(request, code):
 @require_POST
 def framework_open(request, code):
     programme, framework = _plan(request, code)
-    if framework is not None or not access.may_edit(request.actor, programme):
+    if not access.may_edit(request.actor, programme):
         raise Http404(NOT_FOUND_MESSAGE)
+    if framework is not None:
+        messages.info(request, "Ce plan a déjà un référentiel d'évaluation.")
+        return redirect("evaluation:plan", code=code)
     services.framework_open(actor=request.actor, programme=programme)
     messages.success(
         request, "Le référentiel d'évaluation du plan est ouvert : mettez en place celui de chaque fiche."
