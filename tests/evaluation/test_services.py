@@ -173,3 +173,14 @@ def test_a_plan_without_referentiel_can_have_one_opened_once(pa):
 
     assert not framework.from_document and [r["code"] for r in framework.registers] == list(Register.values)
     assert EvaluationFramework.objects.filter(programme=programme).count() == 1
+
+
+def test_the_demo_writes_nothing_twice(pa):
+    from jalon.evaluation import demo
+    from jalon.evaluation.models import EvaluationQuestion, WorkItem
+
+    programme, pilot, analyst = pa
+    counts = (EvaluationQuestion.objects.count(), WorkItem.objects.count(), Finding.objects.count())
+
+    assert not demo.build_for(programme=programme, actor=pilot, analyst=analyst.user, today=TODAY)
+    assert (EvaluationQuestion.objects.count(), WorkItem.objects.count(), Finding.objects.count()) == counts
