@@ -227,6 +227,7 @@ URLS = {
     "evaluation:fiche": no_person_data("cadre d'évaluation d'une fiche"),
     "evaluation:fiche_set": no_person_data("saisie du cadre d'évaluation d'une fiche"),
     "evaluation:schedule_add": no_person_data("programmation d'une évaluation"),
+    "evaluation:schedule_done": no_person_data("évaluation programmée marquée réalisée"),
     "evaluation:schedule_remove": no_person_data("retrait d'une évaluation programmée"),
     "evaluation:question_add": no_person_data("ajout d'une question évaluative"),
     "evaluation:question_update": no_person_data("critères et indicateurs d'une question"),

@@ -260,3 +260,4 @@ class AuditCode(models.IntegerChoices):
     EVALUATION_FINDING_RECORDED = 1814, "constat qualitatif de l'instance évaluative enregistré"
     EVALUATION_FINDING_UPDATED = 1815, "constat qualitatif de l'instance évaluative modifié"
     EVALUATION_REPORT_GENERATED = 1816, "rapport d'évaluation produit"
+    EVALUATION_DONE = 1817, "évaluation programmée d'une fiche réalisée"

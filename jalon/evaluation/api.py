@@ -3,6 +3,7 @@ Read by the Département's staff, like the screens."""
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -84,6 +85,7 @@ class CalendarEntrySerializer(serializers.Serializer):
     fiche = serializers.CharField()
     owner = serializers.CharField()
     state = serializers.CharField()
+    late = serializers.BooleanField()
 
 
 class EvaluationCalendarApi(APIView):
@@ -95,7 +97,8 @@ class EvaluationCalendarApi(APIView):
     @extend_schema(responses=CalendarEntrySerializer(many=True), tags=TAGS)
     def get(self, request, code):
         programme, _unused = _framework(request, code)
-        return Response(CalendarEntrySerializer(selectors.calendar_entries(programme=programme), many=True).data)
+        entries = selectors.calendar_entries(programme=programme, today=timezone.localdate())
+        return Response(CalendarEntrySerializer(entries, many=True).data)
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -107,6 +107,11 @@ class ScheduleForm(OwnedForm):
         self.fields["owner_organisation"].help_text = "Par défaut, le responsable de l'évaluation de la fiche."
 
 
+class ScheduleDoneForm(ServiceCheckedForm):
+    service_required = ("done_on",)
+    done_on = forms.DateField(label="Réalisée le", widget=DayInput())
+
+
 class FindingForm(ServiceCheckedForm):
     service_required = ("text", "observed_on")
     text = forms.CharField(label="Constat", widget=forms.Textarea(attrs={"rows": 5}))

@@ -19,6 +19,8 @@ def home_panels(*, actor: Actor) -> dict:
     return {
         "evaluation": {
             "programme": programme,
-            "upcoming": selectors.calendar_entries(programme=programme, since=timezone.localdate())[:5],
+            "upcoming": selectors.calendar_entries(programme=programme, today=timezone.localdate(), pending_only=True)[
+                :6
+            ],
         }
     }

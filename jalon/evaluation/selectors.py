@@ -125,44 +125,52 @@ class CalendarEntry:
     fiche: str
     owner: str
     state: str
+    late: bool = False
     url_pk: int | None = None  # the fiche's pk, for a link to its framework
 
 
-def calendar_entries(*, programme, since: date | None = None) -> list[CalendarEntry]:
-    """The scheduled evaluations of the fiches and the instance's work items, by date (undated work last)."""
+def calendar_entries(*, programme, today: date, pending_only: bool = False) -> list[CalendarEntry]:
+    """The scheduled evaluations of the fiches and the instance's work items, by date (undated work last); with
+    `pending_only`, what is still to do, the late first."""
     schedule = ScheduledEvaluation.objects.filter(sheet__action__programme=programme).select_related(
         "sheet__action", "owner_organisation", "owner_user"
     )
     work = WorkItem.objects.filter(framework__programme=programme).select_related(
         "action", "owner_organisation", "owner_user"
     )
-    if since is not None:
-        schedule = schedule.filter(due_on__gte=since, done_on__isnull=True)
-        work = work.filter(due_on__gte=since).open()
-    entries = [
-        CalendarEntry(
-            day=entry.due_on,
-            kind=f"Évaluation {EvaluationTime(entry.time).label}",
-            title=f"Évaluation — {entry.sheet.action.code}",
-            fiche=entry.sheet.action.code,
-            owner=_owner(entry.owner_organisation, entry.owner_user),
-            state=f"réalisée le {entry.done_on:%d/%m/%Y}" if entry.done_on else "à venir",
-            url_pk=entry.sheet.action_id,
+    if pending_only:
+        schedule, work = schedule.pending(), work.open()
+    entries = []
+    for entry in schedule:
+        late = entry.done_on is None and entry.due_on < today
+        state = f"réalisée le {entry.done_on:%d/%m/%Y}" if entry.done_on else ("en retard" if late else "à venir")
+        entries.append(
+            CalendarEntry(
+                day=entry.due_on,
+                kind=f"Évaluation {EvaluationTime(entry.time).label}",
+                title=f"Évaluation — {entry.sheet.action.code}",
+                fiche=entry.sheet.action.code,
+                owner=_owner(entry.owner_organisation, entry.owner_user),
+                state=state,
+                late=late,
+                url_pk=entry.sheet.action_id,
+            )
         )
-        for entry in schedule
-    ]
-    entries.extend(
-        CalendarEntry(
-            day=item.due_on,
-            kind="Programme de travail",
-            title=item.title,
-            fiche=item.action.code if item.action else "",
-            owner=_owner(item.owner_organisation, item.owner_user),
-            state=WorkStatus(item.status).label,
-            url_pk=item.action_id,
+    for item in work:
+        late = item.status in (WorkStatus.PLANNED, WorkStatus.IN_PROGRESS) and item.due_on is not None
+        late = late and item.due_on < today
+        entries.append(
+            CalendarEntry(
+                day=item.due_on,
+                kind="Programme de travail",
+                title=item.title,
+                fiche=item.action.code if item.action else "",
+                owner=_owner(item.owner_organisation, item.owner_user),
+                state=WorkStatus(item.status).label + (" — en retard" if late else ""),
+                late=late,
+                url_pk=item.action_id,
+            )
         )
-        for item in work
-    )
     return sorted(entries, key=lambda e: (e.day is None, e.day or date.max, e.title))
 
 

@@ -289,6 +289,26 @@ def evaluation_schedule(
 
 
 @transaction.atomic
+def evaluation_done(*, actor: Actor, entry: ScheduledEvaluation, done_on: date) -> ScheduledEvaluation:
+    """Records that a scheduled evaluation took place (its report is produced separately, in as many versions as
+    the instance needs)."""
+    programme = entry.sheet.action.programme
+    _allowed(actor, programme)
+    if entry.done_on is not None:
+        raise ValidationError(f"Cette évaluation est déjà marquée réalisée le {entry.done_on:%d/%m/%Y}.")
+    if done_on is None:
+        raise ValidationError({"done_on": "Indiquez la date de l'évaluation."})
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "Une évaluation réalisée l'est à une date passée."})
+    if done_on < programme.start:
+        raise ValidationError({"done_on": f"La date précède le début du plan ({programme.start:%d/%m/%Y})."})
+    entry.done_on = done_on
+    entry.save(update_fields=["done_on", "updated_at"])
+    _audit(actor, AuditCode.EVALUATION_DONE, entry.sheet, new={"time": entry.time, "done_on": done_on})
+    return entry
+
+
+@transaction.atomic
 def evaluation_unschedule(*, actor: Actor, entry: ScheduledEvaluation) -> None:
     _allowed(actor, entry.sheet.action.programme)
     _audit(actor, AuditCode.EVALUATION_SCHEDULE_REMOVED, entry.sheet, old={"time": entry.time, "due_on": entry.due_on})

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:code>/fiches/<int:pk>/", views.fiche, name="fiche"),
     path("<slug:code>/fiches/<int:pk>/cadre/", views.fiche_set, name="fiche_set"),
     path("<slug:code>/fiches/<int:pk>/programmer/", views.schedule_add, name="schedule_add"),
+    path("<slug:code>/programmation/<int:pk>/realisee/", views.schedule_done, name="schedule_done"),
     path("<slug:code>/programmation/<int:pk>/retirer/", views.schedule_remove, name="schedule_remove"),
     path("<slug:code>/questions/ajouter/", views.question_add, name="question_add"),
     path("<slug:code>/questions/<int:pk>/", views.question_update, name="question_update"),

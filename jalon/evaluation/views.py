@@ -13,13 +13,14 @@ from jalon.core.exports import export_query, export_response
 from jalon.core.forms import submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, get_visible_or_404
 from jalon.evaluation import access, selectors, services
-from jalon.evaluation.enums import QuestionOrigin
+from jalon.evaluation.enums import QuestionOrigin, WorkStatus
 from jalon.evaluation.forms import (
     FindingForm,
     MemberEndForm,
     MemberForm,
     QuestionForm,
     ReportForm,
+    ScheduleDoneForm,
     ScheduleForm,
     SheetForm,
     SourceForm,
@@ -80,7 +81,9 @@ def plan(request, code):
         context["plan_questions"] = selectors.questions_of(framework, action=None)
         context["reports"] = selectors.reports_of(framework, whole_plan=True)[:20]
         context["report_form"] = ReportForm()
-        context["upcoming"] = selectors.calendar_entries(programme=programme, since=timezone.localdate())[:5]
+        context["upcoming"] = selectors.calendar_entries(
+            programme=programme, today=timezone.localdate(), pending_only=True
+        )[:6]
     return render(request, "evaluation/plan.html", context)
 
 
@@ -269,6 +272,29 @@ def schedule_add(request, code, pk):
 
 
 @access.require_reader
+def schedule_done(request, code, pk):
+    programme, _framework_ = _framework(request, code, edit=True)
+    entry = get_visible_or_404(
+        ScheduledEvaluation.objects.filter(sheet__action__programme=programme).select_related("sheet__action"), pk=pk
+    )
+    form = ScheduleDoneForm(request.POST or None, initial={"done_on": timezone.localdate()})
+    written = submitted_write(
+        request, form, lambda data: services.evaluation_done(actor=request.actor, entry=entry, **data)
+    )
+    if written:
+        messages.success(request, "L'évaluation est marquée réalisée.")
+        return redirect("evaluation:fiche", code=code, pk=entry.sheet.action_id)
+    return _form_page(
+        request,
+        form,
+        programme=programme,
+        title=f"Évaluation {entry.get_time_display()} réalisée — {entry.sheet.action.code}",
+        back=("evaluation:fiche", code, entry.sheet.action_id),
+        intro=f"Prévue le {entry.due_on:%d/%m/%Y}.",
+    )
+
+
+@access.require_reader
 @require_POST
 def schedule_remove(request, code, pk):
     programme, _framework_ = _framework(request, code, edit=True)
@@ -327,6 +353,15 @@ def finding_update(request, code, pk):
     )
 
 
+def _with_late(items, today):
+    items = list(items)
+    for item in items:
+        item.late = (
+            item.status in (WorkStatus.PLANNED, WorkStatus.IN_PROGRESS) and bool(item.due_on) and item.due_on < today
+        )
+    return items
+
+
 @access.require_reader
 def instance(request, code):
     programme, framework = _framework(request, code)
@@ -337,7 +372,9 @@ def instance(request, code):
             "programme": programme,
             "framework": framework,
             "members": framework.members.select_related("organisation", "user"),
-            "work_items": framework.work_items.select_related("owner_organisation", "owner_user", "action"),
+            "work_items": _with_late(
+                framework.work_items.select_related("owner_organisation", "owner_user", "action"), timezone.localdate()
+            ),
             "may_edit": access.may_edit(request.actor, programme),
             "today": timezone.localdate(),
         },
@@ -420,7 +457,7 @@ def work_update(request, code, pk):
 @access.require_reader
 def calendar(request, code):
     programme, framework = _framework(request, code)
-    entries = selectors.calendar_entries(programme=programme)
+    entries = selectors.calendar_entries(programme=programme, today=timezone.localdate())
     page = Paginator(entries, 25).get_page(request.GET.get("page"))
     return render(
         request,
@@ -432,7 +469,7 @@ def calendar(request, code):
 @access.require_reader
 def calendar_export(request, code):
     programme, _framework_ = _framework(request, code)
-    rows = selectors.calendar_rows(selectors.calendar_entries(programme=programme))
+    rows = selectors.calendar_rows(selectors.calendar_entries(programme=programme, today=timezone.localdate()))
     return export_response(request, rows, f"{programme.code}-calendrier-evaluation.csv")
 
 

@@ -508,6 +508,7 @@ ENTRIES: dict[str, Entry] = {
     "evaluation:fiche": get(EVALUATION_READERS, plan("action_sheet")),
     "evaluation:fiche_set": both(PLAN_EDITORS, plan("action_sheet")),
     "evaluation:schedule_add": both(PLAN_EDITORS, plan("action_sheet")),
+    "evaluation:schedule_done": both(PLAN_EDITORS, plan("evaluation_schedule")),
     "evaluation:schedule_remove": post(PLAN_EDITORS, plan("evaluation_schedule")),
     "evaluation:question_add": both(PLAN_EDITORS, plan()),
     "evaluation:question_update": both(PLAN_EDITORS, plan("evaluation_question")),

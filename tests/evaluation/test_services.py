@@ -184,3 +184,31 @@ def test_the_demo_writes_nothing_twice(pa):
 
     assert not demo.build_for(programme=programme, actor=pilot, analyst=analyst.user, today=TODAY)
     assert (EvaluationQuestion.objects.count(), WorkItem.objects.count(), Finding.objects.count()) == counts
+
+
+def test_a_scheduled_evaluation_is_marked_done_once_and_not_in_the_future(pa):
+    programme, pilot, _analyst = pa
+    entry = ScheduledEvaluation.objects.filter(sheet__action__code="Fiche 1", time=EvaluationTime.IN_ITINERE).get()
+
+    with pytest.raises(ValidationError) as future:
+        services.evaluation_done(actor=pilot, entry=entry, done_on=TODAY + timedelta(days=1))
+    services.evaluation_done(actor=pilot, entry=entry, done_on=TODAY)
+    with pytest.raises(ValidationError) as twice:
+        services.evaluation_done(actor=pilot, entry=entry, done_on=TODAY)
+
+    assert (
+        "date passée" in future.value.messages[0] and "déjà marquée réalisée le 05/12/2026" in twice.value.messages[0]
+    )
+    assert AuditEvent.objects.filter(code=AuditCode.EVALUATION_DONE).count() == 1
+
+
+def test_the_calendar_flags_what_is_late_and_the_home_lists_what_is_to_do(pa):
+    from jalon.evaluation import selectors
+
+    programme, _pilot, _analyst = pa
+    entries = selectors.calendar_entries(programme=programme, today=TODAY, pending_only=True)
+
+    # The demo dated one work item ten days ago, still in progress: late, listed first.
+    assert entries[0].late and entries[0].day == TODAY - timedelta(days=10)
+    assert "en retard" in entries[0].state
+    assert not any(e.state.startswith("fait") for e in entries)  # done work is not to do
