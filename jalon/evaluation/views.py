@@ -108,6 +108,10 @@ def fiche(request, code, pk):
     programme, framework = _framework(request, code)
     action = selectors.action_for(programme=programme, pk=pk)
     sheet = selectors.sheet_of(action)
+    questions = list(selectors.questions_of(framework, action=action))
+    series = selectors.indicator_series(
+        departement_id=programme.departement_id, indicators={i for q in questions for i in q.indicators.all()}
+    )
     return render(
         request,
         "evaluation/fiche.html",
@@ -117,7 +121,8 @@ def fiche(request, code, pk):
             "action": action,
             "sheet": sheet,
             "schedule": sheet.schedule.select_related("owner_organisation", "owner_user") if sheet else [],
-            "questions": selectors.questions_of(framework, action=action),
+            "questions": questions,
+            "latest": {code: values[-1] for code, values in series.items() if values},
             "reports": selectors.reports_of(framework, action=action),
             "report_form": ReportForm(),
             "may_edit": access.may_edit(request.actor, programme),

@@ -2,6 +2,7 @@
 pilot reads the référentiel and a fiche's framework, sets it up, produces its report and downloads it; the analyst
 reads without editing; the calendar lists and exports; the Landes-like plan without référentiel says so."""
 
+import datetime
 import html
 import io
 
@@ -12,6 +13,8 @@ from openpyxl import load_workbook
 
 from jalon.core.enums import Role
 from jalon.evaluation.models import EvaluationReport, Finding, SheetEvaluation
+from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+from jalon.observatory.models import Indicator, IndicatorValue
 from tests.evaluation.factories import TODAY, pa_with_demo
 from tests.programme.factories import load_small_plan
 
@@ -35,6 +38,18 @@ def _page(client, name, **kwargs):
 def test_the_pilot_reads_the_referentiel_and_the_fiches_frameworks(pa, login_as):
     programme, pilot, _analyst = pa
     client = login_as(pilot)
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="P02"),
+        departement_id="64",
+        territory_level=TerritoryLevel.DEPARTEMENT,
+        territory_code="64",
+        period_kind=PeriodKind.YEAR,
+        period_start=datetime.date(2025, 1, 1),
+        dimension=Dimension.ALL,
+        segment="",
+        numerator=78,
+        denominator=100,
+    )
 
     page = _page(client, "evaluation:plan", code=programme.code)
     assert "Référentiel d'évaluation du PDI/PTI 2024-2028" in page
@@ -47,6 +62,7 @@ def test_the_pilot_reads_the_referentiel_and_the_fiches_frameworks(pa, login_as)
     assert "Q1 — la trame de diagnostic utilisée est-elle adaptée/pertinente ?" in page
     assert "Part des personnes qui jugent la trame adaptée à leur situation." in page  # a criterion
     assert "P10" in page and "Questionnaire aux personnes reçues" in page
+    assert "<strong>78,0 %</strong> (2025)" in page  # the observatory's latest value of P02
     assert "Les personnes reçues jugent la trame claire" in page  # a finding
     assert "Mettre en place le cadre" not in page and "Modifier le cadre" in page
     # The programme's fiche page links to it, and its plan page to the plan's evaluation.

@@ -40,3 +40,9 @@ def evaluation_plan_block(context, programme):
         "framework": framework,
         "overview": selectors.plan_overview(framework=framework) if framework else None,
     }
+
+
+@register.filter
+def value_of(latest: dict, code: str):
+    """The latest yearly value of an indicator in a {code: YearValue} mapping, or None."""
+    return latest.get(code)
