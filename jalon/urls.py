@@ -34,6 +34,7 @@ urlpatterns = [
     path("programme/", include("jalon.programme.urls")),
     path("france-travail/", include("jalon.francetravail.urls")),
     path("participation/", include("jalon.participation.urls")),
+    path("evaluation/", include("jalon.evaluation.urls")),
     path("api/", include("jalon.api.urls")),
     path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),

@@ -16,6 +16,7 @@ from jalon.employment.api import (
     PositioningDetailApi,
     TrainingDetailApi,
 )
+from jalon.evaluation.api import EvaluationCalendarApi, EvaluationFrameworkApi, EvaluationReportsApi
 from jalon.exits.api import ExitCheckpointsApi, PersonExitsApi
 from jalon.intake.api import FluxUploadApi, ImportRunDetailApi
 from jalon.messaging.api import PersonMessagesApi
@@ -106,4 +107,9 @@ urlpatterns = [
     path("v1/participation/comites/", BodyListApi.as_view(), name="participation_bodies"),
     path("v1/participation/comites/<id:pk>/reunions/", MeetingListApi.as_view(), name="participation_meetings"),
     path("v1/participation/propositions/", ProposalListApi.as_view(), name="participation_proposals"),
+    path("v1/programmes/<slug:code>/evaluation/", EvaluationFrameworkApi.as_view(), name="evaluation_framework"),
+    path(
+        "v1/programmes/<slug:code>/evaluation/calendrier/", EvaluationCalendarApi.as_view(), name="evaluation_calendar"
+    ),
+    path("v1/programmes/<slug:code>/evaluation/rapports/", EvaluationReportsApi.as_view(), name="evaluation_reports"),
 ]

@@ -130,6 +130,12 @@ NAVIGATION: list[NavItem] = [
         group=FIGURES,
     ),
     NavItem(
+        "Évaluation du plan",
+        "evaluation:index",
+        (Role.PROGRAMME_PILOT, Role.ADMINISTRATOR, Role.ANALYST),
+        group=FIGURES,
+    ),
+    NavItem(
         "Synthèse de l'observatoire",
         "observatory:summary",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),

@@ -222,6 +222,12 @@ def build_participation(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_evaluation(ctx: DemoContext) -> None:
+    from jalon.evaluation.demo import build
+
+    build(ctx)
+
+
 def refresh_statistics(ctx: DemoContext) -> None:
     """Fresh planner statistics, as a Département's database would have them after its nightly maintenance:
     without, PostgreSQL plans the next queries on tables it believes empty (the observatory's took minutes)."""
@@ -257,6 +263,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_observatory_entered,
     build_programme,
     build_participation,
+    build_evaluation,
 ]
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jalon.programme",
     "jalon.francetravail",
     "jalon.participation",
+    "jalon.evaluation",
     "jalon.api",
     "jalon.workspace",
     "jalon.demo",

@@ -4,6 +4,7 @@ the domain apps: it imports them, they never import it, and the base apps import
 from jalon.core.enums import Role
 from jalon.core.scoping import Actor
 from jalon.employers import home as employers_home
+from jalon.evaluation import home as evaluation_home
 from jalon.exits import home as exits_home
 from jalon.intake import home as intake_home
 from jalon.observatory import home as observatory_home
@@ -26,6 +27,7 @@ CONTRIBUTORS = (
     funding_home,
     governance_home,
     participation_home,
+    evaluation_home,
 )
 
 # One template per role; each contributor fills its panels there.

@@ -80,6 +80,9 @@ PLAN_EDITORS = {"cd_admin", "cd_pilot"}
 # The plan's money: read by the Landes' own staff only (not the CAF that signs the plan); commitments and payments
 # by its pilot and administrator, and by the Dax manager on the Dax envelope.
 FUNDING_READERS = STAFF_40
+# The plan's evaluation (référentiel, instance évaluative, findings, reports): read by the Département's own staff,
+# edited by its pilot and administrator.
+EVALUATION_READERS = STAFF_40
 FUNDING_RECORDERS = PLAN_EDITORS | {"sdsei_manager"}
 # The users' participation bodies: the Département's own staff read (its central services every body, an SDSEI its own:
 # the world's committee is the Dax SDSEI's); its pilot and administrator edit; the Dax manager runs its meetings.
@@ -184,6 +187,11 @@ def plan(action=None, **others):
 def committee(*, pk_name="committee", **others):
     """A participation body's URL arguments: its pk and the pk of other objects by name."""
     return lambda w: {"pk": getattr(w, pk_name).pk, **{key: getattr(w, name).pk for key, name in others.items()}}
+
+
+def report_file(fmt):
+    """An evaluation report's file of the Landes plan."""
+    return lambda w: {"code": w.programme.code, "pk": w.evaluation_report.pk, "fmt": fmt}
 
 
 def person_and(name):
@@ -506,6 +514,29 @@ ENTRIES: dict[str, Entry] = {
     "programme:offer_link": both(PLAN_EDITORS, plan("action_sheet")),
     "programme:step_update": both(PLAN_EDITORS, plan("action_sheet", step_pk="action_step")),
     "programme:target_set": both({"cd_pilot"}, plan("action_sheet", indicator_pk="action_indicator")),
+    "evaluation:index": get(STAFF_40 | OTHER_64),
+    "evaluation:plan": get(EVALUATION_READERS, plan()),
+    "evaluation:framework_open": post(PLAN_EDITORS, plan()),
+    "evaluation:fiche": get(EVALUATION_READERS, plan("action_sheet")),
+    "evaluation:fiche_set": both(PLAN_EDITORS, plan("action_sheet")),
+    "evaluation:schedule_add": both(PLAN_EDITORS, plan("action_sheet")),
+    "evaluation:schedule_done": both(PLAN_EDITORS, plan("evaluation_schedule")),
+    "evaluation:schedule_remove": post(PLAN_EDITORS, plan("evaluation_schedule")),
+    "evaluation:question_add": both(PLAN_EDITORS, plan()),
+    "evaluation:question_update": both(PLAN_EDITORS, plan("evaluation_question")),
+    "evaluation:source_add": both(PLAN_EDITORS, plan("evaluation_question")),
+    "evaluation:source_remove": post(PLAN_EDITORS, plan("evaluation_source")),
+    "evaluation:finding_add": both(PLAN_EDITORS, plan("evaluation_question")),
+    "evaluation:finding_update": both(PLAN_EDITORS, plan("evaluation_finding")),
+    "evaluation:instance": get(EVALUATION_READERS, plan()),
+    "evaluation:member_add": both(PLAN_EDITORS, plan()),
+    "evaluation:member_end": both(PLAN_EDITORS, plan("evaluation_member")),
+    "evaluation:work_add": both(PLAN_EDITORS, plan()),
+    "evaluation:work_update": both(PLAN_EDITORS, plan("evaluation_work")),
+    "evaluation:calendar": get(EVALUATION_READERS, plan()),
+    "evaluation:calendar_export": get(EVALUATION_READERS, plan()),
+    "evaluation:report_generate": post(PLAN_EDITORS, plan()),
+    "evaluation:report_download": get(EVALUATION_READERS, report_file("pdf")),
     "programme:funding_budget": get(FUNDING_READERS, plan()),
     "programme:funding_budget_csv": get(FUNDING_READERS, plan()),
     "programme:funding_execution": get(FUNDING_READERS, plan()),
@@ -655,6 +686,9 @@ ENTRIES: dict[str, Entry] = {
     "api:programme_action": read_patch(PLAN_READERS, plan("action_sheet"), patch=PLAN_EDITORS),
     "api:programme_decisions": get(PLAN_READERS, plan()),
     "api:programme_execution": get(FUNDING_READERS, plan()),
+    "api:evaluation_framework": get(EVALUATION_READERS, plan()),
+    "api:evaluation_calendar": get(EVALUATION_READERS, plan()),
+    "api:evaluation_reports": get(EVALUATION_READERS, plan()),
     "api:employers": Entry(cases=(case(EVERYONE), case(DIRECTORY_WRITERS, method="post"))),
     "api:employer": get(EVERYONE - OTHER_64, pk("employer")),
     "api:person_immersions": both(TARGET_CARE, pk("target")),

@@ -370,6 +370,46 @@ def build_world() -> World:
         )
     )
 
+    # The Landes plan writes no référentiel d'évaluation: its pilot opens one, sets up the fiche's framework with a
+    # question, a source, a finding, a scheduled evaluation, a member and a work item, and produces its report.
+    from jalon.evaluation import services as evaluation
+
+    pilot = world.actor("cd_pilot")
+    framework = evaluation.framework_open(actor=pilot, programme=objects["programme"])
+    sheet = evaluation.sheet_set(
+        actor=pilot, action=objects["action_sheet"], impacts="Un impact attendu", owner_organisation=pilot.organisation
+    )
+    question = evaluation.question_add(
+        actor=pilot,
+        framework=framework,
+        action=sheet.action,
+        text="La fiche atteint-elle son public ?",
+        register="efficacite",
+    )
+    objects.update(
+        evaluation_question=question,
+        evaluation_source=evaluation.source_add(actor=pilot, question=question, kind="enquete", description="Enquête"),
+        evaluation_finding=evaluation.finding_record(
+            actor=pilot, question=question, text="Un constat", observed_on=timezone.localdate()
+        ),
+        evaluation_schedule=evaluation.evaluation_schedule(
+            actor=pilot, sheet=sheet, time="ex_post", due_on=objects["programme"].end + dt.timedelta(days=90)
+        ),
+        evaluation_member=evaluation.member_add(
+            actor=pilot, framework=framework, kind="central", organisation=pilot.organisation
+        ),
+        evaluation_work=evaluation.work_item_create(
+            actor=pilot,
+            framework=framework,
+            title="Réunion de l'instance",
+            due_on=timezone.localdate(),
+            owner_organisation=pilot.organisation,
+        ),
+        evaluation_report=evaluation.report_generate(
+            actor=pilot, framework=framework, action=sheet.action, time="ex_post"
+        ),
+    )
+
     # The SIAE's data-sharing convention, with its signed document, and an API token of its member.
     convention = DataSharingConvention.objects.filter(organisation=siae).first()
     convention.document.save("convention.pdf", ContentFile(b"%PDF-1.4 convention"), save=True)

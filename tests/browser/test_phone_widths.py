@@ -172,3 +172,85 @@ def test_the_daily_pages_of_each_role_fit_the_screen(browser, live_server, demo,
             _check(page, live_server.url + path, failures)
         context.close()
     assert not failures, "\n".join(failures)
+
+
+def _evaluation_pages() -> list[str]:
+    """The Landes pacte writes no référentiel (its page says so); its pilot opens one and fills a fiche's
+    framework (a question with criteria and indicators, a source, a finding, a scheduled evaluation, a work item)."""
+    from jalon.core.enums import Role
+    from jalon.core.scoping import Actor
+    from jalon.evaluation import services
+    from jalon.observatory.models import Indicator
+    from jalon.organisations.models import Membership
+    from jalon.programme.models import Programme
+
+    programme = Programme.objects.get(departement_id="40")
+    membership = Membership.objects.get(user__email="pilote@landes.demo.jalon.test", role=Role.PROGRAMME_PILOT)
+    pilot = Actor(user=membership.user, membership=membership, memberships=(membership,))
+    framework = services.framework_open(actor=pilot, programme=programme)
+    action = programme.actions.filter(has_sheet=True).order_by("number").first()
+    sheet = services.sheet_set(
+        actor=pilot,
+        action=action,
+        impacts="Les personnes orientées entrent plus vite dans leur parcours d'accompagnement",
+        owner_organisation=pilot.organisation,
+        owner_user=pilot.user,
+    )
+    question = services.question_add(
+        actor=pilot,
+        framework=framework,
+        action=action,
+        text="L'orientation proposée correspond-elle à la situation exprimée par la personne ?",
+        register="pertinence",
+        asked_to="bénéficiaires orientés dans l'année",
+        criteria="Satisfaction exprimée par les usagers quant à la pertinence de l'orientation proposée",
+        indicators=list(Indicator.objects.filter(code__in=["L06", "L08", "L01"])),
+    )
+    services.source_add(
+        actor=pilot, question=question, kind="enquete", description="Questionnaire aux personnes orientées, à un mois"
+    )
+    services.finding_record(
+        actor=pilot,
+        question=question,
+        text="Les personnes reçues en plateforme jugent l'orientation claire ; les délais restent longs à Dax.",
+        sources="Comité d'usagers ; entretiens",
+        observed_on=timezone.localdate(),
+    )
+    services.evaluation_schedule(
+        actor=pilot, sheet=sheet, time="ex_post", due_on=timezone.localdate() + timezone.timedelta(days=60)
+    )
+    services.work_item_create(
+        actor=pilot,
+        framework=framework,
+        title="Réunion de l'instance évaluative : revue des questions de l'orientation",
+        due_on=timezone.localdate() + timezone.timedelta(days=10),
+        owner_organisation=pilot.organisation,
+        action=action,
+    )
+    return [
+        reverse("evaluation:index"),
+        reverse("evaluation:plan", args=[programme.code]),
+        reverse("evaluation:fiche", args=[programme.code, action.pk]),
+        reverse("evaluation:fiche_set", args=[programme.code, action.pk]),
+        reverse("evaluation:question_update", args=[programme.code, question.pk]),
+        reverse("evaluation:instance", args=[programme.code]),
+        reverse("evaluation:calendar", args=[programme.code]),
+    ]
+
+
+@pytest.mark.parametrize("screen", [PHONE, LAPTOP], ids=["390px", "1366px"])
+def test_the_evaluation_pages_fit_the_screen(browser, live_server, demo, screen):
+    failures: list[str] = []
+    phone = screen is PHONE
+    context = browser.new_context(locale="fr-FR", viewport=screen, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, "pilote@landes.demo.jalon.test", DEMO_PASSWORD)
+    from jalon.programme.models import Programme
+
+    code = Programme.objects.get(departement_id="40").code
+    _check(page, live_server.url + reverse("evaluation:plan", args=[code]), failures)  # before a référentiel
+    for path in _evaluation_pages():
+        _check(page, live_server.url + path, failures)
+    context.close()
+    assert not failures, "\n".join(failures)
