@@ -7,7 +7,6 @@ every territory level and every dimension in Python. Counts, rates and means are
 denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
 counted in two months counts once in the quarter."""
 
-import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -204,7 +203,7 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         dimensions = BASE_DIMENSIONS
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
-        by_place = _by_place_in_grouping_sets(rows.annotate(seg_profil=profile_expression()), sums)
+        by_place = _by_place_in_grouping_sets(rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}))
     else:
         by_place = _by_place(
             rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(**sums), dimensions
@@ -240,18 +239,22 @@ SEGMENT_COLUMNS = (*BASE_DIMENSIONS, Dimension.PROFILE)
 GROUPING_SETS = True
 
 
-def _by_place_in_grouping_sets(rows: QuerySet, sums: dict) -> dict:
+def _by_place_in_grouping_sets(rows: QuerySet) -> dict:
     """The same cells, grouped by PostgreSQL itself with GROUPING SETS: one set per dimension (the place and that
     dimension's segment) and one for the whole population, so a row is already one place's cell of one dimension
-    (a few thousand rows instead of every combination). In a row, the segments of the other sets are NULL; a
-    segment is never NULL itself (each expression has its default)."""
+    (a few thousand rows instead of every combination). The rows are materialised first: an indicator's per-row
+    subqueries run once per row, not once per grouping set. In a result row the segments of the other sets are NULL;
+    a segment is never NULL itself (each expression has its default)."""
     names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
-    sql, params = rows.values(*names).annotate(**sums).query.sql_with_params()
-    group_by = re.search(r"GROUP BY 1(, \d+)+$", sql)
-    if group_by is None:  # not the shape expected: the plain grouping gives the same cells
-        return _by_place(rows.values(*names[:-1]).annotate(**sums), BASE_DIMENSIONS)
+    inner, params = rows.values(*names, "obs_num", "obs_den").query.sql_with_params()
+    quoted = [connections[rows.db].ops.quote_name(name) for name in names]
     sets = ", ".join(["(1)", *[f"(1, {position})" for position in range(2, len(names) + 1)]])
-    sql = f"{sql[: group_by.start()]}GROUP BY GROUPING SETS ({sets})"
+    # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
+    sql = (
+        f"WITH obs_rows AS MATERIALIZED ({inner}) "  # noqa: S608
+        f"SELECT {', '.join(quoted)}, SUM(obs_num::double precision), SUM(obs_den::double precision) "
+        f"FROM obs_rows GROUP BY GROUPING SETS ({sets})"
+    )
     by_place: dict = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jalon.notebook.followup.selectors import DEFAULT_MAX_WEEKS
-from jalon.notebook.models import Appointment, Contact, Contract, Notebook
+from jalon.notebook.models import Appointment, Contact, Contract
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
 from jalon.observatory.indicators.common import persons
@@ -23,8 +23,8 @@ def _start_of(day):
 
 
 def _with_carnet(scope: Scope):
-    carnet = Notebook.objects.filter(person_id=OuterRef("pk"), created_at__lte=_end_of(scope.end))
-    return persons(scope.departement_id).filter(Exists(carnet))
+    # The carnet is one per person: joined, so that the per-person counts below probe its rows by `notebook_id`.
+    return persons(scope.departement_id).filter(notebook__created_at__lte=_end_of(scope.end))
 
 
 WITH_CARNET = "Personnes dont le carnet de bord existe le dernier jour de la période."
@@ -47,13 +47,13 @@ def appointments_per_person(scope: Scope):
     start = timezone.make_aware(datetime.combine(scope.start, time.min))
     appointments = (
         Appointment.objects.filter(
-            notebook__person_id=OuterRef("pk"),
+            notebook_id=OuterRef("notebook"),
             cancelled_at=None,
             starts_at__gte=start,
             starts_at__lte=_end_of(scope.end),
         )
         .order_by()
-        .values("notebook__person_id")
+        .values("notebook_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -73,10 +73,10 @@ def appointments_per_person(scope: Scope):
 def contacts_per_person(scope: Scope):
     contacts = (
         Contact.objects.filter(
-            notebook__person_id=OuterRef("pk"), occurred_on__gte=scope.start, occurred_on__lte=scope.end
+            notebook_id=OuterRef("notebook"), occurred_on__gte=scope.start, occurred_on__lte=scope.end
         )
         .order_by()
-        .values("notebook__person_id")
+        .values("notebook_id")
         .annotate(n=Count("pk"))
         .values("n")
     )
@@ -98,11 +98,13 @@ def contacts_per_person(scope: Scope):
 def lost_from_view(scope: Scope):
     cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
     recent_contact = Contact.objects.filter(
-        notebook__person_id=OuterRef("pk"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
+        notebook_id=OuterRef("notebook"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
     )
-    recent_carnet = Notebook.objects.filter(person_id=OuterRef("pk"), created_at__gte=_start_of(cutoff))
     return (
-        _with_carnet(scope).exclude(Exists(recent_contact)).exclude(Exists(recent_carnet)).annotate(obs_num=Value(1))
+        _with_carnet(scope)
+        .exclude(Exists(recent_contact))
+        .exclude(notebook__created_at__gte=_start_of(cutoff))  # a recent carnet counts from its opening
+        .annotate(obs_num=Value(1))
     )
 
 
