@@ -125,7 +125,12 @@ def build_world() -> World:
     objects["target"] = target
     # Another person of the caseload, oriented to the social path under the plein-emploi law by the référent's
     # structure: her joint diagnostic with France Travail is due.
-    social_person = Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).order_by("pk").first()
+    social_person = (
+        Person.objects.filter(pk__in=caseload, orientations__ended_on=None, merged_into=None)
+        .exclude(pk=target.pk)
+        .order_by("pk")
+        .first()
+    )
     Orientation.objects.filter(person=social_person, ended_on=None).update(
         orientation_type="social",
         organisation=referent.organisation,
