@@ -388,6 +388,7 @@ URLS = {
     # rights and duties (suspension-remobilisation)
     "duties:person": person("referent", **FILE),
     "duties:record": person("referent", **FILE),
+    "duties:settings": no_person_data("bornes des décisions de suspension du Département"),
     "duties:detail": person("referent", pk="duty_failure"),
     "duties:invite": person("officer", pk="duty_failure"),
     "duties:answer": person("officer", pk="duty_failure"),

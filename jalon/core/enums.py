@@ -164,6 +164,7 @@ class AuditCode(models.IntegerChoices):
     DUTY_DECISION_TAKEN = 1784, "décision de suspension ou de suppression du RSA prise"
     DUTY_DECISION_REVERSED = 1785, "remobilisation : suspension reversée"
     DUTY_CAF_EXPORTED = 1786, "fichier d'instruction CAF/MSA des suspensions produit"
+    DUTY_SETTINGS_CHANGED = 1787, "bornes de la suspension-remobilisation du Département modifiées"
     EXIT_RECORDED = 1401, "sortie de parcours enregistrée"
     EXIT_REOPENED = 1402, "parcours rouvert après une sortie"
     EXIT_PROPOSALS_RAISED = 1403, "sorties proposées après une clôture du droit (CAF)"

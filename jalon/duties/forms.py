@@ -3,6 +3,8 @@ from dsfr.forms import DsfrBaseForm
 
 from jalon.core.forms import ModelChoiceField, ServiceCheckedForm
 from jalon.duties.enums import Duty, Nature
+from jalon.duties.models import DutySettings
+from jalon.duties.services import SETTING_LIMITS
 from jalon.orientation.models import EplMeeting
 
 
@@ -77,3 +79,17 @@ class ReverseForm(ServiceCheckedForm):
 
 class StateForm(DsfrBaseForm):
     pass
+
+
+def _setting_field(name: str, low: int, high: int) -> forms.IntegerField:
+    label = str(DutySettings._meta.get_field(name).verbose_name)
+    return forms.IntegerField(
+        label=label[0].upper() + label[1:], min_value=low, max_value=high, help_text=f"Entre {low} et {high}."
+    )
+
+
+class DutySettingsForm(DsfrBaseForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, low, high in SETTING_LIMITS:
+            self.fields[name] = _setting_field(name, low, high)

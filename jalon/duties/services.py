@@ -46,6 +46,63 @@ def settings_for(departement_id: str) -> DutySettings:
     )
 
 
+# The settings a Département's administrator may narrow, with the décret's bounds as the outer limits (the model's
+# defaults are the décret's values): (field, lowest, highest).
+SETTING_LIMITS = (
+    ("first_min_rate", 30, 100),
+    ("first_max_rate", 30, 100),
+    ("first_min_months", 1, 2),
+    ("first_max_months", 1, 2),
+    ("repeated_min_rate", 30, 100),
+    ("repeated_max_rate", 30, 100),
+    ("repeated_min_months", 1, 4),
+    ("repeated_max_months", 1, 4),
+    ("household_cap_rate", 30, 50),
+    ("answer_days", 10, 60),
+    ("repeat_window_months", 1, 24),
+)
+SETTING_FIELDS = [name for name, _low, _high in SETTING_LIMITS]
+
+
+@transaction.atomic
+def duty_settings_update(*, actor: Actor, data: dict) -> DutySettings:
+    """The Département's own bounds of the procedure, within the décret's: rates and durations of a first and of a
+    repeated failure (each minimum at most its maximum), the household cap, the answer period and the window of a
+    repeated failure. Only the Département's administrator; audited with the old and new values."""
+    if not actor.is_departement_admin:
+        raise Http404(NOT_FOUND_MESSAGE)
+    errors = {}
+    for name, low, high in SETTING_LIMITS:
+        value = data.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[name] = f"Indiquez un nombre entier entre {low} et {high} (bornes du décret n° 2025-478)."
+    for rank in ("first", "repeated"):
+        for unit, label in (("rate", "taux"), ("months", "durée")):
+            low, high = data.get(f"{rank}_min_{unit}"), data.get(f"{rank}_max_{unit}")
+            if f"{rank}_min_{unit}" not in errors and f"{rank}_max_{unit}" not in errors and low > high:
+                errors[f"{rank}_max_{unit}"] = f"Le {label} maximal ne peut pas être inférieur au {label} minimal."
+    if errors:
+        raise ValidationError(errors)
+    current = DutySettings.objects.select_for_update().filter(departement_id=actor.departement_code).first()
+    duty_settings = current or DutySettings(departement_id=actor.departement_code)
+    old = {name: getattr(duty_settings, name) for name in SETTING_FIELDS}
+    new = {name: data[name] for name in SETTING_FIELDS if data[name] != old[name]}
+    if not new:
+        return duty_settings
+    for name, value in new.items():
+        setattr(duty_settings, name, value)
+    duty_settings.save()
+    audit_event_record(
+        code=AuditCode.DUTY_SETTINGS_CHANGED,
+        actor=actor.user,
+        organisation=actor.organisation,
+        subject=duty_settings,
+        old={name: old[name] for name in new},
+        new=new,
+    )
+    return duty_settings
+
+
 def check_evidence(file: UploadedFile) -> None:
     check_upload(
         file,

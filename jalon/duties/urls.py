@@ -15,5 +15,6 @@ urlpatterns = [
     path("<id:pk>/decision/", views.decision_take, name="decide"),
     path("<id:pk>/remobilisation/", views.decision_reverse, name="reverse"),
     path("fichiers-caf-msa/", views.caf_exports, name="exports"),
+    path("reglages/", views.duty_settings, name="settings"),
     path("fichiers-caf-msa/<id:pk>.csv", views.caf_export_csv, name="export_csv"),
 ]

@@ -14,7 +14,7 @@ from jalon.core.exports import csv_response
 from jalon.core.forms import add_service_errors, submitted_write
 from jalon.core.scoping import NOT_FOUND_MESSAGE, require_departement_staff, require_roles
 from jalon.duties import selectors, services
-from jalon.duties.forms import AnswerForm, DecisionForm, FailureForm, InviteForm, ReverseForm
+from jalon.duties.forms import AnswerForm, DecisionForm, DutySettingsForm, FailureForm, InviteForm, ReverseForm
 from jalon.notebook.access import notebook_access
 from jalon.orientation.models import EplMeeting
 from jalon.people.selectors import person_view_record, persons_view_record
@@ -222,3 +222,22 @@ def caf_export_csv(request, pk):
         subject=export,
     )
     return csv_response(selectors.caf_rows(export), f"suspensions-remobilisation-{export.pk}.csv")
+
+
+@require_departement_staff(Role.ADMINISTRATOR)
+def duty_settings(request):
+    actor = request.actor
+    if not actor.is_departement_admin:
+        raise Http404(NOT_FOUND_MESSAGE)  # a partner's administrator does not set the Département's bounds
+    current = services.settings_for(actor.departement_code)
+    form = DutySettingsForm(
+        request.POST or None, initial={name: getattr(current, name) for name in services.SETTING_FIELDS}
+    )
+    if submitted_write(request, form, lambda data: services.duty_settings_update(actor=actor, data=data)):
+        messages.success(request, "Les bornes de la suspension-remobilisation sont enregistrées.")
+        return redirect("duties:settings")
+    return render(
+        request,
+        "duties/settings_form.html",
+        {"form": form, "duty_settings": current, "limits": services.SETTING_LIMITS},
+    )

@@ -335,12 +335,19 @@ class EvaluationReport(BaseModel):
         verbose_name = "rapport d'évaluation"
         verbose_name_plural = "rapports d'évaluation"
         ordering = ["-created_at", "-pk"]
+        # One version number per fiche and time, and per time for the whole plan (no fiche): two partial
+        # constraints, which SQLite enforces too (it ignores `nulls_distinct`).
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "action", "time", "version"],
+                condition=models.Q(action__isnull=False),
                 name="evaluation_report_version_once",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["framework", "time", "version"],
+                condition=models.Q(action__isnull=True),
+                name="evaluation_plan_report_version_once",
+            ),
         ]
 
     def __str__(self):

@@ -485,6 +485,7 @@ ENTRIES: dict[str, Entry] = {
     "duties:reverse": both(ORIENTATION, pk("duty_failure")),
     "duties:list": get(ORIENTATION | {"other_cd_admin"}),
     "duties:exports": both(ORIENTATION | {"other_cd_admin"}),
+    "duties:settings": both(ADMINS),
     "duties:export_csv": get(ORIENTATION, pk("caf_export")),
     # Job offers of the Landes (shared by the Département and its partners), the target's positionings and trainings
     "employment:offers": get(OFFER_READERS),

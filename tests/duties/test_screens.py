@@ -61,3 +61,33 @@ def test_the_steps_are_in_the_carnet_timeline_and_the_persons_space(world):
     }
     panel = person_space_panel(person=world.person)
     assert panel["template"] == "duties/person_space_panel.html" and panel["failures"][0].decision == decision
+
+
+def test_the_administrator_narrows_the_bounds_within_the_decret_and_a_decision_must_keep_to_them(world, login_as):
+    from jalon.duties.models import DutySettings
+    from jalon.duties.services import SETTING_FIELDS
+
+    client = login_as(world.admin)
+    url = reverse("duties:settings")
+    page = client.get(url).content.decode()
+    assert "Les valeurs ci-dessous sont celles du décret." in page
+    values = {name: getattr(DutySettings(), name) for name in SETTING_FIELDS}
+    widened = client.post(url, {**values, "first_max_months": 3})  # beyond the décret's two months
+    assert "inférieure ou égale à 2" in widened.content.decode()
+    inverted = client.post(url, {**values, "first_min_rate": 60, "first_max_rate": 50})
+    assert "ne peut pas être inférieur" in inverted.content.decode()
+    assert not DutySettings.objects.exists()  # nothing saved on bad input
+
+    assert client.post(url, {**values, "first_min_rate": 50}).status_code == 302
+    assert DutySettings.objects.get(departement=world.departement).first_min_rate == 50
+    event = AuditEvent.objects.get(code=AuditCode.DUTY_SETTINGS_CHANGED)
+    assert event.data["old"] == {"first_min_rate": 30} and event.data["new"] == {"first_min_rate": 50}
+    # A decision below the Département's own minimum is now refused.
+    failure = invited(world)
+    with pytest.raises(Exception, match="50"):
+        decide(world, failure, on=TODAY + datetime.timedelta(days=30), rate=40)
+
+
+def test_a_partner_administrator_or_an_officer_does_not_reach_the_bounds(world, login_as):
+    for membership in (world.partner_admin, world.officer):
+        assert login_as(membership).get(reverse("duties:settings")).status_code == 404

@@ -398,3 +398,20 @@ def test_the_monthly_counts_for_the_indicators(world):
         (datetime.date(2026, 3, 1), 1, 1, 1, 0),
         (datetime.date(2026, 4, 1), 0, 0, 0, 1),
     ]
+
+
+def test_the_bounds_service_refuses_what_the_decret_does_not_allow_and_writes_nothing(world):
+    from jalon.duties.models import DutySettings
+    from jalon.duties.services import SETTING_FIELDS, duty_settings_update
+    from tests.conftest import actor_for
+
+    values = {name: getattr(DutySettings(), name) for name in SETTING_FIELDS}
+    for wrong, field in (
+        ({"household_cap_rate": 60}, "household_cap_rate"),  # above the décret's 50 % for a household
+        ({"repeated_min_months": 4, "repeated_max_months": 2}, "repeated_max_months"),
+        ({"answer_days": 5}, "answer_days"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            duty_settings_update(actor=actor_for(world.admin), data={**values, **wrong})
+        assert field in refused.value.message_dict
+    assert not DutySettings.objects.exists()
