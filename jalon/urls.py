@@ -33,6 +33,7 @@ urlpatterns = [
     path("observatoire/", include("jalon.observatory.urls")),
     path("programme/", include("jalon.programme.urls")),
     path("france-travail/", include("jalon.francetravail.urls")),
+    path("enquetes/", include("jalon.surveys.urls")),
     path("api/", include("jalon.api.urls")),
     path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),

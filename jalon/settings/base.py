@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jalon.observatory",
     "jalon.programme",
     "jalon.francetravail",
+    "jalon.surveys",
     "jalon.api",
     "jalon.workspace",
     "jalon.demo",
