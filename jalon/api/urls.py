@@ -41,6 +41,7 @@ from jalon.programme.api import (
     ProgrammeExecutionApi,
     ProgrammeListApi,
 )
+from jalon.surveys.api import CampaignListApi, CampaignResultsApi
 from jalon.territories.api import CommuneListApi
 
 
@@ -102,4 +103,6 @@ urlpatterns = [
     path("v1/programmes/<slug:code>/actions/<id:pk>/", ActionSheetApi.as_view(), name="programme_action"),
     path("v1/programmes/<slug:code>/decisions/", ProgrammeDecisionsApi.as_view(), name="programme_decisions"),
     path("v1/programmes/<slug:code>/execution/", ProgrammeExecutionApi.as_view(), name="programme_execution"),
+    path("v1/enquetes/campagnes/", CampaignListApi.as_view(), name="survey_campaigns"),
+    path("v1/enquetes/campagnes/<id:pk>/resultats/", CampaignResultsApi.as_view(), name="survey_results"),
 ]

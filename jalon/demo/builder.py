@@ -216,6 +216,12 @@ def build_programme(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_surveys(ctx: DemoContext) -> None:
+    from jalon.surveys.demo import build
+
+    build(ctx)
+
+
 def refresh_statistics(ctx: DemoContext) -> None:
     """Fresh planner statistics, as a Département's database would have them after its nightly maintenance:
     without, PostgreSQL plans the next queries on tables it believes empty (the observatory's took minutes)."""
@@ -250,6 +256,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_observatory,
     build_observatory_entered,
     build_programme,
+    build_surveys,
 ]
 
 

@@ -14,7 +14,10 @@ CHOICE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE)
 
 class Population(models.TextChoices):
     CELL_ATTENDANCE = "cellule", "personnes présentes à une cellule d'orientation pendant la période"
-    REFERRAL_ENDED = "orientation_service", "personnes dont l'orientation vers un service s'est terminée pendant la période"
+    REFERRAL_ENDED = (
+        "orientation_service",
+        "personnes dont l'orientation vers un service s'est terminée pendant la période",
+    )
     EXIT_TO_EMPLOYMENT = "sortie_emploi", "personnes sorties vers l'emploi il y a N mois"
     PROFESSIONALS = "professionnels", "professionnels du département, par rôle"
 

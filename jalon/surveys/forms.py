@@ -30,9 +30,7 @@ class QuestionForm(ServiceCheckedForm):
         required=False,
     )
     required = forms.BooleanField(label="Réponse obligatoire", required=False)
-    condition_question = ModelChoiceField(
-        label="Poser seulement si la question", queryset=None, required=False
-    )
+    condition_question = ModelChoiceField(label="Poser seulement si la question", queryset=None, required=False)
     condition_choices = forms.CharField(
         label="… a reçu l'une de ces réponses",
         help_text="Une réponse par ligne, écrite comme dans la question choisie.",
@@ -62,13 +60,22 @@ class CampaignForm(ServiceCheckedForm):
     title = forms.CharField(label="Titre de la campagne", max_length=255, required=False)
     opens_on = forms.DateField(label="Ouverture", widget=DayInput(), required=False)
     closes_on = forms.DateField(label="Clôture", widget=DayInput(), required=False)
-    population = forms.ChoiceField(label="Personnes interrogées", choices=[("", "—"), *Population.choices], required=False)
+    population = forms.ChoiceField(
+        label="Personnes interrogées", choices=[("", "—"), *Population.choices], required=False
+    )
     period_start = forms.DateField(
-        label="Période du", widget=DayInput(), required=False, help_text="Pour une cellule ou une orientation terminée."
+        label="Période du",
+        widget=DayInput(),
+        required=False,
+        help_text="Pour une cellule ou une orientation terminée.",
     )
     period_end = forms.DateField(label="Période au", widget=DayInput(), required=False)
     months_after = forms.IntegerField(
-        label="Mois après la sortie vers l'emploi", min_value=1, max_value=36, required=False, help_text="Par exemple 6."
+        label="Mois après la sortie vers l'emploi",
+        min_value=1,
+        max_value=36,
+        required=False,
+        help_text="Par exemple 6.",
     )
     roles = forms.MultipleChoiceField(
         label="Rôles des professionnels interrogés",

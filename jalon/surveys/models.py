@@ -67,9 +67,7 @@ class QuestionnaireVersion(BaseModel):
         verbose_name = "version d'un questionnaire"
         verbose_name_plural = "versions des questionnaires"
         ordering = ["questionnaire", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["questionnaire", "number"], name="surveys_version_number_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "number"], name="surveys_version_number_once")]
 
     def __str__(self):
         return f"{self.questionnaire} — version {self.number}"
@@ -196,7 +194,9 @@ class Invitation(models.Model):
     """Who was asked, and whether they answered: a boolean and nothing else about the answer — not its date (no
     `used_at`, no modification time: `BaseModel` is not used here), not the response."""
 
-    campaign = models.ForeignKey(Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="invitations")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="campagne", on_delete=models.CASCADE, related_name="invitations"
+    )
     person = models.ForeignKey(
         "people.Person",
         verbose_name="personne",
@@ -288,4 +288,3 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"Réponse à « {self.question.text} »"
-

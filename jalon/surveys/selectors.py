@@ -218,12 +218,9 @@ def results_rows(results: Results) -> list[list]:
         if item.hidden:
             rows.append([item.question.text, TOO_FEW, "", ""])
             continue
-        for row in item.rows:
-            rows.append([item.question.text, row.label, row.count, round(row.share * 100, 1)])
+        rows.extend([item.question.text, row.label, row.count, round(row.share * 100, 1)] for row in item.rows)
     return rows
 
 
 def home_summary(*, actor: Actor, today) -> list[Campaign]:
     return list(open_campaigns(actor=actor, today=today)[:5])
-
-

@@ -499,7 +499,10 @@ def invitations_remind(*, today: date, campaign: Campaign | None = None) -> int:
             with transaction.atomic():
                 token = secrets.token_urlsafe(24)
                 Invitation.objects.filter(pk=invitation.pk).update(token_hash=token_hash(token), reminded=True)
-                if _send_link(actor=None, invitation=invitation, token=token, reminder=True) != InvitationChannel.SPACE:
+                if (
+                    _send_link(actor=None, invitation=invitation, token=token, reminder=True)
+                    != InvitationChannel.SPACE
+                ):
                     count += 1
         if count:
             audit_event_record(

@@ -54,9 +54,7 @@ def home(request):
 @require_manager
 def questionnaire_create(request):
     form = QuestionnaireForm(request.POST or None)
-    written = submitted_write(
-        request, form, lambda data: services.questionnaire_create(actor=request.actor, **data)
-    )
+    written = submitted_write(request, form, lambda data: services.questionnaire_create(actor=request.actor, **data))
     if written:
         messages.success(request, "Le questionnaire est créé : ajoutez ses questions.")
         return redirect("surveys:questionnaire", pk=written.result.pk)
@@ -108,9 +106,7 @@ def _question_form(request, item, question=None):
             "Cette version est utilisée par une campagne : l'enregistrement crée une nouvelle version ; "
             "les campagnes lancées gardent leurs questions."
         )
-    return render(
-        request, "surveys/form.html", {"form": form, "title": title, "questionnaire": item, "note": note}
-    )
+    return render(request, "surveys/form.html", {"form": form, "title": title, "questionnaire": item, "note": note})
 
 
 @require_manager

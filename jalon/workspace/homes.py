@@ -12,6 +12,7 @@ from jalon.orientation import home as orientation_home
 from jalon.programme import home as programme_home
 from jalon.programme.funding import home as funding_home
 from jalon.programme.governance import home as governance_home
+from jalon.surveys import home as surveys_home
 
 
 CONTRIBUTORS = (
@@ -24,6 +25,7 @@ CONTRIBUTORS = (
     programme_home,
     funding_home,
     governance_home,
+    surveys_home,
 )
 
 # One template per role; each contributor fills its panels there.

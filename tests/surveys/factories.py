@@ -71,7 +71,9 @@ def build_world(*, present: int = 6) -> SurveyWorld:
     other_pilot = MembershipFactory(organisation=other_cd, role=Role.PROGRAMME_PILOT)
     territory = TerritoryFactory(departement=landes, name="Mont-de-Marsan")
     persons = [
-        PersonFactory(departement=landes, phone=f"06120000{index:02d}" if index % 2 else "", email=f"p{index}@exemple.fr")
+        PersonFactory(
+            departement=landes, phone=f"06120000{index:02d}" if index % 2 else "", email=f"p{index}@exemple.fr"
+        )
         for index in range(present)
     ]
     cell(landes, cd, territory, persons)

@@ -2,6 +2,7 @@
 page (used link, closed campaign, unknown link), the thresholded results and their export, the review of free
 texts, the paper entry and the person's space."""
 
+import csv
 import datetime
 import html
 
@@ -9,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from jalon.core.exports import CSV_DELIMITER
 from jalon.notebook.models import Notebook
 from jalon.surveys import services
 from jalon.surveys.enums import ResponseChannel
@@ -21,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def frozen():
-    with time_machine.travel(datetime.datetime(2026, 12, 5, 10, 0), tick=False):
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 9, tzinfo=datetime.UTC), tick=False):
         yield
 
 
@@ -146,7 +148,13 @@ def test_results_show_the_too_few_message_then_the_counts_and_export_only_aggreg
     export = client.get(reverse("surveys:campaign_export", args=[launched.campaign.pk]))
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
     assert rows[0].startswith("Question")
-    assert any(row.endswith(("Satisfait;4;80", "Satisfait,4,80")) or "Satisfait" in row and "4" in row for row in rows)
+    parsed = list(csv.reader(rows, delimiter=CSV_DELIMITER))
+    assert [line[1:] for line in parsed if line[0] == first.text] == [
+        ["Pas du tout satisfait", "0", "0.0"],
+        ["Peu satisfait", "1", "20.0"],
+        ["Satisfait", "4", "80.0"],
+        ["Très satisfait", "0", "0.0"],
+    ]
     # Aggregates only: no row per response (four lines of counts for the scale, the hidden questions, no text).
     assert len(rows) == 1 + 4 + 1
     # A filter that would isolate a small group shows the message, never the numbers.
@@ -179,7 +187,9 @@ def test_a_referent_enters_a_paper_questionnaire(world, login_as):
     client = login_as(world.referent)
     assert launched.campaign.title in text(client.get(reverse("surveys:paper_list")))
     url = reverse("surveys:paper_entry", args=[launched.campaign.pk])
-    response = client.post(url, {f"q{_first(launched.campaign).pk}": "Très satisfait", "territory": world.territory.pk})
+    response = client.post(
+        url, {f"q{_first(launched.campaign).pk}": "Très satisfait", "territory": world.territory.pk}
+    )
     assert response.status_code == 302
     saved = Response.objects.get()
     assert (saved.channel, saved.territory) == (ResponseChannel.PAPER, world.territory)

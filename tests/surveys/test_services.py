@@ -17,7 +17,7 @@ from jalon.observatory.models import Indicator
 from jalon.observatory.services import catalogue_load
 from jalon.surveys import selectors, services
 from jalon.surveys.enums import InvitationChannel, Population, QuestionKind, ResponseChannel, TextReview
-from jalon.surveys.models import Answer, Campaign, Invitation, Question, Response
+from jalon.surveys.models import Answer, Campaign, Invitation, Response
 from tests.surveys.factories import SCALE, TODAY, actor_of, build_questionnaire, build_world, launch
 
 
@@ -63,13 +63,19 @@ def test_a_frozen_version_is_copied_when_edited_and_the_campaign_keeps_its_quest
 def test_bad_questions_are_refused_in_french(world, questionnaire):
     with pytest.raises(ValidationError) as error:
         services.question_save(
-            actor=world.actor, questionnaire=questionnaire, text="Une seule réponse ?", kind=QuestionKind.SINGLE,
+            actor=world.actor,
+            questionnaire=questionnaire,
+            text="Une seule réponse ?",
+            kind=QuestionKind.SINGLE,
             choices=["Oui"],
         )
     assert "au moins deux réponses" in str(error.value)
     with pytest.raises(ValidationError) as error:
         services.question_save(
-            actor=world.actor, questionnaire=questionnaire, text="Satisfait ?", kind=QuestionKind.TEXT,
+            actor=world.actor,
+            questionnaire=questionnaire,
+            text="Satisfait ?",
+            kind=QuestionKind.TEXT,
             is_satisfaction=True,
         )
     assert "question de satisfaction" in str(error.value)
@@ -261,7 +267,9 @@ def catalogue():
 def test_a_closed_campaign_reports_its_satisfaction_to_the_observatory_as_a_draft(world, questionnaire, catalogue):
     from jalon.observatory.entered.models import EntrySetup
 
-    EntrySetup.objects.create(indicator=catalogue, departement_id="40", period_kind="mois", starts_on=TODAY.replace(day=1, month=1))
+    EntrySetup.objects.create(
+        indicator=catalogue, departement_id="40", period_kind="mois", starts_on=TODAY.replace(day=1, month=1)
+    )
     launched = launch(world.actor, questionnaire, indicator=catalogue)
     for index, choice in enumerate(["Satisfait", "Très satisfait", "Peu satisfait", "Satisfait"]):
         answer(launched, index, choice)
