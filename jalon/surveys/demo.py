@@ -121,14 +121,14 @@ def _period(departement_id: str, start: date, limit: date, today: date) -> tuple
         end = following
 
 
-def _answers(rng: random.Random, version) -> dict:
+def _answers(rng: random.Random, version, *, with_text: bool = False) -> dict:
     questions = {q.position: q for q in version.questions.all()}
     first = rng.choices(SCALE, weights=SCALE_WEIGHTS)[0]
     values = {questions[1].pk: first}
     if first in SCALE[:2]:
         values[questions[2].pk] = rng.sample(PROBLEMS, rng.randint(1, 2))
     values[questions[3].pk] = rng.choices(questions[3].choices, weights=[6, 3, 1])[0]
-    if rng.random() < 0.3:
+    if with_text or rng.random() < 0.3:
         values[questions[4].pk] = rng.choice(TEXTS)
     return values
 
@@ -152,9 +152,10 @@ def _run(actor, questionnaire, spec, rng, *, title, period, opens_on, closes_on,
     threshold = campaign.threshold
     answered = min(len(tokens), max(round(online * len(tokens)), threshold + 1))
     span = max((answer_until - opens_on).days, 0)
-    for token in tokens[:answered]:
+    for index, token in enumerate(tokens[:answered]):
         day = opens_on + timedelta(days=rng.randint(0, span))
-        services.response_submit(token=token, answers=_answers(rng, campaign.version), today=day)
+        answers = _answers(rng, campaign.version, with_text=index == 0)
+        services.response_submit(token=token, answers=answers, today=day)
     for _ in range(round(paper * len(tokens))):
         services.paper_response_enter(
             actor=actor, campaign=campaign, answers=_answers(rng, campaign.version), today=answer_until

@@ -38,6 +38,7 @@ def campaigns_for(*, actor: Actor) -> QuerySet:
             invited=Count("invitations", distinct=True),
             answered=Count("responses", distinct=True),
         )
+        .order_by("-opens_on", "title")
     )
 
 

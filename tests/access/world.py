@@ -267,6 +267,16 @@ def build_world() -> World:
     objects["network_event"] = NetworkEvent.objects.get(programme=objects["programme"], action__code="C.34")
     objects["bank_document"] = BankDocument.objects.filter(programme=objects["programme"]).order_by("pk").first()
     objects["bank_document_version"] = objects["bank_document"].versions.first()
+    # The Landes demo's surveys: its questionnaire, its open campaign, a finished one and one of its free texts.
+    from jalon.surveys.models import Answer, Campaign, Questionnaire
+
+    objects["survey_questionnaire"] = Questionnaire.objects.get(departement_id="40")
+    objects["survey_question"] = objects["survey_questionnaire"].current_version.questions.order_by("position").last()
+    landes_campaigns = Campaign.objects.filter(departement_id="40").order_by("opens_on")
+    objects["survey_finished_campaign"], objects["survey_campaign"] = landes_campaigns.first(), landes_campaigns.last()
+    objects["survey_text"] = (
+        Answer.objects.filter(response__campaign=objects["survey_finished_campaign"]).exclude(text="").first()
+    )
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

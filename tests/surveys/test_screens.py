@@ -71,6 +71,8 @@ def test_the_pilot_builds_a_questionnaire_and_launches_a_campaign(world, login_a
     campaign = Campaign.objects.get()
     assert response.url == reverse("surveys:campaign", args=[campaign.pk])
     assert campaign.invitations.count() == 6
+    listing = text(client.get(reverse("surveys:home")))
+    assert "Cellules de novembre" in listing and "Avis sur la cellule" in listing
 
 
 def test_a_campaign_below_the_threshold_is_refused_on_the_form(world, login_as):
