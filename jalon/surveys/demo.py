@@ -99,26 +99,36 @@ def _questionnaire(actor: Actor, spec: dict) -> Questionnaire:
     return questionnaire
 
 
+def _count(departement_id: str, start: date, end: date, today: date) -> int:
+    targets = population_targets(
+        departement_id=departement_id,
+        population=Population.CELL_ATTENDANCE,
+        period_start=start,
+        period_end=end,
+        months_after=None,
+        roles=[],
+        today=today,
+    )
+    return len(targets)
+
+
 def _period(departement_id: str, start: date, limit: date, today: date) -> tuple[date, date]:
     """A period of cells starting at `start`, one month long, widened a month at a time (not beyond `limit`) until
     enough people were present."""
     end = add_months(start, 1) - timedelta(days=1)
     while True:
-        count = len(
-            population_targets(
-                departement_id=departement_id,
-                population=Population.CELL_ATTENDANCE,
-                period_start=start,
-                period_end=end,
-                months_after=None,
-                roles=[],
-                today=today,
-            )
-        )
         following = add_months(end + timedelta(days=1), 1) - timedelta(days=1)
-        if count >= MIN_POPULATION or following > limit:
+        if _count(departement_id, start, end, today) >= MIN_POPULATION or following > limit:
             return start, end
         end = following
+
+
+def _period_back(departement_id: str, end: date, earliest: date, today: date) -> tuple[date, date]:
+    """The month ending at `end`, widened a month at a time into the past (not before `earliest`)."""
+    start = end.replace(day=1)
+    while _count(departement_id, start, end, today) < MIN_POPULATION and add_months(start, -1) >= earliest:
+        start = add_months(start, -1)
+    return start, end
 
 
 def _answers(rng: random.Random, version, *, with_text: bool = False) -> dict:
@@ -205,25 +215,32 @@ def build(ctx) -> None:
             )
         except ValidationError as error:
             ctx.log(f"  enquêtes : campagne non lancée ({' '.join(error.messages)})")
-    last_month = add_months(this_month, -1)
+    earliest = campaigns[-1].period_end + timedelta(days=1) if campaigns else add_months(this_month, -3)
+    period = _period_back(departement_id, this_month - timedelta(days=1), earliest, today)
+    if period[0] == add_months(this_month, -1):
+        label = f"de {_month_label(period[0])}"
+    else:
+        label = f"du {period[0]:%d/%m/%Y} au {period[1]:%d/%m/%Y}"
     try:
-        _run(
-            actor,
-            questionnaire,
-            spec,
-            rng,
-            title=f"{spec['campaign']} — cellules de {_month_label(last_month)}",
-            period=(last_month, this_month - timedelta(days=1)),
-            opens_on=today - timedelta(days=4),
-            closes_on=today + timedelta(days=17),
-            answer_until=today,
-            online=0.12,
-            paper=0.0,
+        campaigns.append(
+            _run(
+                actor,
+                questionnaire,
+                spec,
+                rng,
+                title=f"{spec['campaign']} — cellules {label}",
+                period=period,
+                opens_on=today - timedelta(days=4),
+                closes_on=today + timedelta(days=17),
+                answer_until=today,
+                online=0.12,
+                paper=0.0,
+            )
         )
     except ValidationError as error:
         ctx.log(f"  enquêtes : campagne en cours non lancée ({' '.join(error.messages)})")
-    _review_and_report(actor, campaigns, today, ctx)
-    ctx.log(f"  enquêtes : {len(campaigns) + 1} campagnes sur « {questionnaire.title} »")
+    _review_and_report(actor, [c for c in campaigns if c.is_over(today)], today, ctx)
+    ctx.log(f"  enquêtes : {len(campaigns)} campagnes sur « {questionnaire.title} »")
 
 
 def _month_label(day: date) -> str:

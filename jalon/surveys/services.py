@@ -576,7 +576,7 @@ def answers_clean(version: QuestionnaireVersion, raw: dict) -> list[tuple[Questi
     return kept
 
 
-def _check_open(campaign: Campaign, today: date) -> None:
+def check_open(campaign: Campaign, today: date) -> None:
     if campaign.is_over(today):
         raise ValidationError(
             f"Ce questionnaire est fermé depuis le {campaign.ended_on:%d/%m/%Y}. On ne peut plus y répondre. Merci."
@@ -611,7 +611,7 @@ def response_submit(*, token: str, answers: dict, today: date, from_space: bool 
     if invitation.used:
         raise ValidationError(ALREADY_ANSWERED)
     campaign = invitation.campaign
-    _check_open(campaign, today)
+    check_open(campaign, today)
     kept = answers_clean(campaign.version, answers)
     channel = ResponseChannel.SPACE if from_space else ResponseChannel.LINK
     # `update()`: no modification time is written on the invitation.
@@ -626,7 +626,7 @@ def paper_response_enter(*, actor: Actor, campaign: Campaign, answers: dict, ter
     if not access.may_enter_paper(actor):
         raise ValidationError("Seuls les professionnels du Département saisissent les questionnaires papier.")
     _own(actor, campaign.departement_id)
-    _check_open(campaign, today)
+    check_open(campaign, today)
     if territory is not None and territory.departement_id != campaign.departement_id:
         raise ValidationError({"territory": "Choisissez un territoire du Département."})
     kept = answers_clean(campaign.version, answers)
@@ -669,7 +669,7 @@ def satisfaction_report(*, actor: Actor, campaign: Campaign, today: date):
     """Writes the campaign's satisfaction share into the observatory as a draft of its linked indicator, under the
     observatory's rules (who enters, a finished period, validation by a pilot). Refused while the campaign runs
     or when its satisfaction cannot be shown (below the anonymity threshold)."""
-    from jalon.observatory.entered.selectors import setup_for
+    from jalon.observatory.entered.selectors import may_enter, setup_for
     from jalon.observatory.entered.services import entered_value_save
     from jalon.observatory.enums import TerritoryLevel
     from jalon.observatory.periods import period_of
@@ -687,6 +687,10 @@ def satisfaction_report(*, actor: Actor, campaign: Campaign, today: date):
             "Trop peu de réponses à la question de satisfaction pour la reporter sans risque d'identifier quelqu'un."
         )
     setup = setup_for(indicator=campaign.indicator, departement_id=campaign.departement_id, today=today)
+    if not may_enter(actor, setup):
+        raise ValidationError(
+            f"Seuls le pilote et l'analyste du Département saisissent {campaign.indicator.code} dans l'observatoire."
+        )
     period = period_of(setup.period_kind, reference_day(campaign))
     entry = entered_value_save(
         actor=actor,

@@ -338,7 +338,7 @@ def answer(request, token):
         return render(request, "surveys/answer_done.html", {"campaign": campaign, "already": True})
     if campaign.is_over(today) or today < campaign.opens_on:
         try:
-            services._check_open(campaign, today)
+            services.check_open(campaign, today)
         except ValidationError as error:
             return render(request, "surveys/answer_closed.html", {"campaign": campaign, "reason": error.messages[0]})
     errors: dict = {}

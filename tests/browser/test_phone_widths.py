@@ -54,6 +54,7 @@ def _daily_pages() -> dict[str, list[str]]:
     from jalon.organisations.models import Membership
     from jalon.orientation.models import ReferentAssignment
     from jalon.programme.models import NetworkEvent
+    from jalon.surveys.models import Campaign
 
     contract = contract_in_force("referent@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
@@ -67,6 +68,9 @@ def _daily_pages() -> dict[str, list[str]]:
         .first()
     )
     offer = JobOffer.objects.filter(departement_id="40").order_by("pk").first()
+    # The demo's surveys: a finished campaign (results and charts) and the open one (its paper entry).
+    campaigns = list(Campaign.objects.filter(departement_id="40").order_by("opens_on"))
+    finished, running = campaigns[0], campaigns[-1]
     forum = NetworkEvent.objects.filter(programme__departement_id="40").order_by("pk").first()
     # An IAE or PEC contract ended for a person the référent follows: the exit it proposes.
     ended = (
@@ -98,6 +102,7 @@ def _daily_pages() -> dict[str, list[str]]:
             *([reverse("employment:measure_exit", args=[ended.pk])] if ended else []),  # when the demo has one
             reverse("francetravail:situation", args=[person_pk]),
             reverse("duties:person", args=[person_pk]),
+            reverse("surveys:paper_entry", args=[running.pk]),
         ],
         "orientation@landes.demo.jalon.test": ["/", "/orientation/", reverse("duties:list")],
         "manager@landes.demo.jalon.test": [
@@ -112,6 +117,10 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("programme:network_events", args=[forum.programme.code]) + "?quand=passes",
             reverse("programme:network_event", args=[forum.programme.code, forum.pk]),
             reverse("programme:network_documents", args=[forum.programme.code]),
+            reverse("surveys:home"),
+            reverse("surveys:campaign", args=[finished.pk]),
+            reverse("surveys:texts", args=[finished.pk]),
+            reverse("surveys:questionnaire", args=[finished.version.questionnaire_id]),
         ],
         "partenaire@landes.demo.jalon.test": ["/"],
         "admin.asso@landes.demo.jalon.test": ["/"],

@@ -292,3 +292,17 @@ def test_a_closed_campaign_reports_its_satisfaction_to_the_observatory_as_a_draf
     assert entry.value == 80.0 and entry.status == "brouillon"
     assert (entry.indicator.code, entry.period_kind, entry.period_start) == ("L06", "mois", datetime.date(2026, 11, 1))
     assert Indicator.objects.get(code="L06").source == "saisi"
+
+
+def test_only_the_observatorys_enterers_report_the_satisfaction(world, questionnaire, catalogue):
+    from tests.organisations.factories import MembershipFactory
+
+    launched = launch(world.actor, questionnaire, indicator=catalogue)
+    for index in range(5):
+        answer(launched, index, "Satisfait")
+    services.campaign_close(actor=world.actor, campaign=launched.campaign, today=TODAY)
+    admin = MembershipFactory(organisation=world.pilot.organisation, role=Role.ADMINISTRATOR)
+    with pytest.raises(ValidationError) as error:
+        services.satisfaction_report(actor=actor_of(admin), campaign=launched.campaign, today=TODAY)
+    assert "Seuls le pilote et l'analyste du Département saisissent L06" in str(error.value)
+    assert not EnteredValue.objects.exists()
