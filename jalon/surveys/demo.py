@@ -215,8 +215,8 @@ def build(ctx) -> None:
             )
         except ValidationError as error:
             ctx.log(f"  enquêtes : campagne non lancée ({' '.join(error.messages)})")
-    earliest = campaigns[-1].period_end + timedelta(days=1) if campaigns else add_months(this_month, -3)
-    period = _period_back(departement_id, this_month - timedelta(days=1), earliest, today)
+    # Last month's cells; a small demo reaches back a few months (at the realistic size one month is enough).
+    period = _period_back(departement_id, this_month - timedelta(days=1), add_months(this_month, -4), today)
     if period[0] == add_months(this_month, -1):
         label = f"de {_month_label(period[0])}"
     else:

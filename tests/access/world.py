@@ -273,7 +273,8 @@ def build_world() -> World:
     objects["survey_questionnaire"] = Questionnaire.objects.get(departement_id="40")
     objects["survey_question"] = objects["survey_questionnaire"].current_version.questions.order_by("position").last()
     landes_campaigns = Campaign.objects.filter(departement_id="40").order_by("opens_on")
-    objects["survey_finished_campaign"], objects["survey_campaign"] = landes_campaigns.first(), landes_campaigns.last()
+    objects["survey_finished_campaign"] = landes_campaigns.first()
+    objects["survey_campaign"] = landes_campaigns.open_on(timezone.localdate()).get()
     objects["survey_text"] = (
         Answer.objects.filter(response__campaign=objects["survey_finished_campaign"]).exclude(text="").first()
     )
