@@ -300,9 +300,9 @@ def test_only_the_observatorys_enterers_report_the_satisfaction(world, questionn
     launched = launch(world.actor, questionnaire, indicator=catalogue)
     for index in range(5):
         answer(launched, index, "Satisfait")
-    services.campaign_close(actor=world.actor, campaign=launched.campaign, today=TODAY)
+    campaign = services.campaign_close(actor=world.actor, campaign=launched.campaign, today=TODAY)
     admin = MembershipFactory(organisation=world.pilot.organisation, role=Role.ADMINISTRATOR)
     with pytest.raises(ValidationError) as error:
-        services.satisfaction_report(actor=actor_of(admin), campaign=launched.campaign, today=TODAY)
+        services.satisfaction_report(actor=actor_of(admin), campaign=campaign, today=TODAY)
     assert "Seuls le pilote et l'analyste du Département saisissent L06" in str(error.value)
     assert not EnteredValue.objects.exists()
