@@ -35,6 +35,7 @@ urlpatterns = [
     path("france-travail/", include("jalon.francetravail.urls")),
     path("participation/", include("jalon.participation.urls")),
     path("evaluation/", include("jalon.evaluation.urls")),
+    path("enquetes/", include("jalon.surveys.urls")),
     path("api/", include("jalon.api.urls")),
     path("jetons-api/", include("jalon.api.token_urls")),
     path("back-office/", admin.site.urls),

@@ -43,6 +43,7 @@ from jalon.programme.api import (
     ProgrammeExecutionApi,
     ProgrammeListApi,
 )
+from jalon.surveys.api import CampaignListApi, CampaignResultsApi
 from jalon.territories.api import CommuneListApi
 
 
@@ -112,4 +113,6 @@ urlpatterns = [
         "v1/programmes/<slug:code>/evaluation/calendrier/", EvaluationCalendarApi.as_view(), name="evaluation_calendar"
     ),
     path("v1/programmes/<slug:code>/evaluation/rapports/", EvaluationReportsApi.as_view(), name="evaluation_reports"),
+    path("v1/enquetes/campagnes/", CampaignListApi.as_view(), name="survey_campaigns"),
+    path("v1/enquetes/campagnes/<id:pk>/resultats/", CampaignResultsApi.as_view(), name="survey_results"),
 ]

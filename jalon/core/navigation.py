@@ -123,6 +123,7 @@ NAVIGATION: list[NavItem] = [
         (Role.PROGRAMME_PILOT, Role.ADMINISTRATOR, Role.TERRITORY_MANAGER, Role.ANALYST),
         group=FIGURES,
     ),
+    NavItem("Enquêtes", "surveys:home", (Role.PROGRAMME_PILOT, Role.ANALYST, Role.ADMINISTRATOR), group=FIGURES),
     NavItem(
         "Participation des usagers",
         "participation:bodies",
@@ -203,6 +204,12 @@ NAVIGATION: list[NavItem] = [
         "offer:figures",
         (Role.PROGRAMME_PILOT, Role.ANALYST, Role.TERRITORY_MANAGER, Role.ADMINISTRATOR),
         group=FIGURES,
+    ),
+    NavItem(
+        "Questionnaires papier",
+        "surveys:paper_list",
+        (Role.ORIENTATION_OFFICER, Role.REFERENT, Role.TERRITORY_MANAGER),
+        group=FOLLOW_UP,
     ),
     NavItem("Offre d'insertion", "offer:search", ALL_ROLES, group=OFFER),
     NavItem("Entreprises", "employers:list", ALL_ROLES, group=OFFER),

@@ -228,6 +228,12 @@ def build_evaluation(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def build_surveys(ctx: DemoContext) -> None:
+    from jalon.surveys.demo import build
+
+    build(ctx)
+
+
 def refresh_statistics(ctx: DemoContext) -> None:
     """Fresh planner statistics, as a Département's database would have them after its nightly maintenance:
     without, PostgreSQL plans the next queries on tables it believes empty (the observatory's took minutes)."""
@@ -264,6 +270,7 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_programme,
     build_participation,
     build_evaluation,
+    build_surveys,
 ]
 
 

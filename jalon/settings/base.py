@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jalon.francetravail",
     "jalon.participation",
     "jalon.evaluation",
+    "jalon.surveys",
     "jalon.api",
     "jalon.workspace",
     "jalon.demo",

@@ -14,6 +14,7 @@ from jalon.participation import home as participation_home
 from jalon.programme import home as programme_home
 from jalon.programme.funding import home as funding_home
 from jalon.programme.governance import home as governance_home
+from jalon.surveys import home as surveys_home
 
 
 CONTRIBUTORS = (
@@ -28,6 +29,7 @@ CONTRIBUTORS = (
     governance_home,
     participation_home,
     evaluation_home,
+    surveys_home,
 )
 
 # One template per role; each contributor fills its panels there.

@@ -92,6 +92,11 @@ COMMITTEE_RUNNERS = PLAN_EDITORS | {"sdsei_manager"}
 # Who completes the employers' directory (pilots and analysts read it); who runs the relations with employers.
 DIRECTORY_WRITERS = EVERYONE - {"cd_pilot", "cd_analyst"}
 RELATIONS = {"cd_admin", "cd_orientation", "sdsei_manager"}
+# The surveys: built and read by the Département's pilot, analyst and administrator (each in their own
+# Département); a paper questionnaire entered by any professional of the Département's own organisations.
+SURVEYS = {"cd_admin", "cd_pilot", "cd_analyst", "other_cd_admin"}
+SURVEYS_40 = SURVEYS - {"other_cd_admin"}
+PAPER_ENTRY_40 = SURVEYS_40 | {"cd_orientation", "sdsei_referent", "sdsei_manager"}
 PERSON_SEARCH = {
     "cd_admin",
     "cd_orientation",
@@ -169,6 +174,14 @@ def person(w):
 
 def pk(name):
     return lambda w: {"pk": getattr(w, name).pk}
+
+
+def survey_question(w):
+    return {"pk": w.survey_question.version.questionnaire_id, "question_pk": w.survey_question.pk}
+
+
+def survey_text(w):
+    return {"pk": w.survey_finished_campaign.pk, "answer_pk": w.survey_text.pk}
 
 
 def plan(action=None, **others):
@@ -585,6 +598,24 @@ ENTRIES: dict[str, Entry] = {
     "programme:network_unregister": post(PLAN_READERS, plan("network_event")),
     "programme:network_attendance": post(PLAN_EDITORS, plan("network_event")),
     "programme:network_report": post(PLAN_EDITORS, plan("action_sheet")),
+    "surveys:home": get(SURVEYS),
+    "surveys:questionnaire_create": both(SURVEYS),
+    "surveys:questionnaire": get(SURVEYS_40, pk("survey_questionnaire")),
+    "surveys:question_create": both(SURVEYS_40, pk("survey_questionnaire")),
+    "surveys:question_update": both(SURVEYS_40, survey_question),
+    "surveys:question_remove": post(SURVEYS_40, survey_question),
+    "surveys:campaign_create": both(SURVEYS_40, pk("survey_questionnaire")),
+    "surveys:campaign": get(SURVEYS_40, pk("survey_campaign")),
+    "surveys:campaign_export": get(SURVEYS_40, pk("survey_campaign")),
+    "surveys:campaign_close": post(SURVEYS_40, pk("survey_campaign")),
+    "surveys:campaign_report": post(SURVEYS_40, pk("survey_finished_campaign")),
+    "surveys:texts": get(SURVEYS_40, pk("survey_finished_campaign")),
+    "surveys:text_review": post(SURVEYS_40, survey_text),
+    "surveys:paper_list": get(PAPER_ENTRY_40 | {"other_cd_admin", "other_referent"}),
+    "surveys:paper_entry": both(PAPER_ENTRY_40, pk("survey_campaign")),
+    # The single-use link and the person's own space.
+    "surveys:answer": PUBLIC,
+    "surveys:space_start": PUBLIC,
     "programme:network_documents": get(PLAN_READERS, plan()),
     "programme:network_document_create": both(PLAN_EDITORS, plan()),
     "programme:network_document": get(PLAN_READERS, plan("bank_document")),
@@ -683,6 +714,8 @@ ENTRIES: dict[str, Entry] = {
     "api:participation_meetings": get(COMMITTEE_READERS, committee()),
     "api:participation_proposals": get(PARTICIPATION_READERS),
     "api:programmes": get(PLAN_READERS | OTHER_64),
+    "api:survey_campaigns": get(SURVEYS),
+    "api:survey_results": get(SURVEYS_40, pk("survey_finished_campaign")),
     "api:programme_actions": get(PLAN_READERS, plan()),
     "api:programme_action": read_patch(PLAN_READERS, plan("action_sheet"), patch=PLAN_EDITORS),
     "api:programme_decisions": get(PLAN_READERS, plan()),

@@ -308,6 +308,17 @@ def build_world() -> World:
     objects["committee_proposal"] = committee.proposals.first()
     objects["epl_seats"] = Body.objects.epl().get(departement_id="40")
     objects["epl_past"] = participation.epl_meetings(objects["epl_seats"]).filter(held_at__lt=timezone.now()).first()
+    # The Landes demo's surveys: its questionnaire, its open campaign, a finished one and one of its free texts.
+    from jalon.surveys.models import Answer, Campaign, Questionnaire
+
+    objects["survey_questionnaire"] = Questionnaire.objects.get(departement_id="40")
+    objects["survey_question"] = objects["survey_questionnaire"].current_version.questions.order_by("position").last()
+    landes_campaigns = Campaign.objects.filter(departement_id="40").order_by("opens_on")
+    objects["survey_finished_campaign"] = landes_campaigns.first()
+    objects["survey_campaign"] = landes_campaigns.open_on(timezone.localdate()).get()
+    objects["survey_text"] = (
+        Answer.objects.filter(response__campaign=objects["survey_finished_campaign"]).exclude(text="").first()
+    )
     # The demo's L36 value waiting for validation, entered by the SIAE's member (with its evidence).
     from jalon.observatory.entered.models import EnteredValue
     from jalon.observatory.periods import Period

@@ -57,6 +57,7 @@ def _daily_pages() -> dict[str, list[str]]:
     from jalon.orientation.models import Orientation, ReferentAssignment
     from jalon.participation.models import Body
     from jalon.programme.models import NetworkEvent
+    from jalon.surveys.models import Campaign
 
     contract = contract_in_force("referent@landes.demo.jalon.test")
     person_pk = contract.notebook.person_id
@@ -70,6 +71,9 @@ def _daily_pages() -> dict[str, list[str]]:
         .first()
     )
     offer = JobOffer.objects.filter(departement_id="40").order_by("pk").first()
+    # The demo's surveys: a finished campaign (results and charts) and the open one (its paper entry).
+    campaigns = list(Campaign.objects.filter(departement_id="40").order_by("opens_on"))
+    finished, running = campaigns[0], campaigns[-1]
     forum = NetworkEvent.objects.filter(programme__departement_id="40").order_by("pk").first()
     referent = Membership.objects.get(user__email="referent@landes.demo.jalon.test")
     # A person of the référent's structure in the social path since the plein-emploi law: her joint diagnostic.
@@ -121,6 +125,7 @@ def _daily_pages() -> dict[str, list[str]]:
             "/orientation/",
             reverse("duties:list"),
             reverse("orientation:delays"),
+            reverse("surveys:paper_entry", args=[running.pk]),
         ],
         "manager@landes.demo.jalon.test": [
             "/",
@@ -141,6 +146,10 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("participation:proposals"),
             reverse("participation:body", args=[epl_seats.pk]),
             reverse("participation:member_add", args=[committee.pk]),
+            reverse("surveys:home"),
+            reverse("surveys:campaign", args=[finished.pk]),
+            reverse("surveys:texts", args=[finished.pk]),
+            reverse("surveys:questionnaire", args=[finished.version.questionnaire_id]),
         ],
         "partenaire@landes.demo.jalon.test": ["/"],
         "admin.asso@landes.demo.jalon.test": ["/"],
