@@ -335,7 +335,11 @@ def build_world() -> World:
     manager = world.memberships["sdsei_manager"]
     seen_in_dax = Person.objects.visible_to(Actor(user=manager.user, membership=manager)).values("pk")
     leaver = (
-        Person.objects.filter(pk__in=caseload).exclude(pk=target.pk).exclude(pk__in=seen_in_dax).order_by("pk").first()
+        Person.objects.filter(pk__in=caseload)
+        .exclude(pk__in=[target.pk, social_person.pk])
+        .exclude(pk__in=seen_in_dax)
+        .order_by("pk")
+        .first()
     )
     objects["exit"] = exit_record(
         actor=Actor(user=referent.user, membership=referent, memberships=(referent,)),
