@@ -269,8 +269,9 @@ DEMO_STEPS: list[Callable[[DemoContext], None]] = [
     build_observatory_entered,
     build_programme,
     build_participation,
-    build_evaluation,
+    # The surveys before the evaluation: a fiche's framework names the campaign that answers its question.
     build_surveys,
+    build_evaluation,
 ]
 
 

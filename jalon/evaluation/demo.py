@@ -16,6 +16,8 @@ from jalon.evaluation.loader import framework_files, load_file, read_framework
 from jalon.observatory.models import Indicator
 from jalon.organisations.models import Membership
 from jalon.programme.models import Programme
+from jalon.surveys.enums import Population
+from jalon.surveys.models import Campaign
 
 
 # Fiche number -> the impacts expected of its objectives (entered by the instance: the plan writes none).
@@ -213,8 +215,20 @@ def build_for(*, programme, actor: Actor, analyst=None, today: date) -> bool:
             indicators=list(question.indicators.all()) + [indicators[c] for c in codes if c in indicators],
             asked_to=question.asked_to,
         )
+    # The question on the cells is answered by the surveys' campaign on the cells, when the demo has one.
+    cells = (
+        Campaign.objects.filter(departement_id=programme.departement_id, population=Population.CELL_ATTENDANCE)
+        .order_by("opens_on")
+        .first()
+    )
     for number, (kind, description) in SOURCES.items():
-        services.source_add(actor=actor, question=questions[number], kind=kind, description=description)
+        services.source_add(
+            actor=actor,
+            question=questions[number],
+            kind=kind,
+            description=description,
+            campaign=cells if number == 1 else None,
+        )
     for number, days_ago, text, sources in FINDINGS:
         services.finding_record(
             actor=actor,

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -5,6 +7,7 @@ from jalon.core.forms import DayInput, ModelChoiceField, ServiceCheckedForm
 from jalon.evaluation.enums import EvaluationTime, MemberKind, Register, SourceKind, WorkStatus
 from jalon.evaluation.selectors import indicator_choices
 from jalon.organisations.models import Organisation
+from jalon.surveys.models import Campaign
 
 
 LINES_HELP = "Une ligne par élément."
@@ -92,7 +95,17 @@ class SourceForm(ServiceCheckedForm):
     description = forms.CharField(
         label="Description", widget=forms.Textarea(attrs={"rows": 2}), help_text="Qui est interrogé, quel document."
     )
-    reference = forms.CharField(label="Référence (campagne d'enquête, document)", max_length=255, required=False)
+    reference = forms.CharField(label="Référence (document)", max_length=255, required=False)
+    campaign = ModelChoiceField(
+        label="Campagne d'enquête",
+        queryset=Campaign.objects.none(),
+        required=False,
+        help_text="Pour une enquête de Jalon : ses résultats figureront dans les rapports, sous le seuil d'anonymat.",
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["campaign"]).queryset = campaigns
 
 
 class ScheduleForm(OwnedForm):

@@ -228,9 +228,8 @@ class EvaluationQuestion(BaseModel):
 
 
 class EvidenceSource(BaseModel):
-    """A source other than the catalogue's indicators that answers a question: a survey, interviews, documents.
-    A survey campaign of the surveys room is linked here once both rooms live together (`reference` names it
-    until then)."""
+    """A source other than the catalogue's indicators that answers a question: a survey (a campaign of the surveys
+    room, whose thresholded results the reports print), interviews, documents."""
 
     question = models.ForeignKey(
         EvaluationQuestion, verbose_name="question", on_delete=models.CASCADE, related_name="sources"
@@ -238,6 +237,14 @@ class EvidenceSource(BaseModel):
     kind = models.CharField("nature", max_length=12, choices=SourceKind.choices)
     description = models.TextField("description")
     reference = models.CharField("référence (campagne, document)", max_length=255, blank=True)
+    campaign = models.ForeignKey(
+        "surveys.Campaign",
+        verbose_name="campagne d'enquête",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "autre source"

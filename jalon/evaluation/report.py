@@ -23,6 +23,7 @@ from jalon.evaluation import selectors
 from jalon.evaluation.enums import EvaluationTime, Register
 from jalon.observatory.enums import Unit
 from jalon.programme.enums import PartnerRole
+from jalon.surveys.selectors import campaign_results
 
 
 TITLE_STYLE = ParagraphStyle("title", parent=BODY_STYLE, fontName=BOLD, fontSize=15, leading=19, spaceAfter=6)
@@ -72,7 +73,7 @@ class QuestionBlock:
     source: str
     criteria: list[str]
     indicators: list[IndicatorBlock]
-    sources: list[tuple[str, str, str]]  # kind label, description, reference
+    sources: list[tuple[str, str, str, list[str]]]  # kind label, description, reference, a campaign's results
     findings: list[tuple[str, str, str, str]]  # date, author, text, sources
 
 
@@ -108,6 +109,33 @@ class ReportContent:
         return [q for fiche in self.fiches for q in fiche.questions] + self.plan_questions
 
 
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f} %".replace(".", ",")
+
+
+def survey_lines(campaign) -> list[str]:
+    """A survey campaign's results as the report prints them: its answers and rate, its satisfaction, the shares of
+    each choice question — only what the campaign's own screen shows (nothing under its anonymity threshold)."""
+    results = campaign_results(campaign=campaign)
+    lines = [
+        f"Campagne « {campaign.title} » ({campaign.opens_on:%d/%m/%Y} – {campaign.closes_on:%d/%m/%Y}) : "
+        f"{results.responses} réponse{'s' if results.responses > 1 else ''} pour {results.invited} personne"
+        f"{'s' if results.invited > 1 else ''} invitée{'s' if results.invited > 1 else ''} "
+        f"(taux de réponse {_percent(results.rate)})."
+    ]
+    if results.hidden:
+        return [*lines, results.message]
+    if results.satisfaction is not None:
+        lines.append(
+            f"Satisfaction : {_percent(results.satisfaction)} des {results.satisfaction_respondents} répondants."
+        )
+    for item in results.questions:
+        if item.rows and not item.hidden:
+            shares = " ; ".join(f"{row.label} {_percent(row.share)}" for row in item.rows)
+            lines.append(f"{item.question.text} — {shares} ({item.respondents} répondants).")
+    return lines
+
+
 def _question_blocks(questions, series) -> list[QuestionBlock]:
     return [
         QuestionBlock(
@@ -122,7 +150,10 @@ def _question_blocks(questions, series) -> list[QuestionBlock]:
                 IndicatorBlock(i.code, i.wording, i.unit, series.get(i.code, []))
                 for i in sorted(question.indicators.all(), key=lambda i: i.code)
             ],
-            sources=[(s.get_kind_display(), s.description, s.reference) for s in question.sources.all()],
+            sources=[
+                (s.get_kind_display(), s.description, s.reference, survey_lines(s.campaign) if s.campaign else [])
+                for s in question.sources.all()
+            ],
             findings=[
                 (
                     f"{f.observed_on:%d/%m/%Y}",
@@ -282,10 +313,9 @@ def _pdf_questions(story, questions: list[QuestionBlock]) -> None:
                 )
         story.append(_p(HEADINGS["surveys"], H3_STYLE))
         if q.sources:
-            story.extend(
-                _p(f"{kind} : {description}" + (f" ({reference})" if reference else ""), bullet="•")
-                for kind, description, reference in q.sources
-            )
+            for kind, description, reference, results in q.sources:
+                story.append(_p(f"{kind} : {description}" + (f" ({reference})" if reference else ""), bullet="•"))
+                story.extend(_p(line, bullet="–") for line in results)
         else:
             story.append(_p("Aucune autre source n'est prévue pour cette question."))
         story.append(_p(HEADINGS["findings"], H3_STYLE))
@@ -372,10 +402,12 @@ def _docx_questions(document, questions: list[QuestionBlock]) -> None:
                     table.cell(0, column).text = str(value.year)
                     table.cell(1, column).text = value.shown
         document.add_heading(HEADINGS["surveys"], level=4)
-        for kind, description, reference in q.sources:
+        for kind, description, reference, results in q.sources:
             document.add_paragraph(
                 f"{kind} : {description}" + (f" ({reference})" if reference else ""), style="List Bullet"
             )
+            for line in results:
+                document.add_paragraph(line, style="List Bullet 2")
         if not q.sources:
             document.add_paragraph("Aucune autre source n'est prévue pour cette question.")
         document.add_heading(HEADINGS["findings"], level=4)

@@ -226,16 +226,27 @@ def question_update(
 
 @transaction.atomic
 def source_add(
-    *, actor: Actor, question: EvaluationQuestion, kind: str, description: str, reference: str = ""
+    *, actor: Actor, question: EvaluationQuestion, kind: str, description: str, reference: str = "", campaign=None
 ) -> EvidenceSource:
-    _allowed(actor, question.framework.programme)
+    """A source of the question; a survey source may name a campaign of the Département, whose results the
+    reports print (under its anonymity threshold)."""
+    programme = question.framework.programme
+    _allowed(actor, programme)
     if kind not in SourceKind.values:
         raise ValidationError({"kind": "Choisissez la nature de la source."})
+    if campaign is not None and kind != SourceKind.SURVEY:
+        raise ValidationError({"campaign": "Seule une source de nature « enquête » renvoie à une campagne."})
+    if campaign is not None and campaign.departement_id != programme.departement_id:
+        raise ValidationError({"campaign": "Cette campagne n'appartient pas au département du plan."})
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "Décrivez la source (qui est interrogé, quel document)."})
     source = EvidenceSource.objects.create(
-        question=question, kind=kind, description=description, reference=(reference or "").strip()
+        question=question,
+        kind=kind,
+        description=description,
+        reference=(reference or "").strip(),
+        campaign=campaign,
     )
     _audit(actor, AuditCode.EVALUATION_SOURCE_ADDED, source, new={"question": question.number, "kind": kind})
     return source

@@ -28,6 +28,7 @@ from jalon.evaluation.forms import (
     WorkItemUpdateForm,
 )
 from jalon.evaluation.models import EvaluationReport, EvidenceSource, Finding, ScheduledEvaluation
+from jalon.surveys.models import Campaign
 
 
 FORM_TEMPLATE = "evaluation/form.html"
@@ -224,7 +225,10 @@ def question_update(request, code, pk):
 def source_add(request, code, pk):
     programme, framework = _framework(request, code, edit=True)
     question = _question(framework, pk)
-    form = SourceForm(request.POST or None)
+    form = SourceForm(
+        request.POST or None,
+        campaigns=Campaign.objects.filter(departement_id=programme.departement_id).order_by("-opens_on"),
+    )
     written = submitted_write(
         request, form, lambda data: services.source_add(actor=request.actor, question=question, **data)
     )
