@@ -14,6 +14,7 @@ class Source(models.TextChoices):
     COMPUTED = "calcule", "calculé par Jalon"
     ENTERED = "saisi", "saisi par son pilote"
     PARTNER = "partenaire", "reçu d'un partenaire"
+    EVALUATION = "evaluation", "question évaluative, traitée par l'évaluation du plan"
     WAITING = "en_attente", "en attente de données"
 
 
