@@ -189,10 +189,12 @@ def build(ctx) -> None:
     rng = random.Random(f"surveys-{departement_id}")  # noqa: S311 — demo data, not a secret
     questionnaire = _questionnaire(actor, spec)
     this_month = today.replace(day=1)
-    oldest = add_months(this_month, -12)
+    # The first campaign asks about last autumn's cells: its year is over, so its satisfaction is reported to the
+    # observatory (a yearly entered indicator); the second about the first months of this year.
+    last_autumn = date(today.year - 1, 9, 1)
     campaigns = []
-    for start, rate, paper in ((oldest, 0.36, 0.06), (add_months(this_month, -6), 0.27, 0.04)):
-        period = _period(departement_id, start, add_months(start, 4), today)
+    for start, months, rate, paper in ((last_autumn, 3, 0.36, 0.06), (add_months(this_month, -6), 4, 0.27, 0.04)):
+        period = _period(departement_id, start, add_months(start, months), today)
         opens_on = period[1] + timedelta(days=7)
         closes_on = opens_on + timedelta(days=27)
         if closes_on >= today:

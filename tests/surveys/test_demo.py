@@ -32,7 +32,7 @@ def test_the_demo_surveys_of_the_landes():
     pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation=cd)
     territory = TerritoryFactory(departement=landes, name="Dax")
     catalogue_load()
-    for day in (datetime.date(2025, 12, 10), datetime.date(2026, 6, 10), datetime.date(2026, 11, 10)):
+    for day in (datetime.date(2025, 10, 10), datetime.date(2026, 6, 10), datetime.date(2026, 11, 10)):
         persons = [PersonFactory(departement=landes, phone=f"0612{index:06d}") for index in range(20)]
         cell(landes, cd, territory, persons, day=day)
     ctx = SimpleNamespace(
