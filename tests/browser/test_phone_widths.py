@@ -75,7 +75,7 @@ def _daily_pages() -> dict[str, list[str]]:
     campaigns = list(Campaign.objects.filter(departement_id="40").order_by("opens_on"))
     finished, running = campaigns[0], campaigns[-1]
     forum = NetworkEvent.objects.filter(programme__departement_id="40").order_by("pk").first()
-    referent = Membership.objects.get(user__email="referent@landes.demo.jalon.test")
+    referent = Membership.objects.get(user__email="referent@landes.demo.jalon.test", role="referent")
     # A person of the référent's structure in the social path since the plein-emploi law: her joint diagnostic.
     social = (
         Orientation.objects.current()
