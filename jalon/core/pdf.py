@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, SimpleDocTemplate
 
 
 FRENCH_MONTHS = (
@@ -116,3 +116,18 @@ def numbered_canvas(footer: str) -> type[Canvas]:
             super().save()
 
     return NumberedCanvas
+
+
+def a4_document(buffer, *, title: str, author: str, **extra) -> SimpleDocTemplate:
+    """An A4 document with Jalon's margins, its title and author in the PDF's properties (text its fonts can draw)."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=pdf_text(title),
+        author=pdf_text(author),
+        **extra,
+    )

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.core.yaml_files import read_yaml_mapping
 from jalon.evaluation.enums import EvaluationTime, MemberKind, QuestionOrigin, Register, WorkStatus
 from jalon.evaluation.models import EvaluationFramework, EvaluationQuestion, EvaluativeMember, WorkItem
 from jalon.observatory.models import Indicator
@@ -36,13 +36,7 @@ def framework_files() -> list[Path]:
 
 
 def read_framework(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValidationError(f"Le fichier {path.name} n'est pas un YAML lisible : {error}") from error
-    if not isinstance(data, dict) or not isinstance(data.get("framework"), dict):
-        raise ValidationError(f"Le fichier {path.name} ne décrit pas de référentiel (clé « framework » absente).")
-    return data
+    return read_yaml_mapping(path, key="framework", what="de référentiel")
 
 
 def _duplicates(values, label: str, errors: list[str]) -> None:

@@ -12,12 +12,21 @@ from docx.shared import Pt
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import KeepTogether, Table, TableStyle
 
-from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, PAGE_WIDTH, REGULAR, date_in_words, numbered_canvas, pdf_text
+from jalon.core.pdf import (
+    BODY_STYLE,
+    BOLD,
+    MARGIN,
+    PAGE_WIDTH,
+    REGULAR,
+    a4_document,
+    date_in_words,
+    numbered_canvas,
+    pdf_text,
+)
 from jalon.core.pdf import paragraph as _p
 from jalon.evaluation import selectors
 from jalon.evaluation.enums import EvaluationTime, Register
@@ -328,16 +337,7 @@ def _pdf_questions(story, questions: list[QuestionBlock]) -> None:
 
 def report_pdf(content: ReportContent, *, version: int) -> bytes:
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=pdf_text(content.title),
-        author="Jalon",
-    )
+    doc = a4_document(buffer, title=content.title, author="Jalon")
     story = [
         _p(content.title, TITLE_STYLE),
         _p(f"{content.subtitle}. Version {version}, produite le {date_in_words(content.as_of)}."),

@@ -17,12 +17,11 @@ from datetime import date
 from django.db.models import Q
 from django.http import Http404
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
-from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, pdf_text
+from jalon.core.pdf import BODY_STYLE, BOLD, a4_document, pdf_text
 from jalon.core.pdf import paragraph as _p
 from jalon.core.scoping import Actor
 from jalon.observatory import secrecy
@@ -283,16 +282,7 @@ def portrait_pdf(result: Portrait, *, as_of: date) -> bytes:
     place = result.place
     departement = f"Département {result.departement_name}".strip()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=pdf_text(f"Portrait de territoire {result.year} — {place.name}"),
-        author=pdf_text(departement),
-    )
+    doc = a4_document(buffer, title=f"Portrait de territoire {result.year} — {place.name}", author=departement)
     running = result.year >= as_of.year
     story = [
         _p(f"Portrait de territoire {result.year} — {place.name}", TITLE_STYLE),

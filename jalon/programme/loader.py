@@ -9,12 +9,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
+from jalon.core.yaml_files import read_yaml_mapping
 from jalon.observatory.models import Indicator
 from jalon.observatory.services import indicator_target_seed
 from jalon.organisations.enums import OrganisationKind
@@ -64,13 +64,7 @@ def plan_files() -> list[Path]:
 
 
 def read_plan(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ValidationError(f"Le fichier {path.name} n'est pas un YAML lisible : {error}") from error
-    if not isinstance(data, dict) or "programme" not in data:
-        raise ValidationError(f"Le fichier {path.name} ne décrit pas de programme (clé « programme » absente).")
-    return data
+    return read_yaml_mapping(path, key="programme", what="de programme")
 
 
 def _date(value, where: str, errors: list[str]) -> date | None:

@@ -6,12 +6,11 @@ import io
 from dataclasses import dataclass, field
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Table, TableStyle
 
-from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, date_in_words, numbered_canvas, pdf_text
+from jalon.core.pdf import BODY_STYLE, BOLD, a4_document, date_in_words, numbered_canvas, pdf_text
 from jalon.core.pdf import paragraph as _p
 from jalon.observatory.models import IndicatorTarget
 from jalon.observatory.selectors import format_value, latest_yearly_values
@@ -135,15 +134,10 @@ def report_pdf(*, programme, year: int | None, as_of) -> bytes:
     """The plan (year None) or its bilan of `year`, axis by axis and action by action."""
     title = f"Bilan {year} — {programme.title}" if year else f"Plan d'action — {programme.title}"
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=pdf_text(title),
-        author=pdf_text(programme.document or programme.title),
+        title=title,
+        author=programme.document or programme.title,
     )
     story = [
         _p(title, TITLE_STYLE),

@@ -8,9 +8,9 @@ import io
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, REGULAR, date_in_words, pdf_text
+from jalon.core.pdf import BODY_STYLE, BOLD, MARGIN, REGULAR, a4_document, date_in_words
 from jalon.core.pdf import paragraph as _p
 
 
@@ -65,17 +65,7 @@ def contract_pdf(contract, *, referent=None) -> bytes:
     actions, the rights and duties, and the signature blocks."""
     person = contract.notebook.person
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN,
-        title=pdf_text(str(contract.contract_type)),
-        author=pdf_text(contract.organisation.name),
-        creator="Jalon",
-    )
+    doc = a4_document(buffer, title=str(contract.contract_type), author=contract.organisation.name, creator="Jalon")
     story: list = [_p(str(contract.contract_type), TITLE_STYLE)]
     story.append(_p("Entre", HEADING_STYLE))
     story.extend(_p(line, ITEM_STYLE) for line in _identity_lines(person))
