@@ -297,6 +297,8 @@ def test_delays(world):
     # J01 within 15 days: E; J02 within 30 days: E, I.
     assert whole("J01", YEAR) == (1, 6, 1 / 6) and whole("J02", YEAR) == (2, 6, 2 / 6)
     assert whole("J02", MARCH) == (1, 2, 0.5)
+    # J14 within the legal six weeks (42 days): E 14, I 23 (A 54, B and C 68, H 70 are late); in March I among A, I.
+    assert whole("J14", YEAR) == (2, 6, 2 / 6) and whole("J14", MARCH) == (1, 2, 0.5)
     # L04: opening → first interview: A 32 d (01/02 → 05/03), E 14 d (01/07 → 15/07).
     assert whole("L04", YEAR) == (46, 2, 23.0)
     # P07: request → first appointment with the référent: A 69 d (10/01 → 20/03), B 90 d (01/02 → 02/05).
@@ -439,3 +441,12 @@ def test_grouping_sets_give_the_cells_of_the_python_roll_up(world, monkeypatch):
         monkeypatch.setattr(engine, "GROUPING_SETS", True)
         as_pairs = {key: (cell.numerator, cell.denominator) for key, cell in in_sets.items()}
         assert as_pairs == {key: (cell.numerator, cell.denominator) for key, cell in rolled_up.items()}, code
+
+
+def test_the_transition_to_the_contrat_d_engagement(world):
+    # J15: subject on the last day and oriented before 2025: D (2019), O (2020), P (2016); G's right closed on
+    # 31/03/2025, so she is not subject on 31/03 nor on 31/12. None has a contrat d'engagement: 3 / 3.
+    assert whole("J15", YEAR) == (3, 3, 1.0) and whole("J15", MARCH) == (3, 3, 1.0)
+    # O signs his contrat d'engagement on 01/06/2025: still to sign on 31/03, signed on 31/12.
+    Orientation.objects.filter(person=world.people["O"], ended_on=None).update(engagement_signed_on=D(2025, 6, 1))
+    assert whole("J15", YEAR) == (2, 3, 2 / 3) and whole("J15", MARCH) == (3, 3, 1.0)

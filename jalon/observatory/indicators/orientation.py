@@ -5,7 +5,8 @@ from django.db.models.functions import Coalesce
 
 from jalon.observatory.engine import Scope, indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons, with_right_fields
+from jalon.observatory.indicators.common import DaysBetween, persons, subject_persons, with_right_fields
+from jalon.orientation.delays.selectors import PLEIN_EMPLOI_IN_FORCE_ON
 from jalon.orientation.enums import Attendance, ReorientationStatus, SessionKind
 from jalon.orientation.models import (
     Interview,
@@ -237,7 +238,8 @@ def _within(days: int):
     return query
 
 
-for code, days in (("J01", 15), ("J02", 30)):
+# J14: the legal deadline of décret n° 2024-1244 (six weeks), beside the Département's own targets.
+for code, days in (("J01", 15), ("J02", 30), ("J14", 42)):
     indicator(
         code,
         unit=Unit.RATE,
@@ -299,4 +301,29 @@ def request_to_first_appointment(scope: Scope):
         with_right_fields(met.annotate(first_on=first_appointment), scope, requested_on="request_date")
         .filter(first_on__gte=scope.start, first_on__lte=scope.end, requested_on__lte=F("first_on"))
         .annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
+    )
+
+
+@indicator(
+    "J15",
+    unit=Unit.RATE,
+    measure=Measure.STOCK,
+    population=(
+        "Personnes soumises aux droits et devoirs le dernier jour de la période dont l'orientation en vigueur ce "
+        "jour-là a été décidée avant le 1er janvier 2025 (entrée en vigueur de la loi pour le plein emploi)."
+    ),
+    numerator="Parmi elles, celles dont l'orientation n'a pas encore de contrat d'engagement signé ce jour-là.",
+    denominator="Personnes.",
+)
+def transition_pending(scope: Scope):
+    before_the_law = Orientation.objects.filter(
+        Q(ended_on=None) | Q(ended_on__gt=scope.end),
+        person_id=OuterRef("pk"),
+        decided_on__lt=PLEIN_EMPLOI_IN_FORCE_ON,
+    )
+    unsigned = before_the_law.filter(Q(engagement_signed_on=None) | Q(engagement_signed_on__gt=scope.end))
+    return (
+        subject_persons(scope)
+        .filter(Exists(before_the_law))
+        .annotate(obs_num=Case(When(Exists(unsigned), then=Value(1)), default=Value(0)), obs_den=Value(1))
     )
