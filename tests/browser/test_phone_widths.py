@@ -164,6 +164,7 @@ def _daily_pages() -> dict[str, list[str]]:
             reverse("orientation:delay_thresholds"),
             reverse("orientation:criteria"),
             reverse("observatory:committees_export"),
+            reverse("duties:settings"),
         ],
     }
 
