@@ -17,6 +17,7 @@ say "Vérifications statiques (ruff, djlint)"
 "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
 say "Suite de tests sur PostgreSQL (navigateur compris)"
 export JALON_REQUIRE_BROWSER=1
-# One process: the suite takes about 13 minutes on two cores, and two workers were not faster (PostgreSQL takes the
-# other core). JALON_TEST_WORKERS=2 splits it by file (a module's shared world is then built once per worker).
+# One process: two workers were not faster on this two-core machine (PostgreSQL takes the other core). The suite took
+# 27 minutes on a clean clone in December 2026, past the ~20 where it should be split: JALON_TEST_WORKERS=2 splits it
+# by file (a module's shared world is then built once per worker), to measure again on more cores.
 "$VENV/bin/pytest" -n "${JALON_TEST_WORKERS:-0}" --dist loadfile "$@"
