@@ -530,7 +530,8 @@ def invitation_for_token(token: str) -> Invitation:
 
 def link_for_person(*, invitation: Invitation) -> str:
     """A fresh single-use link for the person, from their own space (its secret is never stored): the previous
-    link stops working."""
+    link stops working. No audit event: one naming the person would date their opening of the survey, the timing a
+    reader of the log could match with an answer (the space's own read is already recorded)."""
     token = secrets.token_urlsafe(24)
     Invitation.objects.filter(pk=invitation.pk, used=False).update(token_hash=token_hash(token))
     return token
