@@ -22,9 +22,10 @@ from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor
 from jalon.core.services import audit_event_record
 from jalon.notebook.models import ContractType
 from jalon.observatory.engine import Places, Scope, computation, evaluate, value_of, whole
-from jalon.observatory.enums import PeriodKind, Unit
+from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel, Unit
 from jalon.observatory.indicators.common import right_field_on
 from jalon.observatory.indicators.oarsa import CER_ACTION_CATEGORIES, CER_CODES, action_category_measurable
+from jalon.observatory.models import IndicatorValue
 from jalon.observatory.periods import Period
 from jalon.observatory.selectors import format_value
 from jalon.orientation.models import Orientation
@@ -195,6 +196,8 @@ class OarsaReturn:
     year: int
     provisional: bool
     blocks: list[Block]
+    # The day of the observatory's computation the figures were read from; None when computed on opening the page.
+    computed_on: date | None = None
 
     @property
     def end(self) -> date:
@@ -266,11 +269,32 @@ def _entry_note(departement_id: str, period: Period) -> str:
     return f"{missing} droits ouverts dans l'année sans date de demande : non comptés."
 
 
+def _stored_year(departement_id: str, period: Period) -> dict[str, tuple[float, float, date]]:
+    """The questionnaire's figures the observatory stored for the year (whole Département, no breakdown), with the
+    day of their computation: the nightly refresh keeps the current year's, a full recompute the closed years'."""
+    rows = IndicatorValue.objects.filter(
+        indicator__code__in=CODES,
+        departement_id=departement_id,
+        period_kind=period.kind,
+        period_start=period.start,
+        territory_level=TerritoryLevel.DEPARTEMENT,
+        territory_code=departement_id,
+        dimension=Dimension.ALL,
+        segment="",
+    ).values_list("indicator__code", "numerator", "denominator", "run__as_of")
+    return {code: (numerator, denominator or 0.0, as_of) for code, numerator, denominator, as_of in rows if as_of}
+
+
 def oarsa_return(*, departement_id: str, year: int, today: date) -> OarsaReturn:
-    """Every figure of the questionnaire for `year` (stocks on 31 December; the current year is provisional)."""
+    """Every figure of the questionnaire for `year` (stocks on 31 December; the current year is provisional): read
+    from the observatory's stored values when it computed the year — a whole return costs some twenty indicator
+    queries over the Département's persons, about a minute at the scale of the Nord —, else computed here with the
+    same definitions."""
     period = Period(PeriodKind.YEAR, date(year, 1, 1))
     answered = RsaRight.objects.filter(household__departement_id=departement_id, opening_date__lte=period.end).exists()
     places = Places.of(departement_id)
+    stored = _stored_year(departement_id, period) if answered else {}
+    computed_on: list[date] = []
     entry_note = _entry_note(departement_id, period) if answered else ""
     blocks = []
     for key, title, sheet, rows in QUESTIONNAIRE:
@@ -284,15 +308,19 @@ def oarsa_return(*, departement_id: str, year: int, today: date) -> OarsaReturn:
             elif reason := _not_available(code, departement_id, period):
                 figure.status, figure.reason = ND, reason
             else:
-                cell = whole(evaluate(spec, departement_id, period, segmented=False, places=places))
-                figure.numerator, figure.denominator = cell.numerator, cell.denominator
-                if not cell.denominator:
+                if code in stored:
+                    figure.numerator, figure.denominator, as_of = stored[code]
+                    computed_on.append(as_of)
+                else:
+                    cell = whole(evaluate(spec, departement_id, period, segmented=False, places=places))
+                    figure.numerator, figure.denominator = cell.numerator, cell.denominator
+                if not figure.denominator:
                     figure.status, figure.reason = NC, "Personne n'est dans le champ de cet indicateur."
                 elif code in ENTRY_FIGURES:
                     figure.reason = entry_note
             block.figures.append(figure)
         blocks.append(block)
-    return OarsaReturn(departement_id, year, year >= today.year, blocks)
+    return OarsaReturn(departement_id, year, year >= today.year, blocks, min(computed_on, default=None))
 
 
 # --- Drilling into a figure: the persons it counts -------------------------------------------------------------------

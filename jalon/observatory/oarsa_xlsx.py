@@ -69,6 +69,8 @@ def oarsa_workbook(result: OarsaReturn) -> bytes:
         sheet = book.create_sheet(block.sheet)
         _title(sheet, f"{block.title} — {place}, au 31/12/{result.year}", 8)
         note = "Champ : personnes soumises aux droits et devoirs du Département.\n" + SOURCE_NOTE
+        if result.computed_on:
+            note += f"\nChiffres du calcul de l'observatoire du {result.computed_on:%d/%m/%Y}."
         if result.provisional:
             note += f"\nAnnée {result.year} non close : valeurs provisoires."
         sheet["B3"] = note

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows
 from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
-from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel, Unit
+from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
@@ -52,9 +52,8 @@ def catalogue_load() -> int:
 
 
 def _value_rows(
-    indicator: Indicator, spec: Computation, departement_id: str, period: Period, places, run, segments, *, segmented
+    indicator: Indicator, spec: Computation, departement_id: str, period: Period, run, result
 ) -> list[dict]:
-    result = evaluate(spec, departement_id, period, places=places, segmented=segmented, segments=segments)
     return [
         {
             "indicator_id": indicator.pk,
@@ -96,14 +95,21 @@ def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Peri
     return periods
 
 
-def _lift_statement_timeout() -> None:
-    """A computation is a batch, not a request: the web's 30-second guard rail (settings, `statement_timeout`) would
-    cancel a large Département's stock indicators. Lifted for the current transaction only (SET LOCAL)."""
+# A computation is a batch, not a request; these hold for its transaction only (SET LOCAL):
+# - the web's 30-second guard rail (settings, `statement_timeout`) would cancel a large Département's stock indicators;
+# - JIT compiles each of the hundreds of indicator queries anew, at a cost (0.15–0.2 s each at Nord scale) that their
+#   runs never pay back;
+# - the segments' GROUPING SETS hash or sort a row per person: with the default 4 MB they spill to disk.
+BATCH_SETTINGS = ("SET LOCAL statement_timeout = 0", "SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+
+
+def _batch_settings() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = 0")
+            for statement in BATCH_SETTINGS:
+                cursor.execute(statement)
 
 
 def snapshot_compute(
@@ -136,16 +142,26 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
     for day in sorted(by_day):
         # One transaction per day: its segments are computed, joined by every indicator of its periods, and
         # deleted; a failure leaves neither segments nor half-replaced values behind.
+        # A stock is measured on the period's last day, so the month, the quarter and the year that end on `day`
+        # share its value: evaluated once (`test_stocks_depend_on_the_last_day_only` holds every stock to it).
+        stocks: dict = {}
         with transaction.atomic():
-            _lift_statement_timeout()
+            _batch_settings()
             for period in by_day[day]:
                 segmented = segmented_from is None or period.end >= segmented_from
                 rows = []
                 for indicator in indicators:
                     spec = registry[indicator.code]
-                    rows += _value_rows(
-                        indicator, spec, departement_id, period, places, run, segments, segmented=segmented
-                    )
+                    key = (spec.code, segmented)
+                    if spec.measure == Measure.STOCK and key in stocks:
+                        result = stocks[key]
+                    else:
+                        result = evaluate(
+                            spec, departement_id, period, places=places, segmented=segmented, segments=segments
+                        )
+                        if spec.measure == Measure.STOCK:
+                            stocks[key] = result
+                    rows += _value_rows(indicator, spec, departement_id, period, run, result)
                 _replace(indicators, departement_id, period, rows)
                 written += len(rows)
             segments.discard()

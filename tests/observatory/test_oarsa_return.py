@@ -219,3 +219,31 @@ def test_the_individual_histories_are_for_the_analyst_and_the_pilot(world, login
     assert admin.get(reverse("observatory:oarsa_history_csv"), {"annee": 2025}).status_code == 404
     page = admin.get(reverse("observatory:oarsa_return"), {"annee": 2025})
     assert page.status_code == 200 and reverse("observatory:oarsa_history_csv") not in page.content.decode()
+
+
+def test_the_return_reads_the_year_the_observatory_stored(world, analyst):  # noqa: F811
+    from jalon.observatory.models import IndicatorValue
+    from jalon.observatory.services import catalogue_load, snapshot_compute
+
+    computed_here = _return()
+    assert computed_here.computed_on is None
+    catalogue_load()
+    snapshot_compute(
+        departement_id="40", today=datetime.date(2026, 1, 15), full=True, first_day=datetime.date(2025, 1, 1)
+    )
+    stored = _return()
+    assert stored.computed_on == datetime.date(2026, 1, 15)
+    # The same figures, read instead of computed (the ND ones stay ND: nothing to read for them).
+    assert [(f.code, f.numerator, f.denominator, f.status) for b in stored.blocks for f in b.figures] == [
+        (f.code, f.numerator, f.denominator, f.status) for b in computed_here.blocks for f in b.figures
+    ]
+    # What is shown is the stored value: B1's 8 of 10, changed in the store to 7, reads 7 (70,0 %).
+    IndicatorValue.objects.filter(
+        indicator__code="B1",
+        period_kind="annee",
+        period_start=datetime.date(2025, 1, 1),
+        territory_code="40",
+        dimension="",
+    ).update(numerator=7)
+    page = analyst.get(reverse("observatory:oarsa_return"), {"annee": 2025}).content.decode()
+    assert "70,0 %" in page and "Chiffres du calcul de l'observatoire du 15/01/2026" in page

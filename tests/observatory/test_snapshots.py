@@ -95,3 +95,40 @@ def test_a_computation_is_not_cut_by_the_web_statement_timeout(world):  # noqa: 
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 30000")
     assert run.values_written > 0
+
+
+def test_stocks_depend_on_the_last_day_only(world):  # noqa: F811
+    """`snapshot_compute` evaluates a stock once for the month, the quarter and the year that end on the same day:
+    every stock's definition must read nothing of the period but its last day."""
+    from jalon.observatory.engine import computations, evaluate
+    from jalon.observatory.enums import Measure
+    from jalon.observatory.periods import Period
+
+    stocks = [spec for spec in computations().values() if spec.measure == Measure.STOCK]
+    assert len(stocks) > 20
+    ending_31_12 = [
+        Period(kind, start)
+        for kind, start in (
+            (PeriodKind.MONTH, D(2025, 12, 1)),
+            (PeriodKind.QUARTER, D(2025, 10, 1)),
+            (PeriodKind.YEAR, D(2025, 1, 1)),
+        )
+    ]
+    for spec in stocks:
+        month, quarter, year = (evaluate(spec, "40", period) for period in ending_31_12)
+        assert month == quarter == year, spec.code
+
+
+def test_the_batch_transaction_runs_without_jit_nor_the_web_s_guard_rail(world):  # noqa: F811
+    from django.db import connection, transaction
+
+    from jalon.observatory.services import _batch_settings
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's settings")
+    with transaction.atomic(), connection.cursor() as cursor:
+        _batch_settings()
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('statement_timeout'), current_setting('work_mem')"
+        )
+        assert cursor.fetchone() == ("off", "0", "64MB")
