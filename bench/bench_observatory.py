@@ -8,8 +8,12 @@ PostgreSQL only; the database of `DATABASE_URL`:
 
     bash -c 'source scripts/lib.sh; start_throwaway_postgres; .venv/bin/python bench/bench_observatory.py'
 
-Options: `--skip-full` (the daily refresh and the OARSA year only), `--months N` (a full recompute over the last N
-months instead of 36)."""
+After the daily refresh, it times the observatory's pages that read the stored values (the director summary, an
+indicator's page, the OARSA return of the year, the portraits), as the programme pilot and the analyst, beside a floor:
+a page that reads no data, through the same client.
+
+Options: `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N` (a full recompute over the
+last N months instead of 36), `--runs N` (requests per page, 30 by default)."""
 
 import argparse
 import os
@@ -30,10 +34,14 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_delays_screen import client_for, page  # noqa: E402
+from bench_exits import timed as timed_page  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from observatory_population import DEPARTEMENT, populate  # noqa: E402
+from observatory_population import BASE, DEPARTEMENT, populate  # noqa: E402
 
+from jalon.accounts.models import User  # noqa: E402
+from jalon.core.enums import Role  # noqa: E402
 from jalon.core.periods import add_months  # noqa: E402
 from jalon.observatory.engine import Places, computations, evaluate  # noqa: E402
 from jalon.observatory.enums import PeriodKind  # noqa: E402
@@ -41,6 +49,7 @@ from jalon.observatory.models import IndicatorValue  # noqa: E402
 from jalon.observatory.periods import Period  # noqa: E402
 from jalon.observatory.segments import SegmentBatch  # noqa: E402
 from jalon.observatory.services import catalogue_load, snapshot_compute  # noqa: E402
+from jalon.organisations.models import Membership  # noqa: E402
 
 
 TODAY = date(2026, 12, 31)
@@ -87,10 +96,41 @@ def oarsa_year() -> float:
     return timed(run)[0]
 
 
+def staff_client(role: str):
+    """A member of the Département's organisation (the population's « cd ») in `role`, logged in."""
+    user, _ = User.objects.get_or_create(email=f"{role}@observatoire-bench.test", defaults={"last_name": role})
+    membership, _ = Membership.objects.get_or_create(
+        user=user, organisation_id=BASE + 1, role=role, defaults={"is_active": True}
+    )
+    return client_for(membership)
+
+
+def pages(runs: int) -> None:
+    """The pages that read the stored values, after the daily refresh (autovacuum analyses what it wrote)."""
+    pilot, analyst = staff_client(Role.PROGRAMME_PILOT), staff_client(Role.ANALYST)
+    floor_p50, floor_p95, floor_queries = timed_page(page(pilot, "/accessibilite/"), runs)
+    print(f"\n| page ({runs} requêtes) | p50 | p95 | p95 × plancher | requêtes SQL |")
+    print("| --- | --- | --- | --- | --- |")
+    print(f"| plancher : page sans données | {floor_p50:.0f} ms | {floor_p95:.0f} ms | 1 | {floor_queries} |")
+    for label, client, url in (
+        ("synthèse du directeur (pilote)", pilot, "/observatoire/synthese/"),
+        ("objectifs et réalisations (pilote)", pilot, "/observatoire/objectifs/"),
+        ("accueil du pilote", pilot, "/"),
+        ("accueil de l'analyste", analyst, "/"),
+        ("page d'un indicateur : B1 (analyste)", analyst, "/observatoire/indicateurs/B1/"),
+        ("page d'un indicateur : L69 (analyste)", analyst, "/observatoire/indicateurs/L69/"),
+        (f"retour OARSA {TODAY.year} (analyste)", analyst, f"/observatoire/oarsa/?annee={TODAY.year}"),
+        ("portraits de territoire (analyste)", analyst, "/observatoire/portraits/"),
+    ):
+        p50, p95, queries = timed_page(page(client, url), runs)
+        print(f"| {label} | {p50:.0f} ms | {p95:.0f} ms | {p95 / floor_p95:.1f} | {queries} |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-full", action="store_true")
     parser.add_argument("--months", type=int, default=36)
+    parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
@@ -116,6 +156,9 @@ def main():
         f"rafraîchissement quotidien: {seconds:.1f} s ({seconds / base:.0f} × plancher), "
         f"{run.values_written} valeurs écrites"
     )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE observatory_indicatorvalue")
+    pages(args.runs)
     if not args.skip_full:
         first_day = add_months(TODAY.replace(day=1), -(args.months - 1))
         seconds, run = timed(

@@ -112,6 +112,19 @@ def _batch_settings() -> None:
                 cursor.execute(statement)
 
 
+# A refresh that replaced this many values has changed the table enough for the planner's statistics to mislead the
+# pages that read it until autovacuum comes by (minutes to hours): it analyses the table itself.
+ANALYZE_AFTER = 10_000
+
+
+def _analyze_values() -> None:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE observatory_indicatorvalue")
+
+
 def snapshot_compute(
     *,
     departement_id: str,
@@ -165,6 +178,8 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
                 _replace(indicators, departement_id, period, rows)
                 written += len(rows)
             segments.discard()
+    if written >= ANALYZE_AFTER:
+        _analyze_values()
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])
