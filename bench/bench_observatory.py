@@ -43,12 +43,12 @@ from observatory_population import BASE, DEPARTEMENT, populate  # noqa: E402
 from jalon.accounts.models import User  # noqa: E402
 from jalon.core.enums import Role  # noqa: E402
 from jalon.core.periods import add_months  # noqa: E402
-from jalon.observatory.engine import Places, computations, evaluate  # noqa: E402
+from jalon.observatory.engine import Places, computations  # noqa: E402
 from jalon.observatory.enums import PeriodKind  # noqa: E402
 from jalon.observatory.models import IndicatorValue  # noqa: E402
 from jalon.observatory.periods import Period  # noqa: E402
 from jalon.observatory.segments import SegmentBatch  # noqa: E402
-from jalon.observatory.services import catalogue_load, snapshot_compute  # noqa: E402
+from jalon.observatory.services import _batch_settings, catalogue_load, period_results, snapshot_compute  # noqa: E402
 from jalon.organisations.models import Membership  # noqa: E402
 
 
@@ -89,9 +89,10 @@ def oarsa_year() -> float:
     registry = computations()
 
     def run():
+        # As a computation runs them (`snapshot_compute`): the batch's settings, the shares together.
         with transaction.atomic(), SegmentBatch(DEPARTEMENT) as batch:
-            for code in OARSA:
-                evaluate(registry[code], DEPARTEMENT, year, places=places, segments=batch)
+            _batch_settings()
+            period_results([registry[code] for code in OARSA], DEPARTEMENT, year, places=places, segments=batch)
 
     return timed(run)[0]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connections
-from django.db.models import F, FloatField, QuerySet, Sum, Value
+from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 
 from jalon.observatory.enums import Dimension, Measure, TerritoryLevel, Unit
@@ -48,6 +48,26 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Share:
+    """A rate over persons, given as conditions on the rows of `base`: those meeting `population` are counted in the
+    denominator, those also meeting `numerator` in the numerator. Shares over the same `base` (the OARSA's,
+    over the persons subject to rights and duties) are computed together by `evaluate_shares`: one pass over the
+    rows and one grouping for all of them, where each alone would cost both."""
+
+    base: Callable[[Scope], QuerySet]
+    population: Callable[[Scope], Q] | None  # None: every row of the base
+    numerator: Callable[[Scope], Q]
+
+    def rows(self, scope: Scope) -> QuerySet:
+        rows = self.base(scope) if self.population is None else self.base(scope).filter(self.population(scope))
+        return rows.annotate(obs_num=flag(self.numerator(scope)), obs_den=Value(1))
+
+
+def flag(condition) -> Case:
+    return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+@dataclass(frozen=True)
 class Computation:
     code: str
     query: Callable[[Scope], QuerySet]
@@ -63,6 +83,8 @@ class Computation:
     territory_path: str | None = None
     # Segments the row carries itself (an orientation's own type), instead of the person's on the last day.
     own_segments: dict = field(default_factory=dict)
+    # A rate given as conditions on a base population (`query` is then `share.rows`).
+    share: Share | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -74,6 +96,13 @@ class Computation:
 
 
 REGISTRY: dict[str, Computation] = {}
+
+
+def share_indicator(code: str, share: Share, **definition) -> None:
+    """Registers a rate over persons given as a `Share` (its query is the share's rows)."""
+    if code in REGISTRY:
+        raise ValueError(f"Indicator {code} is registered twice.")
+    REGISTRY[code] = Computation(code=code, query=share.rows, share=share, unit=Unit.RATE, **definition)
 
 
 def indicator(code: str, **definition):
@@ -196,18 +225,31 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         rows = rows.annotate(**{f"seg_{name}": spec.own_segments[name] for name in only})
         dimensions = only
     elif segmented and spec.person_path is not None:
-        prefix = f"{spec.person_path}__" if spec.person_path else ""
-        rows = segments.join(rows, period.end, prefix)
-        expressions = {**segment_expressions(period.end, prefix), **spec.own_segments}
-        rows = rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
+        rows = _with_segments(rows, spec, period.end, segments)
         dimensions = BASE_DIMENSIONS
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
-        by_place = _by_place_in_grouping_sets(rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}))
+        by_place = {
+            key: cells[0]
+            for key, cells in _by_place_in_grouping_sets(
+                rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
+            ).items()
+        }
     else:
         by_place = _by_place(
             rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(**sums), dimensions
         )
+    return _rolled_up(by_place, departement_id, places, spec)
+
+
+def _with_segments(rows: QuerySet, spec: Computation, day: date, segments: SegmentBatch) -> QuerySet:
+    prefix = f"{spec.person_path}__" if spec.person_path else ""
+    rows = segments.join(rows, day, prefix)
+    expressions = {**segment_expressions(day, prefix), **spec.own_segments}
+    return rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
+
+
+def _rolled_up(by_place: dict, departement_id: str, places: Places, spec: Computation) -> Result:
     result: Result = defaultdict(Cell)
     result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
     locate = places.of_territory if spec.territory_path else places.of_commune
@@ -215,6 +257,51 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         for level, code in locate(place):
             result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
     return dict(result)
+
+
+def evaluate_shares(
+    specs: list[Computation], departement_id: str, period: Period, *, places: Places, segments: SegmentBatch
+) -> dict[str, Result]:
+    """The segmented results of several shares over the same base, in one query (PostgreSQL, with the day's
+    segment batch): each row carries a numerator and a denominator per share, zero outside its population, and
+    PostgreSQL sums them all in the same GROUPING SETS. A group where a share has no row is left out of its result,
+    as its own evaluation would not have it. Equal to `evaluate` of each (`test_golden` compares them)."""
+    base = specs[0].share.base
+    if any(spec.share is None or spec.share.base is not base for spec in specs):
+        raise ValueError("Only shares over the same base are evaluated together.")
+    segments.prepare(period.end)
+    scope = Scope(departement_id, period, segments)
+    populations = [spec.share.population and spec.share.population(scope) for spec in specs]
+    rows = base(scope).order_by()
+    if None not in populations:
+        anyone = populations[0]
+        for population in populations[1:]:
+            anyone |= population
+        rows = rows.filter(anyone)
+    measures = {}
+    for index, (spec, population) in enumerate(zip(specs, populations, strict=True)):
+        numerator = flag(spec.share.numerator(scope))
+        if population is None:
+            measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = numerator, Value(1)
+        else:
+            # Nested, so that a costly numerator (a CER's actions) is only tested on the rows of its population.
+            measures[f"obs_num_{index}"] = Case(When(population, then=numerator), default=Value(0))
+            measures[f"obs_den_{index}"] = flag(population)
+    rows = rows.annotate(**measures, obs_place=F("commune_id"))
+    rows = _with_segments(rows, specs[0], period.end, segments)
+    grouped = _by_place_in_grouping_sets(
+        rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
+        [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(specs))],
+    )
+    return {
+        spec.code: _rolled_up(
+            {key: cells[index] for key, cells in grouped.items() if cells[index].denominator},
+            departement_id,
+            places,
+            spec,
+        )
+        for index, spec in enumerate(specs)
+    }
 
 
 def _by_place(grouped, dimensions) -> dict:
@@ -239,31 +326,36 @@ SEGMENT_COLUMNS = (*BASE_DIMENSIONS, Dimension.PROFILE)
 GROUPING_SETS = True
 
 
-def _by_place_in_grouping_sets(rows: QuerySet) -> dict:
+def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:
     """The same cells, grouped by PostgreSQL itself with GROUPING SETS: one set per dimension (the place and that
     dimension's segment) and one for the whole population, so a row is already one place's cell of one dimension
     (a few thousand rows instead of every combination). The rows are materialised first: an indicator's per-row
     subqueries run once per row, not once per grouping set. In a result row the segments of the other sets are NULL;
     a segment is never NULL itself (each expression has its default)."""
     names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
-    inner, params = rows.values(*names, "obs_num", "obs_den").query.sql_with_params()
-    quoted = [connections[rows.db].ops.quote_name(name) for name in names]
+    columns = [column for pair in measures for column in pair]
+    inner, params = rows.values(*names, *columns).query.sql_with_params()
+    quote = connections[rows.db].ops.quote_name
     sets = ", ".join(["(1)", *[f"(1, {position})" for position in range(2, len(names) + 1)]])
+    sums = ", ".join(f"SUM({quote(column)}::double precision)" for column in columns)
     # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
     sql = (
         f"WITH obs_rows AS MATERIALIZED ({inner}) "  # noqa: S608
-        f"SELECT {', '.join(quoted)}, SUM(obs_num::double precision), SUM(obs_den::double precision) "
+        f"SELECT {', '.join(quote(name) for name in names)}, {sums} "
         f"FROM obs_rows GROUP BY GROUPING SETS ({sets})"
     )
     by_place: dict = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        for place, *segments, numerator, denominator in cursor.fetchall():
+        for row in cursor.fetchall():
+            place, segments, values = row[0], row[1 : len(names)], row[len(names) :]
             dimension, segment = next(
                 ((SEGMENT_COLUMNS[index], str(value)) for index, value in enumerate(segments) if value is not None),
                 (Dimension.ALL, ""),
             )
-            by_place[(place, dimension, segment)] = Cell(numerator or 0.0, denominator or 0.0)
+            by_place[(place, dimension, segment)] = [
+                Cell(values[index] or 0.0, values[index + 1] or 0.0) for index in range(0, len(values), 2)
+            ]
     return by_place
 
 
@@ -275,4 +367,15 @@ def whole(result: Result, level: str = TerritoryLevel.DEPARTEMENT, code: str | N
     return Cell()
 
 
-__all__ = ["Computation", "Measure", "Scope", "evaluate", "indicator", "value_of", "whole"]
+__all__ = [
+    "Computation",
+    "Measure",
+    "Scope",
+    "Share",
+    "evaluate",
+    "evaluate_shares",
+    "indicator",
+    "share_indicator",
+    "value_of",
+    "whole",
+]

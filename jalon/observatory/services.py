@@ -5,11 +5,12 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows
-from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
+from jalon.observatory import engine
+from jalon.observatory.engine import Computation, Places, computations, evaluate, evaluate_shares, value_of
 from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
@@ -49,6 +50,27 @@ def catalogue_load() -> int:
     if missing:
         raise ValueError(f"Computed indicators missing from the catalogue: {sorted(missing)}")
     return len(entries)
+
+
+def period_results(
+    specs: list[Computation], departement_id: str, period: Period, *, places, segments, segmented: bool = True
+) -> dict:
+    """The results of `specs` for a period, with the day's segment batch: the shares over the same base together
+    (`evaluate_shares`, PostgreSQL), every other computation alone."""
+    together = defaultdict(list)
+    if segmented and engine.GROUPING_SETS and connection.vendor == "postgresql":
+        for spec in specs:
+            if spec.share is not None:
+                together[spec.share.base].append(spec)
+    results = {}
+    for group in together.values():
+        results |= evaluate_shares(group, departement_id, period, places=places, segments=segments)
+    for spec in specs:
+        if spec.code not in results:
+            results[spec.code] = evaluate(
+                spec, departement_id, period, places=places, segmented=segmented, segments=segments
+            )
+    return results
 
 
 def _value_rows(
@@ -104,7 +126,6 @@ BATCH_SETTINGS = ("SET LOCAL statement_timeout = 0", "SET LOCAL jit = off", "SET
 
 
 def _batch_settings() -> None:
-    from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -118,7 +139,6 @@ ANALYZE_AFTER = 10_000
 
 
 def _analyze_values() -> None:
-    from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -162,19 +182,16 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
             _batch_settings()
             for period in by_day[day]:
                 segmented = segmented_from is None or period.end >= segmented_from
+                known = {code: stocks[(code, segmented)] for code in registry if (code, segmented) in stocks}
+                specs = [registry[i.code] for i in indicators if i.code not in known]
+                results = known | period_results(
+                    specs, departement_id, period, places=places, segments=segments, segmented=segmented
+                )
+                stocks |= {(s.code, segmented): results[s.code] for s in specs if s.measure == Measure.STOCK}
                 rows = []
                 for indicator in indicators:
                     spec = registry[indicator.code]
-                    key = (spec.code, segmented)
-                    if spec.measure == Measure.STOCK and key in stocks:
-                        result = stocks[key]
-                    else:
-                        result = evaluate(
-                            spec, departement_id, period, places=places, segmented=segmented, segments=segments
-                        )
-                        if spec.measure == Measure.STOCK:
-                            stocks[key] = result
-                    rows += _value_rows(indicator, spec, departement_id, period, run, result)
+                    rows += _value_rows(indicator, spec, departement_id, period, run, results[spec.code])
                 _replace(indicators, departement_id, period, rows)
                 written += len(rows)
             segments.discard()

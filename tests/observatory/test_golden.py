@@ -443,6 +443,32 @@ def test_grouping_sets_give_the_cells_of_the_python_roll_up(world, monkeypatch):
         assert as_pairs == {key: (cell.numerator, cell.denominator) for key, cell in rolled_up.items()}, code
 
 
+def test_shares_over_the_same_base_computed_together_give_each_one_s_cells(world):
+    """A computation evaluates the OARSA shares over the persons subject to rights and duties in one query
+    (`evaluate_shares`): the same cells as each evaluated alone, every territory, dimension and segment."""
+    from django.db import connection
+
+    from jalon.observatory.engine import Places, evaluate_shares
+    from jalon.observatory.segments import SegmentBatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS")
+    shares = [spec for spec in computations().values() if spec.share is not None]
+    assert {spec.code for spec in shares} >= {f"B{n}" for n in (*range(1, 13), *range(15, 21))}
+    places = Places.of("40")
+    by_period = {}
+    for period in (YEAR, MARCH):
+        with SegmentBatch("40") as batch:
+            together = by_period[period] = evaluate_shares(shares, "40", period, places=places, segments=batch)
+            for spec in shares:
+                alone = evaluate(spec, "40", period, places=places, segments=batch)
+                as_pairs = {key: (cell.numerator, cell.denominator) for key, cell in together[spec.code].items()}
+                assert as_pairs == {key: (c.numerator, c.denominator) for key, c in alone.items()}, spec.code
+    # Not a vacuous comparison: the golden B1 of 2025, 8 oriented of 10 SDD (test_oarsa).
+    b1 = by_period[YEAR]["B1"][(TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, "")]
+    assert (b1.numerator, b1.denominator) == (8, 10)
+
+
 def test_the_transition_to_the_contrat_d_engagement(world):
     # J15: subject on the last day and oriented before 2025: D (2019), O (2020), P (2016); G's right closed on
     # 31/03/2025, so she is not subject on 31/03 nor on 31/12. None has a contrat d'engagement: 3 / 3.

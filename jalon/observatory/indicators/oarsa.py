@@ -2,13 +2,13 @@
 period (31 December for a year), « orientée » = has an organisme référent unique, CER valid on that day,
 seniority = that of the household's right, entry = the date of the RSA request."""
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 
 from jalon.core.periods import add_months
 from jalon.notebook.models import Contract
-from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, subject_persons, with_right_fields
+from jalon.observatory.indicators.common import DaysBetween, right_field_on, subject_persons, with_right_fields
 from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
 from jalon.orientation.models import Orientation
 
@@ -55,23 +55,30 @@ def _cer_valid(scope: Scope):
 OTHER_GROUPS = ("france_travail", "other_spe", "departement")
 
 
-def _flag(condition) -> Case:
-    return Case(When(condition, then=Value(1)), default=Value(0))
-
-
 SUBJECT = "Personnes soumises aux droits et devoirs (SDD) le dernier jour de la période (31 décembre pour une année)."
 
 
-def _seniority_rows(scope: Scope, months_from: int | None, months_to: int | None):
+def _subject(scope: Scope):
+    """The base of the OARSA shares: the persons subject to rights and duties on the last day, with the opening date
+    of their household's right at hand for the seniority bands (read from the segment batch, or a subquery that
+    only runs where a condition uses it)."""
     rows = subject_persons(scope)
+    if scope.segments is None:
+        return rows.alias(opened_on=right_field_on(scope.end, "opening_date"))
+    return rows.alias(opened_on=F("obs_seg__opened_on"))
+
+
+def _seniority(months_from: int | None, months_to: int | None):
     if months_from is None:
-        return rows
-    rows = with_right_fields(rows, scope, opened_on="opening_date").filter(
-        opened_on__lte=add_months(scope.end, -months_from)
-    )
-    if months_to is not None:
-        rows = rows.filter(opened_on__gt=add_months(scope.end, -months_to))
-    return rows
+        return None
+
+    def population(scope: Scope) -> Q:
+        condition = Q(opened_on__lte=add_months(scope.end, -months_from))
+        if months_to is not None:
+            condition &= Q(opened_on__gt=add_months(scope.end, -months_to))
+        return condition
+
+    return population
 
 
 for code, label, months_from, months_to in (
@@ -80,23 +87,29 @@ for code, label, months_from, months_to in (
     ("B3", " dont le droit du foyer est ouvert depuis 6 mois à moins d'un an", 6, 12),
     ("B4", " dont le droit du foyer est ouvert depuis un an ou plus", 12, None),
 ):
-
-    def oriented_share(scope: Scope, months_from=months_from, months_to=months_to):
-        return _seniority_rows(scope, months_from, months_to).annotate(
-            obs_num=_flag(_oriented(scope)), obs_den=Value(1)
-        )
-
-    indicator(
+    share_indicator(
         code,
-        unit=Unit.RATE,
+        Share(_subject, _seniority(months_from, months_to), _oriented),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + label + ".",
         numerator="Parmi elles, celles qui ont un organisme référent unique ce jour-là (orientation en cours).",
         denominator="Personnes SDD.",
-    )(oriented_share)
+    )
 
 
 ORIENTED = SUBJECT[:-1] + " et orientées ce jour-là vers un organisme référent unique."
+
+
+def _toward(group: str | None):
+    """Oriented toward `group`, or (None) toward an organisme of none of the DREES groups."""
+
+    def condition(scope: Scope) -> Q:
+        if group is None:
+            return _oriented(scope) & ~_oriented(scope, *OTHER_GROUPS)
+        return _oriented(scope, group)
+
+    return condition
+
 
 for code, label, group in (
     ("B5", "France Travail", "france_travail"),
@@ -104,22 +117,14 @@ for code, label, group in (
     ("B7", "le Département (conseil départemental, SDSEI)", "departement"),
     ("B8", "un organisme hors SPE autre que le Département", None),
 ):
-
-    def where_oriented(scope: Scope, group=group):
-        if group is None:
-            toward = _oriented(scope) & ~_oriented(scope, *OTHER_GROUPS)
-        else:
-            toward = _oriented(scope, group)
-        return subject_persons(scope).filter(_oriented(scope)).annotate(obs_num=_flag(toward), obs_den=Value(1))
-
-    indicator(
+    share_indicator(
         code,
-        unit=Unit.RATE,
+        Share(_subject, _oriented, _toward(group)),
         measure=Measure.STOCK,
         population=ORIENTED,
         numerator=f"Parmi elles, celles dont l'organisme référent est {label}.",
         denominator="Personnes SDD orientées.",
-    )(where_oriented)
+    )
 
 
 def _cer_valid_on(day) -> Exists:
@@ -133,21 +138,18 @@ def _cer_valid_on(day) -> Exists:
     )
 
 
-@indicator(
+def _oriented_outside_france_travail(scope: Scope) -> Q:
+    return _oriented(scope) & ~_oriented(scope, "france_travail")
+
+
+share_indicator(
     "B9",
-    unit=Unit.RATE,
+    Share(_subject, _oriented_outside_france_travail, _cer_valid),
     measure=Measure.STOCK,
     population=SUBJECT[:-1] + " et orientées ce jour-là vers un organisme autre que France Travail.",
     numerator="Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour).",
     denominator="Personnes SDD orientées hors France Travail.",
 )
-def cer_share(scope: Scope):
-    return (
-        subject_persons(scope)
-        .filter(_oriented(scope))
-        .exclude(_oriented(scope, "france_travail"))
-        .annotate(obs_num=_flag(_cer_valid(scope)), obs_den=Value(1))
-    )
 
 
 def _entrants(scope: Scope):
@@ -224,23 +226,14 @@ for code, label, group in (
     ("B11", "le Département (conseil départemental, SDSEI)", "departement"),
     ("B12", "un organisme hors SPE autre que le Département", None),
 ):
-
-    def cer_share_by_organisme(scope: Scope, group=group):
-        rows = subject_persons(scope)
-        if group is None:
-            rows = rows.filter(_oriented(scope)).exclude(_oriented(scope, *OTHER_GROUPS))
-        else:
-            rows = rows.filter(_oriented(scope, group))
-        return rows.annotate(obs_num=_flag(_cer_valid(scope)), obs_den=Value(1))
-
-    indicator(
+    share_indicator(
         code,
-        unit=Unit.RATE,
+        Share(_subject, _toward(group), _cer_valid),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + f" et orientées ce jour-là vers {label}.",
         numerator=CER_VALID,
         denominator=f"Personnes SDD orientées vers {label}.",
-    )(cer_share_by_organisme)
+    )
 
 
 # B15–B20: the actions written in the CER, in six of the fifteen DREES categories. Jalon writes a CER's content as
@@ -302,22 +295,21 @@ def _cer_valid_with_action(day, code: str) -> Exists:
     )
 
 
+def _with_a_valid_cer_outside_france_travail(scope: Scope) -> Q:
+    return _oriented_outside_france_travail(scope) & _cer_valid(scope)
+
+
 for code, (label, _, _) in CER_ACTION_CATEGORIES.items():
 
-    def cer_action_share(scope: Scope, code=code):
-        return (
-            subject_persons(scope)
-            .filter(_oriented(scope), _cer_valid(scope))
-            .exclude(_oriented(scope, "france_travail"))
-            .annotate(obs_num=_flag(_cer_valid_with_action(scope.end, code)), obs_den=Value(1))
-        )
+    def with_action(scope: Scope, code=code) -> Exists:
+        return _cer_valid_with_action(scope.end, code)
 
-    indicator(
+    share_indicator(
         code,
-        unit=Unit.RATE,
+        Share(_subject, _with_a_valid_cer_outside_france_travail, with_action),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + " orientées ce jour-là vers un organisme autre que France Travail et ayant un CER "
         "valide ce jour-là.",
         numerator=f"Parmi elles, celles dont un CER valide ce jour-là porte au moins une action visant {label}.",
         denominator="Personnes SDD orientées hors France Travail ayant un CER valide.",
-    )(cer_action_share)
+    )
