@@ -154,6 +154,8 @@ class Places:
     departement_id: str
     commune_epci: dict
     commune_territories: dict
+    # Each place's levels, built once: a Département's roll-up asks for them some hundred thousand times.
+    _levels: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, departement_id: str) -> "Places":
@@ -166,20 +168,26 @@ class Places:
         )
         return cls(departement_id, commune_epci, dict(commune_territories))
 
-    def of_commune(self, commune_id) -> list[tuple[str, str]]:
-        levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
-        if commune_id:
-            levels.append((TerritoryLevel.COMMUNE, commune_id))
-            if commune_id in self.commune_epci:
-                levels.append((TerritoryLevel.EPCI, self.commune_epci[commune_id]))
-            levels += [(TerritoryLevel.TERRITORY, pk) for pk in self.commune_territories.get(commune_id, ())]
-        return levels
+    def of_commune(self, commune_id) -> tuple[tuple[str, str], ...]:
+        key = ("commune", commune_id)
+        if key not in self._levels:
+            levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
+            if commune_id:
+                levels.append((TerritoryLevel.COMMUNE, commune_id))
+                if commune_id in self.commune_epci:
+                    levels.append((TerritoryLevel.EPCI, self.commune_epci[commune_id]))
+                levels += [(TerritoryLevel.TERRITORY, pk) for pk in self.commune_territories.get(commune_id, ())]
+            self._levels[key] = tuple(levels)
+        return self._levels[key]
 
-    def of_territory(self, territory_id) -> list[tuple[str, str]]:
-        levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
-        if territory_id:
-            levels.append((TerritoryLevel.TERRITORY, str(territory_id)))
-        return levels
+    def of_territory(self, territory_id) -> tuple[tuple[str, str], ...]:
+        key = ("territory", territory_id)
+        if key not in self._levels:
+            levels = [(TerritoryLevel.DEPARTEMENT, self.departement_id)]
+            if territory_id:
+                levels.append((TerritoryLevel.TERRITORY, str(territory_id)))
+            self._levels[key] = tuple(levels)
+        return self._levels[key]
 
 
 Result = dict[tuple[str, str, str, str], Cell]  # (level, territory code, dimension, segment) -> cell
@@ -254,8 +262,11 @@ def _rolled_up(by_place: dict, departement_id: str, places: Places, spec: Comput
     result[(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")] = Cell()  # zero is a value, not a gap
     locate = places.of_territory if spec.territory_path else places.of_commune
     for (place, dimension, segment), cell in by_place.items():
+        numerator, denominator = cell.numerator, cell.denominator
         for level, code in locate(place):
-            result[(level, code, dimension, segment)].add(cell.numerator, cell.denominator)
+            rolled = result[(level, code, dimension, segment)]
+            rolled.numerator += numerator
+            rolled.denominator += denominator
     return dict(result)
 
 
@@ -347,15 +358,15 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) 
     by_place: dict = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
+        first_value, pairs = len(names), range(len(names), len(names) + len(columns), 2)
         for row in cursor.fetchall():
-            place, segments, values = row[0], row[1 : len(names)], row[len(names) :]
-            dimension, segment = next(
-                ((SEGMENT_COLUMNS[index], str(value)) for index, value in enumerate(segments) if value is not None),
-                (Dimension.ALL, ""),
-            )
-            by_place[(place, dimension, segment)] = [
-                Cell(values[index] or 0.0, values[index + 1] or 0.0) for index in range(0, len(values), 2)
-            ]
+            for index in range(1, first_value):
+                if row[index] is not None:
+                    key = (row[0], SEGMENT_COLUMNS[index - 1], str(row[index]))
+                    break
+            else:
+                key = (row[0], Dimension.ALL, "")
+            by_place[key] = [Cell(row[index] or 0.0, row[index + 1] or 0.0) for index in pairs]
     return by_place
 
 
