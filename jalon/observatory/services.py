@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows
+from jalon.core.bulk import bulk_insert_rows, statistics_refresh
 from jalon.observatory.engine import Computation, Places, computations, evaluate, value_of
 from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
@@ -149,6 +149,8 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
                 _replace(indicators, departement_id, period, rows)
                 written += len(rows)
             segments.discard()
+    # The figures pages read these values right after the nightly run.
+    statistics_refresh(IndicatorValue, rows=written)
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])
