@@ -178,9 +178,10 @@ def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> No
     cursor.execute(
         f"""
         INSERT INTO notebook_contract (notebook_id, contract_type_id, starts_on, ends_on, signed_on,
-                                       signed_by_person, signed_by_id, organisation_id, created_at, updated_at)
+                                       signed_by_person, signed_by_id, organisation_id, end_reason, end_note,
+                                       hours_reduction_reason, hours_reduction_note, created_at, updated_at)
         SELECT n.id, %s, %s::date - 180 * g - 170, %s::date - 180 * g + 9, %s::date - 180 * g - 170, true,
-               r.referent_id, r.organisation_id, now(), now()
+               r.referent_id, r.organisation_id, '', '', '', '', now(), now()
         {followed("generate_series(0, 1) g")}
         """,
         [cer_id, today, today, today, *params],
