@@ -350,13 +350,13 @@ def closed_loop(sessions, mix: dict, duration: float) -> tuple[Recorder, float]:
 
 def paced_loop(sessions, mix: dict, duration: float, interval: float) -> tuple[Recorder, float]:
     """Every user loads a page every `interval` seconds (their start spread over the first interval); a page that
-    takes longer than the interval delays only that user."""
+    takes longer than the interval delays only that user. Nothing starts after the time is up."""
     recorder, started = Recorder(), time.monotonic()
     deadline = started + duration
 
     def user(session: Session, pages: list, offset: int) -> None:
         tick, index = started + interval * offset / len(sessions), offset
-        while tick < deadline:
+        while tick < deadline and time.monotonic() < deadline:
             time.sleep(max(0.0, tick - time.monotonic()))
             label, url = pages[index % len(pages)]
             timed_get(session, recorder, label, url)
