@@ -27,6 +27,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench_delays_screen import client_for, page, timed  # noqa: E402
+from bench_orientation_queue import organisation_get  # noqa: E402
 from bench_orientation_queue import setup as queue_setup  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -38,7 +39,7 @@ from jalon.notebook.carnet.selectors import notebook_timeline  # noqa: E402
 from jalon.notebook.followup.selectors import caseload_dashboard  # noqa: E402
 from jalon.notebook.followup.services import contract_types_default_create  # noqa: E402
 from jalon.notebook.models import Action, Appointment, Contact, Contract, ContractType, Note, Notebook, Objective  # noqa: E402
-from jalon.organisations.models import Membership, Organisation  # noqa: E402
+from jalon.organisations.models import Membership  # noqa: E402
 from jalon.orientation.models import ReferentAssignment  # noqa: E402
 from jalon.territories.models import Departement  # noqa: E402
 
@@ -177,9 +178,10 @@ def history(cursor, *, where: str, params: list, shape: dict, cer_id: int) -> No
     cursor.execute(
         f"""
         INSERT INTO notebook_contract (notebook_id, contract_type_id, starts_on, ends_on, signed_on,
-                                       signed_by_person, signed_by_id, organisation_id, created_at, updated_at)
+                                       signed_by_person, signed_by_id, organisation_id, end_reason, end_note,
+                                       hours_reduction_reason, hours_reduction_note, created_at, updated_at)
         SELECT n.id, %s, %s::date - 180 * g - 170, %s::date - 180 * g + 9, %s::date - 180 * g - 170, true,
-               r.referent_id, r.organisation_id, now(), now()
+               r.referent_id, r.organisation_id, '', '', '', '', now(), now()
         {followed("generate_series(0, 1) g")}
         """,
         [cer_id, today, today, today, *params],
@@ -239,7 +241,7 @@ def build_carnets(referent_id: int) -> int:
 
 def main():
     queue_setup()
-    organisation = Organisation.objects.get(departement_id=DEPARTEMENT, name__endswith="(bench)")
+    organisation = organisation_get()
     referents = build_referents(organisation)
     referent = Membership.objects.get(organisation=organisation, role=Role.REFERENT, user_id=referents[0])
     person_id = build_carnets(referent.user_id)

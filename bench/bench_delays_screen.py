@@ -28,6 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench_orientation_queue import organisation_get  # noqa: E402
 from bench_orientation_queue import setup as queue_setup  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -104,7 +105,7 @@ def build_path(user) -> None:
             "WHERE id %% 2 = 0",
             [today],
         )
-    organisation = Organisation.objects.get(departement_id=DEPARTEMENT, name__endswith="(bench)")
+    organisation = organisation_get()
     start = timezone.make_aware(datetime.combine(today - timedelta(days=365), datetime.min.time()))
     sessions = insert_rows_returning_ids(
         OrientationSession,

@@ -105,3 +105,21 @@ def insert_rows_returning_ids(model: type[models.Model], rows: list[dict]) -> li
         row[model._meta.pk.attname] = pk
     bulk_insert_rows(model, rows)
     return ids
+
+
+# Autovacuum analyses a table once a tenth of it has changed, minutes later at best: until then the planner plans on
+# the old row counts (the alerts screen took 1.7–2.0 s right after the daily alert run, 0.1–0.2 s after ANALYZE).
+# A run that wrote at least this many rows refreshes the statistics of the tables it wrote itself.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def statistics_refresh(*models: type[models.Model], rows: int) -> bool:
+    """ANALYZE the tables of `models` when `rows` rows were written (inserted, updated or deleted) into them, on
+    PostgreSQL. Inside a transaction, ANALYZE counts the rows it wrote; the statistics are seen by others once it
+    commits. Returns whether it ran."""
+    if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
+        return False
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    return True

@@ -12,6 +12,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from jalon.core.bulk import statistics_refresh
 from jalon.core.enums import AuditCode, Role
 from jalon.core.periods import add_months
 from jalon.core.scoping import Actor
@@ -716,6 +717,8 @@ def exits_daily(*, today: datetime.date | None = None) -> dict:
         proposed = exit_proposals_raise(today=today)
         withdrawn = exit_proposals_withdraw_reopened()
         overdue = checkpoints_flag_overdue(today=today)
+        statistics_refresh(ExitProposal, rows=proposed + withdrawn)
+        statistics_refresh(Checkpoint, rows=overdue)
         if proposed or overdue:
             audit_event_record(
                 code=AuditCode.EXIT_PROPOSALS_RAISED if proposed else AuditCode.CHECKPOINTS_AT_RISK,

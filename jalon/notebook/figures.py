@@ -103,6 +103,7 @@ MONTHLY_INDICATORS = {
 def notebook_figures(*, departement_id, start: date, end: date, territory_id=None) -> NotebookFigures:
     from jalon.observatory.engine import Places, computations, evaluate
     from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+    from jalon.observatory.figures import full_months, stored_month_results
     from jalon.observatory.periods import Period, Span
 
     months = months_between(start, end)
@@ -123,12 +124,17 @@ def notebook_figures(*, departement_id, start: date, end: date, territory_id=Non
         places += [(TerritoryLevel.TERRITORY, str(pk), name) for pk, name in territories]
     registry, rollup = computations(), Places.of(departement_id)
     series: dict[str, list[NotebookMonth]] = {code: [] for _, code, _ in places}
+    # The months the observatory has stored are read, not evaluated again; the month still running is evaluated.
+    stored = stored_month_results(departement_id, MONTHLY_INDICATORS.values(), full_months(months, start, end))
     for month in months:
         span = Span(max(month, start), min(Period(PeriodKind.MONTH, month).end, end))
-        results = {
-            field_name: evaluate(registry[code], departement_id, span, segmented=False, places=rollup)
-            for field_name, code in MONTHLY_INDICATORS.items()
-        }
+        if month in stored:
+            results = {field_name: stored[month][code] for field_name, code in MONTHLY_INDICATORS.items()}
+        else:
+            results = {
+                field_name: evaluate(registry[code], departement_id, span, segmented=False, places=rollup)
+                for field_name, code in MONTHLY_INDICATORS.items()
+            }
         for level, code, _ in places:
             figures = NotebookMonth(month)
             for field_name, result in results.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows
+from jalon.core.bulk import bulk_insert_rows, statistics_refresh
 from jalon.observatory import engine
 from jalon.observatory.engine import Computation, Places, computations, evaluate, evaluate_shares, value_of
 from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
@@ -133,18 +133,6 @@ def _batch_settings() -> None:
                 cursor.execute(statement)
 
 
-# A refresh that replaced this many values has changed the table enough for the planner's statistics to mislead the
-# pages that read it until autovacuum comes by (minutes to hours): it analyses the table itself.
-ANALYZE_AFTER = 10_000
-
-
-def _analyze_values() -> None:
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE observatory_indicatorvalue")
-
-
 def snapshot_compute(
     *,
     departement_id: str,
@@ -195,8 +183,8 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
                 _replace(indicators, departement_id, period, rows)
                 written += len(rows)
             segments.discard()
-    if written >= ANALYZE_AFTER:
-        _analyze_values()
+    # The figures pages read these values right after the nightly run.
+    statistics_refresh(IndicatorValue, rows=written)
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])

@@ -289,8 +289,10 @@ class RsaRight(BaseModel):
 
 class ChangeEventQuerySet(models.QuerySet):
     def for_person(self, person):
-        """Events of the person and of the households they belong or belonged to."""
-        household_ids = HouseholdMember.objects.filter(person=person).values("household_id")
+        """Events of the person and of the households they belong or belonged to. The households (a few) are read
+        first: under the OR, a subquery made PostgreSQL scan every event (150–230 ms for a person file at Nord
+        scale); a list of ids lets it combine two index scans (a few ms)."""
+        household_ids = list(HouseholdMember.objects.filter(person=person).values_list("household_id", flat=True))
         return self.filter(Q(person=person) | Q(person=None, household__in=household_ids))
 
 

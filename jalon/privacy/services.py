@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from jalon.core.bulk import statistics_refresh
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.core.periods import add_months
@@ -178,6 +179,7 @@ def audit_events_purge(*, today: date) -> dict:
     writes, _ = (
         AuditEvent.objects.exclude(code__in=read_codes).filter(code__gte=200, occurred_at__lt=write_until).delete()
     )
+    statistics_refresh(AuditEvent, rows=reads + writes)
     if reads or writes:
         audit_event_record(
             code=AuditCode.AUDIT_PURGED,

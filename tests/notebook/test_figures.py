@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from jalon.core.enums import Role
 from jalon.notebook.enums import FreinStatus, WorkStatus
-from jalon.notebook.figures import notebook_figures
+from jalon.notebook.figures import MONTHLY_INDICATORS, notebook_figures
 from jalon.notebook.models import (
     Appointment,
     Contact,
@@ -103,8 +103,9 @@ def _month(scope, month):
 
 
 def test_the_figures_count_each_month_exactly(dataset, django_assert_max_num_queries):
-    # One query per indicator and month (the engine's, six indicators), and a few for the places and today's freins.
-    with django_assert_max_num_queries(6 * 2 + 7):
+    # One query per indicator and month (the engine's, six indicators), one for the months the observatory stored
+    # (none here), and a few for the places and today's freins.
+    with django_assert_max_num_queries(6 * 2 + 8):
         figures = notebook_figures(departement_id="40", start=START, end=END)
     whole = figures.main
     assert whole.label == "Ensemble du département" and figures.months == [JANUARY, FEBRUARY]
@@ -154,3 +155,29 @@ def test_the_figures_screen_and_its_export_are_for_the_observatory(dataset, logi
     assert "Ensemble du département;2026-01;2;2;1,00;1;0,50;1;1;2" in lines
     referent = MembershipFactory(role=Role.REFERENT, organisation=pilot.organisation)
     assert login_as(referent).get("/carnets/chiffres/").status_code == 404
+
+
+def test_the_months_the_observatory_stored_are_read_not_evaluated_again(dataset, monkeypatch):
+    """The months `snapshot_compute` stored (computed after the month ended) are read, with the same figures as
+    the live evaluation; a month the period covers in part, or not yet stored, is evaluated."""
+    from jalon.observatory import engine
+    from jalon.observatory.services import catalogue_load, snapshot_compute
+
+    live = notebook_figures(departement_id="40", start=START, end=END)
+    north_live = notebook_figures(departement_id="40", start=START, end=END, territory_id=dataset["north"].pk)
+    catalogue_load()
+    snapshot_compute(
+        departement_id="40", today=D(2026, 3, 5), full=True, first_day=JANUARY, codes=list(MONTHLY_INDICATORS.values())
+    )
+    evaluated = []
+    real = engine.evaluate
+    monkeypatch.setattr(
+        engine, "evaluate", lambda spec, dep, period, **kw: evaluated.append(period) or real(spec, dep, period, **kw)
+    )
+    assert notebook_figures(departement_id="40", start=START, end=END) == live
+    assert notebook_figures(departement_id="40", start=START, end=END, territory_id=dataset["north"].pk) == north_live
+    assert evaluated == []
+
+    partial = notebook_figures(departement_id="40", start=START, end=D(2026, 2, 20))
+    assert {(period.start, period.end) for period in evaluated} == {(FEBRUARY, D(2026, 2, 20))}
+    assert partial.main.months[0] == live.main.months[0]

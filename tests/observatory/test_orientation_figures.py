@@ -253,3 +253,30 @@ def test_a_territory_limited_manager_sees_only_their_territory(dataset, login_as
 def test_only_observatory_roles_see_the_figures(login_as, landes, france_travail):
     _, referent, _ = france_travail
     assert login_as(referent).get(reverse("observatory:orientation_figures")).status_code == 404
+
+
+def test_the_months_the_observatory_stored_are_read_not_evaluated_again(dataset, monkeypatch):
+    """The page reads the months `snapshot_compute` stored (computed after the month ended) and gives the same
+    figures as the live evaluation; the whole period (a person counts once in it) and a month the period covers in
+    part are still evaluated."""
+    from jalon.observatory import figures as module
+    from jalon.observatory.services import catalogue_load, snapshot_compute
+
+    mid = datetime.date(2026, 2, 20)
+    live, live_mid = (orientation_figures(departement_id="40", start=START, end=end) for end in (END, mid))
+    catalogue_load()
+    codes = [*module.CODES, "P05"]
+    snapshot_compute(departement_id="40", today=datetime.date(2026, 3, 5), full=True, first_day=JANUARY, codes=codes)
+    evaluated = []
+    real = module.evaluate
+
+    def spy(spec, departement_id, period, **kwargs):
+        evaluated.append((period.start, period.end))
+        return real(spec, departement_id, period, **kwargs)
+
+    monkeypatch.setattr(module, "evaluate", spy)
+    assert orientation_figures(departement_id="40", start=START, end=END) == live
+    assert set(evaluated) == {(START, END)}
+    evaluated.clear()
+    assert orientation_figures(departement_id="40", start=START, end=mid) == live_mid
+    assert set(evaluated) == {(FEBRUARY, mid), (START, mid)}

@@ -137,12 +137,12 @@ def test_the_batch_transaction_runs_without_jit_nor_the_web_s_guard_rail(world):
 def test_a_large_refresh_analyses_what_it_wrote(world, monkeypatch):  # noqa: F811
     from django.db import connection
 
-    from jalon.observatory import services
+    from jalon.core import bulk
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's planner statistics")
     catalogue_load()
-    monkeypatch.setattr(services, "ANALYZE_AFTER", 1)  # this small world's refresh, as large as a Département's
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 1)  # this small world's refresh, as large as a Département's
     snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'observatory_indicatorvalue'")

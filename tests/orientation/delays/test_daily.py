@@ -68,3 +68,32 @@ def test_the_real_reminders_run_with_the_command(landes, orientation_team):
     with on(datetime.date(2026, 10, 5)):
         call_command("orientation_daily", verbosity=0)
     assert AuditEvent.objects.filter(code=AuditCode.ALERTS_RAISED).count() == 1
+
+
+def _analyze_count(table: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # The statistics views are read once per transaction unless the snapshot is cleared.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT analyze_count FROM pg_stat_user_tables WHERE relname = %s", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("threshold, analyzed", [(2, True), (3, False)])
+def test_a_run_that_writes_many_alerts_refreshes_their_statistics(
+    landes, orientation_team, reminders, monkeypatch, threshold, analyzed
+):
+    # Right after a large run, the alerts screen was planned on stale row counts (ten times slower).
+    from django.db import connection
+
+    from jalon.core import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", threshold)
+    person_in_path(landes, requested=datetime.date(2026, 9, 1))
+    before = _analyze_count(DelayAlert._meta.db_table)
+    with on(datetime.date(2026, 10, 5)):
+        call_command("orientation_daily", verbosity=0)  # two alerts
+    assert (_analyze_count(DelayAlert._meta.db_table) > before) is analyzed
