@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from jalon.core.enums import AuditCode
@@ -216,8 +216,9 @@ def actor_departement(actor: Actor) -> str:
 
 def available_years(departement_id: str, today: date) -> list[int]:
     """The years a return can be filled for: from the first right Jalon knows of to the current one (provisional)."""
-    first = RsaRight.objects.filter(household__departement_id=departement_id).order_by("opening_date").first()
-    start = first.opening_date.year if first and first.opening_date else today.year
+    # An aggregate, not the first row by date: sorting the Département's rights whole took 100 ms at Nord scale.
+    first = RsaRight.objects.filter(household__departement_id=departement_id).aggregate(first=Min("opening_date"))
+    start = first["first"].year if first["first"] else today.year
     return list(range(today.year, min(start, today.year) - 1, -1))
 
 
