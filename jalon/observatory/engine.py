@@ -5,7 +5,8 @@ A computation returns rows (persons, orientations, sessions…) annotated with `
 that are not about persons) and by the person's segments on the period's last day, then rolls the groups up to
 every territory level and every dimension in Python. Counts, rates and means are sums of numerators and
 denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
-counted in two months counts once in the quarter."""
+counted in two months counts once in the quarter. Rates declared as a `Share` (conditions on a common base) are
+computed in one query with the other shares of their base when a computation stores them (`evaluate_shares`)."""
 
 from collections import defaultdict
 from collections.abc import Callable
