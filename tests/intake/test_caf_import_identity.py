@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from jalon.intake.caf_flux.generator import write_flux
+from jalon.intake.caf_flux import parser
+from jalon.intake.caf_flux.generator import PARIS, write_flux
 from jalon.intake.caf_import import caf_flux_import
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
 from jalon.people.models import ChangeEvent, Household, HouseholdMember, Person, RsaRight
@@ -29,7 +30,7 @@ from tests.territories.factories import CommuneFactory, DepartementFactory
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).with_name("fixtures") / "caf_import_identity.json"
-CREATED = datetime(2026, 3, 2, 4, 30)
+CREATED = datetime(2026, 3, 2, 4, 30, tzinfo=PARIS)
 HOUSEHOLDS = 120
 COMMUNES = (
     ("40192", "40000", "Mont-de-Marsan"),
@@ -236,3 +237,21 @@ def test_the_import_gives_the_reference_results_file_after_file(tmp_path):
     for got, want in zip(snapshots, expected, strict=True):
         for part in want:
             assert got[part] == want[part], (want["file"], part)
+
+
+def test_a_household_whose_bytes_did_not_change_is_not_parsed_again(tmp_path, monkeypatch):
+    landes = DepartementFactory(code="40")
+    for code, _postal, name in COMMUNES[:4]:
+        CommuneFactory(code=code, name=name, departement=landes)
+    first, changed, *_ = _files(tmp_path)
+    caf_flux_import(path=first, departement=landes, actor_label="test")
+    parsed = []
+    real_extract = parser._extract
+    monkeypatch.setattr(
+        parser, "_extract", lambda element, line, *args: parsed.append(line) or real_extract(element, line, *args)
+    )
+    run = caf_flux_import(path=changed, departement=landes, actor_label="test")
+    # Parsed: the changed households, the re-indented one (same household, other bytes), the household given twice
+    # (read again to name what it repeats) and the new one with a NIR already met; the 80 others were skipped.
+    assert (run.households_updated, run.households_unchanged) == (34, 81)
+    assert len(parsed) == 34 + 3
