@@ -16,7 +16,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows, filter_any, insert_rows_returning_ids
+from jalon.core.bulk import bulk_insert_rows, bulk_update_fields, filter_any, insert_rows_returning_ids
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
@@ -449,7 +449,8 @@ class CafFluxImporter:
             for record, pk in zip(records, insert_rows_returning_ids(model, [r.row for r in records]), strict=True):
                 record.pk = pk
         if batch.updated_persons:
-            Person.objects.bulk_update(
+            bulk_update_fields(
+                Person,
                 batch.updated_persons.values(),
                 [
                     *PERSON_IDENTITY_FIELDS,
@@ -465,7 +466,8 @@ class CafFluxImporter:
                 batch_size=WRITE_BATCH,
             )
         if batch.updated_households:
-            Household.objects.bulk_update(
+            bulk_update_fields(
+                Household,
                 batch.updated_households,
                 [*ADDRESS_FIELDS, "source_hash", "raw_fingerprint", "updated_at"],
                 batch_size=WRITE_BATCH,
@@ -608,7 +610,8 @@ class CafFluxImporter:
     def _write_rest(self, batch: _Batch) -> None:
         bulk_insert_rows(RsaRight, batch.new_rights)
         if batch.updated_rights:
-            RsaRight.objects.bulk_update(
+            bulk_update_fields(
+                RsaRight,
                 batch.updated_rights,
                 [
                     "state",
@@ -624,7 +627,8 @@ class CafFluxImporter:
                 batch_size=WRITE_BATCH,
             )
         if batch.updated_members:
-            HouseholdMember.objects.bulk_update(
+            bulk_update_fields(
+                HouseholdMember,
                 batch.updated_members.values(),
                 ["role", "subject_to_rights_and_duties", "left_on", "updated_at"],
                 batch_size=WRITE_BATCH,
