@@ -130,3 +130,16 @@ def _replace_nth(data: bytes, old: bytes, new: bytes, n: int) -> bytes:
     for _ in range(n):
         at = data.index(old, at + 1)
     return data[:at] + new + data[at + len(old) :]
+
+
+def test_skipped_households_are_handed_over_as_the_file_is_read(tmp_path):
+    path = tmp_path / "big.xml"
+    write_flux(path, households=800, seed=7, created_at=CREATED_AT)
+    known = {item.raw_fingerprint for item in _items(path, known=set())}
+    read: list[int] = []
+    _header, items = read_flux(path, known_fingerprints=known, progress=read.append)
+    first = next(items)
+    assert isinstance(first, FluxUnchanged)
+    # Not held back until the end of the file (memory would grow with it).
+    assert read[-1] < path.stat().st_size
+    items.close()

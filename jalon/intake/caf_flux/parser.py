@@ -640,6 +640,10 @@ class _HouseholdSplitter:
         )
 
 
+# Stands, among the parser's elements, for "skipped households are waiting" (see _FluxReader._drain).
+_SKIPPED = etree.Element("skipped")
+
+
 class _Utf8Sniffer:
     """A file declared windows-1252 whose non-ASCII bytes all form valid UTF-8 is in fact UTF-8."""
 
@@ -825,6 +829,11 @@ class _FluxReader:
                 if docinfo.doctype or docinfo.internalDTD is not None:  # never reached: the prolog scan refuses it
                     raise FluxError(DOCTYPE_REFUSED)
             yield element
+        # Households skipped in what was just fed, with no parsed one before them: handed over now, so that a file
+        # of unchanged households is not held in memory until its end.
+        splitter = self._splitter
+        if splitter is not None and splitter.segments and splitter.segments[0].skipped is not None:
+            yield _SKIPPED
 
     # -- structure
 
@@ -845,6 +854,8 @@ class _FluxReader:
 
     def read_header(self) -> FluxHeader:
         for element in self._events:
+            if element is _SKIPPED:
+                continue  # cannot come before the header: households follow it in the file
             parent = element.getparent()
             if element.tag != HEADER_TAG or parent is None or parent.getparent() is not None:
                 raise FluxError(
@@ -900,6 +911,9 @@ class _FluxReader:
         root_closed = False
         try:
             for element in self._events:
+                if element is _SKIPPED:
+                    yield from self._skipped()
+                    continue
                 parent = element.getparent()
                 tag = element.tag
                 if tag == ROOT_TAG and parent is None:
