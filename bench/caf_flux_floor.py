@@ -1,7 +1,9 @@
 """Floor of a CAF/MSA flux import: what reading the file and writing its person rows costs at the least.
 
-1. a bare streaming parse of FILE with the Jalon parser (validate=False), then the same with XSD validation;
-2. a raw COPY of the person rows into an UNLOGGED, unindexed table of the PostgreSQL of DATABASE_URL
+1. a bare lxml parse: `lxml.etree.iterparse` over FILE, each household element cleared as it ends, no field
+   extraction at all (the floor of the issue's goals);
+2. a streaming parse of FILE with the Jalon parser (validate=False), then the same with XSD validation;
+3. a raw COPY of the person rows into an UNLOGGED, unindexed table of the PostgreSQL of DATABASE_URL
    (rows spooled to a temporary file first, so the COPY is timed alone), then the same COPY streamed
    straight from the parser in one pass.
 
@@ -23,7 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from jalon.intake.caf_flux.parser import FluxHousehold, read_flux  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from jalon.intake.caf_flux.parser import HOUSEHOLD_TAG, FluxHousehold, read_flux  # noqa: E402
 
 
 TABLE = "bench_caf_flux_floor"
@@ -82,6 +86,19 @@ def person_rows(path: Path, *, validate: bool = False) -> Iterator[tuple]:
             )
 
 
+def bare_parse(path: Path) -> tuple[float, int]:
+    """A plain lxml iterparse that only walks the households and frees them: no Jalon code at all."""
+    started = time.perf_counter()
+    households = 0
+    for _event, element in etree.iterparse(str(path), events=("end",), tag=HOUSEHOLD_TAG):
+        households += 1
+        element.clear(keep_tail=True)
+        parent = element.getparent()
+        while element.getprevious() is not None:
+            del parent[0]
+    return time.perf_counter() - started, households
+
+
 def timed_parse(path: Path, *, validate: bool) -> tuple[float, int, int, int]:
     started = time.perf_counter()
     households = persons = rejected = 0
@@ -106,7 +123,7 @@ def _copy_text(value) -> str:
     return text
 
 
-def copy_floor(path: Path, url: str) -> tuple[float, float, int]:
+def copy_floor(path: Path, url: str, *, stream: bool = True) -> tuple[float, float | None, int]:
     import psycopg
 
     columns = ", ".join(COLUMNS)
@@ -126,12 +143,14 @@ def copy_floor(path: Path, url: str) -> tuple[float, float, int]:
             counted = conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0]  # noqa: S608 - constant name
             assert counted == rows, (counted, rows)
 
-            conn.execute(DDL)
-            started = time.perf_counter()
-            with conn.cursor() as cur, cur.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
-                for row in person_rows(path):
-                    copy.write_row(row)
-            streamed_s = time.perf_counter() - started
+            streamed_s = None
+            if stream:
+                conn.execute(DDL)
+                started = time.perf_counter()
+                with conn.cursor() as cur, cur.copy(f"COPY {TABLE} ({columns}) FROM STDIN") as copy:
+                    for row in person_rows(path):
+                        copy.write_row(row)
+                streamed_s = time.perf_counter() - started
             conn.execute(f"DROP TABLE {TABLE}")
     return copy_s, streamed_s, rows
 
@@ -140,24 +159,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--no-validate", action="store_true", help="skip the parse with XSD validation")
+    parser.add_argument("--no-stream", action="store_true", help="skip the one-pass parse -> COPY figure")
     args = parser.parse_args()
     size_mb = args.file.stat().st_size / 1e6
     print(f"file: {args.file} ({size_mb:.1f} MB)")
 
+    bare_s, bare_households = bare_parse(args.file)
+    print(f"bare lxml parse s: {bare_s:.1f} ({bare_households} households, {size_mb / bare_s:.1f} MB/s)")
+
     parse_s, households, persons, rejected = timed_parse(args.file, validate=False)
     print(f"households: {households} (rejected: {rejected})")
     print(f"persons: {persons}")
-    print(f"parse s: {parse_s:.1f} ({size_mb / parse_s:.1f} MB/s, {households / parse_s:,.0f} households/s)")
+    print(f"jalon parse s: {parse_s:.1f} ({size_mb / parse_s:.1f} MB/s, {households / parse_s:,.0f} households/s)")
     if not args.no_validate:
         validate_s, *_ = timed_parse(args.file, validate=True)
         print(f"parse+validate s: {validate_s:.1f}")
 
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
-        copy_s, streamed_s, rows = copy_floor(args.file, url)
+        copy_s, streamed_s, rows = copy_floor(args.file, url, stream=not args.no_stream)
         print(f"copy s: {copy_s:.1f} ({rows} rows, {rows / copy_s:,.0f} rows/s)")
-        print(f"floor s (parse + copy): {parse_s + copy_s:.1f}")
-        print(f"one pass parse -> COPY (write_row) s: {streamed_s:.1f}")
+        print(f"bare floor s (lxml iterparse + copy): {bare_s + copy_s:.1f}")
+        print(f"jalon-parser floor s (jalon parse + copy): {parse_s + copy_s:.1f}")
+        if streamed_s is not None:
+            print(f"one pass jalon parse -> COPY (write_row) s: {streamed_s:.1f}")
     else:
         print("copy s: skipped (DATABASE_URL is not a PostgreSQL URL)")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,4 +1,5 @@
-"""Fast inserts for imports: COPY on PostgreSQL (ids reserved from the sequence first), bulk_create elsewhere.
+"""Fast inserts and updates for imports: COPY on PostgreSQL (ids reserved from the sequence first; updates through a
+staging table and one UPDATE … FROM), bulk_create / bulk_update elsewhere.
 
 Django's bulk_create spends most of its time preparing each value of each field; COPY hands plain Python
 values to psycopg, which streams them. Only for plain concrete fields (no custom save logic to run).
@@ -6,7 +7,7 @@ values to psycopg, which streams them. Only for plain concrete fields (no custom
 
 from collections.abc import Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from psycopg.types.json import Jsonb
@@ -78,6 +79,42 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
             for row in rows:
                 values = {**row, **extra}
                 copy.write_row([Jsonb(values[name]) if name in json_columns else values[name] for name in names])
+
+
+def bulk_update_fields(model: type[models.Model], objs, field_names: Sequence[str], *, batch_size: int = 2000) -> None:
+    """Write the given fields of existing objects, as Django's bulk_update does (the values the objects hold, an
+    auto_now field included: it is not refreshed), but on PostgreSQL in one COPY into a staging table and one
+    set-based UPDATE … FROM: bulk_update builds a CASE WHEN per field and row, which costs far more Python than SQL.
+    """
+    objs = list(objs)
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, field_names, batch_size=batch_size)  # type: ignore[attr-defined]
+        return
+    quote, meta = connection.ops.quote_name, model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    json_columns = {field.attname for field in fields if isinstance(field, models.JSONField)}
+    pk = quote(meta.pk.column)
+    columns = [quote(field.column) for field in fields]
+    table, staging = quote(meta.db_table), quote(f"staging_{meta.db_table}")
+    attnames = [meta.pk.attname, *(field.attname for field in fields)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Same column types as the table, no constraint; dropped at the end of the transaction at the latest.
+        cursor.execute(
+            f"CREATE TEMP TABLE {staging} ON COMMIT DROP AS "  # noqa: S608 - identifiers from the model's metadata
+            f"SELECT {pk}, {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({pk}, {', '.join(columns)}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row(
+                    [Jsonb(getattr(obj, name)) if name in json_columns else getattr(obj, name) for name in attnames]
+                )
+        assignments = ", ".join(f"{column} = s.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM {staging} AS s WHERE t.{pk} = s.{pk}"  # noqa: S608
+        )
+        cursor.execute(f"DROP TABLE {staging}")
 
 
 def filter_any(queryset, field_name: str, values):

@@ -16,13 +16,13 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows, filter_any, insert_rows_returning_ids
+from jalon.core.bulk import bulk_insert_rows, bulk_update_fields, filter_any, insert_rows_returning_ids
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
 from jalon.intake.caf_flux.parallel import read_flux_batches
-from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection
+from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, FluxUnchanged
 from jalon.intake.enums import ImportKind, ImportStatus
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
 from jalon.people.crypto import nir_encrypt, nir_hash
@@ -100,7 +100,7 @@ class CafFluxImporter:
         self.today = timezone.localdate()
         self.now = timezone.now()
         self.commune_codes = set(Commune.objects.values_list("code", flat=True))
-        # NIR hashes and matricules already met in this file: the same person or household twice is rejected.
+        # NIRs and matricules already met in this file: the same person or household twice is rejected.
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
         self.analyzed_at = 0
@@ -110,7 +110,9 @@ class CafFluxImporter:
     # -- driving -------------------------------------------------------------------------------------------------
 
     def run_file(self, path: Path) -> None:
-        header, batches = read_flux_batches(path, batch_size=BATCH_SIZE, progress=self.progress)
+        header, batches = read_flux_batches(
+            path, batch_size=BATCH_SIZE, progress=self.progress, known_fingerprints=self._known_fingerprints()
+        )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
         for items in batches:
@@ -126,7 +128,19 @@ class CafFluxImporter:
                 self._refresh_statistics()
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
-    def _check_departement(self, flux: FluxHousehold) -> None:
+    def _known_fingerprints(self) -> set[str]:
+        """Raw fingerprints of the households a file may leave out of the parse: those whose stored source hash is
+        the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
+        already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
+        return set(
+            Household.objects.exclude(raw_fingerprint="")
+            .exclude(source_hash="")
+            .filter(right__request_number__gt="")
+            .values_list("raw_fingerprint", flat=True)
+            .iterator(chunk_size=10_000)
+        )
+
+    def _check_departement(self, flux: FluxHousehold | FluxUnchanged) -> None:
         """A flux sent to another Département (IDEPARTE) would create its beneficiaries here: the whole file is
         refused (the import's transaction rolls back), unless the import was explicitly asked for."""
         found = _ideparte(flux.partner_departement)
@@ -159,25 +173,45 @@ class CafFluxImporter:
 
     # -- one batch -----------------------------------------------------------------------------------------------
 
-    def _import_batch(self, flux_households: list[FluxHousehold]) -> None:
-        flux_households = self._drop_repeats(flux_households)
+    def _import_batch(self, items: list[FluxHousehold | FluxUnchanged]) -> None:
+        flux_households = []
+        for flux in self._drop_repeats(items):
+            if isinstance(flux, FluxUnchanged):
+                # Its bytes are those the stored household was last imported from (see _known_fingerprints).
+                self.counts.households_unchanged += 1
+            else:
+                flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
         stored = {
-            (organisme, organisme_code, matricule): (pk, source_hash, request_number)
-            for pk, organisme, organisme_code, matricule, source_hash, request_number in filter_any(
+            (organisme, organisme_code, matricule): (pk, source_hash, request_number, raw_fingerprint)
+            for pk, organisme, organisme_code, matricule, source_hash, request_number, raw_fingerprint in filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
-            ).values_list("pk", "organisme", "organisme_code", "matricule", "source_hash", "right__request_number")
+            ).values_list(
+                "pk",
+                "organisme",
+                "organisme_code",
+                "matricule",
+                "source_hash",
+                "right__request_number",
+                "raw_fingerprint",
+            )
         }
-        to_load, changed_flux = [], []
+        to_load, changed_flux, fingerprints = [], [], []
         for flux in flux_households:
             known = stored.get((flux.organisme, flux.organisme_code, flux.matricule))
             # A right stored before the request number was read takes it from the next file, even unchanged.
             if known is not None and known[1] == flux.raw_hash and (known[2] or not flux.request_number):
                 self.counts.households_unchanged += 1
+                # The same household in other bytes (first file since fingerprints, blanks, encoding): the next
+                # file with these bytes can skip it.
+                if flux.raw_fingerprint and known[3] != flux.raw_fingerprint:
+                    fingerprints.append((known[0], flux.raw_fingerprint))
                 continue
             changed_flux.append((flux, known[0] if known else None))
             if known:
                 to_load.append(known[0])
+        if fingerprints:
+            _set_raw_fingerprints(fingerprints)
         if not changed_flux:
             return
         loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
@@ -207,10 +241,19 @@ class CafFluxImporter:
             self._members(flux, household, matched, current_members.get(household.pk, []), other_memberships, batch)
         self._write_rest(batch)
 
-    def _drop_repeats(self, flux_households: list[FluxHousehold]) -> list[FluxHousehold]:
-        kept = []
+    def _drop_repeats(
+        self, flux_households: list[FluxHousehold | FluxUnchanged]
+    ) -> list[FluxHousehold | FluxUnchanged]:
+        kept: list[FluxHousehold | FluxUnchanged] = []
         for flux in flux_households:
             key = (flux.organisme, flux.organisme_code, flux.matricule)
+            if isinstance(flux, FluxUnchanged):
+                # The reader parses a skipped household that repeats a matricule or a NIR met before it.
+                self.seen_matricules[key] = flux.line
+                for nir in flux.nirs:
+                    self.seen_nir[nir] = flux.line
+                kept.append(flux)
+                continue
             if key in self.seen_matricules:
                 self._reject(
                     flux.line,
@@ -218,10 +261,10 @@ class CafFluxImporter:
                     f"Foyer {flux.matricule} déjà présent dans le fichier (ligne {self.seen_matricules[key]}).",
                 )
                 continue
-            repeated = [fp for fp in flux.persons if fp.nir and nir_hash(fp.nir) in self.seen_nir]
+            repeated = [fp for fp in flux.persons if fp.nir and fp.nir in self.seen_nir]
             if repeated:
                 person = repeated[0]
-                first_line = self.seen_nir[nir_hash(person.nir)]
+                first_line = self.seen_nir[person.nir]
                 self._reject(
                     flux.line,
                     flux.matricule,
@@ -232,7 +275,7 @@ class CafFluxImporter:
             self.seen_matricules[key] = flux.line
             for fp in flux.persons:
                 if fp.nir:
-                    self.seen_nir[nir_hash(fp.nir)] = flux.line
+                    self.seen_nir[fp.nir] = flux.line
             kept.append(flux)
         return kept
 
@@ -380,6 +423,7 @@ class CafFluxImporter:
                     "organisme_code": flux.organisme_code,
                     "matricule": flux.matricule,
                     "source_hash": flux.raw_hash,
+                    "raw_fingerprint": flux.raw_fingerprint,
                     "created_at": self.now,
                     **address,
                 }
@@ -391,6 +435,7 @@ class CafFluxImporter:
         for name, value in address.items():
             setattr(household, name, value)
         household.source_hash = flux.raw_hash
+        household.raw_fingerprint = flux.raw_fingerprint
         if old:
             new = {name: address[name] for name in old}
             batch.events.append(
@@ -404,7 +449,8 @@ class CafFluxImporter:
             for record, pk in zip(records, insert_rows_returning_ids(model, [r.row for r in records]), strict=True):
                 record.pk = pk
         if batch.updated_persons:
-            Person.objects.bulk_update(
+            bulk_update_fields(
+                Person,
                 batch.updated_persons.values(),
                 [
                     *PERSON_IDENTITY_FIELDS,
@@ -420,8 +466,11 @@ class CafFluxImporter:
                 batch_size=WRITE_BATCH,
             )
         if batch.updated_households:
-            Household.objects.bulk_update(
-                batch.updated_households, [*ADDRESS_FIELDS, "source_hash", "updated_at"], batch_size=WRITE_BATCH
+            bulk_update_fields(
+                Household,
+                batch.updated_households,
+                [*ADDRESS_FIELDS, "source_hash", "raw_fingerprint", "updated_at"],
+                batch_size=WRITE_BATCH,
             )
         self.counts.persons_created += len(batch.new_persons)
         self.counts.persons_updated += len(batch.updated_persons)
@@ -561,7 +610,8 @@ class CafFluxImporter:
     def _write_rest(self, batch: _Batch) -> None:
         bulk_insert_rows(RsaRight, batch.new_rights)
         if batch.updated_rights:
-            RsaRight.objects.bulk_update(
+            bulk_update_fields(
+                RsaRight,
                 batch.updated_rights,
                 [
                     "state",
@@ -577,7 +627,8 @@ class CafFluxImporter:
                 batch_size=WRITE_BATCH,
             )
         if batch.updated_members:
-            HouseholdMember.objects.bulk_update(
+            bulk_update_fields(
+                HouseholdMember,
                 batch.updated_members.values(),
                 ["role", "subject_to_rights_and_duties", "left_on", "updated_at"],
                 batch_size=WRITE_BATCH,
@@ -611,6 +662,23 @@ class CafFluxImporter:
             "source_line": flux.line,
             "actor_id": None,
         }
+
+
+def _set_raw_fingerprints(pairs: list[tuple[int, str]]) -> None:
+    """Store the raw fingerprints of households otherwise untouched (their updated_at stays)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE people_household AS h SET raw_fingerprint = v.fingerprint "
+                "FROM unnest(%s::bigint[], %s::text[]) AS v(id, fingerprint) WHERE h.id = v.id",
+                [[pk for pk, _ in pairs], [fingerprint for _, fingerprint in pairs]],
+            )
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE people_household SET raw_fingerprint = %s WHERE id = %s",
+            [(fingerprint, pk) for pk, fingerprint in pairs],
+        )
 
 
 def _ideparte(code: str | None) -> str:

@@ -65,6 +65,9 @@ class Household(BaseModel, PostalAddress):
     matricule = models.CharField("matricule", max_length=15, db_index=True)
     # Fingerprint of the household's last flux record: an identical record is skipped on re-import.
     source_hash = models.CharField("empreinte de la source", max_length=64, blank=True)
+    # sha256 of the household's raw bytes in the last flux that changed it (see caf_flux.parser): a monthly
+    # re-import skips the households whose bytes did not change before parsing them.
+    raw_fingerprint = models.CharField("empreinte brute de la source", max_length=64, blank=True, default="")
 
     objects = HouseholdQuerySet.as_manager()
 

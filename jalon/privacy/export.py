@@ -32,6 +32,7 @@ HIDDEN_FIELDS = {
     "normalized_birth_name",
     "normalized_first_name",
     "source_hash",
+    "raw_fingerprint",
     "code_hash",
     "link_token_hash",
     "about_type",

@@ -102,6 +102,7 @@ def person_anonymise(*, person, today: date) -> None:
     for each in emptied:
         each.matricule = f"ANON-{each.pk}"  # fits the 15 characters of a matricule
         each.address = each.address_complement = each.geocoded_address = each.source_hash = ""
+        each.raw_fingerprint = ""
         each.latitude = each.longitude = None
         each.save()
     # Before/after values of identity changes and merges are identity themselves.

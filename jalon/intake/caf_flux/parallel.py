@@ -6,19 +6,28 @@ than it saves.
 """
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
-from jalon.intake.caf_flux.parser import FluxError, FluxHeader, FluxHousehold, FluxRejection, read_flux
+from jalon.intake.caf_flux.parser import (
+    FluxError,
+    FluxHeader,
+    FluxHousehold,
+    FluxRejection,
+    FluxUnchanged,
+    read_flux,
+)
 
 
 PARALLEL_MIN_BYTES = 20 * 1024 * 1024
-Item = FluxHousehold | FluxRejection
+Item = FluxHousehold | FluxRejection | FluxUnchanged
 
 
-def _child(path: str, sender, batch_size: int) -> None:
+def _child(path: str, sender, batch_size: int, known_fingerprints) -> None:
     try:
-        header, items = read_flux(path, progress=lambda done: sender.send(("progress", done)))
+        header, items = read_flux(
+            path, progress=lambda done: sender.send(("progress", done)), known_fingerprints=known_fingerprints
+        )
         sender.send(("header", header))
         batch: list[Item] = []
         for item in items:
@@ -35,15 +44,20 @@ def _child(path: str, sender, batch_size: int) -> None:
 
 
 def read_flux_batches(
-    path: Path, *, batch_size: int, progress: Callable[[int], None] | None = None
+    path: Path,
+    *,
+    batch_size: int,
+    progress: Callable[[int], None] | None = None,
+    known_fingerprints: Collection[str] | None = None,
 ) -> tuple[FluxHeader, Iterator[list[Item]]]:
     """Like read_flux, but yields lists of items; raises FluxError exactly where read_flux would."""
     if path.stat().st_size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        header, items = read_flux(path, progress=progress)
+        header, items = read_flux(path, progress=progress, known_fingerprints=known_fingerprints)
         return header, _in_process(items, batch_size)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(str(path), sender, batch_size), daemon=True)
+    # Forked: the child inherits the fingerprints without their being pickled.
+    child = context.Process(target=_child, args=(str(path), sender, batch_size, known_fingerprints), daemon=True)
     child.start()
     sender.close()
     messages = _messages(receiver, child, progress)

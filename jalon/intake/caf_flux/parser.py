@@ -17,7 +17,7 @@ import re
 import threading
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -113,6 +113,22 @@ class FluxHousehold:
     address: FluxAddress | None
     persons: tuple[FluxPerson, ...]
     raw_hash: str  # sha256 of the C14N serialisation of the element (blank text between elements dropped)
+    # sha256 of the element's raw bytes (with the file's encoding and root tag), "" when not computed: see
+    # read_flux(known_fingerprints=...).
+    raw_fingerprint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FluxUnchanged:
+    """A household whose raw bytes are those of a household already imported (its fingerprint is known): it was
+    not parsed. Only what the importer checks on every household of a file is read from its bytes."""
+
+    line: int
+    organisme: str
+    organisme_code: str
+    matricule: str
+    partner_departement: str
+    nirs: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +144,7 @@ def _positional_reduce(self):
     return (type(self), tuple(getattr(self, name) for name in self.__slots__))
 
 
-for _record in (FluxHeader, FluxPerson, FluxAddress, FluxHousehold, FluxRejection):
+for _record in (FluxHeader, FluxPerson, FluxAddress, FluxHousehold, FluxRejection, FluxUnchanged):
     _record.__reduce__ = _positional_reduce  # type: ignore[method-assign]
 
 
@@ -332,8 +348,9 @@ def _schema_reasons(error_log, household: etree._Element) -> str:
 # ------------------------------------------------------------------------------------ byte scanning
 
 
-def _scan_prolog(buf: bytes, eof: bool) -> tuple[str | None, str] | None:
-    """(declared encoding, root tag) once buf holds the root start tag; None while more bytes are needed.
+def _scan_prolog(buf: bytes, eof: bool) -> tuple[str | None, str, int] | None:
+    """(declared encoding, root tag, its offset) once buf holds the root start tag; None while more bytes are
+    needed.
 
     Refuses a DOCTYPE (and anything else starting with "<!" but a comment) before the parser sees it.
     """
@@ -388,7 +405,7 @@ def _scan_prolog(buf: bytes, eof: bool) -> tuple[str | None, str] | None:
                 if size - pos > 300 or eof:
                     raise FluxError("Le fichier n'est pas un fichier XML lisible : balise racine illisible.")
                 return None
-            return declared, match.group(1).decode("utf-8", "replace")
+            return declared, match.group(1).decode("utf-8", "replace"), pos
 
 
 class _StartTagLines:
@@ -462,6 +479,171 @@ class _StartTagLines:
         return best
 
 
+@dataclass(slots=True)
+class _Segment:
+    """One household met by the splitter, in file order: its fingerprint, and its bytes when it was skipped."""
+
+    fingerprint: str
+    skipped: bytes | None = None
+
+
+_NAME_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
+
+
+def _leaf(segment: bytes, tag: bytes, start: int = 0) -> tuple[bytes, int] | None:
+    """Text and offset of the first <tag> at or after start, written plainly (no blank or attribute in the tags,
+    no entity in the text); None otherwise."""
+    opener = b"<" + tag + b">"
+    at = segment.find(opener, start)
+    if at < 0:
+        return None
+    value_start = at + len(opener)
+    end = segment.find(b"<", value_start)
+    value = segment[value_start:end]
+    if b"&" in value or not segment.startswith(b"</" + tag + b">", end):
+        return None
+    return value, at
+
+
+def _codec(declared: str) -> str | None:
+    try:
+        return codecs.lookup(declared).name
+    except LookupError:
+        return None
+
+
+class _HouseholdSplitter:
+    """Finds each household's element in the raw bytes, fingerprints it (sha256 of the bytes, salted with the
+    encoding and the root start tag) and leaves out of what the XML parser sees the households whose fingerprint
+    is known: an unchanged household of a monthly file costs a hash, not a parse.
+
+    Only plain markup is split: from the first comment, CDATA section, processing instruction or odd household
+    tag on, the splitter steps aside and the parser sees every remaining byte (nothing is skipped, no fingerprint
+    is given), so whatever the file holds, the result is the parser's.
+    """
+
+    _START = b"<" + HOUSEHOLD_TAG.encode()
+    _END = b"</" + HOUSEHOLD_TAG.encode()
+
+    def __init__(self, *, encoding: str, root_start_tag: bytes, known: Collection[str]):
+        self._salted = hashlib.sha256(encoding.encode() + b"\0" + root_start_tag + b"\0")
+        self._codec = _codec(encoding)
+        self._known = known
+        self._pending = b""
+        self.active = True
+        self.segments: deque[_Segment] = deque()
+
+    def feed(self, data: bytes, final: bool = False) -> bytes:
+        """The bytes the XML parser must see, in order: data without the skipped households."""
+        buf = self._pending + data if self._pending else data
+        self._pending = b""
+        if not self.active:
+            return buf
+        start_tag, end_tag = self._START, self._END
+        special = min((at for at in (buf.find(b"<!"), buf.find(b"<?")) if at >= 0), default=len(buf))
+        out: list[bytes] = []
+        pos = 0
+        start = buf.find(start_tag, 0, special)
+        while True:
+            if start < 0:
+                if special < len(buf):
+                    return self._step_aside(out, buf, pos)
+                cut = len(buf) if final else max(pos, len(buf) - len(start_tag))
+                out.append(buf[pos:cut])
+                self._pending = buf[cut:]
+                break
+            after = buf[start + len(start_tag) : start + len(start_tag) + 1]
+            if after not in (b">", b" ", b"\t", b"\r", b"\n"):
+                if after == b"" and not final:
+                    out.append(buf[pos:start])
+                    self._pending = buf[start:]
+                    break
+                return self._step_aside(out, buf, pos)  # self-closing, another tag, or the end of the file
+            # The household ends with the last end tag before the next household starts (one scan per household).
+            following = buf.find(start_tag, start + 1, special)
+            if following >= 0:
+                end = buf.rfind(end_tag, start, following)
+            else:
+                end = buf.find(end_tag, start, special)
+            close = buf.find(b">", end, special) if end >= 0 else -1
+            if close < 0 or (following >= 0 and close > following):
+                if following >= 0 or special < len(buf) or final:
+                    return self._step_aside(out, buf, pos)
+                out.append(buf[pos:start])
+                self._pending = buf[start:]
+                break
+            if buf[end + len(end_tag) : close].strip():
+                return self._step_aside(out, buf, pos)
+            segment = buf[start : close + 1]
+            digest = self._salted.copy()
+            digest.update(segment)
+            fingerprint = digest.hexdigest()
+            if fingerprint in self._known:
+                out.append(buf[pos:start])
+                self.segments.append(_Segment(fingerprint, segment))
+            else:
+                out.append(buf[pos : close + 1])
+                self.segments.append(_Segment(fingerprint))
+            pos = close + 1
+            start = following
+        return b"".join(out)
+
+    def _step_aside(self, out: list[bytes], buf: bytes, pos: int) -> bytes:
+        self.active = False
+        out.append(buf[pos:])
+        return b"".join(out)
+
+    def unchanged(self, segment: bytes, line: int) -> "FluxUnchanged | None":
+        """What the importer checks on a skipped household, read from its bytes; None when they are not plain
+        enough to be read this way (the household is then parsed).
+
+        The bytes are those of a household imported before, so valid against the schema: FONORG, NUMORG, MATRICULE
+        and IDEPARTE occur once each (IdentificationRSA, first in the household), and a NIR belongs either to a
+        person's Identification or to one of their Rattachement blocks (which follow it).
+        """
+        if self._codec is None:
+            return None
+        values = []
+        for tag in (b"FONORG", b"NUMORG", b"MATRICULE", b"IDEPARTE"):
+            found = _leaf(segment, tag)
+            if found is None:
+                return None
+            values.append(found[0])
+        nirs = []
+        at = segment.find(b"<NIR")
+        while at >= 0:
+            after = segment[at + 4 : at + 5]
+            if after != b">":
+                if after not in _NAME_CHARS:
+                    return None  # <NIR with a blank or an attribute
+                at = segment.find(b"<NIR", at + 4)
+                continue
+            found = _leaf(segment, b"NIR", at)
+            identification = segment.rfind(b"<Identification", 0, at)
+            if found is None or identification < 0 or segment[identification + 15 : identification + 16] != b">":
+                return None
+            if segment.find(b"<Rattachement", identification, at) < 0:
+                nirs.append(found[0])
+            at = segment.find(b"<NIR", at + 4)
+        try:
+            organisme, organisme_code, matricule, partner = (value.decode(self._codec).strip() for value in values)
+            nir_texts = tuple(nir for nir in (value.decode(self._codec).strip().upper() for value in nirs) if nir)
+        except UnicodeDecodeError:
+            return None
+        return FluxUnchanged(
+            line=line,
+            organisme=organisme.upper(),
+            organisme_code=organisme_code,
+            matricule=matricule,
+            partner_departement=partner,
+            nirs=nir_texts,
+        )
+
+
+# Stands, among the parser's elements, for "skipped households are waiting" (see _FluxReader._drain).
+_SKIPPED = etree.Element("skipped")
+
+
 class _Utf8Sniffer:
     """A file declared windows-1252 whose non-ASCII bytes all form valid UTF-8 is in fact UTF-8."""
 
@@ -514,8 +696,22 @@ def _syntax_error(exc: etree.XMLSyntaxError, *, at_end: bool) -> FluxError:
 
 
 class _FluxReader:
-    def __init__(self, stream: BinaryIO, *, validate: bool, progress: Callable[[int], None] | None):
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        validate: bool,
+        progress: Callable[[int], None] | None,
+        known_fingerprints: Collection[str] | None = None,
+    ):
         self._stream = stream
+        self._known = known_fingerprints
+        self._splitter: _HouseholdSplitter | None = None
+        # Keys and NIRs of every household met so far: a skipped household that repeats one is parsed after all,
+        # so that the importer can name what it repeats.
+        self._met_keys: set[tuple[str, str, str]] = set()
+        self._met_nirs: set[str] = set()
+        self._root_start_tag = b""
         self._validate = validate
         self._progress = progress
         self._bytes_read = 0
@@ -565,7 +761,7 @@ class _FluxReader:
                 break
             if len(buf) > PROLOG_LIMIT:
                 raise FluxError("Le fichier n'est pas un flux XML lisible : aucun élément racine au début du fichier.")
-        declared, root_tag = prolog
+        declared, root_tag, root_at = prolog
         if declared is not None:
             if declared in SINGLE_BYTE_NAMES:
                 self._sniffer = _Utf8Sniffer()
@@ -579,10 +775,20 @@ class _FluxReader:
                 "Ce fichier n'est pas un flux bénéficiaires RSA de la CAF ou de la MSA "
                 f"(élément racine « {root_tag} » au lieu de « {ROOT_TAG} »)."
             )
+        if self._known is not None and (root_end := buf.find(b">", root_at)) >= 0:
+            self._root_start_tag = buf[root_at : root_end + 1]
+            self._splitter = _HouseholdSplitter(
+                encoding=self._declared, root_start_tag=self._root_start_tag, known=self._known
+            )
+            # The prolog and the root start tag go straight to the parser.
+            yield from self._feed(buf[: root_end + 1], split=False)
+            buf = buf[root_end + 1 :]
         while buf:
             yield from self._feed(buf)
             buf = self._read()
         self._lines.feed(b"", final=True)
+        if self._splitter is not None and (rest := self._splitter.feed(b"", final=True)):
+            yield from self._feed(rest, split=False, check=False)
         error = None
         try:
             self._parser.close()
@@ -592,12 +798,17 @@ class _FluxReader:
         if error is not None:
             raise _syntax_error(error, at_end=True)
 
-    def _feed(self, data: bytes) -> Iterator[etree._Element]:
-        if self._sniffer is not None and self._sniffer.feed(data):
+    def _feed(self, data: bytes, *, split: bool = True, check: bool = True) -> Iterator[etree._Element]:
+        if check and self._sniffer is not None and self._sniffer.feed(data):
             raise FluxError(
                 f"Encodage invalide : le fichier déclare l'encodage {self._declared} mais son contenu est en UTF-8."
             )
-        self._lines.feed(data)
+        if check:
+            self._lines.feed(data)
+        if split and self._splitter is not None:
+            data = self._splitter.feed(data)
+            if not data:
+                return
         error = None
         # Exceptions carry the thread's global error log, where a non-raising error of a feed waits for close():
         # start each feed with an empty log so that a message never comes from another parse.
@@ -618,6 +829,11 @@ class _FluxReader:
                 if docinfo.doctype or docinfo.internalDTD is not None:  # never reached: the prolog scan refuses it
                     raise FluxError(DOCTYPE_REFUSED)
             yield element
+        # Households skipped in what was just fed, with no parsed one before them: handed over now, so that a file
+        # of unchanged households is not held in memory until its end.
+        splitter = self._splitter
+        if splitter is not None and splitter.segments and splitter.segments[0].skipped is not None:
+            yield _SKIPPED
 
     # -- structure
 
@@ -638,6 +854,8 @@ class _FluxReader:
 
     def read_header(self) -> FluxHeader:
         for element in self._events:
+            if element is _SKIPPED:
+                continue  # cannot come before the header: households follow it in the file
             parent = element.getparent()
             if element.tag != HEADER_TAG or parent is None or parent.getparent() is not None:
                 raise FluxError(
@@ -688,11 +906,14 @@ class _FluxReader:
             raw=raw,
         )
 
-    def households(self) -> Iterator[FluxHousehold | FluxRejection]:
+    def households(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
         trailer_seen = False
         root_closed = False
         try:
             for element in self._events:
+                if element is _SKIPPED:
+                    yield from self._skipped()
+                    continue
                 parent = element.getparent()
                 tag = element.tag
                 if tag == ROOT_TAG and parent is None:
@@ -709,11 +930,15 @@ class _FluxReader:
                     raise FluxError(f"Structure du flux invalide : élément « {tag} » après {TRAILER_TAG}.")
                 self._unexpected_before(element)
                 if tag == HOUSEHOLD_TAG:
+                    yield from self._skipped()
                     line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
-                    item = self._household(element, line)
+                    segments = self._splitter.segments if self._splitter is not None else None
+                    item = self._household(element, line, segments.popleft().fingerprint if segments else "")
                     self._done_with(element)
+                    self._remember(item)
                     yield item
                 elif tag == TRAILER_TAG:
+                    yield from self._skipped()
                     if self._schema is not None and not self._schema.validate(element):
                         reasons = _schema_reasons(self._schema.error_log, element)
                         raise FluxError(f"Fin du flux ({TRAILER_TAG}) invalide : {reasons}.")
@@ -731,13 +956,61 @@ class _FluxReader:
 
     # -- one household
 
-    def _household(self, element: etree._Element, line: int) -> FluxHousehold | FluxRejection:
+    def _household(self, element: etree._Element, line: int, fingerprint: str = "") -> FluxHousehold | FluxRejection:
         matricule = _text(element, "IdentificationRSA/Organisme/MATRICULE") or ""
         if self._schema is not None and not self._schema.validate(element):
             return FluxRejection(
                 line=line, matricule=matricule, reason=_schema_reasons(self._schema.error_log, element)
             )
-        return _extract(element, line, matricule)
+        return _extract(element, line, matricule, fingerprint)
+
+    # -- households skipped by their fingerprint
+
+    def _skipped(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
+        """The skipped households that come before the next parsed one, in file order."""
+        splitter = self._splitter
+        segments = splitter.segments if splitter is not None else None
+        while segments and segments[0].skipped is not None:
+            segment = segments.popleft()
+            assert splitter is not None and segment.skipped is not None  # noqa: S101 - narrowed above
+            line = self._lines.lines.popleft() if self._lines.lines else 0
+            item: FluxHousehold | FluxRejection | FluxUnchanged | None = splitter.unchanged(segment.skipped, line)
+            if item is None or self._repeats(item):
+                item = self._parse_alone(segment.skipped, line, segment.fingerprint)
+            self._remember(item)
+            yield item
+
+    def _parse_alone(self, segment: bytes, line: int, fingerprint: str) -> FluxHousehold | FluxRejection:
+        """A skipped household parsed after all, in the same context (encoding, root element) as in the file."""
+        document = (
+            f'<?xml version="1.0" encoding="{self._declared}"?>'.encode("ascii")
+            + self._root_start_tag
+            + segment
+            + f"</{ROOT_TAG}>".encode("ascii")
+        )
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_blank_text=True,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        return self._household(etree.fromstring(document, parser)[0], line, fingerprint)
+
+    def _repeats(self, item: FluxUnchanged) -> bool:
+        key = (item.organisme, item.organisme_code, item.matricule)
+        return key in self._met_keys or any(nir in self._met_nirs for nir in item.nirs)
+
+    def _remember(self, item: FluxHousehold | FluxRejection | FluxUnchanged) -> None:
+        if self._splitter is None or isinstance(item, FluxRejection):
+            return
+        self._met_keys.add((item.organisme, item.organisme_code, item.matricule))
+        if isinstance(item, FluxUnchanged):
+            self._met_nirs.update(item.nirs)
+        else:
+            self._met_nirs.update(person.nir for person in item.persons if person.nir)
 
 
 def _children(element: etree._Element | None) -> dict[str, etree._Element]:
@@ -776,7 +1049,9 @@ class _Problems(list):
             return None
 
 
-def _extract(element: etree._Element, line: int, matricule: str) -> FluxHousehold | FluxRejection:
+def _extract(
+    element: etree._Element, line: int, matricule: str, fingerprint: str = ""
+) -> FluxHousehold | FluxRejection:
     problems = _Problems()
     persons_blocks: list[etree._Element] = []
     addresses: list[etree._Element] = []
@@ -865,6 +1140,7 @@ def _extract(element: etree._Element, line: int, matricule: str) -> FluxHousehol
         address=_address(addresses),
         persons=tuple(persons),
         raw_hash=hashlib.sha256(etree.tostring(element, method="c14n")).hexdigest(),
+        raw_fingerprint=fingerprint,
     )
 
 
@@ -986,8 +1262,13 @@ def read_flux(
     *,
     validate: bool = True,
     progress: Callable[[int], None] | None = None,
-) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection]]:
+    known_fingerprints: Collection[str] | None = None,
+) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection | FluxUnchanged]]:
     """Streams the file. The header is read eagerly (FluxError if the file is broken before/at it).
+
+    With `known_fingerprints` (even empty), each household gets its raw_fingerprint, and a household whose
+    fingerprint is in the collection is not parsed: a FluxUnchanged stands for it (unless it repeats a matricule or
+    a NIR met earlier in the file, or its bytes are not plain enough: then it is parsed as usual).
 
     The iterator yields one item per InfosFoyerRSA, in file order, with constant memory; it raises FluxError
     if the file turns out to be structurally broken later (truncated, not well-formed, missing TransmissionFlux).
@@ -1002,7 +1283,7 @@ def read_flux(
         owned = True
     else:
         stream, owned = source, False
-    reader = _FluxReader(stream, validate=validate, progress=progress)
+    reader = _FluxReader(stream, validate=validate, progress=progress, known_fingerprints=known_fingerprints)
     try:
         header = reader.read_header()
     except BaseException:
@@ -1011,7 +1292,7 @@ def read_flux(
             stream.close()
         raise
 
-    def items() -> Iterator[FluxHousehold | FluxRejection]:
+    def items() -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
         try:
             yield from reader.households()
         finally:
