@@ -29,7 +29,7 @@ from django.db import DatabaseError, models, transaction
 from jalon.core.enums import AuditCode
 from jalon.core.exports import SafeWriter
 from jalon.core.services import audit_event_record
-from jalon.offer.directory.text import search_text_build
+from jalon.offer.directory.text import search_values
 from jalon.offer.enums import OfferStatus
 from jalon.offer.mapping import LIST_FIELDS, SERVICE_FIELDS, STRUCTURE_FIELDS
 from jalon.offer.models import Service, Structure
@@ -356,10 +356,14 @@ def _length_rejections(
 # --- writing -----------------------------------------------------------------------------------------------------
 
 
+# Derived from the name, the description (compared) and the structure's name (refreshed when the structure is
+# renamed): not read back, not compared.
+_DERIVED = ("search_text", "search_vector")
+
+
 def _same(current: dict[str, Any], values: dict[str, Any]) -> bool:
-    """The record did not change. `search_text` is derived from the name, the description (compared here) and the
-    structure's name (refreshed when the structure is renamed), so it does not count as a change of its own."""
-    return {**current, "search_text": None} == {**values, "search_text": None}
+    """The record did not change (its derived search columns aside)."""
+    return all(current[name] == value for name, value in values.items() if name not in _DERIVED)
 
 
 class _Importer:
@@ -470,7 +474,7 @@ class _Importer:
         fields = list(mapping.values())
         rejections = []
         if kind == SERVICES:
-            fields += ["structure_id", "search_text"]
+            fields += ["structure_id", *_DERIVED]
             structures = self._structures({(values["source"], structure_id) for _, structure_id, values in valid})
             resolved = []
             for position, structure_id, values in valid:
@@ -491,15 +495,15 @@ class _Importer:
                         )
                     )
                     continue
-                search_text = search_text_build(
+                search = search_values(
                     name=values["name"], description=values["description"], structure_name=structure_name
                 )
-                resolved.append((position, structure_id, {**values, "structure_id": pk, "search_text": search_text}))
+                resolved.append((position, structure_id, {**values, "structure_id": pk, **search}))
             valid = resolved
         existing = {
             (row["source"], row["source_id"]): row
             for row in model.objects.filter(source_id__in=[values["source_id"] for _, _, values in valid]).values(
-                *fields
+                *(name for name in fields if name not in _DERIVED)
             )
         }
         created = updated = unchanged = 0
@@ -530,20 +534,21 @@ class _Importer:
         return (created, updated, unchanged), rejections
 
     def _search_text_refresh(self, structures: list[tuple[str, str]]) -> None:
-        """A structure's name is in its services' `search_text`: rewrite theirs when it changes."""
+        """A structure's name is in its services' search columns: rewrite theirs when it changes."""
         keys = set(structures)
         services = [
             service
-            for service in Service.objects.filter(structure__source_id__in=[key[1] for key in keys]).select_related(
-                "structure"
-            )
+            for service in Service.objects.filter(structure__source_id__in=[key[1] for key in keys])
+            .select_related("structure")
+            .only("name", "description", "structure__name", "structure__source", "structure__source_id")
             if (service.structure.source, service.structure.source_id) in keys
         ]
         for service in services:
-            service.search_text = search_text_build(
+            for name, value in search_values(
                 name=service.name, description=service.description, structure_name=service.structure.name
-            )
-        Service.objects.bulk_update(services, ["search_text"], batch_size=self.batch_size)
+            ).items():
+                setattr(service, name, value)
+        Service.objects.bulk_update(services, list(_DERIVED), batch_size=self.batch_size)
 
     def _structures(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         rows = Structure.objects.filter(source_id__in={structure_id for _, structure_id in keys}).values_list(
