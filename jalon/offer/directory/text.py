@@ -38,19 +38,22 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(text_normalise(text).split()))
 
 
-class WeightedFrenchVector(Func):
-    """`setweight(to_tsvector('french', name), 'A') || … 'B' || … 'C'` over three texts already normalised: the
-    stored `search_vector`. Values only (no column), so that it can be written by INSERT as well as UPDATE."""
+# The stored vector over three texts already normalised (name, description, structure's name).
+WEIGHTED_VECTOR_SQL = (
+    "(setweight(to_tsvector('french'::regconfig, {name}), 'A')"
+    " || setweight(to_tsvector('french'::regconfig, {description}), 'B')"
+    " || setweight(to_tsvector('french'::regconfig, {structure}), 'C'))"
+)
+_TEXT = TextField()
 
-    template = (
-        "(setweight(to_tsvector('french'::regconfig, %(expressions)s), 'A')"
-        " || setweight(to_tsvector('french'::regconfig, %(second)s), 'B')"
-        " || setweight(to_tsvector('french'::regconfig, %(third)s), 'C'))"
-    )
-    output_field = TextField()
+
+class WeightedFrenchVector(Func):
+    """`WEIGHTED_VECTOR_SQL` over three values (no column), so that it can be written by INSERT as well as UPDATE."""
+
+    output_field = _TEXT
 
     def __init__(self, name: str, description: str, structure_name: str):
-        super().__init__(Value(name), Value(description), Value(structure_name))
+        super().__init__(*(Value(part, output_field=_TEXT) for part in (name, description, structure_name)))
 
     def as_sql(self, compiler, connection, **extra_context):
         sqls, params = [], []
@@ -58,7 +61,17 @@ class WeightedFrenchVector(Func):
             sql, expression_params = compiler.compile(expression)
             sqls.append(sql)
             params.extend(expression_params)
-        return self.template % {"expressions": sqls[0], "second": sqls[1], "third": sqls[2]}, params
+        name, description, structure = sqls
+        return WEIGHTED_VECTOR_SQL.format(name=name, description=description, structure=structure), params
+
+
+def search_parts(*, name: str, description: str = "", structure_name: str = "") -> tuple[str, str, str]:
+    """The three weighted parts of a service's search columns, normalised."""
+    return text_normalise(name), text_normalise(description), text_normalise(structure_name)
+
+
+def search_text_join(parts: tuple[str, str, str]) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def search_values(
@@ -66,10 +79,10 @@ def search_values(
 ) -> dict[str, Any]:
     """The derived search columns of a service, to write with it: `search_text` on every engine, `search_vector`
     (an SQL expression) on PostgreSQL; None elsewhere, where nothing reads it."""
-    parts = [text_normalise(name), text_normalise(description), text_normalise(structure_name)]
+    parts = search_parts(name=name, description=description, structure_name=structure_name)
     postgresql = connections[using].vendor == "postgresql"
     vector: Expression | None = WeightedFrenchVector(*parts) if postgresql else None
-    return {"search_text": " ".join(part for part in parts if part), "search_vector": vector}
+    return {"search_text": search_text_join(parts), "search_vector": vector}
 
 
 # A word absent as such ranks after every literal match (SQLite fallback).
