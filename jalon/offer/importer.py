@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
+from jalon.core.bulk import filter_any
 from jalon.core.enums import AuditCode
 from jalon.core.exports import SafeWriter
 from jalon.core.services import audit_event_record
@@ -512,9 +513,9 @@ class _Importer:
             valid = resolved
         existing = {
             (row["source"], row["source_id"]): row
-            for row in model.objects.filter(source_id__in=[values["source_id"] for _, _, values in valid]).values(
-                *(name for name in fields if name not in _DERIVED)
-            )
+            for row in filter_any(
+                model.objects.all(), "source_id", [values["source_id"] for _, _, values in valid]
+            ).values(*(name for name in fields if name not in _DERIVED))
         }
         created = updated = unchanged = 0
         to_write: list[dict[str, Any]] = []

@@ -300,3 +300,47 @@ def test_search_text_is_filled_by_the_importer(tmp_path):
     actor = actor_for(MembershipFactory())
     assert names(service_search(actor=actor, criteria=SearchCriteria(text="alimentaire"))) == ["Épicerie Solidaire"]
     assert names(service_search(actor=actor, criteria=SearchCriteria(text="restos"))) == []
+
+
+def test_the_professionals_writes_keep_the_search_columns(geo, actor, structure_member):
+    from jalon.offer.directory.services import service_create, service_status_set, service_update
+    from jalon.offer.enums import OfferStatus
+
+    membership, structure = structure_member
+    editor = actor_for(membership)
+    data = {
+        "name": "Garage solidaire",
+        "description": "Réparer sa voiture à petit prix.",
+        "thematiques": ["mobilite--entretenir-reparer-son-vehicule"],
+        "eligibility_zone": ["40"],
+    }
+    service = service_create(actor=editor, structure=structure, data=data)
+    service_status_set(actor=editor, service=service, status=OfferStatus.PUBLISHED)
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="garage voiture"))) == ["Garage solidaire"]
+
+    service_update(actor=editor, service=service, data={**data, "name": "Atelier mécanique"})
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="mecanique"))) == ["Atelier mécanique"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="garage"))) == []
+    # The structure's name is searched too (weight C on PostgreSQL).
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="mobilite 40"))) == ["Atelier mécanique"]
+
+
+def test_the_back_office_keeps_the_search_columns(actor, rf):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    service = make_service(name="Atelier couture", structure=StructureFactory(name="Fil rouge"))
+    request = rf.post("/")
+
+    service.name = "Atelier vélo"
+    site._registry[Service].save_model(request, service, SimpleNamespace(changed_data=["name"]), True)
+    structure = service.structure
+    structure.name = "Roue libre"
+    site._registry[type(structure)].save_model(request, structure, SimpleNamespace(changed_data=["name"]), True)
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="velo"))) == ["Atelier vélo"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="couture"))) == []
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="roue libre"))) == ["Atelier vélo"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="rouge"))) == []
