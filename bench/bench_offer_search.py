@@ -220,32 +220,29 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def floor_timings(criteria_list: list[SearchCriteria]) -> list[float]:
-    """The floor: the same searches reduced to counting their matches (the GIN indexes and the heap: what any
-    search with these criteria must read), without rank, sort, page, structures nor explanations."""
-    timings = []
-    for criteria in criteria_list:
-        start = time.perf_counter()
-        services_matching(criteria).order_by().count()
-        timings.append((time.perf_counter() - start) * 1000)
-    return timings
+def floor_timed(criteria: SearchCriteria) -> float:
+    """The floor: the same search reduced to counting its matches (the GIN indexes and the heap: what any search
+    with these criteria must read), without rank, sort, page, structures nor explanations."""
+    start = time.perf_counter()
+    services_matching(criteria).order_by().count()
+    return (time.perf_counter() - start) * 1000
 
 
 def measure(criteria_list: list[SearchCriteria], label: str, what: str = "commune + thématique + mot") -> list[int]:
     actor = Actor(user=None)
-    # Warm-up (plans, caches), then the measured runs, each followed by its floor (same state of the caches).
+    # Warm-up (plans, caches), then the measured runs, each search followed by its floor: both under the same load.
     for criteria in criteria_list[:5]:
         service_search(actor=actor, criteria=criteria)
-    floor_timings(criteria_list[:5])
-    timings, found, queries = [], [], []
+        floor_timed(criteria)
+    timings, floor, found, queries = [], [], [], []
     for criteria in criteria_list:
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             results = service_search(actor=actor, criteria=criteria)
             timings.append((time.perf_counter() - start) * 1000)
+        floor.append(floor_timed(criteria))
         found.append(results.page.paginator.count)
         queries.append(len(captured.captured_queries))
-    floor = floor_timings(criteria_list)
     p95, floor_p95 = percentile(timings, 0.95), percentile(floor, 0.95)
     print(
         f"| recherche {what}, page 1 expliquée ({len(criteria_list)} requêtes), {label} "

@@ -384,6 +384,7 @@ class _Importer:
         self.result = ImportResult()
         self.seen: dict[str, set[tuple[str, str]]] = {STRUCTURES: set(), SERVICES: set()}
         self.rejected_structures: set[tuple[str, str]] = set()
+        self.structures_known: dict[tuple[str, str], tuple[int, str]] = {}
 
     def run(self, dataset: Dataset) -> None:
         batch: list[tuple[int, Any]] = []
@@ -447,6 +448,8 @@ class _Importer:
         return valid
 
     def _batch(self, kind: str, batch: list[tuple[int, Any]]) -> None:
+        if kind == STRUCTURES:
+            self.structures_known.clear()  # written from here on: read again by the services
         valid = self._validate(kind, batch)
         if valid:
             try:
@@ -642,10 +645,14 @@ class _Importer:
         Service.objects.bulk_update(services, ["search_text", "search_vector"], batch_size=self.batch_size)
 
     def _structures(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
-        rows = Structure.objects.filter(source_id__in={structure_id for _, structure_id in keys}).values_list(
-            "source", "source_id", "pk", "name"
-        )
-        return {(source, source_id): (pk, name) for source, source_id, pk, name in rows if (source, source_id) in keys}
+        """(pk, name) of the services' structures. Kept for the next batches: services come after every structure
+        of the import, so the structures no longer change (each batch read about 2 000 of them again)."""
+        missing = keys - self.structures_known.keys()
+        if missing:
+            rows = filter_any(Structure.objects.all(), "source_id", {structure_id for _, structure_id in missing})
+            for source, source_id, pk, name in rows.values_list("source", "source_id", "pk", "name"):
+                self.structures_known[(source, source_id)] = (pk, name)
+        return {key: self.structures_known[key] for key in keys if key in self.structures_known}
 
 
 def offer_import(

@@ -324,7 +324,8 @@ def service_search(*, actor: Actor, criteria: SearchCriteria, page_number=1) -> 
     criteria_check(criteria)
     # The structures by a second query on the page's 25 keys: joined in the search, PostgreSQL would hash the whole
     # table of structures before the sort and limit.
-    qs = services_matching(criteria).prefetch_related("structure", "funding_labels")
+    # The vector is ranked in SQL, never shown: left out of the rows, which the window of the count carries whole.
+    qs = services_matching(criteria).defer("search_vector").prefetch_related("structure", "funding_labels")
     page = _page_with_count(qs, page_number)
     cutoff = stale_cutoff()
     zone_codes = criteria.zone_codes()
