@@ -336,11 +336,13 @@ def test_the_back_office_keeps_the_search_columns(actor, rf):
 
     service.name = "Atelier vélo"
     site._registry[Service].save_model(request, service, SimpleNamespace(changed_data=["name"]), True)
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="velo"))) == ["Atelier vélo"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="couture"))) == []
+
     structure = service.structure
     structure.name = "Roue libre"
     site._registry[type(structure)].save_model(request, structure, SimpleNamespace(changed_data=["name"]), True)
 
-    assert names(service_search(actor=actor, criteria=SearchCriteria(text="velo"))) == ["Atelier vélo"]
-    assert names(service_search(actor=actor, criteria=SearchCriteria(text="couture"))) == []
     assert names(service_search(actor=actor, criteria=SearchCriteria(text="roue libre"))) == ["Atelier vélo"]
     assert names(service_search(actor=actor, criteria=SearchCriteria(text="rouge"))) == []
