@@ -20,7 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pydantic
 from data_inclusion.schema import v1
@@ -344,6 +344,10 @@ def _model_values(validated: pydantic.BaseModel, mapping: dict[str, str]) -> dic
     return values
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    return cast(models.Field, model._meta.get_field(name)).column
+
+
 def _max_lengths(model: type[models.Model], names) -> dict[str, int]:
     lengths = {name: getattr(model._meta.get_field(name), "max_length", None) for name in names}
     return {name: length for name, length in lengths.items() if length}
@@ -545,8 +549,9 @@ class _Importer:
             else:
                 for row in to_write:
                     row.pop("search_parts", None)
+                objects: list[Any] = [model(**row) for row in to_write]
                 model.objects.bulk_create(
-                    [model(**row) for row in to_write],
+                    objects,
                     update_conflicts=True,
                     unique_fields=["source", "source_id"],
                     update_fields=[*update_fields, "updated_at"],
@@ -564,7 +569,7 @@ class _Importer:
         with connection.cursor() as cursor:
             for kind, model in ((STRUCTURES, Structure), (SERVICES, Service)):
                 staging = _STAGING[kind]
-                columns = ", ".join(quote(model._meta.get_field(name).column) for name in self._copied(kind))
+                columns = ", ".join(quote(_column(model, name)) for name in self._copied(kind))
                 cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
                 cursor.execute(
                     f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "  # noqa: S608 (model metadata only)
@@ -590,7 +595,7 @@ class _Importer:
         quote = connection.ops.quote_name
         staging, table = _STAGING[kind], quote(model._meta.db_table)
         names = self._copied(kind)
-        columns = [quote(model._meta.get_field(name).column) for name in names]
+        columns = [quote(_column(model, name)) for name in names]
         json_fields = {name for name in names if isinstance(model._meta.get_field(name), models.JSONField)}
         now = timezone.now()
         extra = {"created_at": now, "updated_at": now}
@@ -606,7 +611,7 @@ class _Importer:
             update_fields = [*update_fields, "search_vector"]
         updates = ", ".join(
             f"{column} = EXCLUDED.{column}"
-            for column in (quote(model._meta.get_field(name).column) for name in [*update_fields, "updated_at"])
+            for column in (quote(_column(model, name)) for name in [*update_fields, "updated_at"])
         )
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {staging}")

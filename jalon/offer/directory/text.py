@@ -44,7 +44,7 @@ WEIGHTED_VECTOR_SQL = (
     " || setweight(to_tsvector('french'::regconfig, {description}), 'B')"
     " || setweight(to_tsvector('french'::regconfig, {structure}), 'C'))"
 )
-_TEXT = TextField()
+_TEXT: TextField = TextField()
 
 
 class WeightedFrenchVector(Func):
@@ -55,7 +55,7 @@ class WeightedFrenchVector(Func):
     def __init__(self, name: str, description: str, structure_name: str):
         super().__init__(*(Value(part, output_field=_TEXT) for part in (name, description, structure_name)))
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, function=None, template=None, arg_joiner=None, **extra_context):
         sqls, params = [], []
         for expression in self.get_source_expressions():
             sql, expression_params = compiler.compile(expression)
