@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from jalon.core.admin import AuditedAdminMixin
+from jalon.offer.directory.services import service_search_columns_set, structure_services_search_refresh
 from jalon.offer.models import FundingLabel, Measure, PlateauTechnique, Service, Structure
 
 
@@ -33,6 +34,11 @@ class StructureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["organisation"]
     inlines = [ServiceInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            structure_services_search_refresh(structure=obj)
+
 
 @admin.register(Service)
 class ServiceAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -41,6 +47,10 @@ class ServiceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "source_id", "structure__name"]
     raw_id_fields = ["structure", "plateau"]
     filter_horizontal = ["funding_labels", "target_freins"]
+
+    def save_model(self, request, obj, form, change):
+        service_search_columns_set(obj)
+        super().save_model(request, obj, form, change)
 
 
 class ModuleInline(ServiceInline):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from jalon.core.periods import add_months
 from jalon.core.text import normalise_name
 from jalon.notebook.models import Notebook
-from jalon.offer.directory.text import search_text_build
+from jalon.offer.directory.text import search_values
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import (
     FundingLabel,
@@ -534,7 +534,7 @@ def build(ctx) -> None:
                     status=status,
                     capacity=(capacity := rng.choice([None, 8, 12, 20])),
                     places_available=rng.randint(0, capacity) if capacity else None,
-                    search_text=search_text_build(name=name, description=description, structure_name=structure.name),
+                    **search_values(name=name, description=description, structure_name=structure.name),
                 )
             )
     Service.objects.bulk_create(offered)

@@ -6,6 +6,7 @@ Département needs beyond the schema (owner, status, freshness, funding labels, 
 
 import datetime
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
@@ -247,9 +248,12 @@ class Service(_SchemaPlaceFields, BaseModel):
     target_freins = models.ManyToManyField(
         "notebook.FreinCategory", verbose_name="freins visés", blank=True, related_name="offer_services"
     )
-    # Name, description and structure, without accents nor case (`normalise_name`): searched in full text by
-    # PostgreSQL (GIN index on its French tsvector, migration 0003), by words elsewhere.
+    # Name, description and structure, without accents nor case (`normalise_name`): searched by words on SQLite,
+    # read by the explanations of the results. Written with `search_vector` by `directory.text.search_values`.
     search_text = models.TextField("texte de recherche", blank=True, editable=False)
+    # The same three parts as a weighted French tsvector (name A, description B, structure C): PostgreSQL's search
+    # filters on it (GIN index, migration 0009) and ranks by `ts_rank` over it. Null on SQLite.
+    search_vector = SearchVectorField("vecteur de recherche", null=True, editable=False)
     # The commune of `insee_code`, for joins (the search reads its centre): no column, no constraint.
     commune = CommuneOfCode(  # type: ignore[misc]  # nullable: the stubs want Optional generics
         "territories.Commune",

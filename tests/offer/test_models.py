@@ -49,7 +49,7 @@ def test_has_any_compiles_to_the_jsonb_operator_served_by_the_gin_index():
         "offer_service_thematiques_gin",
         "offer_service_zone_gin",
         "offer_service_publics_gin",
-        "offer_service_search_gin",
+        "offer_service_search_vector_gin",
     }
     assert "jsonb_path_ops" not in " ".join(indexes.values())
 
@@ -99,6 +99,32 @@ def test_has_any_and_the_querysets_work_on_sqlite(sqlite_alias, mont_de_marsan):
     assert list(services.with_thematique("mobilite")) == [permis]
     assert set(services.eligible_for_commune(mont_de_marsan)) == {permis, national}
     assert list(services.filter(thematiques__has_any=[])) == []
+
+
+def test_the_search_falls_back_to_words_on_sqlite(sqlite_alias):
+    from jalon.offer.directory.selectors import SearchCriteria, services_matching
+    from jalon.offer.directory.text import search_values
+
+    structure = Structure.objects.using(sqlite_alias).create(
+        source="dora", source_id="s1", name="Vélo pour tous", updated_on=datetime.date(2025, 1, 1)
+    )
+    for name, description in [("Accueil", "Écoute."), ("Prêt", "Un vélo prêté."), ("Atelier vélo", "Réparer.")]:
+        Service.objects.using(sqlite_alias).create(
+            source="dora",
+            source_id=name,
+            structure=structure,
+            name=name,
+            description=description,
+            updated_on=datetime.date(2025, 1, 1),
+            status="publie",
+            **search_values(name=name, description=description, structure_name=structure.name, using=sqlite_alias),
+        )
+
+    found = services_matching(SearchCriteria(text="Vélo"), queryset=Service.objects.using(sqlite_alias))
+
+    # No tsvector on SQLite: every word in `search_text`, ordered by where it starts (name, description, structure).
+    assert [service.name for service in found] == ["Atelier vélo", "Prêt", "Accueil"]
+    assert Service.objects.using(sqlite_alias).filter(search_vector__isnull=False).count() == 0
 
 
 # --- referentials -------------------------------------------------------------------------------------------------

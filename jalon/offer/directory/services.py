@@ -18,7 +18,7 @@ from jalon.core.scoping import Actor
 from jalon.core.services import audit_event_record, changed_fields
 from jalon.messaging.digests import digest_send, plural
 from jalon.offer.directory import selectors
-from jalon.offer.directory.text import search_text_build
+from jalon.offer.directory.text import search_values
 from jalon.offer.enums import OfferStatus
 from jalon.offer.models import Service, Structure
 from jalon.offer.referentials import validate_publics, validate_schema_email
@@ -83,8 +83,24 @@ def _check(values: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
-def _search_text(service: Service) -> str:
-    return search_text_build(name=service.name, description=service.description, structure_name=service.structure.name)
+def service_search_columns_set(service: Service) -> None:
+    """The derived search columns (`search_text`, `search_vector`) from the name, description and structure, set on
+    the instance before it is saved (every write of these fields calls it, the back-office too)."""
+    for name, value in search_values(
+        name=service.name, description=service.description, structure_name=service.structure.name
+    ).items():
+        setattr(service, name, value)
+
+
+def structure_services_search_refresh(*, structure: Structure) -> int:
+    """A structure's name is in its services' search columns: rewrite theirs after a rename (the import renames
+    structures itself, in bulk). Returns the number of services rewritten."""
+    services = list(Service.objects.filter(structure=structure).only("name", "description", "structure_id"))
+    for service in services:
+        service.structure = structure
+        service_search_columns_set(service)
+    Service.objects.bulk_update(services, ["search_text", "search_vector"], batch_size=500)
+    return len(services)
 
 
 def _audit(code: AuditCode, *, actor: Actor, service: Service, old=None, new=None, extra=None) -> None:
@@ -117,7 +133,7 @@ def service_create(
         status=OfferStatus.DRAFT,
         **values,
     )
-    service.search_text = _search_text(service)
+    service_search_columns_set(service)
     service.full_clean()
     service.save()
     service.funding_labels.set(funding_labels)
@@ -152,7 +168,7 @@ def service_update(
             setattr(service, name, value)
     service.updated_on = today
     service.last_confirmed_on = today
-    service.search_text = _search_text(service)
+    service_search_columns_set(service)
     service.full_clean()
     service.save()
     if "funding_labels" in new:

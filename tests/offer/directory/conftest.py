@@ -5,7 +5,8 @@ import pytest
 from jalon.core.enums import Role
 from jalon.notebook.models import Notebook
 from jalon.notebook.referentials import freins_default_create
-from jalon.offer.directory.text import search_text_build
+from jalon.offer.directory.text import search_values
+from jalon.offer.models import Service
 from jalon.orientation.enums import OrientationType
 from jalon.orientation.models import Orientation
 from tests.offer.factories import ServiceFactory, StructureFactory
@@ -44,12 +45,11 @@ def geo(db) -> Geo:
 
 
 def make_service(**kwargs):
-    """A service as the importer or the services write it: with its `search_text`."""
+    """A service as the importer or the services write it: with its search columns."""
     service = ServiceFactory(**kwargs)
-    service.search_text = search_text_build(
-        name=service.name, description=service.description, structure_name=service.structure.name
-    )
-    service.save(update_fields=["search_text"])
+    search = search_values(name=service.name, description=service.description, structure_name=service.structure.name)
+    Service.objects.filter(pk=service.pk).update(**search)
+    service.refresh_from_db()
     return service
 
 

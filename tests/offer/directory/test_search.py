@@ -131,14 +131,58 @@ def test_postgresql_full_text_uses_french_stemming(actor):
     assert results.hits[1].reasons == ["mots de la même famille : transport"]
 
 
-def test_search_query_uses_the_gin_index_expression(actor):
+def test_search_query_reads_the_stored_vector(actor):
     qs = selectors.services_matching(SearchCriteria(text="épicerie"))
     sql = str(qs.query)
     if connection.vendor == "postgresql":
-        assert 'to_tsvector(\'french\'::regconfig, "offer_service"."search_text") @@ plainto_tsquery(' in sql
-        assert "to_tsvector('french'::regconfig, COALESCE" not in sql
+        # The indexed column itself, matched and ranked: no tsvector rebuilt per row.
+        assert '"offer_service"."search_vector" @@ (plainto_tsquery(' in sql
+        assert 'ts_rank("offer_service"."search_vector", plainto_tsquery(' in sql
+        assert "to_tsvector" not in sql
     else:
         assert "LIKE" in sql
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_rank is PostgreSQL's")
+def test_ts_rank_orders_by_where_the_words_are(actor):
+    """The order below is written by hand from the vector's weights (name A, description B, structure C): a word in
+    the name outranks any number of occurrences in the description; in the name AND the description beats the name
+    alone; the structure's name comes last. Equal ranks (same word, same parts) go by name, then key."""
+    velo = StructureFactory(name="Vélo solidaire des Landes")
+    make_service(name="Accueil de jour", description="Écoute et orientation.", structure=velo)
+    make_service(name="Prêt de matériel", description="Un vélo prêté, un vélo réparé, un vélo pour travailler.")
+    make_service(name="Vélo-école", description="Apprendre à rouler en ville.")
+    make_service(name="Atelier vélo", description="Réparer son vélo avec un bénévole.")
+    make_service(name="Bourse au vélo", description="Acheter d'occasion.")
+    make_service(name="Permis de conduire", description="Code et conduite.")
+
+    results = service_search(actor=actor, criteria=SearchCriteria(text="velo"))
+
+    assert [hit.service.name for hit in results.hits] == [
+        "Atelier vélo",  # name and description
+        "Bourse au vélo",  # name only, tied with the next (same word, same part): by name
+        "Vélo-école",  # name only
+        "Prêt de matériel",  # three times in the description: still below one word in the name
+        "Accueil de jour",  # the structure's name only
+    ]
+    assert {tuple(hit.reasons) for hit in results.hits} == {("mots trouvés : velo",)}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ts_rank is PostgreSQL's")
+def test_ts_rank_keeps_the_distance_first_when_sorted_by_distance(geo, actor):
+    from jalon.territories.geography import Point
+
+    origin = Point(43.71, -1.05, "du centre de Dax")
+    make_service(name="Atelier vélo", latitude=43.9, longitude=-1.05, reception_modes=["en-presentiel"])
+    make_service(name="Bourse d'échange", description="Un vélo et des outils.", latitude=43.72, longitude=-1.05)
+    criteria = SearchCriteria(commune=geo.dax, text="velo", origin=origin, sort="distance")
+
+    results = service_search(actor=actor, criteria=criteria)
+
+    # The closest first whatever its rank; by rank, « Atelier vélo » would come first.
+    assert [hit.service.name for hit in results.hits] == ["Bourse d'échange", "Atelier vélo"]
+    relevance = service_search(actor=actor, criteria=SearchCriteria(commune=geo.dax, text="velo", origin=origin))
+    assert [hit.service.name for hit in relevance.hits] == ["Atelier vélo", "Bourse d'échange"]
 
 
 def test_unpublished_services_are_never_shown(geo, actor):
@@ -243,8 +287,62 @@ def test_search_text_is_filled_by_the_importer(tmp_path):
     offer_import(paths=[dump])
     service = Service.objects.get(source_id="v1")
     assert service.search_text == "epicerie solidaire denrees a petit prix les restos du coeur"
-    # A structure renamed at its source renames its services' search text too.
+    if connection.vendor == "postgresql":
+        # The name weighs A, the description B, the structure's name C (French stems of the normalised words).
+        assert service.search_vector == (
+            "'a':4B 'coeur':10C 'denre':3B 'epicer':1A 'le':7C 'pet':5B 'prix':6B 'restos':8C 'solidair':2A"
+        )
+    # A structure renamed at its source renames its services' search columns too.
     dump.write_text(dump.read_text(encoding="utf-8").replace("Les Restos du Cœur", "Banque alimentaire"))
     offer_import(paths=[dump])
     service.refresh_from_db()
     assert service.search_text == "epicerie solidaire denrees a petit prix banque alimentaire"
+    actor = actor_for(MembershipFactory())
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="alimentaire"))) == ["Épicerie Solidaire"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="restos"))) == []
+
+
+def test_the_professionals_writes_keep_the_search_columns(geo, actor, structure_member):
+    from jalon.offer.directory.services import service_create, service_status_set, service_update
+    from jalon.offer.enums import OfferStatus
+
+    membership, structure = structure_member
+    editor = actor_for(membership)
+    data = {
+        "name": "Garage solidaire",
+        "description": "Réparer sa voiture à petit prix.",
+        "thematiques": ["mobilite--entretenir-reparer-son-vehicule"],
+        "eligibility_zone": ["40"],
+    }
+    service = service_create(actor=editor, structure=structure, data=data)
+    service_status_set(actor=editor, service=service, status=OfferStatus.PUBLISHED)
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="garage voiture"))) == ["Garage solidaire"]
+
+    service_update(actor=editor, service=service, data={**data, "name": "Atelier mécanique"})
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="mecanique"))) == ["Atelier mécanique"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="garage"))) == []
+    # The structure's name is searched too (weight C on PostgreSQL).
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="mobilite 40"))) == ["Atelier mécanique"]
+
+
+def test_the_back_office_keeps_the_search_columns(actor, rf):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    service = make_service(name="Atelier couture", structure=StructureFactory(name="Fil rouge"))
+    request = rf.post("/")
+
+    service.name = "Atelier vélo"
+    site._registry[Service].save_model(request, service, SimpleNamespace(changed_data=["name"]), True)
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="velo"))) == ["Atelier vélo"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="couture"))) == []
+
+    structure = service.structure
+    structure.name = "Roue libre"
+    site._registry[type(structure)].save_model(request, structure, SimpleNamespace(changed_data=["name"]), True)
+
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="roue libre"))) == ["Atelier vélo"]
+    assert names(service_search(actor=actor, criteria=SearchCriteria(text="rouge"))) == []
