@@ -337,15 +337,20 @@ def closed_loop(sessions, mix: dict, duration: float) -> tuple[Recorder, float]:
             index += 1
 
     started = time.monotonic()
+    _run_each(client, sessions, mix)
+    return recorder, time.monotonic() - started
+
+
+def _run_each(target, sessions, mix: dict) -> None:
+    """One thread per signed-in session, running `target(session, its role's pages, its index)`; waits for all."""
     threads = [
-        threading.Thread(target=client, args=(session, mix[role], index))
+        threading.Thread(target=target, args=(session, mix[role], index))
         for index, (session, role) in enumerate(sessions)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return recorder, time.monotonic() - started
 
 
 def paced_loop(sessions, mix: dict, duration: float, interval: float) -> tuple[Recorder, float]:
@@ -363,14 +368,7 @@ def paced_loop(sessions, mix: dict, duration: float, interval: float) -> tuple[R
             index += 1
             tick += interval
 
-    threads = [
-        threading.Thread(target=user, args=(session, mix[role], index))
-        for index, (session, role) in enumerate(sessions)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _run_each(user, sessions, mix)
     return recorder, time.monotonic() - started
 
 
