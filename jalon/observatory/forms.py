@@ -55,7 +55,7 @@ class CohortForm(DsfrBaseForm):
         return self._valid().get("territoire")
 
 
-class TargetForm(forms.Form):
+class TargetForm(DsfrBaseForm):
     """A target for a computed indicator: a rate is typed in percent (0 to 100), everything else as a number ≥ 0."""
 
     indicator = ModelChoiceField(label="Indicateur", queryset=None, empty_label="Choisir un indicateur")

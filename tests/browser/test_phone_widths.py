@@ -136,6 +136,8 @@ def _daily_pages() -> dict[str, list[str]]:
         "pilote@landes.demo.jalon.test": [
             "/",
             "/observatoire/synthese/",
+            reverse("observatory:targets"),
+            reverse("observatory:oarsa_return"),
             reverse("programme:commitments_by_signatory", args=[forum.programme.code]),
             reverse("programme:network_events", args=[forum.programme.code]) + "?quand=passes",
             reverse("programme:network_event", args=[forum.programme.code, forum.pk]),
