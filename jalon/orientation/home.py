@@ -5,6 +5,7 @@ officers."""
 from django.db.models import Count
 from django.utils import timezone
 
+from jalon.core.aggregates import actor_scope, kept
 from jalon.core.enums import Role
 from jalon.core.scoping import Actor
 from jalon.core.text import plural
@@ -16,10 +17,10 @@ def home_panels(*, actor: Actor) -> dict:
         panels.update(_followers_panels(actor))
     if actor.acts_for_departement(Role.ORIENTATION_OFFICER):
         from jalon.orientation.reorientation.selectors import pending_requests
-        from jalon.orientation.selectors import orientation_queue
+        from jalon.orientation.selectors import orientation_queue_count
         from jalon.orientation.sessions.selectors import decisions_to_take, sessions_agenda
 
-        panels["queue_count"] = orientation_queue(actor=actor).count()
+        panels["queue_count"] = orientation_queue_count(actor=actor)
         panels["reorientations_count"] = pending_requests(actor=actor).count()
         panels["upcoming_sessions"] = list(sessions_agenda(actor=actor)[:5])
         panels["decisions_to_take"] = list(decisions_to_take(actor=actor)[:8])
@@ -34,8 +35,11 @@ def _followers_panels(actor: Actor) -> dict:
     from jalon.orientation.selectors import caseload
     from jalon.people.models import Person
 
-    alerts = alerts_for(actor=actor)
-    by_step = dict(alerts.order_by().values_list("step").annotate(count=Count("pk")))
+    by_step = kept(
+        "delay_alerts_by_step",
+        (actor_scope(actor),),
+        lambda: dict(alerts_for(actor=actor).order_by().values_list("step").annotate(count=Count("pk"))),
+    )
     panels: dict = {
         "alerts_by_step": [(step.label, by_step.get(step.value, 0)) for step in DelayStep],
         "alerts_count": sum(by_step.values()),
@@ -52,7 +56,11 @@ def _followers_panels(actor: Actor) -> dict:
         )
     else:
         visible = Person.objects.visible_to(actor).values("pk")
-        followed = ReferentAssignment.objects.current().filter(person__in=visible).count()
+        followed = kept(
+            "followed_count",
+            (actor_scope(actor),),
+            lambda: ReferentAssignment.objects.current().filter(person__in=visible).count(),
+        )
         panels["caseload_text"] = (
             f"{followed} personne{plural(followed)} suivie{plural(followed)} par un référent dans votre territoire."
         )

@@ -4,6 +4,7 @@ from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefe
 from django.utils import timezone
 
 from jalon.accounts.models import User
+from jalon.core.aggregates import actor_scope, kept
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import Actor, get_visible_or_404
 from jalon.organisations.models import Membership
@@ -60,6 +61,21 @@ def orientation_queue(
     if min_months:
         qs = qs.filter(right_requested_on__lte=date.fromordinal(today.toordinal() - 30 * min_months))
     return qs.select_related("commune").order_by("right_requested_on", "pk")
+
+
+def orientation_queue_count(*, actor: Actor, today=None, **filters) -> int:
+    """The size of the queue as `orientation_queue` filters it: a count over the Département's people in the path,
+    kept a few minutes per scope and filters (`jalon.core.aggregates`)."""
+    today = today or timezone.localdate()
+    return kept(
+        "orientation_queue_count",
+        (
+            actor_scope(actor),
+            today,
+            sorted((name, value) for name, value in filters.items() if value not in (None, "")),
+        ),
+        lambda: orientation_queue(actor=actor, today=today, **filters).count(),
+    )
 
 
 QUEUE_EXPORT_HEADER = ["Nom", "Prénom", "Né(e) le", "Commune", "Demande du droit", "Attente (jours)"]

@@ -60,6 +60,7 @@ def queue(request):
         rows=QUEUE_SORTING.apply(people, sort),
         screen="file des personnes à orienter",
         page_number=request.GET.get("page"),
+        count=selectors.orientation_queue_count(actor=actor, **filters),
     )
     today = timezone.localdate()
     for person in page:

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404
 
+from jalon.core.aggregates import CountedPaginator
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import NOT_FOUND_MESSAGE, Actor, get_visible_or_404
 from jalon.core.services import audit_event_record
@@ -131,10 +132,13 @@ def persons_page_open(
     page_number,
     per_page: int = 25,
     persons_of: Callable[[Any], Iterable[int]] = lambda row: (row.pk,),
+    count: int | None = None,
 ) -> Page:
     """One page of a work list whose rows show persons (`persons_of` gives the persons a row shows), its reading
-    recorded with the persons of that page only: the page's rows are read once, the event is one more query."""
-    page = Paginator(rows, per_page).get_page(page_number)
+    recorded with the persons of that page only: the page's rows are read once, the event is one more query. A
+    `count` already known (a queue's kept size) spares the paginator its COUNT over the whole list."""
+    paginator = Paginator(rows, per_page) if count is None else CountedPaginator(rows, per_page, count=count)
+    page = paginator.get_page(page_number)
     persons_view_record(actor=actor, screen=screen, person_ids=(pk for row in page for pk in persons_of(row)))
     return page
 

@@ -178,6 +178,18 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Uploaded files (imports) are private: they are never served by URL and are deleted once processed.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Counts over a whole Département (the size of a queue, the delays summary, the figures pages) are kept this long in
+# a cache that the app server's workers share (`jalon.core.aggregates`); lists and a person's data are never cached.
+JALON_AGGREGATE_SECONDS = env.int("JALON_AGGREGATE_SECONDS", default=120)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "aggregates": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env.path("JALON_CACHE_DIR", default=BASE_DIR / "var" / "cache"),
+        "TIMEOUT": JALON_AGGREGATE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 # Where `seed_demo` writes the demo CAF/MSA files it then imports.
 JALON_DEMO_DIR = env.path("JALON_DEMO_DIR", default=BASE_DIR / "var" / "demo")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

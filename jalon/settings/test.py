@@ -10,6 +10,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_AUTOREFRESH = True
 JALON_REQUIRE_2FA = False
+# Tests see every write at once; `tests/core/test_aggregates.py` turns the shared cache on where it tests it.
+CACHES = {**CACHES, "aggregates": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASES.pop("progress", None)
 # A replica cannot hold a test database of its own: the replica tests add it once the primary's test database

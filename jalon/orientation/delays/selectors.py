@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, DateField, Exists, F, FilteredRelation, Min, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
-from django.utils.functional import cached_property
 
+from jalon.core.aggregates import CountedPaginator, actor_scope, kept
 from jalon.core.enums import AuditCode, Role
 from jalon.core.scoping import DEPARTEMENT_STAFF_KINDS, Actor, get_visible_or_404
 from jalon.core.sorting import SortState
@@ -355,9 +355,15 @@ class DelaysSummary:
 
 
 def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
-    """How many people are over each step's threshold, per territory: one aggregate grouped by commune (a commune
-    may belong to several territories, a person to one commune), spread over the territories in Python."""
+    """How many people are over each step's threshold, per territory (counted at most every few minutes per scope:
+    `jalon.core.aggregates`)."""
     today = today or timezone.localdate()
+    return kept("delays_summary", (actor_scope(actor), today), lambda: _delays_summary(actor, today))
+
+
+def _delays_summary(actor: Actor, today: date) -> DelaysSummary:
+    """One aggregate grouped by commune (a commune may belong to several territories, a person to one commune),
+    spread over the territories in Python."""
     thresholds = thresholds_for(actor_departement_id(actor))
     # One pass for the four steps.
     counts = {
@@ -387,19 +393,13 @@ def delays_summary(*, actor: Actor, today: date | None = None) -> DelaysSummary:
     return DelaysSummary(thresholds, today, list(rows.values()), without, total, transition_pending=pending)
 
 
-class OverduePaginator(Paginator):
-    """Pages of the people over threshold. Told its count (the summary has just computed it: no second COUNT over
-    the whole set), it sorts and slices the narrow ids, then fetches the page's 25 rows in full: sorting the full
-    rows of tens of thousands of people would spill to disk."""
+class OverduePaginator(CountedPaginator):
+    """Pages of the people over threshold. Told its count (the summary's), it sorts and slices the narrow ids, then
+    fetches the page's 25 rows in full: sorting the full rows of tens of thousands of people would spill to disk."""
 
     def __init__(self, ids, per_page, *, count: int, fetch, **kwargs):
-        super().__init__(ids, per_page, **kwargs)
-        self._known_count = count
+        super().__init__(ids, per_page, count=count, **kwargs)
         self._fetch = fetch
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return self._known_count
 
     def _get_page(self, object_list, number, paginator):
         ids = list(object_list)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jalon.core.aggregates import kept
 from jalon.core.enums import Role
 from jalon.core.exports import export_response
 from jalon.core.forms import add_service_errors
@@ -199,12 +200,14 @@ def thresholds_legal(request):
 
 def filtered_figures(request, figures_selector):
     """The filter form of a figures page (period, territory within the actor's reach) and the figures its
-    `figures_selector` computes for it: shared by the orientation, carnet and offer figures."""
+    `figures_selector` computes for it: shared by the orientation, carnet and offer figures. The figures depend on
+    the arguments only (the period, the territory): every user of the Département shares them for a few minutes
+    (`jalon.core.aggregates`)."""
     actor = request.actor
-    form = FiguresFilterForm(
-        request.GET or None, territories=selectors.visible_territories(actor), today=timezone.localdate()
-    )
+    today = timezone.localdate()
+    form = FiguresFilterForm(request.GET or None, territories=selectors.visible_territories(actor), today=today)
     kwargs = form.selector_kwargs(
         departement_id=selectors.actor_departement_id(actor), limited_to_territories=bool(actor.territory_ids)
     )
-    return form, figures_selector(**kwargs)
+    name = f"figures:{figures_selector.__module__}.{figures_selector.__qualname__}"
+    return form, kept(name, (today, sorted(kwargs.items())), lambda: figures_selector(**kwargs))
