@@ -73,7 +73,9 @@ def test_a_counted_paginator_trusts_its_count_and_still_reads_the_rows():
 
 def test_the_queue_size_is_kept_and_the_rows_stay_live(shared_cache, login_as):
     landes = DepartementFactory()
-    officer = MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=landes)
+    officer = MembershipFactory(
+        role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=landes
+    )
     client = login_as(officer)
     first = _waiting_person(landes, last_name="Premier", requested=datetime.date(2026, 8, 1))
     home = client.get(reverse("workspace:home")).context["queue_count"]
