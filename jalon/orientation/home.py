@@ -23,7 +23,7 @@ def home_panels(*, actor: Actor) -> dict:
         panels["queue_count"] = orientation_queue_count(actor=actor)
         panels["reorientations_count"] = pending_requests(actor=actor).count()
         panels["upcoming_sessions"] = list(sessions_agenda(actor=actor)[:5])
-        panels["decisions_to_take"] = list(decisions_to_take(actor=actor)[:8])
+        panels["decisions_to_take"] = decisions_to_take(actor=actor, limit=8)
     return panels
 
 

@@ -609,6 +609,24 @@ def test_the_officers_home_shows_the_queue_the_next_sessions_and_the_decisions_t
     assert reverse("orientation:session_detail", args=[session.pk]) in page  # still running: in the agenda
 
 
+def test_the_decisions_to_take_come_in_session_order_up_to_the_limit(officer, landes, held_session, frozen):
+    from jalon.orientation.sessions.selectors import decisions_to_take
+
+    frozen.move_to(at(18, 9))
+    late, early = held_session[0], new_session(officer, starts=at(19, 9))
+    services.session_invite(actor=actor_for(officer), session=early, persons=[waiting(landes, last_name="Delta")])
+    frozen.move_to(at(20, 9, 5))
+    participants = {p.person.last_name: p for p in SessionParticipant.objects.select_related("person")}
+    actor = actor_for(officer)
+    for session, names in ((early, ["Delta"]), (late, ["Charlie", "Alpha"])):
+        services.attendance_record(
+            actor=actor, session=session, attendance={participants[name].pk: Attendance.PRESENT for name in names}
+        )
+    # The earlier session first, then by participant (Alpha was invited before Charlie); Bravo was not present.
+    assert [p.person.last_name for p in decisions_to_take(actor=actor, limit=8)] == ["Delta", "Alpha", "Charlie"]
+    assert [p.person.last_name for p in decisions_to_take(actor=actor, limit=2)] == ["Delta", "Alpha"]
+
+
 def test_the_navigation_marks_only_the_sessions_entry_on_a_session_page(login_as, officer):
     page = login_as(officer).get(reverse("orientation:sessions")).content.decode()
     assert f'href="{reverse("orientation:sessions")}" aria-current="page"' in page
