@@ -94,12 +94,13 @@ def test_the_queue_size_is_kept_and_the_rows_stay_live(shared_cache, login_as):
     assert login_as(officer).get(reverse("workspace:home")).context["queue_count"] == 2
 
 
-def test_a_figures_page_is_computed_once_for_every_user_of_the_departement(shared_cache, login_as):
+@pytest.mark.parametrize("page", ["observatory:orientation_figures", "notebook:figures", "offer:figures"])
+def test_a_figures_page_is_computed_once_for_every_user_of_the_departement(shared_cache, login_as, page):
     landes = DepartementFactory()
     pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__kind="cd", organisation__departement=landes)
     colleague = MembershipFactory(role=Role.TERRITORY_MANAGER, organisation=pilot.organisation)
     _waiting_person(landes)
-    url = reverse("observatory:orientation_figures")
+    url = reverse(page)
 
     def queries(membership) -> tuple[int, str]:
         client = login_as(membership)
