@@ -8,7 +8,8 @@ benchmarks — the CAF import of bench_caf_import.py and the set-ups of bench_or
 bench_delays_screen.py and bench_carnet.py, imported, not copied —, runs the daily alert run and the observatory's
 computation of the figures' indicators over the last twelve months, then measures:
 
-- per page, the SQL queries of one request through Django's test client (constant in the data size);
+- per page requested alone through Django's test client: its time, its SQL time and its SQL queries (constant in
+  the data size), the aggregates it shows being kept (`jalon.core.aggregates`);
 - closed loop at saturation: N clients without pause for `--duration` seconds, for each N of `--clients`;
 - 32 users each loading a page every 5 s (open rhythm: a late page does not delay the next tick);
 - a floor: the same closed loop on a page that reads no data (the accessibility statement), in the same run.
@@ -56,6 +57,7 @@ from bench_delays_screen import build_path, build_territories, client_for  # noq
 from bench_orientation_queue import organisation_get  # noqa: E402
 from bench_orientation_queue import setup as queue_setup  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -161,17 +163,43 @@ def page_mix(data: dict) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def query_counts(data: dict, mix: dict) -> dict[str, tuple[int, int]]:
-    """(status, SQL queries) of one request of each page through the test client, after a warm-up request."""
-    counts = {}
+def page_costs(data: dict, mix: dict) -> dict[str, tuple[int, int, float, float]]:
+    """(status, SQL queries, time, SQL time) of each page requested alone through the test client: the best of three
+    requests after a warm-up one (which also keeps the page's aggregates, as a busy server has them)."""
+    costs = {}
     for role, pages in mix.items():
         client = client_for(data[role])
         for label, url in [*pages, ("plancher : déclaration d'accessibilité", FLOOR)]:
             client.get(url)
-            with CaptureQueriesContext(connection) as ctx:
-                response = client.get(url)
-            counts.setdefault(label, (response.status_code, len(ctx.captured_queries)))
-    return counts
+            best = None
+            for _ in range(3):
+                sql_time = [0.0]
+
+                def timed_sql(execute, sql, params, many, context, sql_time=sql_time):
+                    started = time.perf_counter()
+                    try:
+                        return execute(sql, params, many, context)
+                    finally:
+                        sql_time[0] += time.perf_counter() - started
+
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timed_sql):
+                    response = client.get(url)
+                elapsed = time.perf_counter() - started
+                if best is None or elapsed < best[2]:
+                    best = (response.status_code, len(ctx.captured_queries), elapsed * 1000, sql_time[0] * 1000)
+            costs.setdefault(label, best)
+    return costs
+
+
+def report_costs(costs: dict) -> None:
+    print()
+    print("### chaque page seule (client de test, meilleure de trois requêtes)")
+    print()
+    print("| page | temps | dont SQL | requêtes SQL |")
+    print("| --- | --- | --- | --- |")
+    for label, (_, queries, total, sql) in sorted(costs.items(), key=lambda item: -item[1][2]):
+        print(f"| {label} | {total:.0f} ms | {sql:.0f} ms | {queries} |")
 
 
 # -- the server ------------------------------------------------------------------------------------------------
@@ -412,11 +440,14 @@ def main() -> None:
 
     data = build(args.workdir)
     mix = page_mix(data)
-    counts = query_counts(data, mix)
+    counts = page_costs(data, mix)
     print(f"personnes du département {DEPARTEMENT} : {Person.objects.filter(departement_id=DEPARTEMENT).count()}")
-    failing = {label: status for label, (status, _) in counts.items() if status != 200}
+    failing = {label: cost[0] for label, cost in counts.items() if cost[0] != 200}
     if failing:
         sys.exit(f"pages en erreur par le client de test : {failing}")
+    report_costs(counts)
+    # The server starts with no aggregate kept: the first requests count them, and they expire during the runs.
+    caches["aggregates"].clear()
     connection.close()  # the set-up's connection is not needed while the server runs
     print(f"charge de la machine au départ : {' / '.join(f'{value:.1f}' for value in os.getloadavg())}")
 
