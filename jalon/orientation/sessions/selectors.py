@@ -1,3 +1,5 @@
+import itertools
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -178,23 +180,30 @@ def participant_for(*, actor: Actor, pk) -> SessionParticipant:
     return get_visible_or_404(qs.select_related("session", "person"), pk=pk)
 
 
-def decisions_to_take(*, actor: Actor, limit: int) -> list[SessionParticipant]:
+def decisions_to_take(*, actor: Actor, limit: int, batch_size: int = 50) -> list[SessionParticipant]:
     """The first `limit` people who came to a session and are not oriented yet: the orientation officer's next
-    decisions. Their ids are found first, then their rows: joining the persons' full rows to every participant
-    made PostgreSQL hash the whole person table (110–180 ms on the officer's home at Nord scale, 11 000 people
-    present and not yet oriented); the narrow query walks the sessions in order and stops at `limit` (25 ms)."""
-    ids = list(
-        SessionParticipant.objects.filter(
-            session__in=_visible_sessions(actor).active(),
-            attendance=Attendance.PRESENT,
-            person__in=Person.objects.visible_to(actor),
-        )
+    decisions. The candidates are read in order without the persons, a batch at a time, and the persons of a batch
+    checked visible by their keys: with the visibility rule inside, PostgreSQL hashed the whole person table for
+    every home (85–180 ms at Nord scale, 11 000 people present and not yet oriented); this way, 15–20 ms."""
+    candidates = (
+        SessionParticipant.objects.filter(session__in=_visible_sessions(actor).active(), attendance=Attendance.PRESENT)
         # An uncorrelated NOT IN (one hashed lookup), not NOT EXISTS: PostgreSQL estimates an anti-join against the
         # far larger set of current orientations at one row, and then joined the sessions by a nested loop over every
         # participant (1 s on the officer's home at Nord scale).
         .exclude(person_id__in=Orientation.objects.current().values("person_id"))
         .order_by("session__starts_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "person_id")
     )
+    ids: list[int] = []
+    for offset in itertools.count(0, batch_size):
+        batch = list(candidates[offset : offset + batch_size])
+        visible = set(
+            Person.objects.visible_to(actor)
+            .filter(pk__in=[person for _, person in batch])
+            .values_list("pk", flat=True)
+        )
+        ids += [pk for pk, person in batch if person in visible][: limit - len(ids)]
+        if len(ids) == limit or len(batch) < batch_size:
+            break
     rows = SessionParticipant.objects.filter(pk__in=ids).select_related("person", "session", "interview")
     return sorted(rows, key=lambda row: ids.index(row.pk))

@@ -23,7 +23,7 @@ from jalon.orientation.models import OrientationSession, SessionParticipant
 from jalon.orientation.services import orientation_decide
 from jalon.orientation.sessions import services
 from jalon.people.enums import ChangeKind, RightState
-from jalon.people.models import ChangeEvent
+from jalon.people.models import ChangeEvent, Person
 from tests.api.factories import api_client_for
 from tests.conftest import actor_for
 from tests.organisations.factories import MembershipFactory, OrganisationFactory
@@ -625,6 +625,11 @@ def test_the_decisions_to_take_come_in_session_order_up_to_the_limit(officer, la
     # The earlier session first, then by participant (Alpha was invited before Charlie); Bravo was not present.
     assert [p.person.last_name for p in decisions_to_take(actor=actor, limit=8)] == ["Delta", "Alpha", "Charlie"]
     assert [p.person.last_name for p in decisions_to_take(actor=actor, limit=2)] == ["Delta", "Alpha"]
+    # Someone the officer no longer sees (merged into another file) is left out, whichever batch they fall in.
+    Person.objects.filter(pk=participants["Alpha"].person_id).update(merged_into=participants["Bravo"].person)
+    for batch_size in (1, 2, 50):
+        found = decisions_to_take(actor=actor, limit=2, batch_size=batch_size)
+        assert [p.person.last_name for p in found] == ["Delta", "Charlie"]
 
 
 def test_the_navigation_marks_only_the_sessions_entry_on_a_session_page(login_as, officer):
