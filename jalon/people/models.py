@@ -273,6 +273,13 @@ class RsaRight(BaseModel):
     class Meta:
         verbose_name = "droit RSA"
         verbose_name_plural = "droits RSA"
+        indexes = [
+            # The work lists (the « à orienter » queue, the people over a delay) walk the open rights oldest request
+            # first and stop after their page, instead of sorting every open right of the Département.
+            models.Index(
+                fields=["request_date"], name="right_open_request_idx", condition=Q(state__in=RightState.open_states())
+            ),
+        ]
 
     def __str__(self):
         return f"{self.household} : {self.get_state_display()}"
