@@ -20,7 +20,10 @@ _MISSING = object()
 
 def kept(name: str, key: tuple, compute: Callable[[], T]) -> T:
     """The value of `compute()` for `key`, computed at most once per `JALON_AGGREGATE_SECONDS`. `key` must hold
-    everything the value depends on (the actor's scope, the filters, the day): values of one name never mix."""
+    everything the value depends on (the actor's scope, the filters, the day): values of one name never mix. With
+    `JALON_AGGREGATE_SECONDS` at 0, every request counts (and reads nothing another process kept)."""
+    if settings.JALON_AGGREGATE_SECONDS <= 0:
+        return compute()
     cache = caches["aggregates"]
     cache_key = f"{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
     value = cache.get(cache_key, _MISSING)

@@ -57,6 +57,13 @@ def test_a_kept_value_is_computed_once_per_key_until_it_expires(shared_cache):
     assert calls == [1, 3, 4, 0, 7]
 
 
+def test_with_no_seconds_every_request_counts_and_reads_nothing_kept(shared_cache, settings):
+    assert kept("count", ("a",), lambda: 1) == 1
+    settings.JALON_AGGREGATE_SECONDS = 0
+    assert kept("count", ("a",), lambda: 2) == 2
+    assert kept("count", ("a",), lambda: 3) == 3
+
+
 def test_the_scope_tells_memberships_and_territories_apart():
     landes = DepartementFactory()
     one = MembershipFactory(role=Role.ORIENTATION_OFFICER, organisation__kind="cd", organisation__departement=landes)
