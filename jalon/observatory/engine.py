@@ -279,12 +279,12 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         dimensions = BASE_DIMENSIONS
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
-        by_place = {
-            key: cells[0]
-            for key, cells in _by_place_in_grouping_sets(
-                rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
-            ).items()
-        }
+        grouped = _by_place_in_grouping_sets(
+            rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
+        )
+        totals = _rolled_up_columns(grouped, departement_id, places, spec)
+        result = {(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, ""): Cell()}  # as `_rolled_up`
+        return result | {key: Cell(*values) for key, values in totals.items()}
     else:
         by_place = _by_place(
             rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(**sums), dimensions
@@ -297,6 +297,19 @@ def _with_segments(rows: QuerySet, spec: Computation, day: date, segments: Segme
     rows = segments.join(rows, day, prefix)
     expressions = {**segment_expressions(day, prefix), **spec.own_segments}
     return rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
+
+
+def _rolled_up_columns(grouped: dict, departement_id: str, places: Places, spec: Computation) -> dict:
+    """`_rolled_up` of several columns at once (the numerators and denominators of shares evaluated together):
+    each place's values are added to every level it rolls up to, in the same order, so the sums are the same."""
+    locate = places.of_territory if spec.territory_path else places.of_commune
+    totals: dict = {}
+    for (place, dimension, segment), values in grouped.items():
+        for level, code in locate(place):
+            key = (level, code, dimension, segment)
+            rolled = totals.get(key)
+            totals[key] = values if rolled is None else [a + b for a, b in zip(rolled, values, strict=True)]
+    return totals
 
 
 def _rolled_up(by_place: dict, departement_id: str, places: Places, spec: Computation) -> Result:
@@ -342,21 +355,18 @@ def evaluate_shares(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
         [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
     )
-    return {
-        spec.code: _rolled_up(
-            {
-                key: Cell(cells[column_of[spec.share]].numerator, 0.0)
-                if spec.share.counted
-                else cells[column_of[spec.share]]
-                for key, cells in grouped.items()
-                if cells[column_of[spec.share]].denominator
-            },
-            departement_id,
-            places,
-            spec,
-        )
-        for spec in specs
-    }
+    totals = _rolled_up_columns(grouped, departement_id, places, specs[0])
+    everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
+    results = {}
+    for spec in specs:
+        numerator, denominator = 2 * column_of[spec.share], 2 * column_of[spec.share] + 1
+        # A share is absent where it has no row (no denominator), but for the Département as a whole.
+        result = {everyone: Cell()}
+        for key, values in totals.items():
+            if values[denominator]:
+                result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
+        results[spec.code] = result
+    return results
 
 
 def _by_place(grouped, dimensions) -> dict:
@@ -402,7 +412,7 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) 
     by_place: dict = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        first_value, pairs = len(names), range(len(names), len(names) + len(columns), 2)
+        first_value, values = len(names), range(len(names), len(names) + len(columns))
         for row in cursor.fetchall():
             for index in range(1, first_value):
                 if row[index] is not None:
@@ -410,7 +420,7 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) 
                     break
             else:
                 key = (row[0], Dimension.ALL, "")
-            by_place[key] = [Cell(row[index] or 0.0, row[index + 1] or 0.0) for index in pairs]
+            by_place[key] = [row[index] or 0.0 for index in values]
     return by_place
 
 
