@@ -1,7 +1,8 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
 import json
-from collections import defaultdict, deque
+from collections import defaultdict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -197,6 +198,7 @@ class _Day:
     day: date
     periods: list[Period]
     segments: SegmentBatch
+    built: Future | None = None  # the batch, committed
     evaluations: list = field(default_factory=list)  # (period, future of {code: result})
     stocks: dict = field(default_factory=dict)  # (code, segmented) -> the period evaluated for it
 
@@ -227,42 +229,61 @@ class _Computing:
     def days_on_workers(self, by_day: dict) -> int:
         """The same on `WORKERS` connections: a day's segment batch is committed by one of them (the others read it),
         its evaluations are shared among them, and its values are replaced in one transaction once all are in, so a
-        failure still leaves no half-replaced day. The next day is submitted before a day is written: the workers
-        evaluate it meanwhile. The batches are deleted after their day, or after a failure."""
+        failure still leaves no half-replaced day. The next day's batch is built while a day is evaluated, and a day
+        is written while the next is evaluated. The batches are deleted after their day, or after a failure."""
+        days = sorted(by_day)
+        if not days:
+            return 0
         pool = Workers(WORKERS, _batch_settings)
-        pending: deque[_Day] = deque()
+        works: list[_Day] = []
+        done = 0  # the days written, their batch deleted
         written = 0
         try:
-            for day in sorted(by_day):
-                pending.append(self.submit(pool, day, by_day[day]))
-                if len(pending) > 1:
-                    written += self.write(pending[0])
-                    pending.popleft().segments.discard()
-            while pending:
-                written += self.write(pending[0])
-                pending.popleft().segments.discard()
+            works.append(self.prepare(pool, days[0], by_day[days[0]]))
+            for index in range(len(days)):
+                if index + 1 < len(days):
+                    works.append(self.prepare(pool, days[index + 1], by_day[days[index + 1]]))
+                self.evaluate(pool, works[index])
+                if index > 0:
+                    written += self.write(works[index - 1])
+                    works[index - 1].segments.discard()
+                    done = index
+            written += self.write(works[-1])
+            works[-1].segments.discard()
+            done = len(works)
         finally:
             pool.close()  # after a failure: what is left is cancelled before its batch is deleted
-            for work in pending:
+            for work in works[done:]:
                 work.segments.discard()
         return written
 
     def submit(self, pool, day: date, periods: list[Period]) -> _Day:
-        """Submits the day's segment batch, then the evaluations of its periods. A stock is measured on the period's
-        last day, so it is evaluated once for the periods that end on `day` (`test_stocks_depend_on_the_last_day_only`
-        holds every stock to it)."""
+        work = self.prepare(pool, day, periods)
+        self.evaluate(pool, work)
+        return work
+
+    def prepare(self, pool, day: date, periods: list[Period]) -> _Day:
+        """Submits the day's segment batch."""
         work = _Day(day, periods, SegmentBatch(self.departement_id))
-        built = pool.submit(work.segments.prepare, day)
+        work.built = pool.submit(work.segments.prepare, day)
+        return work
+
+    def evaluate(self, pool, work: _Day) -> None:
+        """Submits the evaluations of the day's periods. A stock is measured on the period's last day, so it is
+        evaluated once for the periods that end on the day (`test_stocks_depend_on_the_last_day_only` holds every
+        stock to it)."""
         registry = computations()
         specs = [registry[indicator.code] for indicator in self.indicators]
-        for period in periods:
+        for period in work.periods:
             segmented = self.segmented(period)
             todo = [spec for spec in specs if (spec.code, segmented) not in work.stocks]
             work.stocks |= {(spec.code, segmented): period for spec in todo if spec.measure == Measure.STOCK}
-            for shares, group in _evaluation_groups(todo, segmented):
-                evaluation = pool.submit(self.evaluate_after, built, shares, group, period, work.segments, segmented)
+            # The shares first: the longest queries, so that the workers end together.
+            for shares, group in sorted(_evaluation_groups(todo, segmented), key=lambda group: not group[0]):
+                evaluation = pool.submit(
+                    self.evaluate_after, work.built, shares, group, period, work.segments, segmented
+                )
                 work.evaluations.append((period, evaluation))
-        return work
 
     def evaluate_after(self, built, shares, group, period, segments, segmented) -> dict:
         built.result()  # the day's segments, committed by the task submitted before (or a failure, raised again)
