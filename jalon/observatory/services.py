@@ -280,34 +280,32 @@ class _Computing:
             work.stocks |= {(spec.code, segmented): period for spec in todo if spec.measure == Measure.STOCK}
             # The shares first: the longest queries, so that the workers end together.
             for shares, group in sorted(_evaluation_groups(todo, segmented), key=lambda group: not group[0]):
-                evaluation = pool.submit(
-                    self.evaluate_after, work.built, shares, group, period, work.segments, segmented
-                )
+                evaluation = pool.submit(self.evaluate_after, work.built, shares, group, period, work, segmented)
                 work.evaluations.append((period, evaluation))
 
-    def evaluate_after(self, built, shares, group, period, segments, segmented) -> dict:
+    def evaluate_after(self, built, shares, group, period: Period, work: _Day, segmented: bool) -> dict:
+        """The value rows of the group's indicators, by period: made where the result is computed (a worker), so
+        that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's write."""
         built.result()  # the day's segments, committed by the task submitted before (or a failure, raised again)
-        return _group_results(shares, group, self.departement_id, period, self.places, segments, segmented)
-
-    def write(self, work: _Day) -> int:
-        """Replaces the values of the day's periods, in one transaction. Each result becomes value rows as soon as
-        it is in (rows are far fewer than a result's cells: a commune is stored whole)."""
+        results = _group_results(shares, group, self.departement_id, period, self.places, work.segments, segmented)
         by_code = {indicator.code: indicator for indicator in self.indicators}
         registry = computations()
         rows: dict = defaultdict(list)
-        for period, evaluation in work.evaluations:
-            segmented = self.segmented(period)
-            for code, result in evaluation.result().items():
-                spec = registry[code]
+        for code, result in results.items():
+            into = [period]
+            if work.stocks.get((code, segmented)) == period:
                 # A stock's result is also that of the day's other periods with the same segmentation.
-                into = [
-                    other
-                    for other in work.periods
-                    if other == period
-                    or (work.stocks.get((code, segmented)) == period and self.segmented(other) == segmented)
-                ]
-                for other in into:
-                    rows[other] += _value_rows(by_code[code], spec, self.departement_id, other, self.run, result)
+                into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
+            for other in into:
+                rows[other] += _value_rows(by_code[code], registry[code], self.departement_id, other, self.run, result)
+        return rows
+
+    def write(self, work: _Day) -> int:
+        """Replaces the values of the day's periods, in one transaction, once all are in."""
+        rows: dict = defaultdict(list)
+        for _, evaluation in work.evaluations:
+            for period, period_rows in evaluation.result().items():
+                rows[period] += period_rows
         written = 0
         with transaction.atomic():
             for period in work.periods:
