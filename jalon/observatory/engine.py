@@ -5,8 +5,8 @@ A computation returns rows (persons, orientations, sessions…) annotated with `
 that are not about persons) and by the person's segments on the period's last day, then rolls the groups up to
 every territory level and every dimension in Python. Counts, rates and means are sums of numerators and
 denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
-counted in two months counts once in the quarter. Rates declared as a `Share` (conditions on a common base) are
-computed in one query with the other shares of their base when a computation stores them (`evaluate_shares`)."""
+counted in two months counts once in the quarter. Indicators declared as a `Share` (conditions on a common base)
+are computed in one query with the other shares of their base when a computation stores them (`evaluate_shares`)."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -282,7 +282,7 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         grouped = _by_place_in_grouping_sets(
             rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
         )
-        totals = _rolled_up_columns(grouped, departement_id, places, spec)
+        totals = _rolled_up_columns(grouped, places, spec)
         result = {(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, ""): Cell()}  # as `_rolled_up`
         return result | {key: Cell(*values) for key, values in totals.items()}
     else:
@@ -299,7 +299,7 @@ def _with_segments(rows: QuerySet, spec: Computation, day: date, segments: Segme
     return rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
 
 
-def _rolled_up_columns(grouped: dict, departement_id: str, places: Places, spec: Computation) -> dict:
+def _rolled_up_columns(grouped: dict, places: Places, spec: Computation) -> dict:
     """`_rolled_up` of several columns at once (the numerators and denominators of shares evaluated together):
     each place's values are added to every level it rolls up to, in the same order, so the sums are the same."""
     locate = places.of_territory if spec.territory_path else places.of_commune
@@ -355,7 +355,7 @@ def evaluate_shares(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
         [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
     )
-    totals = _rolled_up_columns(grouped, departement_id, places, specs[0])
+    totals = _rolled_up_columns(grouped, places, specs[0])
     everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
     results = {}
     for spec in specs:
@@ -392,11 +392,12 @@ GROUPING_SETS = True
 
 
 def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:
-    """The same cells, grouped by PostgreSQL itself with GROUPING SETS: one set per dimension (the place and that
-    dimension's segment) and one for the whole population, so a row is already one place's cell of one dimension
-    (a few thousand rows instead of every combination). The rows are materialised first: an indicator's per-row
-    subqueries run once per row, not once per grouping set. In a result row the segments of the other sets are NULL;
-    a segment is never NULL itself (each expression has its default)."""
+    """The same sums (the measures' values, a list per place, dimension and segment), grouped by PostgreSQL itself
+    with GROUPING SETS: one set per dimension (the place and that dimension's segment) and one for the whole
+    population, so a row is already one place's cell of one dimension (a few thousand rows instead of every
+    combination). The rows are materialised first: an indicator's per-row subqueries run once per row, not once per
+    grouping set. In a result row the segments of the other sets are NULL; a segment is never NULL itself (each
+    expression has its default)."""
     names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
     columns = [column for pair in measures for column in pair]
     inner, params = rows.values(*names, *columns).query.sql_with_params()
