@@ -54,8 +54,9 @@ STATEMENTS = [
                    AS commune
         FROM generate_series(1, {HOUSEHOLDS}) g(n)""",
     """INSERT INTO people_household (id, created_at, updated_at, organisme, organisme_code, matricule, address,
-        address_complement, postal_code, city, homeless, source_hash, commune_id, departement_id, geocoded_address)
-        SELECT id, now(), now(), 'CAF', '591', 'B' || n, '', '', '', '', false, '', commune, '59', ''
+        address_complement, postal_code, city, homeless, source_hash, commune_id, departement_id, geocoded_address,
+        raw_fingerprint)
+        SELECT id, now(), now(), 'CAF', '591', 'B' || n, '', '', '', '', false, '', commune, '59', '', ''
         FROM bench_households""",
     """INSERT INTO people_rsaright (id, created_at, updated_at, state, request_date, opening_date, suspension_reason,
         closure_reason, closure_date, household_id, request_number)

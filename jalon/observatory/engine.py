@@ -5,13 +5,14 @@ A computation returns rows (persons, orientations, sessions…) annotated with `
 that are not about persons) and by the person's segments on the period's last day, then rolls the groups up to
 every territory level and every dimension in Python. Counts, rates and means are sums of numerators and
 denominators, so the roll-up is exact; periods are never added together: each is its own query, so a person
-counted in two months counts once in the quarter. Rates declared as a `Share` (conditions on a common base) are
-computed in one query with the other shares of their base when a computation stores them (`evaluate_shares`)."""
+counted in two months counts once in the quarter. Indicators declared as a `Share` (conditions on a common base)
+are computed in one query with the other shares of their base when a computation stores them (`evaluate_shares`)."""
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import connections
 from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
@@ -50,22 +51,55 @@ class Scope:
 
 @dataclass(frozen=True)
 class Share:
-    """A rate over persons, given as conditions on the rows of `base`: those meeting `population` are counted in the
-    denominator, those also meeting `numerator` in the numerator. Shares over the same `base` (the OARSA's,
-    over the persons subject to rights and duties) are computed together by `evaluate_shares`: one pass over the
-    rows and one grouping for all of them, where each alone would cost both."""
+    """An indicator over persons, given as conditions on the rows of `base`: those meeting `population` (every row
+    if None) are its denominator, and its numerator is, for each of them, `numerator` — a condition (a rate: 1 if
+    met), or a number (a ratio: the person's appointments, say). A count (`counted`) has no denominator: the rows
+    meeting both conditions, each counted once (every row of the population if `numerator` is None).
+
+    Shares over the same `base` (the persons subject to rights and duties, the persons with a carnet) are computed
+    together by `evaluate_shares`: one pass over the rows and one grouping for all of them, where each alone would
+    cost both."""
 
     base: Callable[[Scope], QuerySet]
     population: Callable[[Scope], Q] | None  # None: every row of the base
-    numerator: Callable[[Scope], Q]
+    numerator: Callable[[Scope], Any] | None
+    counted: bool = False
 
     def rows(self, scope: Scope) -> QuerySet:
         rows = self.base(scope) if self.population is None else self.base(scope).filter(self.population(scope))
-        return rows.annotate(obs_num=flag(self.numerator(scope)), obs_den=Value(1))
+        if self.counted:
+            if self.numerator is not None:
+                rows = rows.filter(self.numerator(scope))
+            return rows.annotate(obs_num=Value(1))
+        return rows.annotate(obs_num=measured(self.numerator(scope)), obs_den=Value(1))
+
+    def columns(self, scope: Scope) -> tuple:
+        """The numerator and the denominator of a row of the base, zero outside the population: evaluated with
+        other shares over the same rows. A count's denominator is 1 where it counts (a group without any is
+        left out, as its own rows would not have it), then dropped (`evaluate_shares`)."""
+        population = self.population(scope) if self.population is not None else None
+        if self.counted:
+            condition = self.numerator(scope) if self.numerator is not None else None
+            if population is not None and condition is not None:
+                condition = population & condition
+            elif condition is None:
+                condition = population
+            counted = Value(1) if condition is None else flag(condition)
+            return counted, counted
+        numerator = measured(self.numerator(scope))
+        if population is None:
+            return numerator, Value(1)
+        # Nested, so that a costly numerator (a CER's actions) is only computed on the rows of its population.
+        return Case(When(population, then=numerator), default=Value(0)), flag(population)
 
 
 def flag(condition) -> Case:
     return Case(When(condition, then=Value(1)), default=Value(0))
+
+
+def measured(numerator):
+    """A numerator given as a condition counts 1 when met; one given as a number is that number."""
+    return flag(numerator) if getattr(numerator, "conditional", False) else numerator
 
 
 @dataclass(frozen=True)
@@ -95,15 +129,22 @@ class Computation:
     def bound_to_100(self) -> bool:
         return self.unit == Unit.RATE
 
+    @property
+    def evaluated_as(self) -> tuple:
+        """What its result depends on besides the scope: codes registered on the same query, placed and segmented
+        alike (P06, L05 and L72 are one definition in three plans), have the same result."""
+        return (self.query, self.person_path, self.commune_path, self.territory_path, tuple(self.own_segments.items()))
+
 
 REGISTRY: dict[str, Computation] = {}
 
 
 def share_indicator(code: str, share: Share, **definition) -> None:
-    """Registers a rate over persons given as a `Share` (its query is the share's rows)."""
+    """Registers an indicator given as a `Share` (its query is the share's rows); a rate unless `unit` says."""
     if code in REGISTRY:
         raise ValueError(f"Indicator {code} is registered twice.")
-    REGISTRY[code] = Computation(code=code, query=share.rows, share=share, unit=Unit.RATE, **definition)
+    definition.setdefault("unit", Unit.COUNT if share.counted else Unit.RATE)
+    REGISTRY[code] = Computation(code=code, query=share.rows, share=share, **definition)
 
 
 def indicator(code: str, **definition):
@@ -238,12 +279,12 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         dimensions = BASE_DIMENSIONS
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
-        by_place = {
-            key: cells[0]
-            for key, cells in _by_place_in_grouping_sets(
-                rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
-            ).items()
-        }
+        grouped = _by_place_in_grouping_sets(
+            rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
+        )
+        totals = _rolled_up_columns(grouped, places, spec)
+        result = {(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, ""): Cell()}  # as `_rolled_up`
+        return result | {key: Cell(*values) for key, values in totals.items()}
     else:
         by_place = _by_place(
             rows.values("obs_place", *[f"seg_{name}" for name in dimensions]).annotate(**sums), dimensions
@@ -256,6 +297,19 @@ def _with_segments(rows: QuerySet, spec: Computation, day: date, segments: Segme
     rows = segments.join(rows, day, prefix)
     expressions = {**segment_expressions(day, prefix), **spec.own_segments}
     return rows.annotate(**{f"seg_{name}": expressions[name] for name in BASE_DIMENSIONS})
+
+
+def _rolled_up_columns(grouped: dict, places: Places, spec: Computation) -> dict:
+    """`_rolled_up` of several columns at once (the numerators and denominators of shares evaluated together):
+    each place's values are added to every level it rolls up to, in the same order, so the sums are the same."""
+    locate = places.of_territory if spec.territory_path else places.of_commune
+    totals: dict = {}
+    for (place, dimension, segment), values in grouped.items():
+        for level, code in locate(place):
+            key = (level, code, dimension, segment)
+            rolled = totals.get(key)
+            totals[key] = values if rolled is None else [a + b for a, b in zip(rolled, values, strict=True)]
+    return totals
 
 
 def _rolled_up(by_place: dict, departement_id: str, places: Places, spec: Computation) -> Result:
@@ -290,30 +344,29 @@ def evaluate_shares(
         for population in populations[1:]:
             anyone |= population
         rows = rows.filter(anyone)
-    measures = {}
-    for index, (spec, population) in enumerate(zip(specs, populations, strict=True)):
-        numerator = flag(spec.share.numerator(scope))
-        if population is None:
-            measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = numerator, Value(1)
-        else:
-            # Nested, so that a costly numerator (a CER's actions) is only tested on the rows of its population.
-            measures[f"obs_num_{index}"] = Case(When(population, then=numerator), default=Value(0))
-            measures[f"obs_den_{index}"] = flag(population)
+    measures, column_of = {}, {}  # a share registered under several codes is one pair of columns
+    for spec in specs:
+        if spec.share not in column_of:
+            index = column_of[spec.share] = len(column_of)
+            measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = spec.share.columns(scope)
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, specs[0], period.end, segments)
     grouped = _by_place_in_grouping_sets(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
-        [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(specs))],
+        [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
     )
-    return {
-        spec.code: _rolled_up(
-            {key: cells[index] for key, cells in grouped.items() if cells[index].denominator},
-            departement_id,
-            places,
-            spec,
-        )
-        for index, spec in enumerate(specs)
-    }
+    totals = _rolled_up_columns(grouped, places, specs[0])
+    everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
+    results = {}
+    for spec in specs:
+        numerator, denominator = 2 * column_of[spec.share], 2 * column_of[spec.share] + 1
+        # A share is absent where it has no row (no denominator), but for the Département as a whole.
+        result = {everyone: Cell()}
+        for key, values in totals.items():
+            if values[denominator]:
+                result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
+        results[spec.code] = result
+    return results
 
 
 def _by_place(grouped, dimensions) -> dict:
@@ -339,11 +392,12 @@ GROUPING_SETS = True
 
 
 def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:
-    """The same cells, grouped by PostgreSQL itself with GROUPING SETS: one set per dimension (the place and that
-    dimension's segment) and one for the whole population, so a row is already one place's cell of one dimension
-    (a few thousand rows instead of every combination). The rows are materialised first: an indicator's per-row
-    subqueries run once per row, not once per grouping set. In a result row the segments of the other sets are NULL;
-    a segment is never NULL itself (each expression has its default)."""
+    """The same sums (the measures' values, a list per place, dimension and segment), grouped by PostgreSQL itself
+    with GROUPING SETS: one set per dimension (the place and that dimension's segment) and one for the whole
+    population, so a row is already one place's cell of one dimension (a few thousand rows instead of every
+    combination). The rows are materialised first: an indicator's per-row subqueries run once per row, not once per
+    grouping set. In a result row the segments of the other sets are NULL; a segment is never NULL itself (each
+    expression has its default)."""
     names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
     columns = [column for pair in measures for column in pair]
     inner, params = rows.values(*names, *columns).query.sql_with_params()
@@ -359,7 +413,7 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) 
     by_place: dict = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        first_value, pairs = len(names), range(len(names), len(names) + len(columns), 2)
+        first_value, values = len(names), range(len(names), len(names) + len(columns))
         for row in cursor.fetchall():
             for index in range(1, first_value):
                 if row[index] is not None:
@@ -367,7 +421,7 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) 
                     break
             else:
                 key = (row[0], Dimension.ALL, "")
-            by_place[key] = [Cell(row[index] or 0.0, row[index + 1] or 0.0) for index in pairs]
+            by_place[key] = [row[index] or 0.0 for index in values]
     return by_place
 
 

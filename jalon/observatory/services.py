@@ -2,6 +2,8 @@
 
 import json
 from collections import defaultdict
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
 from jalon.observatory.segments import SegmentBatch
+from jalon.observatory.workers import Inline, Workers
 
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
@@ -52,24 +55,36 @@ def catalogue_load() -> int:
     return len(entries)
 
 
+def _evaluation_groups(specs: list[Computation], segmented: bool) -> list[tuple[bool, list[Computation]]]:
+    """How `specs` are evaluated: the shares over the same base together (one query, PostgreSQL, with the day's
+    segment batch), the codes of one definition once, every other computation alone. Each group is
+    (together, specs)."""
+    together = segmented and engine.GROUPING_SETS and connection.vendor == "postgresql"
+    groups: dict = {}
+    for spec in specs:
+        if together and spec.share is not None:
+            groups.setdefault((True, spec.share.base), []).append(spec)
+        else:
+            groups.setdefault((False, spec.evaluated_as), []).append(spec)
+    return [(shares, group) for (shares, _), group in groups.items()]
+
+
+def _group_results(shares: bool, group, departement_id: str, period: Period, places, segments, segmented) -> dict:
+    if shares:
+        return evaluate_shares(group, departement_id, period, places=places, segments=segments)
+    result = evaluate(group[0], departement_id, period, places=places, segmented=segmented, segments=segments)
+    return {spec.code: result for spec in group}
+
+
 def period_results(
     specs: list[Computation], departement_id: str, period: Period, *, places, segments, segmented: bool = True
 ) -> dict:
     """The results of `specs` for a period, with the day's segment batch: the shares over the same base together
-    (`evaluate_shares`, PostgreSQL), every other computation alone."""
-    together = defaultdict(list)
-    if segmented and engine.GROUPING_SETS and connection.vendor == "postgresql":
-        for spec in specs:
-            if spec.share is not None:
-                together[spec.share.base].append(spec)
+    (`evaluate_shares`, PostgreSQL), a definition registered under several codes once, every other computation
+    alone."""
     results = {}
-    for group in together.values():
-        results |= evaluate_shares(group, departement_id, period, places=places, segments=segments)
-    for spec in specs:
-        if spec.code not in results:
-            results[spec.code] = evaluate(
-                spec, departement_id, period, places=places, segmented=segmented, segments=segments
-            )
+    for shares, group in _evaluation_groups(specs, segmented):
+        results |= _group_results(shares, group, departement_id, period, places, segments, segmented)
     return results
 
 
@@ -152,43 +167,151 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
     today = today or timezone.localdate()
     first_day = first_day or period_of(PeriodKind.YEAR, today).start.replace(year=today.year - 2)
     run = SnapshotRun.objects.create(departement_id=departement_id, started_at=timezone.now(), as_of=today, full=full)
-    places = Places.of(departement_id)
     registry = computations()
     indicators = list(Indicator.objects.filter(code__in=codes or list(registry)))
     by_day = defaultdict(list)  # a month, its quarter and its year may end on the same day: one segment batch
     for period in periods_to_compute(first_day=first_day, today=today, full=full):
         by_day[period.end].append(period)
-    written = 0
-    segments = SegmentBatch(departement_id)
-    for day in sorted(by_day):
-        # One transaction per day: its segments are computed, joined by every indicator of its periods, and
-        # deleted; a failure leaves neither segments nor half-replaced values behind.
-        # A stock is measured on the period's last day, so the month, the quarter and the year that end on `day`
-        # share its value: evaluated once (`test_stocks_depend_on_the_last_day_only` holds every stock to it).
-        stocks: dict = {}
-        with transaction.atomic():
-            _batch_settings()
-            for period in by_day[day]:
-                segmented = segmented_from is None or period.end >= segmented_from
-                known = {code: stocks[(code, segmented)] for code in registry if (code, segmented) in stocks}
-                specs = [registry[i.code] for i in indicators if i.code not in known]
-                results = known | period_results(
-                    specs, departement_id, period, places=places, segments=segments, segmented=segmented
-                )
-                stocks |= {(s.code, segmented): results[s.code] for s in specs if s.measure == Measure.STOCK}
-                rows = []
-                for indicator in indicators:
-                    spec = registry[indicator.code]
-                    rows += _value_rows(indicator, spec, departement_id, period, run, results[spec.code])
-                _replace(indicators, departement_id, period, rows)
-                written += len(rows)
-            segments.discard()
+    computing = _Computing(departement_id, Places.of(departement_id), run, indicators, segmented_from)
+    if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        written = computing.days_on_workers(by_day)
+    else:
+        written = computing.days_inline(by_day)
     # The figures pages read these values right after the nightly run.
     statistics_refresh(IndicatorValue, rows=written)
     run.values_written = written
     run.finished_at = timezone.now()
     run.save(update_fields=["values_written", "finished_at"])
     return run
+
+
+# Connections a computation evaluates on (threads): the server's two cores. A computation called inside a
+# transaction stays on its caller's connection (other connections would not see what that transaction wrote).
+WORKERS = 2
+
+
+@dataclass
+class _Day:
+    """The work of one day: its segment batch, the evaluations submitted for its periods, and which period's
+    evaluation gives each stock (the month, the quarter and the year that end on the day share it)."""
+
+    day: date
+    periods: list[Period]
+    segments: SegmentBatch
+    built: Future | None = None  # the batch, committed
+    evaluations: list = field(default_factory=list)  # (period, future of {code: result})
+    stocks: dict = field(default_factory=dict)  # (code, segmented) -> the period evaluated for it
+
+
+@dataclass
+class _Computing:
+    departement_id: str
+    places: Places
+    run: SnapshotRun
+    indicators: list[Indicator]
+    segmented_from: date | None
+
+    def segmented(self, period: Period) -> bool:
+        return self.segmented_from is None or period.end >= self.segmented_from
+
+    def days_inline(self, by_day: dict) -> int:
+        """Day after day on this connection, each in one transaction: its segments are computed, joined by every
+        indicator of its periods, and deleted; a failure leaves neither segments nor half-replaced values."""
+        written = 0
+        for day in sorted(by_day):
+            with transaction.atomic():
+                _batch_settings()
+                work = self.submit(Inline(), day, by_day[day])
+                written += self.write(work)
+                work.segments.discard()
+        return written
+
+    def days_on_workers(self, by_day: dict) -> int:
+        """The same on `WORKERS` connections: a day's segment batch is committed by one of them (the others read it),
+        its evaluations are shared among them, and its values are replaced in one transaction once all are in, so a
+        failure still leaves no half-replaced day. The next day's batch is built while a day is evaluated, and a day
+        is written while the next is evaluated. The batches are deleted after their day, or after a failure."""
+        days = sorted(by_day)
+        if not days:
+            return 0
+        pool = Workers(WORKERS, _batch_settings)
+        works: list[_Day] = []
+        done = 0  # the days written, their batch deleted
+        written = 0
+        try:
+            works.append(self.prepare(pool, days[0], by_day[days[0]]))
+            for index in range(len(days)):
+                if index + 1 < len(days):
+                    works.append(self.prepare(pool, days[index + 1], by_day[days[index + 1]]))
+                self.evaluate(pool, works[index])
+                if index > 0:
+                    written += self.write(works[index - 1])
+                    works[index - 1].segments.discard()
+                    done = index
+            written += self.write(works[-1])
+            works[-1].segments.discard()
+            done = len(works)
+        finally:
+            pool.close()  # after a failure: what is left is cancelled before its batch is deleted
+            for work in works[done:]:
+                work.segments.discard()
+        return written
+
+    def submit(self, pool, day: date, periods: list[Period]) -> _Day:
+        work = self.prepare(pool, day, periods)
+        self.evaluate(pool, work)
+        return work
+
+    def prepare(self, pool, day: date, periods: list[Period]) -> _Day:
+        """Submits the day's segment batch."""
+        work = _Day(day, periods, SegmentBatch(self.departement_id))
+        work.built = pool.submit(work.segments.prepare, day)
+        return work
+
+    def evaluate(self, pool, work: _Day) -> None:
+        """Submits the evaluations of the day's periods. A stock is measured on the period's last day, so it is
+        evaluated once for the periods that end on the day (`test_stocks_depend_on_the_last_day_only` holds every
+        stock to it)."""
+        registry = computations()
+        specs = [registry[indicator.code] for indicator in self.indicators]
+        for period in work.periods:
+            segmented = self.segmented(period)
+            todo = [spec for spec in specs if (spec.code, segmented) not in work.stocks]
+            work.stocks |= {(spec.code, segmented): period for spec in todo if spec.measure == Measure.STOCK}
+            # The shares first: the longest queries, so that the workers end together.
+            for shares, group in sorted(_evaluation_groups(todo, segmented), key=lambda group: not group[0]):
+                evaluation = pool.submit(self.evaluate_after, work.built, shares, group, period, work, segmented)
+                work.evaluations.append((period, evaluation))
+
+    def evaluate_after(self, built, shares, group, period: Period, work: _Day, segmented: bool) -> dict:
+        """The value rows of the group's indicators, by period: made where the result is computed (a worker), so
+        that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's write."""
+        built.result()  # the day's segments, committed by the task submitted before (or a failure, raised again)
+        results = _group_results(shares, group, self.departement_id, period, self.places, work.segments, segmented)
+        by_code = {indicator.code: indicator for indicator in self.indicators}
+        registry = computations()
+        rows: dict = defaultdict(list)
+        for code, result in results.items():
+            into = [period]
+            if work.stocks.get((code, segmented)) == period:
+                # A stock's result is also that of the day's other periods with the same segmentation.
+                into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
+            for other in into:
+                rows[other] += _value_rows(by_code[code], registry[code], self.departement_id, other, self.run, result)
+        return rows
+
+    def write(self, work: _Day) -> int:
+        """Replaces the values of the day's periods, in one transaction, once all are in."""
+        rows: dict = defaultdict(list)
+        for _, evaluation in work.evaluations:
+            for period, period_rows in evaluation.result().items():
+                rows[period] += period_rows
+        written = 0
+        with transaction.atomic():
+            for period in work.periods:
+                _replace(self.indicators, self.departement_id, period, rows[period])
+                written += len(rows[period])
+        return written
 
 
 def observatory_daily(*, today: date) -> list[SnapshotRun]:

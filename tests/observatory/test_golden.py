@@ -453,20 +453,31 @@ def test_shares_over_the_same_base_computed_together_give_each_one_s_cells(world
 
     if connection.vendor != "postgresql":
         pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS")
-    shares = [spec for spec in computations().values() if spec.share is not None]
-    assert {spec.code for spec in shares} >= {f"B{n}" for n in (*range(1, 13), *range(15, 21))}
+    by_base = {}
+    for spec in computations().values():
+        if spec.share is not None:
+            by_base.setdefault(spec.share.base, []).append(spec)
+    codes = {spec.code for shares in by_base.values() for spec in shares}
+    assert codes >= {f"B{n}" for n in (*range(1, 13), *range(15, 21))}
+    # Counts (L69, J06), ratios (L13) and days (P06) beside the rates.
+    assert codes >= {"L66", "L13", "J05", "J06", "L69", "L70", "L20", "J15", "P06", "J01"}
     places = Places.of("40")
     by_period = {}
     for period in (YEAR, MARCH):
         with SegmentBatch("40") as batch:
-            together = by_period[period] = evaluate_shares(shares, "40", period, places=places, segments=batch)
-            for spec in shares:
-                alone = evaluate(spec, "40", period, places=places, segments=batch)
-                as_pairs = {key: (cell.numerator, cell.denominator) for key, cell in together[spec.code].items()}
-                assert as_pairs == {key: (c.numerator, c.denominator) for key, c in alone.items()}, spec.code
+            by_period[period] = {}
+            for shares in by_base.values():
+                together = evaluate_shares(shares, "40", period, places=places, segments=batch)
+                by_period[period] |= together
+                for spec in shares:
+                    alone = evaluate(spec, "40", period, places=places, segments=batch)
+                    as_pairs = {key: (cell.numerator, cell.denominator) for key, cell in together[spec.code].items()}
+                    assert as_pairs == {key: (c.numerator, c.denominator) for key, c in alone.items()}, spec.code
     # Not a vacuous comparison: the golden B1 of 2025, 8 oriented of 10 SDD (test_oarsa).
     b1 = by_period[YEAR]["B1"][(TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, "")]
     assert (b1.numerator, b1.denominator) == (8, 10)
+    l69 = by_period[YEAR]["L69"][(TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, "")]
+    assert (l69.numerator, l69.denominator) == (10, 0)
 
 
 def test_the_transition_to_the_contrat_d_engagement(world):

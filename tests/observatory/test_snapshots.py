@@ -2,12 +2,14 @@
 and the nightly command refreshes the periods of the last 35 days."""
 
 import datetime
+from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
 
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
 from jalon.observatory.models import IndicatorValue
+from jalon.observatory.periods import Period
 from jalon.observatory.services import catalogue_load, snapshot_compute
 from tests.observatory.test_golden import world  # noqa: F401  (the golden population)
 
@@ -148,3 +150,81 @@ def test_a_large_refresh_analyses_what_it_wrote(world, monkeypatch):  # noqa: F8
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'observatory_indicatorvalue'")
         estimated = cursor.fetchone()[0]
     assert estimated == IndicatorValue.objects.count() > 0
+
+
+def _stored_values() -> dict:
+    """Every stored value, by indicator, period, territory and segment: (numerator, denominator, value, run)."""
+    values = {}
+    for v in IndicatorValue.objects.select_related("indicator"):
+        key = (v.indicator.code, v.period_kind, v.period_start, v.territory_level, v.territory_code)
+        values[(*key, v.dimension, v.segment)] = (v.numerator, v.denominator, v.value, v.run_id)
+    return values
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_two_connections_the_values_of_one(world, monkeypatch):  # noqa: F811
+    """Outside a transaction, a computation on PostgreSQL evaluates on worker threads, each on its own connection
+    (the day's segment batch committed first); it stores the values of the computation on the caller's own
+    connection, and deletes its segment batches."""
+    import threading
+
+    from django.db import connection
+
+    from jalon.observatory import services
+    from jalon.observatory.models import PersonSegment
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker connections are PostgreSQL's")
+    catalogue_load()
+    evaluated_in = set()
+    group_results = services._group_results
+    monkeypatch.setattr(
+        services, "_group_results", lambda *args: evaluated_in.add(threading.get_ident()) or group_results(*args)
+    )
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 10, 1))
+    assert evaluated_in and threading.get_ident() not in evaluated_in
+    on_workers = {key: value[:3] for key, value in _stored_values().items()}
+    evaluated_in.clear()
+    monkeypatch.setattr(services, "WORKERS", 1)
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 10, 1))
+    assert evaluated_in == {threading.get_ident()}
+    assert {key: value[:3] for key, value in _stored_values().items()} == on_workers
+    # Not a vacuous comparison: the golden L69 of 2025 (10 subject on 31/12/2025).
+    assert on_workers[("L69", PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.DEPARTEMENT, "40", "", "")][2] == 10
+    assert not PersonSegment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch):  # noqa: F811
+    """The days written before a failure keep their new values; the failing day keeps all its old ones (none of its
+    periods is half replaced), and no segment batch is left behind."""
+    from django.db import connection
+
+    from jalon.observatory import services
+    from jalon.observatory.models import PersonSegment, SnapshotRun
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker connections are PostgreSQL's")
+    catalogue_load()
+    codes = ["L69", "P05", "L13"]
+    first = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=codes)
+    group_results = services._group_results
+
+    def failing(shares, group, departement_id, period, *args):
+        if period == Period(PeriodKind.QUARTER, D(2026, 1, 1)):
+            raise RuntimeError("panne")
+        return group_results(shares, group, departement_id, period, *args)
+
+    monkeypatch.setattr(services, "_group_results", failing)
+    with pytest.raises(RuntimeError, match="panne"):
+        snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=codes)
+    failed = SnapshotRun.objects.exclude(pk=first.pk).get()
+    runs = defaultdict(set)
+    for (_, kind, start, *_), (*_, run_id) in _stored_values().items():
+        runs[(kind, start)].add(run_id)
+    # 31/12/2025 (December, Q4, 2025) and 31/01/2026 were written before the failing day, 31/03/2026 (Q1) was not.
+    assert runs[(PeriodKind.MONTH, D(2025, 12, 1))] == {failed.pk}
+    assert runs[(PeriodKind.YEAR, D(2025, 1, 1))] == {failed.pk}
+    assert runs[(PeriodKind.MONTH, D(2026, 1, 1))] == {failed.pk}
+    assert runs[(PeriodKind.QUARTER, D(2026, 1, 1))] == {first.pk}
+    assert not PersonSegment.objects.exists()

@@ -77,6 +77,16 @@ def subject_persons(scope) -> QuerySet:
     )
 
 
+def subject_base(scope) -> QuerySet:
+    """The base of the indicators over the persons subject to rights and duties on the last day (the OARSA shares,
+    the population's counts), with the opening date of their household's right at hand for the seniority bands
+    (read from the segment batch, or a subquery that only runs where a condition uses it)."""
+    rows = subject_persons(scope)
+    if scope.segments is None:
+        return rows.alias(opened_on=right_field_on(scope.end, "opening_date"))
+    return rows.alias(opened_on=F("obs_seg__opened_on"))
+
+
 def right_field_on(day: date, field: str):
     """A field of the RSA right of the household the person belongs to on `day` (the first, if several)."""
     return Subquery(

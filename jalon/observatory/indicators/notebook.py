@@ -2,13 +2,13 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jalon.notebook.followup.selectors import DEFAULT_MAX_WEEKS
 from jalon.notebook.models import Appointment, Contact, Contract
-from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
 from jalon.observatory.indicators.common import persons
 
@@ -30,26 +30,23 @@ def _with_carnet(scope: Scope):
 WITH_CARNET = "Personnes dont le carnet de bord existe le dernier jour de la période."
 
 
-@indicator("L66", unit=Unit.COUNT, measure=Measure.STOCK, population=WITH_CARNET, numerator="Personnes.")
-def with_carnet(scope: Scope):
-    return _with_carnet(scope).annotate(obs_num=Value(1))
-
-
-@indicator(
-    "L13",
-    unit=Unit.RATIO,
-    measure=Measure.FLOW,
+# The carnet's indicators over the persons with a carnet are computed together (`Share`): one pass over them.
+share_indicator(
+    "L66",
+    Share(_with_carnet, None, None, counted=True),
+    measure=Measure.STOCK,
     population=WITH_CARNET,
-    numerator="Rendez-vous de ces carnets commençant dans la période, non annulés.",
-    denominator="Personnes avec un carnet.",
+    numerator="Personnes.",
 )
-def appointments_per_person(scope: Scope):
-    start = timezone.make_aware(datetime.combine(scope.start, time.min))
+
+
+def _appointments(scope: Scope):
+    """The number of the carnet's appointments starting in the period, not cancelled."""
     appointments = (
         Appointment.objects.filter(
             notebook_id=OuterRef("notebook"),
             cancelled_at=None,
-            starts_at__gte=start,
+            starts_at__gte=_start_of(scope.start),
             starts_at__lte=_end_of(scope.end),
         )
         .order_by()
@@ -57,20 +54,22 @@ def appointments_per_person(scope: Scope):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return _with_carnet(scope).annotate(
-        obs_num=Coalesce(Subquery(appointments, output_field=IntegerField()), Value(0)), obs_den=Value(1)
-    )
+    return Coalesce(Subquery(appointments, output_field=IntegerField()), Value(0))
 
 
-@indicator(
-    "J05",
+share_indicator(
+    "L13",
+    Share(_with_carnet, None, _appointments),
     unit=Unit.RATIO,
     measure=Measure.FLOW,
     population=WITH_CARNET,
-    numerator="Contacts notés dans ces carnets dans la période (entretiens, appels, courriels…).",
+    numerator="Rendez-vous de ces carnets commençant dans la période, non annulés.",
     denominator="Personnes avec un carnet.",
 )
-def contacts_per_person(scope: Scope):
+
+
+def _contacts(scope: Scope):
+    """The number of contacts noted in the carnet in the period."""
     contacts = (
         Contact.objects.filter(
             notebook_id=OuterRef("notebook"), occurred_on__gte=scope.start, occurred_on__lte=scope.end
@@ -80,14 +79,32 @@ def contacts_per_person(scope: Scope):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return _with_carnet(scope).annotate(
-        obs_num=Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0)), obs_den=Value(1)
+    return Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0))
+
+
+share_indicator(
+    "J05",
+    Share(_with_carnet, None, _contacts),
+    unit=Unit.RATIO,
+    measure=Measure.FLOW,
+    population=WITH_CARNET,
+    numerator="Contacts notés dans ces carnets dans la période (entretiens, appels, courriels…).",
+    denominator="Personnes avec un carnet.",
+)
+
+
+def _lost_from_view(scope: Scope) -> Q:
+    cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
+    recent_contact = Contact.objects.filter(
+        notebook_id=OuterRef("notebook"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
     )
+    # A recent carnet counts from its opening.
+    return ~Exists(recent_contact) & ~Q(notebook__created_at__gte=_start_of(cutoff))
 
 
-@indicator(
+share_indicator(
     "J06",
-    unit=Unit.COUNT,
+    Share(_with_carnet, None, _lost_from_view, counted=True),
     measure=Measure.STOCK,
     population=WITH_CARNET,
     numerator=(
@@ -95,17 +112,6 @@ def contacts_per_person(scope: Scope):
         "le dernier jour de la période (un carnet récent compte depuis son ouverture)."
     ),
 )
-def lost_from_view(scope: Scope):
-    cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
-    recent_contact = Contact.objects.filter(
-        notebook_id=OuterRef("notebook"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
-    )
-    return (
-        _with_carnet(scope)
-        .exclude(Exists(recent_contact))
-        .exclude(notebook__created_at__gte=_start_of(cutoff))  # a recent carnet counts from its opening
-        .annotate(obs_num=Value(1))
-    )
 
 
 CONTRACTS = dict(person_path="notebook__person", commune_path="notebook__person__commune_id")

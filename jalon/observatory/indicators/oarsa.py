@@ -8,7 +8,7 @@ from jalon.core.periods import add_months
 from jalon.notebook.models import Contract
 from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, right_field_on, subject_persons, with_right_fields
+from jalon.observatory.indicators.common import DaysBetween, subject_base, subject_persons, with_right_fields
 from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
 from jalon.orientation.models import Orientation
 
@@ -58,16 +58,6 @@ OTHER_GROUPS = ("france_travail", "other_spe", "departement")
 SUBJECT = "Personnes soumises aux droits et devoirs (SDD) le dernier jour de la période (31 décembre pour une année)."
 
 
-def _subject(scope: Scope):
-    """The base of the OARSA shares: the persons subject to rights and duties on the last day, with the opening date
-    of their household's right at hand for the seniority bands (read from the segment batch, or a subquery that
-    only runs where a condition uses it)."""
-    rows = subject_persons(scope)
-    if scope.segments is None:
-        return rows.alias(opened_on=right_field_on(scope.end, "opening_date"))
-    return rows.alias(opened_on=F("obs_seg__opened_on"))
-
-
 def _seniority(months_from: int | None, months_to: int | None):
     if months_from is None:
         return None
@@ -89,7 +79,7 @@ for code, label, months_from, months_to in (
 ):
     share_indicator(
         code,
-        Share(_subject, _seniority(months_from, months_to), _oriented),
+        Share(subject_base, _seniority(months_from, months_to), _oriented),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + label + ".",
         numerator="Parmi elles, celles qui ont un organisme référent unique ce jour-là (orientation en cours).",
@@ -119,7 +109,7 @@ for code, label, group in (
 ):
     share_indicator(
         code,
-        Share(_subject, _oriented, _toward(group)),
+        Share(subject_base, _oriented, _toward(group)),
         measure=Measure.STOCK,
         population=ORIENTED,
         numerator=f"Parmi elles, celles dont l'organisme référent est {label}.",
@@ -144,7 +134,7 @@ def _oriented_outside_france_travail(scope: Scope) -> Q:
 
 share_indicator(
     "B9",
-    Share(_subject, _oriented_outside_france_travail, _cer_valid),
+    Share(subject_base, _oriented_outside_france_travail, _cer_valid),
     measure=Measure.STOCK,
     population=SUBJECT[:-1] + " et orientées ce jour-là vers un organisme autre que France Travail.",
     numerator="Parmi elles, celles qui ont un CER valide ce jour-là (début au plus tard, fin au plus tôt ce jour).",
@@ -228,7 +218,7 @@ for code, label, group in (
 ):
     share_indicator(
         code,
-        Share(_subject, _toward(group), _cer_valid),
+        Share(subject_base, _toward(group), _cer_valid),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + f" et orientées ce jour-là vers {label}.",
         numerator=CER_VALID,
@@ -306,7 +296,7 @@ for code, (label, _, _) in CER_ACTION_CATEGORIES.items():
 
     share_indicator(
         code,
-        Share(_subject, _with_a_valid_cer_outside_france_travail, with_action),
+        Share(subject_base, _with_a_valid_cer_outside_france_travail, with_action),
         measure=Measure.STOCK,
         population=SUBJECT[:-1] + " orientées ce jour-là vers un organisme autre que France Travail et ayant un CER "
         "valide ce jour-là.",

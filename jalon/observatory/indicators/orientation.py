@@ -3,9 +3,9 @@
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons, subject_persons, with_right_fields
+from jalon.observatory.indicators.common import DaysBetween, persons, subject_base, with_right_fields
 from jalon.orientation.delays.selectors import PLEIN_EMPLOI_IN_FORCE_ON
 from jalon.orientation.enums import Attendance, ReorientationStatus, SessionKind
 from jalon.orientation.models import (
@@ -219,35 +219,38 @@ REQUEST_TO_ORIENTATION = dict(
 )
 
 
-@indicator("P06", **REQUEST_TO_ORIENTATION)
-@indicator("L05", **REQUEST_TO_ORIENTATION)
-@indicator("L72", **REQUEST_TO_ORIENTATION)
-def request_to_orientation(scope: Scope):
-    return _first_oriented(scope).annotate(obs_num=DaysBetween(F("first_on"), F("requested_on")), obs_den=Value(1))
+def _first_oriented_with_delay(scope: Scope):
+    """The base of the delays to the first orientation, computed together: each person with her delay in days."""
+    return _first_oriented(scope).alias(delay=DaysBetween(F("first_on"), F("requested_on")))
+
+
+def _delay(scope: Scope):
+    return F("delay")
+
+
+# One definition in three plans: the same share, evaluated once.
+DAYS_TO_FIRST_ORIENTATION = Share(_first_oriented_with_delay, None, _delay)
+for code in ("P06", "L05", "L72"):
+    share_indicator(code, DAYS_TO_FIRST_ORIENTATION, **REQUEST_TO_ORIENTATION)
 
 
 def _within(days: int):
-    def query(scope: Scope):
-        delay = DaysBetween(F("first_on"), F("requested_on"))
-        return (
-            _first_oriented(scope)
-            .annotate(delay=delay)
-            .annotate(obs_num=Case(When(delay__lte=days, then=Value(1)), default=Value(0)), obs_den=Value(1))
-        )
+    def condition(scope: Scope) -> Q:
+        return Q(delay__lte=days)
 
-    return query
+    return condition
 
 
 # J14: the legal deadline of décret n° 2024-1244 (six weeks), beside the Département's own targets.
 for code, days in (("J01", 15), ("J02", 30), ("J14", 42)):
-    indicator(
+    share_indicator(
         code,
-        unit=Unit.RATE,
+        Share(_first_oriented_with_delay, None, _within(days)),
         measure=Measure.FLOW,
         population=FIRST_ORIENTED,
         numerator=f"Personnes orientées au plus {days} jours après la demande du RSA.",
         denominator="Personnes.",
-    )(_within(days))
+    )
 
 
 @indicator(
@@ -304,9 +307,28 @@ def request_to_first_appointment(scope: Scope):
     )
 
 
-@indicator(
+def _before_the_law(scope: Scope):
+    """The person's orientations in force on the last day and decided before the plein emploi law."""
+    return Orientation.objects.filter(
+        Q(ended_on=None) | Q(ended_on__gt=scope.end),
+        person_id=OuterRef("pk"),
+        decided_on__lt=PLEIN_EMPLOI_IN_FORCE_ON,
+    )
+
+
+def _oriented_before_the_law(scope: Scope) -> Exists:
+    return Exists(_before_the_law(scope))
+
+
+def _engagement_unsigned(scope: Scope) -> Exists:
+    unsigned = Q(engagement_signed_on=None) | Q(engagement_signed_on__gt=scope.end)
+    return Exists(_before_the_law(scope).filter(unsigned))
+
+
+# Computed with the OARSA shares over the same base (the persons subject to rights and duties).
+share_indicator(
     "J15",
-    unit=Unit.RATE,
+    Share(subject_base, _oriented_before_the_law, _engagement_unsigned),
     measure=Measure.STOCK,
     population=(
         "Personnes soumises aux droits et devoirs le dernier jour de la période dont l'orientation en vigueur ce "
@@ -315,15 +337,3 @@ def request_to_first_appointment(scope: Scope):
     numerator="Parmi elles, celles dont l'orientation n'a pas encore de contrat d'engagement signé ce jour-là.",
     denominator="Personnes.",
 )
-def transition_pending(scope: Scope):
-    before_the_law = Orientation.objects.filter(
-        Q(ended_on=None) | Q(ended_on__gt=scope.end),
-        person_id=OuterRef("pk"),
-        decided_on__lt=PLEIN_EMPLOI_IN_FORCE_ON,
-    )
-    unsigned = before_the_law.filter(Q(engagement_signed_on=None) | Q(engagement_signed_on__gt=scope.end))
-    return (
-        subject_persons(scope)
-        .filter(Exists(before_the_law))
-        .annotate(obs_num=Case(When(Exists(unsigned), then=Value(1)), default=Value(0)), obs_den=Value(1))
-    )

@@ -1,12 +1,12 @@
 """The population: people covered by the RSA, long-term beneficiaries, seniors, exits from the right (Landes
 diagnostic, A.3, A.5, A.6)."""
 
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef, Q, Value
 
 from jalon.core.periods import add_months
-from jalon.observatory.engine import Scope, indicator
+from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
-from jalon.observatory.indicators.common import membership_on, persons, subject_on, subject_persons
+from jalon.observatory.indicators.common import membership_on, persons, subject_base, subject_on
 from jalon.people.enums import HouseholdRole
 from jalon.people.models import HouseholdMember
 
@@ -18,36 +18,42 @@ SUBJECT = (
 )
 
 
-@indicator("L69", unit=Unit.COUNT, measure=Measure.STOCK, population=SUBJECT, numerator="Personnes.")
-def subject_to_rights_and_duties(scope: Scope):
-    return subject_persons(scope).annotate(obs_num=Value(1))
+# Counts over the persons subject to rights and duties: computed with the OARSA shares over the same base.
+share_indicator(
+    "L69",
+    Share(subject_base, None, None, counted=True),
+    measure=Measure.STOCK,
+    population=SUBJECT,
+    numerator="Personnes.",
+)
 
 
-@indicator(
+def _long_term(scope: Scope):
+    # The same membership test as `subject_on`, with the right opened 4 years ago at least (not the batch's
+    # seniority, which reads one membership only).
+    return subject_on(scope.end, household__right__opening_date__lte=add_months(scope.end, -48))
+
+
+share_indicator(
     "L70",
-    unit=Unit.COUNT,
+    Share(subject_base, None, _long_term, counted=True),
     measure=Measure.STOCK,
     population=SUBJECT,
     numerator="Parmi elles, celles dont le droit du foyer est ouvert depuis au moins 4 ans.",
 )
-def long_term(scope: Scope):
-    cutoff = add_months(scope.end, -48)
-    return (
-        persons(scope.departement_id)
-        .filter(subject_on(scope.end, household__right__opening_date__lte=cutoff))
-        .annotate(obs_num=Value(1))
-    )
 
 
-@indicator(
+def _senior(scope: Scope) -> Q:
+    return Q(birth_date__lte=add_months(scope.end, -12 * 60))
+
+
+share_indicator(
     "L20",
-    unit=Unit.COUNT,
+    Share(subject_base, None, _senior, counted=True),
     measure=Measure.STOCK,
     population=SUBJECT,
     numerator="Parmi elles, celles âgées de 60 ans ou plus le dernier jour de la période.",
 )
-def seniors(scope: Scope):
-    return subject_persons(scope).filter(birth_date__lte=add_months(scope.end, -12 * 60)).annotate(obs_num=Value(1))
 
 
 @indicator(
