@@ -21,7 +21,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
-from jalon.intake.caf_flux.parallel import read_flux_batches
+from jalon.intake.caf_flux.parallel import SkippedHouseholds, read_flux_batches
 from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, FluxUnchanged
 from jalon.intake.enums import ImportKind, ImportStatus
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
@@ -111,7 +111,11 @@ class CafFluxImporter:
 
     def run_file(self, path: Path) -> None:
         header, batches = read_flux_batches(
-            path, batch_size=BATCH_SIZE, progress=self.progress, known_fingerprints=self._known_fingerprints()
+            path,
+            batch_size=BATCH_SIZE,
+            progress=self.progress,
+            known_fingerprints=self._known_fingerprints(),
+            accepts_departement=self._accepts_departement,
         )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
@@ -120,6 +124,8 @@ class CafFluxImporter:
             for item in items:
                 if isinstance(item, FluxRejection):
                     self._reject(item.line, item.matricule, item.reason)
+                elif isinstance(item, SkippedHouseholds):
+                    households.append(item)  # their Département was checked by the reader (_accepts_departement)
                 else:
                     self._check_departement(item)
                     households.append(item)
@@ -140,12 +146,16 @@ class CafFluxImporter:
             .iterator(chunk_size=10_000)
         )
 
+    def _accepts_departement(self, partner_departement: str) -> bool:
+        found = _ideparte(partner_departement)
+        return self.allow_other_departement or not found or found == self.expected_ideparte
+
     def _check_departement(self, flux: FluxHousehold | FluxUnchanged) -> None:
         """A flux sent to another Département (IDEPARTE) would create its beneficiaries here: the whole file is
         refused (the import's transaction rolls back), unless the import was explicitly asked for."""
-        found = _ideparte(flux.partner_departement)
-        if self.allow_other_departement or not found or found == self.expected_ideparte:
+        if self._accepts_departement(flux.partner_departement):
             return
+        found = _ideparte(flux.partner_departement)
         departement = self.run.departement
         raise FluxError(
             f"Ce flux est adressé à un autre Département : {found.lstrip('0') or found} (IDEPARTE « "
@@ -173,10 +183,12 @@ class CafFluxImporter:
 
     # -- one batch -----------------------------------------------------------------------------------------------
 
-    def _import_batch(self, items: list[FluxHousehold | FluxUnchanged]) -> None:
+    def _import_batch(self, items: list[FluxHousehold | FluxUnchanged | SkippedHouseholds]) -> None:
         flux_households = []
         for flux in self._drop_repeats(items):
-            if isinstance(flux, FluxUnchanged):
+            if isinstance(flux, SkippedHouseholds):
+                self.counts.households_unchanged += flux.count
+            elif isinstance(flux, FluxUnchanged):
                 # Its bytes are those the stored household was last imported from (see _known_fingerprints).
                 self.counts.households_unchanged += 1
             else:
@@ -242,10 +254,16 @@ class CafFluxImporter:
         self._write_rest(batch)
 
     def _drop_repeats(
-        self, flux_households: list[FluxHousehold | FluxUnchanged]
-    ) -> list[FluxHousehold | FluxUnchanged]:
-        kept: list[FluxHousehold | FluxUnchanged] = []
+        self, flux_households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds]
+    ) -> list[FluxHousehold | FluxUnchanged | SkippedHouseholds]:
+        kept: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
         for flux in flux_households:
+            if isinstance(flux, SkippedHouseholds):
+                # What the next household repeats of the skipped ones before it (see parallel.SkippedHouseholds).
+                self.seen_matricules.update(flux.keys)
+                self.seen_nir.update(flux.nirs)
+                kept.append(flux)
+                continue
             key = (flux.organisme, flux.organisme_code, flux.matricule)
             if isinstance(flux, FluxUnchanged):
                 # The reader parses a skipped household that repeats a matricule or a NIR met before it.
