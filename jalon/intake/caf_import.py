@@ -104,6 +104,8 @@ class CafFluxImporter:
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
         self.analyzed_at = 0
+        # Changed households waiting to be written, one list per batch of the file (see _write_pending).
+        self.pending: list[list[tuple[FluxHousehold, int | None]]] = []
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
@@ -131,7 +133,7 @@ class CafFluxImporter:
                     households.append(item)
             if households:
                 self._import_batch(households)
-                self._refresh_statistics()
+        self._write_pending(final=True)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _known_fingerprints(self) -> set[str]:
@@ -220,22 +222,71 @@ class CafFluxImporter:
                     fingerprints.append((known[0], flux.raw_fingerprint))
                 continue
             changed_flux.append((flux, known[0] if known else None))
-            if known:
-                to_load.append(known[0])
         if fingerprints:
             _set_raw_fingerprints(fingerprints)
-        if not changed_flux:
-            return
-        loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
-        changed = [(flux, loaded.get(pk) if pk else None) for flux, pk in changed_flux]
+        if changed_flux:
+            self.pending.append(changed_flux)
+        self._write_pending(final=False)
 
-        existing_ids = [household.pk for _, household in changed if household is not None]
-        current_members: dict[int, list[HouseholdMember]] = {}
-        for member in HouseholdMember.objects.current().filter(household_id__in=existing_ids).select_related("person"):
-            current_members.setdefault(member.household_id, []).append(member)
+    # -- batches of changed households ---------------------------------------------------------------------------
 
-        persons_by_hash = self._persons_by_nir(changed)
-        fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
+    def _write_pending(self, *, final: bool) -> None:
+        """Write the changed households of several batches of the file together once they fill a batch (a monthly
+        file's batches hold few), as long as the result is the one of writing them batch after batch.
+
+        A batch reads what the batches before it wrote: a person created or updated by one can be matched by a later
+        one. So a batch joins the ones before it only if it shares with them no stored person it could read or
+        write (found by NIR, a member of its households, a candidate of the name match) and no birth date + first
+        name of a person (a person created by one could be a candidate of the other); else the batches before it
+        are written first and it waits for the next write, which reads what they wrote."""
+        while self.pending and (final or sum(len(group) for group in self.pending) >= BATCH_SIZE):
+            changed_flux = [pair for group in self.pending for pair in group]
+            to_load = [pk for _, pk in changed_flux if pk]
+            loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
+            changed = [(flux, loaded.get(pk) if pk else None) for flux, pk in changed_flux]
+            existing_ids = [household.pk for _, household in changed if household is not None]
+            current_members: dict[int, list[HouseholdMember]] = {}
+            for member in (
+                HouseholdMember.objects.current().filter(household_id__in=existing_ids).select_related("person")
+            ):
+                current_members.setdefault(member.household_id, []).append(member)
+            persons_by_hash = self._persons_by_nir(changed)
+            fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
+
+            taken, size = 0, 0
+            keys: set[tuple[date, str]] = set()
+            persons: set[int] = set()
+            for group in self.pending:
+                group_keys, group_persons = self._footprint(group, current_members, persons_by_hash, fuzzy_pool)
+                if taken and (group_keys & keys or group_persons & persons):
+                    break
+                keys |= group_keys
+                persons |= group_persons
+                taken += 1
+                size += len(group)
+            self.pending = self.pending[taken:]
+            self._write_changed(changed[:size], current_members, persons_by_hash, fuzzy_pool)
+            self._refresh_statistics()
+
+    @staticmethod
+    def _footprint(
+        group, current_members, persons_by_hash, fuzzy_pool
+    ) -> tuple[set[tuple[date, str]], set[int]]:
+        """Birth date + first name of every person of a batch's changed households, and the ids of the stored persons
+        it reads (and may write): found by NIR, members of its households, candidates of the name match."""
+        keys = {(fp.birth_date, normalise_name(fp.first_name)) for flux, _ in group for fp in flux.persons}
+        persons: set[int] = set()
+        for flux, pk in group:
+            if pk:
+                persons.update(member.person_id for member in current_members.get(pk, ()))
+            for fp in flux.persons:
+                if fp.nir and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
+                    persons.add(person.pk)
+        for key in keys:
+            persons.update(person.pk for person in fuzzy_pool.get(key, ()))
+        return keys, persons
+
+    def _write_changed(self, changed, current_members, persons_by_hash, fuzzy_pool) -> None:
         batch = _Batch()
         resolved: list[tuple[FluxHousehold, Household, list[tuple[FluxPerson, Person | _NewRecord]]]] = []
         for flux, household in changed:
