@@ -647,10 +647,12 @@ class _HouseholdSplitter:
             if nirs is None:
                 return None
         try:
-            organisme, organisme_code, matricule, partner = (value.decode(self._codec).strip() for value in values)
-            nir_texts = tuple(nir for nir in (value.decode(self._codec).strip().upper() for value in nirs) if nir)
+            # One decode for all the values (XML text cannot hold a NUL).
+            texts = b"\0".join([*values, *nirs]).decode(self._codec).split("\0")
         except UnicodeDecodeError:
             return None
+        organisme, organisme_code, matricule, partner = (text.strip() for text in texts[:4])
+        nir_texts = tuple(nir for nir in (text.strip().upper() for text in texts[4:]) if nir)
         return FluxUnchanged(
             line=line,
             organisme=organisme.upper(),
