@@ -8,6 +8,7 @@ write is per batch of households, never per row.
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -38,6 +39,19 @@ FUZZY_THRESHOLD = 0.8
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
+
+
+def known_fingerprints() -> set[str]:
+    """Raw fingerprints of the households a file may leave out of the parse: those whose stored source hash is
+    the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
+    already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
+    return set(
+        Household.objects.exclude(raw_fingerprint="")
+        .exclude(source_hash="")
+        .filter(right__request_number__gt="")
+        .values_list("raw_fingerprint", flat=True)
+        .iterator(chunk_size=10_000)
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -91,8 +105,15 @@ class _NewRecord:
 
 
 class CafFluxImporter:
-    def __init__(self, *, run: ImportRun, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        run: ImportRun,
+        progress: Callable[[int], None] | None = None,
+        fingerprints: set[str] | None = None,
+    ):
         self.run = run
+        self.fingerprints = fingerprints
         self.departement_id = run.departement_id
         self.progress = progress
         self.counts = _Counts()
@@ -116,13 +137,13 @@ class CafFluxImporter:
             path,
             batch_size=BATCH_SIZE,
             progress=self.progress,
-            known_fingerprints=self._known_fingerprints(),
+            known_fingerprints=self.fingerprints if self.fingerprints is not None else known_fingerprints(),
             accepts_departement=self._accepts_departement,
         )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
         for items in batches:
-            households = []
+            households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
             for item in items:
                 if isinstance(item, FluxRejection):
                     self._reject(item.line, item.matricule, item.reason)
@@ -135,18 +156,6 @@ class CafFluxImporter:
                 self._import_batch(households)
         self._write_pending(final=True)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
-
-    def _known_fingerprints(self) -> set[str]:
-        """Raw fingerprints of the households a file may leave out of the parse: those whose stored source hash is
-        the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
-        already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
-        return set(
-            Household.objects.exclude(raw_fingerprint="")
-            .exclude(source_hash="")
-            .filter(right__request_number__gt="")
-            .values_list("raw_fingerprint", flat=True)
-            .iterator(chunk_size=10_000)
-        )
 
     def _accepts_departement(self, partner_departement: str) -> bool:
         found = _ideparte(partner_departement)
@@ -191,7 +200,7 @@ class CafFluxImporter:
             if isinstance(flux, SkippedHouseholds):
                 self.counts.households_unchanged += flux.count
             elif isinstance(flux, FluxUnchanged):
-                # Its bytes are those the stored household was last imported from (see _known_fingerprints).
+                # Its bytes are those the stored household was last imported from (see known_fingerprints).
                 self.counts.households_unchanged += 1
             else:
                 flux_households.append(flux)
@@ -210,7 +219,8 @@ class CafFluxImporter:
                 "raw_fingerprint",
             )
         }
-        to_load, changed_flux, fingerprints = [], [], []
+        changed_flux: list[tuple[FluxHousehold, int | None]] = []
+        fingerprints: list[tuple[int, str]] = []
         for flux in flux_households:
             known = stored.get((flux.organisme, flux.organisme_code, flux.matricule))
             # A right stored before the request number was read takes it from the next file, even unchanged.
@@ -269,9 +279,7 @@ class CafFluxImporter:
             self._refresh_statistics()
 
     @staticmethod
-    def _footprint(
-        group, current_members, persons_by_hash, fuzzy_pool
-    ) -> tuple[set[tuple[date, str]], set[int]]:
+    def _footprint(group, current_members, persons_by_hash, fuzzy_pool) -> tuple[set[tuple[date, str]], set[int]]:
         """Birth date + first name of every person of a batch's changed households, and the ids of the stored persons
         it reads (and may write): found by NIR, members of its households, candidates of the name match."""
         keys = {(fp.birth_date, normalise_name(fp.first_name)) for flux, _ in group for fp in flux.persons}
@@ -807,7 +815,12 @@ def caf_flux_import(
     A flux addressed to another Département (IDEPARTE) is refused unless `other_departement_allowed` (or the
     run's own flag, set at upload) says it is meant to be imported here."""
     path = Path(path)
-    sha256 = file_sha256(path)
+    # The file's hash (is it a file already imported?) is computed while the stored fingerprints are read: hashing
+    # releases the GIL, and both take a few tenths of a second at Nord scale.
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        hashed = hashing.submit(file_sha256, path)
+        fingerprints = known_fingerprints()
+        sha256 = hashed.result()
     if run is None:
         run = ImportRun.objects.create(
             kind=ImportKind.CAF_FLUX,
@@ -842,7 +855,7 @@ def caf_flux_import(
         return run
 
     started = time.monotonic()
-    importer = CafFluxImporter(run=run, progress=progress)
+    importer = CafFluxImporter(run=run, progress=progress, fingerprints=fingerprints)
     try:
         with transaction.atomic():
             importer.run_file(path)

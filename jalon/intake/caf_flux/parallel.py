@@ -54,12 +54,15 @@ def _batches(
     # parses those), so each has one line.
     skipped_keys: dict[tuple[str, str, str], int] = {}
     skipped_nirs: dict[str, int] = {}
+    accepted: dict[str, bool] = {}  # by IDEPARTE: a file names one Département, or a few
+
+    def accepts(partner: str) -> bool:
+        if partner not in accepted:
+            accepted[partner] = accepts_departement is not None and accepts_departement(partner)
+        return accepted[partner]
+
     for item in items:
-        if (
-            accepts_departement is not None
-            and isinstance(item, FluxUnchanged)
-            and accepts_departement(item.partner_departement)
-        ):
+        if accepts_departement is not None and isinstance(item, FluxUnchanged) and accepts(item.partner_departement):
             pending += 1
             skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = item.line
             for nir in item.nirs:

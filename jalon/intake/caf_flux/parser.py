@@ -505,7 +505,8 @@ class _Segment:
 # What a skipped household's bytes are read for (see _HouseholdSplitter.unchanged): each leaf written plainly (no blank
 # or attribute in its tags, no entity or markup in its text).
 _HEAD_LEAVES = tuple(
-    re.compile(rb"<" + tag + rb">([^<&]*)</" + tag + rb">") for tag in (b"FONORG", b"NUMORG", b"MATRICULE", b"IDEPARTE")
+    re.compile(rb"<" + tag + rb">([^<&]*)</" + tag + rb">")
+    for tag in (b"FONORG", b"NUMORG", b"MATRICULE", b"IDEPARTE")
 )
 # A NIR, Identification or Rattachement tag (not a longer name that starts with one of them); group 2 is ">" when the
 # tag is plain.
@@ -639,8 +640,8 @@ class _HouseholdSplitter:
                 return None
             values.append(found.group(1))
         # No other element of the schema has a name that starts with NIR: each "<NIR" must open a plain NIR leaf.
-        nirs = _PLAIN_NIR.findall(segment)
-        if len(nirs) != segment.count(b"<NIR"):
+        nirs: list[bytes] | None = _PLAIN_NIR.findall(segment)
+        if nirs is None or len(nirs) != segment.count(b"<NIR"):
             return None
         if nirs and b"<Rattachement" in segment:
             nirs = _own_nirs(segment)
