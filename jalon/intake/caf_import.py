@@ -33,6 +33,9 @@ from jalon.territories.models import Commune
 
 
 BATCH_SIZE = 2000
+# Changed households gathered (from several batches of a monthly file) before they are written: fewer queries than a
+# write per batch, and a short last write once the file is read (a full batch there measured slower).
+WRITE_MIN = 500
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
 FUZZY_THRESHOLD = 0.8
@@ -241,15 +244,15 @@ class CafFluxImporter:
     # -- batches of changed households ---------------------------------------------------------------------------
 
     def _write_pending(self, *, final: bool) -> None:
-        """Write the changed households of several batches of the file together once they fill a batch (a monthly
-        file's batches hold few), as long as the result is the one of writing them batch after batch.
+        """Write the changed households of several batches of the file together once there are WRITE_MIN of them (a
+        monthly file's batches hold few), as long as the result is the one of writing them batch after batch.
 
         A batch reads what the batches before it wrote: a person created or updated by one can be matched by a later
         one. So a batch joins the ones before it only if it shares with them no stored person it could read or
         write (found by NIR, a member of its households, a candidate of the name match) and no birth date + first
         name of a person (a person created by one could be a candidate of the other); else the batches before it
         are written first and it waits for the next write, which reads what they wrote."""
-        while self.pending and (final or sum(len(group) for group in self.pending) >= BATCH_SIZE):
+        while self.pending and (final or sum(len(group) for group in self.pending) >= WRITE_MIN):
             changed_flux = [pair for group in self.pending for pair in group]
             to_load = [pk for _, pk in changed_flux if pk]
             loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}

@@ -52,6 +52,7 @@ def _one_by_one(monkeypatch) -> None:
 
 def test_a_child_created_by_one_batch_is_found_by_the_next_one(tmp_path, landes, monkeypatch, writes):
     monkeypatch.setattr(caf_import, "BATCH_SIZE", 3)
+    monkeypatch.setattr(caf_import, "WRITE_MIN", 3)
     households = [
         H("1000001", [P("DUPONT", "Marie", "1985-05-06", "2850540192123"), LEO]),
         BROKEN,
@@ -71,6 +72,7 @@ def test_a_child_created_by_one_batch_is_found_by_the_next_one(tmp_path, landes,
 
 def test_batches_with_nothing_in_common_are_written_together(tmp_path, landes, monkeypatch, writes):
     monkeypatch.setattr(caf_import, "BATCH_SIZE", 3)
+    monkeypatch.setattr(caf_import, "WRITE_MIN", 3)
     households = [
         H("1000001", [P("DUPONT", "Marie", "1985-05-06", "2850540192123"), LEO]),
         BROKEN,
@@ -103,6 +105,7 @@ def test_writing_batches_together_gives_the_results_of_writing_them_one_by_one(
     """The series of files of the identity test (changes, households gone and back, repeats, another encoding), in
     batches of 10 file items: most batches of the re-imports hold a few changed households."""
     monkeypatch.setattr(caf_import, "BATCH_SIZE", 10)
+    monkeypatch.setattr(caf_import, "WRITE_MIN", 10)
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0 if in_child else 10**12)
     files = _files(tmp_path)
     with monkeypatch.context() as patched, pytest.raises(_Undo), transaction.atomic():
