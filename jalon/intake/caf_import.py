@@ -34,7 +34,7 @@ from jalon.territories.models import Commune
 
 BATCH_SIZE = 2000
 # Changed households gathered (from several batches of a monthly file) before they are written: fewer queries than a
-# write per batch, and a short last write once the file is read (a full batch there measured slower).
+# write per batch, and a short last write once the file is read, when the importer no longer overlaps the parse.
 WRITE_MIN = 500
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
