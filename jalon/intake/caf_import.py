@@ -8,6 +8,7 @@ write is per batch of households, never per row.
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
@@ -21,7 +22,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
-from jalon.intake.caf_flux.parallel import read_flux_batches
+from jalon.intake.caf_flux.parallel import SkippedHouseholds, read_flux_batches
 from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, FluxUnchanged
 from jalon.intake.enums import ImportKind, ImportStatus
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
@@ -32,12 +33,28 @@ from jalon.territories.models import Commune
 
 
 BATCH_SIZE = 2000
+# Changed households gathered (from several batches of a monthly file) before they are written: fewer queries than a
+# write per batch, and a short last write once the file is read, when the importer no longer overlaps the parse.
+WRITE_MIN = 500
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
 FUZZY_THRESHOLD = 0.8
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
+
+
+def known_fingerprints() -> set[str]:
+    """Raw fingerprints of the households a file may leave out of the parse: those whose stored source hash is
+    the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
+    already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
+    return set(
+        Household.objects.exclude(raw_fingerprint="")
+        .exclude(source_hash="")
+        .filter(right__request_number__gt="")
+        .values_list("raw_fingerprint", flat=True)
+        .iterator(chunk_size=10_000)
+    )
 
 
 def file_sha256(path: Path) -> str:
@@ -91,8 +108,15 @@ class _NewRecord:
 
 
 class CafFluxImporter:
-    def __init__(self, *, run: ImportRun, progress: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        *,
+        run: ImportRun,
+        progress: Callable[[int], None] | None = None,
+        fingerprints: set[str] | None = None,
+    ):
         self.run = run
+        self.fingerprints = fingerprints
         self.departement_id = run.departement_id
         self.progress = progress
         self.counts = _Counts()
@@ -104,6 +128,8 @@ class CafFluxImporter:
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
         self.analyzed_at = 0
+        # Changed households waiting to be written, one list per batch of the file (see _write_pending).
+        self.pending: list[list[tuple[FluxHousehold, int | None]]] = []
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
@@ -111,41 +137,39 @@ class CafFluxImporter:
 
     def run_file(self, path: Path) -> None:
         header, batches = read_flux_batches(
-            path, batch_size=BATCH_SIZE, progress=self.progress, known_fingerprints=self._known_fingerprints()
+            path,
+            batch_size=BATCH_SIZE,
+            progress=self.progress,
+            known_fingerprints=self.fingerprints if self.fingerprints is not None else known_fingerprints(),
+            accepts_departement=self._accepts_departement,
         )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
         for items in batches:
-            households = []
+            households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
             for item in items:
                 if isinstance(item, FluxRejection):
                     self._reject(item.line, item.matricule, item.reason)
+                elif isinstance(item, SkippedHouseholds):
+                    households.append(item)  # their Département was checked by the reader (_accepts_departement)
                 else:
                     self._check_departement(item)
                     households.append(item)
             if households:
                 self._import_batch(households)
-                self._refresh_statistics()
+        self._write_pending(final=True)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
-    def _known_fingerprints(self) -> set[str]:
-        """Raw fingerprints of the households a file may leave out of the parse: those whose stored source hash is
-        the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
-        already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
-        return set(
-            Household.objects.exclude(raw_fingerprint="")
-            .exclude(source_hash="")
-            .filter(right__request_number__gt="")
-            .values_list("raw_fingerprint", flat=True)
-            .iterator(chunk_size=10_000)
-        )
+    def _accepts_departement(self, partner_departement: str) -> bool:
+        found = _ideparte(partner_departement)
+        return self.allow_other_departement or not found or found == self.expected_ideparte
 
     def _check_departement(self, flux: FluxHousehold | FluxUnchanged) -> None:
         """A flux sent to another Département (IDEPARTE) would create its beneficiaries here: the whole file is
         refused (the import's transaction rolls back), unless the import was explicitly asked for."""
-        found = _ideparte(flux.partner_departement)
-        if self.allow_other_departement or not found or found == self.expected_ideparte:
+        if self._accepts_departement(flux.partner_departement):
             return
+        found = _ideparte(flux.partner_departement)
         departement = self.run.departement
         raise FluxError(
             f"Ce flux est adressé à un autre Département : {found.lstrip('0') or found} (IDEPARTE « "
@@ -173,11 +197,13 @@ class CafFluxImporter:
 
     # -- one batch -----------------------------------------------------------------------------------------------
 
-    def _import_batch(self, items: list[FluxHousehold | FluxUnchanged]) -> None:
+    def _import_batch(self, items: list[FluxHousehold | FluxUnchanged | SkippedHouseholds]) -> None:
         flux_households = []
         for flux in self._drop_repeats(items):
-            if isinstance(flux, FluxUnchanged):
-                # Its bytes are those the stored household was last imported from (see _known_fingerprints).
+            if isinstance(flux, SkippedHouseholds):
+                self.counts.households_unchanged += flux.count
+            elif isinstance(flux, FluxUnchanged):
+                # Its bytes are those the stored household was last imported from (see known_fingerprints).
                 self.counts.households_unchanged += 1
             else:
                 flux_households.append(flux)
@@ -196,7 +222,8 @@ class CafFluxImporter:
                 "raw_fingerprint",
             )
         }
-        to_load, changed_flux, fingerprints = [], [], []
+        changed_flux: list[tuple[FluxHousehold, int | None]] = []
+        fingerprints: list[tuple[int, str]] = []
         for flux in flux_households:
             known = stored.get((flux.organisme, flux.organisme_code, flux.matricule))
             # A right stored before the request number was read takes it from the next file, even unchanged.
@@ -208,22 +235,69 @@ class CafFluxImporter:
                     fingerprints.append((known[0], flux.raw_fingerprint))
                 continue
             changed_flux.append((flux, known[0] if known else None))
-            if known:
-                to_load.append(known[0])
         if fingerprints:
             _set_raw_fingerprints(fingerprints)
-        if not changed_flux:
-            return
-        loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
-        changed = [(flux, loaded.get(pk) if pk else None) for flux, pk in changed_flux]
+        if changed_flux:
+            self.pending.append(changed_flux)
+        self._write_pending(final=False)
 
-        existing_ids = [household.pk for _, household in changed if household is not None]
-        current_members: dict[int, list[HouseholdMember]] = {}
-        for member in HouseholdMember.objects.current().filter(household_id__in=existing_ids).select_related("person"):
-            current_members.setdefault(member.household_id, []).append(member)
+    # -- batches of changed households ---------------------------------------------------------------------------
 
-        persons_by_hash = self._persons_by_nir(changed)
-        fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
+    def _write_pending(self, *, final: bool) -> None:
+        """Write the changed households of several batches of the file together once there are WRITE_MIN of them (a
+        monthly file's batches hold few), as long as the result is the one of writing them batch after batch.
+
+        A batch reads what the batches before it wrote: a person created or updated by one can be matched by a later
+        one. So a batch joins the ones before it only if it shares with them no stored person it could read or
+        write (found by NIR, a member of its households, a candidate of the name match) and no birth date + first
+        name of a person (a person created by one could be a candidate of the other); else the batches before it
+        are written first and it waits for the next write, which reads what they wrote."""
+        while self.pending and (final or sum(len(group) for group in self.pending) >= WRITE_MIN):
+            changed_flux = [pair for group in self.pending for pair in group]
+            to_load = [pk for _, pk in changed_flux if pk]
+            loaded = Household.objects.select_related("right").in_bulk(to_load) if to_load else {}
+            changed = [(flux, loaded.get(pk) if pk else None) for flux, pk in changed_flux]
+            existing_ids = [household.pk for _, household in changed if household is not None]
+            current_members: dict[int, list[HouseholdMember]] = {}
+            for member in (
+                HouseholdMember.objects.current().filter(household_id__in=existing_ids).select_related("person")
+            ):
+                current_members.setdefault(member.household_id, []).append(member)
+            persons_by_hash = self._persons_by_nir(changed)
+            fuzzy_pool = self._fuzzy_pool(changed, persons_by_hash)
+
+            taken, size = 0, 0
+            keys: set[tuple[date, str]] = set()
+            persons: set[int] = set()
+            for group in self.pending:
+                group_keys, group_persons = self._footprint(group, current_members, persons_by_hash, fuzzy_pool)
+                if taken and (group_keys & keys or group_persons & persons):
+                    break
+                keys |= group_keys
+                persons |= group_persons
+                taken += 1
+                size += len(group)
+            self.pending = self.pending[taken:]
+            self._write_changed(changed[:size], current_members, persons_by_hash, fuzzy_pool)
+            self._refresh_statistics()
+
+    @staticmethod
+    def _footprint(group, current_members, persons_by_hash, fuzzy_pool) -> tuple[set[tuple[date, str]], set[int]]:
+        """Birth date + first name of every person of a batch's changed households, and the ids of the stored persons
+        it reads (and may write): found by NIR, members of its households, candidates of the name match."""
+        keys = {(fp.birth_date, normalise_name(fp.first_name)) for flux, _ in group for fp in flux.persons}
+        persons: set[int] = set()
+        for flux, pk in group:
+            if pk:
+                persons.update(member.person_id for member in current_members.get(pk, ()))
+            for fp in flux.persons:
+                if fp.nir and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
+                    persons.add(person.pk)
+        for key in keys:
+            persons.update(person.pk for person in fuzzy_pool.get(key, ()))
+        return keys, persons
+
+    def _write_changed(self, changed, current_members, persons_by_hash, fuzzy_pool) -> None:
         batch = _Batch()
         resolved: list[tuple[FluxHousehold, Household, list[tuple[FluxPerson, Person | _NewRecord]]]] = []
         for flux, household in changed:
@@ -242,10 +316,16 @@ class CafFluxImporter:
         self._write_rest(batch)
 
     def _drop_repeats(
-        self, flux_households: list[FluxHousehold | FluxUnchanged]
-    ) -> list[FluxHousehold | FluxUnchanged]:
-        kept: list[FluxHousehold | FluxUnchanged] = []
+        self, flux_households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds]
+    ) -> list[FluxHousehold | FluxUnchanged | SkippedHouseholds]:
+        kept: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
         for flux in flux_households:
+            if isinstance(flux, SkippedHouseholds):
+                # What the next household repeats of the skipped ones before it (see parallel.SkippedHouseholds).
+                self.seen_matricules.update(flux.keys)
+                self.seen_nir.update(flux.nirs)
+                kept.append(flux)
+                continue
             key = (flux.organisme, flux.organisme_code, flux.matricule)
             if isinstance(flux, FluxUnchanged):
                 # The reader parses a skipped household that repeats a matricule or a NIR met before it.
@@ -738,7 +818,12 @@ def caf_flux_import(
     A flux addressed to another Département (IDEPARTE) is refused unless `other_departement_allowed` (or the
     run's own flag, set at upload) says it is meant to be imported here."""
     path = Path(path)
-    sha256 = file_sha256(path)
+    # The file's hash (is it a file already imported?) is computed while the stored fingerprints are read: hashing
+    # releases the GIL, and both take a few tenths of a second at Nord scale.
+    with ThreadPoolExecutor(max_workers=1) as hashing:
+        hashed = hashing.submit(file_sha256, path)
+        fingerprints = known_fingerprints()
+        sha256 = hashed.result()
     if run is None:
         run = ImportRun.objects.create(
             kind=ImportKind.CAF_FLUX,
@@ -773,7 +858,7 @@ def caf_flux_import(
         return run
 
     started = time.monotonic()
-    importer = CafFluxImporter(run=run, progress=progress)
+    importer = CafFluxImporter(run=run, progress=progress, fingerprints=fingerprints)
     try:
         with transaction.atomic():
             importer.run_file(path)

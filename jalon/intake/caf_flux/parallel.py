@@ -3,10 +3,14 @@
 The child only parses (pure Python + lxml, no database) and sends batches of parsed households through a
 pipe; the importer receives them in file order. Small files are parsed in-process: a child costs more
 than it saves.
+
+Households skipped by their fingerprint (FluxUnchanged) are not sent one by one: a batch carries how many there were
+(SkippedHouseholds), and only what a later household of the file needs to be rejected as a repeat of one of them.
 """
 
 import multiprocessing
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from jalon.intake.caf_flux.parser import (
@@ -20,22 +24,82 @@ from jalon.intake.caf_flux.parser import (
 
 
 PARALLEL_MIN_BYTES = 20 * 1024 * 1024
-Item = FluxHousehold | FluxRejection | FluxUnchanged
 
 
-def _child(path: str, sender, batch_size: int, known_fingerprints) -> None:
+@dataclass(frozen=True, slots=True)
+class SkippedHouseholds:
+    """Households of a batch skipped by their fingerprint and addressed to an accepted Département: how many, and,
+    for the household that follows this record, the earlier skipped households it repeats (their matricule's key or
+    a person's NIR, with their line), which the importer must know to reject it as it would have."""
+
+    count: int
+    keys: tuple[tuple[tuple[str, str, str], int], ...] = ()
+    nirs: tuple[tuple[str, int], ...] = ()
+
+
+Item = FluxHousehold | FluxRejection | FluxUnchanged | SkippedHouseholds
+
+
+def _batches(
+    items: Iterable[FluxHousehold | FluxRejection | FluxUnchanged],
+    batch_size: int,
+    accepts_departement: Callable[[str], bool] | None,
+) -> Iterator[list[Item]]:
+    """Lists of batch_size file items (a skipped household counts as one: the batches are those of the file), with the
+    skipped households folded into SkippedHouseholds records. A skipped household addressed to a Département the
+    import does not accept is sent as it is (the importer refuses the file there)."""
+    batch: list[Item] = []
+    size = pending = 0
+    # Keys and NIRs of the skipped households so far: none repeats another household met before it (the reader
+    # parses those), so each has one line.
+    skipped_keys: dict[tuple[str, str, str], int] = {}
+    skipped_nirs: dict[str, int] = {}
+    accepted: dict[str, bool] = {}  # by IDEPARTE: a file names one Département, or a few
+
+    def accepts(partner: str) -> bool:
+        if partner not in accepted:
+            accepted[partner] = accepts_departement is not None and accepts_departement(partner)
+        return accepted[partner]
+
+    for item in items:
+        if accepts_departement is not None and isinstance(item, FluxUnchanged) and accepts(item.partner_departement):
+            pending += 1
+            skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = item.line
+            for nir in item.nirs:
+                skipped_nirs[nir] = item.line
+        else:
+            if isinstance(item, FluxHousehold) and skipped_keys:
+                key = (item.organisme, item.organisme_code, item.matricule)
+                keys = ((key, skipped_keys[key]),) if key in skipped_keys else ()
+                nirs = tuple(
+                    (person.nir, skipped_nirs[person.nir])
+                    for person in item.persons
+                    if person.nir and person.nir in skipped_nirs
+                )
+                if keys or nirs:
+                    batch.append(SkippedHouseholds(pending, keys, nirs))
+                    pending = 0
+            batch.append(item)
+        size += 1
+        if size >= batch_size:
+            if pending:
+                batch.append(SkippedHouseholds(pending))
+                pending = 0
+            yield batch
+            batch, size = [], 0
+    if pending:
+        batch.append(SkippedHouseholds(pending))
+    yield batch
+
+
+def _child(path: str, sender, batch_size: int, known_fingerprints, accepts_departement) -> None:
     try:
         header, items = read_flux(
             path, progress=lambda done: sender.send(("progress", done)), known_fingerprints=known_fingerprints
         )
         sender.send(("header", header))
-        batch: list[Item] = []
-        for item in items:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                sender.send(("items", batch))
-                batch = []
-        sender.send(("items", batch))
+        for batch in _batches(items, batch_size, accepts_departement):
+            sender.send(("items", batch))
         sender.send(("end", None))
     except FluxError as error:
         sender.send(("error", str(error)))
@@ -49,30 +113,28 @@ def read_flux_batches(
     batch_size: int,
     progress: Callable[[int], None] | None = None,
     known_fingerprints: Collection[str] | None = None,
+    accepts_departement: Callable[[str], bool] | None = None,
 ) -> tuple[FluxHeader, Iterator[list[Item]]]:
-    """Like read_flux, but yields lists of items; raises FluxError exactly where read_flux would."""
+    """Like read_flux, but yields lists of items; raises FluxError exactly where read_flux would.
+
+    With accepts_departement (which says whether an IDEPARTE is accepted), skipped households come as
+    SkippedHouseholds records, else one FluxUnchanged each."""
     if path.stat().st_size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
         header, items = read_flux(path, progress=progress, known_fingerprints=known_fingerprints)
-        return header, _in_process(items, batch_size)
+        return header, _batches(items, batch_size, accepts_departement)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    # Forked: the child inherits the fingerprints without their being pickled.
-    child = context.Process(target=_child, args=(str(path), sender, batch_size, known_fingerprints), daemon=True)
+    # Forked: the child inherits the fingerprints and the Département check without their being pickled.
+    child = context.Process(
+        target=_child,
+        args=(str(path), sender, batch_size, known_fingerprints, accepts_departement),
+        daemon=True,
+    )
     child.start()
     sender.close()
     messages = _messages(receiver, child, progress)
     header = next(messages)
     return header, messages  # type: ignore[return-value]
-
-
-def _in_process(items, batch_size: int) -> Iterator[list[Item]]:
-    batch: list[Item] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= batch_size:
-            yield batch
-            batch = []
-    yield batch
 
 
 def _messages(receiver, child, progress):

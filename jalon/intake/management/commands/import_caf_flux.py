@@ -18,6 +18,8 @@ def _bar_updater(bar):
 
 class Command(BaseCommand):
     help = "Importe un ou plusieurs flux bénéficiaires RSA de la CAF ou de la MSA (XML, schéma vrsb0801)."
+    # A batch command run each month: the system checks (about a second) belong to deployment, not to each import.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path)
