@@ -132,7 +132,16 @@ class IndicatorValue(models.Model):
                 name="indicator_value_unique",
             )
         ]
-        indexes = [models.Index(fields=["departement", "indicator", "period_kind", "territory_level"])]
+        indexes = [
+            models.Index(fields=["departement", "indicator", "period_kind", "territory_level"]),
+            # The summary, the homes and the figures pages read the whole values (no segment) of the Département and
+            # its territories: without it, a full table of three years (3.4 M values at Nord scale) is scanned.
+            models.Index(
+                fields=["departement", "territory_level", "indicator", "period_kind", "period_start"],
+                name="value_whole_idx",
+                condition=models.Q(dimension=""),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator_id} {self.territory_level} {self.territory_code} {self.period_start}: {self.value}"

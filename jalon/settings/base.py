@@ -140,10 +140,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
-    # Fail fast rather than queue forever behind a lock (values from les-emplois' guard rails).
+    # Fail fast rather than queue forever behind a lock (values from les-emplois' guard rails). No JIT: it compiles
+    # a query its cost estimate calls large (45–75 ms for the observatory summary's read of the stored values, for a
+    # 30 ms scan) and never pays it back on a web page's queries; the batch computations turned it off already.
     DATABASES["default"]["OPTIONS"].setdefault(
         "options",
-        "-c statement_timeout={} -c lock_timeout={}".format(
+        "-c statement_timeout={} -c lock_timeout={} -c jit=off".format(
             env.int("DB_STATEMENT_TIMEOUT_MS", default=30_000), env.int("DB_LOCK_TIMEOUT_MS", default=10_000)
         ),
     )
