@@ -5,6 +5,7 @@ observatory."""
 import datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -22,6 +23,14 @@ from tests.surveys.factories import SCALE, TODAY, actor_of, build_questionnaire,
 
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    # The services take `today`; the rows they write are stamped with the clock's time: both on the same day, or
+    # a delay counted from `created_at` (the reminders) depends on the day the suite runs.
+    with time_machine.travel(datetime.datetime(TODAY.year, TODAY.month, TODAY.day, 10, tzinfo=datetime.UTC)):
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from jalon.notebook.followup.services import contract_types_default_create
 from jalon.notebook.models import AccompanimentRule
 from jalon.notebook.referentials import freins_default_create
 from jalon.orientation.enums import OrientationType
-from jalon.orientation.models import Dispositif
+from jalon.orientation.models import Dispositif, Orientation
 
 
 # A closer follow-up for professional paths (PA plan, fiche 2), a looser one for social support.
@@ -80,7 +80,9 @@ def build_engagement_contracts(ctx) -> None:
     actor = Actor(user=membership.user, membership=membership, memberships=(membership,))
     today = timezone.localdate()
     starts_on = today - datetime.timedelta(days=20)
-    free = Notebook.objects.filter(person__departement=ctx.departement, contracts=None).order_by("pk")
+    # Signed with people their référent has met: a contract follows the first appointment of the path.
+    met = Orientation.objects.current().filter(first_appointment_on__lte=starts_on).values("person_id")
+    free = Notebook.objects.filter(person__departement=ctx.departement, contracts=None, person__in=met).order_by("pk")
     single_parents = _single_parent_ids(ctx.departement)
     parent = free.filter(person_id__in=single_parents).first()
     chosen = ([parent] if parent else []) + list(free.exclude(pk=getattr(parent, "pk", None))[: count - bool(parent)])
