@@ -40,21 +40,19 @@ share_indicator(
 )
 
 
+def _per_carnet(rows):
+    """The number of `rows` of the person's carnet, 0 when it has none (a subquery grouped by carnet)."""
+    counted = rows.filter(notebook_id=OuterRef("notebook")).order_by().values("notebook_id").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
 def _appointments(scope: Scope):
     """The number of the carnet's appointments starting in the period, not cancelled."""
-    appointments = (
+    return _per_carnet(
         Appointment.objects.filter(
-            notebook_id=OuterRef("notebook"),
-            cancelled_at=None,
-            starts_at__gte=_start_of(scope.start),
-            starts_at__lte=_end_of(scope.end),
+            cancelled_at=None, starts_at__gte=_start_of(scope.start), starts_at__lte=_end_of(scope.end)
         )
-        .order_by()
-        .values("notebook_id")
-        .annotate(n=Count("pk"))
-        .values("n")
     )
-    return Coalesce(Subquery(appointments, output_field=IntegerField()), Value(0))
 
 
 share_indicator(
@@ -70,16 +68,7 @@ share_indicator(
 
 def _contacts(scope: Scope):
     """The number of contacts noted in the carnet in the period."""
-    contacts = (
-        Contact.objects.filter(
-            notebook_id=OuterRef("notebook"), occurred_on__gte=scope.start, occurred_on__lte=scope.end
-        )
-        .order_by()
-        .values("notebook_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(contacts, output_field=IntegerField()), Value(0))
+    return _per_carnet(Contact.objects.filter(occurred_on__gte=scope.start, occurred_on__lte=scope.end))
 
 
 share_indicator(
