@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import (
-    Count,
     DateField,
     Exists,
     F,
@@ -181,20 +180,19 @@ FIELDS = {
 }
 
 
-def _within(measure: str, days: int) -> Q:
-    """The entrant's event happened within `days` of the entry (the day itself and earlier count)."""
-    return Q(**{f"d_{measure}__lte": days})
-
-
-def _with_days(qs: QuerySet) -> QuerySet:
-    return qs.annotate(**{f"d_{m}": DaysBetween(F(name), F("entered_on")) for m, name in FIELDS.items()})
-
-
-def _aggregates(horizons) -> dict:
-    counts = {"size": Count("pk")}
+def _counts(qs: QuerySet, horizons) -> dict:
+    """The cohort's size and, per horizon and measure, how many entrants saw the event within that many days of the
+    entry (the day itself and earlier count). The entrants' days are read and counted here: in one aggregate,
+    PostgreSQL would run every per-entrant subquery again for each of the counts that reads it (six times slower)."""
+    rows = list(
+        qs.annotate(**{f"d_{m}": DaysBetween(F(name), F("entered_on")) for m, name in FIELDS.items()})
+        .order_by()
+        .values_list(*(f"d_{m}" for m in FIELDS))
+    )
+    counts = {"size": len(rows)}
     for days in horizons:
-        for measure in FIELDS:
-            counts[f"{measure}_{days}"] = Count("pk", filter=_within(measure, days))
+        for index, measure in enumerate(FIELDS):
+            counts[f"{measure}_{days}"] = sum(1 for row in rows if row[index] is not None and row[index] <= days)
     return counts
 
 
@@ -241,8 +239,7 @@ def horizon_reached(period: Period, days: int, today: date) -> bool:
 
 def cohort(departement_id: str, period: Period, today: date, territory_ids=()) -> Cohort:
     """The cohort of `period` and its shares at each horizon (one query)."""
-    qs = _with_days(followed(entrants(departement_id, period.start, period.end, territory_ids)))
-    counts = qs.aggregate(**_aggregates(HORIZONS))
+    counts = _counts(followed(entrants(departement_id, period.start, period.end, territory_ids)), HORIZONS)
     reached = [horizon_reached(period, days, today) for days in HORIZONS]
     rows = [
         MeasureRow(
@@ -271,8 +268,7 @@ def successive_cohorts(departement_id: str, last: Period, today: date, territory
     rows = []
     for i in range(count - 1, -1, -1):
         month = Period(PeriodKind.MONTH, add_months(last_month.start, -i))
-        qs = _with_days(followed(entrants(departement_id, month.start, month.end, territory_ids)))
-        counts = qs.aggregate(**_aggregates(horizons))
+        counts = _counts(followed(entrants(departement_id, month.start, month.end, territory_ids)), horizons)
         cells = [
             _share(counts, measure, days) if horizon_reached(month, days, today) else None
             for measure, days in COMPARISON

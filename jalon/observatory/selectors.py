@@ -101,14 +101,19 @@ def indicator_values(*, actor: Actor, indicator: Indicator, today: date) -> "Ind
         territories = {pk: name for pk, name in territories.items() if pk in actor.territory_ids}
     stored = IndicatorValue.objects.filter(indicator=indicator, departement_id=departement_id, dimension=Dimension.ALL)
     if stored.exists():
+        # Only the two levels shown: the communes' and EPCIs' values of a period are thousands of rows.
         found = {
-            (v.period_kind, v.period_start, v.territory_level, v.territory_code): v
-            for v in stored.filter(period_start__in=[p.start for p in periods])
+            (kind, start, level, code): (numerator, denominator)
+            for kind, start, level, code, numerator, denominator in stored.filter(
+                period_start__in=[p.start for p in periods],
+                territory_level__in=[TerritoryLevel.DEPARTEMENT, TerritoryLevel.TERRITORY],
+            ).values_list(
+                "period_kind", "period_start", "territory_level", "territory_code", "numerator", "denominator"
+            )
         }
 
         def cell(period, level, code):
-            value = found.get((period.kind, period.start, level, code))
-            return (value.numerator, value.denominator) if value else (0.0, 0.0)
+            return found.get((period.kind, period.start, level, code), (0.0, 0.0))
 
         live = False
     else:

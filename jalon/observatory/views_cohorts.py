@@ -4,6 +4,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from jalon.core.aggregates import kept
 from jalon.core.enums import AuditCode
 from jalon.core.exports import export_response
 from jalon.core.scoping import require_departement_staff
@@ -36,16 +37,16 @@ def _cohort_form(request):
 @require_departement_staff(*FIGURES_ROLES)
 def cohort(request):
     form, period, territory_ids, scope_label = _cohort_form(request)
-    today = timezone.localdate()
-    departement_id = actor_departement_id(request.actor)
+    # The same for every viewer of the same scope: counted once a while (`core.aggregates`).
+    key = (actor_departement_id(request.actor), period, timezone.localdate(), territory_ids)
     return render(
         request,
         "observatory/cohort_detail.html",
         {
             "form": form,
             "scope_label": scope_label,
-            "cohort": cohorts.cohort(departement_id, period, today, territory_ids),
-            "successive": cohorts.successive_cohorts(departement_id, period, today, territory_ids),
+            "cohort": kept("cohort", key, lambda: cohorts.cohort(*key)),
+            "successive": kept("successive_cohorts", key, lambda: cohorts.successive_cohorts(*key)),
             "comparison_headers": cohorts.comparison_headers(),
             "query": request.GET.urlencode(),
         },
@@ -55,7 +56,8 @@ def cohort(request):
 @require_departement_staff(*FIGURES_ROLES)
 def cohort_trajectories(request):
     form, period, territory_ids, scope_label = _cohort_form(request)
-    data = trajectories.trajectories(actor_departement_id(request.actor), period, timezone.localdate(), territory_ids)
+    key = (actor_departement_id(request.actor), period, timezone.localdate(), territory_ids)
+    data = kept("trajectories", key, lambda: trajectories.trajectories(*key))
     steps = ", ".join(trajectories.step_label(m).lower() for m in data.steps)
     return render(
         request,
