@@ -121,3 +121,37 @@ def test_a_figures_page_is_computed_once_for_every_user_of_the_departement(share
     read, kept_figures = queries(colleague)
     assert read < computed
     assert kept_figures == figures
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "shared"),
+    [
+        # Cohorts and trajectories count the Département's entrants: the same for its staff.
+        ("observatory:cohort", "successive", True),
+        ("observatory:cohort_trajectories", "data", True),
+        # The data-quality panel counts the persons the actor may see: kept for the same scope only.
+        ("observatory:quality", "completeness", False),
+    ],
+)
+def test_the_cohorts_trajectories_and_data_quality_are_kept_for_the_scope(shared_cache, login_as, page, shown, shared):
+    landes = DepartementFactory()
+    pilot = MembershipFactory(role=Role.PROGRAMME_PILOT, organisation__kind="cd", organisation__departement=landes)
+    colleague = MembershipFactory(role=Role.ANALYST, organisation=pilot.organisation)
+    _waiting_person(landes)
+    url = reverse(page)
+
+    def queries(membership):
+        client = login_as(membership)
+        client.get(reverse("workspace:home"))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.context[shown]
+
+    computed, value = queries(pilot)
+    if not shared:
+        assert queries(colleague)[0] == computed  # another scope: counted again
+    read, kept_value = queries(colleague if shared else pilot)
+    # What the first request counted is read back (unpickled: equal, not the same object).
+    assert read < computed
+    assert kept_value == value
