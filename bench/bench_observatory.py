@@ -13,10 +13,12 @@ indicator's page, the OARSA return of the year, the portraits), as the programme
 a page that reads no data, through the same client.
 
 Options: `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N` (a full recompute over the
-last N months instead of 36), `--runs N` (requests per page, 30 by default)."""
+last N months instead of 36), `--runs N` (requests per page, 30 by default), `--pages-only` (the pages alone, on the
+values already stored: after a full recompute, the table of several years)."""
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from datetime import date
@@ -36,8 +38,10 @@ django.setup()
 
 from bench_delays_screen import client_for, page  # noqa: E402
 from bench_exits import timed as timed_page  # noqa: E402
+from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from observatory_population import BASE, DEPARTEMENT, populate  # noqa: E402
 
 from jalon.accounts.models import User  # noqa: E402
@@ -53,6 +57,7 @@ from jalon.organisations.models import Membership  # noqa: E402
 
 
 TODAY = date(2026, 12, 31)
+COLD_RUNS = 3
 OARSA = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B13", "B14"]
 
 
@@ -125,6 +130,32 @@ def pages(runs: int) -> None:
     ):
         p50, p95, queries = timed_page(page(client, url), runs)
         print(f"| {label} | {p50:.0f} ms | {p95:.0f} ms | {p95 / floor_p95:.1f} | {queries} |")
+    # Counted live over the population, then kept for every viewer of the same scope (`core.aggregates`): the first
+    # request of a scope (the cache emptied before each) apart from the next ones.
+    print(
+        f"\n| page comptée sur la population | première requête (médiane de {COLD_RUNS}) "
+        "| p50 / p95 ensuite | requêtes SQL |"
+    )
+    print("| --- | --- | --- | --- |")
+    for label, url in (
+        ("cohorte du mois et 12 cohortes successives", "/observatoire/cohortes/"),
+        ("trajectoires de la cohorte", "/observatoire/cohortes/trajectoires/"),
+        ("qualité des données", "/observatoire/qualite/"),
+    ):
+        get = page(analyst, url)
+        cold = []
+        for _ in range(COLD_RUNS):
+            caches["aggregates"].clear()
+            started = time.perf_counter()
+            get()
+            cold.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as ctx:
+            caches["aggregates"].clear()
+            get()
+        p50, p95, _ = timed_page(get, runs)
+        print(
+            f"| {label} | {statistics.median(cold):.0f} ms | {p50:.0f} / {p95:.0f} ms | {len(ctx.captured_queries)} |"
+        )
 
 
 def main():
@@ -132,6 +163,7 @@ def main():
     parser.add_argument("--skip-full", action="store_true")
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pages-only", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
@@ -145,6 +177,11 @@ def main():
         persons = cursor.fetchone()[0]
     print(f"population: {persons} personnes ({generated:.1f} s de génération si créée)")
     print(f"charge de la machine au départ: {os.getloadavg()[0]:.1f}")
+    if args.pages_only:
+        print(f"valeurs en base : {IndicatorValue.objects.filter(departement_id=DEPARTEMENT).count()}")
+        pages(args.runs)
+        print(f"charge de la machine à la fin: {os.getloadavg()[0]:.1f}")
+        return
     base = floor()
     print(f"plancher (lecture des personnes et des appartenances, COPY): {base:.2f} s")
     seconds = oarsa_year()
