@@ -72,9 +72,7 @@ def _evaluation_groups(specs: list[Computation], segmented: bool) -> list[tuple[
 def _group_results(shares: bool, group, departement_id: str, period: Period, places, segments, segmented) -> dict:
     """The group's results as a computation stores them: a commune's whole cell, not its segments (`_value_rows`)."""
     if shares:
-        return evaluate_shares(
-            group, departement_id, period, places=places, segments=segments, commune_segments=False
-        )
+        return evaluate_shares(group, departement_id, period, places=places, segments=segments, commune_segments=False)
     result = evaluate(
         group[0],
         departement_id,

@@ -518,9 +518,10 @@ def test_without_the_communes_segments_every_other_cell_is_the_same(world):
                     assert pairs(stored[spec.code]) == pairs(full[spec.code], communes_whole=True), spec.code
     # Not vacuous: the communes, their EPCI and territories, and segments above the commune are all there.
     b1 = pairs(evaluate(computations()["B1"], "40", YEAR, places=places, commune_segments=False))
-    assert b1[(TerritoryLevel.COMMUNE, "40088", Dimension.ALL, "")] == b1[
-        (TerritoryLevel.TERRITORY, str(world.t_dax.pk), Dimension.ALL, "")
-    ]
+    assert (
+        b1[(TerritoryLevel.COMMUNE, "40088", Dimension.ALL, "")]
+        == b1[(TerritoryLevel.TERRITORY, str(world.t_dax.pk), Dimension.ALL, "")]
+    )
     assert (TerritoryLevel.EPCI, "244000865", Dimension.SEX, "F") in b1
     assert (TerritoryLevel.COMMUNE, "40001", Dimension.ALL, "") in b1
     assert not [key for key in b1 if key[0] == TerritoryLevel.COMMUNE and key[2] != Dimension.ALL]
