@@ -222,6 +222,26 @@ class Places:
             self._levels[key] = tuple(levels)
         return self._levels[key]
 
+    def zones(self) -> tuple[list, list, dict]:
+        """The communes grouped by where they roll up besides themselves (their EPCI and territories): the zone of
+        each commune (two lists, for an `unnest`) and the levels of each zone. Zone 0, the Département alone, is
+        that of a row without a commune or with a commune the Département does not place. A few dozen zones at a
+        large Département's scale, where there are hundreds of communes."""
+        if "zones" not in self._levels:
+            zone_of_key: dict = {(): 0}
+            zone_levels: dict = {0: ((TerritoryLevel.DEPARTEMENT, self.departement_id),)}
+            communes, zones = [], []
+            for commune_id in sorted(set(self.commune_epci) | set(self.commune_territories)):
+                levels = tuple(level for level in self.of_commune(commune_id) if level[0] != TerritoryLevel.COMMUNE)
+                key = levels[1:]  # after the Département, which every zone has
+                if key not in zone_of_key:
+                    zone_of_key[key] = len(zone_of_key)
+                    zone_levels[zone_of_key[key]] = levels
+                communes.append(commune_id)
+                zones.append(zone_of_key[key])
+            self._levels["zones"] = (communes, zones, zone_levels)
+        return self._levels["zones"]
+
     def of_territory(self, territory_id) -> tuple[tuple[str, str], ...]:
         key = ("territory", territory_id)
         if key not in self._levels:
@@ -244,23 +264,36 @@ def evaluate(
     only: tuple[str, ...] | None = None,
     places: Places | None = None,
     segments: SegmentBatch | None = None,
+    commune_segments: bool = True,
 ) -> Result:
     """The indicator's numerators and denominators for every territory, and (if `segmented`) every segment, or
     only the dimensions listed in `only`.
 
     `segments` is a batch prepared by the caller for several indicators of the same day (`snapshot_compute`).
     Without it, a segmented evaluation prepares and discards its own (a write, on the primary database); an
-    unsegmented one reads only, with per-row subqueries where an indicator needs the household's right."""
+    unsegmented one reads only, with per-row subqueries where an indicator needs the household's right.
+
+    Without `commune_segments`, a commune has only its whole-population cell (what a computation stores): the
+    segments are then grouped by zone of communes, not by commune (`_in_grouping_sets`)."""
     if segments is None and segmented and only is None and spec.person_path is not None:
         with primary(), SegmentBatch(departement_id) as batch:
-            return evaluate(spec, departement_id, period, only=only, places=places, segments=batch.prepare(period.end))
+            prepared = batch.prepare(period.end)
+            return evaluate(
+                spec,
+                departement_id,
+                period,
+                only=only,
+                places=places,
+                segments=prepared,
+                commune_segments=commune_segments,
+            )
     if segments is not None:
         with primary():  # the batch's rows are on the primary (and maybe not yet committed)
-            return _evaluate(spec, departement_id, period, segmented, only, places, segments)
-    return _evaluate(spec, departement_id, period, segmented, only, places, segments)
+            return _evaluate(spec, departement_id, period, segmented, only, places, segments, commune_segments)
+    return _evaluate(spec, departement_id, period, segmented, only, places, segments, commune_segments)
 
 
-def _evaluate(spec, departement_id, period, segmented, only, places, segments) -> Result:
+def _evaluate(spec, departement_id, period, segmented, only, places, segments, commune_segments=True) -> Result:
     places = places or Places.of(departement_id)
     if segments is not None:
         segments.prepare(period.end)
@@ -279,10 +312,13 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments) -
         dimensions = BASE_DIMENSIONS
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
-        grouped = _by_place_in_grouping_sets(
-            rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}), [("obs_num", "obs_den")]
+        totals = _in_grouping_sets(
+            rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
+            [("obs_num", "obs_den")],
+            places,
+            spec,
+            commune_segments,
         )
-        totals = _rolled_up_columns(grouped, places, spec)
         result = {(TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, ""): Cell()}  # as `_rolled_up`
         return result | {key: Cell(*values) for key, values in totals.items()}
     else:
@@ -326,7 +362,13 @@ def _rolled_up(by_place: dict, departement_id: str, places: Places, spec: Comput
 
 
 def evaluate_shares(
-    specs: list[Computation], departement_id: str, period: Period, *, places: Places, segments: SegmentBatch
+    specs: list[Computation],
+    departement_id: str,
+    period: Period,
+    *,
+    places: Places,
+    segments: SegmentBatch,
+    commune_segments: bool = True,
 ) -> dict[str, Result]:
     """The segmented results of several shares over the same base, in one query (PostgreSQL, with the day's
     segment batch): each row carries a numerator and a denominator per share, zero outside its population, and
@@ -351,11 +393,13 @@ def evaluate_shares(
             measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = spec.share.columns(scope)
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, specs[0], period.end, segments)
-    grouped = _by_place_in_grouping_sets(
+    totals = _in_grouping_sets(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
         [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
+        places,
+        specs[0],
+        commune_segments,
     )
-    totals = _rolled_up_columns(grouped, places, specs[0])
     everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
     results = {}
     for spec in specs:
@@ -389,6 +433,60 @@ SEGMENT_COLUMNS = (*BASE_DIMENSIONS, Dimension.PROFILE)
 # PostgreSQL groups the segments itself (`_by_place_in_grouping_sets`); SQLite, or a test comparing, groups every
 # combination and rolls them up in Python (`_by_place`).
 GROUPING_SETS = True
+
+
+def _in_grouping_sets(rows: QuerySet, measures, places: Places, spec: Computation, commune_segments: bool) -> dict:
+    """The measures' sums at every level (`_rolled_up_columns`), grouped by PostgreSQL: by place and segment, or,
+    when a commune needs only its whole cell, by commune whole and by zone and segment."""
+    if commune_segments or spec.territory_path:
+        return _rolled_up_columns(_by_place_in_grouping_sets(rows, measures), places, spec)
+    return _by_zone_in_grouping_sets(rows, measures, places)
+
+
+def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]], places: Places) -> dict:
+    """`_rolled_up_columns` of `_by_place_in_grouping_sets` without the communes' segments: each commune's whole
+    cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), which are
+    then added to the zone's levels. A few thousand groups instead of one per commune and segment; the sums are the
+    same (`test_golden`)."""
+    communes, zones, zone_levels = places.zones()
+    segments = [f"seg_{name}" for name in SEGMENT_COLUMNS]
+    columns = [column for pair in measures for column in pair]
+    inner, params = rows.values("obs_place", *segments, *columns).query.sql_with_params()
+    quote = connections[rows.db].ops.quote_name
+    zone = quote("obs_zone")
+    sets = ", ".join([quote("obs_place"), zone, *[f"({zone}, {quote(name)})" for name in segments]])
+    sums = ", ".join(f"SUM({quote(column)}::double precision)" for column in columns)
+    # Django compiled `inner` (its values stay parameters); the rest is quoted column names.
+    sql = (
+        f"WITH obs_rows AS MATERIALIZED ({inner}), "  # noqa: S608
+        f"obs_zoned AS (SELECT obs_rows.*, COALESCE(obs_zones.zone, 0) AS {zone} FROM obs_rows "
+        f"LEFT JOIN unnest(%s::varchar[], %s::integer[]) AS obs_zones (commune, zone) "
+        f"ON obs_zones.commune = obs_rows.{quote('obs_place')}) "
+        f"SELECT GROUPING({quote('obs_place')}), {quote('obs_place')}, {zone}, "
+        f"{', '.join(quote(name) for name in segments)}, {sums} "
+        f"FROM obs_zoned GROUP BY GROUPING SETS ({sets})"
+    )
+    totals: dict = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, [*params, communes, zones])
+        first_value = 3 + len(segments)
+        for row in cursor.fetchall():
+            values = [value or 0.0 for value in row[first_value:]]
+            if row[0] == 0:  # grouped by commune: its whole cell (no commune: the Département's zone has it)
+                if row[1]:
+                    totals[(TerritoryLevel.COMMUNE, row[1], Dimension.ALL, "")] = values
+                continue
+            for index in range(3, first_value):
+                if row[index] is not None:
+                    dimension, segment = SEGMENT_COLUMNS[index - 3], str(row[index])
+                    break
+            else:
+                dimension, segment = Dimension.ALL, ""
+            for level, code in zone_levels[row[2]]:
+                key = (level, code, dimension, segment)
+                rolled = totals.get(key)
+                totals[key] = values if rolled is None else [a + b for a, b in zip(rolled, values, strict=True)]
+    return totals
 
 
 def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:

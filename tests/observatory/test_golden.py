@@ -480,6 +480,53 @@ def test_shares_over_the_same_base_computed_together_give_each_one_s_cells(world
     assert (l69.numerator, l69.denominator) == (10, 0)
 
 
+def test_without_the_communes_segments_every_other_cell_is_the_same(world):
+    """A computation stores a commune whole: it groups the segments by zone of communes (their EPCI and
+    territories) instead of by commune. Every cell but a commune's segments is the same as the full result's, for
+    each indicator alone and for the shares evaluated together (three communes: one in an EPCI and a territory, one
+    in a territory only, one in neither)."""
+    from django.db import connection
+
+    from jalon.observatory.engine import Places, evaluate_shares
+    from jalon.observatory.segments import SegmentBatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the zones are grouped by PostgreSQL's GROUPING SETS")
+
+    def pairs(result, communes_whole=False):
+        return {
+            key: (cell.numerator, cell.denominator)
+            for key, cell in result.items()
+            if not (communes_whole and key[0] == TerritoryLevel.COMMUNE and key[2] != Dimension.ALL)
+        }
+
+    places = Places.of("40")
+    by_base = {}
+    for spec in computations().values():
+        if spec.share is not None:
+            by_base.setdefault(spec.share.base, []).append(spec)
+    for period in (YEAR, MARCH):
+        with SegmentBatch("40") as batch:
+            for code, spec in computations().items():
+                full = evaluate(spec, "40", period, places=places, segments=batch)
+                stored = evaluate(spec, "40", period, places=places, segments=batch, commune_segments=False)
+                assert pairs(stored) == pairs(full, communes_whole=True), code
+            for shares in by_base.values():
+                full = evaluate_shares(shares, "40", period, places=places, segments=batch)
+                stored = evaluate_shares(shares, "40", period, places=places, segments=batch, commune_segments=False)
+                for spec in shares:
+                    assert pairs(stored[spec.code]) == pairs(full[spec.code], communes_whole=True), spec.code
+    # Not vacuous: the communes, their EPCI and territories, and segments above the commune are all there.
+    b1 = pairs(evaluate(computations()["B1"], "40", YEAR, places=places, commune_segments=False))
+    assert (
+        b1[(TerritoryLevel.COMMUNE, "40088", Dimension.ALL, "")]
+        == b1[(TerritoryLevel.TERRITORY, str(world.t_dax.pk), Dimension.ALL, "")]
+    )
+    assert (TerritoryLevel.EPCI, "244000865", Dimension.SEX, "F") in b1
+    assert (TerritoryLevel.COMMUNE, "40001", Dimension.ALL, "") in b1
+    assert not [key for key in b1 if key[0] == TerritoryLevel.COMMUNE and key[2] != Dimension.ALL]
+
+
 def test_the_transition_to_the_contrat_d_engagement(world):
     # J15: subject on the last day and oriented before 2025: D (2019), O (2020), P (2016); G's right closed on
     # 31/03/2025, so she is not subject on 31/03 nor on 31/12. None has a contrat d'engagement: 3 / 3.

@@ -133,7 +133,7 @@ def test_the_batch_transaction_runs_without_jit_nor_the_web_s_guard_rail(world):
         cursor.execute(
             "SELECT current_setting('jit'), current_setting('statement_timeout'), current_setting('work_mem')"
         )
-        assert cursor.fetchone() == ("off", "0", "64MB")
+        assert cursor.fetchone() == ("off", "0", "256MB")
 
 
 def test_a_large_refresh_analyses_what_it_wrote(world, monkeypatch):  # noqa: F811
