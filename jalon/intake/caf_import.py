@@ -17,7 +17,13 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows, bulk_update_fields, filter_any, insert_rows_returning_ids
+from jalon.core.bulk import (
+    bulk_insert_rows,
+    bulk_update_fields,
+    filter_any,
+    insert_rows_returning_ids,
+    load_into_empty_tables,
+)
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
@@ -39,6 +45,16 @@ WRITE_MIN = 500
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
 FUZZY_THRESHOLD = 0.8
+
+# The tables a first import fills, and the indexes its own lookups read meanwhile (by NIR, by birth date and first
+# name, by matricule, the current households of a matched person).
+FIRST_LOAD_TABLES = (Person, Household, HouseholdMember, RsaRight, ChangeEvent)
+FIRST_LOAD_READ_INDEXES = (
+    (Person, ("nir_hash",)),
+    (Person, ("birth_date", "normalized_first_name")),
+    (Household, ("matricule",)),
+    (HouseholdMember, ("person",)),
+)
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
@@ -145,19 +161,22 @@ class CafFluxImporter:
         )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
-        for items in batches:
-            households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
-            for item in items:
-                if isinstance(item, FluxRejection):
-                    self._reject(item.line, item.matricule, item.reason)
-                elif isinstance(item, SkippedHouseholds):
-                    households.append(item)  # their Département was checked by the reader (_accepts_departement)
-                else:
-                    self._check_departement(item)
-                    households.append(item)
-            if households:
-                self._import_batch(households)
-        self._write_pending(final=True)
+        # A first import (no household, no person yet) indexes its rows and checks the keys between its own tables
+        # once at the end; what it reads while it runs keeps its index.
+        with load_into_empty_tables(*FIRST_LOAD_TABLES, keep_indexes=FIRST_LOAD_READ_INDEXES):
+            for items in batches:
+                households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
+                for item in items:
+                    if isinstance(item, FluxRejection):
+                        self._reject(item.line, item.matricule, item.reason)
+                    elif isinstance(item, SkippedHouseholds):
+                        households.append(item)  # their Département was checked by the reader (_accepts_departement)
+                    else:
+                        self._check_departement(item)
+                        households.append(item)
+                if households:
+                    self._import_batch(households)
+            self._write_pending(final=True)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _accepts_departement(self, partner_departement: str) -> bool:
