@@ -146,6 +146,11 @@ class CafFluxImporter:
         self.analyzed_at = 0
         # Changed households waiting to be written, one list per batch of the file (see _write_pending).
         self.pending: list[list[tuple[FluxHousehold, int | None]]] = []
+        self._address_of: FluxHousehold | None = None
+        self._address_values: dict = {}
+        # Set while a first import fills empty tables: nothing stored can then match a household or a NIR of the file
+        # (one met earlier in the file is rejected as a repeat), so those lookups are not made.
+        self.first_load = False
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
@@ -163,7 +168,8 @@ class CafFluxImporter:
         self.occurred_at = _aware(header.created_at)
         # A first import (no household, no person yet) indexes its rows and checks the keys between its own tables
         # once at the end; what it reads while it runs keeps its index.
-        with load_into_empty_tables(*FIRST_LOAD_TABLES, keep_indexes=FIRST_LOAD_READ_INDEXES):
+        with load_into_empty_tables(*FIRST_LOAD_TABLES, keep_indexes=FIRST_LOAD_READ_INDEXES) as first_load:
+            self.first_load = first_load
             for items in batches:
                 households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
                 for item in items:
@@ -200,10 +206,10 @@ class CafFluxImporter:
 
     def _refresh_statistics(self) -> None:
         """Within the import's transaction the tables can grow far beyond what the planner last saw (often
-        empty): ANALYZE them each time the rows created by this import double, so lookups keep their indexes.
+        empty): ANALYZE them each time the rows created by this import grow fourfold, so lookups keep their indexes.
         A monthly re-import creates few rows and pays nothing."""
         created = self.counts.persons_created + self.counts.households_created
-        if connection.vendor != "postgresql" or created < max(2 * self.analyzed_at, BATCH_SIZE):
+        if connection.vendor != "postgresql" or created < max(4 * self.analyzed_at, BATCH_SIZE):
             return
         self.analyzed_at = created
         with connection.cursor() as cursor:
@@ -227,7 +233,7 @@ class CafFluxImporter:
             else:
                 flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
-        stored = {
+        stored = {} if self.first_load else {
             (organisme, organisme_code, matricule): (pk, source_hash, request_number, raw_fingerprint)
             for pk, organisme, organisme_code, matricule, source_hash, request_number, raw_fingerprint in filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
@@ -310,7 +316,7 @@ class CafFluxImporter:
             if pk:
                 persons.update(member.person_id for member in current_members.get(pk, ()))
             for fp in flux.persons:
-                if fp.nir and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
+                if fp.nir and persons_by_hash and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
                     persons.add(person.pk)
         for key in keys:
             persons.update(person.pk for person in fuzzy_pool.get(key, ()))
@@ -381,6 +387,8 @@ class CafFluxImporter:
     # -- matching ------------------------------------------------------------------------------------------------
 
     def _persons_by_nir(self, changed) -> dict[str, Person]:
+        if self.first_load:
+            return {}
         hashes = [nir_hash(fp.nir) for flux, _ in changed for fp in flux.persons if fp.nir]
         return {p.nir_hash: p for p in filter_any(Person.objects.active(), "nir_hash", hashes)}
 
@@ -391,7 +399,7 @@ class CafFluxImporter:
         without_nir: set[tuple[date, str]] = set()
         for flux, _ in changed:
             for fp in flux.persons:
-                if fp.nir and nir_hash(fp.nir) in persons_by_hash:
+                if fp.nir and persons_by_hash and nir_hash(fp.nir) in persons_by_hash:
                     continue
                 (with_nir if fp.nir else without_nir).add((fp.birth_date, normalise_name(fp.first_name)))
         keys = with_nir | without_nir
@@ -414,7 +422,7 @@ class CafFluxImporter:
     ) -> "Person | _NewRecord":
         """NIR first, then the same household's member with the same birth date and first name, then a fuzzy
         name match on birth date: exact names match, close names make a new file and a duplicate candidate."""
-        if fp.nir:
+        if fp.nir and persons_by_hash:
             person = persons_by_hash.get(nir_hash(fp.nir))
             if person is not None:
                 return self._update_person(person, fp, flux, batch)
@@ -445,6 +453,13 @@ class CafFluxImporter:
     # -- persons and households ------------------------------------------------------------------------------------
 
     def _address(self, flux: FluxHousehold) -> dict:
+        """The address columns of a household and its persons (callers copy it): computed once per household."""
+        if flux is self._address_of:
+            return self._address_values
+        self._address_of, self._address_values = flux, self._address_columns(flux)
+        return self._address_values
+
+    def _address_columns(self, flux: FluxHousehold) -> dict:
         address = flux.address
         commune_code = address.commune_code if address and address.commune_code in self.commune_codes else None
         return {
