@@ -20,6 +20,7 @@ from django.utils import timezone
 from jalon.core.bulk import (
     bulk_insert_rows,
     bulk_update_fields,
+    deferred_checks_run,
     filter_any,
     insert_rows_returning_ids,
     load_into_empty_tables,
@@ -233,9 +234,9 @@ class CafFluxImporter:
             else:
                 flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
-        stored = {} if self.first_load else {
-            (organisme, organisme_code, matricule): (pk, source_hash, request_number, raw_fingerprint)
-            for pk, organisme, organisme_code, matricule, source_hash, request_number, raw_fingerprint in filter_any(
+        stored: dict[tuple[str, str, str], tuple] = {}
+        if not self.first_load:
+            rows = filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
             ).values_list(
                 "pk",
@@ -246,7 +247,8 @@ class CafFluxImporter:
                 "right__request_number",
                 "raw_fingerprint",
             )
-        }
+            for pk, organisme, code, matricule, source_hash, request_number, fingerprint in rows:
+                stored[(organisme, code, matricule)] = (pk, source_hash, request_number, fingerprint)
         changed_flux: list[tuple[FluxHousehold, int | None]] = []
         fingerprints: list[tuple[int, str]] = []
         for flux in flux_households:
@@ -304,6 +306,10 @@ class CafFluxImporter:
                 size += len(group)
             self.pending = self.pending[taken:]
             self._write_changed(changed[:size], current_members, persons_by_hash, fuzzy_pool)
+            if self.first_load:
+                # Its rows' keys to the Départements and communes, checked while the file is still being parsed rather
+                # than all at COMMIT, when nothing else is left to run beside them.
+                deferred_checks_run()
             self._refresh_statistics()
 
     @staticmethod
@@ -817,17 +823,22 @@ def _name_similarity(person: Person, fp: FluxPerson) -> float:
     return max((SequenceMatcher(None, a, b).ratio() for a in names for b in flux_names), default=0.0)
 
 
+# Read once: a first import asks for each of its households.
+_OPENED, _CLOSED = frozenset(RightState.open_states()), frozenset(RightState.closed_states())
+_SUSPENDED = frozenset((RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED))
+_OPEN = int(RightState.OPEN)
+
+
 def _transition(old_state: int | None, new_state: int) -> ChangeKind | None:
-    opened, closed = RightState.open_states(), RightState.closed_states()
     if old_state == new_state:
         return None
-    if new_state == RightState.OPEN and old_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+    if new_state == _OPEN and old_state in _SUSPENDED:
         return ChangeKind.RESUMED
-    if new_state in opened and old_state not in opened:
-        return ChangeKind.RIGHT_OPENED if new_state == RightState.OPEN else ChangeKind.SUSPENDED
-    if new_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+    if new_state in _OPENED and old_state not in _OPENED:
+        return ChangeKind.RIGHT_OPENED if new_state == _OPEN else ChangeKind.SUSPENDED
+    if new_state in _SUSPENDED:
         return ChangeKind.SUSPENDED
-    if new_state in closed:
+    if new_state in _CLOSED:
         return ChangeKind.CLOSED
     return ChangeKind.STATE_CHANGED if old_state is not None else None
 
