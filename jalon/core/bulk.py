@@ -5,7 +5,9 @@ Django's bulk_create spends most of its time preparing each value of each field;
 values to psycopg, which streams them. Only for plain concrete fields (no custom save logic to run).
 """
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
@@ -78,7 +80,8 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
         ) as copy:
             for row in rows:
                 values = {**row, **extra}
-                copy.write_row([Jsonb(values[name]) if name in json_columns else values[name] for name in names])
+                # JSON as its text: COPY's text format parses it into the column, as from Jsonb but cheaper.
+                copy.write_row([json.dumps(values[name]) if name in json_columns else values[name] for name in names])
 
 
 def bulk_update_fields(model: type[models.Model], objs, field_names: Sequence[str], *, batch_size: int = 2000) -> None:
@@ -160,3 +163,95 @@ def statistics_refresh(*models: type[models.Model], rows: int) -> bool:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return True
+
+
+def deferred_checks_run() -> None:
+    """Run now the deferred key checks of the rows written so far in the transaction, instead of at COMMIT (a long load
+    runs them while it still has work to overlap them with). Django's keys are all INITIALLY DEFERRED: they are
+    deferred again afterwards. PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def load_into_empty_tables(
+    *table_models: type[models.Model], keep_indexes: Collection[tuple[type[models.Model], tuple[str, ...]]] = ()
+) -> Iterator[bool]:
+    """Within the caller's transaction, a first load of empty tables without per-row upkeep: when every table of
+    `table_models` is empty (PostgreSQL only), their secondary indexes are dropped but those of `keep_indexes`
+    (model, columns: plain btree indexes the load reads through), as are the foreign keys between these tables; all
+    are created again, under the same names, when the block ends without error. Rows inserted meanwhile are then
+    indexed in one sort and their keys checked in one join per foreign key, instead of one index insertion per row
+    and index and one deferred check per row and key at COMMIT. An error rolls the whole transaction back, the
+    dropped indexes and keys with it. Yields whether it applied (else nothing is changed).
+
+    The tables are locked (ACCESS EXCLUSIVE) until the transaction ends: other sessions wait to read them, where they
+    would have seen them empty. Only for tables nothing else writes during the load."""
+    if connection.vendor != "postgresql" or not transaction.get_connection().in_atomic_block:
+        yield False
+        return
+    tables = [model._meta.db_table for model in table_models]
+    keep = {
+        (model._meta.db_table, tuple(model._meta.get_field(name).column for name in names))
+        for model, names in keep_indexes
+    }
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(f"(SELECT 1 FROM {quote(table)} LIMIT 1)" for table in tables)  # noqa: S608 - model tables
+        )
+        if cursor.fetchone() is not None:
+            yield False
+            return
+        # Indexes that back no constraint (primary keys and unique constraints stay), with their columns.
+        cursor.execute(
+            """
+            SELECT t.relname, x.relname, pg_get_indexdef(i.indexrelid), i.indpred IS NOT NULL,
+                   ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.n)
+            FROM pg_index i
+            JOIN pg_class t ON t.oid = i.indrelid
+            JOIN pg_class x ON x.oid = i.indexrelid
+            WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+              AND NOT EXISTS (
+                  SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+              )
+            ORDER BY t.relname, x.relname
+            """,
+            [tables],
+        )
+        indexes = [
+            (name, definition)
+            for table, name, definition, partial, columns in cursor.fetchall()
+            if partial or "_pattern_ops" in definition or (table, tuple(columns)) not in keep
+        ]
+        cursor.execute(
+            """
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c
+            JOIN pg_class t ON t.oid = c.conrelid
+            JOIN pg_class r ON r.oid = c.confrelid
+            WHERE c.contype = 'f' AND t.relname = ANY(%s) AND r.relname = ANY(%s)
+              AND t.relnamespace = current_schema()::regnamespace AND r.relnamespace = t.relnamespace
+            ORDER BY t.relname, c.conname
+            """,
+            [tables, tables],
+        )
+        keys = cursor.fetchall()
+    # DDL refuses tables with pending deferred checks: the caller's earlier ones are run first.
+    deferred_checks_run()
+    with connection.cursor() as cursor:
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+    yield True
+    deferred_checks_run()  # the load's own (its keys to other tables)
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")

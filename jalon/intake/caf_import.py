@@ -17,7 +17,14 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jalon.core.bulk import bulk_insert_rows, bulk_update_fields, filter_any, insert_rows_returning_ids
+from jalon.core.bulk import (
+    bulk_insert_rows,
+    bulk_update_fields,
+    deferred_checks_run,
+    filter_any,
+    insert_rows_returning_ids,
+    load_into_empty_tables,
+)
 from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
@@ -39,6 +46,16 @@ WRITE_MIN = 500
 WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
 FUZZY_THRESHOLD = 0.8
+
+# The tables a first import fills, and the indexes its own lookups read meanwhile (by NIR, by birth date and first
+# name, by matricule, the current households of a matched person).
+FIRST_LOAD_TABLES = (Person, Household, HouseholdMember, RsaRight, ChangeEvent)
+FIRST_LOAD_READ_INDEXES = (
+    (Person, ("nir_hash",)),
+    (Person, ("birth_date", "normalized_first_name")),
+    (Household, ("matricule",)),
+    (HouseholdMember, ("person",)),
+)
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
@@ -130,6 +147,11 @@ class CafFluxImporter:
         self.analyzed_at = 0
         # Changed households waiting to be written, one list per batch of the file (see _write_pending).
         self.pending: list[list[tuple[FluxHousehold, int | None]]] = []
+        self._address_of: FluxHousehold | None = None
+        self._address_values: dict = {}
+        # Set while a first import fills empty tables: nothing stored can then match a household or a NIR of the file
+        # (one met earlier in the file is rejected as a repeat), so those lookups are not made.
+        self.first_load = False
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
@@ -145,19 +167,23 @@ class CafFluxImporter:
         )
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
-        for items in batches:
-            households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
-            for item in items:
-                if isinstance(item, FluxRejection):
-                    self._reject(item.line, item.matricule, item.reason)
-                elif isinstance(item, SkippedHouseholds):
-                    households.append(item)  # their Département was checked by the reader (_accepts_departement)
-                else:
-                    self._check_departement(item)
-                    households.append(item)
-            if households:
-                self._import_batch(households)
-        self._write_pending(final=True)
+        # A first import (no household, no person yet) indexes its rows and checks the keys between its own tables
+        # once at the end; what it reads while it runs keeps its index.
+        with load_into_empty_tables(*FIRST_LOAD_TABLES, keep_indexes=FIRST_LOAD_READ_INDEXES) as first_load:
+            self.first_load = first_load
+            for items in batches:
+                households: list[FluxHousehold | FluxUnchanged | SkippedHouseholds] = []
+                for item in items:
+                    if isinstance(item, FluxRejection):
+                        self._reject(item.line, item.matricule, item.reason)
+                    elif isinstance(item, SkippedHouseholds):
+                        households.append(item)  # their Département was checked by the reader (_accepts_departement)
+                    else:
+                        self._check_departement(item)
+                        households.append(item)
+                if households:
+                    self._import_batch(households)
+            self._write_pending(final=True)
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _accepts_departement(self, partner_departement: str) -> bool:
@@ -181,10 +207,10 @@ class CafFluxImporter:
 
     def _refresh_statistics(self) -> None:
         """Within the import's transaction the tables can grow far beyond what the planner last saw (often
-        empty): ANALYZE them each time the rows created by this import double, so lookups keep their indexes.
+        empty): ANALYZE them each time the rows created by this import grow fourfold, so lookups keep their indexes.
         A monthly re-import creates few rows and pays nothing."""
         created = self.counts.persons_created + self.counts.households_created
-        if connection.vendor != "postgresql" or created < max(2 * self.analyzed_at, BATCH_SIZE):
+        if connection.vendor != "postgresql" or created < max(4 * self.analyzed_at, BATCH_SIZE):
             return
         self.analyzed_at = created
         with connection.cursor() as cursor:
@@ -208,9 +234,9 @@ class CafFluxImporter:
             else:
                 flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
-        stored = {
-            (organisme, organisme_code, matricule): (pk, source_hash, request_number, raw_fingerprint)
-            for pk, organisme, organisme_code, matricule, source_hash, request_number, raw_fingerprint in filter_any(
+        stored: dict[tuple[str, str, str], tuple] = {}
+        if not self.first_load:
+            rows = filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
             ).values_list(
                 "pk",
@@ -221,7 +247,8 @@ class CafFluxImporter:
                 "right__request_number",
                 "raw_fingerprint",
             )
-        }
+            for pk, organisme, code, matricule, source_hash, request_number, fingerprint in rows:
+                stored[(organisme, code, matricule)] = (pk, source_hash, request_number, fingerprint)
         changed_flux: list[tuple[FluxHousehold, int | None]] = []
         fingerprints: list[tuple[int, str]] = []
         for flux in flux_households:
@@ -279,6 +306,10 @@ class CafFluxImporter:
                 size += len(group)
             self.pending = self.pending[taken:]
             self._write_changed(changed[:size], current_members, persons_by_hash, fuzzy_pool)
+            if self.first_load:
+                # Its rows' keys to the Départements and communes, checked while the file is still being parsed rather
+                # than all at COMMIT, when nothing else is left to run beside them.
+                deferred_checks_run()
             self._refresh_statistics()
 
     @staticmethod
@@ -291,7 +322,7 @@ class CafFluxImporter:
             if pk:
                 persons.update(member.person_id for member in current_members.get(pk, ()))
             for fp in flux.persons:
-                if fp.nir and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
+                if fp.nir and persons_by_hash and (person := persons_by_hash.get(nir_hash(fp.nir))) is not None:
                     persons.add(person.pk)
         for key in keys:
             persons.update(person.pk for person in fuzzy_pool.get(key, ()))
@@ -362,6 +393,8 @@ class CafFluxImporter:
     # -- matching ------------------------------------------------------------------------------------------------
 
     def _persons_by_nir(self, changed) -> dict[str, Person]:
+        if self.first_load:
+            return {}
         hashes = [nir_hash(fp.nir) for flux, _ in changed for fp in flux.persons if fp.nir]
         return {p.nir_hash: p for p in filter_any(Person.objects.active(), "nir_hash", hashes)}
 
@@ -372,7 +405,7 @@ class CafFluxImporter:
         without_nir: set[tuple[date, str]] = set()
         for flux, _ in changed:
             for fp in flux.persons:
-                if fp.nir and nir_hash(fp.nir) in persons_by_hash:
+                if fp.nir and persons_by_hash and nir_hash(fp.nir) in persons_by_hash:
                     continue
                 (with_nir if fp.nir else without_nir).add((fp.birth_date, normalise_name(fp.first_name)))
         keys = with_nir | without_nir
@@ -395,7 +428,7 @@ class CafFluxImporter:
     ) -> "Person | _NewRecord":
         """NIR first, then the same household's member with the same birth date and first name, then a fuzzy
         name match on birth date: exact names match, close names make a new file and a duplicate candidate."""
-        if fp.nir:
+        if fp.nir and persons_by_hash:
             person = persons_by_hash.get(nir_hash(fp.nir))
             if person is not None:
                 return self._update_person(person, fp, flux, batch)
@@ -426,6 +459,13 @@ class CafFluxImporter:
     # -- persons and households ------------------------------------------------------------------------------------
 
     def _address(self, flux: FluxHousehold) -> dict:
+        """The address columns of a household and its persons (callers copy it): computed once per household."""
+        if flux is self._address_of:
+            return self._address_values
+        self._address_of, self._address_values = flux, self._address_columns(flux)
+        return self._address_values
+
+    def _address_columns(self, flux: FluxHousehold) -> dict:
         address = flux.address
         commune_code = address.commune_code if address and address.commune_code in self.commune_codes else None
         return {
@@ -783,17 +823,22 @@ def _name_similarity(person: Person, fp: FluxPerson) -> float:
     return max((SequenceMatcher(None, a, b).ratio() for a in names for b in flux_names), default=0.0)
 
 
+# Read once: a first import asks for each of its households.
+_OPENED, _CLOSED = frozenset(RightState.open_states()), frozenset(RightState.closed_states())
+_SUSPENDED = frozenset((RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED))
+_OPEN = int(RightState.OPEN)
+
+
 def _transition(old_state: int | None, new_state: int) -> ChangeKind | None:
-    opened, closed = RightState.open_states(), RightState.closed_states()
     if old_state == new_state:
         return None
-    if new_state == RightState.OPEN and old_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+    if new_state == _OPEN and old_state in _SUSPENDED:
         return ChangeKind.RESUMED
-    if new_state in opened and old_state not in opened:
-        return ChangeKind.RIGHT_OPENED if new_state == RightState.OPEN else ChangeKind.SUSPENDED
-    if new_state in (RightState.OPEN_SUSPENDED, RightState.PAYMENT_SUSPENDED):
+    if new_state in _OPENED and old_state not in _OPENED:
+        return ChangeKind.RIGHT_OPENED if new_state == _OPEN else ChangeKind.SUSPENDED
+    if new_state in _SUSPENDED:
         return ChangeKind.SUSPENDED
-    if new_state in closed:
+    if new_state in _CLOSED:
         return ChangeKind.CLOSED
     return ChangeKind.STATE_CHANGED if old_state is not None else None
 

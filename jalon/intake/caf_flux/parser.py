@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from operator import attrgetter
 from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
@@ -138,13 +139,20 @@ class FluxRejection:
     reason: str  # in French
 
 
+# The field values of each record, read by one C call (operator.attrgetter of several names gives a tuple).
+_FIELD_VALUES = {
+    record: attrgetter(*record.__slots__)
+    for record in (FluxHeader, FluxPerson, FluxAddress, FluxHousehold, FluxRejection, FluxUnchanged)
+}
+
+
 def _positional_reduce(self):
     # Pickled as (class, field values): much faster than dataclasses' slot-by-slot state, and the importer
     # receives a whole file's households this way from its parsing process.
-    return (type(self), tuple(getattr(self, name) for name in self.__slots__))
+    return (type(self), _FIELD_VALUES[type(self)](self))
 
 
-for _record in (FluxHeader, FluxPerson, FluxAddress, FluxHousehold, FluxRejection, FluxUnchanged):
+for _record in _FIELD_VALUES:
     _record.__reduce__ = _positional_reduce  # type: ignore[method-assign]
 
 
