@@ -114,9 +114,13 @@ def build(ctx) -> None:
             hires += 1
             initial = selectors.hire_exit_initial(positioning)
             if hires % 2 and initial["exit_type"] is not None:
-                positioning_exit_record(actor=actor, positioning=positioning, **initial)
-                exits += 1
-                continue
+                try:
+                    positioning_exit_record(actor=actor, positioning=positioning, **initial)
+                except ValidationError:
+                    pass  # hired before her first orientation (the demo's dates depend on today): no exit then
+                else:
+                    exits += 1
+                    continue
         if index % 3 == 0:
             training = training_record(
                 actor=actor,
