@@ -146,6 +146,14 @@ def check_accessibility(page, name: str) -> None:
         if violation["impact"] in {"serious", "critical"}
     ]
     assert not blocking, f"Accessibilité ({name}) :\n" + "\n".join(blocking)
+    # A button with its icon beside its label must show the label: inside a button group, the DSFR shows only the
+    # icon unless the group says where icons go (`fr-btns-group--icon-left`).
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.fr-btn[class*="fr-btn--icon-"]')]
+            .filter(b => b.offsetParent !== null && b.textContent.trim() && b.scrollWidth > b.clientWidth + 1)
+            .map(b => b.textContent.trim())"""
+    )
+    assert not clipped, f"Libellés de boutons coupés ({name}) : {clipped}"
 
 
 def contract_in_force(referent_email: str):

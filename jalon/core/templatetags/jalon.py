@@ -1,4 +1,7 @@
+import math
+
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -52,3 +55,13 @@ def sort_header(state, key: str, label: str):
 def pluriel(count) -> str:
     """The French plural mark, singular for 0 and 1 (« 0 offre », « 2 offres »): Django's `pluralize` is English."""
     return plural(int(count or 0))
+
+
+@register.simple_tag
+def kept_freshness() -> str:
+    """How old a kept aggregate (`core.aggregates.kept`) may be, said to the reader of the page that shows it."""
+    seconds = settings.JALON_AGGREGATE_SECONDS
+    if seconds <= 0:
+        return "Compté à l'instant"
+    minutes = math.ceil(seconds / 60)
+    return f"Compté il y a {minutes} minute{plural(minutes)} au plus"
