@@ -19,11 +19,12 @@ from psycopg.types.json import Jsonb
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        # One row holding the ids (an array is read in C) rather than one row per id.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
             [table, model._meta.pk.column, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0] or []
 
 
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 5000) -> None:

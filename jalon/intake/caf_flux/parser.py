@@ -1037,7 +1037,8 @@ class _FluxReader:
         return key in self._met_keys or any(nir in self._met_nirs for nir in item.nirs)
 
     def _remember(self, item: FluxHousehold | FluxRejection | FluxUnchanged) -> None:
-        if self._splitter is None or isinstance(item, FluxRejection):
+        # Read only for skipped households: none without known fingerprints (a first import).
+        if self._splitter is None or not self._known or isinstance(item, FluxRejection):
             return
         self._met_keys.add((item.organisme, item.organisme_code, item.matricule))
         if isinstance(item, FluxUnchanged):
