@@ -520,7 +520,8 @@ _HEAD_LEAVES = tuple(
 # tag is plain.
 _NIR_CONTEXT = re.compile(rb"<(NIR|Identification|Rattachement)(?![A-Za-z0-9_.:\-])(>?)")
 _NIR_TEXT = re.compile(rb"([^<&]*)</NIR>")
-_PLAIN_NIR = re.compile(rb"<NIR>([^<&]*)</NIR>")
+# Every "<NIR" tag, with its text when it is a plain leaf (group 1 empty when it is not).
+_NIR_TAGS = re.compile(rb"<NIR(>([^<&]*)</NIR>)?")
 
 
 def _own_nirs(segment: bytes) -> list[bytes] | None:
@@ -648,9 +649,11 @@ class _HouseholdSplitter:
                 return None
             values.append(found.group(1))
         # No other element of the schema has a name that starts with NIR: each "<NIR" must open a plain NIR leaf.
-        nirs: list[bytes] | None = _PLAIN_NIR.findall(segment)
-        if nirs is None or len(nirs) != segment.count(b"<NIR"):
+        # One scan for every NIR tag and its text.
+        tags = _NIR_TAGS.findall(segment)
+        if not all(plain for plain, _ in tags):
             return None
+        nirs: list[bytes] | None = [text for _, text in tags]
         if nirs and b"<Rattachement" in segment:
             nirs = _own_nirs(segment)
             if nirs is None:
