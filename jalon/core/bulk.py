@@ -8,6 +8,7 @@ values to psycopg, which streams them. Only for plain concrete fields (no custom
 import json
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 
 from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
@@ -18,11 +19,12 @@ from psycopg.types.json import Jsonb
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
     table = model._meta.db_table
     with connection.cursor() as cursor:
+        # One row holding the ids (an array is read in C) rather than one row per id.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
             [table, model._meta.pk.column, count],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0] or []
 
 
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 5000) -> None:
@@ -71,17 +73,27 @@ def bulk_insert_rows(model: type[models.Model], rows: Sequence[dict]) -> None:
         for name, field in fields.items()
         if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)) and name not in rows[0]
     }
-    names = [*rows[0].keys(), *extra.keys()]
-    json_columns = {name for name in names if isinstance(fields[name], models.JSONField)}
+    keys = list(rows[0].keys())
+    names = [*keys, *extra.keys()]
+    json_positions = [position for position, name in enumerate(keys) if isinstance(fields[name], models.JSONField)]
     columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in names)
+    # A row's values in one C call (itemgetter of one key gives the value, not a 1-tuple).
+    values_of = itemgetter(*keys) if len(keys) > 1 else (lambda row: (row[keys[0]],))
+    extra_values = tuple(extra.values())
     with connection.cursor() as cursor:
         with cursor.cursor.copy(
             f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
         ) as copy:
+            write_row = copy.write_row
             for row in rows:
-                values = {**row, **extra}
-                # JSON as its text: COPY's text format parses it into the column, as from Jsonb but cheaper.
-                copy.write_row([json.dumps(values[name]) if name in json_columns else values[name] for name in names])
+                values = values_of(row)
+                if json_positions:
+                    values = list(values)
+                    for position in json_positions:
+                        # JSON as its text: COPY's text format parses it into the column, as from Jsonb but cheaper.
+                        values[position] = json.dumps(values[position])
+                    values = tuple(values)
+                write_row(values + extra_values if extra_values else values)
 
 
 def bulk_update_fields(model: type[models.Model], objs, field_names: Sequence[str], *, batch_size: int = 2000) -> None:

@@ -506,3 +506,65 @@ def test_memory_stays_flat_on_a_large_file(tmp_path):
     assert isinstance(last, FluxHousehold)
     assert last.line == last_line
     assert peak < 50 * 1024 * 1024, f"peak traced memory {peak / 1e6:.1f} MB"
+
+
+def test_a_valid_household_reads_the_same_from_its_c14n_as_from_its_tree(tmp_path):
+    """A household valid against the schema is read from its canonical form by regular expressions: the same items as
+    the reading of its element tree (validation off), on the cases where the first or the lowest-ranked block counts;
+    a household whose text holds an escaped character is read from its tree."""
+    path, _expected = _write(tmp_path, households=60)
+    head, households, tail = _split(path.read_text(encoding="windows-1252"))
+    second_address = "<Adresse>\n<TroncCommunAdresse>\n<RGADR>2</RGADR>\n<PAYS>FRA</PAYS>\n<TYPEADR>P</TYPEADR>\n"
+    households[0] = households[0].replace(
+        "<Adresse>",
+        second_address
+        + "<ETATADR>CO</ETATADR>\n</TroncCommunAdresse>\n<AdresseDetailleeFrance>\n<COMPLIDEADR></COMPLIDEADR>\n"
+        "<COMPLADR></COMPLADR>\n<NUMVOIE>3</NUMVOIE>\n<LIBTYPEVOIE>RUE</LIBTYPEVOIE>\n"
+        "<NOMVOIE>DU RANG DEUX</NOMVOIE>\n"
+        "<LIEUDIST></LIEUDIST>\n<NUMCOM>40088</NUMCOM>\n<CODEPOS>40100</CODEPOS>\n<NOMCOM>Dax</NOMCOM>\n"
+        "</AdresseDetailleeFrance>\n</Adresse>\n<Adresse>",
+        1,
+    )
+    # An address abroad ranked first: the French one is kept.
+    households[1] = households[1].replace(
+        "<Adresse>",
+        "<Adresse>\n<TroncCommunAdresse>\n<RGADR>0</RGADR>\n<PAYS>BEL</PAYS>\n<TYPEADR>P</TYPEADR>\n"
+        "<ETATADR>CO</ETATADR>\n</TroncCommunAdresse>\n</Adresse>\n<Adresse>",
+        1,
+    )
+    # A parent's block after the second Prestations of the first person: its NIR and names are not the person's.
+    first_person = households[2].index("<Personne>")
+    second_prestations = households[2].index("</Prestations>", households[2].index("</Prestations>", first_person) + 1)
+    households[2] = (
+        households[2][:second_prestations]
+        + RATTACHEMENT_BLOCK
+        + households[2][second_prestations + len("</Prestations>") :]
+    )
+    households[3] = households[3].replace("<NOMVOIE>", "<NOMVOIE>A &amp; B ", 1)
+    path.write_bytes((head + "".join(households) + tail).encode("windows-1252"))
+
+    _header, validated = _read_all(path, validate=True)
+    _header, from_tree = _read_all(path, validate=False)
+    assert all(isinstance(item, FluxHousehold) for item in validated)
+    assert validated == from_tree
+    # The address of rank 2 comes first in the file; the one of rank 1 is kept.
+    assert "RANG DEUX" not in validated[0].address.line1
+    assert validated[1].address is not None and validated[1].address.postal_code
+    assert validated[2].persons[0].nir != "2600140192999" and validated[2].persons[0].first_name != "Anne"
+    assert "A & B" in validated[3].address.line1
+    # Not vacuous: the canonical reading served every household but the one with an escaped character.
+    tree = etree.parse(str(path), etree.XMLParser(remove_blank_text=True))
+    elements = tree.getroot().findall("InfosFoyerRSA")
+    assert [parser._extract_flat(element, 0, "") is None for element in elements[:5]] == [
+        False,
+        False,
+        False,
+        True,
+        False,
+    ]
+
+
+RATTACHEMENT_BLOCK = (
+    "</Prestations>\n<Rattachement>\n<NOMNAI>DURAND</NOMNAI>\n<PRENOM>Anne</PRENOM>\n<DTNAI>1960-01-01</DTNAI>\n"
+    "<NIR>2600140192999</NIR>\n<TYPEPAR>PAR</TYPEPAR>\n</Rattachement>"
+)

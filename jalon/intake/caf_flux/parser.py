@@ -520,7 +520,8 @@ _HEAD_LEAVES = tuple(
 # tag is plain.
 _NIR_CONTEXT = re.compile(rb"<(NIR|Identification|Rattachement)(?![A-Za-z0-9_.:\-])(>?)")
 _NIR_TEXT = re.compile(rb"([^<&]*)</NIR>")
-_PLAIN_NIR = re.compile(rb"<NIR>([^<&]*)</NIR>")
+# Every "<NIR" tag, with its text when it is a plain leaf (group 1 empty when it is not).
+_NIR_TAGS = re.compile(rb"<NIR(>([^<&]*)</NIR>)?")
 
 
 def _own_nirs(segment: bytes) -> list[bytes] | None:
@@ -648,9 +649,11 @@ class _HouseholdSplitter:
                 return None
             values.append(found.group(1))
         # No other element of the schema has a name that starts with NIR: each "<NIR" must open a plain NIR leaf.
-        nirs: list[bytes] | None = _PLAIN_NIR.findall(segment)
-        if nirs is None or len(nirs) != segment.count(b"<NIR"):
+        # One scan for every NIR tag and its text.
+        tags = _NIR_TAGS.findall(segment)
+        if not all(plain for plain, _ in tags):
             return None
+        nirs: list[bytes] | None = [text for _, text in tags]
         if nirs and b"<Rattachement" in segment:
             nirs = _own_nirs(segment)
             if nirs is None:
@@ -989,12 +992,13 @@ class _FluxReader:
     # -- one household
 
     def _household(self, element: etree._Element, line: int, fingerprint: str = "") -> FluxHousehold | FluxRejection:
-        matricule = _text(element, "IdentificationRSA/Organisme/MATRICULE") or ""
         if self._schema is not None and not self._schema.validate(element):
             return FluxRejection(
-                line=line, matricule=matricule, reason=_schema_reasons(self._schema.error_log, element)
+                line=line,
+                matricule=_text(element, "IdentificationRSA/Organisme/MATRICULE") or "",
+                reason=_schema_reasons(self._schema.error_log, element),
             )
-        return _extract(element, line, matricule, fingerprint)
+        return _extract(element, line, fingerprint, self._schema is not None)
 
     # -- households skipped by their fingerprint
 
@@ -1036,7 +1040,8 @@ class _FluxReader:
         return key in self._met_keys or any(nir in self._met_nirs for nir in item.nirs)
 
     def _remember(self, item: FluxHousehold | FluxRejection | FluxUnchanged) -> None:
-        if self._splitter is None or isinstance(item, FluxRejection):
+        # Read only for skipped households: none without known fingerprints (a first import).
+        if self._splitter is None or not self._known or isinstance(item, FluxRejection):
             return
         self._met_keys.add((item.organisme, item.organisme_code, item.matricule))
         if isinstance(item, FluxUnchanged):
@@ -1082,6 +1087,18 @@ class _Problems(list):
 
 
 def _extract(
+    element: etree._Element, line: int, fingerprint: str = "", valid: bool = False
+) -> FluxHousehold | FluxRejection:
+    """The household of an InfosFoyerRSA element, or its rejection. `valid`: the element passed the schema."""
+    if valid:
+        household = _extract_flat(element, line, fingerprint)
+        if household is not None:
+            return household
+    matricule = _text(element, "IdentificationRSA/Organisme/MATRICULE") or ""
+    return _extract_tree(element, line, matricule, fingerprint)
+
+
+def _extract_tree(
     element: etree._Element, line: int, matricule: str, fingerprint: str = ""
 ) -> FluxHousehold | FluxRejection:
     problems = _Problems()
@@ -1264,7 +1281,11 @@ def _address(blocks: list[etree._Element]) -> FluxAddress | None:
             best = (rank, french)
     if best is None:
         return None
-    values = _leaves(best[1])
+    return _flux_address(_leaves(best[1]))
+
+
+def _flux_address(values: dict[str, str]) -> FluxAddress:
+    """The address from the stripped texts of an AdresseDetailleeFrance block, by tag."""
     line1, line2, line3 = address_lines(
         numvoie=values.get("NUMVOIE", ""),
         libtypevoie=values.get("LIBTYPEVOIE", ""),
@@ -1284,6 +1305,184 @@ def _address(blocks: list[etree._Element]) -> FluxAddress | None:
         city=values.get("NOMCOM", ""),
         commune_code=values.get("NUMCOM", ""),
     )
+
+
+# ------------------------------------------------------------------------ a valid household, from its C14N
+
+# A household that passed the schema is read from its canonical form (C14N, computed anyway for raw_hash) by a few
+# regular expressions, in C, instead of an lxml proxy per element: valid, its elements come in the schema's order and
+# number (one Identification first in each Personne, two Prestations, at most one FinDroit…), and in C14N every
+# element is written alike: start tags without blanks, no comment, no CDATA section, "<" and "&" in text escaped.
+# A household with an attribute or an escaped character is read from its tree instead (_extract_tree).
+_LEAF = re.compile(r"<([A-Za-z0-9_.-]+)>([^<]*)</")
+
+
+def _leaf(tag: str) -> re.Pattern:
+    return re.compile(f"<{tag}>([^<]*)</{tag}>")
+
+
+_NATPREST, _ROLEPERS = _leaf("NATPREST"), _leaf("ROLEPERS")
+_IDASSEDIC, _TOPPERSDRODEVORSA = _leaf("IDASSEDIC"), _leaf("TOPPERSDRODEVORSA")
+_RGADR, _DDNATDRO = _leaf("RGADR"), _leaf("DDNATDRO")
+_SUSPENSIONS = ((_leaf("DDSUSVERSRSA"), _leaf("MOTISUSVERSRSA")), (_leaf("DDSUSDRORSA"), _leaf("MOTISUSDRORSA")))
+_ADDRESS_TAGS = (
+    "NUMVOIE",
+    "LIBTYPEVOIE",
+    "NOMVOIE",
+    "COMPLIDEADR",
+    "COMPLADR",
+    "LIEUDIST",
+    "CODEPOS",
+    "NOMCOM",
+    "NUMCOM",
+)
+_VALID_NIR = re.compile(r"[123478][0-9]{4}(?:[0-9]{2}|2A|2B)[0-9]{6}")
+
+
+def _block(text: str, tag: str) -> str:
+    """The content of the first element `tag` in text, "" when there is none."""
+    start = text.find(f"<{tag}>")
+    if start < 0:
+        return ""
+    start += len(tag) + 2
+    return text[start : text.index(f"</{tag}>", start)]
+
+
+def _date_or_fail(value: str) -> date | None:
+    """_Problems.date without the problem: raises ValueError where it would append one."""
+    return _parse_date(value) if value else None
+
+
+def _bool_or_fail(value: str) -> bool | None:
+    return _parse_bool(value) if value else None
+
+
+def _extract_flat(element: etree._Element, line: int, fingerprint: str) -> FluxHousehold | None:
+    """_extract_tree's household for an element valid against the schema, read from its C14N; None when
+    _extract_tree would find a problem (it then phrases it) or the C14N holds an attribute or an escaped character."""
+    canonical = etree.tostring(element, method="c14n")
+    body = canonical[canonical.index(b">") + 1 :]  # the household's own start tag may carry namespace declarations
+    # C14N writes every attribute as name="value"; a text holding '="' is read from the tree too.
+    if b'="' in body or b"&" in body:
+        return None
+    text = body.decode()
+    head, *person_parts = text.split("<Personne>")
+    if not person_parts:
+        return None
+    person_parts[-1], _, tail = person_parts[-1].partition("</Personne>")
+    values = dict(_LEAF.findall(head))
+    situation = _block(tail, "SituationDossierRSA")
+    detail = _block(tail, "DetailDroitRSA")
+    try:
+        matricule = values["MATRICULE"].strip()
+        organisme = values["FONORG"].strip().upper()
+        state_code = _block(situation, "ETATDOSRSA").strip()
+        if organisme not in ORGANISMES or not matricule or len(state_code) != 1 or state_code not in RIGHT_STATE_CODES:
+            return None
+        request_date = _date_or_fail(values["DTDEMRSA"].strip())
+        suspension_reason, suspension_date = "", None
+        for date_leaf, reason_leaf in _SUSPENSIONS:
+            found = [
+                (_date_or_fail(day.strip()), reason.strip())
+                for day, reason in zip(date_leaf.findall(situation), reason_leaf.findall(situation), strict=True)
+            ]
+            if found:
+                suspension_date, suspension_reason = max(found, key=lambda pair: pair[0] or date.min)
+                break
+        closure = _block(situation, "FinDroit") or _block(situation, "FinDroitMoisAnterieur")
+        closure_reason = _block(closure, "MOTICLORSA").strip()
+        closure_date = _date_or_fail(_block(closure, "DTCLORSA").strip())
+        openings = [day for day in (_date_or_fail(value.strip()) for value in _DDNATDRO.findall(detail)) if day]
+        homeless = bool(_bool_or_fail(_block(detail, "TOPSANSDOMFIXE").strip()))
+        best: tuple[int, str] | None = None
+        for part in _block(tail, "DonneesAdministratives").split("<Adresse>")[1:]:
+            if "<AdresseDetailleeFrance>" not in part:
+                continue
+            french = _block(part, "AdresseDetailleeFrance")
+            rank_text = _RGADR.search(part).group(1).strip()  # type: ignore[union-attr]  # mandatory
+            rank = int(rank_text) if rank_text.isdigit() else 99
+            if best is None or rank < best[0]:
+                best = (rank, french)
+        address = None
+        if best is not None:
+            leaves = dict(_LEAF.findall(best[1]))
+            address = _flux_address({tag: leaves[tag].strip() for tag in _ADDRESS_TAGS})
+        persons = _flat_persons(person_parts)
+    except (ValueError, KeyError, AttributeError):
+        return None
+    if persons is None:
+        return None
+    return FluxHousehold(
+        line=line,
+        organisme=organisme,
+        organisme_code=values["NUMORG"].strip(),
+        matricule=matricule,
+        request_date=request_date,
+        request_number=values["NUMDEMRSA"].strip(),
+        partner_departement=values["IDEPARTE"].strip(),
+        right_state=int(state_code),
+        suspension_reason=suspension_reason,
+        suspension_date=suspension_date,
+        closure_reason=closure_reason,
+        closure_date=closure_date,
+        opening_date=min(openings) if openings else None,
+        homeless=homeless,
+        address=address,
+        persons=persons,
+        raw_hash=hashlib.sha256(canonical).hexdigest(),
+        raw_fingerprint=fingerprint,
+    )
+
+
+def _flat_persons(parts: list[str]) -> tuple[FluxPerson, ...] | None:
+    """The persons of _persons from the C14N of their Personne elements, or None where it would find a problem
+    (ValueError from a date or a boolean too)."""
+    persons = []
+    seen_nir: set[str] = set()
+    seen_identity: set[tuple[str, str, date]] = set()
+    for part in parts:
+        identity, _, rest = part.partition("</Identification>")
+        values = dict(_LEAF.findall(identity))
+        last_name, first_name = values["NOM"].strip(), values["PRENOM"].strip()
+        birth = values["DTNAI"].strip()
+        if not (last_name and first_name and birth):
+            return None
+        nir = values.get("NIR", "").strip().upper()
+        if nir and not _VALID_NIR.fullmatch(nir):
+            return None
+        roles = [
+            (nature.strip().upper(), role.strip().upper())
+            for nature, role in zip(_NATPREST.findall(rest), _ROLEPERS.findall(rest), strict=True)
+        ]
+        role = next((r for nature, r in roles if nature == "RSA" and r), "") or next((r for _, r in roles if r), "")
+        if not role:
+            return None
+        birth_date = _parse_date(birth)
+        # Two persons of the household alike: _persons says which (or that they are not).
+        identity_key = (last_name.casefold(), first_name.casefold(), birth_date)
+        if (nir and nir in seen_nir) or identity_key in seen_identity:
+            return None
+        if nir:
+            seen_nir.add(nir)
+        seen_identity.add(identity_key)
+        france_travail_id = _IDASSEDIC.search(rest)
+        subject = _TOPPERSDRODEVORSA.search(rest)
+        persons.append(
+            FluxPerson(
+                nir=nir or None,
+                last_name=last_name,
+                birth_name=values["NOMNAI"].strip(),
+                first_name=first_name,
+                birth_date=birth_date,
+                sex=values["SEXE"].strip(),
+                civility=values.get("QUAL", "").strip(),
+                role=role,
+                france_travail_id=france_travail_id.group(1).strip() if france_travail_id else "",
+                subject_to_rights_and_duties=_bool_or_fail(subject.group(1).strip()) if subject else None,
+                birth_place=values["NOMCOMNAI"].strip(),
+            )
+        )
+    return tuple(persons)
 
 
 # --------------------------------------------------------------------------------------- entry point
