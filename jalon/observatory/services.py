@@ -199,8 +199,8 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
 # Days whose segment batch is built in one statement (`SegmentBatch.prepare_days`): the persons, memberships and
-# orientations are then read once for all of them. A full recompute's 36 month ends make 6 statements; a daily
-# refresh's two days, fewer than that, are still built apart, one on each connection.
+# orientations are then read once for all of them. A full recompute's 36 month ends make 6 statements; a computation
+# of no more days than connections (the refresh on a month's last day) builds each apart, one on each connection.
 DAYS_PER_BATCH = 6
 
 
