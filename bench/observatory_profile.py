@@ -1,18 +1,15 @@
 """The cost of each evaluation of the observatory's computation at Nord scale (the population of
 `bench_observatory.py`, generated first by it): for a month, a quarter or the year of TODAY, the day's segment batch,
 then each group of indicators as a computation evaluates it (the shares over the same base together, a definition
-registered under several codes once), on one connection, in the batch's transaction. `batches` times the segment
-batch of the six month ends before TODAY's, built in one statement and then one day after the other (as a full
-recompute and a daily refresh build them), each in a transaction rolled back.
+registered under several codes once), on one connection, in the batch's transaction.
 
     .venv/bin/python bench/observatory_profile.py month year
-    .venv/bin/python bench/observatory_profile.py batches
 """
 
 import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 
@@ -28,7 +25,6 @@ django.setup()
 
 from django.db import transaction  # noqa: E402
 
-from jalon.core.periods import add_months  # noqa: E402
 from jalon.observatory.engine import Places, computations  # noqa: E402
 from jalon.observatory.enums import PeriodKind  # noqa: E402
 from jalon.observatory.periods import Period  # noqa: E402
@@ -45,28 +41,10 @@ PERIODS = {
 }
 
 
-def batches() -> None:
-    ends = [add_months(TODAY.replace(day=1), -months) - timedelta(days=1) for months in range(6)]
-    for label, build in (
-        ("6 jours en une requête", lambda batch: batch.prepare_days(ends)),
-        ("6 jours l'un après l'autre", lambda batch: [batch.prepare(day) for day in ends]),
-        ("1 jour", lambda batch: batch.prepare(ends[0])),
-    ):
-        with transaction.atomic():
-            _batch_settings()
-            started = time.perf_counter()
-            build(SegmentBatch(DEPARTEMENT))
-            print(f"lot de segments, {label}: {time.perf_counter() - started:.2f} s")
-            transaction.set_rollback(True)
-
-
 def main():
     places, registry = Places.of(DEPARTEMENT), computations()
     print(f"charge de la machine au départ: {os.getloadavg()[0]:.1f}")
     for name in sys.argv[1:] or ["month", "year"]:
-        if name == "batches":
-            batches()
-            continue
         period = PERIODS[name]
         with transaction.atomic(), SegmentBatch(DEPARTEMENT) as batch:
             _batch_settings()

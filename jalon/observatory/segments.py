@@ -1,8 +1,7 @@
 """The segments of a person at a date. Those that depend on the day (household, seniority, orientation) are computed
-once per day for the whole Département into a working table (`SegmentBatch`; several days in one statement for a
-full recompute), which each indicator's query joins; sex and age band are read from the person. The engine groups a
-population by them in the query itself; the Landes « profils-types » are derived from four of them in Python
-(`profile_of`)."""
+once per day for the whole Département into a working table (`SegmentBatch`), which each indicator's query joins;
+sex and age band are read from the person. The engine groups a population by them in the query itself; the Landes
+« profils-types » are derived from four of them in Python (`profile_of`)."""
 
 import re
 import secrets
@@ -44,8 +43,7 @@ SEXES = [("F", "femmes"), ("H", "hommes"), ("inconnu", "sexe non renseigné")]
 UNKNOWN = "inconnu"
 
 
-# Each person's day-dependent segments on each of the days of `obs_days`, in one set-based statement (PostgreSQL and
-# SQLite); every part is keyed by the day, so that several days are built together exactly as each alone:
+# Each person's day-dependent segments on `day`, in one set-based statement (PostgreSQL and SQLite):
 # - the household is that of the membership in force on the day (`left_on` after it; `joined_on` is when Jalon
 #   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
 #   dates (the DREES seniority and entry);
@@ -59,92 +57,80 @@ BUILD_SQL = """
 INSERT INTO observatory_personsegment
     (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif,
      subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
-WITH obs_days (day) AS (%(days)s),
-member AS (
-    SELECT obs_days.day AS day, m.person_id, m.household_id, r.opening_date, r.request_date,
-           ROW_NUMBER() OVER (PARTITION BY obs_days.day, m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank
-    FROM obs_days CROSS JOIN people_householdmember m
+WITH member AS (
+    SELECT m.person_id, m.household_id, r.opening_date, r.request_date,
+           ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank
+    FROM people_householdmember m
     JOIN people_person p ON p.id = m.person_id
     LEFT JOIN people_rsaright r ON r.household_id = m.household_id
-    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > obs_days.day)
+    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
 ),
 composition AS (
-    SELECT obs_days.day AS day, m.household_id,
+    SELECT m.household_id,
            MAX(CASE WHEN m.role = %(partner)s THEN 1 ELSE 0 END) AS partner,
            MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN 1 ELSE 0 END) AS child
-    FROM obs_days CROSS JOIN people_householdmember m
-    WHERE (m.left_on IS NULL OR m.left_on > obs_days.day)
+    FROM people_householdmember m
+    WHERE (m.left_on IS NULL OR m.left_on > %(day)s)
       AND m.household_id IN (
           SELECT h.household_id FROM people_householdmember h JOIN people_person p ON p.id = h.person_id
           WHERE p.departement_id = %(departement)s
       )
-    GROUP BY obs_days.day, m.household_id
+    GROUP BY m.household_id
 ),
 orientation AS (
-    SELECT obs_days.day AS day, o.person_id, o.orientation_type, d.name AS dispositif,
-           ROW_NUMBER() OVER (PARTITION BY obs_days.day, o.person_id ORDER BY o.decided_on DESC, o.id DESC) AS rank
-    FROM obs_days CROSS JOIN orientation_orientation o
+    SELECT o.person_id, o.orientation_type, d.name AS dispositif,
+           ROW_NUMBER() OVER (PARTITION BY o.person_id ORDER BY o.decided_on DESC, o.id DESC) AS rank
+    FROM orientation_orientation o
     JOIN people_person p ON p.id = o.person_id
     LEFT JOIN orientation_dispositif d ON d.id = o.dispositif_id
-    WHERE p.departement_id = %(departement)s AND o.decided_on <= obs_days.day
-      AND (o.ended_on IS NULL OR o.ended_on > obs_days.day)
+    WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
+      AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
 ),
 subject AS (
-    SELECT DISTINCT obs_days.day AS day, m.person_id
-    FROM obs_days CROSS JOIN people_householdmember m
+    SELECT DISTINCT m.person_id
+    FROM people_householdmember m
     JOIN people_person p ON p.id = m.person_id
     JOIN people_rsaright r ON r.household_id = m.household_id
-    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > obs_days.day)
-      AND (r.closure_date IS NULL OR r.closure_date > obs_days.day) AND r.opening_date <= obs_days.day
+    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
+      AND (r.closure_date IS NULL OR r.closure_date > %(day)s) AND r.opening_date <= %(day)s
       AND m.subject_to_rights_and_duties AND m.role IN (%(subject_roles)s)
 ),
 referent AS (
-    SELECT obs_days.day AS day, o.person_id,
+    SELECT o.person_id,
            MAX(CASE WHEN g.kind IN (%(france_travail)s) THEN 1 ELSE 0 END) AS to_france_travail,
            MAX(CASE WHEN g.kind IN (%(other_spe)s) THEN 1 ELSE 0 END) AS to_other_spe,
            MAX(CASE WHEN g.kind IN (%(departement_kinds)s) THEN 1 ELSE 0 END) AS to_departement
-    FROM obs_days CROSS JOIN orientation_orientation o
+    FROM orientation_orientation o
     JOIN people_person p ON p.id = o.person_id
     JOIN organisations_organisation g ON g.id = o.organisation_id
-    WHERE p.departement_id = %(departement)s AND o.decided_on <= obs_days.day
-      AND (o.ended_on IS NULL OR o.ended_on > obs_days.day)
-    GROUP BY obs_days.day, o.person_id
+    WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
+      AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
+    GROUP BY o.person_id
 ),
 cer AS (
-    SELECT DISTINCT obs_days.day AS day, n.person_id
-    FROM obs_days CROSS JOIN notebook_contract c
+    SELECT DISTINCT n.person_id
+    FROM notebook_contract c
     JOIN notebook_notebook n ON n.id = c.notebook_id
     JOIN notebook_contracttype t ON t.id = c.contract_type_id
     JOIN people_person p ON p.id = n.person_id
     WHERE p.departement_id = %(departement)s AND t.code IN (%(cer_codes)s)
-      AND c.starts_on <= obs_days.day AND c.ends_on >= obs_days.day
+      AND c.starts_on <= %(day)s AND c.ends_on >= %(day)s
 )
-SELECT %(batch)s, obs_days.day, p.id, member.household_id, member.opening_date, member.request_date,
+SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
        COALESCE(composition.partner, 0) = 1, COALESCE(composition.child, 0) = 1,
        COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
        subject.person_id IS NOT NULL, referent.person_id IS NOT NULL,
        COALESCE(referent.to_france_travail, 0) = 1, COALESCE(referent.to_other_spe, 0) = 1,
        COALESCE(referent.to_departement, 0) = 1, cer.person_id IS NOT NULL
-FROM obs_days CROSS JOIN people_person p
-LEFT JOIN member ON member.person_id = p.id AND member.day = obs_days.day AND member.rank = 1
-LEFT JOIN composition ON composition.household_id = member.household_id AND composition.day = obs_days.day
-LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.day = obs_days.day AND orientation.rank = 1
-LEFT JOIN subject ON subject.person_id = p.id AND subject.day = obs_days.day
-LEFT JOIN referent ON referent.person_id = p.id AND referent.day = obs_days.day
-LEFT JOIN cer ON cer.person_id = p.id AND cer.day = obs_days.day
+FROM people_person p
+LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
+LEFT JOIN composition ON composition.household_id = member.household_id
+LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
+LEFT JOIN subject ON subject.person_id = p.id
+LEFT JOIN referent ON referent.person_id = p.id
+LEFT JOIN cer ON cer.person_id = p.id
 WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
 """
-
-
-def _single_day(sql: str, day: str) -> str:
-    """`BUILD_SQL` for one day (a daily refresh's, the OARSA return's): the day a constant and no day key, so that
-    the planner filters each table by it before the joins, as it does for a statement written for that day."""
-    sql = sql.replace("obs_days (day) AS (%(days)s),\n", "").replace("obs_days CROSS JOIN ", "")
-    sql = sql.replace("obs_days.day AS day, ", "").replace("BY obs_days.day, ", "BY ")
-    sql = re.sub(r" AND \w+\.day = obs_days\.day", "", sql)
-    return sql.replace("obs_days.day", day)
-
-
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
 # The alias under which a queryset joins its person's segments of the day.
 SEGMENTS = "obs_seg"
@@ -168,8 +154,8 @@ def _positional(sql: str, named: dict) -> tuple[str, list]:
 
 class SegmentBatch:
     """The segments of a Département's persons for some days, stored for one computation and deleted after it
-    (`with SegmentBatch(departement_id) as batch: batch.prepare(day)`, or `prepare_days(days)` for several days in
-    one statement). The statement writes: it runs on the primary database, in the caller's transaction."""
+    (`with SegmentBatch(departement_id) as batch: batch.prepare(day)`). The statement writes: it runs on the
+    primary database, in the caller's transaction."""
 
     def __init__(self, departement_id: str):
         self.departement_id = departement_id
@@ -177,46 +163,32 @@ class SegmentBatch:
         self.days: set[date] = set()
 
     def prepare(self, day: date) -> "SegmentBatch":
-        return self.prepare_days([day])
-
-    def prepare_days(self, days) -> "SegmentBatch":
-        """The segments of each of `days` not yet prepared, in one statement: the persons, their memberships and
-        orientations are read once for all of them (a full recompute's 36 month ends), not once per day."""
-        days = sorted(set(days) - self.days)
-        if not days:
-            return self
-        connection = connections[router.db_for_write(PersonSegment)]
-        # The days as a relation: typed on PostgreSQL (a parameter is text there); SQLite compares ISO strings.
-        cast = "::date" if connection.vendor == "postgresql" else ""
-        named = {f"day_{index}": day for index, day in enumerate(days)}
-        if len(days) == 1:
-            sql = _single_day(BUILD_SQL, f"%(day_0)s{cast}")
-        else:
-            sql = BUILD_SQL.replace("%(days)s", "VALUES " + ", ".join(f"(%({name})s{cast})" for name in named))
-        sql, params = _positional(
-            sql,
-            {
-                **named,
-                "batch": self.id,
-                "departement": self.departement_id,
-                "partner": HouseholdRole.PARTNER,
-                "child": HouseholdRole.CHILD,
-                "other_child": HouseholdRole.OTHER_CHILD,
-                "not_oriented": NOT_ORIENTED,
-                "no_dispositif": NO_DISPOSITIF,
-                "subject_roles": [HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
-                "france_travail": FRANCE_TRAVAIL,
-                "other_spe": OTHER_SPE,
-                "departement_kinds": DEPARTEMENT,
-                "cer_codes": CER_CODES,
-            },
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if connection.vendor == "postgresql":
-                # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
-                cursor.execute("ANALYZE observatory_personsegment")
-        self.days.update(days)
+        if day not in self.days:
+            sql, params = _positional(
+                BUILD_SQL,
+                {
+                    "batch": self.id,
+                    "day": day,
+                    "departement": self.departement_id,
+                    "partner": HouseholdRole.PARTNER,
+                    "child": HouseholdRole.CHILD,
+                    "other_child": HouseholdRole.OTHER_CHILD,
+                    "not_oriented": NOT_ORIENTED,
+                    "no_dispositif": NO_DISPOSITIF,
+                    "subject_roles": [HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
+                    "france_travail": FRANCE_TRAVAIL,
+                    "other_spe": OTHER_SPE,
+                    "departement_kinds": DEPARTEMENT,
+                    "cer_codes": CER_CODES,
+                },
+            )
+            connection = connections[router.db_for_write(PersonSegment)]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                if connection.vendor == "postgresql":
+                    # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+                    cursor.execute("ANALYZE observatory_personsegment")
+            self.days.add(day)
         return self
 
     def discard(self) -> None:

@@ -198,24 +198,12 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # Connections a computation evaluates on (threads): the server's two cores. A computation called inside a
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
-# Days whose segment batch is built in one statement (`SegmentBatch.prepare_days`): the persons, memberships and
-# orientations are then read once for all of them. A full recompute's 36 month ends make 6 statements; a computation
-# of no more days than connections (the refresh on a month's last day) builds each apart, one on each connection.
-DAYS_PER_BATCH = 6
-
-
-def _batches_of(days: list[date]) -> list[list[date]]:
-    """`days` in order, cut into the runs whose segments are built together (a refresh's few days, one each)."""
-    if len(days) <= WORKERS:
-        return [[day] for day in days]
-    return [days[index : index + DAYS_PER_BATCH] for index in range(0, len(days), DAYS_PER_BATCH)]
 
 
 @dataclass
 class _Day:
-    """The work of one day: its segment batch (that of the days built with it), the evaluations submitted for its
-    periods, and which period's evaluation gives each stock (the month, the quarter and the year that end on the
-    day share it)."""
+    """The work of one day: its segment batch, the evaluations submitted for its periods, and which period's
+    evaluation gives each stock (the month, the quarter and the year that end on the day share it)."""
 
     day: date
     periods: list[Period]
@@ -237,32 +225,22 @@ class _Computing:
         return self.segmented_from is None or period.end >= self.segmented_from
 
     def days_inline(self, by_day: dict) -> int:
-        """Day after day on this connection, each in one transaction: the segments of its run of days are computed
-        (once for the run), joined by every indicator of its periods, and deleted after the run's last day; a
-        failure leaves neither segments nor half-replaced values."""
+        """Day after day on this connection, each in one transaction: its segments are computed, joined by every
+        indicator of its periods, and deleted; a failure leaves neither segments nor half-replaced values."""
         written = 0
-        for days in _batches_of(sorted(by_day)):
+        for day in sorted(by_day):
             with transaction.atomic():
                 _batch_settings()
-                works = self.prepare(Inline(), days, by_day)
-            try:
-                for work in works:
-                    with transaction.atomic():
-                        _batch_settings()
-                        self.evaluate(Inline(), work)
-                        written += self.write(work)
-            finally:
-                with transaction.atomic():
-                    _batch_settings()
-                    works[0].segments.discard()
+                work = self.submit(Inline(), day, by_day[day])
+                written += self.write(work)
+                work.segments.discard()
         return written
 
     def days_on_workers(self, by_day: dict) -> int:
-        """The same on `WORKERS` connections: a run of days' segment batch is committed by one of them (the others
-        read it), each day's evaluations are shared among them, and its values are replaced in one transaction once
-        all are in, so a failure still leaves no half-replaced day. The next run's batch is built while the days of
-        a run are evaluated, and a day is written while the next is evaluated. A batch is deleted after its last day,
-        or after a failure.
+        """The same on `WORKERS` connections: a day's segment batch is committed by one of them (the others read it),
+        its evaluations are shared among them, and its values are replaced in one transaction once all are in, so a
+        failure still leaves no half-replaced day. The next day's batch is built while a day is evaluated, and a day
+        is written while the next is evaluated. The batches are deleted after their day, or after a failure.
 
         The days that end most periods come first (a 31 December ends a month, a quarter and a year): the last day's
         write waits for no evaluation, so it is better the smallest (the daily refresh's 30 November, not its
@@ -271,38 +249,38 @@ class _Computing:
         if not days:
             return 0
         pool = Workers(WORKERS, _batch_settings)
-        batches = iter(_batches_of(days))
         works: list[_Day] = []
-        done = 0  # the days written
+        done = 0  # the days written, their batch deleted
         written = 0
         try:
-            works += self.prepare(pool, next(batches), by_day)
+            works.append(self.prepare(pool, days[0], by_day[days[0]]))
             for index in range(len(days)):
-                # The next run's batch is submitted as this one's first day is evaluated (one day ahead at least).
-                if index == 0 or index + 1 >= len(works) or works[index].segments is not works[index - 1].segments:
-                    works += self.prepare(pool, next(batches, []), by_day)
+                if index + 1 < len(days):
+                    works.append(self.prepare(pool, days[index + 1], by_day[days[index + 1]]))
                 self.evaluate(pool, works[index])
                 if index > 0:
                     written += self.write(works[index - 1])
+                    works[index - 1].segments.discard()
                     done = index
-                    if works[index - 1].segments is not works[index].segments:
-                        works[index - 1].segments.discard()  # its run's last day
             written += self.write(works[-1])
             works[-1].segments.discard()
             done = len(works)
         finally:
             pool.close()  # after a failure: what is left is cancelled before its batch is deleted
-            for batch in {id(work.segments): work.segments for work in works[done:]}.values():
-                batch.discard()
+            for work in works[done:]:
+                work.segments.discard()
         return written
 
-    def prepare(self, pool, days: list[date], by_day: dict) -> list[_Day]:
-        """Submits the segment batch of a run of days (built in one statement), and returns their works."""
-        if not days:
-            return []
-        segments = SegmentBatch(self.departement_id)
-        built = pool.submit(segments.prepare_days, days)
-        return [_Day(day, by_day[day], segments, built) for day in days]
+    def submit(self, pool, day: date, periods: list[Period]) -> _Day:
+        work = self.prepare(pool, day, periods)
+        self.evaluate(pool, work)
+        return work
+
+    def prepare(self, pool, day: date, periods: list[Period]) -> _Day:
+        """Submits the day's segment batch."""
+        work = _Day(day, periods, SegmentBatch(self.departement_id))
+        work.built = pool.submit(work.segments.prepare, day)
+        return work
 
     def evaluate(self, pool, work: _Day) -> None:
         """Submits the evaluations of the day's periods. A stock is measured on the period's last day, so it is

@@ -534,30 +534,3 @@ def test_the_transition_to_the_contrat_d_engagement(world):
     # O signs his contrat d'engagement on 01/06/2025: still to sign on 31/03, signed on 31/12.
     Orientation.objects.filter(person=world.people["O"], ended_on=None).update(engagement_signed_on=D(2025, 6, 1))
     assert whole("J15", YEAR) == (2, 3, 2 / 3) and whole("J15", MARCH) == (3, 3, 1.0)
-
-
-def test_segments_of_several_days_built_together_are_those_of_each_day_alone(world):
-    """A full recompute builds the segment batch of several period ends in one statement
-    (`SegmentBatch.prepare_days`): every person's row of every day is the same as when that day is built alone.
-    The days cross the population's changes: a partner leaving (30/06/2025), an orientation ended (01/09/2025), a
-    right closed (31/03/2025), contracts starting and ending."""
-    from jalon.observatory.models import PersonSegment
-    from jalon.observatory.segments import SegmentBatch
-
-    days = [D(2024, 12, 31), D(2025, 3, 31), D(2025, 6, 30), D(2025, 8, 31), D(2025, 9, 30), D(2025, 12, 31)]
-
-    def rows(batch):
-        fields = [f.attname for f in PersonSegment._meta.concrete_fields if f.attname not in ("id", "batch")]
-        return sorted(PersonSegment.objects.filter(batch=batch.id).values_list(*fields))
-
-    with SegmentBatch("40") as together, SegmentBatch("40") as alone:
-        together.prepare_days(days)
-        for day in days:
-            alone.prepare(day)
-        built = rows(together)
-        assert built == rows(alone)
-        # Not vacuous: every day has its rows, and they differ from one day to the next.
-        by_day = {day: [row[1:] for row in built if row[0] == day] for day in days}
-        assert all(by_day.values())
-        assert by_day[D(2025, 3, 31)] != by_day[D(2025, 12, 31)]
-        assert by_day[D(2025, 6, 30)] != by_day[D(2025, 8, 31)]
