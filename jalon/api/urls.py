@@ -1,6 +1,7 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
+from jalon.api.views import ApiDocsView
 from jalon.employers.api import (
     EmployerDetailApi,
     EmployerListApi,
@@ -51,7 +52,7 @@ app_name = "api"
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", ApiDocsView.as_view(url_name="api:schema"), name="docs"),
     path("v1/communes/", CommuneListApi.as_view(), name="communes"),
     path("v1/personnes/", PersonListApi.as_view(), name="persons"),
     path("v1/personnes/<id:pk>/", PersonDetailApi.as_view(), name="person"),

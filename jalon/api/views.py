@@ -1,10 +1,13 @@
 """The administrators' screen for partners' API tokens (the API itself lives in each app's api.py)."""
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
+from drf_spectacular.views import SpectacularRedocView
 
 from jalon.api import selectors, services
 from jalon.api.forms import ApiTokenForm
@@ -61,3 +64,11 @@ def token_revoke(request, pk):
     else:
         messages.success(request, f"Le jeton « {token.name} » est révoqué : il ne donne plus accès à l'API.")
     return redirect("api_tokens:list")
+
+
+# Redoc styles its page with inline styles: allowed on this page only, which shows no person's data.
+@method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}), name="dispatch")
+class ApiDocsView(SpectacularRedocView):
+    """The API's reference, readable without an account: Redoc and its fonts from Jalon's static files."""
+
+    template_name = "api/docs.html"

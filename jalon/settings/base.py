@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "mozilla_django_oidc",
     "django_tasks",
     "django_tasks_db",
@@ -319,6 +320,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API du système d'information du parcours d'insertion (RSA).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Redoc served from our own static files (pinned package), not a CDN the CSP refuses.
+    "REDOC_DIST": "SIDECAR",
     # Ids in paths are bigints (jalon.core.converters.IdConverter): larger numbers answer 404.
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "POSTPROCESSING_HOOKS": [
