@@ -1,4 +1,5 @@
-"""The administrators' screen for partners' API tokens (the API itself lives in each app's api.py)."""
+"""The administrators' screen for partners' API tokens, and the API's reference page (the API itself lives in each
+app's api.py)."""
 
 from csp.decorators import csp_update
 from django.contrib import messages
@@ -69,6 +70,6 @@ def token_revoke(request, pk):
 # Redoc styles its page with inline styles: allowed on this page only, which shows no person's data.
 @method_decorator(csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]}), name="dispatch")
 class ApiDocsView(SpectacularRedocView):
-    """The API's reference, readable without an account: Redoc and its fonts from Jalon's static files."""
+    """The API's reference, readable without an account: Redoc from Jalon's static files, no outside font."""
 
     template_name = "api/docs.html"

@@ -117,7 +117,7 @@ def build(ctx) -> None:
                 try:
                     positioning_exit_record(actor=actor, positioning=positioning, **initial)
                 except ValidationError:
-                    pass  # hired before her first orientation (the demo's dates depend on today): no exit then
+                    pass  # refused, e.g. hired before her first orientation (the demo's dates follow today): no exit
                 else:
                     exits += 1
                     continue

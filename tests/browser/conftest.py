@@ -131,7 +131,7 @@ def _demo_build():
 
 
 def check_accessibility(page, name: str) -> None:
-    """Screenshot the page and fail on any serious or critical axe-core violation."""
+    """Screenshot the page and fail on any serious or critical axe-core violation, or on a button label cut off."""
     OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT_DIR / f"{name}.png"), full_page=True)
     page.add_script_tag(path=str(AXE_SCRIPT))
