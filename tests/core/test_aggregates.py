@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from jalon.core.aggregates import CountedPaginator, actor_scope, kept
 from jalon.core.enums import Role
+from jalon.core.templatetags.jalon import kept_freshness
 from tests.conftest import actor_for
 from tests.organisations.factories import MembershipFactory
 from tests.orientation.test_orientation import _waiting_person
@@ -155,3 +156,12 @@ def test_the_cohorts_trajectories_and_data_quality_are_kept_for_the_scope(shared
     # What the first request counted is read back (unpickled: equal, not the same object).
     assert read < computed
     assert kept_value == value
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(120, "Compté il y a 2 minutes au plus"), (30, "Compté il y a 1 minute au plus"), (0, "Compté à l'instant")],
+)
+def test_a_page_says_how_old_its_kept_counts_may_be(settings, seconds, said):
+    settings.JALON_AGGREGATE_SECONDS = seconds
+    assert kept_freshness() == said
