@@ -63,6 +63,8 @@ class FluxUploadApi(APIView):
 
 
 class ImportRunDetailApi(APIView):
+    """Un import : son état et ses comptes (foyers, personnes, rejets, doublons possibles, événements)."""
+
     permission_classes = [departement_staff_permission(Role.ADMINISTRATOR)]
 
     @extend_schema(responses=ImportRunSerializer, tags=["imports"])

@@ -63,6 +63,8 @@ class OrientationSerializer(serializers.ModelSerializer):
 
 
 class PersonOrientationsApi(APIView):
+    """L'historique des orientations d'une personne, la plus récente d'abord ; chaque lecture est tracée."""
+
     permission_classes = [roles_permission(*QUEUE_ROLES, Role.REFERENT)]
 
     @extend_schema(responses=OrientationSerializer(many=True), tags=["orientation"])

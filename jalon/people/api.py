@@ -152,6 +152,8 @@ class PersonDetailApi(APIView):
 
 
 class HouseholdDetailApi(APIView):
+    """Un foyer allocataire : son droit au RSA et ses membres visibles par l'utilisateur ; lecture tracée."""
+
     permission_classes = [roles_permission(*PERSON_SEARCH_ROLES)]
 
     class HouseholdSerializer(serializers.Serializer):

@@ -1,10 +1,20 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 
 from jalon.territories.models import Commune
 
 
+@extend_schema(
+    tags=["territoires"],
+    parameters=[
+        OpenApiParameter(
+            "q", str, description="Une partie du nom ; ou des chiffres : début du code INSEE, ou code postal."
+        ),
+        OpenApiParameter("departement", str, description="Code du département (40, 2A…)."),
+    ],
+)
 class CommuneListApi(generics.ListAPIView):
-    """Communes of the official geography (COG), searchable by name, INSEE code or postal code."""
+    """Les communes du code officiel géographique (COG), par nom, code INSEE ou code postal."""
 
     class CommuneSerializer(serializers.ModelSerializer):
         class Meta:

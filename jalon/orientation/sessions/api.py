@@ -130,6 +130,8 @@ def _session_with_participants(request, pk):
 
 
 class SessionDetailApi(APIView):
+    """Une séance d'orientation et ses participants."""
+
     permission_classes = [departement_staff_permission(*VIEWERS)]
 
     @extend_schema(responses=SessionDetailSerializer, tags=["orientation"])
