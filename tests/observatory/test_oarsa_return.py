@@ -172,6 +172,9 @@ def test_the_workbook_in_the_drees_layout(world, analyst):  # noqa: F811
     assert AuditEvent.objects.filter(code=AuditCode.OARSA_WORKBOOK_EXPORTED).count() == 1
 
 
+CODED_COLUMNS = {"annee_naissance", "sexe", "commune_residence"}
+
+
 def test_the_individual_histories_leave_pseudonymised(world, login_as):  # noqa: F811
     a = world.people["A"]
     type(a).objects.filter(pk=a.pk).update(
@@ -185,12 +188,16 @@ def test_the_individual_histories_leave_pseudonymised(world, login_as):  # noqa:
     response = pilot.get(reverse("observatory:oarsa_history_csv"), {"annee": 2025})
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode().lstrip("\ufeff")
+    lines = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    # A coded column (birth year, sex, commune) may hold a number equal to some small primary key: the key is looked
+    # for in the others.
+    free_cells = {value for line in lines for column, value in line.items() if column not in CODED_COLUMNS}
     for person in world.people.values():
-        for leak in (person.last_name, person.first_name, person.birth_date.isoformat(), str(person.pk)):
+        for leak in (person.last_name, person.first_name, person.birth_date.isoformat()):
             assert f";{leak};" not in f";{text.replace(chr(10), ';')};"
+        assert str(person.pk) not in free_cells
     for leak in ("2800540192123", nir_hash("2800540192123"), "rue des Arènes", "40000", "0612345678", "01/05/1980"):
         assert leak not in text
-    lines = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     key = pseudonym_key()
     a_lines = [line for line in lines if line["identifiant"] == pseudonym(a.pk, key)]
     # A: her right (opened 01/02/2025), droits et devoirs, the orientation of 05/03/2025 to the Département, two
