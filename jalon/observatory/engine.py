@@ -421,17 +421,29 @@ def evaluate_shares_over(
         for population in populations[1:]:
             anyone |= population
         rows = rows.filter(anyone)
-    measures, column_of = {}, {}  # a share registered under several codes is one pair of columns per period
+    # Each distinct expression is one column: a share registered under several codes, the denominators of the shares
+    # over the same population (B1–B4's seniority bands…) are summed once.
+    expressions: list = []
+    column_of: dict = {}  # (period, share) -> the positions of its numerator and denominator
+
+    def position(expression) -> int:
+        for index, known in enumerate(expressions):
+            if known == expression:
+                return index
+        expressions.append(expression)
+        return len(expressions) - 1
+
     for period, specs in asked:
         for spec in specs:
             if (period, spec.share) not in column_of:
-                index = column_of[(period, spec.share)] = len(column_of)
-                measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = spec.share.columns(scopes[period])
+                numerator, denominator = spec.share.columns(scopes[period])
+                column_of[(period, spec.share)] = (position(numerator), position(denominator))
+    measures = {f"obs_col_{index}": expression for index, expression in enumerate(expressions)}
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, first_specs[0], day, segments)
     totals = _in_grouping_sets(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
-        [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
+        [(name,) for name in measures],
         places,
         first_specs[0],
         commune_segments,
@@ -440,7 +452,7 @@ def evaluate_shares_over(
     results: dict[Period, dict[str, Result]] = {}
     for period, specs in asked:
         for spec in specs:
-            numerator, denominator = 2 * column_of[(period, spec.share)], 2 * column_of[(period, spec.share)] + 1
+            numerator, denominator = column_of[(period, spec.share)]
             # A share is absent where it has no row (no denominator), but for the Département as a whole.
             result = {everyone: Cell()}
             for key, values in totals.items():
@@ -480,7 +492,7 @@ def _in_grouping_sets(rows: QuerySet, measures, places: Places, spec: Computatio
     return _by_zone_in_grouping_sets(rows, measures, places)
 
 
-def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]], places: Places) -> dict:
+def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], places: Places) -> dict:
     """`_rolled_up_columns` of `_by_place_in_grouping_sets` without the communes' segments: each commune's whole
     cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), which are
     then added to the zone's levels. A few thousand groups instead of one per commune and segment; the sums are the
@@ -526,7 +538,7 @@ def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]], p
     return totals
 
 
-def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:
+def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]]) -> dict:
     """The same sums (the measures' values, a list per place, dimension and segment), grouped by PostgreSQL itself
     with GROUPING SETS: one set per dimension (the place and that dimension's segment) and one for the whole
     population, so a row is already one place's cell of one dimension (a few thousand rows instead of every
