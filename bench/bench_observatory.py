@@ -14,7 +14,8 @@ a page that reads no data, through the same client.
 
 Options: `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N` (a full recompute over the
 last N months instead of 36), `--runs N` (requests per page, 30 by default), `--pages-only` (the pages alone, on the
-values already stored: after a full recompute, the table of several years)."""
+values already stored: after a full recompute, the table of several years), `--changes` (the daily refresh again after
+a day of changes — orientations, CER, exits dated the day —, then after they are taken back)."""
 
 import argparse
 import os
@@ -102,6 +103,64 @@ def oarsa_year() -> float:
     return timed(run)[0]
 
 
+# A day of the Département's life, dated TODAY and marked so that it can be taken back: orientations decided for
+# applicants who had none, CER signed in carnets without one in force, rights closed (exits). Only constants are
+# formatted into these statements.
+DAY_MARK = "bench-journee"
+CLOSED_MARK = "BJ"  # a closure reason is five characters at most
+DAY_OF_CHANGES = (
+    f"""INSERT INTO orientation_orientation (created_at, updated_at, orientation_type, person_chose_referent,
+        person_agreement, person_comment, decided_on, end_reason, dispositif_id, organisation_id, person_id,
+        referent_id)
+        SELECT now(), now(), (ARRAY['social', 'professionnel', 'socio_professionnel'])[1 + p.id % 3], false, 'accord',
+               '{DAY_MARK}', DATE '{TODAY}', '', {BASE} + 1 + p.id % 6, {BASE} + 1 + p.id % 4, p.id, {BASE} + 1
+        FROM people_person p
+        WHERE p.departement_id = '{DEPARTEMENT}' AND p.id % 97 = 0
+          AND NOT EXISTS (SELECT 1 FROM orientation_orientation o WHERE o.person_id = p.id)
+          AND EXISTS (SELECT 1 FROM people_householdmember m WHERE m.person_id = p.id AND m.role = 'DEM')
+        ORDER BY p.id LIMIT 250""",  # noqa: S608
+    f"""INSERT INTO notebook_contract (created_at, updated_at, starts_on, ends_on, signed_on, signed_by_person,
+        organisation_id, contract_type_id, notebook_id, end_reason, end_note, hours_reduction_reason,
+        hours_reduction_note)
+        SELECT now(), now(), DATE '{TODAY}', DATE '{TODAY}' + 365, DATE '{TODAY}', true, {BASE} + 1, {BASE} + 1, n.id,
+               '', '{DAY_MARK}', '', ''
+        FROM notebook_notebook n JOIN people_person p ON p.id = n.person_id
+        WHERE p.departement_id = '{DEPARTEMENT}' AND n.id % 89 = 0
+          AND NOT EXISTS (SELECT 1 FROM notebook_contract c WHERE c.notebook_id = n.id AND c.ends_on >= DATE '{TODAY}')
+        ORDER BY n.id LIMIT 120""",  # noqa: S608
+    f"""UPDATE people_rsaright SET closure_date = DATE '{TODAY}', closure_reason = '{CLOSED_MARK}'
+        WHERE id IN (
+            SELECT id FROM people_rsaright WHERE closure_date IS NULL AND id % 83 = 0 ORDER BY id LIMIT 100
+        )""",  # noqa: S608
+)
+DAY_TAKEN_BACK = (
+    f"DELETE FROM orientation_orientation WHERE person_comment = '{DAY_MARK}'",  # noqa: S608
+    f"DELETE FROM notebook_contract WHERE end_note = '{DAY_MARK}'",  # noqa: S608
+    f"UPDATE people_rsaright SET closure_date = NULL, closure_reason = '' WHERE closure_reason = '{CLOSED_MARK}'",  # noqa: S608
+)
+
+
+def day_of_changes(statements) -> list[int]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        counts = []
+        for sql in statements:
+            cursor.execute(sql)
+            counts.append(cursor.rowcount)
+    with connection.cursor() as cursor:
+        for table in ("orientation_orientation", "notebook_contract", "people_rsaright"):
+            cursor.execute(f"ANALYZE {table}")
+    return counts
+
+
+def refresh(label: str, base: float) -> None:
+    seconds, run = timed(lambda: snapshot_compute(departement_id=DEPARTEMENT, today=TODAY))
+    changed = getattr(run, "values_changed", None)  # absent before the values were compared
+    print(
+        f"{label}: {seconds:.1f} s ({seconds / base:.0f} × plancher), {run.values_written} valeurs calculées"
+        + (f", {changed} écrites (nouvelles, changées ou disparues)" if changed is not None else "")
+    )
+
+
 def staff_client(role: str):
     """A member of the Département's organisation (the population's « cd ») in `role`, logged in."""
     user, _ = User.objects.get_or_create(email=f"{role}@observatoire-bench.test", defaults={"last_name": role})
@@ -164,6 +223,7 @@ def main():
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--changes", action="store_true")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
@@ -189,11 +249,15 @@ def main():
         f"retour OARSA d'une année ({len(OARSA)} indicateurs, segments): {seconds:.1f} s "
         f"({seconds / base:.0f} × plancher)"
     )
-    seconds, run = timed(lambda: snapshot_compute(departement_id=DEPARTEMENT, today=TODAY))
-    print(
-        f"rafraîchissement quotidien: {seconds:.1f} s ({seconds / base:.0f} × plancher), "
-        f"{run.values_written} valeurs écrites"
-    )
+    refresh("rafraîchissement quotidien", base)
+    if args.changes:
+        # The same refresh after a day of changes (new orientations, CER, exits), then after they are taken back:
+        # the stored values are those of the unchanged data again.
+        orientations, contracts, closed = day_of_changes(DAY_OF_CHANGES)
+        print(f"journée de changements : {orientations} orientations, {contracts} CER, {closed} droits clos")
+        refresh("rafraîchissement après la journée", base)
+        day_of_changes(DAY_TAKEN_BACK)
+        refresh("rafraîchissement après leur retrait", base)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE observatory_indicatorvalue")
     pages(args.runs)

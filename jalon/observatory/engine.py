@@ -374,42 +374,91 @@ def evaluate_shares(
     segment batch): each row carries a numerator and a denominator per share, zero outside its population, and
     PostgreSQL sums them all in the same GROUPING SETS. A group where a share has no row is left out of its result,
     as its own evaluation would not have it. Equal to `evaluate` of each (`test_golden` compares them)."""
-    base = specs[0].share.base
-    if any(spec.share is None or spec.share.base is not base for spec in specs):
-        raise ValueError("Only shares over the same base are evaluated together.")
-    segments.prepare(period.end)
-    scope = Scope(departement_id, period, segments)
-    populations = [spec.share.population and spec.share.population(scope) for spec in specs]
-    rows = base(scope).order_by()
+    return evaluate_shares_over(
+        [(period, specs)], departement_id, places=places, segments=segments, commune_segments=commune_segments
+    )[period]
+
+
+def base_reads_the_last_day_only(base: Callable[[Scope], QuerySet], scopes: list[Scope]) -> bool:
+    """Whether a share's base selects the same rows for these scopes, which end on the same day: the same SQL and
+    parameters (the persons with a carnet on the last day, say, but not the persons first oriented in the period)."""
+    compiled = {base(scope).order_by().query.sql_with_params() for scope in scopes}
+    return len(compiled) == 1
+
+
+def evaluate_shares_over(
+    asked: list[tuple[Period, list[Computation]]],
+    departement_id: str,
+    *,
+    places: Places,
+    segments: SegmentBatch,
+    commune_segments: bool = True,
+) -> dict[Period, dict[str, Result]]:
+    """`evaluate_shares` of shares over the same base for several periods that end on the same day, in one query,
+    when the base reads nothing of a period but its last day (`base_reads_the_last_day_only`): the rows, their
+    segments and places are those of the day, and each (period, share) is its own pair of columns, computed with the
+    period's scope (the carnet's appointments of the month, of the quarter, of the year). The results are those of
+    each period's own `evaluate_shares`."""
+    first_period, first_specs = asked[0]
+    base = first_specs[0].share.base
+    day = first_period.end
+    if any(
+        spec.share is None or spec.share.base is not base or period.end != day
+        for period, specs in asked
+        for spec in specs
+    ):
+        raise ValueError("Only shares over the same base, for periods ending on the same day, are evaluated together.")
+    segments.prepare(day)
+    scopes = {period: Scope(departement_id, period, segments) for period, _ in asked}
+    if len(scopes) > 1 and not base_reads_the_last_day_only(base, list(scopes.values())):
+        raise ValueError("This base depends on the period's start: its periods are evaluated apart.")
+    populations = [
+        spec.share.population and spec.share.population(scopes[period]) for period, specs in asked for spec in specs
+    ]
+    rows = base(scopes[first_period]).order_by()
     if None not in populations:
         anyone = populations[0]
         for population in populations[1:]:
             anyone |= population
         rows = rows.filter(anyone)
-    measures, column_of = {}, {}  # a share registered under several codes is one pair of columns
-    for spec in specs:
-        if spec.share not in column_of:
-            index = column_of[spec.share] = len(column_of)
-            measures[f"obs_num_{index}"], measures[f"obs_den_{index}"] = spec.share.columns(scope)
+    # Each distinct expression is one column: a share registered under several codes, the denominators of the shares
+    # over the same population (B1–B4's seniority bands…) are summed once.
+    expressions: list = []
+    column_of: dict = {}  # (period, share) -> the positions of its numerator and denominator
+
+    def position(expression) -> int:
+        for index, known in enumerate(expressions):
+            if known == expression:
+                return index
+        expressions.append(expression)
+        return len(expressions) - 1
+
+    for period, specs in asked:
+        for spec in specs:
+            if (period, spec.share) not in column_of:
+                numerator, denominator = spec.share.columns(scopes[period])
+                column_of[(period, spec.share)] = (position(numerator), position(denominator))
+    measures = {f"obs_col_{index}": expression for index, expression in enumerate(expressions)}
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
-    rows = _with_segments(rows, specs[0], period.end, segments)
+    rows = _with_segments(rows, first_specs[0], day, segments)
     totals = _in_grouping_sets(
         rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
-        [(f"obs_num_{index}", f"obs_den_{index}") for index in range(len(column_of))],
+        [(name,) for name in measures],
         places,
-        specs[0],
+        first_specs[0],
         commune_segments,
     )
     everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
-    results = {}
-    for spec in specs:
-        numerator, denominator = 2 * column_of[spec.share], 2 * column_of[spec.share] + 1
-        # A share is absent where it has no row (no denominator), but for the Département as a whole.
-        result = {everyone: Cell()}
-        for key, values in totals.items():
-            if values[denominator]:
-                result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
-        results[spec.code] = result
+    results: dict[Period, dict[str, Result]] = {}
+    for period, specs in asked:
+        for spec in specs:
+            numerator, denominator = column_of[(period, spec.share)]
+            # A share is absent where it has no row (no denominator), but for the Département as a whole.
+            result = {everyone: Cell()}
+            for key, values in totals.items():
+                if values[denominator]:
+                    result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
+            results.setdefault(period, {})[spec.code] = result
     return results
 
 
@@ -443,7 +492,7 @@ def _in_grouping_sets(rows: QuerySet, measures, places: Places, spec: Computatio
     return _by_zone_in_grouping_sets(rows, measures, places)
 
 
-def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]], places: Places) -> dict:
+def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], places: Places) -> dict:
     """`_rolled_up_columns` of `_by_place_in_grouping_sets` without the communes' segments: each commune's whole
     cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), which are
     then added to the zone's levels. A few thousand groups instead of one per commune and segment; the sums are the
@@ -489,7 +538,7 @@ def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]], p
     return totals
 
 
-def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, str]]) -> dict:
+def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]]) -> dict:
     """The same sums (the measures' values, a list per place, dimension and segment), grouped by PostgreSQL itself
     with GROUPING SETS: one set per dimension (the place and that dimension's segment) and one for the whole
     population, so a row is already one place's cell of one dimension (a few thousand rows instead of every
@@ -538,6 +587,7 @@ __all__ = [
     "Share",
     "evaluate",
     "evaluate_shares",
+    "evaluate_shares_over",
     "indicator",
     "share_indicator",
     "value_of",

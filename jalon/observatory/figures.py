@@ -11,7 +11,7 @@ from django.db.models import Q
 from jalon.core.periods import months_between
 from jalon.observatory.engine import Cell, Places, Result, computations, evaluate
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
-from jalon.observatory.models import IndicatorValue
+from jalon.observatory.models import IndicatorValue, computed_as_of
 from jalon.observatory.periods import Period, Span
 from jalon.observatory.routers import on_replica
 from jalon.orientation.enums import OrientationType
@@ -54,7 +54,7 @@ def stored_month_results(
         "segment",
         "numerator",
         "denominator",
-        "run__as_of",
+        computed_as_of(),
     )
     found: dict = defaultdict(lambda: defaultdict(dict))
     for code, month, level, territory, dimension, segment, numerator, denominator, as_of in rows:

@@ -68,6 +68,8 @@ class SnapshotRun(models.Model):
     as_of = models.DateField("données au")
     full = models.BooleanField("recalcul complet", default=False)
     values_written = models.PositiveIntegerField("valeurs écrites", default=0)
+    # Of `values_written`, those that were new or differed from the stored ones (the others are kept as they were).
+    values_changed = models.PositiveIntegerField("valeurs modifiées", default=0)
 
     class Meta:
         verbose_name = "calcul des indicateurs"
@@ -95,7 +97,9 @@ class IndicatorValue(models.Model):
     """A computed value: an indicator for a territory, a period and a segment, as of its last computation.
 
     `numerator` and `denominator` are kept so that a rate or a mean can be re-aggregated and explained; the
-    value is derived from them (a count has no denominator)."""
+    value is derived from them (a count has no denominator). `run` is the computation that last wrote the value
+    (created or changed it): a computation that finds the same value leaves the row as it is. Which computation
+    last computed the indicator for the period, and as of which day, is its `ComputedPeriod`."""
 
     indicator = models.ForeignKey(Indicator, verbose_name="indicateur", on_delete=models.CASCADE, related_name="+")
     departement = models.ForeignKey(
@@ -141,10 +145,50 @@ class IndicatorValue(models.Model):
                 name="value_whole_idx",
                 condition=models.Q(dimension=""),
             ),
+            # A computation compares its values with the stored ones of its periods (a few of the table's periods).
+            models.Index(fields=["departement", "period_kind", "period_start"], name="value_period_idx"),
         ]
 
     def __str__(self):
         return f"{self.indicator_id} {self.territory_level} {self.territory_code} {self.period_start}: {self.value}"
+
+
+class ComputedPeriod(models.Model):
+    """The computation that last computed an indicator for a period of a Département: the day its stored values hold
+    for (`run.as_of`), whether or not it changed them. Written with the values, in the same transaction."""
+
+    indicator = models.ForeignKey(Indicator, verbose_name="indicateur", on_delete=models.CASCADE, related_name="+")
+    departement = models.ForeignKey(
+        "territories.Departement", verbose_name="département", on_delete=models.CASCADE, related_name="+"
+    )
+    period_kind = models.CharField("période", max_length=10, choices=PeriodKind.choices)
+    period_start = models.DateField("début de la période")
+    run = models.ForeignKey(SnapshotRun, verbose_name="calcul", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "période calculée"
+        verbose_name_plural = "périodes calculées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "departement", "period_kind", "period_start"], name="computed_period_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.period_kind} {self.period_start}: calcul {self.run_id}"
+
+
+def computed_as_of():
+    """For a queryset of values: the day their indicator's period was last computed as of (`ComputedPeriod`), which
+    a value found unchanged since an older computation does not say by its own `run`; None for an entered value."""
+    return models.Subquery(
+        ComputedPeriod.objects.filter(
+            indicator=models.OuterRef("indicator"),
+            departement=models.OuterRef("departement"),
+            period_kind=models.OuterRef("period_kind"),
+            period_start=models.OuterRef("period_start"),
+        ).values("run__as_of")[:1]
+    )
 
 
 class PersonSegment(models.Model):

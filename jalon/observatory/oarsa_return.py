@@ -25,7 +25,7 @@ from jalon.observatory.engine import Places, Scope, computation, evaluate, value
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel, Unit
 from jalon.observatory.indicators.common import right_field_on
 from jalon.observatory.indicators.oarsa import CER_ACTION_CATEGORIES, CER_CODES, action_category_measurable
-from jalon.observatory.models import IndicatorValue
+from jalon.observatory.models import IndicatorValue, computed_as_of
 from jalon.observatory.periods import Period
 from jalon.observatory.selectors import format_value
 from jalon.orientation.models import Orientation
@@ -272,7 +272,9 @@ def _entry_note(departement_id: str, period: Period) -> str:
 
 def _stored_year(departement_id: str, period: Period) -> dict[str, tuple[float, float, date]]:
     """The questionnaire's figures the observatory stored for the year (whole Département, no breakdown), with the
-    day of their computation: the nightly refresh keeps the current year's, a full recompute the closed years'."""
+    day of the last computation of the year (`ComputedPeriod`: the day the values hold for, even where that
+    computation found them unchanged): the nightly refresh keeps the current year's, a full recompute the closed
+    years'."""
     rows = IndicatorValue.objects.filter(
         indicator__code__in=CODES,
         departement_id=departement_id,
@@ -282,7 +284,7 @@ def _stored_year(departement_id: str, period: Period) -> dict[str, tuple[float, 
         territory_code=departement_id,
         dimension=Dimension.ALL,
         segment="",
-    ).values_list("indicator__code", "numerator", "denominator", "run__as_of")
+    ).values_list("indicator__code", "numerator", "denominator", computed_as_of())
     return {code: (numerator, denominator or 0.0, as_of) for code, numerator, denominator, as_of in rows if as_of}
 
 

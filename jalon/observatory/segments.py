@@ -51,7 +51,9 @@ UNKNOWN = "inconnu"
 # - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several;
 # - the stock indicators' filters, each an EXISTS over all the person's rows as their definitions say: subject to
 #   rights and duties (`indicators.common.subject_on`), an orientation in force toward an organisme référent and its
-#   DREES groups, a CER valid that day (`indicators.oarsa`).
+#   DREES groups, a CER valid that day (`indicators.oarsa`). « Subject » is read from the same memberships in force
+#   as the household (any of them, by a window over the person's rows), the organisme référent from the same
+#   orientations in force as the orientation: one pass over each table instead of two.
 # A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
 BUILD_SQL = """
 INSERT INTO observatory_personsegment
@@ -59,7 +61,10 @@ INSERT INTO observatory_personsegment
      subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
 WITH member AS (
     SELECT m.person_id, m.household_id, r.opening_date, r.request_date,
-           ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank
+           ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank,
+           MAX(CASE WHEN m.subject_to_rights_and_duties AND m.role IN (%(subject_roles)s)
+                         AND r.opening_date <= %(day)s AND (r.closure_date IS NULL OR r.closure_date > %(day)s)
+                    THEN 1 ELSE 0 END) OVER (PARTITION BY m.person_id) AS subject
     FROM people_householdmember m
     JOIN people_person p ON p.id = m.person_id
     LEFT JOIN people_rsaright r ON r.household_id = m.household_id
@@ -79,33 +84,18 @@ composition AS (
 ),
 orientation AS (
     SELECT o.person_id, o.orientation_type, d.name AS dispositif,
-           ROW_NUMBER() OVER (PARTITION BY o.person_id ORDER BY o.decided_on DESC, o.id DESC) AS rank
+           ROW_NUMBER() OVER (PARTITION BY o.person_id ORDER BY o.decided_on DESC, o.id DESC) AS rank,
+           MAX(CASE WHEN g.id IS NOT NULL THEN 1 ELSE 0 END) OVER person AS referent,
+           MAX(CASE WHEN g.kind IN (%(france_travail)s) THEN 1 ELSE 0 END) OVER person AS to_france_travail,
+           MAX(CASE WHEN g.kind IN (%(other_spe)s) THEN 1 ELSE 0 END) OVER person AS to_other_spe,
+           MAX(CASE WHEN g.kind IN (%(departement_kinds)s) THEN 1 ELSE 0 END) OVER person AS to_departement
     FROM orientation_orientation o
     JOIN people_person p ON p.id = o.person_id
     LEFT JOIN orientation_dispositif d ON d.id = o.dispositif_id
+    LEFT JOIN organisations_organisation g ON g.id = o.organisation_id
     WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
       AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
-),
-subject AS (
-    SELECT DISTINCT m.person_id
-    FROM people_householdmember m
-    JOIN people_person p ON p.id = m.person_id
-    JOIN people_rsaright r ON r.household_id = m.household_id
-    WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
-      AND (r.closure_date IS NULL OR r.closure_date > %(day)s) AND r.opening_date <= %(day)s
-      AND m.subject_to_rights_and_duties AND m.role IN (%(subject_roles)s)
-),
-referent AS (
-    SELECT o.person_id,
-           MAX(CASE WHEN g.kind IN (%(france_travail)s) THEN 1 ELSE 0 END) AS to_france_travail,
-           MAX(CASE WHEN g.kind IN (%(other_spe)s) THEN 1 ELSE 0 END) AS to_other_spe,
-           MAX(CASE WHEN g.kind IN (%(departement_kinds)s) THEN 1 ELSE 0 END) AS to_departement
-    FROM orientation_orientation o
-    JOIN people_person p ON p.id = o.person_id
-    JOIN organisations_organisation g ON g.id = o.organisation_id
-    WHERE p.departement_id = %(departement)s AND o.decided_on <= %(day)s
-      AND (o.ended_on IS NULL OR o.ended_on > %(day)s)
-    GROUP BY o.person_id
+    WINDOW person AS (PARTITION BY o.person_id)
 ),
 cer AS (
     SELECT DISTINCT n.person_id
@@ -119,15 +109,13 @@ cer AS (
 SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
        COALESCE(composition.partner, 0) = 1, COALESCE(composition.child, 0) = 1,
        COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
-       subject.person_id IS NOT NULL, referent.person_id IS NOT NULL,
-       COALESCE(referent.to_france_travail, 0) = 1, COALESCE(referent.to_other_spe, 0) = 1,
-       COALESCE(referent.to_departement, 0) = 1, cer.person_id IS NOT NULL
+       COALESCE(member.subject, 0) = 1, COALESCE(orientation.referent, 0) = 1,
+       COALESCE(orientation.to_france_travail, 0) = 1, COALESCE(orientation.to_other_spe, 0) = 1,
+       COALESCE(orientation.to_departement, 0) = 1, cer.person_id IS NOT NULL
 FROM people_person p
 LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
 LEFT JOIN composition ON composition.household_id = member.household_id
 LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
-LEFT JOIN subject ON subject.person_id = p.id
-LEFT JOIN referent ON referent.person_id = p.id
 LEFT JOIN cer ON cer.person_id = p.id
 WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
 """

@@ -5,6 +5,7 @@ from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -12,9 +13,17 @@ from django.utils import timezone
 
 from jalon.core.bulk import bulk_insert_rows, statistics_refresh
 from jalon.observatory import engine
-from jalon.observatory.engine import Computation, Places, computations, evaluate, evaluate_shares, value_of
+from jalon.observatory.engine import (
+    Computation,
+    Places,
+    computations,
+    evaluate,
+    evaluate_shares,
+    evaluate_shares_over,
+    value_of,
+)
 from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
-from jalon.observatory.models import Indicator, IndicatorValue, SnapshotRun
+from jalon.observatory.models import ComputedPeriod, Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
 from jalon.observatory.segments import SegmentBatch
@@ -184,14 +193,15 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
         by_day[period.end].append(period)
     computing = _Computing(departement_id, Places.of(departement_id), run, indicators, segmented_from)
     if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        written = computing.days_on_workers(by_day)
+        computing.days_on_workers(by_day)
     else:
-        written = computing.days_inline(by_day)
+        computing.days_inline(by_day)
     # The figures pages read these values right after the nightly run.
-    statistics_refresh(IndicatorValue, rows=written)
-    run.values_written = written
+    statistics_refresh(IndicatorValue, rows=computing.changed)
+    run.values_written = computing.written
+    run.values_changed = computing.changed
     run.finished_at = timezone.now()
-    run.save(update_fields=["values_written", "finished_at"])
+    run.save(update_fields=["values_written", "values_changed", "finished_at"])
     return run
 
 
@@ -220,23 +230,23 @@ class _Computing:
     run: SnapshotRun
     indicators: list[Indicator]
     segmented_from: date | None
+    written: int = 0  # the values computed for the periods
+    changed: int = 0  # of which new, changed or gone: the rows actually written
 
     def segmented(self, period: Period) -> bool:
         return self.segmented_from is None or period.end >= self.segmented_from
 
-    def days_inline(self, by_day: dict) -> int:
+    def days_inline(self, by_day: dict) -> None:
         """Day after day on this connection, each in one transaction: its segments are computed, joined by every
         indicator of its periods, and deleted; a failure leaves neither segments nor half-replaced values."""
-        written = 0
         for day in sorted(by_day):
             with transaction.atomic():
                 _batch_settings()
                 work = self.submit(Inline(), day, by_day[day])
-                written += self.write(work)
+                self.write(work)
                 work.segments.discard()
-        return written
 
-    def days_on_workers(self, by_day: dict) -> int:
+    def days_on_workers(self, by_day: dict) -> None:
         """The same on `WORKERS` connections: a day's segment batch is committed by one of them (the others read it),
         its evaluations are shared among them, and its values are replaced in one transaction once all are in, so a
         failure still leaves no half-replaced day. The next day's batch is built while a day is evaluated, and a day
@@ -247,11 +257,10 @@ class _Computing:
         31 December)."""
         days = sorted(by_day, key=lambda day: (-len(by_day[day]), day))
         if not days:
-            return 0
+            return
         pool = Workers(WORKERS, _batch_settings)
         works: list[_Day] = []
         done = 0  # the days written, their batch deleted
-        written = 0
         try:
             works.append(self.prepare(pool, days[0], by_day[days[0]]))
             for index in range(len(days)):
@@ -259,17 +268,16 @@ class _Computing:
                     works.append(self.prepare(pool, days[index + 1], by_day[days[index + 1]]))
                 self.evaluate(pool, works[index])
                 if index > 0:
-                    written += self.write(works[index - 1])
+                    self.write(works[index - 1])
                     works[index - 1].segments.discard()
                     done = index
-            written += self.write(works[-1])
+            self.write(works[-1])
             works[-1].segments.discard()
             done = len(works)
         finally:
             pool.close()  # after a failure: what is left is cancelled before its batch is deleted
             for work in works[done:]:
                 work.segments.discard()
-        return written
 
     def submit(self, pool, day: date, periods: list[Period]) -> _Day:
         work = self.prepare(pool, day, periods)
@@ -285,55 +293,176 @@ class _Computing:
     def evaluate(self, pool, work: _Day) -> None:
         """Submits the evaluations of the day's periods. A stock is measured on the period's last day, so it is
         evaluated once for the periods that end on the day (`test_stocks_depend_on_the_last_day_only` holds every
-        stock to it)."""
+        stock to it). The shares over a base that reads only the last day (the persons with a carnet) are evaluated
+        for all the day's periods in one query (`evaluate_shares_over`): the carnet's appointments of December, of
+        the fourth quarter and of the year from one pass over the persons."""
         registry = computations()
         specs = [registry[indicator.code] for indicator in self.indicators]
+        tasks: list = []  # (shares, [(period, group)], segmented), in the order they are submitted
+        together: dict = {}  # (base, segmented) -> the task of the day's shares over that base
         for period in work.periods:
             segmented = self.segmented(period)
             todo = [spec for spec in specs if (spec.code, segmented) not in work.stocks]
             work.stocks |= {(spec.code, segmented): period for spec in todo if spec.measure == Measure.STOCK}
             # The shares first: the longest queries, so that the workers end together.
             for shares, group in sorted(_evaluation_groups(todo, segmented), key=lambda group: not group[0]):
-                evaluation = pool.submit(self.evaluate_after, work.built, shares, group, period, work, segmented)
-                work.evaluations.append((period, evaluation))
+                key = (group[0].share.base, segmented) if shares else None
+                if key in together and self._same_rows(work, key[0], [together[key][1][0][0], period]):
+                    together[key][1].append((period, group))
+                    continue
+                tasks.append((shares, [(period, group)], segmented))
+                if shares:
+                    together[key] = tasks[-1]
+        for shares, asked, segmented in tasks:
+            evaluation = pool.submit(self.evaluate_after, work.built, shares, asked, work, segmented)
+            work.evaluations.append((asked[0][0], evaluation))
 
-    def evaluate_after(self, built, shares, group, period: Period, work: _Day, segmented: bool) -> dict:
-        """The value rows of the group's indicators, by period: made where the result is computed (a worker), so
-        that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's write."""
+    def _same_rows(self, work: _Day, base, periods: list[Period]) -> bool:
+        scopes = [engine.Scope(self.departement_id, period, work.segments) for period in periods]
+        return engine.base_reads_the_last_day_only(base, scopes)
+
+    def evaluate_after(self, built, shares, asked: list, work: _Day, segmented: bool) -> dict:
+        """The value rows of the asked groups' indicators, by period: made where the result is computed (a worker),
+        so that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's
+        write."""
         built.result()  # the day's segments, committed by the task submitted before (or a failure, raised again)
-        results = _group_results(shares, group, self.departement_id, period, self.places, work.segments, segmented)
+        if len(asked) > 1:
+            by_period = evaluate_shares_over(
+                asked, self.departement_id, places=self.places, segments=work.segments, commune_segments=False
+            )
+        else:
+            ((period, group),) = asked
+            by_period = {
+                period: _group_results(
+                    shares, group, self.departement_id, period, self.places, work.segments, segmented
+                )
+            }
         by_code = {indicator.code: indicator for indicator in self.indicators}
         registry = computations()
         rows: dict = defaultdict(list)
-        for code, result in results.items():
-            into = [period]
-            if work.stocks.get((code, segmented)) == period:
-                # A stock's result is also that of the day's other periods with the same segmentation.
-                into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
-            for other in into:
-                rows[other] += _value_rows(by_code[code], registry[code], self.departement_id, other, self.run, result)
+        for period, results in by_period.items():
+            for code, result in results.items():
+                into = [period]
+                if work.stocks.get((code, segmented)) == period:
+                    # A stock's result is also that of the day's other periods with the same segmentation.
+                    into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
+                for other in into:
+                    rows[other] += _value_rows(
+                        by_code[code], registry[code], self.departement_id, other, self.run, result
+                    )
         return rows
 
-    def write(self, work: _Day) -> int:
-        """Replaces the values of the day's periods in one transaction, committed once all are in: the periods are
-        cleared, then each evaluation's rows are inserted (COPY on PostgreSQL) as soon as it is done, while the
-        workers compute the next ones. A failed evaluation rolls the whole day back."""
-        written = 0
+    def write(self, work: _Day) -> None:
+        """Stores the values of the day's periods in one transaction, committed once all are in, and records this
+        computation as the last of these periods (`ComputedPeriod`). A failed evaluation rolls the whole day back.
+
+        On PostgreSQL each evaluation's rows are copied into a staging table as soon as it is done, while the
+        workers compute the next ones; then one comparison with the stored values of the periods writes only what
+        differs: new rows, changed values, rows no longer computed. Inserting every row again (eight indexes and
+        three key checks a row) cost more than all the day's evaluations together. Elsewhere the periods are
+        cleared and every row inserted."""
         own_transaction = not connection.in_atomic_block
         with transaction.atomic():
-            if own_transaction and connection.vendor == "postgresql":
-                # The foreign keys are checked as each evaluation's rows go in, not all at the commit that the
-                # computation then waits for (the same checks: 3 per row, some 800 000 for a Nord refresh). Only
-                # in its own transaction: a caller's would have its deferred checks changed.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            for period in work.periods:
-                _clear(self.indicators, self.departement_id, period)
+            if connection.vendor == "postgresql":
+                self._merge(work, own_transaction)
+            else:
+                for period in work.periods:
+                    _clear(self.indicators, self.departement_id, period)
+                for _, evaluation in work.evaluations:
+                    for period_rows in evaluation.result().values():
+                        bulk_insert_rows(IndicatorValue, period_rows)
+                        self.written += len(period_rows)
+                        self.changed += len(period_rows)
+            ComputedPeriod.objects.bulk_create(
+                [
+                    ComputedPeriod(
+                        indicator=indicator,
+                        departement_id=self.departement_id,
+                        period_kind=period.kind,
+                        period_start=period.start,
+                        run=self.run,
+                    )
+                    for indicator in self.indicators
+                    for period in work.periods
+                ],
+                update_conflicts=True,
+                unique_fields=["indicator", "departement", "period_kind", "period_start"],
+                update_fields=["run"],
+            )
+
+    def _merge(self, work: _Day, own_transaction: bool) -> None:
+        with connection.cursor() as cursor:
+            if own_transaction:
+                # The inserted rows' foreign keys are checked now, not at the commit that the computation then waits
+                # for. Only in its own transaction: a caller's would have its deferred checks changed.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(STAGING_CREATE)
+            values_of = itemgetter(*STAGED)
             for _, evaluation in work.evaluations:
                 for period_rows in evaluation.result().values():
-                    bulk_insert_rows(IndicatorValue, period_rows)
-                    written += len(period_rows)
-        return written
+                    with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
+                        for row in period_rows:
+                            copy.write_row(values_of(row))
+                    self.written += len(period_rows)
+            # No ANALYZE of the staged rows: a FULL JOIN is hashed or merged whatever their estimate.
+            periods = " OR ".join(["(period_kind = %s AND period_start = %s)"] * len(work.periods))
+            cursor.execute(
+                MERGE_DIFF.format(periods=periods),
+                [
+                    self.departement_id,
+                    [indicator.pk for indicator in self.indicators],
+                    *[value for period in work.periods for value in (period.kind, period.start)],
+                ],
+            )
+            cursor.execute("SELECT count(*) FROM obs_diff")
+            self.changed += cursor.fetchone()[0]
+            for statement in MERGE_WRITES:
+                params = {"run": self.run.pk, "departement": self.departement_id}
+                cursor.execute(statement, params if "%(" in statement else None)
+            cursor.execute("DROP TABLE obs_staging, obs_diff")
+
+
+# A value's key within a Département, and what a computation stages of each value row (`_value_rows`).
+VALUE_KEY = (
+    "indicator_id",
+    "territory_level",
+    "territory_code",
+    "period_kind",
+    "period_start",
+    "dimension",
+    "segment",
+)
+STAGED = (*VALUE_KEY, "numerator", "denominator", "value")
+STAGING_CREATE = """
+CREATE TEMP TABLE obs_staging (
+    indicator_id bigint, territory_level varchar(12), territory_code varchar(20), period_kind varchar(10),
+    period_start date, dimension varchar(20), segment varchar(120),
+    numerator double precision, denominator double precision, value double precision
+) ON COMMIT DROP
+"""
+# The staged rows against the stored values of the same periods and indicators: each row new (no `old_id`), gone (no
+# staged key) or changed; the rows whose numerator, denominator and value are the same are left out. Built from the
+# column names above; the values stay parameters.
+MERGE_DIFF = (
+    "CREATE TEMP TABLE obs_diff ON COMMIT DROP AS "  # noqa: S608
+    "SELECT stored.id AS old_id, staged.* FROM obs_staging staged FULL JOIN ("
+    "    SELECT id, " + ", ".join(STAGED) + " FROM observatory_indicatorvalue"
+    "    WHERE departement_id = %s AND indicator_id = ANY(%s) AND ({periods})"
+    ") stored ON " + " AND ".join(f"stored.{column} = staged.{column}" for column in VALUE_KEY) + " "
+    "WHERE stored.id IS NULL OR staged.indicator_id IS NULL"
+    " OR stored.numerator IS DISTINCT FROM staged.numerator"
+    " OR stored.denominator IS DISTINCT FROM staged.denominator"
+    " OR stored.value IS DISTINCT FROM staged.value"
+)
+MERGE_WRITES = (
+    "DELETE FROM observatory_indicatorvalue stored USING obs_diff "
+    "WHERE obs_diff.indicator_id IS NULL AND stored.id = obs_diff.old_id",
+    "UPDATE observatory_indicatorvalue stored SET numerator = obs_diff.numerator, "
+    "denominator = obs_diff.denominator, value = obs_diff.value, run_id = %(run)s FROM obs_diff "
+    "WHERE obs_diff.old_id IS NOT NULL AND obs_diff.indicator_id IS NOT NULL AND stored.id = obs_diff.old_id",
+    "INSERT INTO observatory_indicatorvalue (departement_id, run_id, " + ", ".join(STAGED) + ") "  # noqa: S608
+    "SELECT %(departement)s, %(run)s, " + ", ".join(STAGED) + " FROM obs_diff WHERE obs_diff.old_id IS NULL",
+)
 
 
 def observatory_daily(*, today: date) -> list[SnapshotRun]:

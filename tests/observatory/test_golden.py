@@ -484,6 +484,58 @@ def test_shares_over_the_same_base_computed_together_give_each_one_s_cells(world
     assert (l69.numerator, l69.denominator) == (10, 0)
 
 
+def test_shares_of_the_periods_ending_on_a_day_computed_together_give_each_period_s_cells(world):
+    """A computation evaluates the shares over a base that reads only the last day (the persons with a carnet, the
+    persons subject to rights and duties) for the month, the quarter and the year that end that day in one query
+    (`evaluate_shares_over`): the same cells as each period's own evaluation. A base that reads the period's start
+    (the persons first oriented in the period) is refused."""
+    from django.db import connection
+
+    from jalon.observatory.engine import (
+        Places,
+        Scope,
+        base_reads_the_last_day_only,
+        evaluate_shares,
+        evaluate_shares_over,
+    )
+    from jalon.observatory.segments import SegmentBatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS")
+    by_base = {}
+    for spec in computations().values():
+        if spec.share is not None:
+            by_base.setdefault(spec.share.base, []).append(spec)
+    ending = [
+        Period(PeriodKind.MONTH, datetime.date(2025, 12, 1)),
+        Period(PeriodKind.QUARTER, datetime.date(2025, 10, 1)),
+        YEAR,
+    ]
+    places = Places.of("40")
+    merged = 0
+    with SegmentBatch("40") as batch:
+        for base, shares in by_base.items():
+            scopes = [Scope("40", period, batch) for period in ending]
+            if not base_reads_the_last_day_only(base, scopes):
+                assert "P06" in {spec.code for spec in shares}  # the first orientations of the period
+                with pytest.raises(ValueError):
+                    evaluate_shares_over([(period, shares) for period in ending], "40", places=places, segments=batch)
+                continue
+            merged += 1
+            together = evaluate_shares_over(
+                [(period, shares) for period in ending], "40", places=places, segments=batch
+            )
+            for period in ending:
+                alone = evaluate_shares(shares, "40", period, places=places, segments=batch)
+                assert together[period] == alone, (period, [spec.code for spec in shares])
+        assert merged == 2
+        # Not a vacuous comparison: the carnet's appointments differ between the month and the year.
+        carnet = next(shares for shares in by_base.values() if "L13" in {spec.code for spec in shares})
+        l13 = evaluate_shares_over([(period, carnet) for period in ending], "40", places=places, segments=batch)
+        everyone = (TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, "")
+        assert l13[ending[0]]["L13"][everyone] != l13[YEAR]["L13"][everyone]
+
+
 def test_without_the_communes_segments_every_other_cell_is_the_same(world):
     """A computation stores a commune whole: it groups the segments by zone of communes (their EPCI and
     territories) instead of by commune. Every cell but a commune's segments is the same as the full result's, for

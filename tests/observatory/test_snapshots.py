@@ -201,7 +201,7 @@ def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch): 
     from django.db import connection
 
     from jalon.observatory import services
-    from jalon.observatory.models import PersonSegment, SnapshotRun
+    from jalon.observatory.models import ComputedPeriod, PersonSegment, SnapshotRun
 
     if connection.vendor != "postgresql":
         pytest.skip("the worker connections are PostgreSQL's")
@@ -219,8 +219,9 @@ def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch): 
     with pytest.raises(RuntimeError, match="panne"):
         snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=codes)
     failed = SnapshotRun.objects.exclude(pk=first.pk).get()
+    # The values are the same (the data did not change): which computation last computed each period says it.
     runs = defaultdict(set)
-    for (_, kind, start, *_), (*_, run_id) in _stored_values().items():
+    for kind, start, run_id in ComputedPeriod.objects.values_list("period_kind", "period_start", "run_id"):
         runs[(kind, start)].add(run_id)
     # 31/12/2025 (December, Q4, 2025) and 31/01/2026 were written before the failing day, 31/03/2026 (Q1) was not.
     assert runs[(PeriodKind.MONTH, D(2025, 12, 1))] == {failed.pk}
@@ -228,3 +229,51 @@ def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch): 
     assert runs[(PeriodKind.MONTH, D(2026, 1, 1))] == {failed.pk}
     assert runs[(PeriodKind.QUARTER, D(2026, 1, 1))] == {first.pk}
     assert not PersonSegment.objects.exists()
+
+
+def test_a_refresh_writes_only_what_changed_and_says_as_of_when(world):  # noqa: F811
+    """A computation leaves a value it finds unchanged as it was (its `run` is the computation that wrote it), writes
+    a changed value, removes a value no longer computed and adds a new one; every period it computed records it as
+    its last computation, which the OARSA return and the figures pages read as the day of the values."""
+    from django.db import connection
+
+    from jalon.observatory.models import ComputedPeriod, computed_as_of
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the staged comparison is PostgreSQL's; elsewhere every value is written again")
+    catalogue_load()
+    first = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
+    year = dict(period_kind=PeriodKind.YEAR, period_start=D(2025, 1, 1))
+    whole = stored("L69", PeriodKind.YEAR, D(2025, 1, 1))
+    women = stored("L69", PeriodKind.YEAR, D(2025, 1, 1), dimension=Dimension.SEX, segment="F")
+    assert (whole.value, women.value) == (10, 5)
+    # The store drifts from the data: one value changed, one removed, one that no computation makes.
+    IndicatorValue.objects.filter(pk=whole.pk).update(numerator=99, value=99)
+    IndicatorValue.objects.filter(pk=women.pk).delete()
+    stray = IndicatorValue.objects.create(
+        indicator=whole.indicator,
+        departement_id="40",
+        territory_level=TerritoryLevel.DEPARTEMENT,
+        territory_code="40",
+        dimension=Dimension.SEX,
+        segment="X",
+        numerator=1,
+        value=1,
+        run=first,
+        **year,
+    )
+    count = IndicatorValue.objects.count()
+    second = snapshot_compute(departement_id="40", today=D(2026, 1, 20), codes=["L69"])
+    assert second.values_written == first.values_written and second.values_changed == 3
+    assert IndicatorValue.objects.count() == count  # one added, one removed
+    assert not IndicatorValue.objects.filter(pk=stray.pk).exists()
+    whole.refresh_from_db()
+    assert (whole.value, whole.run_id) == (10, second.pk)
+    assert stored("L69", PeriodKind.YEAR, D(2025, 1, 1), dimension=Dimension.SEX, segment="F").run_id == second.pk
+    # Untouched: the territory's value was the same.
+    territory = stored("L69", PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.TERRITORY, str(world.t_mdm.pk))
+    assert (territory.value, territory.run_id) == (5, first.pk)
+    # ...but it holds as of the second computation, which computed its period.
+    assert ComputedPeriod.objects.get(indicator=whole.indicator, **year).run_id == second.pk
+    as_of = IndicatorValue.objects.filter(pk=territory.pk).values_list(computed_as_of(), flat=True).get()
+    assert as_of == D(2026, 1, 20)
