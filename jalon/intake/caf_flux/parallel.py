@@ -19,6 +19,7 @@ from jalon.intake.caf_flux.parser import (
     FluxHousehold,
     FluxRejection,
     FluxUnchanged,
+    FluxUnchangedRun,
     read_flux,
 )
 
@@ -41,7 +42,7 @@ Item = FluxHousehold | FluxRejection | FluxUnchanged | SkippedHouseholds
 
 
 def _batches(
-    items: Iterable[FluxHousehold | FluxRejection | FluxUnchanged],
+    items: Iterable[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun],
     batch_size: int,
     accepts_departement: Callable[[str], bool] | None,
 ) -> Iterator[list[Item]]:
@@ -61,7 +62,33 @@ def _batches(
             accepted[partner] = accepts_departement is not None and accepts_departement(partner)
         return accepted[partner]
 
-    for item in items:
+    def one_by_one():
+        # A run is folded whole when every Département it names is accepted; else its households come one by one.
+        for item in items:
+            if isinstance(item, FluxUnchangedRun):
+                if accepts_departement is not None and all(accepts(partner) for partner in set(item.partners)):
+                    yield item
+                else:
+                    yield from item.households()
+            else:
+                yield item
+
+    for item in one_by_one():
+        if isinstance(item, FluxUnchangedRun):
+            skipped_keys.update(zip(item.keys, item.lines, strict=True))
+            skipped_nirs.update(zip(item.nirs, map(item.lines.__getitem__, item.nir_of), strict=True))
+            left = item.count
+            while left:
+                taken = min(left, batch_size - size)
+                pending += taken
+                size += taken
+                left -= taken
+                if size >= batch_size:
+                    batch.append(SkippedHouseholds(pending))
+                    pending = 0
+                    yield batch
+                    batch, size = [], 0
+            continue
         if accepts_departement is not None and isinstance(item, FluxUnchanged) and accepts(item.partner_departement):
             pending += 1
             skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = item.line
@@ -95,7 +122,10 @@ def _batches(
 def _child(path: str, sender, batch_size: int, known_fingerprints, accepts_departement) -> None:
     try:
         header, items = read_flux(
-            path, progress=lambda done: sender.send(("progress", done)), known_fingerprints=known_fingerprints
+            path,
+            progress=lambda done: sender.send(("progress", done)),
+            known_fingerprints=known_fingerprints,
+            runs=True,
         )
         sender.send(("header", header))
         for batch in _batches(items, batch_size, accepts_departement):
@@ -120,7 +150,7 @@ def read_flux_batches(
     With accepts_departement (which says whether an IDEPARTE is accepted), skipped households come as
     SkippedHouseholds records, else one FluxUnchanged each."""
     if path.stat().st_size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        header, items = read_flux(path, progress=progress, known_fingerprints=known_fingerprints)
+        header, items = read_flux(path, progress=progress, known_fingerprints=known_fingerprints, runs=True)
         return header, _batches(items, batch_size, accepts_departement)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
