@@ -528,6 +528,11 @@ class _StartTagLines:
         self._line = line
         self._pending = buf[pos:]
 
+    def resume(self, line: int, data: bytes, *, final: bool) -> None:
+        """Go on from bytes whose first line is `line` (the tags before them were counted elsewhere)."""
+        self._line, self._pending, self._closer = line, b"", None
+        self.feed(data, final=final)
+
     def _find_special(self, buf: bytes, start: int) -> tuple[int, bytes, bytes] | None:
         best = None
         for opener, closer in self._OPENERS:
@@ -542,6 +547,7 @@ class _Segment:
     """One household met by the splitter and given to the parser, in file order: its fingerprint."""
 
     fingerprint: str
+    line: int
 
 
 @dataclass(slots=True)
@@ -553,6 +559,7 @@ class _SkippedRun:
     starts: list[int]
     ends: list[int]
     fingerprints: list[str]
+    lines: list[int]
 
 
 # What a skipped household's bytes are read for (see _HouseholdSplitter.unchanged): each leaf written plainly (no blank
@@ -560,6 +567,12 @@ class _SkippedRun:
 _HEAD_LEAVES = tuple(
     re.compile(rb"<" + tag + rb">([^<&]*)</" + tag + rb">")
     for tag in (b"FONORG", b"NUMORG", b"MATRICULE", b"IDEPARTE")
+)
+# The same four leaves where they stand in a household written plainly (Organisme, then Partenaire): one search for
+# the four instead of four.
+_HEAD = re.compile(
+    rb"<FONORG>([^<&]*)</FONORG>\s*<NUMORG>([^<&]*)</NUMORG>\s*<MATRICULE>([^<&]*)</MATRICULE>\s*</Organisme>\s*"
+    rb"<Partenaire>\s*(?:<TYPEPARTE>[^<&]*</TYPEPARTE>\s*)?<IDEPARTE>([^<&]*)</IDEPARTE>"
 )
 # A NIR, Identification or Rattachement tag (not a longer name that starts with one of them); group 2 is ">" when the
 # tag is plain.
@@ -609,7 +622,10 @@ class _HouseholdSplitter:
     _START = b"<" + HOUSEHOLD_TAG.encode()
     _END = b"</" + HOUSEHOLD_TAG.encode()
 
-    def __init__(self, *, encoding: str, root_start_tag: bytes, known: Collection[str]):
+    def __init__(self, *, encoding: str, root_start_tag: bytes, known: Collection[str], line: int):
+        self._line = line  # line of the first byte the splitter has not yet counted
+        self.rest: bytes | None = None
+        self.rest_line = 0
         self._salted = hashlib.sha256(encoding.encode() + b"\0" + root_start_tag + b"\0")
         self._codec = _codec(encoding)
         self._known = known
@@ -618,7 +634,11 @@ class _HouseholdSplitter:
         self.segments: deque[_Segment | _SkippedRun] = deque()
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
-        """The bytes the XML parser must see, in order: data without the skipped households."""
+        """The bytes the XML parser must see, in order: data without the skipped households.
+
+        While it is active, the splitter counts the households' lines itself (what _StartTagLines would give: it
+        sees every household tag, in order); once it steps aside, `rest` holds the bytes from there on and
+        `rest_line` their first line, for _StartTagLines to take over."""
         buf = self._pending + data if self._pending else data
         self._pending = b""
         if not self.active:
@@ -630,21 +650,26 @@ class _HouseholdSplitter:
         start = buf.find(start_tag, 0, special)
         view = memoryview(buf)  # hashed in place
         run: _SkippedRun | None = None
+        line, counted = self._line, 0  # line of buf[counted]
+        count = buf.count
         while True:
             if start < 0:
                 if special < len(buf):
-                    return self._step_aside(out, buf, pos)
+                    return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
                 cut = len(buf) if final else max(pos, len(buf) - len(start_tag))
                 out.append(buf[pos:cut])
                 self._pending = buf[cut:]
+                self._line = line + count(b"\n", counted, cut)
                 break
             after = buf[start + len(start_tag) : start + len(start_tag) + 1]
             if after not in (b">", b" ", b"\t", b"\r", b"\n"):
                 if after == b"" and not final:
                     out.append(buf[pos:start])
                     self._pending = buf[start:]
+                    self._line = line + count(b"\n", counted, start)
                     break
-                return self._step_aside(out, buf, pos)  # self-closing, another tag, or the end of the file
+                # self-closing, another tag, or the end of the file
+                return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
             # The household ends with the last end tag before the next household starts (one scan per household).
             following = buf.find(start_tag, start + 1, special)
             if following >= 0:
@@ -654,12 +679,15 @@ class _HouseholdSplitter:
             close = buf.find(b">", end, special) if end >= 0 else -1
             if close < 0 or (following >= 0 and close > following):
                 if following >= 0 or special < len(buf) or final:
-                    return self._step_aside(out, buf, pos)
+                    return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
                 out.append(buf[pos:start])
                 self._pending = buf[start:]
+                self._line = line + count(b"\n", counted, start)
                 break
             if buf[end + len(end_tag) : close].strip():
-                return self._step_aside(out, buf, pos)
+                return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
+            line += count(b"\n", counted, start)
+            counted = start
             digest = self._salted.copy()
             digest.update(view[start : close + 1])
             fingerprint = digest.hexdigest()
@@ -668,21 +696,23 @@ class _HouseholdSplitter:
                 out.append(gap)
                 # A run goes on while only blanks separate its households (they go to the parser all the same).
                 if run is None or not (gap.isspace() or not gap):
-                    run = _SkippedRun(buf, [], [], [])
+                    run = _SkippedRun(buf, [], [], [], [])
                     self.segments.append(run)
                 run.starts.append(start)
                 run.ends.append(close + 1)
                 run.fingerprints.append(fingerprint)
+                run.lines.append(line)
             else:
                 out.append(buf[pos : close + 1])
-                self.segments.append(_Segment(fingerprint))
+                self.segments.append(_Segment(fingerprint, line))
                 run = None
             pos = close + 1
             start = following
         return b"".join(out)
 
-    def _step_aside(self, out: list[bytes], buf: bytes, pos: int) -> bytes:
+    def _step_aside(self, out: list[bytes], buf: bytes, pos: int, line: int) -> bytes:
         self.active = False
+        self.rest, self.rest_line = buf[pos:], line
         out.append(buf[pos:])
         return b"".join(out)
 
@@ -736,21 +766,20 @@ class _HouseholdSplitter:
         buf = run.buf
         if buf.find(b"<Rattachement", run.starts[0], run.ends[-1]) >= 0:
             return None
-        fonorg, numorg, matricule, ideparte = (leaf.search for leaf in _HEAD_LEAVES)
+        head = _HEAD.search
         nir_tags = _NIR_TAGS.findall
         values: list[bytes] = []
         nirs: list[bytes] = []
         nir_of: list[int] = []
         for index, (start, end) in enumerate(zip(run.starts, run.ends, strict=True)):
-            found = (
-                fonorg(buf, start, end),
-                numorg(buf, start, end),
-                matricule(buf, start, end),
-                ideparte(buf, start, end),
-            )
-            if None in found:
-                return None
-            values.extend([leaf.group(1) for leaf in found])  # type: ignore[union-attr]
+            found = head(buf, start, end)
+            if found is not None:
+                values.extend(found.groups())
+            else:
+                leaves = [leaf.search(buf, start, end) for leaf in _HEAD_LEAVES]
+                if None in leaves:
+                    return None
+                values.extend([leaf.group(1) for leaf in leaves])  # type: ignore[union-attr]
             for plain, text in nir_tags(buf, start, end):
                 if not plain:
                     return None
@@ -912,7 +941,10 @@ class _FluxReader:
         if self._known is not None and (root_end := buf.find(b">", root_at)) >= 0:
             self._root_start_tag = buf[root_at : root_end + 1]
             self._splitter = _HouseholdSplitter(
-                encoding=self._declared, root_start_tag=self._root_start_tag, known=self._known
+                encoding=self._declared,
+                root_start_tag=self._root_start_tag,
+                known=self._known,
+                line=1 + buf.count(b"\n", 0, root_end + 1),
             )
             # The prolog and the root start tag go straight to the parser.
             yield from self._feed(buf[: root_end + 1], split=False)
@@ -920,9 +952,12 @@ class _FluxReader:
         while buf:
             yield from self._feed(buf)
             buf = self._read()
+        if self._splitter is not None and self._splitter.active:
+            rest = self._splitter.feed(b"", final=True)
+            self._lines_after_splitter(final=True)
+            if rest:
+                yield from self._feed(rest, split=False, check=False)
         self._lines.feed(b"", final=True)
-        if self._splitter is not None and (rest := self._splitter.feed(b"", final=True)):
-            yield from self._feed(rest, split=False, check=False)
         error = None
         try:
             self._parser.close()
@@ -937,10 +972,14 @@ class _FluxReader:
             raise FluxError(
                 f"Encodage invalide : le fichier déclare l'encodage {self._declared} mais son contenu est en UTF-8."
             )
-        if check:
+        splitter = self._splitter if split else None
+        if check and (splitter is None or not splitter.active):
             self._lines.feed(data)
-        if split and self._splitter is not None:
-            data = self._splitter.feed(data)
+        if splitter is not None:
+            active = splitter.active
+            data = splitter.feed(data)
+            if active:
+                self._lines_after_splitter(final=False)
             if not data:
                 return
         error = None
@@ -954,6 +993,13 @@ class _FluxReader:
         yield from self._drain()
         if error is not None:
             raise _syntax_error(error, at_end=False)
+
+    def _lines_after_splitter(self, *, final: bool) -> None:
+        """Once the splitter steps aside, the households' lines are counted by _StartTagLines from where it did."""
+        splitter = self._splitter
+        if splitter is not None and splitter.rest is not None:
+            self._lines.resume(splitter.rest_line, splitter.rest, final=final)
+            splitter.rest = None
 
     def _drain(self) -> Iterator[etree._Element]:
         for _event, element in self._parser.read_events():
@@ -1065,9 +1111,15 @@ class _FluxReader:
                 self._unexpected_before(element)
                 if tag == HOUSEHOLD_TAG:
                     yield from self._skipped()
-                    line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
                     segments = self._splitter.segments if self._splitter is not None else None
-                    item = self._household(element, line, segments.popleft().fingerprint if segments else "")
+                    if segments:
+                        segment = segments.popleft()
+                        assert isinstance(segment, _Segment)  # noqa: S101 - skipped ones were read just above
+                        line, fingerprint = segment.line, segment.fingerprint
+                    else:
+                        line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
+                        fingerprint = ""
+                    item = self._household(element, line, fingerprint)
                     self._done_with(element)
                     self._remember(item)
                     yield item
@@ -1105,11 +1157,10 @@ class _FluxReader:
         """The skipped households that come before the next parsed one, in file order."""
         splitter = self._splitter
         segments = splitter.segments if splitter is not None else None
-        lines = self._lines.lines
         while segments and isinstance(segments[0], _SkippedRun):
             run = segments.popleft()
             assert splitter is not None  # noqa: S101 - no segment without a splitter
-            run_lines = [lines.popleft() if lines else 0 for _ in run.starts]
+            run_lines = run.lines
             together = splitter.unchanged_run(run, run_lines)
             if together is not None and self._none_met(together):
                 if self._runs:
