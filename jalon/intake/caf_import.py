@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from functools import cached_property
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -140,7 +141,6 @@ class CafFluxImporter:
         self.rejections: list[RejectedRow] = []
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.commune_codes = set(Commune.objects.values_list("code", flat=True))
         # NIRs and matricules already met in this file: the same person or household twice is rejected.
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
@@ -154,6 +154,11 @@ class CafFluxImporter:
         self.first_load = False
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
+
+    @cached_property
+    def commune_codes(self) -> set[str]:
+        # Read with the first changed household, while the parsing process works: an unchanged file needs none.
+        return set(Commune.objects.values_list("code", flat=True))
 
     # -- driving -------------------------------------------------------------------------------------------------
 
@@ -235,7 +240,8 @@ class CafFluxImporter:
                 flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
         stored: dict[tuple[str, str, str], tuple] = {}
-        if not self.first_load:
+        # A batch of skipped households only (most of a monthly file) asks nothing.
+        if flux_households and not self.first_load:
             rows = filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
             ).values_list(
