@@ -149,22 +149,59 @@ def read_flux_batches(
 
     With accepts_departement (which says whether an IDEPARTE is accepted), skipped households come as
     SkippedHouseholds records, else one FluxUnchanged each."""
-    if path.stat().st_size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
-        header, items = read_flux(path, progress=progress, known_fingerprints=known_fingerprints, runs=True)
-        return header, _batches(items, batch_size, accepts_departement)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    # Forked: the child inherits the fingerprints and the Département check without their being pickled.
-    child = context.Process(
-        target=_child,
-        args=(str(path), sender, batch_size, known_fingerprints, accepts_departement),
-        daemon=True,
-    )
-    child.start()
-    sender.close()
-    messages = _messages(receiver, child, progress)
-    header = next(messages)
-    return header, messages  # type: ignore[return-value]
+    return FluxBatches(
+        path,
+        batch_size=batch_size,
+        progress=progress,
+        known_fingerprints=known_fingerprints,
+        accepts_departement=accepts_departement,
+    ).read()
+
+
+class FluxBatches:
+    """read_flux_batches started ahead: a large file's parsing process starts at once, and read() waits for its
+    header. close() stops a parsing process whose output will not be read."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        batch_size: int,
+        progress: Callable[[int], None] | None = None,
+        known_fingerprints: Collection[str] | None = None,
+        accepts_departement: Callable[[str], bool] | None = None,
+    ):
+        self._path, self._batch_size, self._progress = path, batch_size, progress
+        self._known, self._accepts = known_fingerprints, accepts_departement
+        self._child = None
+        if path.stat().st_size < PARALLEL_MIN_BYTES or "fork" not in multiprocessing.get_all_start_methods():
+            return  # read in-process, by read()
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        # Forked: the child inherits the fingerprints and the Département check without their being pickled.
+        self._child = context.Process(
+            target=_child,
+            args=(str(path), sender, batch_size, known_fingerprints, accepts_departement),
+            daemon=True,
+        )
+        self._child.start()
+        sender.close()
+
+    def read(self) -> tuple[FluxHeader, Iterator[list[Item]]]:
+        if self._child is None:
+            header, items = read_flux(self._path, progress=self._progress, known_fingerprints=self._known, runs=True)
+            return header, _batches(items, self._batch_size, self._accepts)
+        messages = _messages(self._receiver, self._child, self._progress)
+        self._child = None  # the messages' iterator stops it
+        header = next(messages)
+        return header, messages  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._receiver.close()
+            self._child.kill()
+            self._child.join()
+            self._child = None
 
 
 def _messages(receiver, child, progress):

@@ -791,7 +791,11 @@ class _HouseholdSplitter:
         except UnicodeDecodeError:
             return None
         heads = [text.strip() for text in texts[: len(values)]]
-        own = [(nir, index) for nir, index in zip((text.strip().upper() for text in texts[len(values) :]), nir_of) if nir]
+        own = [
+            (nir, index)
+            for nir, index in zip((text.strip().upper() for text in texts[len(values) :]), nir_of, strict=True)
+            if nir
+        ]
         return FluxUnchangedRun(
             lines=tuple(lines),
             keys=tuple(zip([organisme.upper() for organisme in heads[0::4]], heads[1::4], heads[2::4], strict=True)),
@@ -1086,7 +1090,7 @@ class _FluxReader:
             raw=raw,
         )
 
-    def households(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
+    def households(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]:
         trailer_seen = False
         root_closed = False
         try:
@@ -1159,7 +1163,7 @@ class _FluxReader:
         segments = splitter.segments if splitter is not None else None
         while segments and isinstance(segments[0], _SkippedRun):
             run = segments.popleft()
-            assert splitter is not None  # noqa: S101 - no segment without a splitter
+            assert splitter is not None and isinstance(run, _SkippedRun)  # noqa: S101 - narrowed above
             run_lines = run.lines
             together = splitter.unchanged_run(run, run_lines)
             if together is not None and self._none_met(together):
