@@ -178,6 +178,7 @@ class FluxBatches:
             return  # read in-process, by read()
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)
+        _widen(sender)
         # Forked: the child inherits the fingerprints and the Département check without their being pickled.
         self._child = context.Process(
             target=_child,
@@ -202,6 +203,20 @@ class FluxBatches:
             self._child.kill()
             self._child.join()
             self._child = None
+
+
+# The pipe's buffer: a dozen batches of a monthly file (a few changed households each), so that the parsing process
+# reads on while the importer writes, instead of waiting for it on a full pipe (64 kB by default on Linux).
+PIPE_BYTES = 1 << 20
+
+
+def _widen(connection) -> None:
+    try:
+        import fcntl  # noqa: PLC0415 - Linux only
+
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # not Linux, or above the system's limit (fs.pipe-max-size): the default size works, only slower
 
 
 def _messages(receiver, child, progress):
