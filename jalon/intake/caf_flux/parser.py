@@ -780,11 +780,12 @@ class _HouseholdSplitter:
                 if None in leaves:
                     return None
                 values.extend([leaf.group(1) for leaf in leaves])  # type: ignore[union-attr]
-            for plain, text in nir_tags(buf, start, end):
-                if not plain:
+            tags = nir_tags(buf, start, end)
+            if tags:
+                if (b"", b"") in tags:  # a NIR tag that is not a plain leaf
                     return None
-                nirs.append(text)
-                nir_of.append(index)
+                nirs.extend([text for _, text in tags])
+                nir_of.extend([index] * len(tags))
         try:
             # One decode for all the values (XML text cannot hold a NUL).
             texts = b"\0".join([*values, *nirs]).decode(self._codec).split("\0")
