@@ -11,6 +11,7 @@ Households skipped by their fingerprint (FluxUnchanged) are not sent one by one:
 import multiprocessing
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from jalon.intake.caf_flux.parser import (
@@ -52,9 +53,9 @@ def _batches(
     batch: list[Item] = []
     size = pending = 0
     # Keys and NIRs of the skipped households so far: none repeats another household met before it (the reader
-    # parses those), so each has one line.
-    skipped_keys: dict[tuple[str, str, str], int] = {}
-    skipped_nirs: dict[str, int] = {}
+    # parses those), so each has one line, given as (line_of, position) (see FluxUnchangedRun.positions).
+    skipped_keys: dict[tuple[str, str, str], tuple[Callable[[int], int] | None, int]] = {}
+    skipped_nirs: dict[str, tuple[Callable[[int], int] | None, int]] = {}
     accepted: dict[str, bool] = {}  # by IDEPARTE: a file names one Département, or a few
 
     def accepts(partner: str) -> bool:
@@ -75,8 +76,11 @@ def _batches(
 
     for item in one_by_one():
         if isinstance(item, FluxUnchangedRun):
-            skipped_keys.update(zip(item.keys, item.lines, strict=True))
-            skipped_nirs.update(zip(item.nirs, map(item.lines.__getitem__, item.nir_of), strict=True))
+            at = repeat(item.line_of)
+            skipped_keys.update(zip(item.keys, zip(at, item.positions, strict=False), strict=True))
+            skipped_nirs.update(
+                zip(item.nirs, zip(at, map(item.positions.__getitem__, item.nir_of), strict=False), strict=True)
+            )
             left = item.count
             while left:
                 taken = min(left, batch_size - size)
@@ -91,15 +95,15 @@ def _batches(
             continue
         if accepts_departement is not None and isinstance(item, FluxUnchanged) and accepts(item.partner_departement):
             pending += 1
-            skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = item.line
+            skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = (None, item.line)
             for nir in item.nirs:
-                skipped_nirs[nir] = item.line
+                skipped_nirs[nir] = (None, item.line)
         else:
             if isinstance(item, FluxHousehold) and skipped_keys:
                 key = (item.organisme, item.organisme_code, item.matricule)
-                keys = ((key, skipped_keys[key]),) if key in skipped_keys else ()
+                keys = ((key, _line(skipped_keys[key])),) if key in skipped_keys else ()
                 nirs = tuple(
-                    (person.nir, skipped_nirs[person.nir])
+                    (person.nir, _line(skipped_nirs[person.nir]))
                     for person in item.persons
                     if person.nir and person.nir in skipped_nirs
                 )
@@ -117,6 +121,11 @@ def _batches(
     if pending:
         batch.append(SkippedHouseholds(pending))
     yield batch
+
+
+def _line(value: tuple[Callable[[int], int] | None, int]) -> int:
+    line_of, position = value
+    return position if line_of is None else line_of(position)
 
 
 def _child(path: str, sender, batch_size: int, known_fingerprints, accepts_departement) -> None:

@@ -14,8 +14,11 @@ import codecs
 import hashlib
 import os
 import re
+import stat
+import sys
 import threading
 import weakref
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -138,18 +141,25 @@ class FluxUnchangedRun:
     the same values as one FluxUnchanged each, by column. None of them repeats a matricule or a NIR met before it in
     the file (the reader reads such households one by one)."""
 
-    lines: tuple[int, ...]
+    # The line of each household: its line, or, with line_of, the position line_of(position) gives it from (its
+    # lines are counted only when asked for).
+    positions: tuple[int, ...]
     keys: tuple[tuple[str, str, str], ...]  # (organisme, organisme_code, matricule) of each household
     partners: tuple[str, ...]  # IDEPARTE of each household
     nirs: tuple[str, ...]  # the persons' NIRs, in file order
     nir_of: tuple[int, ...]  # the index of the household of each of them
+    line_of: Callable[[int], int] | None = None
 
     @property
     def count(self) -> int:
-        return len(self.lines)
+        return len(self.positions)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return self.positions if self.line_of is None else tuple(map(self.line_of, self.positions))
 
     def households(self) -> list[FluxUnchanged]:
-        nirs: list[list[str]] = [[] for _ in self.lines]
+        nirs: list[list[str]] = [[] for _ in self.positions]
         for nir, index in zip(self.nirs, self.nir_of, strict=True):
             nirs[index].append(nir)
         return [
@@ -559,7 +569,7 @@ class _SkippedRun:
     starts: list[int]
     ends: list[int]
     fingerprints: list[str]
-    lines: list[int]
+    positions: list[int]  # the households' lines, or their offsets in the file when lines are counted on demand
 
 
 # What a skipped household's bytes are read for (see _HouseholdSplitter.unchanged): each leaf written plainly (no blank
@@ -609,6 +619,61 @@ def _codec(declared: str) -> str | None:
         return None
 
 
+class _LineIndex:
+    """The line of a byte offset of the file, counted from the nearest offset whose line is known before it.
+
+    With the descriptor of the file (one read_flux opened), the bytes between are read again from it when they are
+    no longer in memory: the splitter then asks only for the lines of the households it gives to the parser, and
+    the lines of the households it skips are counted only if a message needs them. Without it, the splitter asks
+    for every household's line in order, while its bytes are in memory."""
+
+    SPACING = 1 << 20  # one known offset kept per MB of the file, besides the last one
+
+    def __init__(self, fd: int | None, offset: int, line: int):
+        # Its own descriptor, open as long as a line may be asked for (the reader's stream closes at the file's end).
+        self._fd = os.dup(fd) if fd is not None else None
+        if self._fd is not None:
+            weakref.finalize(self, os.close, self._fd)
+        self.lazy = fd is not None
+        self._points = [(offset, line)]
+
+    def line(self, offset: int, buf: bytes = b"", base: int | None = None) -> int:
+        """The line of the file's byte at `offset`; buf holds the file's bytes from `base` on."""
+        base = offset if base is None else base
+        points = self._points
+        last = len(points) - 1
+        known, line = points[last]
+        index = last
+        if offset < known:
+            index = bisect_right(points, (offset, sys.maxsize)) - 1
+            known, line = points[index]
+        if known >= base:
+            line += buf.count(b"\n", known - base, offset - base)
+        else:
+            line += self._count(known, min(offset, base))
+            if offset > base:
+                line += buf.count(b"\n", 0, offset - base)
+        if index == last:
+            if last and known - points[last - 1][0] < self.SPACING:
+                points[last] = (offset, line)
+            else:
+                points.append((offset, line))
+        return line
+
+    def _count(self, start: int, end: int) -> int:
+        """Newlines of the file's bytes start..end, read again from the file."""
+        if self._fd is None:
+            raise AssertionError("line asked for bytes no longer in memory")  # noqa: TRY003 - a bug, not a file's
+        count = 0
+        while start < end:
+            piece = os.pread(self._fd, min(CHUNK_SIZE, end - start), start)
+            if not piece:
+                break
+            count += piece.count(b"\n")
+            start += len(piece)
+        return count
+
+
 class _HouseholdSplitter:
     """Finds each household's element in the raw bytes, fingerprints it (sha256 of the bytes, salted with the
     encoding and the root start tag) and leaves out of what the XML parser sees the households whose fingerprint
@@ -622,8 +687,11 @@ class _HouseholdSplitter:
     _START = b"<" + HOUSEHOLD_TAG.encode()
     _END = b"</" + HOUSEHOLD_TAG.encode()
 
-    def __init__(self, *, encoding: str, root_start_tag: bytes, known: Collection[str], line: int):
-        self._line = line  # line of the first byte the splitter has not yet counted
+    def __init__(
+        self, *, encoding: str, root_start_tag: bytes, known: Collection[str], lines: _LineIndex, offset: int
+    ):
+        self.lines = lines
+        self._offset = offset  # in the file, of the first byte of the next feed's buffer
         self.rest: bytes | None = None
         self.rest_line = 0
         self._salted = hashlib.sha256(encoding.encode() + b"\0" + root_start_tag + b"\0")
@@ -650,26 +718,24 @@ class _HouseholdSplitter:
         start = buf.find(start_tag, 0, special)
         view = memoryview(buf)  # hashed in place
         run: _SkippedRun | None = None
-        line, counted = self._line, 0  # line of buf[counted]
-        count = buf.count
+        base, lines = self._offset, self.lines
+        line_at, lazy = lines.line, lines.lazy
         while True:
             if start < 0:
                 if special < len(buf):
-                    return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
+                    return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
                 cut = len(buf) if final else max(pos, len(buf) - len(start_tag))
                 out.append(buf[pos:cut])
-                self._pending = buf[cut:]
-                self._line = line + count(b"\n", counted, cut)
+                self._keep(buf, cut)
                 break
             after = buf[start + len(start_tag) : start + len(start_tag) + 1]
             if after not in (b">", b" ", b"\t", b"\r", b"\n"):
                 if after == b"" and not final:
                     out.append(buf[pos:start])
-                    self._pending = buf[start:]
-                    self._line = line + count(b"\n", counted, start)
+                    self._keep(buf, start)
                     break
                 # self-closing, another tag, or the end of the file
-                return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
+                return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
             # The household ends with the last end tag before the next household starts (one scan per household).
             following = buf.find(start_tag, start + 1, special)
             if following >= 0:
@@ -679,15 +745,12 @@ class _HouseholdSplitter:
             close = buf.find(b">", end, special) if end >= 0 else -1
             if close < 0 or (following >= 0 and close > following):
                 if following >= 0 or special < len(buf) or final:
-                    return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
+                    return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
                 out.append(buf[pos:start])
-                self._pending = buf[start:]
-                self._line = line + count(b"\n", counted, start)
+                self._keep(buf, start)
                 break
             if buf[end + len(end_tag) : close].strip():
-                return self._step_aside(out, buf, pos, line + count(b"\n", counted, pos))
-            line += count(b"\n", counted, start)
-            counted = start
+                return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
             digest = self._salted.copy()
             digest.update(view[start : close + 1])
             fingerprint = digest.hexdigest()
@@ -701,14 +764,21 @@ class _HouseholdSplitter:
                 run.starts.append(start)
                 run.ends.append(close + 1)
                 run.fingerprints.append(fingerprint)
-                run.lines.append(line)
+                run.positions.append(base + start if lazy else line_at(base + start, buf, base))
             else:
                 out.append(buf[pos : close + 1])
-                self.segments.append(_Segment(fingerprint, line))
+                self.segments.append(_Segment(fingerprint, line_at(base + start, buf, base)))
                 run = None
             pos = close + 1
             start = following
         return b"".join(out)
+
+    def _keep(self, buf: bytes, cut: int) -> None:
+        """buf[cut:] waits for the next feed."""
+        self._pending = buf[cut:]
+        if not self.lines.lazy:
+            self.lines.line(self._offset + cut, buf, self._offset)  # counted while in memory
+        self._offset += cut
 
     def _step_aside(self, out: list[bytes], buf: bytes, pos: int, line: int) -> bytes:
         self.active = False
@@ -758,7 +828,7 @@ class _HouseholdSplitter:
             nirs=nir_texts,
         )
 
-    def unchanged_run(self, run: _SkippedRun, lines: list[int]) -> FluxUnchangedRun | None:
+    def unchanged_run(self, run: _SkippedRun, line_of: Callable[[int], int] | None) -> FluxUnchangedRun | None:
         """unchanged() of every household of a run, gathered by column with less work per household; None when one
         of them needs reading alone (see unchanged())."""
         if self._codec is None:
@@ -798,7 +868,8 @@ class _HouseholdSplitter:
             if nir
         ]
         return FluxUnchangedRun(
-            lines=tuple(lines),
+            positions=tuple(run.positions),
+            line_of=line_of,
             keys=tuple(zip([organisme.upper() for organisme in heads[0::4]], heads[1::4], heads[2::4], strict=True)),
             partners=tuple(heads[3::4]),
             nirs=tuple(nir for nir, _ in own),
@@ -870,10 +941,12 @@ class _FluxReader:
         progress: Callable[[int], None] | None,
         known_fingerprints: Collection[str] | None = None,
         runs: bool = False,
+        fd: int | None = None,
     ):
         self._stream = stream
         self._known = known_fingerprints
         self._runs = runs
+        self._fd = fd  # the file's descriptor, when the stream reads it from its start (see _LineIndex)
         self._splitter: _HouseholdSplitter | None = None
         # Keys and NIRs of every household met so far: a skipped household that repeats one is parsed after all,
         # so that the importer can name what it repeats.
@@ -949,7 +1022,8 @@ class _FluxReader:
                 encoding=self._declared,
                 root_start_tag=self._root_start_tag,
                 known=self._known,
-                line=1 + buf.count(b"\n", 0, root_end + 1),
+                lines=_LineIndex(self._fd, root_end + 1, 1 + buf.count(b"\n", 0, root_end + 1)),
+                offset=root_end + 1,
             )
             # The prolog and the root start tag go straight to the parser.
             yield from self._feed(buf[: root_end + 1], split=False)
@@ -1165,8 +1239,9 @@ class _FluxReader:
         while segments and isinstance(segments[0], _SkippedRun):
             run = segments.popleft()
             assert splitter is not None and isinstance(run, _SkippedRun)  # noqa: S101 - narrowed above
-            run_lines = run.lines
-            together = splitter.unchanged_run(run, run_lines)
+            lines = splitter.lines
+            line_of = lines.line if lines.lazy else None
+            together = splitter.unchanged_run(run, line_of)
             if together is not None and self._none_met(together):
                 if self._runs:
                     yield together
@@ -1174,6 +1249,7 @@ class _FluxReader:
                     yield from together.households()
                 continue
             # One by one: the same reading, household by household, and those that repeat one met before are parsed.
+            run_lines = run.positions if line_of is None else list(map(line_of, run.positions))
             for start, end, fingerprint, line in zip(run.starts, run.ends, run.fingerprints, run_lines, strict=True):
                 segment = run.buf[start:end]
                 item: FluxHousehold | FluxRejection | FluxUnchanged | None = splitter.unchanged(segment, line)
@@ -1666,6 +1742,15 @@ def _flat_persons(parts: list[str]) -> tuple[FluxPerson, ...] | None:
 # --------------------------------------------------------------------------------------- entry point
 
 
+def _regular_file(stream) -> int | None:
+    """The descriptor of a stream reading a regular file, which can be read again at any offset."""
+    try:
+        fd = stream.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def read_flux(
     source: str | os.PathLike | BinaryIO,
     *,
@@ -1696,7 +1781,12 @@ def read_flux(
     else:
         stream, owned = source, False
     reader = _FluxReader(
-        stream, validate=validate, progress=progress, known_fingerprints=known_fingerprints, runs=runs
+        stream,
+        validate=validate,
+        progress=progress,
+        known_fingerprints=known_fingerprints,
+        runs=runs,
+        fd=_regular_file(stream) if owned else None,
     )
     try:
         header = reader.read_header()
