@@ -8,10 +8,10 @@ Households skipped by their fingerprint (FluxUnchanged) are not sent one by one:
 (SkippedHouseholds), and only what a later household of the file needs to be rejected as a repeat of one of them.
 """
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 
 from jalon.intake.caf_flux.parser import (
@@ -53,9 +53,21 @@ def _batches(
     batch: list[Item] = []
     size = pending = 0
     # Keys and NIRs of the skipped households so far: none repeats another household met before it (the reader
-    # parses those), so each has one line, given as (line_of, position) (see FluxUnchangedRun.positions).
-    skipped_keys: dict[tuple[str, str, str], tuple[Callable[[int], int] | None, int]] = {}
-    skipped_nirs: dict[str, tuple[Callable[[int], int] | None, int]] = {}
+    # parses those), so each has one line: skipped one by one, their line; in runs, their position in the file, which
+    # the runs' line_of turns into a line (see FluxUnchangedRun.positions).
+    skipped_keys: dict[tuple[str, str, str], int] = {}
+    skipped_nirs: dict[str, int] = {}
+    run_keys: dict[tuple[str, str, str], int] = {}
+    run_nirs: dict[str, int] = {}
+    line_of: Callable[[int], int] | None = None
+
+    def line(key, lines: dict, positions: dict) -> int | None:
+        if key in lines:
+            return lines[key]
+        if key in positions:
+            return positions[key] if line_of is None else line_of(positions[key])
+        return None
+
     accepted: dict[str, bool] = {}  # by IDEPARTE: a file names one Département, or a few
 
     def accepts(partner: str) -> bool:
@@ -76,11 +88,9 @@ def _batches(
 
     for item in one_by_one():
         if isinstance(item, FluxUnchangedRun):
-            at = repeat(item.line_of)
-            skipped_keys.update(zip(item.keys, zip(at, item.positions, strict=False), strict=True))
-            skipped_nirs.update(
-                zip(item.nirs, zip(at, map(item.positions.__getitem__, item.nir_of), strict=False), strict=True)
-            )
+            line_of = item.line_of  # the same for every run of the file
+            run_keys.update(zip(item.keys, item.positions, strict=True))
+            run_nirs.update(zip(item.nirs, map(item.positions.__getitem__, item.nir_of), strict=True))
             left = item.count
             while left:
                 taken = min(left, batch_size - size)
@@ -95,17 +105,18 @@ def _batches(
             continue
         if accepts_departement is not None and isinstance(item, FluxUnchanged) and accepts(item.partner_departement):
             pending += 1
-            skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = (None, item.line)
+            skipped_keys[(item.organisme, item.organisme_code, item.matricule)] = item.line
             for nir in item.nirs:
-                skipped_nirs[nir] = (None, item.line)
+                skipped_nirs[nir] = item.line
         else:
-            if isinstance(item, FluxHousehold) and skipped_keys:
+            if isinstance(item, FluxHousehold) and (skipped_keys or run_keys):
                 key = (item.organisme, item.organisme_code, item.matricule)
-                keys = ((key, _line(skipped_keys[key])),) if key in skipped_keys else ()
+                first = line(key, skipped_keys, run_keys)
+                keys = ((key, first),) if first is not None else ()
                 nirs = tuple(
-                    (person.nir, _line(skipped_nirs[person.nir]))
+                    (person.nir, nir_line)
                     for person in item.persons
-                    if person.nir and person.nir in skipped_nirs
+                    if person.nir and (nir_line := line(person.nir, skipped_nirs, run_nirs)) is not None
                 )
                 if keys or nirs:
                     batch.append(SkippedHouseholds(pending, keys, nirs))
@@ -123,12 +134,9 @@ def _batches(
     yield batch
 
 
-def _line(value: tuple[Callable[[int], int] | None, int]) -> int:
-    line_of, position = value
-    return position if line_of is None else line_of(position)
-
-
 def _child(path: str, sender, batch_size: int, known_fingerprints, accepts_departement) -> None:
+    # What the child inherits from the importer is never garbage here: its collections need not walk it.
+    gc.freeze()
     try:
         header, items = read_flux(
             path,

@@ -141,8 +141,8 @@ class FluxUnchangedRun:
     the same values as one FluxUnchanged each, by column. None of them repeats a matricule or a NIR met before it in
     the file (the reader reads such households one by one)."""
 
-    # The line of each household: its line, or, with line_of, the position line_of(position) gives it from (its
-    # lines are counted only when asked for).
+    # Each household's line or, when line_of is set, its offset in the file, which line_of turns into its line
+    # (lines are then counted only when asked for).
     positions: tuple[int, ...]
     keys: tuple[tuple[str, str, str], ...]  # (organisme, organisme_code, matricule) of each household
     partners: tuple[str, ...]  # IDEPARTE of each household
