@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
+from functools import cached_property, partial
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -29,7 +30,7 @@ from jalon.core.enums import AuditCode
 from jalon.core.services import audit_event_record
 from jalon.core.text import normalise_name
 from jalon.intake.caf_flux.codes import closure_reason_label, suspension_reason_label
-from jalon.intake.caf_flux.parallel import SkippedHouseholds, read_flux_batches
+from jalon.intake.caf_flux.parallel import FluxBatches, SkippedHouseholds
 from jalon.intake.caf_flux.parser import FluxError, FluxHousehold, FluxPerson, FluxRejection, FluxUnchanged
 from jalon.intake.enums import ImportKind, ImportStatus
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
@@ -66,7 +67,8 @@ def known_fingerprints() -> set[str]:
     the one their bytes gave (the importer writes both together; anonymisation clears it) and whose right
     already has its request number (else the next file, even unchanged, brings it: see _import_batch)."""
     return set(
-        Household.objects.exclude(raw_fingerprint="")
+        Household.objects.order_by()  # a set: no sort
+        .exclude(raw_fingerprint="")
         .exclude(source_hash="")
         .filter(right__request_number__gt="")
         .values_list("raw_fingerprint", flat=True)
@@ -75,11 +77,8 @@ def known_fingerprints() -> set[str]:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 @dataclass
@@ -140,7 +139,6 @@ class CafFluxImporter:
         self.rejections: list[RejectedRow] = []
         self.today = timezone.localdate()
         self.now = timezone.now()
-        self.commune_codes = set(Commune.objects.values_list("code", flat=True))
         # NIRs and matricules already met in this file: the same person or household twice is rejected.
         self.seen_nir: dict[str, int] = {}
         self.seen_matricules: dict[tuple[str, str, str], int] = {}
@@ -155,16 +153,24 @@ class CafFluxImporter:
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
+    @cached_property
+    def commune_codes(self) -> set[str]:
+        # Read with the first changed household, while the parsing process works: an unchanged file needs none.
+        return set(Commune.objects.values_list("code", flat=True))
+
     # -- driving -------------------------------------------------------------------------------------------------
 
-    def run_file(self, path: Path) -> None:
-        header, batches = read_flux_batches(
-            path,
-            batch_size=BATCH_SIZE,
-            progress=self.progress,
-            known_fingerprints=self.fingerprints if self.fingerprints is not None else known_fingerprints(),
-            accepts_departement=self._accepts_departement,
-        )
+    def run_file(self, path: Path, reading: FluxBatches | None = None) -> None:
+        """Import the file; `reading`, when given, is its reading started ahead (see caf_flux_import)."""
+        if reading is None:
+            reading = FluxBatches(
+                path,
+                batch_size=BATCH_SIZE,
+                progress=self.progress,
+                known_fingerprints=self.fingerprints if self.fingerprints is not None else known_fingerprints(),
+                accepts_departement=self._accepts_departement,
+            )
+        header, batches = reading.read()
         self.run.header = {key: str(value) for key, value in header.raw.items()}
         self.occurred_at = _aware(header.created_at)
         # A first import (no household, no person yet) indexes its rows and checks the keys between its own tables
@@ -187,8 +193,7 @@ class CafFluxImporter:
         RejectedRow.objects.bulk_create(self.rejections, batch_size=WRITE_BATCH)
 
     def _accepts_departement(self, partner_departement: str) -> bool:
-        found = _ideparte(partner_departement)
-        return self.allow_other_departement or not found or found == self.expected_ideparte
+        return _accepts(partner_departement, self.expected_ideparte, self.allow_other_departement)
 
     def _check_departement(self, flux: FluxHousehold | FluxUnchanged) -> None:
         """A flux sent to another Département (IDEPARTE) would create its beneficiaries here: the whole file is
@@ -235,7 +240,8 @@ class CafFluxImporter:
                 flux_households.append(flux)
         # Plain values first: most households of a monthly file are unchanged and need no object at all.
         stored: dict[tuple[str, str, str], tuple] = {}
-        if not self.first_load:
+        # A batch of skipped households only (most of a monthly file) asks nothing.
+        if flux_households and not self.first_load:
             rows = filter_any(
                 Household.objects.all(), "matricule", {f.matricule for f in flux_households}
             ).values_list(
@@ -801,6 +807,11 @@ def _set_raw_fingerprints(pairs: list[tuple[int, str]]) -> None:
         )
 
 
+def _accepts(partner_departement: str, expected_ideparte: str, other_allowed: bool) -> bool:
+    found = _ideparte(partner_departement)
+    return other_allowed or not found or found == expected_ideparte
+
+
 def _ideparte(code: str | None) -> str:
     """A Département code as IDEPARTE writes it: three characters ("040", "02A", "971")."""
     return (code or "").strip().upper().zfill(3) if (code or "").strip() else ""
@@ -864,11 +875,59 @@ def caf_flux_import(
     run's own flag, set at upload) says it is meant to be imported here."""
     path = Path(path)
     # The file's hash (is it a file already imported?) is computed while the stored fingerprints are read: hashing
-    # releases the GIL, and both take a few tenths of a second at Nord scale.
+    # releases the GIL, and both take a few tenths of a second at Nord scale. The parsing process starts as soon as
+    # it has the fingerprints, while the hash ends; it is stopped unread if the file was imported already.
+    other_allowed = other_departement_allowed or (run is not None and run.other_departement_allowed)
+    expected = _ideparte(run.departement_id if run is not None else departement.pk)
     with ThreadPoolExecutor(max_workers=1) as hashing:
         hashed = hashing.submit(file_sha256, path)
         fingerprints = known_fingerprints()
-        sha256 = hashed.result()
+        reading = FluxBatches(
+            path,
+            batch_size=BATCH_SIZE,
+            progress=progress,
+            known_fingerprints=fingerprints,
+            accepts_departement=partial(_accepts, expected_ideparte=expected, other_allowed=other_allowed),
+        )
+        try:
+            sha256 = hashed.result()
+        except BaseException:
+            reading.close()
+            raise
+    try:
+        return _import(
+            path,
+            reading=reading,
+            fingerprints=fingerprints,
+            sha256=sha256,
+            departement=departement,
+            actor_user=actor_user,
+            actor_label=actor_label,
+            organisation=organisation,
+            file_name=file_name,
+            run=run,
+            progress=progress,
+            other_departement_allowed=other_departement_allowed,
+        )
+    finally:
+        reading.close()
+
+
+def _import(
+    path: Path,
+    *,
+    reading: FluxBatches,
+    fingerprints: set[str],
+    sha256: str,
+    departement,
+    actor_user,
+    actor_label: str,
+    organisation,
+    file_name: str,
+    run: ImportRun | None,
+    progress: Callable[[int], None] | None,
+    other_departement_allowed: bool,
+) -> ImportRun:
     if run is None:
         run = ImportRun.objects.create(
             kind=ImportKind.CAF_FLUX,
@@ -906,7 +965,7 @@ def caf_flux_import(
     importer = CafFluxImporter(run=run, progress=progress, fingerprints=fingerprints)
     try:
         with transaction.atomic():
-            importer.run_file(path)
+            importer.run_file(path, reading)
     except FluxError as error:
         run.status, run.error, run.finished_at = ImportStatus.FAILED, str(error), timezone.now()
         run.save()

@@ -1,10 +1,11 @@
 """The raw fingerprints of the reader: households whose bytes are known are not parsed, and the rest is unchanged."""
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 from jalon.intake.caf_flux.generator import PARIS, write_flux
-from jalon.intake.caf_flux.parser import FluxHousehold, FluxUnchanged, read_flux
+from jalon.intake.caf_flux.parser import FluxHousehold, FluxUnchanged, FluxUnchangedRun, read_flux
 from tests.intake.flux_builder import H, P, flux
 
 
@@ -143,3 +144,47 @@ def test_skipped_households_are_handed_over_as_the_file_is_read(tmp_path):
     # Not held back until the end of the file (memory would grow with it).
     assert read[-1] < path.stat().st_size
     items.close()
+
+
+def _flattened(items) -> list:
+    return [one for item in items for one in (item.households() if isinstance(item, FluxUnchangedRun) else [item])]
+
+
+def test_runs_of_skipped_households_read_together_give_what_they_give_one_by_one(tmp_path):
+    path = _generated(tmp_path)
+    first = _items(path, known=set())
+    known = {item.raw_fingerprint for item in first[:10] + first[12:]}
+    one_by_one = _items(path, known=known)
+
+    _header, items = read_flux(path, known_fingerprints=known, runs=True)
+    together = list(items)
+    assert [type(item) for item in together] == [FluxUnchangedRun, FluxHousehold, FluxHousehold, FluxUnchangedRun]
+    assert [item.count for item in together if isinstance(item, FluxUnchangedRun)] == [10, 28]
+    assert _flattened(together) == one_by_one
+    # A file read by its path counts the skipped households' lines only when asked, from the file; a stream counts
+    # them as it reads: the same lines.
+    with path.open("rb") as stream:
+        _header, items = read_flux(stream, known_fingerprints=known, runs=True)
+        assert _flattened(items) == one_by_one
+    assert [item.line for item in one_by_one] == [item.line for item in first]
+
+
+def test_a_run_with_a_parents_block_or_a_repeat_is_read_household_by_household(tmp_path):
+    path = _generated(tmp_path)
+    data = path.read_bytes()
+    # The third household gets a parent's block (Rattachement) and the fifth the matricule of the fourth.
+    starts = [at for at in range(len(data)) if data.startswith(b"<InfosFoyerRSA>", at)][:6]
+    third = data[starts[2] : starts[3]]
+    third = third.replace(b"</Prestations>\n<MontantCalculDroitRSAPersonne>", RATTACHEMENT, 1)
+    fourth, fifth = data[starts[3] : starts[4]], data[starts[4] : starts[5]]
+    matricule = fourth.split(b"<MATRICULE>")[1].split(b"</MATRICULE>")[0]
+    fifth = re.sub(rb"<MATRICULE>[^<]*</MATRICULE>", b"<MATRICULE>" + matricule + b"</MATRICULE>", fifth, count=1)
+    path.write_bytes(data[: starts[2]] + third + fourth + fifth + data[starts[5] :])
+    first = _items(path, known=set())
+    known = {item.raw_fingerprint for item in first}
+
+    _header, items = read_flux(path, known_fingerprints=known, runs=True)
+    together = list(items)
+    assert not any(isinstance(item, FluxUnchangedRun) for item in together[:6])
+    assert isinstance(together[4], FluxHousehold)  # the repeat is parsed, for the importer to reject it
+    assert _flattened(together) == _items(path, known=known)

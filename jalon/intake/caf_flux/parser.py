@@ -14,8 +14,11 @@ import codecs
 import hashlib
 import os
 import re
+import stat
+import sys
 import threading
 import weakref
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -130,6 +133,48 @@ class FluxUnchanged:
     matricule: str
     partner_departement: str
     nirs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FluxUnchangedRun:
+    """Consecutive households of the file skipped by their fingerprint, read together (see read_flux(runs=True)):
+    the same values as one FluxUnchanged each, by column. None of them repeats a matricule or a NIR met before it in
+    the file (the reader reads such households one by one)."""
+
+    # Each household's line or, when line_of is set, its offset in the file, which line_of turns into its line
+    # (lines are then counted only when asked for).
+    positions: tuple[int, ...]
+    keys: tuple[tuple[str, str, str], ...]  # (organisme, organisme_code, matricule) of each household
+    partners: tuple[str, ...]  # IDEPARTE of each household
+    nirs: tuple[str, ...]  # the persons' NIRs, in file order
+    nir_of: tuple[int, ...]  # the index of the household of each of them
+    line_of: Callable[[int], int] | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.positions)
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return self.positions if self.line_of is None else tuple(map(self.line_of, self.positions))
+
+    def households(self) -> list[FluxUnchanged]:
+        nirs: list[list[str]] = [[] for _ in self.positions]
+        for nir, index in zip(self.nirs, self.nir_of, strict=True):
+            nirs[index].append(nir)
+        return [
+            FluxUnchanged(
+                line=line,
+                organisme=organisme,
+                organisme_code=organisme_code,
+                matricule=matricule,
+                partner_departement=partner,
+                nirs=tuple(own),
+            )
+            for line, (organisme, organisme_code, matricule), partner, own in zip(
+                self.lines, self.keys, self.partners, nirs, strict=True
+            )
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,6 +538,11 @@ class _StartTagLines:
         self._line = line
         self._pending = buf[pos:]
 
+    def resume(self, line: int, data: bytes, *, final: bool) -> None:
+        """Go on from bytes whose first line is `line` (the tags before them were counted elsewhere)."""
+        self._line, self._pending, self._closer = line, b"", None
+        self.feed(data, final=final)
+
     def _find_special(self, buf: bytes, start: int) -> tuple[int, bytes, bytes] | None:
         best = None
         for opener, closer in self._OPENERS:
@@ -504,10 +554,22 @@ class _StartTagLines:
 
 @dataclass(slots=True)
 class _Segment:
-    """One household met by the splitter, in file order: its fingerprint, and its bytes when it was skipped."""
+    """One household met by the splitter and given to the parser, in file order: its fingerprint."""
 
     fingerprint: str
-    skipped: bytes | None = None
+    line: int
+
+
+@dataclass(slots=True)
+class _SkippedRun:
+    """Consecutive households skipped by the splitter, with nothing but blanks between them: buf[starts[i]:ends[i]]
+    is the i-th one's bytes."""
+
+    buf: bytes
+    starts: list[int]
+    ends: list[int]
+    fingerprints: list[str]
+    positions: list[int]  # the households' lines, or their offsets in the file when lines are counted on demand
 
 
 # What a skipped household's bytes are read for (see _HouseholdSplitter.unchanged): each leaf written plainly (no blank
@@ -515,6 +577,12 @@ class _Segment:
 _HEAD_LEAVES = tuple(
     re.compile(rb"<" + tag + rb">([^<&]*)</" + tag + rb">")
     for tag in (b"FONORG", b"NUMORG", b"MATRICULE", b"IDEPARTE")
+)
+# The same four leaves where they stand in a household written plainly (Organisme, then Partenaire): one search for
+# the four instead of four.
+_HEAD = re.compile(
+    rb"<FONORG>([^<&]*)</FONORG>\s*<NUMORG>([^<&]*)</NUMORG>\s*<MATRICULE>([^<&]*)</MATRICULE>\s*</Organisme>\s*"
+    rb"<Partenaire>\s*(?:<TYPEPARTE>[^<&]*</TYPEPARTE>\s*)?<IDEPARTE>([^<&]*)</IDEPARTE>"
 )
 # A NIR, Identification or Rattachement tag (not a longer name that starts with one of them); group 2 is ">" when the
 # tag is plain.
@@ -551,6 +619,61 @@ def _codec(declared: str) -> str | None:
         return None
 
 
+class _LineIndex:
+    """The line of a byte offset of the file, counted from the nearest offset whose line is known before it.
+
+    With the descriptor of the file (one read_flux opened), the bytes between are read again from it when they are
+    no longer in memory: the splitter then asks only for the lines of the households it gives to the parser, and
+    the lines of the households it skips are counted only if a message needs them. Without it, the splitter asks
+    for every household's line in order, while its bytes are in memory."""
+
+    SPACING = 1 << 20  # one known offset kept per MB of the file, besides the last one
+
+    def __init__(self, fd: int | None, offset: int, line: int):
+        # Its own descriptor, open as long as a line may be asked for (the reader's stream closes at the file's end).
+        self._fd = os.dup(fd) if fd is not None else None
+        if self._fd is not None:
+            weakref.finalize(self, os.close, self._fd)
+        self.lazy = fd is not None
+        self._points = [(offset, line)]
+
+    def line(self, offset: int, buf: bytes = b"", base: int | None = None) -> int:
+        """The line of the file's byte at `offset`; buf holds the file's bytes from `base` on."""
+        base = offset if base is None else base
+        points = self._points
+        last = len(points) - 1
+        known, line = points[last]
+        index = last
+        if offset < known:
+            index = bisect_right(points, (offset, sys.maxsize)) - 1
+            known, line = points[index]
+        if known >= base:
+            line += buf.count(b"\n", known - base, offset - base)
+        else:
+            line += self._count(known, min(offset, base))
+            if offset > base:
+                line += buf.count(b"\n", 0, offset - base)
+        if index == last:
+            if last and known - points[last - 1][0] < self.SPACING:
+                points[last] = (offset, line)
+            else:
+                points.append((offset, line))
+        return line
+
+    def _count(self, start: int, end: int) -> int:
+        """Newlines of the file's bytes start..end, read again from the file."""
+        if self._fd is None:
+            raise AssertionError("line asked for bytes no longer in memory")  # noqa: TRY003 - a bug, not a file's
+        count = 0
+        while start < end:
+            piece = os.pread(self._fd, min(CHUNK_SIZE, end - start), start)
+            if not piece:
+                break
+            count += piece.count(b"\n")
+            start += len(piece)
+        return count
+
+
 class _HouseholdSplitter:
     """Finds each household's element in the raw bytes, fingerprints it (sha256 of the bytes, salted with the
     encoding and the root start tag) and leaves out of what the XML parser sees the households whose fingerprint
@@ -564,16 +687,26 @@ class _HouseholdSplitter:
     _START = b"<" + HOUSEHOLD_TAG.encode()
     _END = b"</" + HOUSEHOLD_TAG.encode()
 
-    def __init__(self, *, encoding: str, root_start_tag: bytes, known: Collection[str]):
+    def __init__(
+        self, *, encoding: str, root_start_tag: bytes, known: Collection[str], lines: _LineIndex, offset: int
+    ):
+        self.lines = lines
+        self._offset = offset  # in the file, of the first byte of the next feed's buffer
+        self.rest: bytes | None = None
+        self.rest_line = 0
         self._salted = hashlib.sha256(encoding.encode() + b"\0" + root_start_tag + b"\0")
         self._codec = _codec(encoding)
         self._known = known
         self._pending = b""
         self.active = True
-        self.segments: deque[_Segment] = deque()
+        self.segments: deque[_Segment | _SkippedRun] = deque()
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
-        """The bytes the XML parser must see, in order: data without the skipped households."""
+        """The bytes the XML parser must see, in order: data without the skipped households.
+
+        While it is active, the splitter counts the households' lines itself (what _StartTagLines would give: it
+        sees every household tag, in order); once it steps aside, `rest` holds the bytes from there on and
+        `rest_line` their first line, for _StartTagLines to take over."""
         buf = self._pending + data if self._pending else data
         self._pending = b""
         if not self.active:
@@ -583,21 +716,26 @@ class _HouseholdSplitter:
         out: list[bytes] = []
         pos = 0
         start = buf.find(start_tag, 0, special)
+        view = memoryview(buf)  # hashed in place
+        run: _SkippedRun | None = None
+        base, lines = self._offset, self.lines
+        line_at, lazy = lines.line, lines.lazy
         while True:
             if start < 0:
                 if special < len(buf):
-                    return self._step_aside(out, buf, pos)
+                    return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
                 cut = len(buf) if final else max(pos, len(buf) - len(start_tag))
                 out.append(buf[pos:cut])
-                self._pending = buf[cut:]
+                self._keep(buf, cut)
                 break
             after = buf[start + len(start_tag) : start + len(start_tag) + 1]
             if after not in (b">", b" ", b"\t", b"\r", b"\n"):
                 if after == b"" and not final:
                     out.append(buf[pos:start])
-                    self._pending = buf[start:]
+                    self._keep(buf, start)
                     break
-                return self._step_aside(out, buf, pos)  # self-closing, another tag, or the end of the file
+                # self-closing, another tag, or the end of the file
+                return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
             # The household ends with the last end tag before the next household starts (one scan per household).
             following = buf.find(start_tag, start + 1, special)
             if following >= 0:
@@ -607,28 +745,44 @@ class _HouseholdSplitter:
             close = buf.find(b">", end, special) if end >= 0 else -1
             if close < 0 or (following >= 0 and close > following):
                 if following >= 0 or special < len(buf) or final:
-                    return self._step_aside(out, buf, pos)
+                    return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
                 out.append(buf[pos:start])
-                self._pending = buf[start:]
+                self._keep(buf, start)
                 break
             if buf[end + len(end_tag) : close].strip():
-                return self._step_aside(out, buf, pos)
-            segment = buf[start : close + 1]
+                return self._step_aside(out, buf, pos, line_at(base + pos, buf, base))
             digest = self._salted.copy()
-            digest.update(segment)
+            digest.update(view[start : close + 1])
             fingerprint = digest.hexdigest()
             if fingerprint in self._known:
-                out.append(buf[pos:start])
-                self.segments.append(_Segment(fingerprint, segment))
+                gap = buf[pos:start]
+                out.append(gap)
+                # A run goes on while only blanks separate its households (they go to the parser all the same).
+                if run is None or not (gap.isspace() or not gap):
+                    run = _SkippedRun(buf, [], [], [], [])
+                    self.segments.append(run)
+                run.starts.append(start)
+                run.ends.append(close + 1)
+                run.fingerprints.append(fingerprint)
+                run.positions.append(base + start if lazy else line_at(base + start, buf, base))
             else:
                 out.append(buf[pos : close + 1])
-                self.segments.append(_Segment(fingerprint))
+                self.segments.append(_Segment(fingerprint, line_at(base + start, buf, base)))
+                run = None
             pos = close + 1
             start = following
         return b"".join(out)
 
-    def _step_aside(self, out: list[bytes], buf: bytes, pos: int) -> bytes:
+    def _keep(self, buf: bytes, cut: int) -> None:
+        """buf[cut:] waits for the next feed."""
+        self._pending = buf[cut:]
+        if not self.lines.lazy:
+            self.lines.line(self._offset + cut, buf, self._offset)  # counted while in memory
+        self._offset += cut
+
+    def _step_aside(self, out: list[bytes], buf: bytes, pos: int, line: int) -> bytes:
         self.active = False
+        self.rest, self.rest_line = buf[pos:], line
         out.append(buf[pos:])
         return b"".join(out)
 
@@ -672,6 +826,54 @@ class _HouseholdSplitter:
             matricule=matricule,
             partner_departement=partner,
             nirs=nir_texts,
+        )
+
+    def unchanged_run(self, run: _SkippedRun, line_of: Callable[[int], int] | None) -> FluxUnchangedRun | None:
+        """unchanged() of every household of a run, gathered by column with less work per household; None when one
+        of them needs reading alone (see unchanged())."""
+        if self._codec is None:
+            return None
+        buf = run.buf
+        if buf.find(b"<Rattachement", run.starts[0], run.ends[-1]) >= 0:
+            return None
+        head = _HEAD.search
+        nir_tags = _NIR_TAGS.findall
+        values: list[bytes] = []
+        nirs: list[bytes] = []
+        nir_of: list[int] = []
+        for index, (start, end) in enumerate(zip(run.starts, run.ends, strict=True)):
+            found = head(buf, start, end)
+            if found is not None:
+                values.extend(found.groups())
+            else:
+                leaves = [leaf.search(buf, start, end) for leaf in _HEAD_LEAVES]
+                if None in leaves:
+                    return None
+                values.extend([leaf.group(1) for leaf in leaves])  # type: ignore[union-attr]
+            tags = nir_tags(buf, start, end)
+            if tags:
+                if (b"", b"") in tags:  # a NIR tag that is not a plain leaf
+                    return None
+                nirs.extend([text for _, text in tags])
+                nir_of.extend([index] * len(tags))
+        try:
+            # One decode for all the values (XML text cannot hold a NUL).
+            texts = b"\0".join([*values, *nirs]).decode(self._codec).split("\0")
+        except UnicodeDecodeError:
+            return None
+        heads = [text.strip() for text in texts[: len(values)]]
+        own = [
+            (nir, index)
+            for nir, index in zip((text.strip().upper() for text in texts[len(values) :]), nir_of, strict=True)
+            if nir
+        ]
+        return FluxUnchangedRun(
+            positions=tuple(run.positions),
+            line_of=line_of,
+            keys=tuple(zip([organisme.upper() for organisme in heads[0::4]], heads[1::4], heads[2::4], strict=True)),
+            partners=tuple(heads[3::4]),
+            nirs=tuple(nir for nir, _ in own),
+            nir_of=tuple(index for _, index in own),
         )
 
 
@@ -738,9 +940,13 @@ class _FluxReader:
         validate: bool,
         progress: Callable[[int], None] | None,
         known_fingerprints: Collection[str] | None = None,
+        runs: bool = False,
+        fd: int | None = None,
     ):
         self._stream = stream
         self._known = known_fingerprints
+        self._runs = runs
+        self._fd = fd  # the file's descriptor, when the stream reads it from its start (see _LineIndex)
         self._splitter: _HouseholdSplitter | None = None
         # Keys and NIRs of every household met so far: a skipped household that repeats one is parsed after all,
         # so that the importer can name what it repeats.
@@ -813,7 +1019,11 @@ class _FluxReader:
         if self._known is not None and (root_end := buf.find(b">", root_at)) >= 0:
             self._root_start_tag = buf[root_at : root_end + 1]
             self._splitter = _HouseholdSplitter(
-                encoding=self._declared, root_start_tag=self._root_start_tag, known=self._known
+                encoding=self._declared,
+                root_start_tag=self._root_start_tag,
+                known=self._known,
+                lines=_LineIndex(self._fd, root_end + 1, 1 + buf.count(b"\n", 0, root_end + 1)),
+                offset=root_end + 1,
             )
             # The prolog and the root start tag go straight to the parser.
             yield from self._feed(buf[: root_end + 1], split=False)
@@ -821,9 +1031,12 @@ class _FluxReader:
         while buf:
             yield from self._feed(buf)
             buf = self._read()
+        if self._splitter is not None and self._splitter.active:
+            rest = self._splitter.feed(b"", final=True)
+            self._lines_after_splitter(final=True)
+            if rest:
+                yield from self._feed(rest, split=False, check=False)
         self._lines.feed(b"", final=True)
-        if self._splitter is not None and (rest := self._splitter.feed(b"", final=True)):
-            yield from self._feed(rest, split=False, check=False)
         error = None
         try:
             self._parser.close()
@@ -838,10 +1051,14 @@ class _FluxReader:
             raise FluxError(
                 f"Encodage invalide : le fichier déclare l'encodage {self._declared} mais son contenu est en UTF-8."
             )
-        if check:
+        splitter = self._splitter if split else None
+        if check and (splitter is None or not splitter.active):
             self._lines.feed(data)
-        if split and self._splitter is not None:
-            data = self._splitter.feed(data)
+        if splitter is not None:
+            active = splitter.active
+            data = splitter.feed(data)
+            if active:
+                self._lines_after_splitter(final=False)
             if not data:
                 return
         error = None
@@ -856,6 +1073,13 @@ class _FluxReader:
         if error is not None:
             raise _syntax_error(error, at_end=False)
 
+    def _lines_after_splitter(self, *, final: bool) -> None:
+        """Once the splitter steps aside, the households' lines are counted by _StartTagLines from where it did."""
+        splitter = self._splitter
+        if splitter is not None and splitter.rest is not None:
+            self._lines.resume(splitter.rest_line, splitter.rest, final=final)
+            splitter.rest = None
+
     def _drain(self) -> Iterator[etree._Element]:
         for _event, element in self._parser.read_events():
             if not self._checked_doctype:
@@ -867,7 +1091,7 @@ class _FluxReader:
         # Households skipped in what was just fed, with no parsed one before them: handed over now, so that a file
         # of unchanged households is not held in memory until its end.
         splitter = self._splitter
-        if splitter is not None and splitter.segments and splitter.segments[0].skipped is not None:
+        if splitter is not None and splitter.segments and isinstance(splitter.segments[0], _SkippedRun):
             yield _SKIPPED
 
     # -- structure
@@ -941,7 +1165,7 @@ class _FluxReader:
             raw=raw,
         )
 
-    def households(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
+    def households(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]:
         trailer_seen = False
         root_closed = False
         try:
@@ -966,9 +1190,15 @@ class _FluxReader:
                 self._unexpected_before(element)
                 if tag == HOUSEHOLD_TAG:
                     yield from self._skipped()
-                    line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
                     segments = self._splitter.segments if self._splitter is not None else None
-                    item = self._household(element, line, segments.popleft().fingerprint if segments else "")
+                    if segments:
+                        segment = segments.popleft()
+                        assert isinstance(segment, _Segment)  # noqa: S101 - skipped ones were read just above
+                        line, fingerprint = segment.line, segment.fingerprint
+                    else:
+                        line = self._lines.lines.popleft() if self._lines.lines else (element.sourceline or 0)
+                        fingerprint = ""
+                    item = self._household(element, line, fingerprint)
                     self._done_with(element)
                     self._remember(item)
                     yield item
@@ -1002,19 +1232,43 @@ class _FluxReader:
 
     # -- households skipped by their fingerprint
 
-    def _skipped(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
+    def _skipped(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]:
         """The skipped households that come before the next parsed one, in file order."""
         splitter = self._splitter
         segments = splitter.segments if splitter is not None else None
-        while segments and segments[0].skipped is not None:
-            segment = segments.popleft()
-            assert splitter is not None and segment.skipped is not None  # noqa: S101 - narrowed above
-            line = self._lines.lines.popleft() if self._lines.lines else 0
-            item: FluxHousehold | FluxRejection | FluxUnchanged | None = splitter.unchanged(segment.skipped, line)
-            if item is None or self._repeats(item):
-                item = self._parse_alone(segment.skipped, line, segment.fingerprint)
-            self._remember(item)
-            yield item
+        while segments and isinstance(segments[0], _SkippedRun):
+            run = segments.popleft()
+            assert splitter is not None and isinstance(run, _SkippedRun)  # noqa: S101 - narrowed above
+            lines = splitter.lines
+            line_of = lines.line if lines.lazy else None
+            together = splitter.unchanged_run(run, line_of)
+            if together is not None and self._none_met(together):
+                if self._runs:
+                    yield together
+                else:
+                    yield from together.households()
+                continue
+            # One by one: the same reading, household by household, and those that repeat one met before are parsed.
+            run_lines = run.positions if line_of is None else list(map(line_of, run.positions))
+            for start, end, fingerprint, line in zip(run.starts, run.ends, run.fingerprints, run_lines, strict=True):
+                segment = run.buf[start:end]
+                item: FluxHousehold | FluxRejection | FluxUnchanged | None = splitter.unchanged(segment, line)
+                if item is None or self._repeats(item):
+                    item = self._parse_alone(segment, line, fingerprint)
+                self._remember(item)
+                yield item
+
+    def _none_met(self, run: FluxUnchangedRun) -> bool:
+        """Whether no household of the run repeats a matricule or a NIR met before it (in the run or earlier in the
+        file); if so, they are remembered."""
+        keys, nirs = set(run.keys), set(run.nirs)
+        if len(keys) != len(run.keys) or len(nirs) != len(run.nirs):
+            return False
+        if not (self._met_keys.isdisjoint(keys) and self._met_nirs.isdisjoint(nirs)):
+            return False
+        self._met_keys |= keys
+        self._met_nirs |= nirs
+        return True
 
     def _parse_alone(self, segment: bytes, line: int, fingerprint: str) -> FluxHousehold | FluxRejection:
         """A skipped household parsed after all, in the same context (encoding, root element) as in the file."""
@@ -1488,18 +1742,30 @@ def _flat_persons(parts: list[str]) -> tuple[FluxPerson, ...] | None:
 # --------------------------------------------------------------------------------------- entry point
 
 
+def _regular_file(stream) -> int | None:
+    """The descriptor of a stream reading a regular file, which can be read again at any offset."""
+    try:
+        fd = stream.fileno()
+        return fd if stat.S_ISREG(os.fstat(fd).st_mode) else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
 def read_flux(
     source: str | os.PathLike | BinaryIO,
     *,
     validate: bool = True,
     progress: Callable[[int], None] | None = None,
     known_fingerprints: Collection[str] | None = None,
-) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection | FluxUnchanged]]:
+    runs: bool = False,
+) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]]:
     """Streams the file. The header is read eagerly (FluxError if the file is broken before/at it).
 
     With `known_fingerprints` (even empty), each household gets its raw_fingerprint, and a household whose
     fingerprint is in the collection is not parsed: a FluxUnchanged stands for it (unless it repeats a matricule or
     a NIR met earlier in the file, or its bytes are not plain enough: then it is parsed as usual).
+
+    With `runs`, consecutive skipped households that repeat nothing met before them come as one FluxUnchangedRun.
 
     The iterator yields one item per InfosFoyerRSA, in file order, with constant memory; it raises FluxError
     if the file turns out to be structurally broken later (truncated, not well-formed, missing TransmissionFlux).
@@ -1514,7 +1780,14 @@ def read_flux(
         owned = True
     else:
         stream, owned = source, False
-    reader = _FluxReader(stream, validate=validate, progress=progress, known_fingerprints=known_fingerprints)
+    reader = _FluxReader(
+        stream,
+        validate=validate,
+        progress=progress,
+        known_fingerprints=known_fingerprints,
+        runs=runs,
+        fd=_regular_file(stream) if owned else None,
+    )
     try:
         header = reader.read_header()
     except BaseException:
@@ -1523,7 +1796,7 @@ def read_flux(
             stream.close()
         raise
 
-    def items() -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged]:
+    def items() -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]:
         try:
             yield from reader.households()
         finally:
