@@ -2,11 +2,7 @@ import os
 import sys
 
 from django.apps import AppConfig
-
-
-# Batch commands that run in one thread and render no template: they do not load the template engines at start
-# (some 0.2 s of each start, as much as a tenth of a monthly CAF import whose households are all unchanged).
-COMMANDS_WITHOUT_TEMPLATES = frozenset({"import_caf_flux"})
+from django.conf import settings
 
 
 def _command() -> str | None:
@@ -21,7 +17,7 @@ class CoreConfig(AppConfig):
     verbose_name = "socle"
 
     def ready(self):
-        if _command() in COMMANDS_WITHOUT_TEMPLATES:
+        if _command() in settings.JALON_COMMANDS_WITHOUT_TEMPLATES:
             return
         # Load the template engines (and every template tag library) now, in the starting thread. Under
         # `runserver`, the autoreloader's thread and the server's thread would otherwise both import those
