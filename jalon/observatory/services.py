@@ -416,15 +416,9 @@ class _Computing:
             )
             cursor.execute("SELECT count(*) FROM obs_diff")
             self.changed += cursor.fetchone()[0]
-            params = {"run": self.run.pk, "departement": self.departement_id}
-            params |= {f"kind{i}": period.kind for i, period in enumerate(work.periods)}
-            params |= {f"start{i}": period.start for i, period in enumerate(work.periods)}
-            stored = " OR ".join(
-                f"(stored.period_kind = %(kind{i})s AND stored.period_start = %(start{i})s)"
-                for i in range(len(work.periods))
-            )
             for statement in MERGE_WRITES:
-                cursor.execute(statement.format(periods=stored), params)
+                params = {"run": self.run.pk, "departement": self.departement_id}
+                cursor.execute(statement, params if "%(" in statement else None)
             cursor.execute("DROP TABLE obs_staging, obs_diff")
 
 
@@ -460,16 +454,12 @@ MERGE_DIFF = (
     " OR stored.denominator IS DISTINCT FROM staged.denominator"
     " OR stored.value IS DISTINCT FROM staged.value"
 )
-# The stored rows are found within their periods (`value_period_idx`): joined by `id` alone, PostgreSQL hashed the
-# whole table (3.4 M rows at Nord scale, 1.5 s) to update a few tens of thousands.
 MERGE_WRITES = (
     "DELETE FROM observatory_indicatorvalue stored USING obs_diff "
-    "WHERE obs_diff.indicator_id IS NULL AND stored.id = obs_diff.old_id "
-    "AND stored.departement_id = %(departement)s AND ({periods})",
+    "WHERE obs_diff.indicator_id IS NULL AND stored.id = obs_diff.old_id",
     "UPDATE observatory_indicatorvalue stored SET numerator = obs_diff.numerator, "
     "denominator = obs_diff.denominator, value = obs_diff.value, run_id = %(run)s FROM obs_diff "
-    "WHERE obs_diff.old_id IS NOT NULL AND obs_diff.indicator_id IS NOT NULL AND stored.id = obs_diff.old_id "
-    "AND stored.departement_id = %(departement)s AND ({periods})",
+    "WHERE obs_diff.old_id IS NOT NULL AND obs_diff.indicator_id IS NOT NULL AND stored.id = obs_diff.old_id",
     "INSERT INTO observatory_indicatorvalue (departement_id, run_id, " + ", ".join(STAGED) + ") "  # noqa: S608
     "SELECT %(departement)s, %(run)s, " + ", ".join(STAGED) + " FROM obs_diff WHERE obs_diff.old_id IS NULL",
 )
