@@ -101,9 +101,18 @@ class IndicatorValue(models.Model):
     (created or changed it): a computation that finds the same value leaves the row as it is. Which computation
     last computed the indicator for the period, and as of which day, is its `ComputedPeriod`."""
 
-    indicator = models.ForeignKey(Indicator, verbose_name="indicateur", on_delete=models.CASCADE, related_name="+")
+    # No index of their own on the foreign keys (decision 0045): `indicator` and `departement` lead the unique key
+    # and the period index, which serve their lookups and cascades; an index on `run` would make every changed value
+    # a non-HOT update rewritten in all the table's indexes, and nothing reads or deletes values by their run.
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="indicateur", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     departement = models.ForeignKey(
-        "territories.Departement", verbose_name="département", on_delete=models.CASCADE, related_name="+"
+        "territories.Departement",
+        verbose_name="département",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     territory_level = models.CharField("niveau", max_length=12, choices=TerritoryLevel.choices)
     territory_code = models.CharField("territoire", max_length=20)
@@ -114,7 +123,9 @@ class IndicatorValue(models.Model):
     numerator = models.FloatField("numérateur")
     denominator = models.FloatField("dénominateur", null=True, blank=True)
     value = models.FloatField("valeur", null=True, blank=True)
-    run = models.ForeignKey(SnapshotRun, verbose_name="calcul", on_delete=models.SET_NULL, null=True, related_name="+")
+    run = models.ForeignKey(
+        SnapshotRun, verbose_name="calcul", on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+    )
 
     objects = IndicatorValueQuerySet.as_manager()
 
