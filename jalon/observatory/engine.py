@@ -494,47 +494,58 @@ def _in_grouping_sets(rows: QuerySet, measures, places: Places, spec: Computatio
 
 def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], places: Places) -> dict:
     """`_rolled_up_columns` of `_by_place_in_grouping_sets` without the communes' segments: each commune's whole
-    cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), which are
-    then added to the zone's levels. A few thousand groups instead of one per commune and segment; the sums are the
-    same (`test_golden`)."""
+    cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), then summed
+    by PostgreSQL into every level of each zone. A few thousand groups instead of one per commune and segment, and
+    one result row per value; the sums are the same (`test_golden`)."""
     communes, zones, zone_levels = places.zones()
+    # The levels numbered, and each zone's: the query adds a zone's cells into each of its levels.
+    levels = list(dict.fromkeys(level for of_zone in zone_levels.values() for level in of_zone))
+    number_of = {level: number for number, level in enumerate(levels)}
+    zone_of_level, level_numbers = zip(
+        *[(zone_number, number_of[level]) for zone_number, of_zone in zone_levels.items() for level in of_zone],
+        strict=True,
+    )
     segments = [f"seg_{name}" for name in SEGMENT_COLUMNS]
     columns = [column for pair in measures for column in pair]
     inner, params = rows.values("obs_place", *segments, *columns).query.sql_with_params()
     quote = connections[rows.db].ops.quote_name
-    zone = quote("obs_zone")
-    sets = ", ".join([quote("obs_place"), zone, *[f"({zone}, {quote(name)})" for name in segments]])
-    sums = ", ".join(f"SUM({quote(column)}::double precision)" for column in columns)
-    # Django compiled `inner` (its values stay parameters); the rest is quoted column names.
+    place, zone = quote("obs_place"), quote("obs_zone")
+    sets = ", ".join([place, zone, *[f"({zone}, {quote(name)})" for name in segments]])
+    totals_of = [f"obs_sum_{index}" for index in range(len(columns))]
+    sums = ", ".join(
+        f"SUM({quote(column)}::double precision) AS {total}" for column, total in zip(columns, totals_of, strict=True)
+    )
+    # A zone's row is of the first dimension whose segment is set (the others are NULL in its grouping set).
+    dimension = " ".join(f"WHEN {quote(name)} IS NOT NULL THEN {index}" for index, name in enumerate(segments))
+    segment = ", ".join(f"{quote(name)}::text" for name in segments)
+    # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
     sql = (
         f"WITH obs_rows AS MATERIALIZED ({inner}), "  # noqa: S608
         f"obs_zoned AS (SELECT obs_rows.*, COALESCE(obs_zones.zone, 0) AS {zone} FROM obs_rows "
         f"LEFT JOIN unnest(%s::varchar[], %s::integer[]) AS obs_zones (commune, zone) "
-        f"ON obs_zones.commune = obs_rows.{quote('obs_place')}) "
-        f"SELECT GROUPING({quote('obs_place')}), {quote('obs_place')}, {zone}, "
-        f"{', '.join(quote(name) for name in segments)}, {sums} "
-        f"FROM obs_zoned GROUP BY GROUPING SETS ({sets})"
+        f"ON obs_zones.commune = obs_rows.{place}), "
+        f"obs_cells AS (SELECT GROUPING({place}) AS obs_by_zone, {place}, {zone}, "
+        f"CASE {dimension} ELSE -1 END AS obs_dimension, COALESCE({segment}, '') AS obs_segment, {sums} "
+        f"FROM obs_zoned GROUP BY GROUPING SETS ({sets})) "
+        # Each commune's whole cell (a row without a commune is in the Département's zone).
+        f"SELECT -1, {place}, -1, '', {', '.join(totals_of)} FROM obs_cells WHERE obs_by_zone = 0 AND {place} <> '' "
+        # Each zone's cells added into every level the zone rolls up to.
+        f"UNION ALL SELECT obs_levels.level, NULL, obs_dimension, obs_segment, "
+        f"{', '.join(f'SUM({total})' for total in totals_of)} FROM obs_cells "
+        f"JOIN unnest(%s::integer[], %s::integer[]) AS obs_levels (zone, level) ON obs_levels.zone = obs_cells.{zone} "
+        f"WHERE obs_by_zone = 1 GROUP BY obs_levels.level, obs_dimension, obs_segment"
     )
     totals: dict = {}
     with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, [*params, communes, zones])
-        first_value = 3 + len(segments)
-        for row in cursor.fetchall():
-            values = [value or 0.0 for value in row[first_value:]]
-            if row[0] == 0:  # grouped by commune: its whole cell (no commune: the Département's zone has it)
-                if row[1]:
-                    totals[(TerritoryLevel.COMMUNE, row[1], Dimension.ALL, "")] = values
+        cursor.execute(sql, [*params, communes, zones, list(zone_of_level), list(level_numbers)])
+        for number, commune, dimension_index, segment, *values in cursor.fetchall():
+            values = [value or 0.0 for value in values]
+            if number < 0:
+                totals[(TerritoryLevel.COMMUNE, commune, Dimension.ALL, "")] = values
                 continue
-            for index in range(3, first_value):
-                if row[index] is not None:
-                    dimension, segment = SEGMENT_COLUMNS[index - 3], str(row[index])
-                    break
-            else:
-                dimension, segment = Dimension.ALL, ""
-            for level, code in zone_levels[row[2]]:
-                key = (level, code, dimension, segment)
-                rolled = totals.get(key)
-                totals[key] = values if rolled is None else [a + b for a, b in zip(rolled, values, strict=True)]
+            level, code = levels[number]
+            dimension = SEGMENT_COLUMNS[dimension_index] if dimension_index >= 0 else Dimension.ALL
+            totals[(level, code, dimension, segment)] = values
     return totals
 
 

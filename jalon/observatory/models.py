@@ -215,6 +215,9 @@ class PersonSegment(models.Model):
         verbose_name="personne",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        # Looked up by (batch, day, person) only: a second index on the person would be kept up for ~200 000 rows
+        # per day of a computation and never read.
+        db_index=False,
         related_name="observatory_segments",
     )
     household_id = models.BigIntegerField("foyer", null=True)
