@@ -5,7 +5,6 @@ from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import date
-from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -106,29 +105,46 @@ def period_results(
     return results
 
 
-def _value_rows(
-    indicator: Indicator, spec: Computation, departement_id: str, period: Period, run, result
-) -> list[dict]:
+def _value_rows(indicator: Indicator, spec: Computation, period: Period, result) -> list[tuple]:
+    """The values of a result as stored, in `STAGED` order (the Département and the run are the computation's)."""
+    counted = spec.unit in ("nombre", "heures")
     return [
-        {
-            "indicator_id": indicator.pk,
-            "departement_id": departement_id,
-            "territory_level": level,
-            "territory_code": code,
-            "period_kind": period.kind,
-            "period_start": period.start,
-            "dimension": dimension,
-            "segment": segment,
-            "numerator": cell.numerator,
-            "denominator": cell.denominator if spec.unit not in ("nombre", "heures") else None,
-            "value": value_of(spec.unit, cell.numerator, cell.denominator),
-            "run_id": run.pk,
-        }
+        (
+            indicator.pk,
+            level,
+            code,
+            period.kind,
+            period.start,
+            dimension,
+            segment,
+            cell.numerator,
+            None if counted else cell.denominator,
+            value_of(spec.unit, cell.numerator, cell.denominator),
+        )
         for (level, code, dimension, segment), cell in result.items()
         # A commune is stored whole, never by segment: its segments are tiny (secret under statistical secrecy)
         # and would multiply the rows by forty; segments are read from the EPCI up.
         if not (dimension and level == TerritoryLevel.COMMUNE)
     ]
+
+
+# COPY's text format: a field's tab, newline, carriage return and backslash escaped, NULL as \N.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(rows: list[tuple]) -> str:
+    """Value rows (`_value_rows`) as the text of a COPY: one `write` per batch instead of one `write_row` per row, for
+    about 270 000 rows a night. Only the territory code and the segment come from data; numbers are written as
+    Python spells them (`str`), which PostgreSQL reads back exactly."""
+
+    def number(value) -> str:
+        return "\\N" if value is None else str(value)
+
+    return "".join(
+        f"{indicator}\t{level}\t{str(code).translate(_COPY_ESCAPES)}\t{kind}\t{start}\t{dimension}\t"
+        f"{str(segment).translate(_COPY_ESCAPES)}\t{number(numerator)}\t{number(denominator)}\t{number(value)}\n"
+        for indicator, level, code, kind, start, dimension, segment, numerator, denominator, value in rows
+    )
 
 
 def _clear(indicators, departement_id: str, period: Period) -> None:
@@ -347,9 +363,7 @@ class _Computing:
                     # A stock's result is also that of the day's other periods with the same segmentation.
                     into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
                 for other in into:
-                    rows[other] += _value_rows(
-                        by_code[code], registry[code], self.departement_id, other, self.run, result
-                    )
+                    rows[other] += _value_rows(by_code[code], registry[code], other, result)
         return rows
 
     def write(self, work: _Day) -> None:
@@ -370,7 +384,17 @@ class _Computing:
                     _clear(self.indicators, self.departement_id, period)
                 for _, evaluation in work.evaluations:
                     for period_rows in evaluation.result().values():
-                        bulk_insert_rows(IndicatorValue, period_rows)
+                        bulk_insert_rows(
+                            IndicatorValue,
+                            [
+                                dict(
+                                    zip(STAGED, row, strict=True),
+                                    departement_id=self.departement_id,
+                                    run_id=self.run.pk,
+                                )
+                                for row in period_rows
+                            ],
+                        )
                         self.written += len(period_rows)
                         self.changed += len(period_rows)
             ComputedPeriod.objects.bulk_create(
@@ -397,12 +421,10 @@ class _Computing:
                 # for. Only in its own transaction: a caller's would have its deferred checks changed.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(STAGING_CREATE)
-            values_of = itemgetter(*STAGED)
             for _, evaluation in work.evaluations:
                 for period_rows in evaluation.result().values():
                     with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
-                        for row in period_rows:
-                            copy.write_row(values_of(row))
+                        copy.write(_copy_text(period_rows))
                     self.written += len(period_rows)
             # No ANALYZE of the staged rows: a FULL JOIN is hashed or merged whatever their estimate.
             periods = " OR ".join(["(period_kind = %s AND period_start = %s)"] * len(work.periods))

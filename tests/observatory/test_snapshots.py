@@ -277,3 +277,35 @@ def test_a_refresh_writes_only_what_changed_and_says_as_of_when(world):  # noqa:
     assert ComputedPeriod.objects.get(indicator=whole.indicator, **year).run_id == second.pk
     as_of = IndicatorValue.objects.filter(pk=territory.pk).values_list(computed_as_of(), flat=True).get()
     assert as_of == D(2026, 1, 20)
+
+
+def test_staged_values_read_back_as_they_were_computed():
+    """A computation stages its values as COPY text it writes itself (`_copy_text`): a segment with a tab, a
+    newline and a backslash, a missing denominator and values that are not round read back exactly."""
+    from django.db import connection
+
+    from jalon.observatory.services import STAGED, STAGING_CREATE, _copy_text
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the values are staged by COPY on PostgreSQL only")
+    rows = [
+        (7, "commune", "2A004", "month", D(2025, 3, 1), "", "", 1.5, 4.0, 37.5),
+        (
+            7,
+            "epci",
+            "244000865",
+            "year",
+            D(2025, 1, 1),
+            "dispositif",
+            "Insertion\t« pro »\\\nsuite",
+            3,
+            None,
+            0.1 + 0.2,
+        ),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(STAGING_CREATE)
+        with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
+            copy.write(_copy_text(rows))
+        cursor.execute(f"SELECT {', '.join(STAGED)} FROM obs_staging ORDER BY territory_level")  # noqa: S608
+        assert cursor.fetchall() == rows
