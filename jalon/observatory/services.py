@@ -130,20 +130,28 @@ def _value_rows(indicator: Indicator, spec: Computation, period: Period, result)
 
 # COPY's text format: a field's tab, newline, carriage return and backslash escaped, NULL as \N.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_NULL = "\\N"
 
 
 def _copy_text(rows: list[tuple]) -> str:
-    """Value rows (`_value_rows`) as the text of a COPY: one `write` per batch instead of one `write_row` per row, for
-    about 270 000 rows a night. Only the territory code and the segment come from data; numbers are written as
-    Python spells them (`str`), which PostgreSQL reads back exactly."""
+    """Value rows (`_value_rows`) as the text of a COPY, written at once. Territory codes, segments and dates repeat
+    from row to row: each is spelled once. Numbers are written as Python spells them (`str`), which PostgreSQL reads
+    back exactly."""
+    spelled: dict = {}
+    null = _COPY_NULL
 
-    def number(value) -> str:
-        return "\\N" if value is None else str(value)
+    def spell(value) -> str:
+        text = spelled.get(value)
+        if text is None:
+            text = spelled[value] = str(value).translate(_COPY_ESCAPES)
+        return text
 
     return "".join(
-        f"{indicator}\t{level}\t{str(code).translate(_COPY_ESCAPES)}\t{kind}\t{start}\t{dimension}\t"
-        f"{str(segment).translate(_COPY_ESCAPES)}\t{number(numerator)}\t{number(denominator)}\t{number(value)}\n"
-        for indicator, level, code, kind, start, dimension, segment, numerator, denominator, value in rows
+        [
+            f"{indicator}\t{level}\t{spell(code)}\t{kind}\t{spell(start)}\t{dimension}\t{spell(segment)}\t"
+            f"{numerator}\t{null if denominator is None else denominator}\t{null if value is None else value}\n"
+            for indicator, level, code, kind, start, dimension, segment, numerator, denominator, value in rows
+        ]
     )
 
 
