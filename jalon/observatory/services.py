@@ -173,22 +173,24 @@ def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Peri
     return periods
 
 
-# A computation is a batch, not a request; these hold for its transaction only (SET LOCAL):
+# A computation is a batch, not a request; these hold for its transaction only (`set_config(…, true)`, SET LOCAL):
 # - the web's 30-second guard rail (settings, `statement_timeout`) would cancel a large Département's stock indicators;
 # - JIT compiles each of the hundreds of indicator queries anew, at a cost (0.15–0.2 s each at Nord scale) that their
 #   runs never pay back;
 # - the segments' GROUPING SETS hash or sort a row per person: with the default 4 MB they spill to disk, and with
 #   64 MB PostgreSQL still sorts the rows once per dimension for the shares' many sums (hashing every set takes
 #   some 20 MB at Nord scale, and is a fifth faster).
-BATCH_SETTINGS = ("SET LOCAL statement_timeout = 0", "SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+BATCH_SETTINGS = {"statement_timeout": "0", "jit": "off", "work_mem": "256MB"}
 
 
 def _batch_settings() -> None:
-
+    """`BATCH_SETTINGS` for the current transaction, in one round trip (each of the computation's tasks sets them)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for statement in BATCH_SETTINGS:
-                cursor.execute(statement)
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(BATCH_SETTINGS)),
+                [item for setting in BATCH_SETTINGS.items() for item in setting],
+            )
 
 
 def snapshot_compute(
