@@ -165,16 +165,25 @@ def insert_rows_returning_ids(model: type[models.Model], rows: list[dict]) -> li
 ANALYZE_AFTER_ROWS = 10_000
 
 
-def statistics_refresh(*models: type[models.Model], rows: int) -> bool:
+def statistics_refresh(*models: type[models.Model], rows: int, table_share: float = 0.0) -> bool:
     """ANALYZE the tables of `models` when `rows` rows were written (inserted, updated or deleted) into them, on
-    PostgreSQL. Inside a transaction, ANALYZE counts the rows it wrote; the statistics are seen by others once it
-    commits. Returns whether it ran."""
+    PostgreSQL; with `table_share`, only a table whose estimated size they are at least that share of (a few rows
+    changed in a large table leave its statistics as they were, and autovacuum analyses it after a tenth). Inside a
+    transaction, ANALYZE counts the rows it wrote; the statistics are seen by others once it commits. Returns whether
+    it ran."""
     if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
         return False
+    analysed = False
     with connection.cursor() as cursor:
         for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    return True
+            table = model._meta.db_table
+            if table_share:
+                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+                if rows < table_share * cursor.fetchone()[0]:
+                    continue
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            analysed = True
+    return analysed
 
 
 def deferred_checks_run() -> None:

@@ -222,8 +222,10 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
         computing.days_on_workers(by_day)
     else:
         computing.days_inline(by_day)
-    # The figures pages read these values right after the nightly run.
-    statistics_refresh(IndicatorValue, rows=computing.changed)
+    SegmentBatch.vacuum()
+    # The figures pages read these values right after the nightly run: fresh statistics after a first computation or
+    # a recomputation; a day's changes (a few per cent of the values) leave them as they were.
+    statistics_refresh(IndicatorValue, rows=computing.changed, table_share=0.1)
     run.values_written = computing.written
     run.values_changed = computing.changed
     run.finished_at = timezone.now()

@@ -152,6 +152,25 @@ def test_a_large_refresh_analyses_what_it_wrote(world, monkeypatch):  # noqa: F8
     assert estimated == IndicatorValue.objects.count() > 0
 
 
+def test_a_day_of_few_changes_leaves_the_statistics_of_a_large_table(world, monkeypatch):  # noqa: F811
+    """The values' statistics are refreshed when a computation changed a tenth of the table or more (a first one,
+    a recomputation), not for the few changes of a day in a table that holds years of values."""
+    from django.db import connection
+
+    from jalon.core import bulk
+    from jalon.core.bulk import statistics_refresh
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    catalogue_load()
+    monkeypatch.setattr(bulk, "ANALYZE_AFTER_ROWS", 1)
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
+    stored_count = IndicatorValue.objects.count()
+    assert statistics_refresh(IndicatorValue, rows=stored_count // 10 + 1, table_share=0.1)
+    assert not statistics_refresh(IndicatorValue, rows=stored_count // 20, table_share=0.1)
+    assert statistics_refresh(IndicatorValue, rows=stored_count // 20)
+
+
 def _stored_values() -> dict:
     """Every stored value, by indicator, period, territory and segment: (numerator, denominator, value, run)."""
     values = {}
