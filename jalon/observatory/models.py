@@ -123,8 +123,16 @@ class IndicatorValue(models.Model):
     numerator = models.FloatField("numérateur")
     denominator = models.FloatField("dénominateur", null=True, blank=True)
     value = models.FloatField("valeur", null=True, blank=True)
+    # Not checked by the database (decision 0046): each changed value of a nightly run sets it, and the check cost a
+    # lookup per row; the computation that sets it has just created its run, and nothing deletes one.
     run = models.ForeignKey(
-        SnapshotRun, verbose_name="calcul", on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        SnapshotRun,
+        verbose_name="calcul",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
 
     objects = IndicatorValueQuerySet.as_manager()
