@@ -102,6 +102,15 @@ def _first(qs: QuerySet, field_name: str):
     return Subquery(qs.order_by(field_name).values(field_name)[:1], output_field=DateField())
 
 
+class _Earliest(Least):
+    """The earlier of two dates, either of which may be missing. PostgreSQL's `LEAST` skips a NULL; SQLite's `MIN`
+    (the demo's database) gives NULL as soon as one is: there each side falls back on the other."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        first, second = self.get_source_expressions()
+        return compiler.compile(Least(Coalesce(first, second), Coalesce(second, first)))
+
+
 def followed(qs: QuerySet) -> QuerySet:
     """Annotates each entrant with the first day of each event that follows the entry (None when it did not
     happen): `oriented_on`, `contract_on`, `referral_on`, `exit_on`, `back_on`."""
@@ -128,7 +137,7 @@ def followed(qs: QuerySet) -> QuerySet:
         oriented_on=_first(oriented, "decided_on"),
         contract_on=_first(contract, "signed_on"),
         referral_on=_first(referral, "sent_on"),
-        exit_on=Least(
+        exit_on=_Earliest(
             _first(closed_right, "household__right__closure_date"),
             _first(closed_event, "closed_on"),
         ),
@@ -147,7 +156,7 @@ def followed(qs: QuerySet) -> QuerySet:
         .filter(opened_on__gt=exited)
     )
     return qs.annotate(
-        back_on=Least(
+        back_on=_Earliest(
             _first(reopened_right, "household__right__opening_date"),
             _first(reopened_event, "opened_on"),
         )
