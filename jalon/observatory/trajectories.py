@@ -130,6 +130,7 @@ class Band:
 class Column:
     x: float
     label: str
+    anchor: str = "middle"  # SVG text-anchor: the first column's label starts at its nodes, or it is cut at the edge
 
 
 @dataclass
@@ -205,6 +206,7 @@ def chart(data: Trajectories) -> Chart | None:
                 )
                 bands.append(Band(path, STATE_COLOURS[source], n, thickness, title))
     columns = [Column(x + NODE_WIDTH / 2, step_label(m)) for x, m in zip(xs, data.steps, strict=True)]
+    columns[0] = Column(xs[0], columns[0].label, "start")
     return Chart(WIDTH, HEIGHT, columns, nodes, bands)
 
 

@@ -278,6 +278,12 @@ def test_the_svg_is_accessible_and_holds_its_bands(world):
     assert set(thickness) == {1, 2}
     [one], [two] = thickness[1], thickness[2]
     assert two == pytest.approx(2 * one, abs=0.02)
+    # The columns' headings: the first starts at its nodes (centred on them, half of it fell off the left edge).
+    headings = root.findall(f"{ns}text")[: len(data.steps)]
+    assert [heading.text for heading in headings] == [trajectories.step_label(m) for m in data.steps]
+    first_node_x = min(node.x for node in trajectories.chart(data).nodes)
+    assert headings[0].get("text-anchor") == "start" and float(headings[0].get("x")) == pytest.approx(first_node_x)
+    assert {heading.get("text-anchor") for heading in headings[1:]} == {"middle"}
 
 
 @time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=PARIS))
