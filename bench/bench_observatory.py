@@ -268,7 +268,8 @@ def main():
         )
         print(
             f"recalcul complet ({args.months} mois depuis le {first_day:%d/%m/%Y}, trimestres et années compris): "
-            f"{seconds:.1f} s ({seconds / base:.0f} × plancher), {run.values_written} valeurs écrites, "
+            f"{seconds:.1f} s ({seconds / base:.0f} × plancher), {run.values_written} valeurs calculées, "
+            f"{run.values_changed} écrites (nouvelles, changées ou disparues), "
             f"{IndicatorValue.objects.filter(departement_id=DEPARTEMENT).count()} en base"
         )
     print(f"charge de la machine à la fin: {os.getloadavg()[0]:.1f}")
