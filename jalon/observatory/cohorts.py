@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Coalesce, Least, TruncDate
 from jalon.core.periods import add_months
 from jalon.notebook.models import Contract
 from jalon.observatory.enums import PeriodKind, Unit
-from jalon.observatory.indicators.common import DaysBetween, persons
+from jalon.observatory.indicators.common import DaysBetween, flagged_subject, persons
 from jalon.observatory.periods import Period, period_of
 from jalon.observatory.selectors import format_value
 from jalon.offer.referrals.models import Referral
@@ -72,11 +72,12 @@ class AddMonths(Func):
 
 def _entry_links(start: date, end: date) -> QuerySet:
     """Memberships that make their person an entrant of [start, end]: applicant or partner, flagged subject to
-    rights and duties, of a household whose right opened then, and still a member on the opening day."""
+    rights and duties (`flagged_subject`: a flag the flux cleared since, as it does at the closure, still counts), of
+    a household whose right opened then, and still a member on the opening day."""
     return HouseholdMember.objects.filter(
         Q(left_on=None) | Q(left_on__gt=F("household__right__opening_date")),
+        flagged_subject(),
         person_id=OuterRef("pk"),
-        subject_to_rights_and_duties=True,
         role__in=[HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
         household__right__opening_date__gte=start,
         household__right__opening_date__lte=end,

@@ -11,14 +11,15 @@ address. Organismes are given by their kind, never by a professional's name."""
 import hashlib
 import hmac
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from jalon.core.enums import AuditCode
 from jalon.core.scoping import Actor
 from jalon.notebook.models import Contract
+from jalon.observatory.indicators.common import flagged_subject
 from jalon.observatory.indicators.oarsa import (
     CER_ACTION_CATEGORIES,
     DEPARTEMENT,
@@ -80,8 +81,8 @@ def history_population(*, actor: Actor, departement_id: str, year: int):
     subject = HouseholdMember.objects.filter(
         Q(left_on=None) | Q(left_on__gte=start),
         Q(household__right__closure_date=None) | Q(household__right__closure_date__gte=start),
+        flagged_subject(after=start - timedelta(days=1)),
         person_id=OuterRef("pk"),
-        subject_to_rights_and_duties=True,
         role__in=[HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
         household__right__opening_date__lte=end,
     )
@@ -95,6 +96,7 @@ def history_rows(*, persons: list[Person], year: int):
     events = defaultdict(list)
     for m in (
         HouseholdMember.objects.filter(person_id__in=ids, household__right__opening_date__lte=end)
+        .annotate(subject=ExpressionWrapper(flagged_subject(), output_field=BooleanField()))
         .select_related("household__right")
         .order_by("household__right__opening_date", "pk")
     ):
@@ -110,12 +112,14 @@ def history_rows(*, persons: list[Person], year: int):
                 f"demande le {right.request_date or '?'}",
             )
         )
-        if m.subject_to_rights_and_duties and m.role in (HouseholdRole.APPLICANT, HouseholdRole.PARTNER):
+        if m.subject and m.role in (HouseholdRole.APPLICANT, HouseholdRole.PARTNER):
+            # Rights and duties end with the membership or with the right.
+            ends = [day for day in (m.left_on, right.closure_date) if day]
             events[m.person_id].append(
                 (
                     "droits_et_devoirs",
                     max(m.joined_on, right.opening_date),
-                    m.left_on,
+                    min(ends, default=None),
                     "",
                     "",
                     "",

@@ -5,7 +5,7 @@ sex and age band are read from the person. The engine groups a population by the
 
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connections, router
 from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
@@ -16,7 +16,7 @@ from jalon.observatory.enums import Dimension
 from jalon.observatory.models import PersonSegment
 from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
 from jalon.orientation.enums import OrientationType
-from jalon.people.enums import HouseholdRole
+from jalon.people.enums import ChangeKind, HouseholdRole
 
 
 AGE_BANDS = [  # (code, label, minimum age in years)
@@ -50,8 +50,9 @@ UNKNOWN = "inconnu"
 # - the household's composition counts the members in force on the day (the person included);
 # - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several;
 # - the stock indicators' filters, each an EXISTS over all the person's rows as their definitions say: subject to
-#   rights and duties (`indicators.common.subject_on`), an orientation in force toward an organisme référent and its
-#   DREES groups, a CER valid that day (`indicators.oarsa`). « Subject » is read from the same memberships in force
+#   rights and duties (`indicators.common.subject_on`: the flag, or cleared by the flux after the day, or never seen
+#   while the right was open), an orientation in force toward an organisme référent and its DREES groups, a CER
+#   valid that day (`indicators.oarsa`). « Subject » is read from the same memberships in force
 #   as the household (any of them, by a window over the person's rows), the organisme référent from the same
 #   orientations in force as the orientation: one pass over each table instead of two.
 # A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
@@ -59,15 +60,22 @@ BUILD_SQL = """
 INSERT INTO observatory_personsegment
     (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif,
      subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
-WITH member AS (
+WITH cleared AS (
+    SELECT DISTINCT household_id, person_id FROM people_changeevent
+    WHERE kind = %(no_longer_subject)s AND occurred_at >= %(next_day)s
+),
+member AS (
     SELECT m.person_id, m.household_id, r.opening_date, r.request_date,
            ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY m.joined_on DESC, m.id DESC) AS rank,
-           MAX(CASE WHEN m.subject_to_rights_and_duties AND m.role IN (%(subject_roles)s)
+           MAX(CASE WHEN m.role IN (%(subject_roles)s)
                          AND r.opening_date <= %(day)s AND (r.closure_date IS NULL OR r.closure_date > %(day)s)
+                         AND (m.subject_to_rights_and_duties OR cleared.person_id IS NOT NULL
+                              OR r.closure_date < r.created_at)
                     THEN 1 ELSE 0 END) OVER (PARTITION BY m.person_id) AS subject
     FROM people_householdmember m
     JOIN people_person p ON p.id = m.person_id
     LEFT JOIN people_rsaright r ON r.household_id = m.household_id
+    LEFT JOIN cleared ON cleared.household_id = m.household_id AND cleared.person_id = m.person_id
     WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
 ),
 composition AS (
@@ -157,6 +165,8 @@ class SegmentBatch:
                 {
                     "batch": self.id,
                     "day": day,
+                    "next_day": day + timedelta(days=1),
+                    "no_longer_subject": ChangeKind.NO_LONGER_SUBJECT,
                     "departement": self.departement_id,
                     "partner": HouseholdRole.PARTNER,
                     "child": HouseholdRole.CHILD,

@@ -1,11 +1,11 @@
 """What the computations share: the population subject to rights and duties on a day, and day counts in SQL."""
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
-from jalon.people.enums import HouseholdRole
-from jalon.people.models import HouseholdMember, Person
+from jalon.people.enums import ChangeKind, HouseholdRole
+from jalon.people.models import ChangeEvent, HouseholdMember, Person
 
 
 class DaysBetween(Func):
@@ -32,7 +32,7 @@ def persons(departement_id: str) -> QuerySet:
     return Person.objects.active().filter(departement_id=departement_id)
 
 
-def membership_on(day: date, **filters) -> QuerySet:
+def membership_on(day: date, *conditions: Q, **filters) -> QuerySet:
     """Memberships in force on `day` of a household whose RSA right is open on that day (opened on or before it,
     not closed by then). The right's state is the flux's latest, its dates say when it held. A membership's
     `joined_on` is the day Jalon learned of it, not the day the person joined: the right's opening bounds it."""
@@ -40,17 +40,37 @@ def membership_on(day: date, **filters) -> QuerySet:
         Q(left_on=None) | Q(left_on__gt=day),
         Q(household__right__closure_date=None) | Q(household__right__closure_date__gt=day),
         household__right__opening_date__lte=day,
-    ).filter(**filters)
+    ).filter(*conditions, **filters)
+
+
+def flagged_subject(after: date | None = None) -> Q:
+    """A membership flagged subject to rights and duties by the CAF/MSA while its right was open (on a day after
+    `after`, when given). The flag is the flux's latest, and the flux clears it once the right is closed: a person
+    who left the RSA would vanish from the stocks of the months she was in it, and from the cohort she entered.
+    So the flag also holds when the flux cleared it later (a « plus soumis » event after that day), and when the
+    right was already closed the first time the flux sent it (Jalon never saw its flag while it was open: the
+    applicant and partner count as subject, as 97 % of them are nationally — DGCS, end 2022)."""
+    cleared = ChangeEvent.objects.filter(
+        kind=ChangeKind.NO_LONGER_SUBJECT, household_id=OuterRef("household_id"), person_id=OuterRef("person_id")
+    )
+    if after is not None:
+        # UTC days, as the segments' statement reads them.
+        cleared = cleared.filter(occurred_at__gte=datetime.combine(after + timedelta(days=1), time(), tzinfo=UTC))
+    return (
+        Q(subject_to_rights_and_duties=True)
+        | Q(Exists(cleared))
+        | Q(household__right__closure_date__lt=F("household__right__created_at"))
+    )
 
 
 def subject_on(day: date, **filters) -> Exists:
     """The person is subject to rights and duties on `day` (droits et devoirs, CASF L262-28): allocataire or
-    conjoint of a household with an open right, flagged as such by the CAF/MSA."""
+    conjoint of a household with an open right, flagged as such by the CAF/MSA (`flagged_subject`)."""
     return Exists(
         membership_on(
             day,
+            flagged_subject(after=day),
             person_id=OuterRef("pk"),
-            subject_to_rights_and_duties=True,
             role__in=[HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
             **filters,
         )

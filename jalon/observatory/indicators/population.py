@@ -14,7 +14,8 @@ from jalon.people.models import HouseholdMember
 SUBJECT = (
     "Personnes soumises aux droits et devoirs le dernier jour de la période : demandeur ou conjoint d'un foyer "
     "dont le droit au RSA est ouvert ce jour-là (ouvert au plus tard ce jour, pas clos), signalées comme telles "
-    "par la CAF/MSA."
+    "par la CAF/MSA ; le signalement que le flux a retiré après ce jour (il le fait à la clôture du droit) compte, et "
+    "le demandeur et le conjoint d'un droit reçu déjà clos, dont Jalon n'a jamais vu le signalement, sont comptés."
 )
 
 
