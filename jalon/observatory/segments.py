@@ -47,7 +47,9 @@ UNKNOWN = "inconnu"
 # - the household is that of the membership in force on the day (`left_on` after it; `joined_on` is when Jalon
 #   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
 #   dates (the DREES seniority and entry);
-# - the household's composition counts the members in force on the day (the person included);
+# - the household's composition counts the members in force on the day (the person included), read by a window over
+#   the same memberships: a household's members are persons of its Département (its flux created them), so no
+#   second pass over the memberships of the Département's households;
 # - the orientation is the one in force on the day (decided by then, not ended), the latest decided if several;
 # - the stock indicators' filters, each an EXISTS over all the person's rows as their definitions say: subject to
 #   rights and duties (`indicators.common.subject_on`: the flag, or cleared by the flux after the day, or never seen
@@ -71,24 +73,15 @@ member AS (
                          AND r.opening_date <= %(day)s AND (r.closure_date IS NULL OR r.closure_date > %(day)s)
                          AND (m.subject_to_rights_and_duties OR cleared.person_id IS NOT NULL
                               OR r.closure_date < r.created_at)
-                    THEN 1 ELSE 0 END) OVER (PARTITION BY m.person_id) AS subject
+                    THEN 1 ELSE 0 END) OVER (PARTITION BY m.person_id) AS subject,
+           MAX(CASE WHEN m.role = %(partner)s THEN 1 ELSE 0 END) OVER household AS partner,
+           MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN 1 ELSE 0 END) OVER household AS child
     FROM people_householdmember m
     JOIN people_person p ON p.id = m.person_id
     LEFT JOIN people_rsaright r ON r.household_id = m.household_id
     LEFT JOIN cleared ON cleared.household_id = m.household_id AND cleared.person_id = m.person_id
     WHERE p.departement_id = %(departement)s AND (m.left_on IS NULL OR m.left_on > %(day)s)
-),
-composition AS (
-    SELECT m.household_id,
-           MAX(CASE WHEN m.role = %(partner)s THEN 1 ELSE 0 END) AS partner,
-           MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN 1 ELSE 0 END) AS child
-    FROM people_householdmember m
-    WHERE (m.left_on IS NULL OR m.left_on > %(day)s)
-      AND m.household_id IN (
-          SELECT h.household_id FROM people_householdmember h JOIN people_person p ON p.id = h.person_id
-          WHERE p.departement_id = %(departement)s
-      )
-    GROUP BY m.household_id
+    WINDOW household AS (PARTITION BY m.household_id)
 ),
 orientation AS (
     SELECT o.person_id, o.orientation_type, d.name AS dispositif,
@@ -115,14 +108,13 @@ cer AS (
       AND c.starts_on <= %(day)s AND c.ends_on >= %(day)s
 )
 SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
-       COALESCE(composition.partner, 0) = 1, COALESCE(composition.child, 0) = 1,
+       COALESCE(member.partner, 0) = 1, COALESCE(member.child, 0) = 1,
        COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
        COALESCE(member.subject, 0) = 1, COALESCE(orientation.referent, 0) = 1,
        COALESCE(orientation.to_france_travail, 0) = 1, COALESCE(orientation.to_other_spe, 0) = 1,
        COALESCE(orientation.to_departement, 0) = 1, cer.person_id IS NOT NULL
 FROM people_person p
 LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
-LEFT JOIN composition ON composition.household_id = member.household_id
 LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
 LEFT JOIN cer ON cer.person_id = p.id
 WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
