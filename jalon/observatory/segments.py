@@ -187,9 +187,9 @@ class SegmentBatch:
 
     @staticmethod
     def vacuum() -> None:
-        """Cleans the working table of the deleted batches' rows, after a computation: autovacuum is off for it
-        (migration 0012). Outside a transaction only (VACUUM cannot run in one): a computation inside one leaves
-        them to the next."""
+        """Cleans the working table of the deleted batches' rows, before and after a computation: autovacuum is off
+        for it (migration 0012). Outside a transaction only (VACUUM cannot run in one): a computation inside one
+        leaves them to the next."""
         connection = connections[router.db_for_write(PersonSegment)]
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:

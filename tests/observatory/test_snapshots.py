@@ -339,3 +339,36 @@ def test_staged_values_read_back_as_they_were_computed():
             copy.write(_copy_text(rows))
         cursor.execute(f"SELECT {', '.join(STAGED)} FROM obs_staging ORDER BY territory_level")  # noqa: S608
         assert cursor.fetchall() == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_segments_dead_rows_are_cleaned_before_a_computation(world, monkeypatch):  # noqa: F811
+    """Autovacuum is off for the segments' working table: a computation cleans it itself, first of the dead rows a
+    screen's live evaluation or a failed computation left (they would slow its first batches), then of its own."""
+    from django.db import connection
+
+    from jalon.observatory import services
+    from jalon.observatory.segments import SegmentBatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's")
+
+    def pages() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_relation_size('observatory_personsegment')")
+            return cursor.fetchone()[0]
+
+    with SegmentBatch("40") as batch:
+        batch.prepare(D(2025, 12, 31))
+    assert pages() > 0  # the deleted batch's rows are still there
+    SegmentBatch.vacuum()
+    assert pages() == 0
+
+    steps = []
+    vacuum, prepare = SegmentBatch.vacuum, SegmentBatch.prepare
+    monkeypatch.setattr(SegmentBatch, "vacuum", staticmethod(lambda: steps.append("vacuum") or vacuum()))
+    monkeypatch.setattr(SegmentBatch, "prepare", lambda self, day: steps.append("batch") or prepare(self, day))
+    catalogue_load()
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
+    assert steps[0] == steps[-1] == "vacuum" and "batch" in steps
+    assert services.WORKERS > 1 and pages() == 0
