@@ -371,3 +371,20 @@ def test_the_segments_dead_rows_are_cleaned_before_a_computation(world, monkeypa
     snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
     assert steps[0] == steps[-1] == "vacuum" and "batch" in steps
     assert pages() == 0
+
+
+def test_an_indicator_deleted_takes_its_values_and_computed_periods_with_it(world):  # noqa: F811
+    """The database no longer checks a value's indicator (decision 0048): Django's cascade removes them, so no value
+    is left pointing at nothing."""
+    from jalon.observatory.models import ComputedPeriod, Indicator
+
+    catalogue_load()
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69", "L70"])
+    l69 = Indicator.objects.get(code="L69")
+    assert IndicatorValue.objects.filter(indicator=l69).exists()
+    kept = IndicatorValue.objects.exclude(indicator=l69).count()
+    assert kept > 0
+    l69.delete()
+    assert not IndicatorValue.objects.filter(indicator_id=l69.pk).exists()
+    assert not ComputedPeriod.objects.filter(indicator_id=l69.pk).exists()
+    assert IndicatorValue.objects.count() == kept
