@@ -15,7 +15,8 @@ a page that reads no data, through the same client.
 Options: `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N` (a full recompute over the
 last N months instead of 36), `--runs N` (requests per page, 30 by default), `--pages-only` (the pages alone, on the
 values already stored: after a full recompute, the table of several years), `--changes` (the daily refresh again after
-a day of changes — orientations, CER, exits dated the day —, then after they are taken back)."""
+a day of changes — orientations, CER, exits dated the day —, then after they are taken back), `--households N` (the
+size of the population generated into an empty database: 110 000 households by default, the Nord's)."""
 
 import argparse
 import os
@@ -43,7 +44,7 @@ from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from observatory_population import BASE, DEPARTEMENT, populate  # noqa: E402
+from observatory_population import BASE, DEPARTEMENT, HOUSEHOLDS, populate  # noqa: E402
 
 from jalon.accounts.models import User  # noqa: E402
 from jalon.core.enums import Role  # noqa: E402
@@ -224,13 +225,14 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--pages-only", action="store_true")
     parser.add_argument("--changes", action="store_true")
+    parser.add_argument("--households", type=int, default=HOUSEHOLDS, help="foyers générés (une base vide)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
     call_command("migrate", verbosity=0)
     if not connection.cursor().execute("SELECT 1 FROM territories_commune WHERE departement_id = '59'").fetchone():
         call_command("load_cog", departements=[DEPARTEMENT], verbosity=0)
-    generated, _ = timed(populate)
+    generated, _ = timed(lambda: populate(args.households))
     catalogue_load()
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM people_person WHERE departement_id = %s", [DEPARTEMENT])

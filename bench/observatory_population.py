@@ -1,11 +1,11 @@
 """A Nord-scale population for the observatory's benchmark, generated in SQL (PostgreSQL only, seeded).
 
-110 000 households of département 59 whose RSA rights were requested from 2014 to the end of 2026 (a fifth closed
-since), about 200 000 persons (applicants, a partner in a third of the households, children), orientations for
-two thirds of the adults subject to rights and duties (a tenth reoriented), 1 440 orientation cells over three
-years in eight territories with a quarter of the oriented present at one, diagnosis interviews, carnets, CERs and
-appointments. The COG of département 59 must be loaded first (`load_cog --departements 59`); everything else is
-inserted here by plain SQL (a bench fixture: no services, no audit), with explicit ids above 50 000 000.
+110 000 households (by default) of département 59 whose RSA rights were requested from 2014 to the end of 2026 (a
+fifth closed since), about 200 000 persons (applicants, a partner in a third of the households, children),
+orientations for two thirds of the adults subject to rights and duties (a tenth reoriented), 1 440 orientation cells
+over three years in eight territories with a quarter of the oriented present at one, diagnosis interviews, carnets,
+CERs and appointments. The COG of département 59 must be loaded first (`load_cog --departements 59`); everything
+else is inserted here by plain SQL (a bench fixture: no services, no audit), with explicit ids above 50 000 000.
 
 `populate_exits()` adds, for the exits' benchmark (`bench_exits.py`), exits over the last three years with their
 checkpoints, employers with their commitments, interactions, immersions and job offers, and the users who read
@@ -52,7 +52,7 @@ STATEMENTS = [
                random() AS closing, random() AS couple, random() AS children,
                (SELECT code FROM bench_communes c WHERE c.n = 1 + (g.n * 7919) % (SELECT count(*) FROM bench_communes))
                    AS commune
-        FROM generate_series(1, {HOUSEHOLDS}) g(n)""",
+        FROM generate_series(1, current_setting('bench.households')::int) g(n)""",
     """INSERT INTO people_household (id, created_at, updated_at, organisme, organisme_code, matricule, address,
         address_complement, postal_code, city, homeless, source_hash, commune_id, departement_id, geocoded_address,
         raw_fingerprint)
@@ -147,12 +147,15 @@ STATEMENTS = [
 ]
 
 
-def populate() -> bool:
-    """Generates the population unless it is already there; returns whether it generated it."""
+def populate(households: int = HOUSEHOLDS) -> bool:
+    """Generates the population unless it is already there; returns whether it generated it. Other sizes than the
+    Nord's measure how the computation scales: persons, rights, orientations, carnets and contracts are drawn per
+    household; the organisations, territories and cells stay the same."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM people_person WHERE id > %s)", [BASE])
         if cursor.fetchone()[0]:
             return False
+        cursor.execute("SELECT set_config('bench.households', %s, false)", [str(households)])
         for statement in STATEMENTS:
             cursor.execute(statement)
         for table in (
