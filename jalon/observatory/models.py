@@ -219,20 +219,23 @@ def computed_as_of():
 
 
 class PersonSegment(models.Model):
-    """Working table of the engine: each person's day-dependent segments on a period's last day, computed once per
-    day in one set-based statement (`segments.SegmentBatch`) and joined by every indicator of that day, instead of
-    per-row subqueries in each indicator's query. Rows live only during a computation (`batch`); on PostgreSQL the
-    table is UNLOGGED (no WAL: it is never needed after a crash, nor on a replica)."""
+    """Working table of the engine: each person's day-dependent segments on the periods' last days, computed for all
+    the days of a computation in one set-based statement (`segments.SegmentBatch`) and joined by every indicator of
+    each day, instead of per-row subqueries in each indicator's query. A row holds for the batch's days from `day` to
+    before `until`: a person whose segments do not change over three years has one row, not one per month end. Rows
+    live only during a computation (`batch`); on PostgreSQL the table is UNLOGGED (no WAL: it is never needed after a
+    crash, nor on a replica)."""
 
     batch = models.BigIntegerField("lot")
-    day = models.DateField("jour")
+    day = models.DateField("du jour")
+    until = models.DateField("jusqu'au jour (exclu)")
     person = models.ForeignKey(
         "people.Person",
         verbose_name="personne",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
-        # Looked up by (batch, day, person) only: a second index on the person would be kept up for ~200 000 rows
-        # per day of a computation and never read.
+        # Looked up by (batch, person, day) only: a second index on the person would be kept up for every row of a
+        # computation and never read.
         db_index=False,
         related_name="observatory_segments",
     )
@@ -255,10 +258,10 @@ class PersonSegment(models.Model):
     class Meta:
         verbose_name = "segments d'une personne (calcul)"
         verbose_name_plural = "segments des personnes (calcul)"
-        indexes = [models.Index(fields=["batch", "day", "person"], name="person_segment_lookup")]
+        indexes = [models.Index(fields=["batch", "person", "day"], name="person_segment_interval")]
 
     def __str__(self):
-        return f"{self.person_id} au {self.day}"
+        return f"{self.person_id} du {self.day} au {self.until} (exclu)"
 
 
 class IndicatorTargetQuerySet(models.QuerySet):

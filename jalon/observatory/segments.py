@@ -1,7 +1,7 @@
 """The segments of a person at a date. Those that depend on the day (household, seniority, orientation) are computed
-once per day for the whole Département into a working table (`SegmentBatch`), which each indicator's query joins;
-sex and age band are read from the person. The engine groups a population by them in the query itself; the Landes
-« profils-types » are derived from four of them in Python (`profile_of`)."""
+for all the days of a computation at once, for the whole Département, into a working table (`SegmentBatch`), which
+each indicator's query joins; sex and age band are read from the person. The engine groups a population by them in
+the query itself; the Landes « profils-types » are derived from four of them in Python (`profile_of`)."""
 
 import re
 import secrets
@@ -43,7 +43,8 @@ SEXES = [("F", "femmes"), ("H", "hommes"), ("inconnu", "sexe non renseigné")]
 UNKNOWN = "inconnu"
 
 
-# Each person's day-dependent segments on `day`, in one set-based statement (PostgreSQL and SQLite):
+# Each person's day-dependent segments on `day`, in one set-based statement (SQLite; PostgreSQL computes the same for
+# several days at once, `INTERVALS_SQL` below):
 # - the household is that of the membership in force on the day (`left_on` after it; `joined_on` is when Jalon
 #   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
 #   dates (the DREES seniority and entry);
@@ -60,7 +61,7 @@ UNKNOWN = "inconnu"
 # A person with neither has no row: the join then reads the defaults (household and seniority unknown, not oriented).
 BUILD_SQL = """
 INSERT INTO observatory_personsegment
-    (batch, day, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif,
+    (batch, day, until, person_id, household_id, opened_on, requested_on, partner, child, orientation_type, dispositif,
      subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
 WITH cleared AS (
     SELECT DISTINCT household_id, person_id FROM people_changeevent
@@ -107,7 +108,7 @@ cer AS (
     WHERE p.departement_id = %(departement)s AND t.code IN (%(cer_codes)s)
       AND c.starts_on <= %(day)s AND c.ends_on >= %(day)s
 )
-SELECT %(batch)s, %(day)s, p.id, member.household_id, member.opening_date, member.request_date,
+SELECT %(batch)s, %(day)s, %(next_day)s, p.id, member.household_id, member.opening_date, member.request_date,
        COALESCE(member.partner, 0) = 1, COALESCE(member.child, 0) = 1,
        COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
        COALESCE(member.subject, 0) = 1, COALESCE(orientation.referent, 0) = 1,
@@ -118,6 +119,110 @@ LEFT JOIN member ON member.person_id = p.id AND member.rank = 1
 LEFT JOIN orientation ON orientation.person_id = p.id AND orientation.rank = 1
 LEFT JOIN cer ON cer.person_id = p.id
 WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL)
+"""
+# The same segments for several days at once (PostgreSQL), as intervals: a person's segments can only change on a date
+# where one of the rows they are read from starts or ends (a membership or a partner's or child's membership of the
+# household ends, the household's right opens or closes, the flux clears the person, an orientation is decided or
+# ends, a CER starts or ends). So each person is evaluated on the first day, and on the first of the days on or after
+# each such date (`width_bucket` over the sorted days); a row holds from the day it was evaluated on to the next one.
+# Evaluated on a (person, day) pair, each part reads as `BUILD_SQL` does on that day: the windows are per person and
+# day, the household's composition is read from when its last partner and its last child leave (a member is in force
+# until `left_on`), and « cleared by the flux after the day » from the person's last such event.
+# `test_segment_intervals_are_the_days_segments` holds it to `BUILD_SQL`, day by day.
+INTERVALS_SQL = """
+INSERT INTO observatory_personsegment
+    (batch, day, until, person_id, household_id, opened_on, requested_on, partner, child, orientation_type,
+     dispositif, subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
+WITH requested AS (SELECT ARRAY[%(days)s]::date[] AS days),
+persons AS (SELECT id FROM people_person WHERE departement_id = %(departement)s),
+membership AS (SELECT m.* FROM people_householdmember m JOIN persons p ON p.id = m.person_id),
+household AS (
+    SELECT household_id,
+           MAX(CASE WHEN role = %(partner)s THEN COALESCE(left_on, 'infinity') END) AS partner_until,
+           MAX(CASE WHEN role IN (%(child)s, %(other_child)s) THEN COALESCE(left_on, 'infinity') END) AS child_until
+    FROM membership GROUP BY household_id
+),
+cleared AS (
+    SELECT household_id, person_id, MAX(occurred_at) AS last FROM people_changeevent
+    WHERE kind = %(no_longer_subject)s GROUP BY household_id, person_id
+),
+changes AS (
+    SELECT person_id, left_on AS on_day FROM membership
+    UNION ALL
+    SELECT m.person_id, unnest(ARRAY[h.partner_until, h.child_until, r.opening_date, r.closure_date])
+    FROM membership m
+    JOIN household h ON h.household_id = m.household_id
+    LEFT JOIN people_rsaright r ON r.household_id = m.household_id
+    UNION ALL
+    SELECT person_id, last::date FROM cleared
+    UNION ALL
+    SELECT o.person_id, unnest(ARRAY[o.decided_on, o.ended_on])
+    FROM orientation_orientation o JOIN persons p ON p.id = o.person_id
+    UNION ALL
+    SELECT n.person_id, unnest(ARRAY[c.starts_on, c.ends_on + 1])
+    FROM notebook_contract c
+    JOIN notebook_notebook n ON n.id = c.notebook_id
+    JOIN notebook_contracttype t ON t.id = c.contract_type_id
+    JOIN persons p ON p.id = n.person_id
+    WHERE t.code IN (%(cer_codes)s)
+),
+evaluated AS (
+    SELECT person_id, day, LEAD(day, 1, %(after_last)s::date) OVER (PARTITION BY person_id ORDER BY day) AS until
+    FROM (
+        SELECT id AS person_id, %(first)s::date AS day FROM persons
+        UNION
+        SELECT person_id, days[width_bucket(on_day - 1, days) + 1] FROM changes, requested
+        WHERE on_day > %(first)s AND on_day <= %(last)s
+    ) pairs
+),
+member AS (
+    SELECT e.person_id, e.day, m.household_id, r.opening_date, r.request_date,
+           ROW_NUMBER() OVER (PARTITION BY e.person_id, e.day ORDER BY m.joined_on DESC, m.id DESC) AS rank,
+           MAX(CASE WHEN m.role IN (%(subject_roles)s)
+                         AND r.opening_date <= e.day AND (r.closure_date IS NULL OR r.closure_date > e.day)
+                         AND (m.subject_to_rights_and_duties OR cleared.last >= e.day + 1
+                              OR r.closure_date < r.created_at)
+                    THEN 1 ELSE 0 END) OVER (PARTITION BY e.person_id, e.day) AS subject,
+           e.day < h.partner_until AS partner, e.day < h.child_until AS child
+    FROM evaluated e
+    JOIN membership m ON m.person_id = e.person_id AND (m.left_on IS NULL OR m.left_on > e.day)
+    JOIN household h ON h.household_id = m.household_id
+    LEFT JOIN people_rsaright r ON r.household_id = m.household_id
+    LEFT JOIN cleared ON cleared.household_id = m.household_id AND cleared.person_id = m.person_id
+),
+orientation AS (
+    SELECT e.person_id, e.day, o.orientation_type, d.name AS dispositif,
+           ROW_NUMBER() OVER (PARTITION BY e.person_id, e.day ORDER BY o.decided_on DESC, o.id DESC) AS rank,
+           MAX(CASE WHEN g.id IS NOT NULL THEN 1 ELSE 0 END) OVER person AS referent,
+           MAX(CASE WHEN g.kind IN (%(france_travail)s) THEN 1 ELSE 0 END) OVER person AS to_france_travail,
+           MAX(CASE WHEN g.kind IN (%(other_spe)s) THEN 1 ELSE 0 END) OVER person AS to_other_spe,
+           MAX(CASE WHEN g.kind IN (%(departement_kinds)s) THEN 1 ELSE 0 END) OVER person AS to_departement
+    FROM evaluated e
+    JOIN orientation_orientation o ON o.person_id = e.person_id AND o.decided_on <= e.day
+         AND (o.ended_on IS NULL OR o.ended_on > e.day)
+    LEFT JOIN orientation_dispositif d ON d.id = o.dispositif_id
+    LEFT JOIN organisations_organisation g ON g.id = o.organisation_id
+    WINDOW person AS (PARTITION BY e.person_id, e.day)
+),
+cer AS (
+    SELECT DISTINCT e.person_id, e.day
+    FROM evaluated e
+    JOIN notebook_notebook n ON n.person_id = e.person_id
+    JOIN notebook_contract c ON c.notebook_id = n.id AND c.starts_on <= e.day AND c.ends_on >= e.day
+    JOIN notebook_contracttype t ON t.id = c.contract_type_id
+    WHERE t.code IN (%(cer_codes)s)
+)
+SELECT %(batch)s, e.day, e.until, e.person_id, member.household_id, member.opening_date, member.request_date,
+       COALESCE(member.partner, false), COALESCE(member.child, false),
+       COALESCE(orientation.orientation_type, %(not_oriented)s), COALESCE(orientation.dispositif, %(no_dispositif)s),
+       COALESCE(member.subject, 0) = 1, COALESCE(orientation.referent, 0) = 1,
+       COALESCE(orientation.to_france_travail, 0) = 1, COALESCE(orientation.to_other_spe, 0) = 1,
+       COALESCE(orientation.to_departement, 0) = 1, cer.person_id IS NOT NULL
+FROM evaluated e
+LEFT JOIN member ON member.person_id = e.person_id AND member.day = e.day AND member.rank = 1
+LEFT JOIN orientation ON orientation.person_id = e.person_id AND orientation.day = e.day AND orientation.rank = 1
+LEFT JOIN cer ON cer.person_id = e.person_id AND cer.day = e.day
+WHERE member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL
 """
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
 # The alias under which a queryset joins its person's segments of the day.
@@ -142,48 +247,72 @@ def _positional(sql: str, named: dict) -> tuple[str, list]:
 
 class SegmentBatch:
     """The segments of a Département's persons for some days, stored for one computation and deleted after it
-    (`with SegmentBatch(departement_id) as batch: batch.prepare(day)`). The statement writes: it runs on the
+    (`with SegmentBatch(departement_id) as batch: batch.prepare(*days)`). The statement writes: it runs on the
     primary database, in the caller's transaction."""
 
     def __init__(self, departement_id: str):
         self.departement_id = departement_id
         self.id = secrets.randbits(62)
         self.days: set[date] = set()
+        # The first and last day of each statement's rows: its intervals say nothing of the days between them that
+        # it was not given, so a later statement may not prepare one of those.
+        self.spans: list[tuple[date, date]] = []
 
-    def prepare(self, day: date) -> "SegmentBatch":
-        if day not in self.days:
-            sql, params = _positional(
-                BUILD_SQL,
-                {
-                    "batch": self.id,
-                    "day": day,
-                    "next_day": day + timedelta(days=1),
-                    "no_longer_subject": ChangeKind.NO_LONGER_SUBJECT,
-                    "departement": self.departement_id,
-                    "partner": HouseholdRole.PARTNER,
-                    "child": HouseholdRole.CHILD,
-                    "other_child": HouseholdRole.OTHER_CHILD,
-                    "not_oriented": NOT_ORIENTED,
-                    "no_dispositif": NO_DISPOSITIF,
-                    "subject_roles": [HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
-                    "france_travail": FRANCE_TRAVAIL,
-                    "other_spe": OTHER_SPE,
-                    "departement_kinds": DEPARTEMENT,
-                    "cer_codes": CER_CODES,
-                },
-            )
-            connection = connections[router.db_for_write(PersonSegment)]
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                if connection.vendor == "postgresql":
-                    # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
-                    cursor.execute("ANALYZE observatory_personsegment")
-            self.days.add(day)
+    def prepare(self, *days: date) -> "SegmentBatch":
+        """Computes the segments of the days not prepared yet: on PostgreSQL in one statement for all of them
+        (`INTERVALS_SQL`), elsewhere one statement per day."""
+        new = sorted(set(days) - self.days)
+        if not new:
+            return self
+        if any(new[0] <= last and first <= new[-1] for first, last in self.spans):
+            raise ValueError("A segment batch prepares its days together, or later days after earlier ones.")
+        connection = connections[router.db_for_write(PersonSegment)]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    *self._statement(
+                        INTERVALS_SQL,
+                        days=new,
+                        first=new[0],
+                        last=new[-1],
+                        after_last=new[-1] + timedelta(days=1),
+                    )
+                )
+                # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+                cursor.execute("ANALYZE observatory_personsegment")
+                self.spans.append((new[0], new[-1]))
+            else:
+                for day in new:
+                    cursor.execute(*self._statement(BUILD_SQL, day=day, next_day=day + timedelta(days=1)))
+                    self.spans.append((day, day))
+        self.days.update(new)
         return self
+
+    def _statement(self, sql: str, **days) -> tuple[str, list]:
+        return _positional(
+            sql,
+            {
+                "batch": self.id,
+                "no_longer_subject": ChangeKind.NO_LONGER_SUBJECT,
+                "departement": self.departement_id,
+                "partner": HouseholdRole.PARTNER,
+                "child": HouseholdRole.CHILD,
+                "other_child": HouseholdRole.OTHER_CHILD,
+                "not_oriented": NOT_ORIENTED,
+                "no_dispositif": NO_DISPOSITIF,
+                "subject_roles": [HouseholdRole.APPLICANT, HouseholdRole.PARTNER],
+                "france_travail": FRANCE_TRAVAIL,
+                "other_spe": OTHER_SPE,
+                "departement_kinds": DEPARTEMENT,
+                "cer_codes": CER_CODES,
+                **days,
+            },
+        )
 
     def discard(self) -> None:
         PersonSegment.objects.filter(batch=self.id).delete()
         self.days.clear()
+        self.spans.clear()
 
     @staticmethod
     def vacuum() -> None:
@@ -202,13 +331,13 @@ class SegmentBatch:
         self.discard()
 
     def join(self, rows: QuerySet, day: date, prefix: str = "") -> QuerySet:
-        """`rows` with their person's segments of `day` joined as `obs_seg` (a LEFT JOIN on the batch's rows)."""
+        """`rows` with their person's segments of `day` joined as `obs_seg` (a LEFT JOIN on the batch's row that holds
+        on the day)."""
         if SEGMENTS in rows.query._filtered_relations:
             return rows
         path = f"{prefix}observatory_segments"
-        return rows.alias(
-            **{SEGMENTS: FilteredRelation(path, condition=Q(**{f"{path}__batch": self.id, f"{path}__day": day}))}
-        )
+        holds = Q(**{f"{path}__batch": self.id, f"{path}__day__lte": day, f"{path}__until__gt": day})
+        return rows.alias(**{SEGMENTS: FilteredRelation(path, condition=holds)})
 
 
 def _bands(field: str, bands, cutoff) -> Case:

@@ -243,13 +243,14 @@ WORKERS = 2
 
 @dataclass
 class _Day:
-    """The work of one day: its segment batch, the evaluations submitted for its periods, and which period's
-    evaluation gives each stock (the month, the quarter and the year that end on the day share it)."""
+    """The work of one day: the evaluations submitted for its periods, and which period's evaluation gives each stock
+    (the month, the quarter and the year that end on the day share it). The segment batch is the computation's, for
+    all its days."""
 
     day: date
     periods: list[Period]
     segments: SegmentBatch
-    built: Future | None = None  # the batch, committed
+    built: Future  # the batch, committed
     evaluations: list = field(default_factory=list)  # (period, future of {code: result})
     stocks: dict = field(default_factory=dict)  # (code, segmented) -> the period evaluated for it
 
@@ -268,20 +269,28 @@ class _Computing:
         return self.segmented_from is None or period.end >= self.segmented_from
 
     def days_inline(self, by_day: dict) -> None:
-        """Day after day on this connection, each in one transaction: its segments are computed, joined by every
-        indicator of its periods, and deleted; a failure leaves neither segments nor half-replaced values."""
-        for day in sorted(by_day):
+        """Day after day on this connection: the segments of all the days computed first, then each day in one
+        transaction, its indicators joining them, so that a failure leaves no half-replaced values. The segments are
+        deleted at the end, or after a failure."""
+        segments = SegmentBatch(self.departement_id)
+        try:
             with transaction.atomic():
                 _batch_settings()
-                work = self.submit(Inline(), day, by_day[day])
-                self.write(work)
-                work.segments.discard()
+                built = Inline().submit(segments.prepare, *by_day)
+            for day in sorted(by_day):
+                with transaction.atomic():
+                    _batch_settings()
+                    work = _Day(day, by_day[day], segments, built)
+                    self.evaluate(Inline(), work)
+                    self.write(work)
+        finally:
+            segments.discard()
 
     def days_on_workers(self, by_day: dict) -> None:
-        """The same on `WORKERS` connections: a day's segment batch is committed by one of them (the others read it),
-        its evaluations are shared among them, and its values are replaced in one transaction once all are in, so a
-        failure still leaves no half-replaced day. The next day's batch is built while a day is evaluated, and a day
-        is written while the next is evaluated. The batches are deleted after their day, or after a failure.
+        """The same on `WORKERS` connections: the segments of all the days are committed by one of them (the others
+        read them), each day's evaluations are shared among them, and its values are replaced in one transaction once
+        all are in, so a failure still leaves no half-replaced day. A day is written while the next is evaluated. The
+        segments are deleted at the end, or after a failure.
 
         The days that end most periods come first (a 31 December ends a month, a quarter and a year): the last day's
         write waits for no evaluation, so it is better the smallest (the daily refresh's 30 November, not its
@@ -290,36 +299,18 @@ class _Computing:
         if not days:
             return
         pool = Workers(WORKERS, _batch_settings)
-        works: list[_Day] = []
-        done = 0  # the days written, their batch deleted
+        segments = SegmentBatch(self.departement_id)
         try:
-            works.append(self.prepare(pool, days[0], by_day[days[0]]))
-            for index in range(len(days)):
-                if index + 1 < len(days):
-                    works.append(self.prepare(pool, days[index + 1], by_day[days[index + 1]]))
-                self.evaluate(pool, works[index])
+            built = pool.submit(segments.prepare, *days)
+            works = [_Day(day, by_day[day], segments, built) for day in days]
+            for index, work in enumerate(works):
+                self.evaluate(pool, work)
                 if index > 0:
                     self.write(works[index - 1])
-                    works[index - 1].segments.discard()
-                    done = index
             self.write(works[-1])
-            works[-1].segments.discard()
-            done = len(works)
         finally:
-            pool.close()  # after a failure: what is left is cancelled before its batch is deleted
-            for work in works[done:]:
-                work.segments.discard()
-
-    def submit(self, pool, day: date, periods: list[Period]) -> _Day:
-        work = self.prepare(pool, day, periods)
-        self.evaluate(pool, work)
-        return work
-
-    def prepare(self, pool, day: date, periods: list[Period]) -> _Day:
-        """Submits the day's segment batch."""
-        work = _Day(day, periods, SegmentBatch(self.departement_id))
-        work.built = pool.submit(work.segments.prepare, day)
-        return work
+            pool.close()  # after a failure: what is left is cancelled before the segments are deleted
+            segments.discard()
 
     def evaluate(self, pool, work: _Day) -> None:
         """Submits the evaluations of the day's periods. A stock is measured on the period's last day, so it is
@@ -356,7 +347,7 @@ class _Computing:
         """The value rows of the asked groups' indicators, by period: made where the result is computed (a worker),
         so that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's
         write."""
-        built.result()  # the day's segments, committed by the task submitted before (or a failure, raised again)
+        built.result()  # the segments, committed by the task submitted first (or a failure, raised again)
         if len(asked) > 1:
             by_period = evaluate_shares_over(
                 asked, self.departement_id, places=self.places, segments=work.segments, commune_segments=False

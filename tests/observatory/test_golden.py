@@ -349,6 +349,88 @@ def test_segments(world):
     assert whole("P02", YEAR, dimension=Dimension.SEX, segment="H") == (0, 2, 0.0)
 
 
+def test_segment_intervals_are_the_days_segments(world):
+    """On PostgreSQL a batch computes the segments of all its days in one statement, as intervals over them
+    (`INTERVALS_SQL`): on each of its days, the rows that hold are those the one-day statement (`BUILD_SQL`, which
+    SQLite runs) computes for that day. Checked on every day of fourteen months, and on month ends only (a change
+    between two month ends is seen at the next one), with a flux clearing a person at midnight and in the afternoon,
+    a child and a second household left, a person in two households."""
+    from django.db import connection
+
+    from jalon.observatory.models import PersonSegment
+    from jalon.observatory.segments import BUILD_SQL, SegmentBatch
+    from jalon.people.enums import ChangeKind
+    from jalon.people.models import ChangeEvent, HouseholdMember
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the intervals are PostgreSQL's; SQLite computes each day apart")
+    a, b, c, e = (world.people[name] for name in "ABCE")
+    for person, at in (
+        (a, datetime.datetime(2025, 6, 10, 15, tzinfo=PARIS)),
+        (b, datetime.datetime(2025, 8, 1, 0, tzinfo=PARIS)),
+    ):
+        member = HouseholdMember.objects.get(person=person)
+        HouseholdMember.objects.filter(pk=member.pk).update(subject_to_rights_and_duties=False)
+        ChangeEvent.objects.create(
+            kind=ChangeKind.NO_LONGER_SUBJECT, household=member.household, person=person, occurred_at=at
+        )
+    child = HouseholdMember.objects.get(
+        household=HouseholdMember.objects.get(person=b).household, role=HouseholdRole.CHILD
+    )
+    HouseholdMember.objects.filter(pk=child.pk).update(left_on=D(2025, 8, 31))
+    HouseholdMemberFactory(
+        household=HouseholdMember.objects.get(person=e).household,
+        person=c,
+        role=HouseholdRole.PARTNER,
+        left_on=D(2025, 10, 15),
+    )
+    columns = [
+        field.column
+        for field in PersonSegment._meta.concrete_fields
+        if field.column not in ("id", "batch", "day", "until")
+    ]
+
+    def holding(batch_id, day) -> list:
+        rows = PersonSegment.objects.filter(batch=batch_id, day__lte=day, until__gt=day)
+        return sorted(rows.values_list(*columns))
+
+    every_day = [D(2024, 12, 1) + datetime.timedelta(days=n) for n in range(427)]  # to 31/01/2026
+    month_ends = [D(2025, month + 1, 1) - datetime.timedelta(days=1) for month in range(1, 12)] + [D(2025, 12, 31)]
+    for days in (every_day, month_ends):
+        by_day = []
+        with SegmentBatch("40") as intervals, SegmentBatch("40") as one_day:
+            intervals.prepare(*days)
+            for day in days:
+                with connection.cursor() as cursor:
+                    cursor.execute(*one_day._statement(BUILD_SQL, day=day, next_day=day + datetime.timedelta(days=1)))
+                by_day.append(holding(one_day.id, day))
+                assert holding(intervals.id, day) == by_day[-1], day
+                PersonSegment.objects.filter(batch=one_day.id).delete()
+            stored = PersonSegment.objects.filter(batch=intervals.id).count()
+        # Not vacuous: at least ten persons every day, whose segments change on several of the days; fewer rows
+        # stored than one per person and day.
+        assert min(len(rows) for rows in by_day) >= 10
+        assert sum(earlier != later for earlier, later in zip(by_day[:-1], by_day[1:], strict=True)) >= 6
+        assert stored < sum(len(rows) for rows in by_day) / 2
+
+
+def test_a_segment_batch_does_not_prepare_a_day_inside_what_it_prepared(world):
+    """A batch's intervals say nothing of the days between those it was given: a later day may be added, not one in
+    between (it would be counted twice)."""
+    from django.db import connection
+
+    from jalon.observatory.segments import SegmentBatch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the intervals are PostgreSQL's")
+    with SegmentBatch("40") as batch:
+        batch.prepare(D(2025, 1, 31), D(2025, 3, 31))
+        with pytest.raises(ValueError):
+            batch.prepare(D(2025, 2, 28))
+        batch.prepare(D(2025, 4, 30), D(2025, 3, 31))
+        assert batch.days == {D(2025, 1, 31), D(2025, 3, 31), D(2025, 4, 30)}
+
+
 def test_carnets(world):
     # L66: carnets on 31/12/2025: A (03/2025), D, P, O (E's is of 2026); on 31/03/2025 the same four.
     assert whole("L66", YEAR)[2] == 4 and whole("L66", MARCH)[2] == 4

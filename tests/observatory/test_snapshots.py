@@ -366,7 +366,7 @@ def test_the_segments_dead_rows_are_cleaned_before_a_computation(world, monkeypa
     steps = []
     vacuum, prepare = SegmentBatch.vacuum, SegmentBatch.prepare
     monkeypatch.setattr(SegmentBatch, "vacuum", staticmethod(lambda: steps.append("vacuum") or vacuum()))
-    monkeypatch.setattr(SegmentBatch, "prepare", lambda self, day: steps.append("batch") or prepare(self, day))
+    monkeypatch.setattr(SegmentBatch, "prepare", lambda self, *days: steps.append("batch") or prepare(self, *days))
     catalogue_load()
     snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69"])
     assert steps[0] == steps[-1] == "vacuum" and "batch" in steps
