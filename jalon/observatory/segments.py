@@ -43,8 +43,8 @@ SEXES = [("F", "femmes"), ("H", "hommes"), ("inconnu", "sexe non renseigné")]
 UNKNOWN = "inconnu"
 
 
-# Each person's day-dependent segments on `day`, in one set-based statement (SQLite; PostgreSQL computes the same for
-# several days at once, `INTERVALS_SQL` below):
+# Each person's day-dependent segments on `day`, in one set-based statement (PostgreSQL computes the same for several
+# days at once, `INTERVALS_SQL` below):
 # - the household is that of the membership in force on the day (`left_on` after it; `joined_on` is when Jalon
 #   learned of it, so only the end counts), the latest joined if several; its right gives the opening and request
 #   dates (the DREES seniority and entry);
@@ -260,7 +260,8 @@ class SegmentBatch:
 
     def prepare(self, *days: date) -> "SegmentBatch":
         """Computes the segments of the days not prepared yet: on PostgreSQL in one statement for all of them
-        (`INTERVALS_SQL`), elsewhere one statement per day."""
+        (`INTERVALS_SQL`), elsewhere, or for one day (the intervals' search for changes would be wasted on it), one
+        statement per day."""
         new = sorted(set(days) - self.days)
         if not new:
             return self
@@ -268,7 +269,7 @@ class SegmentBatch:
             raise ValueError("A segment batch prepares its days together, or later days after earlier ones.")
         connection = connections[router.db_for_write(PersonSegment)]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and len(new) > 1:
                 cursor.execute(
                     *self._statement(
                         INTERVALS_SQL,
@@ -278,13 +279,14 @@ class SegmentBatch:
                         after_last=new[-1] + timedelta(days=1),
                     )
                 )
-                # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
-                cursor.execute("ANALYZE observatory_personsegment")
                 self.spans.append((new[0], new[-1]))
             else:
                 for day in new:
                     cursor.execute(*self._statement(BUILD_SQL, day=day, next_day=day + timedelta(days=1)))
                     self.spans.append((day, day))
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+                cursor.execute("ANALYZE observatory_personsegment")
         self.days.update(new)
         return self
 
