@@ -125,22 +125,28 @@ WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR or
 # household ends, the household's right opens or closes, the flux clears the person, an orientation is decided or
 # ends, a CER starts or ends). So each person is evaluated on the first day, and on the first of the days on or after
 # each such date (`width_bucket` over the sorted days); a row holds from the day it was evaluated on to the next one.
-# Evaluated on a (person, day) pair, each part reads as `BUILD_SQL` does on that day: the windows are per person and
+# Evaluated on a (person, day) pair, each CTE reads as `BUILD_SQL` does on that day: the windows are per person and
 # day, the household's composition is read from when its last partner and its last child leave (a member is in force
-# until `left_on`), and « cleared by the flux after the day » from the person's last such event.
+# until `left_on`; all its members, whichever part of the persons the statement computes), and « cleared by the flux
+# after the day » from the person's last such event.
 # `test_segment_intervals_are_the_days_segments` holds it to `BUILD_SQL`, day by day.
 INTERVALS_SQL = """
 INSERT INTO observatory_personsegment
     (batch, day, until, person_id, household_id, opened_on, requested_on, partner, child, orientation_type,
      dispositif, subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
 WITH requested AS (SELECT ARRAY[%(days)s]::date[] AS days),
-persons AS (SELECT id FROM people_person WHERE departement_id = %(departement)s),
+persons AS (
+    SELECT id FROM people_person WHERE departement_id = %(departement)s AND mod(id, %(parts)s) = %(part)s
+),
 membership AS (SELECT m.* FROM people_householdmember m JOIN persons p ON p.id = m.person_id),
 household AS (
-    SELECT household_id,
-           MAX(CASE WHEN role = %(partner)s THEN COALESCE(left_on, 'infinity') END) AS partner_until,
-           MAX(CASE WHEN role IN (%(child)s, %(other_child)s) THEN COALESCE(left_on, 'infinity') END) AS child_until
-    FROM membership GROUP BY household_id
+    SELECT m.household_id,
+           MAX(CASE WHEN m.role = %(partner)s THEN COALESCE(m.left_on, 'infinity') END) AS partner_until,
+           MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN COALESCE(m.left_on, 'infinity') END)
+               AS child_until
+    FROM people_householdmember m JOIN people_person p ON p.id = m.person_id
+    WHERE p.departement_id = %(departement)s AND m.household_id IN (SELECT household_id FROM membership)
+    GROUP BY m.household_id
 ),
 cleared AS (
     SELECT household_id, person_id, MAX(occurred_at) AS last FROM people_changeevent
@@ -154,7 +160,7 @@ changes AS (
     JOIN household h ON h.household_id = m.household_id
     LEFT JOIN people_rsaright r ON r.household_id = m.household_id
     UNION ALL
-    SELECT person_id, last::date FROM cleared
+    SELECT c.person_id, c.last::date FROM cleared c JOIN persons p ON p.id = c.person_id
     UNION ALL
     SELECT o.person_id, unnest(ARRAY[o.decided_on, o.ended_on])
     FROM orientation_orientation o JOIN persons p ON p.id = o.person_id
@@ -259,36 +265,55 @@ class SegmentBatch:
         self.spans: list[tuple[date, date]] = []
 
     def prepare(self, *days: date) -> "SegmentBatch":
-        """Computes the segments of the days not prepared yet: on PostgreSQL in one statement for all of them
-        (`INTERVALS_SQL`), elsewhere, or for one day (the intervals' search for changes would be wasted on it), one
-        statement per day."""
+        """Computes the segments of the days not prepared yet, on this connection (`claim`, `compute`, `analyze`)."""
+        new = self.claim(*days)
+        if new:
+            self.compute(new)
+            self.analyze()
+        return self
+
+    def claim(self, *days: date) -> list[date]:
+        """The days not prepared yet, sorted, now counted as prepared: the caller computes them (`compute`, maybe in
+        parts on several connections, then `analyze`) before anything reads them."""
         new = sorted(set(days) - self.days)
-        if not new:
-            return self
-        if any(new[0] <= last and first <= new[-1] for first, last in self.spans):
+        if new and any(new[0] <= last and first <= new[-1] for first, last in self.spans):
             raise ValueError("A segment batch prepares its days together, or later days after earlier ones.")
+        if new:
+            self.days.update(new)
+            self.spans.append((new[0], new[-1]))
+        return new
+
+    def compute(self, days: list[date], part: int = 0, parts: int = 1) -> None:
+        """Writes the segments of claimed days: on PostgreSQL in one statement for all of them (`INTERVALS_SQL`),
+        for the persons whose key is `part` modulo `parts` (the parts run at once on as many connections);
+        elsewhere, or for one day (the intervals' search for changes would be wasted on it), one statement per day,
+        by the first part."""
         connection = connections[router.db_for_write(PersonSegment)]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(new) > 1:
+            if connection.vendor == "postgresql" and len(days) > 1:
                 cursor.execute(
                     *self._statement(
                         INTERVALS_SQL,
-                        days=new,
-                        first=new[0],
-                        last=new[-1],
-                        after_last=new[-1] + timedelta(days=1),
+                        days=days,
+                        first=days[0],
+                        last=days[-1],
+                        after_last=days[-1] + timedelta(days=1),
+                        part=part,
+                        parts=parts,
                     )
                 )
-                self.spans.append((new[0], new[-1]))
-            else:
-                for day in new:
+            elif part == 0:
+                for day in days:
                     cursor.execute(*self._statement(BUILD_SQL, day=day, next_day=day + timedelta(days=1)))
-                    self.spans.append((day, day))
-            if connection.vendor == "postgresql":
-                # Fresh statistics, or the planner takes the new rows for an empty table (nested loops).
+
+    @staticmethod
+    def analyze() -> None:
+        """Fresh statistics once a batch is written, or the planner takes its rows for an empty table (nested
+        loops)."""
+        connection = connections[router.db_for_write(PersonSegment)]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute("ANALYZE observatory_personsegment")
-        self.days.update(new)
-        return self
 
     def _statement(self, sql: str, **days) -> tuple[str, list]:
         return _positional(

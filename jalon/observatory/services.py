@@ -241,6 +241,13 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 WORKERS = 2
 
 
+def _after(futures: list[Future], then) -> None:
+    """Runs `then` once the tasks of `futures` are done (a failure of one is raised again)."""
+    for future in futures:
+        future.result()
+    then()
+
+
 @dataclass
 class _Day:
     """The work of one day: the evaluations submitted for its periods, and which period's evaluation gives each stock
@@ -287,10 +294,10 @@ class _Computing:
             segments.discard()
 
     def days_on_workers(self, by_day: dict) -> None:
-        """The same on `WORKERS` connections: the segments of all the days are committed by one of them (the others
-        read them), each day's evaluations are shared among them, and its values are replaced in one transaction once
-        all are in, so a failure still leaves no half-replaced day. A day is written while the next is evaluated. The
-        segments are deleted at the end, or after a failure.
+        """The same on `WORKERS` connections: the segments of all the days are computed in parts, one on each (then
+        all read them), each day's evaluations are shared among them, and its values are replaced in one transaction
+        once all are in, so a failure still leaves no half-replaced day. A day is written while the next is evaluated.
+        The segments are deleted at the end, or after a failure.
 
         The days that end most periods come first (a 31 December ends a month, a quarter and a year): the last day's
         write waits for no evaluation, so it is better the smallest (the daily refresh's 30 November, not its
@@ -301,7 +308,10 @@ class _Computing:
         pool = Workers(WORKERS, _batch_settings)
         segments = SegmentBatch(self.departement_id)
         try:
-            built = pool.submit(segments.prepare, *days)
+            # The segments in as many parts as workers, each committed by one; then analysed, once all are in.
+            claimed = segments.claim(*days)
+            parts = [pool.submit(segments.compute, claimed, part, WORKERS) for part in range(WORKERS)]
+            built = pool.submit(_after, parts, SegmentBatch.analyze)
             works = [_Day(day, by_day[day], segments, built) for day in days]
             for index, work in enumerate(works):
                 self.evaluate(pool, work)

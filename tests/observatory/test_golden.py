@@ -352,9 +352,10 @@ def test_segments(world):
 def test_segment_intervals_are_the_days_segments(world):
     """On PostgreSQL a batch computes the segments of all its days in one statement, as intervals over them
     (`INTERVALS_SQL`): on each of its days, the rows that hold are those the one-day statement (`BUILD_SQL`, which
-    SQLite runs) computes for that day. Checked on every day of fourteen months, and on month ends only (a change
-    between two month ends is seen at the next one), with a flux clearing a person at midnight and in the afternoon,
-    a child and a second household left, a person in two households."""
+    SQLite runs) computes for that day, and computed in two parts of the persons it gives the same rows. Checked on
+    every day of fourteen months, and on month ends only (a change between two month ends is seen at the next one),
+    with a flux clearing a person at midnight and in the afternoon (and one of another Département), a child and a
+    second household left, a person in two households."""
     from django.db import connection
 
     from jalon.observatory.models import PersonSegment
@@ -365,9 +366,11 @@ def test_segment_intervals_are_the_days_segments(world):
     if connection.vendor != "postgresql":
         pytest.skip("the intervals are PostgreSQL's; SQLite computes each day apart")
     a, b, c, e = (world.people[name] for name in "ABCE")
+    elsewhere = HouseholdMember.objects.get(person__departement_id="64").person  # J: counted nowhere in the 40
     for person, at in (
         (a, datetime.datetime(2025, 6, 10, 15, tzinfo=PARIS)),
         (b, datetime.datetime(2025, 8, 1, 0, tzinfo=PARIS)),
+        (elsewhere, datetime.datetime(2025, 5, 5, 10, tzinfo=PARIS)),
     ):
         member = HouseholdMember.objects.get(person=person)
         HouseholdMember.objects.filter(pk=member.pk).update(subject_to_rights_and_duties=False)
@@ -407,6 +410,14 @@ def test_segment_intervals_are_the_days_segments(world):
                 assert holding(intervals.id, day) == by_day[-1], day
                 PersonSegment.objects.filter(batch=one_day.id).delete()
             stored = PersonSegment.objects.filter(batch=intervals.id).count()
+            # Computed in two parts (the persons by the parity of their key, as on two connections): the same rows.
+            with SegmentBatch("40") as in_parts:
+                claimed = in_parts.claim(*days)
+                for part in (0, 1):
+                    in_parts.compute(claimed, part, 2)
+                assert sorted(
+                    PersonSegment.objects.filter(batch=in_parts.id).values_list("day", "until", *columns)
+                ) == sorted(PersonSegment.objects.filter(batch=intervals.id).values_list("day", "until", *columns))
         # Not vacuous: at least ten persons every day, whose segments change on several of the days; fewer rows
         # stored than one per person and day.
         assert min(len(rows) for rows in by_day) >= 10
