@@ -127,8 +127,8 @@ WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR or
 # each such date (`width_bucket` over the sorted days); a row holds from the day it was evaluated on to the next one.
 # Evaluated on a (person, day) pair, each CTE reads as `BUILD_SQL` does on that day: the windows are per person and
 # day, the household's composition is read from when its last partner and its last child leave (a member is in force
-# until `left_on`; all its members, whichever part of the persons the statement computes), and « cleared by the flux
-# after the day » from the person's last such event.
+# until `left_on`; all its members, whichever range of the persons the statement computes), and « cleared by the
+# flux after the day » from the person's last such event.
 # `test_segment_intervals_are_the_days_segments` holds it to `BUILD_SQL`, day by day.
 INTERVALS_SQL = """
 INSERT INTO observatory_personsegment
@@ -136,7 +136,8 @@ INSERT INTO observatory_personsegment
      dispositif, subject, oriented, to_france_travail, to_other_spe, to_departement, cer_valid)
 WITH requested AS (SELECT ARRAY[%(days)s]::date[] AS days),
 persons AS (
-    SELECT id FROM people_person WHERE departement_id = %(departement)s AND mod(id, %(parts)s) = %(part)s
+    SELECT id FROM people_person
+    WHERE departement_id = %(departement)s AND id >= %(first_person)s AND id < %(after_person)s
 ),
 membership AS (SELECT m.* FROM people_householdmember m JOIN persons p ON p.id = m.person_id),
 household AS (
@@ -145,7 +146,7 @@ household AS (
            MAX(CASE WHEN m.role IN (%(child)s, %(other_child)s) THEN COALESCE(m.left_on, 'infinity') END)
                AS child_until
     FROM people_householdmember m JOIN people_person p ON p.id = m.person_id
-    WHERE p.departement_id = %(departement)s AND m.household_id IN (SELECT household_id FROM membership)
+    WHERE p.departement_id = %(departement)s
     GROUP BY m.household_id
 ),
 cleared AS (
@@ -285,12 +286,21 @@ class SegmentBatch:
 
     def compute(self, days: list[date], part: int = 0, parts: int = 1) -> None:
         """Writes the segments of claimed days: on PostgreSQL in one statement for all of them (`INTERVALS_SQL`),
-        for the persons whose key is `part` modulo `parts` (the parts run at once on as many connections);
-        elsewhere, or for one day (the intervals' search for changes would be wasted on it), one statement per day,
-        by the first part."""
+        for the `part`-th of `parts` equal ranges of the persons' keys (the parts run at once on as many
+        connections); elsewhere, or for one day (the intervals' search for changes would be wasted on it), one
+        statement per day, by the first part."""
         connection = connections[router.db_for_write(PersonSegment)]
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and len(days) > 1:
+                # A range of keys, which the planner estimates from its statistics (a modulo would be taken for a
+                # handful of persons, and joined by nested loops).
+                cursor.execute(
+                    "SELECT min(id), max(id) + 1 FROM people_person WHERE departement_id = %s", [self.departement_id]
+                )
+                first_key, after_last_key = cursor.fetchone()
+                if first_key is None:
+                    return
+                size = -(-(after_last_key - first_key) // parts)
                 cursor.execute(
                     *self._statement(
                         INTERVALS_SQL,
@@ -298,8 +308,8 @@ class SegmentBatch:
                         first=days[0],
                         last=days[-1],
                         after_last=days[-1] + timedelta(days=1),
-                        part=part,
-                        parts=parts,
+                        first_person=first_key + part * size,
+                        after_person=min(first_key + (part + 1) * size, after_last_key),
                     )
                 )
             elif part == 0:
