@@ -1,0 +1,107 @@
+"""What the observatory's segments cost at Nord scale (the population of `bench_observatory.py`, generated first by
+it), for the two days of the daily refresh (30 November and 31 December) and the 36 month ends of a full recompute,
+computed three ways in turn (decision 0049):
+
+- `par jour`: the one-day statement for each day, then an ANALYZE, and the day's rows deleted, as every computation
+  did before decision 0049;
+- `intervalles`: the intervals' statement for all the days, on one connection, then an ANALYZE;
+- `deux parts`: the same in two ranges of the persons' keys, at once on two connections, then an ANALYZE (what a
+  computation on two workers does).
+
+Each way is timed `--runs` times (2 by default), the ways alternating; the rows written are printed once (for `par
+jour`, the sum of the days').
+
+    .venv/bin/python bench/observatory_segments.py [--runs 2]
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
+
+import django  # noqa: E402
+
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from jalon.core.periods import add_months  # noqa: E402
+from jalon.observatory.models import PersonSegment  # noqa: E402
+from jalon.observatory.segments import BUILD_SQL, SegmentBatch  # noqa: E402
+from jalon.observatory.services import _after, _batch_settings  # noqa: E402
+from jalon.observatory.workers import Workers  # noqa: E402
+
+
+DEPARTEMENT = "59"
+TODAY = date(2026, 12, 31)
+REFRESH = [date(2026, 11, 30), TODAY]
+MONTH_ENDS = [add_months(date(2024, 2, 1), months) - timedelta(days=1) for months in range(36)]
+
+
+def day_by_day(batch: SegmentBatch, days: list[date]) -> int:
+    """Each day's rows are deleted once counted, as each day's batch was after its day."""
+    written = 0
+    with transaction.atomic():
+        _batch_settings()
+        for day in days:
+            with connection.cursor() as cursor:
+                cursor.execute(*batch._statement(BUILD_SQL, day=day, next_day=day + timedelta(days=1)))
+            SegmentBatch.analyze()
+            written += PersonSegment.objects.filter(batch=batch.id).count()
+            PersonSegment.objects.filter(batch=batch.id).delete()
+    return written
+
+
+def intervals(batch: SegmentBatch, days: list[date]) -> int:
+    with transaction.atomic():
+        _batch_settings()
+        batch.prepare(*days)
+    return PersonSegment.objects.filter(batch=batch.id).count()
+
+
+def two_parts(batch: SegmentBatch, days: list[date]) -> int:
+    pool = Workers(2, _batch_settings)
+    try:
+        claimed = batch.claim(*days)
+        parts = [pool.submit(batch.compute, claimed, part, 2) for part in range(2)]
+        pool.submit(_after, parts, SegmentBatch.analyze).result()
+    finally:
+        pool.close()
+    return PersonSegment.objects.filter(batch=batch.id).count()
+
+
+WAYS = {"par jour": day_by_day, "intervalles": intervals, "deux parts": two_parts}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    print(f"charge de la machine au départ: {os.getloadavg()[0]:.1f}")
+    for label, days in (("rafraîchissement, 2 jours", REFRESH), ("recalcul complet, 36 fins de mois", MONTH_ENDS)):
+        timings: dict = {way: [] for way in WAYS}
+        rows: dict = {}
+        for _ in range(args.runs):
+            for way, compute in WAYS.items():
+                batch = SegmentBatch(DEPARTEMENT)
+                started = time.perf_counter()
+                rows[way] = compute(batch, days)  # counted within the timing: a few tens of milliseconds
+                timings[way].append(time.perf_counter() - started)
+                batch.discard()
+                SegmentBatch.vacuum()
+        for way, seconds in timings.items():
+            print(f"{label}, {way}: {' / '.join(f'{s:.2f}' for s in seconds)} s, {rows[way]} lignes")
+    print(f"charge de la machine à la fin: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
