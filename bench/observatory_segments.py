@@ -1,6 +1,7 @@
 """What the observatory's segments cost at Nord scale (the population of `bench_observatory.py`, generated first by
 it), for the two days of the daily refresh (30 November and 31 December) and the 36 month ends of a full recompute,
-computed three ways in turn (decision 0049):
+computed three ways in turn (decision 0049), and for the one day of the OARSA return (31 December) by the one-day
+statement and by the intervals' statement:
 
 - `par jour`: the one-day statement for each day, then an ANALYZE, and the day's rows deleted, as every computation
   did before decision 0049;
@@ -36,7 +37,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from jalon.core.periods import add_months  # noqa: E402
 from jalon.observatory.models import PersonSegment  # noqa: E402
-from jalon.observatory.segments import BUILD_SQL, SegmentBatch  # noqa: E402
+from jalon.observatory.segments import BUILD_SQL, INTERVALS_SQL, SegmentBatch  # noqa: E402
 from jalon.observatory.services import _after, _batch_settings  # noqa: E402
 from jalon.observatory.workers import Workers  # noqa: E402
 
@@ -79,7 +80,31 @@ def two_parts(batch: SegmentBatch, days: list[date]) -> int:
     return PersonSegment.objects.filter(batch=batch.id).count()
 
 
+def intervals_of_one_day(batch: SegmentBatch, days: list[date]) -> int:
+    """The intervals' statement on one day, which `prepare` leaves to the one-day statement."""
+    (day,) = days
+    with transaction.atomic():
+        _batch_settings()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT min(id), max(id) + 1 FROM people_person WHERE departement_id = %s", [DEPARTEMENT])
+            first_key, after_last_key = cursor.fetchone()
+            cursor.execute(
+                *batch._statement(
+                    INTERVALS_SQL,
+                    days=days,
+                    first=day,
+                    last=day,
+                    after_last=day + timedelta(days=1),
+                    first_person=first_key,
+                    after_person=after_last_key,
+                )
+            )
+        SegmentBatch.analyze()
+    return PersonSegment.objects.filter(batch=batch.id).count()
+
+
 WAYS = {"par jour": day_by_day, "intervalles": intervals, "deux parts": two_parts}
+ONE_DAY = {"instruction d'un jour": day_by_day, "instruction des intervalles": intervals_of_one_day}
 
 
 def main():
@@ -87,11 +112,15 @@ def main():
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args()
     print(f"charge de la machine au départ: {os.getloadavg()[0]:.1f}")
-    for label, days in (("rafraîchissement, 2 jours", REFRESH), ("recalcul complet, 36 fins de mois", MONTH_ENDS)):
-        timings: dict = {way: [] for way in WAYS}
+    for label, days, ways in (
+        ("retour OARSA, 31 décembre", [TODAY], ONE_DAY),
+        ("rafraîchissement, 2 jours", REFRESH, WAYS),
+        ("recalcul complet, 36 fins de mois", MONTH_ENDS, WAYS),
+    ):
+        timings: dict = {way: [] for way in ways}
         rows: dict = {}
         for _ in range(args.runs):
-            for way, compute in WAYS.items():
+            for way, compute in ways.items():
                 batch = SegmentBatch(DEPARTEMENT)
                 started = time.perf_counter()
                 rows[way] = compute(batch, days)  # counted within the timing: a few tens of milliseconds
