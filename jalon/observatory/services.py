@@ -276,18 +276,21 @@ class _Computing:
         return self.segmented_from is None or period.end >= self.segmented_from
 
     def days_inline(self, by_day: dict) -> None:
-        """Day after day on this connection: the segments of all the days computed first, then each day in one
-        transaction, its indicators joining them, so that a failure leaves no half-replaced values. The segments are
-        deleted at the end, or after a failure."""
+        """Day after day on this connection, each day in one transaction, its indicators joining the segments, so that
+        a failure leaves no half-replaced values. PostgreSQL computes the segments of all the days first (intervals);
+        SQLite those of each day in the day's transaction, so that no transaction holds its single write lock for the
+        whole computation (the demo's screens would wait for it). The segments are deleted at the end, or after a
+        failure."""
         segments = SegmentBatch(self.departement_id)
         try:
-            with transaction.atomic():
-                _batch_settings()
-                built = Inline().submit(segments.prepare, *by_day)
+            if connection.vendor == "postgresql":
+                with transaction.atomic():
+                    _batch_settings()
+                    segments.prepare(*by_day)
             for day in sorted(by_day):
                 with transaction.atomic():
                     _batch_settings()
-                    work = _Day(day, by_day[day], segments, built)
+                    work = _Day(day, by_day[day], segments, Inline().submit(segments.prepare, day))
                     self.evaluate(Inline(), work)
                     self.write(work)
         finally:
