@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -276,11 +277,12 @@ class _Computing:
         return self.segmented_from is None or period.end >= self.segmented_from
 
     def days_inline(self, by_day: dict) -> None:
-        """Day after day on this connection, each day in one transaction, its indicators joining the segments, so that
-        a failure leaves no half-replaced values. PostgreSQL computes the segments of all the days first (intervals);
-        SQLite those of each day in the day's transaction, so that no transaction holds its single write lock for the
-        whole computation (the demo's screens would wait for it). The segments are deleted at the end, or after a
-        failure."""
+        """Day after day on this connection: the day's indicators evaluated, joining the segments, then its values
+        written in one transaction, so that a failure leaves no half-replaced values. PostgreSQL computes the
+        segments of all the days first (intervals), SQLite those of each day before it. Each write is its own short
+        transaction: SQLite has one write lock, which a transaction holds from its start, and the demo's screens
+        would otherwise wait for a whole day's evaluation (more than the 20 s they wait, while the demo computes its
+        history in the background). The segments are deleted at the end, or after a failure."""
         segments = SegmentBatch(self.departement_id)
         try:
             if connection.vendor == "postgresql":
@@ -291,7 +293,12 @@ class _Computing:
                 with transaction.atomic():
                     _batch_settings()
                     work = _Day(day, by_day[day], segments, Inline().submit(segments.prepare, day))
+                # SQLite reads without a transaction, which would take the write lock (`transaction_mode`).
+                with transaction.atomic() if connection.vendor == "postgresql" else nullcontext():
+                    _batch_settings()
                     self.evaluate(Inline(), work)
+                with transaction.atomic():
+                    _batch_settings()
                     self.write(work)
         finally:
             segments.discard()
