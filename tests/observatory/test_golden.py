@@ -410,7 +410,7 @@ def test_segment_intervals_are_the_days_segments(world):
                 assert holding(intervals.id, day) == by_day[-1], day
                 PersonSegment.objects.filter(batch=one_day.id).delete()
             stored = PersonSegment.objects.filter(batch=intervals.id).count()
-            # Computed in two parts (the persons by the parity of their key, as on two connections): the same rows.
+            # Computed in two parts (two ranges of the persons' keys, as on two connections): the same rows.
             with SegmentBatch("40") as in_parts:
                 claimed = in_parts.claim(*days)
                 for part in (0, 1):

@@ -1,6 +1,6 @@
 """A segment row holds for an interval of the batch's days (decision 0049): `until` added, the lookup index on
 (batch, person, day). The table is a working table, empty between computations: rows a failed computation left are
-deleted first, so the column needs no default."""
+deleted first, so the one-off default that fills the new column while it is added is never read."""
 
 from django.db import migrations, models
 
