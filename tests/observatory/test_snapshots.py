@@ -388,3 +388,42 @@ def test_an_indicator_deleted_takes_its_values_and_computed_periods_with_it(worl
     assert not IndicatorValue.objects.filter(indicator_id=l69.pk).exists()
     assert not ComputedPeriod.objects.filter(indicator_id=l69.pk).exists()
     assert IndicatorValue.objects.count() == kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_computation_reads_outside_a_transaction_and_writes_in_short_ones(world, monkeypatch):  # noqa: F811
+    """SQLite has one write lock, which a transaction takes from its start (`transaction_mode`): a computation on it
+    evaluates each day outside any transaction and writes its values in a transaction of their own, so that the
+    demo's screens never wait on it for a whole day's evaluation (they wait 20 s at most). The values are the same."""
+    from django.db import connection
+
+    from jalon.observatory import services
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL evaluates in transactions, on its workers")
+    catalogue_load()
+    evaluated_in, written_in = [], []
+    evaluate, write = services._Computing.evaluate, services._Computing.write
+
+    def evaluating(self, pool, work):
+        evaluated_in.append(connection.in_atomic_block)
+        return evaluate(self, pool, work)
+
+    def writing(self, work):
+        written_in.append(connection.in_atomic_block)
+        return write(self, work)
+
+    monkeypatch.setattr(services._Computing, "evaluate", evaluating)
+    monkeypatch.setattr(services._Computing, "write", writing)
+    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 10, 1), codes=["L69"])
+    assert evaluated_in and not any(evaluated_in)
+    assert written_in and all(written_in)
+    # The golden L69 of 2025: 10 subject on 31/12/2025.
+    l69 = IndicatorValue.objects.get(
+        indicator__code="L69",
+        period_kind=PeriodKind.YEAR,
+        period_start=D(2025, 1, 1),
+        territory_level=TerritoryLevel.DEPARTEMENT,
+        dimension="",
+    )
+    assert l69.value == 10
