@@ -24,6 +24,7 @@ from jalon.observatory.engine import (
 )
 from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import ComputedPeriod, Indicator, IndicatorValue, SnapshotRun
+from jalon.observatory.partitions import PartitionBuild, partition_ensure
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
 from jalon.observatory.segments import SegmentBatch
@@ -134,10 +135,10 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _COPY_NULL = "\\N"
 
 
-def _copy_text(rows: list[tuple]) -> str:
-    """Value rows (`_value_rows`) as the text of a COPY, written at once. Territory codes, segments and dates repeat
-    from row to row: each is spelled once. Numbers are written as Python spells them (`str`), which PostgreSQL reads
-    back exactly."""
+def _copy_text(rows: list[tuple], prefix: str = "") -> str:
+    """Value rows (`_value_rows`) as the text of a COPY, written at once, each line after `prefix` (fields common to
+    all, tab-separated). Territory codes, segments and dates repeat from row to row: each is spelled once. Numbers are
+    written as Python spells them (`str`), which PostgreSQL reads back exactly."""
     spelled: dict = {}
     null = _COPY_NULL
 
@@ -149,7 +150,7 @@ def _copy_text(rows: list[tuple]) -> str:
 
     return "".join(
         [
-            f"{indicator}\t{level}\t{spell(code)}\t{kind}\t{spell(start)}\t{dimension}\t{spell(segment)}\t"
+            f"{prefix}{indicator}\t{level}\t{spell(code)}\t{kind}\t{spell(start)}\t{dimension}\t{spell(segment)}\t"
             f"{numerator}\t{null if denominator is None else denominator}\t{null if value is None else value}\n"
             for indicator, level, code, kind, start, dimension, segment, numerator, denominator, value in rows
         ]
@@ -181,7 +182,8 @@ def periods_to_compute(*, first_day: date, today: date, full: bool) -> list[Peri
 # - the segments' GROUPING SETS hash or sort a row per person: with the default 4 MB they spill to disk, and with
 #   64 MB PostgreSQL still sorts the rows once per dimension for the shares' many sums (hashing every set takes
 #   some 20 MB at Nord scale, and is a fifth faster).
-BATCH_SETTINGS = {"statement_timeout": "0", "jit": "off", "work_mem": "256MB"}
+# - a partition built anew (a full recompute) sorts three million values per index.
+BATCH_SETTINGS = {"statement_timeout": "0", "jit": "off", "work_mem": "256MB", "maintenance_work_mem": "256MB"}
 
 
 def _batch_settings() -> None:
@@ -219,17 +221,36 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
     for period in periods_to_compute(first_day=first_day, today=today, full=full):
         by_day[period.end].append(period)
     computing = _Computing(departement_id, Places.of(departement_id), run, indicators, segmented_from)
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            _batch_settings()
+            partition_ensure(departement_id)
+        if full and codes is None:
+            # Every indicator recomputed over years: the Département's partition is built anew (decision 0050).
+            computing.build = PartitionBuild(departement_id, run.pk, [indicator.pk for indicator in indicators])
+            with transaction.atomic():
+                _batch_settings()
+                computing.build.create([period for periods in by_day.values() for period in periods])
     # The dead rows left in the segments' table since the last computation (a screen's live evaluation, a failed
     # computation) would slow this one's first batches: cleaned first (a few milliseconds when there are none).
     SegmentBatch.vacuum()
-    if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
-        computing.days_on_workers(by_day)
-    else:
-        computing.days_inline(by_day)
+    try:
+        if WORKERS > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+            computing.days_on_workers(by_day)
+        else:
+            computing.days_inline(by_day)
+        if computing.build:
+            computing.swap()
+    except BaseException:
+        if computing.build and not connection.in_atomic_block:  # in a caller's transaction, its rollback drops it
+            computing.build.discard()
+        raise
     SegmentBatch.vacuum()
     # The figures pages read these values right after the nightly run: fresh statistics after a first computation or
-    # a recomputation; a day's changes (a few per cent of the values) leave them as they were.
-    statistics_refresh(IndicatorValue, rows=computing.changed, table_share=0.1)
+    # a recomputation; a day's changes (a few per cent of the values) leave them as they were. A built partition was
+    # analysed before it was swapped in.
+    if not computing.build:
+        statistics_refresh(IndicatorValue, rows=computing.changed, table_share=0.1)
     run.values_written = computing.written
     run.values_changed = computing.changed
     run.finished_at = timezone.now()
@@ -240,6 +261,11 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # Connections a computation evaluates on (threads): the server's two cores. A computation called inside a
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
+
+
+def _execute(statement: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
 
 
 def _after(futures: list[Future], then) -> None:
@@ -271,7 +297,14 @@ class _Computing:
     indicators: list[Indicator]
     segmented_from: date | None
     written: int = 0  # the values computed for the periods
-    changed: int = 0  # of which new, changed or gone: the rows actually written
+    changed: int = 0  # of which new, changed or gone: the rows actually written (all of them into a built partition)
+    build: PartitionBuild | None = None  # the Département's partition built anew (a full recompute, PostgreSQL)
+    built_periods: list = field(default_factory=list)  # the periods written into it, recorded once it is swapped in
+
+    @property
+    def prefix(self) -> str:
+        """The Département and the run, as the first two fields of a value's COPY line."""
+        return f"{self.departement_id}\t{self.run.pk}\t"
 
     def segmented(self, period: Period) -> bool:
         return self.segmented_from is None or period.end >= self.segmented_from
@@ -300,6 +333,10 @@ class _Computing:
                 with transaction.atomic():
                     _batch_settings()
                     self.write(work)
+            if self.build:
+                with transaction.atomic():
+                    _batch_settings()
+                    self.index(Inline())
         finally:
             segments.discard()
 
@@ -328,6 +365,8 @@ class _Computing:
                 if index > 0:
                     self.write(works[index - 1])
             self.write(works[-1])
+            if self.build:
+                self.index(pool)
         finally:
             pool.close()  # after a failure: what is left is cancelled before the segments are deleted
             segments.discard()
@@ -400,7 +439,18 @@ class _Computing:
         workers compute the next ones; then one comparison with the stored values of the periods writes only what
         differs: new rows, changed values, rows no longer computed. Inserting every row again (eight indexes and
         three key checks a row) cost more than all the day's evaluations together. Elsewhere the periods are
-        cleared and every row inserted."""
+        cleared and every row inserted. Into a partition built anew (`PartitionBuild`), the rows are copied as they
+        are, and the periods recorded once it is swapped in."""
+        if self.build:
+            with transaction.atomic():
+                _batch_settings()
+                for _, evaluation in work.evaluations:
+                    for period_rows in evaluation.result().values():
+                        self.build.copy(("departement_id", "run_id", *STAGED), _copy_text(period_rows, self.prefix))
+                        self.written += len(period_rows)
+                        self.changed += len(period_rows)
+            self.built_periods += work.periods
+            return
         own_transaction = not connection.in_atomic_block
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -423,22 +473,39 @@ class _Computing:
                         )
                         self.written += len(period_rows)
                         self.changed += len(period_rows)
-            ComputedPeriod.objects.bulk_create(
-                [
-                    ComputedPeriod(
-                        indicator=indicator,
-                        departement_id=self.departement_id,
-                        period_kind=period.kind,
-                        period_start=period.start,
-                        run=self.run,
-                    )
-                    for indicator in self.indicators
-                    for period in work.periods
-                ],
-                update_conflicts=True,
-                unique_fields=["indicator", "departement", "period_kind", "period_start"],
-                update_fields=["run"],
-            )
+            self.computed(work.periods)
+
+    def computed(self, periods: list[Period]) -> None:
+        """Records this computation as the last of the periods (`ComputedPeriod`), with their values."""
+        ComputedPeriod.objects.bulk_create(
+            [
+                ComputedPeriod(
+                    indicator=indicator,
+                    departement_id=self.departement_id,
+                    period_kind=period.kind,
+                    period_start=period.start,
+                    run=self.run,
+                )
+                for indicator in self.indicators
+                for period in periods
+            ],
+            update_conflicts=True,
+            unique_fields=["indicator", "departement", "period_kind", "period_start"],
+            update_fields=["run"],
+        )
+
+    def index(self, pool) -> None:
+        """The built partition's indexes, built on the pool's connections at once."""
+        for built in [pool.submit(_execute, statement) for statement in self.build.index_statements()]:
+            built.result()
+
+    def swap(self) -> None:
+        """The built partition, indexed, swapped in with the record of its periods, in one transaction."""
+        with transaction.atomic():
+            _batch_settings()
+            self.build.constrain()
+            self.build.swap()
+            self.computed(self.built_periods)
 
     def _merge(self, work: _Day, own_transaction: bool) -> None:
         with connection.cursor() as cursor:
