@@ -569,12 +569,14 @@ MERGE_DIFF = (
     " OR stored.denominator IS DISTINCT FROM staged.denominator"
     " OR stored.value IS DISTINCT FROM staged.value"
 )
+# The Département named in each, so that PostgreSQL reads its partition only (decision 0050).
 MERGE_WRITES = (
-    "DELETE FROM observatory_indicatorvalue stored USING obs_diff "
-    "WHERE obs_diff.indicator_id IS NULL AND stored.id = obs_diff.old_id",
+    "DELETE FROM observatory_indicatorvalue stored USING obs_diff WHERE stored.departement_id = %(departement)s "
+    "AND obs_diff.indicator_id IS NULL AND stored.id = obs_diff.old_id",
     "UPDATE observatory_indicatorvalue stored SET numerator = obs_diff.numerator, "
     "denominator = obs_diff.denominator, value = obs_diff.value, run_id = %(run)s FROM obs_diff "
-    "WHERE obs_diff.old_id IS NOT NULL AND obs_diff.indicator_id IS NOT NULL AND stored.id = obs_diff.old_id",
+    "WHERE stored.departement_id = %(departement)s "
+    "AND obs_diff.old_id IS NOT NULL AND obs_diff.indicator_id IS NOT NULL AND stored.id = obs_diff.old_id",
     "INSERT INTO observatory_indicatorvalue (departement_id, run_id, " + ", ".join(STAGED) + ") "  # noqa: S608
     "SELECT %(departement)s, %(run)s, " + ", ".join(STAGED) + " FROM obs_diff WHERE obs_diff.old_id IS NULL",
 )

@@ -1,0 +1,73 @@
+"""The observatory's full recompute alone, at Nord scale (the population of `bench_observatory.py`, generated first by
+it): the values table emptied, the segments' table vacuumed, then `snapshot_compute` of 36 months, 12 quarters and
+3 years, timed end to end, with the CPU the computation's Python process used and how busy the machine's cores were
+(`/proc/stat`, Linux) over the run. Empties the values of the database it is given.
+
+    DATABASE_URL=postgres://…/nord .venv/bin/python bench/observatory_full.py [--runs 2] [--months 36]
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
+os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
+
+import django  # noqa: E402
+
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from jalon.core.periods import add_months  # noqa: E402
+from jalon.observatory.services import snapshot_compute  # noqa: E402
+
+
+DEPARTEMENT = "59"
+TODAY = date(2026, 12, 31)
+
+
+def cpu_ticks() -> tuple[int, int]:
+    """(busy, total) ticks of all the machine's cores since boot."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--months", type=int, default=36)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
+    first_day = add_months(TODAY.replace(day=1), -(args.months - 1))
+    for _ in range(args.runs):
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE observatory_indicatorvalue, observatory_computedperiod")
+            cursor.execute("VACUUM observatory_personsegment")
+            cursor.execute("VACUUM ANALYZE observatory_indicatorvalue")
+        load = os.getloadavg()[0]
+        busy, total = cpu_ticks()
+        started, process = time.perf_counter(), os.times()
+        run = snapshot_compute(departement_id=DEPARTEMENT, today=TODAY, full=True, first_day=first_day)
+        seconds, ended = time.perf_counter() - started, os.times()
+        busy_after, total_after = cpu_ticks()
+        python = ended.user - process.user + ended.system - process.system
+        print(
+            f"recalcul complet ({args.months} mois depuis le {first_day:%d/%m/%Y}) : {seconds:.1f} s, "
+            f"{run.values_written} valeurs ; processeur du processus Python {python:.1f} s ; "
+            f"cœurs occupés {100 * (busy_after - busy) / (total_after - total):.0f} % ; "
+            f"charge {load:.1f} → {os.getloadavg()[0]:.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
