@@ -7,14 +7,13 @@ import datetime
 import pytest
 from django.db import connection
 
-from jalon.observatory import services
 from jalon.observatory.enums import PeriodKind, Source, TerritoryLevel
 from jalon.observatory.models import ComputedPeriod, Indicator, IndicatorValue
 from jalon.observatory.partitions import TABLE, partition_ensure
 from jalon.observatory.periods import Period
 from jalon.observatory.services import catalogue_load, computations, snapshot_compute
 from tests.observatory.test_golden import world  # noqa: F401  (the golden population)
-from tests.observatory.test_snapshots import _stored_values
+from tests.observatory.test_snapshots import _stored_values, fail_on
 
 
 pytestmark = pytest.mark.django_db
@@ -112,14 +111,7 @@ def test_a_failed_full_recompute_leaves_the_partition_as_it_was(world, monkeypat
     catalogue_load()
     first = snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 10, 1))
     before = _stored_values()
-    group_results = services._group_results
-
-    def failing(shares, group, departement_id, period, *args):
-        if period == Period(PeriodKind.MONTH, D(2026, 1, 1)):
-            raise RuntimeError("panne")
-        return group_results(shares, group, departement_id, period, *args)
-
-    monkeypatch.setattr(services, "_group_results", failing)
+    fail_on(monkeypatch, Period(PeriodKind.MONTH, D(2026, 1, 1)))
     with pytest.raises(RuntimeError, match="panne"):
         snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 10, 1))
     # Every value as it was, written by the first computation, and no half-built table left.

@@ -235,13 +235,26 @@ def test_on_two_connections_the_values_of_one(world, monkeypatch):  # noqa: F811
     assert not PersonSegment.objects.exists()
 
 
+def fail_on(monkeypatch, failing_period: Period) -> None:
+    """Every evaluation of `failing_period` fails ("panne"); the others are computed as usual."""
+    from jalon.observatory import services
+
+    group_results = services._group_results
+
+    def failing(shares, group, departement_id, period, *args):
+        if period == failing_period:
+            raise RuntimeError("panne")
+        return group_results(shares, group, departement_id, period, *args)
+
+    monkeypatch.setattr(services, "_group_results", failing)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch):  # noqa: F811
     """The days written before a failure keep their new values; the failing day keeps all its old ones (none of its
     periods is half replaced), and no segment batch is left behind."""
     from django.db import connection
 
-    from jalon.observatory import services
     from jalon.observatory.models import ComputedPeriod, PersonSegment, SnapshotRun
 
     if connection.vendor != "postgresql":
@@ -249,14 +262,7 @@ def test_a_failure_on_a_worker_leaves_no_half_replaced_day(world, monkeypatch): 
     catalogue_load()
     codes = ["L69", "P05", "L13"]
     first = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=codes)
-    group_results = services._group_results
-
-    def failing(shares, group, departement_id, period, *args):
-        if period == Period(PeriodKind.QUARTER, D(2026, 1, 1)):
-            raise RuntimeError("panne")
-        return group_results(shares, group, departement_id, period, *args)
-
-    monkeypatch.setattr(services, "_group_results", failing)
+    fail_on(monkeypatch, Period(PeriodKind.QUARTER, D(2026, 1, 1)))
     with pytest.raises(RuntimeError, match="panne"):
         snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=codes)
     failed = SnapshotRun.objects.exclude(pk=first.pk).get()
