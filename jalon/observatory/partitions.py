@@ -52,10 +52,11 @@ def partition_ensure(departement_id: str) -> None:
 
 class PartitionBuild:
     """A Département's partition built anew: `create` it with the partition's values of the recomputed indicators
-    for other periods, `copy` the computed rows, `index` them, and `swap` the new table in for the partition, with the
-    partition's values of the other indicators (entered ones) copied under a lock. `discard` drops what is left after
-    a failure: the partition stays as it was. Only computations write computed indicators' values, and two of the same
-    Département do not run at once (the nightly task computes each Département once)."""
+    for other periods, `copy` the computed rows, run its `index_statements`, `constrain` it, and `swap` the new table
+    in for the partition, with the partition's values of the other indicators (entered ones) copied under a lock.
+    `discard` drops what is left after a failure: the partition stays as it was. Only computations write computed
+    indicators' values, and two of the same Département do not run at once (the nightly task computes each
+    Département once)."""
 
     def __init__(self, departement_id: str, run_id: int, indicator_ids: list[int]):
         self.departement_id = departement_id
@@ -80,10 +81,11 @@ class PartitionBuild:
                 copy.write(text)
 
     def index_statements(self) -> list[str]:
-        """The parent's indexes on the new table, each built in one sort over its rows, the attached partition must
+        """The parent's indexes on the new table, each built in one sort over its rows: the attached partition must
         have them all (one missing would be built while the swap holds its locks). Independent of each other (each
-        takes a lock that the others share): a computation builds them on its connections at once, the largest first.
-        The indexes of the primary and unique keys become constraints in `constrain`."""
+        takes a lock that the others share): a computation builds them on its connections at once, the keys' first
+        (the unique key's is the largest). The indexes of the primary and unique keys become constraints in
+        `constrain`."""
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass "
