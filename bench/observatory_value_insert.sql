@@ -1,4 +1,4 @@
--- What inserting the observatory's values costs, by what the insert maintains (decision 0048). Run on a base where
+-- What inserting the observatory's values costs, by what the insert maintains (decisions 0048 and 0050). Run on a base where
 -- the benchmark has stored its values (`bench_observatory.py`), then compare the times psql prints:
 --     psql "$DATABASE_URL" -f bench/observatory_value_insert.sql
 -- Everything happens on copies, dropped at the end; the values table is only read.
@@ -43,9 +43,25 @@ INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_le
     period_start, dimension, segment, numerator, denominator, value)
     SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
            dimension, segment, numerator, denominator, value FROM bench_values;
+
+\echo '4. no index at all, then the unique key built over the rows in one sort (a partition built anew, decision 0050)'
+TRUNCATE bench_value_copy;
+DO $$ DECLARE constraint_name text; BEGIN
+    FOR constraint_name IN SELECT conname FROM pg_constraint WHERE conrelid = 'bench_value_copy'::regclass
+        AND contype IN ('p', 'u') LOOP
+        EXECUTE format('ALTER TABLE bench_value_copy DROP CONSTRAINT %I', constraint_name);
+    END LOOP;
+END $$;
+INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind,
+    period_start, dimension, segment, numerator, denominator, value)
+    SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
+           dimension, segment, numerator, denominator, value FROM bench_values;
+SET maintenance_work_mem = '256MB';
+CREATE UNIQUE INDEX ON bench_value_copy (indicator_id, departement_id, territory_level, territory_code, period_kind,
+    period_start, dimension, segment);
 DROP TABLE bench_value_copy;
 
-\echo '4. an entered indicator''s yearly values (the entered indicators'' page), with then without the index on'
+\echo '5. an entered indicator''s yearly values (the entered indicators'' page), with then without the index on'
 \echo '   (departement, indicator, period_kind, territory_level): see the Execution Time lines'
 SELECT id AS indicator FROM observatory_indicator WHERE code = 'B1' \gset
 EXPLAIN (ANALYZE, COSTS OFF) SELECT * FROM observatory_indicatorvalue
