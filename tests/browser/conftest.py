@@ -185,6 +185,19 @@ def log_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Se connecter").click()
 
 
+def expect_listed(page, name: str) -> None:
+    """A person's link in a paginated list sorted by name, looked for page after page: the demo's portfolios hold
+    more than a page, and who comes first in a queue depends on the day the demo is built."""
+    from playwright.sync_api import expect
+
+    link = page.get_by_role("link", name=name)
+    following = page.get_by_role("link", name="Page suivante")
+    while not link.count() and following.count():
+        following.first.click()
+        page.wait_for_load_state()
+    expect(link).to_be_visible()
+
+
 def follow_menu(page, label: str) -> None:
     """Click an entry of the main menu, opening its group first when it sits in one."""
     import re

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from jalon.core.enums import AuditCode
 from jalon.core.models import AuditEvent
 from jalon.demo.builder import DEMO_PASSWORD
-from tests.browser.conftest import check_accessibility, follow_menu, log_in
+from tests.browser.conftest import check_accessibility, expect_listed, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -40,5 +40,5 @@ def test_orientation_officer_orients_the_longest_waiting_person(page, live_serve
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     follow_menu(page, "Mon portefeuille")
-    expect(page.get_by_role("link", name=name)).to_be_visible()
+    expect_listed(page, name)
     check_accessibility(page, "portefeuille")

@@ -14,7 +14,7 @@ from jalon.demo.builder import DEMO_PASSWORD
 from jalon.messaging.models import Message
 from jalon.orientation.enums import Attendance, SessionStage
 from jalon.orientation.models import Interview, Orientation, OrientationSession
-from tests.browser.conftest import check_accessibility, follow_menu, log_in
+from tests.browser.conftest import check_accessibility, expect_listed, follow_menu, log_in
 
 
 pytestmark = [pytest.mark.browser]
@@ -115,4 +115,4 @@ def test_a_session_from_the_queue_to_the_caseload(page, live_server, demo):
     page.get_by_role("button", name="Se déconnecter").click()
     log_in(page, live_server.url, "referent.ft@landes.demo.jalon.test", DEMO_PASSWORD)
     follow_menu(page, "Mon portefeuille")
-    expect(page.get_by_role("link", name=names[0])).to_be_visible()
+    expect_listed(page, names[0])
