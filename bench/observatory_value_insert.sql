@@ -9,6 +9,8 @@ CREATE TEMP TABLE bench_values AS
     SELECT * FROM observatory_indicatorvalue WHERE period_start >= DATE '2026-01-01' ORDER BY random();
 SELECT count(*) AS values_inserted FROM bench_values;
 CREATE TABLE bench_value_copy (LIKE observatory_indicatorvalue INCLUDING ALL);
+-- The same insert in each step, into the copy as that step leaves it.
+\set insert_values 'INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start, dimension, segment, numerator, denominator, value) SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start, dimension, segment, numerator, denominator, value FROM bench_values'
 
 \echo '1. the five indexes and the two keys checked (indicator, Département), as before migration 0014'
 ALTER TABLE bench_value_copy
@@ -16,20 +18,14 @@ ALTER TABLE bench_value_copy
     ADD FOREIGN KEY (indicator_id) REFERENCES observatory_indicator (id) DEFERRABLE INITIALLY DEFERRED;
 BEGIN;
 SET CONSTRAINTS ALL IMMEDIATE;
-INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind,
-    period_start, dimension, segment, numerator, denominator, value)
-    SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
-           dimension, segment, numerator, denominator, value FROM bench_values;
+:insert_values;
 COMMIT;
 
 \echo '2. the five indexes, no key checked (migration 0014)'
 TRUNCATE bench_value_copy;
 ALTER TABLE bench_value_copy DROP CONSTRAINT bench_value_copy_departement_id_fkey,
     DROP CONSTRAINT bench_value_copy_indicator_id_fkey;
-INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind,
-    period_start, dimension, segment, numerator, denominator, value)
-    SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
-           dimension, segment, numerator, denominator, value FROM bench_values;
+:insert_values;
 
 \echo '3. the primary key and the unique key only'
 TRUNCATE bench_value_copy;
@@ -39,10 +35,7 @@ DO $$ DECLARE index_name text; BEGIN
         EXECUTE format('DROP INDEX %I', index_name);
     END LOOP;
 END $$;
-INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind,
-    period_start, dimension, segment, numerator, denominator, value)
-    SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
-           dimension, segment, numerator, denominator, value FROM bench_values;
+:insert_values;
 
 \echo '4. no index at all, then the unique key built over the rows in one sort (a partition built anew, decision 0050)'
 TRUNCATE bench_value_copy;
@@ -52,10 +45,7 @@ DO $$ DECLARE constraint_name text; BEGIN
         EXECUTE format('ALTER TABLE bench_value_copy DROP CONSTRAINT %I', constraint_name);
     END LOOP;
 END $$;
-INSERT INTO bench_value_copy (departement_id, run_id, indicator_id, territory_level, territory_code, period_kind,
-    period_start, dimension, segment, numerator, denominator, value)
-    SELECT departement_id, run_id, indicator_id, territory_level, territory_code, period_kind, period_start,
-           dimension, segment, numerator, denominator, value FROM bench_values;
+:insert_values;
 SET maintenance_work_mem = '256MB';
 CREATE UNIQUE INDEX ON bench_value_copy (indicator_id, departement_id, territory_level, territory_code, period_kind,
     period_start, dimension, segment);
