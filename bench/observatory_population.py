@@ -50,8 +50,8 @@ STATEMENTS = [
     f"""CREATE TEMPORARY TABLE bench_households AS
         SELECT {BASE} + n AS id, n, DATE '2014-01-01' + (random() * 4700)::int AS requested,
                random() AS closing, random() AS couple, random() AS children,
-               (SELECT code FROM bench_communes c WHERE c.n = 1 + (g.n * 7919) % (SELECT count(*) FROM bench_communes))
-                   AS commune
+               (SELECT code FROM bench_communes c
+                WHERE c.n = 1 + (g.n::bigint * 7919) % (SELECT count(*) FROM bench_communes)) AS commune
         FROM generate_series(1, current_setting('bench.households')::int) g(n)""",
     """INSERT INTO people_household (id, created_at, updated_at, organisme, organisme_code, matricule, address,
         address_complement, postal_code, city, homeless, source_hash, commune_id, departement_id, geocoded_address,
