@@ -458,7 +458,14 @@ class Appointment(BaseModel):
         verbose_name = "rendez-vous"
         verbose_name_plural = "rendez-vous"
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["professional", "starts_at"], name="appointment_pro_start_idx")]
+        indexes = [
+            models.Index(fields=["professional", "starts_at"], name="appointment_pro_start_idx"),
+            # A carnet's appointments of a period, counted for each carnet by the observatory: the probe reads the
+            # period's entries only, not the carnet's whole history.
+            models.Index(
+                fields=["notebook", "starts_at"], name="appointment_carnet_start_idx", condition=Q(cancelled_at=None)
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start")
         ]
@@ -493,6 +500,8 @@ class Contact(BaseModel):
         verbose_name = "contact"
         verbose_name_plural = "contacts"
         ordering = ["-occurred_on", "-id"]
+        # A carnet's contacts of a period (the observatory's counts, « perdu de vue »), as for appointments.
+        indexes = [models.Index(fields=["notebook", "occurred_on"], name="contact_carnet_day_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} du {self.occurred_on:%d/%m/%Y}"

@@ -41,8 +41,9 @@ share_indicator(
 
 
 def _per_carnet(rows):
-    """The number of `rows` of the person's carnet, 0 when it has none (a subquery grouped by carnet)."""
-    counted = rows.filter(notebook_id=OuterRef("notebook")).order_by().values("notebook_id").annotate(n=Count("pk"))
+    """The number of `rows` of the person's carnet, 0 when it has none (a subquery grouped by carnet). `COUNT(*)`,
+    so that PostgreSQL counts from the carnet's period index alone, without reading the rows."""
+    counted = rows.filter(notebook_id=OuterRef("notebook")).order_by().values("notebook_id").annotate(n=Count("*"))
     return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
 
 
