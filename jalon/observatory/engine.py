@@ -18,13 +18,12 @@ from django.db import connections
 from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast
 
-from jalon.observatory.enums import Dimension, Measure, PeriodKind, TerritoryLevel, Unit
+from jalon.observatory.enums import Dimension, Measure, TerritoryLevel, Unit
 from jalon.observatory.periods import Period
 from jalon.observatory.routers import primary
 from jalon.observatory.segments import (
     BASE_DIMENSIONS,
     PERSON_DIMENSIONS,
-    SEGMENTS,
     SegmentBatch,
     profile_expression,
     profile_of,
@@ -400,16 +399,6 @@ def evaluate_shares_over(
     segments and places are those of the day, and each (period, share) is its own pair of columns, computed with the
     period's scope (the carnet's appointments of the month, of the quarter, of the year). The results are those of
     each period's own `evaluate_shares`."""
-    pairs, totals = _share_totals(
-        asked, departement_id, places=places, segments=segments, commune_segments=commune_segments
-    )
-    return _share_results(asked, departement_id, pairs, totals)
-
-
-def _share_totals(asked, departement_id, *, places, segments, commune_segments, narrowed: Q | None = None):
-    """The sums of `evaluate_shares_over`'s query: the (period, share) pairs in the order of `asked`, and for each
-    cell a list of each pair's numerator and denominator, in that order. `narrowed` keeps only some of the base's
-    rows (`SharesByInterval`)."""
     first_period, first_specs = asked[0]
     base = first_specs[0].share.base
     day = first_period.end
@@ -427,8 +416,6 @@ def _share_totals(asked, departement_id, *, places, segments, commune_segments, 
         spec.share.population and spec.share.population(scopes[period]) for period, specs in asked for spec in specs
     ]
     rows = base(scopes[first_period]).order_by()
-    if narrowed is not None:
-        rows = rows.filter(narrowed)
     if None not in populations:
         anyone = populations[0]
         for population in populations[1:]:
@@ -461,20 +448,11 @@ def _share_totals(asked, departement_id, *, places, segments, commune_segments, 
         first_specs[0],
         commune_segments,
     )
-    pairs = list(column_of)
-    positions = [position for pair in pairs for position in column_of[pair]]
-    return pairs, {key: [values[position] for position in positions] for key, values in totals.items()}
-
-
-def _share_results(asked, departement_id: str, pairs: list, totals: dict) -> dict[Period, dict[str, Result]]:
-    """Each asked share's result from `_share_totals`' sums."""
-    index_of = {pair: index for index, pair in enumerate(pairs)}
     everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
     results: dict[Period, dict[str, Result]] = {}
     for period, specs in asked:
         for spec in specs:
-            numerator = 2 * index_of[(period, spec.share)]
-            denominator = numerator + 1
+            numerator, denominator = column_of[(period, spec.share)]
             # A share is absent where it has no row (no denominator), but for the Département as a whole.
             result = {everyone: Cell()}
             for key, values in totals.items():
@@ -482,87 +460,6 @@ def _share_results(asked, departement_id: str, pairs: list, totals: dict) -> dic
                     result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
             results.setdefault(period, {})[spec.code] = result
     return results
-
-
-# The bases whose shares may be evaluated by intervals (`SharesByInterval`), declared with `by_intervals`.
-INTERVAL_BASES: set = set()
-
-
-def by_intervals(base: Callable[[Scope], QuerySet]) -> Callable[[Scope], QuerySet]:
-    """Declares that a share base's rows and every stock share over it read, of the day, only the person's segment
-    row of the day and comparisons of the day with dates where that row's interval ends (`segments.INTERVALS_SQL`:
-    its age and seniority bands' thresholds, an orientation's or a CER's dates, a membership's, a right's…), so
-    that between two of a batch's days where a person's row does not change, neither do the person's columns.
-    `test_shares_by_intervals_are_the_days_shares` holds every such share to its day-by-day evaluation."""
-    INTERVAL_BASES.add(base)
-    return base
-
-
-class SharesByInterval:
-    """The stock shares over a base declared `by_intervals`, on the days of a segment batch computed as intervals
-    (PostgreSQL, several days): the first day is evaluated whole, and each later day as the day before plus the
-    persons whose segment row starts on the day (evaluated on it) minus those whose row ends on it (evaluated on the
-    day before, where their values were the same as when they were added). A few thousand persons a day instead of
-    all: at Nord scale, 121 000 persons subject to rights and duties on a month end, some 3 000 of whom change.
-
-    `change(index)` is the work of one day (any connection: the days' changes are independent), `add` folds a
-    day's change into the day before's totals, `results` gives the shares' results from a day's totals. The sums
-    are of integers (counts, days, flags), so adding and removing the same values is exact."""
-
-    def __init__(self, specs: list[Computation], departement_id: str, days, *, places: Places, segments):
-        if any(spec.share is None or spec.share.base not in INTERVAL_BASES for spec in specs):
-            raise ValueError("Only the shares over a base declared by intervals are evaluated by intervals.")
-        if any(spec.measure != Measure.STOCK for spec in specs):
-            raise ValueError("Only stocks are evaluated by intervals: a flow depends on the period's start.")
-        self.specs = specs
-        self.departement_id = departement_id
-        self.days = sorted(days)
-        self.places = places
-        self.segments = segments
-
-    def change(self, index: int) -> dict:
-        """The first day's totals, or a later day's change from the day before."""
-        day = self.days[index]
-        if index == 0:
-            return self._totals(day)
-        started = self._totals(day, Q(**{f"{SEGMENTS}__day": day}))
-        ended = self._totals(self.days[index - 1], Q(**{f"{SEGMENTS}__until": day}))
-        for key, values in ended.items():
-            known = started.get(key)
-            started[key] = [-value for value in values] if known is None else _minus(known, values)
-        return started
-
-    @staticmethod
-    def add(totals: dict, change: dict) -> dict:
-        added = dict(totals)
-        for key, values in change.items():
-            known = added.get(key)
-            added[key] = values if known is None else [a + b for a, b in zip(known, values, strict=True)]
-        return added
-
-    def results(self, period: Period, totals: dict) -> dict[str, Result]:
-        """The shares' results for a period ending on one of the days, from that day's totals."""
-        pairs = [(period, share) for share in dict.fromkeys(spec.share for spec in self.specs)]
-        return _share_results([(period, self.specs)], self.departement_id, pairs, totals)[period]
-
-    def _totals(self, day: date, narrowed: Q | None = None) -> dict:
-        # A stock reads only the period's last day; the month that ends on the day stands for any period.
-        period = Period(PeriodKind.MONTH, day.replace(day=1))
-        if period.end != day:
-            raise ValueError("The days evaluated by intervals are the ends of months.")
-        _, totals = _share_totals(
-            [(period, self.specs)],
-            self.departement_id,
-            places=self.places,
-            segments=self.segments,
-            commune_segments=False,
-            narrowed=narrowed,
-        )
-        return totals
-
-
-def _minus(values: list, taken: list) -> list:
-    return [a - b for a, b in zip(values, taken, strict=True)]
 
 
 def _by_place(grouped, dimensions) -> dict:
@@ -703,8 +600,6 @@ __all__ = [
     "evaluate_shares",
     "evaluate_shares_over",
     "indicator",
-    "SharesByInterval",
-    "by_intervals",
     "share_indicator",
     "value_of",
     "whole",

@@ -125,10 +125,6 @@ WHERE p.departement_id = %(departement)s AND (member.person_id IS NOT NULL OR or
 # household ends, the household's right opens or closes, the flux clears the person, an orientation is decided or
 # ends, a CER starts or ends). So each person is evaluated on the first day, and on the first of the days on or after
 # each such date (`width_bucket` over the sorted days); a row holds from the day it was evaluated on to the next one.
-# A row also ends where what the shares evaluated by intervals read of the day changes (`engine.SharesByInterval`):
-# the person crosses an age band's threshold, a right of theirs a seniority band's, an orientation's contrat
-# d'engagement is signed. A threshold falls on the day PostgreSQL's `+ interval` gives or the next (`add_months`
-# takes 29 February to 1 March where PostgreSQL gives the 28th), so both are change dates.
 # Evaluated on a (person, day) pair, each CTE reads as `BUILD_SQL` does on that day: the windows are per person and
 # day, the household's composition is read from when its last partner and its last child leave (a member is in force
 # until `left_on`; all its members, whichever range of the persons the statement computes), and « cleared by the
@@ -167,16 +163,8 @@ changes AS (
     UNION ALL
     SELECT c.person_id, c.last::date FROM cleared c JOIN persons p ON p.id = c.person_id
     UNION ALL
-    SELECT o.person_id, unnest(ARRAY[o.decided_on, o.ended_on, o.engagement_signed_on])
+    SELECT o.person_id, unnest(ARRAY[o.decided_on, o.ended_on])
     FROM orientation_orientation o JOIN persons p ON p.id = o.person_id
-    UNION ALL
-    SELECT pp.id, (pp.birth_date + years * interval '1 year')::date + shift
-    FROM people_person pp JOIN persons p ON p.id = pp.id,
-         unnest(ARRAY[%(age_years)s]::integer[]) years, (VALUES (0), (1)) shifts (shift)
-    UNION ALL
-    SELECT m.person_id, (r.opening_date + months * interval '1 month')::date + shift
-    FROM membership m JOIN people_rsaright r ON r.household_id = m.household_id,
-         unnest(ARRAY[%(seniority_months)s]::integer[]) months, (VALUES (0), (1)) shifts (shift)
     UNION ALL
     SELECT n.person_id, unnest(ARRAY[c.starts_on, c.ends_on + 1])
     FROM notebook_contract c
@@ -354,8 +342,6 @@ class SegmentBatch:
                 "other_spe": OTHER_SPE,
                 "departement_kinds": DEPARTEMENT,
                 "cer_codes": CER_CODES,
-                "age_years": sorted({minimum for _, _, minimum in AGE_BANDS}),
-                "seniority_months": sorted({minimum for _, _, minimum in SENIORITY_BANDS}),
                 **days,
             },
         )

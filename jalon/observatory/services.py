@@ -1,7 +1,6 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
 import json
-import threading
 from collections import defaultdict
 from concurrent.futures import Future
 from contextlib import nullcontext
@@ -17,7 +16,6 @@ from jalon.observatory import engine
 from jalon.observatory.engine import (
     Computation,
     Places,
-    SharesByInterval,
     computations,
     evaluate,
     evaluate_shares,
@@ -292,52 +290,6 @@ class _Day:
 
 
 @dataclass
-class _Running:
-    """A base's shares evaluated by intervals over a computation's days (`SharesByInterval`): each day's change is
-    a task of its own, submitted before the day's evaluations; a day's results fold the changes into the running
-    totals in day order, so the days are evaluated in that order."""
-
-    shares: SharesByInterval
-    futures: list = field(default_factory=list)  # the days' change tasks, in day order
-    changes: dict = field(default_factory=dict)  # day index -> its change, until folded
-    totals: dict = field(default_factory=dict)  # day index -> its totals, until read
-    latest: dict = field(default_factory=dict)  # the totals of the last day folded
-    folded: int = 0  # the days folded
-    lock: threading.Lock = field(default_factory=threading.Lock)  # held while folding (waiting for changes)
-    # Held only to store or take a change: a change task must never wait for the lock a fold holds while it waits
-    # for that task.
-    changes_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def submit(self, pool, built: Future, day: date) -> None:
-        if self.shares.days[len(self.futures)] != day:
-            raise ValueError("The days evaluated by intervals are evaluated in their order.")
-        self.futures.append(pool.submit(self._change, built, len(self.futures)))
-
-    def _change(self, built: Future, index: int) -> None:
-        built.result()  # the segments, committed
-        change = self.shares.change(index)
-        with self.changes_lock:
-            self.changes[index] = change
-
-    def results(self, period: Period, codes: set) -> dict:
-        index = self.shares.days.index(period.end)
-        with self.lock:
-            # Every change up to the day was submitted before this task: each is done, or running on another worker.
-            while self.folded <= index:
-                self.futures[self.folded].result()
-                with self.changes_lock:
-                    change = self.changes.pop(self.folded)
-                self.latest = SharesByInterval.add(self.latest, change)
-                self.totals[self.folded] = self.latest
-                self.folded += 1
-            totals = self.totals[index]
-            for earlier in [day for day in self.totals if day < index]:
-                del self.totals[earlier]  # read: the days are evaluated in their order
-        results = self.shares.results(period, totals)
-        return {code: result for code, result in results.items() if code in codes}
-
-
-@dataclass
 class _Computing:
     departement_id: str
     places: Places
@@ -348,7 +300,6 @@ class _Computing:
     changed: int = 0  # of which new, changed or gone: the rows actually written (all of them into a built partition)
     build: PartitionBuild | None = None  # the Département's partition built anew (a full recompute, PostgreSQL)
     built_periods: list = field(default_factory=list)  # the periods written into it, recorded once it is swapped in
-    intervals: dict = field(default_factory=dict)  # share base -> its shares evaluated by intervals (`_Running`)
 
     @property
     def prefix(self) -> str:
@@ -357,22 +308,6 @@ class _Computing:
 
     def segmented(self, period: Period) -> bool:
         return self.segmented_from is None or period.end >= self.segmented_from
-
-    def by_intervals(self, by_day: dict, segments: SegmentBatch) -> None:
-        """The shares this computation evaluates by intervals (`SharesByInterval`): those over a base declared so,
-        when the segments of its days are intervals (PostgreSQL, several days) and every period is segmented."""
-        periods = [period for periods in by_day.values() for period in periods]
-        if connection.vendor != "postgresql" or not engine.GROUPING_SETS or len(by_day) < 2:
-            return
-        if not all(self.segmented(period) for period in periods):
-            return
-        registry = computations()
-        specs = [registry[indicator.code] for indicator in self.indicators]
-        for base in engine.INTERVAL_BASES:
-            over = [spec for spec in specs if spec.share is not None and spec.share.base is base]
-            if over and all(spec.measure == Measure.STOCK for spec in over):
-                shares = SharesByInterval(over, self.departement_id, by_day, places=self.places, segments=segments)
-                self.intervals[base] = _Running(shares)
 
     def days_inline(self, by_day: dict) -> None:
         """Day after day on this connection: the day's indicators evaluated, joining the segments, then its values
@@ -387,7 +322,6 @@ class _Computing:
                 with transaction.atomic():
                     _batch_settings()
                     segments.prepare(*by_day)
-                self.by_intervals(by_day, segments)
             for day in sorted(by_day):
                 with transaction.atomic():
                     _batch_settings()
@@ -414,13 +348,12 @@ class _Computing:
 
         The days that end most periods come first (a 31 December ends a month, a quarter and a year): the last day's
         write waits for no evaluation, so it is better the smallest (the daily refresh's 30 November, not its
-        31 December). Shares evaluated by intervals need the days in their order: then they come in that order."""
-        if not by_day:
+        31 December)."""
+        days = sorted(by_day, key=lambda day: (-len(by_day[day]), day))
+        if not days:
             return
         pool = Workers(WORKERS, _batch_settings)
         segments = SegmentBatch(self.departement_id)
-        self.by_intervals(by_day, segments)
-        days = sorted(by_day) if self.intervals else sorted(by_day, key=lambda day: (-len(by_day[day]), day))
         try:
             # The segments in as many parts as workers, each committed by one; then analysed, once all are in.
             claimed = segments.claim(*days)
@@ -444,8 +377,6 @@ class _Computing:
         stock to it). The shares over a base that reads only the last day (the persons with a carnet) are evaluated
         for all the day's periods in one query (`evaluate_shares_over`): the carnet's appointments of December, of
         the fourth quarter and of the year from one pass over the persons."""
-        for running in self.intervals.values():
-            running.submit(pool, work.built, work.day)
         registry = computations()
         specs = [registry[indicator.code] for indicator in self.indicators]
         tasks: list = []  # (shares, [(period, group)], segmented), in the order they are submitted
@@ -476,10 +407,7 @@ class _Computing:
         so that only the rows, far fewer than a result's cells (a commune is stored whole), wait for the day's
         write."""
         built.result()  # the segments, committed by the task submitted first (or a failure, raised again)
-        running = self.intervals.get(asked[0][1][0].share.base) if shares and segmented else None
-        if running is not None:
-            by_period = {period: running.results(period, {spec.code for spec in group}) for period, group in asked}
-        elif len(asked) > 1:
+        if len(asked) > 1:
             by_period = evaluate_shares_over(
                 asked, self.departement_id, places=self.places, segments=work.segments, commune_segments=False
             )

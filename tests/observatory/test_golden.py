@@ -22,7 +22,6 @@ from jalon.notebook.models import (
 )
 from jalon.observatory.engine import computations, evaluate, value_of
 from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
-from jalon.observatory.indicators.common import subject_base
 from jalon.observatory.periods import Period
 from jalon.orientation.enums import Attendance, OrientationType, ReorientationStatus, SessionKind
 from jalon.orientation.models import (
@@ -424,62 +423,6 @@ def test_segment_intervals_are_the_days_segments(world):
         assert min(len(rows) for rows in by_day) >= 10
         assert sum(earlier != later for earlier, later in zip(by_day[:-1], by_day[1:], strict=True)) >= 6
         assert stored < sum(len(rows) for rows in by_day) / 2
-
-
-def test_shares_by_intervals_are_the_days_shares(world):
-    """The stock shares over the persons subject to rights and duties are evaluated by intervals over a batch's days
-    (`SharesByInterval`: the first day whole, then each day's change from the day before): on every month end, and
-    on quarter ends only, the same cells as the day's own evaluation. The population crosses what the shares read
-    of the day between two month ends: a 25th birthday on 29 February (1 March by `add_months`, 28 February by
-    PostgreSQL), a right six months old on 1 March (opened on 31 August), another four years old, a 60th birthday,
-    a contrat d'engagement signed (J15)."""
-    from django.db import connection
-
-    from jalon.observatory.engine import Places, SharesByInterval, evaluate_shares
-    from jalon.observatory.models import PersonSegment
-    from jalon.observatory.segments import SegmentBatch
-    from jalon.people.models import RsaRight
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS, the intervals are PostgreSQL's")
-    a, d, f, n = (world.people[name] for name in "ADFN")
-    n.birth_date = D(2000, 2, 29)
-    n.save()
-    f.birth_date = D(1965, 6, 15)
-    f.save()
-    RsaRight.objects.filter(household__members__person=a).update(opening_date=D(2024, 8, 31))
-    RsaRight.objects.filter(household__members__person=d).update(opening_date=D(2021, 3, 31))
-    Orientation.objects.create(
-        person=n,
-        orientation_type=OrientationType.SOCIAL,
-        organisation=world.cd,
-        referent=Orientation.objects.filter(person=a).first().referent,
-        decided_on=D(2024, 11, 1),
-        engagement_signed_on=D(2025, 5, 20),
-    )
-    specs = [spec for spec in computations().values() if spec.share is not None and spec.share.base is subject_base]
-    assert {"B1", "B15", "J15", "L20", "L69", "L70"} <= {spec.code for spec in specs}
-    places = Places.of("40")
-    month_ends = [D(2025, month + 1, 1) - datetime.timedelta(days=1) for month in range(1, 12)] + [D(2025, 12, 31)]
-    quarter_ends = [D(2025, 3, 31), D(2025, 6, 30), D(2025, 9, 30), D(2025, 12, 31)]
-    for days in ([D(2024, 12, 31), *month_ends], quarter_ends):
-        with SegmentBatch("40") as batch:
-            batch.prepare(*days)
-            by_intervals = SharesByInterval(specs, "40", days, places=places, segments=batch)
-            totals, by_day = {}, []
-            for index, day in enumerate(days):
-                totals = SharesByInterval.add(totals, by_intervals.change(index))
-                period = Period(PeriodKind.MONTH, day.replace(day=1))
-                alone = evaluate_shares(specs, "40", period, places=places, segments=batch, commune_segments=False)
-                assert by_intervals.results(period, totals) == alone, day
-                by_day.append(alone)
-            # Not vacuous: the figures change from day to day, and fewer rows start on the later days than hold.
-            assert sum(earlier != later for earlier, later in zip(by_day[:-1], by_day[1:], strict=True)) >= 3
-            started = PersonSegment.objects.filter(batch=batch.id, day__in=days[1:]).count()
-            held = sum(
-                PersonSegment.objects.filter(batch=batch.id, day__lte=day, until__gt=day).count() for day in days
-            )
-            assert started < held / 3
 
 
 def test_a_segment_batch_does_not_prepare_a_day_inside_what_it_prepared(world):

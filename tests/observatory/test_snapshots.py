@@ -87,25 +87,21 @@ def test_a_computation_is_not_cut_by_the_web_statement_timeout(world, monkeypatc
     by a timeout of a millisecond, which the computation's own small statements may also exceed)."""
     from django.db import connection
 
-    from jalon.observatory import engine, services
+    from jalon.observatory import services
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's statement_timeout")
     catalogue_load()
     timeouts = []
+    group_results = services._group_results
 
-    def recording(evaluation):
-        def evaluate(*args):
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('statement_timeout')")
-                timeouts.append(cursor.fetchone()[0])
-            return evaluation(*args)
+    def recording(*args):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            timeouts.append(cursor.fetchone()[0])
+        return group_results(*args)
 
-        return evaluate
-
-    # The shares by intervals (B1, L69 over the refresh's days) and every other evaluation.
-    monkeypatch.setattr(services, "_group_results", recording(services._group_results))
-    monkeypatch.setattr(engine.SharesByInterval, "change", recording(engine.SharesByInterval.change))
+    monkeypatch.setattr(services, "_group_results", recording)
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 30000")  # the web's guard rail (settings)
     run = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69", "B1"])
@@ -237,43 +233,6 @@ def test_on_two_connections_the_values_of_one(world, monkeypatch):  # noqa: F811
     # Not a vacuous comparison: the golden L69 of 2025 (10 subject on 31/12/2025).
     assert on_workers[("L69", PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.DEPARTEMENT, "40", "", "")][2] == 10
     assert not PersonSegment.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_shares_by_intervals_store_the_values_of_each_day_s_evaluation(world, monkeypatch):  # noqa: F811
-    """A computation of several days evaluates the shares over the persons subject to rights and duties by intervals
-    (`SharesByInterval`: the days in their order, each from the day before), on the workers and inline: it stores
-    the values of the same computation evaluating them day by day."""
-    from django.db import connection, transaction
-
-    from jalon.observatory import engine
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the intervals are PostgreSQL's")
-    catalogue_load()
-    changes = []
-    shares_change = engine.SharesByInterval.change
-    monkeypatch.setattr(
-        engine.SharesByInterval, "change", lambda self, index: changes.append(index) or shares_change(self, index)
-    )
-    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1))
-    on_workers = {key: value[:3] for key, value in _stored_values().items()}
-    # 15 days, each evaluated by intervals once: 13 month ends (January 2025 to January 2026), and the ends of the
-    # first quarter and of the year 2026, under way.
-    assert sorted(changes) == list(range(15))
-    with transaction.atomic():  # in a caller's transaction, the days are evaluated inline
-        snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1))
-    assert {key: value[:3] for key, value in _stored_values().items()} == on_workers
-    assert sorted(changes) == sorted([*range(15), *range(15)])
-    monkeypatch.setattr(engine, "INTERVAL_BASES", set())
-    snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1))
-    assert len(changes) == 30
-    day_by_day = {key: value[:3] for key, value in _stored_values().items()}
-    assert day_by_day == on_workers
-    # Not a vacuous comparison: the golden figures of 2025 (10 subject on 31/12/2025, B1 8 oriented among them).
-    year = (PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.DEPARTEMENT, "40", "", "")
-    assert on_workers[("L69", *year)][2] == 10
-    assert on_workers[("B1", *year)][:2] == (8, 10)
 
 
 def fail_on(monkeypatch, failing_period: Period) -> None:
