@@ -50,8 +50,8 @@ LITERAL = re.compile(r"('\d{4}-\d{2}-\d{2}'::date|'\d{4}-\d{2}-\d{2} 00:00:00\+0
 ROW_DAY = 'obs_seg."day"'
 
 
-def the_day_query(places: Places, batch: SegmentBatch, day: date) -> tuple[float, str]:
-    """The shares' evaluation of `day` as the engine runs it: its time, and its query with the values bound."""
+def the_day_query(places: Places, batch: SegmentBatch, day: date) -> str:
+    """Evaluates the shares of `day` as the engine does (the caller times it) and gives their query, values bound."""
     (group,) = [
         group
         for shares, group in _evaluation_groups(list(computations().values()), True)
@@ -63,12 +63,10 @@ def the_day_query(places: Places, batch: SegmentBatch, day: date) -> tuple[float
         executed.append((sql, params))
         return execute(sql, params, many, context)
 
-    started = time.perf_counter()
     with connection.execute_wrapper(keep):
         _group_results(True, group, DEPARTEMENT, Period(PeriodKind.MONTH, day.replace(day=1)), places, batch, True)
-    seconds = time.perf_counter() - started
     sql, params = max(executed, key=lambda query: len(query[0]))
-    return seconds, connection.ops.compose_sql(sql, params)
+    return connection.ops.compose_sql(sql, params)
 
 
 def on_the_row_s_day(first: tuple[date, str], second: tuple[date, str]) -> str:
@@ -132,7 +130,7 @@ def main():
             queries = {}
             started = time.perf_counter()
             for day in MONTH_ENDS:
-                queries[day] = the_day_query(places, batch, day)[1]
+                queries[day] = the_day_query(places, batch, day)
             day_by_day = time.perf_counter() - started
             one = on_the_row_s_day(
                 (MONTH_ENDS[-2], queries[MONTH_ENDS[-2]]), (MONTH_ENDS[-3], queries[MONTH_ENDS[-3]])
