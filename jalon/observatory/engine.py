@@ -399,6 +399,15 @@ def evaluate_shares_over(
     segments and places are those of the day, and each (period, share) is its own pair of columns, computed with the
     period's scope (the carnet's appointments of the month, of the quarter, of the year). The results are those of
     each period's own `evaluate_shares`."""
+    rows, measures, column_of = shares_rows(asked, departement_id, segments)
+    totals = _in_grouping_sets(rows, [(name,) for name in measures], places, asked[0][1][0], commune_segments)
+    return share_results(asked, departement_id, column_of, totals)
+
+
+def shares_rows(asked, departement_id: str, segments: SegmentBatch) -> tuple[QuerySet, dict, dict]:
+    """The query of `evaluate_shares_over` before its grouping: the base's rows with their place, segments and a
+    column per distinct numerator or denominator; the columns by name, and the positions of each (period, share)'s
+    numerator and denominator among them."""
     first_period, first_specs = asked[0]
     base = first_specs[0].share.base
     day = first_period.end
@@ -441,13 +450,12 @@ def evaluate_shares_over(
     measures = {f"obs_col_{index}": expression for index, expression in enumerate(expressions)}
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, first_specs[0], day, segments)
-    totals = _in_grouping_sets(
-        rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
-        [(name,) for name in measures],
-        places,
-        first_specs[0],
-        commune_segments,
-    )
+    rows = rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()})
+    return rows, measures, column_of
+
+
+def share_results(asked, departement_id: str, column_of: dict, totals: dict) -> dict[Period, dict[str, Result]]:
+    """Each asked share's result from the sums of its columns (`shares_rows`) by cell."""
     everyone = (TerritoryLevel.DEPARTEMENT, departement_id, Dimension.ALL, "")
     results: dict[Period, dict[str, Result]] = {}
     for period, specs in asked:
@@ -497,56 +505,104 @@ def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], p
     cell, and the segments grouped by zone (the communes that roll up to the same EPCI and territories), then summed
     by PostgreSQL into every level of each zone. A few thousand groups instead of one per commune and segment, and
     one result row per value; the sums are the same (`test_golden`)."""
-    communes, zones, zone_levels = places.zones()
-    # The levels numbered, and each zone's: the query adds a zone's cells into each of its levels.
-    levels = list(dict.fromkeys(level for of_zone in zone_levels.values() for level in of_zone))
-    number_of = {level: number for number, level in enumerate(levels)}
-    zone_of_level, level_numbers = zip(
-        *[(zone_number, number_of[level]) for zone_number, of_zone in zone_levels.items() for level in of_zone],
-        strict=True,
-    )
-    segments = [f"seg_{name}" for name in SEGMENT_COLUMNS]
-    columns = [column for pair in measures for column in pair]
-    inner, params = rows.values("obs_place", *segments, *columns).query.sql_with_params()
-    quote = connections[rows.db].ops.quote_name
-    place, zone = quote("obs_place"), quote("obs_zone")
-    sets = ", ".join([place, zone, *[f"({zone}, {quote(name)})" for name in segments]])
-    totals_of = [f"obs_sum_{index}" for index in range(len(columns))]
-    sums = ", ".join(
-        f"SUM({quote(column)}::double precision) AS {total}" for column, total in zip(columns, totals_of, strict=True)
-    )
-    # A zone's row is of the first dimension whose segment is set (the others are NULL in its grouping set).
-    dimension = " ".join(f"WHEN {quote(name)} IS NOT NULL THEN {index}" for index, name in enumerate(segments))
-    segment = ", ".join(f"{quote(name)}::text" for name in segments)
-    # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
-    sql = (
-        f"WITH obs_rows AS MATERIALIZED ({inner}), "  # noqa: S608
-        f"obs_zoned AS (SELECT obs_rows.*, COALESCE(obs_zones.zone, 0) AS {zone} FROM obs_rows "
-        f"LEFT JOIN unnest(%s::varchar[], %s::integer[]) AS obs_zones (commune, zone) "
-        f"ON obs_zones.commune = obs_rows.{place}), "
-        f"obs_cells AS (SELECT GROUPING({place}) AS obs_by_zone, {place}, {zone}, "
-        f"CASE {dimension} ELSE -1 END AS obs_dimension, COALESCE({segment}, '') AS obs_segment, {sums} "
-        f"FROM obs_zoned GROUP BY GROUPING SETS ({sets})) "
-        # Each commune's whole cell (a row without a commune is in the Département's zone).
-        f"SELECT -1, {place}, -1, '', {', '.join(totals_of)} FROM obs_cells WHERE obs_by_zone = 0 AND {place} <> '' "
-        # Each zone's cells added into every level the zone rolls up to.
-        f"UNION ALL SELECT obs_levels.level, NULL, obs_dimension, obs_segment, "
-        f"{', '.join(f'SUM({total})' for total in totals_of)} FROM obs_cells "
-        f"JOIN unnest(%s::integer[], %s::integer[]) AS obs_levels (zone, level) ON obs_levels.zone = obs_cells.{zone} "
-        f"WHERE obs_by_zone = 1 GROUP BY obs_levels.level, obs_dimension, obs_segment"
-    )
+    zoned = ZonedSums(places, [column for pair in measures for column in pair], connections[rows.db].ops.quote_name)
+    inner, params = rows.values("obs_place", *zoned.segments, *zoned.columns).query.sql_with_params()
+    sql, outer_params = zoned.statement(inner)
     totals: dict = {}
     with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, [*params, communes, zones, list(zone_of_level), list(level_numbers)])
+        cursor.execute(sql, [*params, *outer_params])
         for number, commune, dimension_index, segment, *values in cursor.fetchall():
-            values = [value or 0.0 for value in values]
-            if number < 0:
-                totals[(TerritoryLevel.COMMUNE, commune, Dimension.ALL, "")] = values
-                continue
-            level, code = levels[number]
-            dimension = SEGMENT_COLUMNS[dimension_index] if dimension_index >= 0 else Dimension.ALL
-            totals[(level, code, dimension, segment)] = values
+            totals[zoned.key(number, commune, dimension_index, segment)] = [value or 0.0 for value in values]
     return totals
+
+
+class ZonedSums:
+    """The statement of `_by_zone_in_grouping_sets` around a query of rows (`inner`), and the cell of each of its
+    result rows. `statement(inner, days=…)` sums rows that each hold over an interval of days (`obs_from`,
+    `obs_until` columns) into the sums of each of those days (`shares_on_days`)."""
+
+    def __init__(self, places: Places, columns: list[str], quote):
+        self.columns = columns
+        self.segments = [f"seg_{name}" for name in SEGMENT_COLUMNS]
+        self.quote = quote
+        communes, zones, zone_levels = places.zones()
+        # The levels numbered, and each zone's: the query adds a zone's cells into each of its levels.
+        self.levels = list(dict.fromkeys(level for of_zone in zone_levels.values() for level in of_zone))
+        number_of = {level: number for number, level in enumerate(self.levels)}
+        zone_of_level, level_numbers = zip(
+            *[(zone_number, number_of[level]) for zone_number, of_zone in zone_levels.items() for level in of_zone],
+            strict=True,
+        )
+        self.params = [communes, zones, list(zone_of_level), list(level_numbers)]
+
+    def key(self, number: int, commune, dimension_index: int, segment: str) -> tuple:
+        if number < 0:
+            return (TerritoryLevel.COMMUNE, commune, Dimension.ALL, "")
+        level, code = self.levels[number]
+        dimension = SEGMENT_COLUMNS[dimension_index] if dimension_index >= 0 else Dimension.ALL
+        return (level, code, dimension, segment)
+
+    def statement(self, inner: str, *, prefix: str = "", days: list[date] | None = None) -> tuple[str, list]:
+        """The statement and the parameters that follow `inner`'s. `prefix` is CTEs placed before the rows' (with
+        their parameters before `inner`'s).
+
+        With `days`, each row holds from `obs_from` to before `obs_until`: it is grouped as two changes, its values
+        added on its first day and taken away on its end (if it ends by the last day), and each result row is a
+        cell's running sums on a day where they change (sorted by day, then cell): they hold until the cell's next
+        row. Grouping the changes by day, rather than the rows by interval, keeps one group per cell and day."""
+        quote = self.quote
+        place, zone = quote("obs_place"), quote("obs_zone")
+        sets = ", ".join([place, zone, *[f"({zone}, {quote(name)})" for name in self.segments]])
+        totals_of = [f"obs_sum_{index}" for index in range(len(self.columns))]
+        sums = ", ".join(
+            f"SUM({quote(column)}::double precision) AS {total}"
+            for column, total in zip(self.columns, totals_of, strict=True)
+        )
+        # A zone's row is of the first dimension whose segment is set (the others are NULL in its grouping set).
+        dimension = " ".join(
+            f"WHEN {quote(name)} IS NOT NULL THEN {index}" for index, name in enumerate(self.segments)
+        )
+        segment = ", ".join(f"{quote(name)}::text" for name in self.segments)
+        by_day = ", obs_day" if days else ""
+        rows = "obs_rows"
+        # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
+        sql = f"WITH {prefix}obs_rows AS MATERIALIZED ({inner}), "
+        if days:
+            kept = ", ".join(quote(name) for name in ["obs_place", *self.segments])
+            sql += (
+                f"obs_changes AS (SELECT {kept}, obs_from AS obs_day, {', '.join(map(quote, self.columns))} "  # noqa: S608
+                f"FROM obs_rows UNION ALL SELECT {kept}, obs_until, "
+                f"{', '.join(f'-{quote(column)}' for column in self.columns)} FROM obs_rows WHERE obs_until <= %s), "
+            )
+            rows = "obs_changes"
+        sql += (
+            f"obs_zoned AS (SELECT {rows}.*, COALESCE(obs_zones.zone, 0) AS {zone} FROM {rows} "  # noqa: S608
+            f"LEFT JOIN unnest(%s::varchar[], %s::integer[]) AS obs_zones (commune, zone) "
+            f"ON obs_zones.commune = {rows}.{place}), "
+            f"obs_cells AS (SELECT GROUPING({place}) AS obs_by_zone, {place}, {zone}{by_day}, "
+            f"CASE {dimension} ELSE -1 END AS obs_dimension, COALESCE({segment}, '') AS obs_segment, {sums} "
+            f"FROM obs_zoned GROUP BY {'obs_day, ' if days else ''}GROUPING SETS ({sets})) "
+        )
+        totals = (
+            # Each commune's whole cell (a row without a commune is in the Département's zone).
+            f"SELECT -1 AS obs_level, {place} AS obs_commune, -1 AS obs_dimension, '' AS obs_segment{by_day}, "  # noqa: S608
+            f"{', '.join(totals_of)} FROM obs_cells WHERE obs_by_zone = 0 AND {place} <> '' "
+            # Each zone's cells added into every level the zone rolls up to.
+            f"UNION ALL SELECT obs_levels.level, NULL, obs_dimension, obs_segment{by_day}, "
+            f"{', '.join(f'SUM({total})' for total in totals_of)} FROM obs_cells "
+            f"JOIN unnest(%s::integer[], %s::integer[]) AS obs_levels (zone, level) "
+            f"ON obs_levels.zone = obs_cells.{zone} "
+            f"WHERE obs_by_zone = 1 GROUP BY obs_levels.level, obs_dimension, obs_segment{by_day}"
+        )
+        if not days:
+            return sql + totals, self.params
+        cell = "obs_level, obs_commune, obs_dimension, obs_segment"
+        sql += (
+            f", obs_totals AS ({totals}) "  # noqa: S608
+            f"SELECT {cell}, obs_day, {', '.join(f'SUM({total}) OVER obs_cell' for total in totals_of)} "
+            f"FROM obs_totals WINDOW obs_cell AS (PARTITION BY {cell} ORDER BY obs_day) ORDER BY obs_day, {cell}"
+        )
+        return sql, [max(days), *self.params]
 
 
 def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]]) -> dict:

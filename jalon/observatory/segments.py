@@ -231,6 +231,59 @@ LEFT JOIN orientation ON orientation.person_id = e.person_id AND orientation.day
 LEFT JOIN cer ON cer.person_id = e.person_id AND cer.day = e.day
 WHERE member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL
 """
+# The segment rows of the persons subject to rights and duties cut into pieces over which nothing changes that the
+# stock shares over them read of the day (`shares_on_days`), for the batch's days from `first` to before `after`: a
+# piece also ends where the person crosses an age band's threshold, a right of theirs a seniority band's (L70 reads
+# every right of the person, not only the row's), an orientation's contrat d'engagement is signed (J15). A date's
+# piece starts on the first of the days on or after it (`width_bucket`); a threshold falls on the day PostgreSQL's
+# `+ interval` gives or the next (`add_months` takes 29 February to 1 March where PostgreSQL gives the 28th), so both
+# end a piece. The pieces have the columns of the rows, and are read in their place (`obs_pieces`).
+PIECES_SQL = """
+obs_days AS (SELECT ARRAY[%(days)s]::date[] AS days),
+obs_subject AS MATERIALIZED (
+    SELECT id, batch, day, LEAST(until, %(after)s) AS until, person_id, household_id, opened_on, requested_on, partner,
+           child, orientation_type, dispositif, subject, oriented, to_france_travail, to_other_spe, to_departement,
+           cer_valid
+    FROM observatory_personsegment
+    WHERE batch = %(batch)s AND subject AND until > %(first)s AND day < %(after)s
+),
+obs_cut_dates AS (
+    SELECT p.id AS person_id, (p.birth_date + years * interval '1 year')::date + shift AS on_day
+    FROM people_person p, unnest(ARRAY[%(age_years)s]::integer[]) years, (VALUES (0), (1)) shifts (shift)
+    WHERE p.departement_id = %(departement)s
+    UNION ALL
+    SELECT m.person_id, (r.opening_date + months * interval '1 month')::date + shift
+    FROM people_householdmember m
+    JOIN people_person p ON p.id = m.person_id
+    JOIN people_rsaright r ON r.household_id = m.household_id,
+         unnest(ARRAY[%(seniority_months)s]::integer[]) months, (VALUES (0), (1)) shifts (shift)
+    WHERE p.departement_id = %(departement)s
+    UNION ALL
+    SELECT o.person_id, o.engagement_signed_on
+    FROM orientation_orientation o JOIN people_person p ON p.id = o.person_id
+    WHERE p.departement_id = %(departement)s AND o.engagement_signed_on IS NOT NULL
+),
+obs_cuts_within AS (SELECT * FROM obs_cut_dates WHERE on_day > %(first)s AND on_day <= %(last)s),
+obs_starts AS (
+    SELECT id, GREATEST(day, %(first)s) AS day FROM obs_subject
+    UNION
+    SELECT s.id, obs_days.days[width_bucket(c.on_day - 1, obs_days.days) + 1]
+    FROM obs_subject s
+    JOIN obs_cuts_within c
+         ON c.person_id = s.person_id AND c.on_day > GREATEST(s.day, %(first)s) AND c.on_day < s.until
+    CROSS JOIN obs_days
+),
+obs_pieces AS (
+    SELECT * FROM (
+        SELECT s.id, s.batch, obs_starts.day,
+               LEAD(obs_starts.day, 1, s.until) OVER (PARTITION BY s.id ORDER BY obs_starts.day) AS until,
+               s.person_id, s.household_id, s.opened_on, s.requested_on, s.partner, s.child, s.orientation_type,
+               s.dispositif, s.subject, s.oriented, s.to_france_travail, s.to_other_spe, s.to_departement, s.cer_valid
+        FROM obs_subject s JOIN obs_starts ON obs_starts.id = s.id
+    ) cut
+    WHERE day < until
+),
+"""
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
 # The alias under which a queryset joins its person's segments of the day.
 SEGMENTS = "obs_seg"
@@ -344,6 +397,19 @@ class SegmentBatch:
                 "cer_codes": CER_CODES,
                 **days,
             },
+        )
+
+    def pieces(self, days: list[date], after: date | None) -> tuple[str, list]:
+        """`PIECES_SQL` for `days` (sorted, this batch's from the first to before `after`), as CTEs to place first
+        in a statement (with their parameters)."""
+        return self._statement(
+            PIECES_SQL,
+            days=days,
+            first=days[0],
+            last=days[-1],
+            after=after or date.max,
+            age_years=sorted({years for _, _, years in AGE_BANDS}),
+            seniority_months=sorted({months for _, _, months in SENIORITY_BANDS}),
         )
 
     def discard(self) -> None:

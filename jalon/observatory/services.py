@@ -1,6 +1,7 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
 import json
+import threading
 from collections import defaultdict
 from concurrent.futures import Future
 from contextlib import nullcontext
@@ -28,6 +29,7 @@ from jalon.observatory.partitions import PartitionBuild, partition_ensure
 from jalon.observatory.periods import Period, period_of, periods_between
 from jalon.observatory.routers import primary
 from jalon.observatory.segments import SegmentBatch
+from jalon.observatory.shares_on_days import SharesOnDays, on_days
 from jalon.observatory.workers import Inline, Workers
 
 
@@ -261,6 +263,9 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # Connections a computation evaluates on (threads): the server's two cores. A computation called inside a
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
+# From how many days the stock shares over a base declared by intervals are evaluated on all the days at once
+# (`shares_on_days`) rather than day by day.
+ON_DAYS_FROM = 2
 
 
 def _execute(statement: str) -> None:
@@ -290,6 +295,18 @@ class _Day:
 
 
 @dataclass
+class _OnDay:
+    """A day's share of an evaluation on many days (`_Computing.evaluate_on_days`), as a day's evaluation: its
+    value rows by period, taken once (nothing when they were copied into a partition built anew)."""
+
+    task: Future
+    day: date
+
+    def result(self) -> dict:
+        return self.task.result().pop(self.day, {})
+
+
+@dataclass
 class _Computing:
     departement_id: str
     places: Places
@@ -300,6 +317,11 @@ class _Computing:
     changed: int = 0  # of which new, changed or gone: the rows actually written (all of them into a built partition)
     build: PartitionBuild | None = None  # the Département's partition built anew (a full recompute, PostgreSQL)
     built_periods: list = field(default_factory=list)  # the periods written into it, recorded once it is swapped in
+    # The stock shares evaluated on all the days at once (`shares_on_days`): (day, base) -> the evaluation giving the
+    # day's value rows by period, and the codes it gives.
+    on_days: dict = field(default_factory=dict)
+    on_days_codes: set = field(default_factory=set)
+    counting: threading.Lock = field(default_factory=threading.Lock)  # the counts, added to from the workers too
 
     @property
     def prefix(self) -> str:
@@ -322,6 +344,9 @@ class _Computing:
                 with transaction.atomic():
                     _batch_settings()
                     segments.prepare(*by_day)
+                with transaction.atomic():
+                    _batch_settings()
+                    self.submit_on_days(Inline(), Inline().submit(segments.prepare), segments, by_day, parts=1)
             for day in sorted(by_day):
                 with transaction.atomic():
                     _batch_settings()
@@ -359,6 +384,8 @@ class _Computing:
             claimed = segments.claim(*days)
             parts = [pool.submit(segments.compute, claimed, part, WORKERS) for part in range(WORKERS)]
             built = pool.submit(_after, parts, SegmentBatch.analyze)
+            # Each worker first evaluates the shares on all the days of its part, the first days on the first one.
+            self.submit_on_days(pool, built, segments, by_day, parts=WORKERS)
             works = [_Day(day, by_day[day], segments, built) for day in days]
             for index, work in enumerate(works):
                 self.evaluate(pool, work)
@@ -387,6 +414,11 @@ class _Computing:
             work.stocks |= {(spec.code, segmented): period for spec in todo if spec.measure == Measure.STOCK}
             # The shares first: the longest queries, so that the workers end together.
             for shares, group in sorted(_evaluation_groups(todo, segmented), key=lambda group: not group[0]):
+                if shares and segmented and (work.day, group[0].share.base) in self.on_days:
+                    work.evaluations.append((period, self.on_days[(work.day, group[0].share.base)]))
+                    group = [spec for spec in group if spec.code not in self.on_days_codes]
+                    if not group:
+                        continue
                 key = (group[0].share.base, segmented) if shares else None
                 if key in together and self._same_rows(work, key[0], [together[key][1][0][0], period]):
                     together[key][1].append((period, group))
@@ -397,6 +429,67 @@ class _Computing:
         for shares, asked, segmented in tasks:
             evaluation = pool.submit(self.evaluate_after, work.built, shares, asked, work, segmented)
             work.evaluations.append((asked[0][0], evaluation))
+
+    def submit_on_days(self, pool, built: Future, segments: SegmentBatch, by_day: dict, parts: int) -> None:
+        """Submits the evaluation of the stock shares over each base declared by intervals on all the segmented days
+        at once (`shares_on_days`), in `parts` runs of consecutive days, each a task (the workers' first). Into a
+        partition built anew, each task copies its values itself; otherwise each day's write takes them
+        (`_OnDay`). A base whose query cannot be written with the day as a column stays evaluated day by day."""
+        days = sorted(day for day in by_day if self.segmented_from is None or day >= self.segmented_from)
+        if len(days) < ON_DAYS_FROM:
+            return
+        registry = computations()
+        by_base: dict = defaultdict(list)
+        for indicator in self.indicators:
+            spec = registry[indicator.code]
+            if spec.share is not None and on_days([spec]):
+                by_base[spec.share.base].append(spec)
+        size = -(-len(days) // parts)
+        runs = [days[start : start + size] for start in range(0, len(days), size)]
+        for base, specs in by_base.items():
+            evaluation = SharesOnDays(specs, self.departement_id, days, places=self.places, segments=segments)
+            statements = [
+                evaluation.statement(run[0], runs[index + 1][0] if index + 1 < len(runs) else None)
+                for index, run in enumerate(runs)
+            ]
+            if None in statements:
+                continue
+            for run, statement in zip(runs, statements, strict=True):
+                task = pool.submit(self.evaluate_on_days, built, evaluation, statement, by_day)
+                self.on_days |= {(day, base): _OnDay(task, day) for day in run}
+            self.on_days_codes |= {spec.code for spec in specs}
+
+    def evaluate_on_days(self, built: Future, evaluation: SharesOnDays, statement, by_day: dict) -> dict:
+        """The value rows of the shares on the statement's days, by day and period (every period ending on a day:
+        they are stocks), or copied into the partition built anew."""
+        built.result()
+        by_code = {indicator.code: indicator for indicator in self.indicators}
+        registry = computations()
+        by_day_rows: dict = {}
+
+        def keep(day: date, results: dict) -> None:
+            rows = {
+                period: [
+                    row
+                    for code, result in results.items()
+                    for row in _value_rows(by_code[code], registry[code], period, result)
+                ]
+                for period in by_day[day]
+            }
+            if not self.build:
+                by_day_rows[day] = rows
+                return
+            for period_rows in rows.values():
+                self.build.copy(("departement_id", "run_id", *STAGED), _copy_text(period_rows, self.prefix))
+                self.count(len(period_rows), len(period_rows))
+
+        evaluation.results(statement, keep)
+        return by_day_rows
+
+    def count(self, written: int, changed: int) -> None:
+        with self.counting:
+            self.written += written
+            self.changed += changed
 
     def _same_rows(self, work: _Day, base, periods: list[Period]) -> bool:
         scopes = [engine.Scope(self.departement_id, period, work.segments) for period in periods]
@@ -447,8 +540,7 @@ class _Computing:
                 for _, evaluation in work.evaluations:
                     for period_rows in evaluation.result().values():
                         self.build.copy(("departement_id", "run_id", *STAGED), _copy_text(period_rows, self.prefix))
-                        self.written += len(period_rows)
-                        self.changed += len(period_rows)
+                        self.count(len(period_rows), len(period_rows))
             self.built_periods += work.periods
             return
         own_transaction = not connection.in_atomic_block
@@ -471,8 +563,7 @@ class _Computing:
                                 for row in period_rows
                             ],
                         )
-                        self.written += len(period_rows)
-                        self.changed += len(period_rows)
+                        self.count(len(period_rows), len(period_rows))
             self.computed(work.periods)
 
     def computed(self, periods: list[Period]) -> None:
@@ -518,7 +609,7 @@ class _Computing:
                 for period_rows in evaluation.result().values():
                     with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
                         copy.write(_copy_text(period_rows))
-                    self.written += len(period_rows)
+                    self.count(len(period_rows), 0)
             # No ANALYZE of the staged rows: a FULL JOIN is hashed or merged whatever their estimate.
             periods = " OR ".join(["(period_kind = %s AND period_start = %s)"] * len(work.periods))
             cursor.execute(
@@ -530,7 +621,7 @@ class _Computing:
                 ],
             )
             cursor.execute("SELECT count(*) FROM obs_diff")
-            self.changed += cursor.fetchone()[0]
+            self.count(0, cursor.fetchone()[0])
             for statement in MERGE_WRITES:
                 params = {"run": self.run.pk, "departement": self.departement_id}
                 cursor.execute(statement, params if "%(" in statement else None)

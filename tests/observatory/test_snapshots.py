@@ -88,20 +88,25 @@ def test_a_computation_is_not_cut_by_the_web_statement_timeout(world, monkeypatc
     from django.db import connection
 
     from jalon.observatory import services
+    from jalon.observatory.shares_on_days import SharesOnDays
 
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's statement_timeout")
     catalogue_load()
     timeouts = []
-    group_results = services._group_results
 
-    def recording(*args):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('statement_timeout')")
-            timeouts.append(cursor.fetchone()[0])
-        return group_results(*args)
+    def recording(evaluation):
+        def evaluate(*args):
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT current_setting('statement_timeout')")
+                timeouts.append(cursor.fetchone()[0])
+            return evaluation(*args)
 
-    monkeypatch.setattr(services, "_group_results", recording)
+        return evaluate
+
+    # The shares on all the refresh's days at once (B1, L69), and every other evaluation.
+    monkeypatch.setattr(services, "_group_results", recording(services._group_results))
+    monkeypatch.setattr(SharesOnDays, "results", recording(SharesOnDays.results))
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 30000")  # the web's guard rail (settings)
     run = snapshot_compute(departement_id="40", today=D(2026, 1, 15), codes=["L69", "B1"])

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from jalon.observatory.shares_on_days import by_intervals
 from jalon.people.enums import ChangeKind, HouseholdRole
 from jalon.people.models import ChangeEvent, HouseholdMember, Person
 
@@ -97,6 +98,7 @@ def subject_persons(scope) -> QuerySet:
     )
 
 
+@by_intervals
 def subject_base(scope) -> QuerySet:
     """The base of the indicators over the persons subject to rights and duties on the last day (the OARSA shares,
     the population's counts), with the opening date of their household's right at hand for the seniority bands
