@@ -18,6 +18,8 @@ from collections import Counter
 DURATION = re.compile(r"duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): ?(.*)")
 KINDS = (  # (label, test on the statement's first line), the first that matches
     ("parts et regroupements des indicateurs (WITH obs_rows)", lambda text: text.startswith("WITH obs_rows")),
+    # The shares on many days (`shares_on_days`) begin with their pieces: the first line is "WITH ".
+    ("parts sur plusieurs jours (WITH obs_days)", lambda text: text.strip() == "WITH"),
     ("INSERT des valeurs", lambda text: "INSERT INTO observatory_indicatorvalue" in text),
     # The segments' statements (`segments.BUILD_SQL`, `INTERVALS_SQL`) begin with a newline: the line is empty.
     ("segments : calcul", lambda text: text == ""),

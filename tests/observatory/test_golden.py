@@ -425,6 +425,63 @@ def test_segment_intervals_are_the_days_segments(world):
         assert stored < sum(len(rows) for rows in by_day) / 2
 
 
+def test_shares_on_days_are_the_days_shares(world):
+    """The stock shares over the persons subject to rights and duties are evaluated on many days in one statement
+    (`SharesOnDays`: each segment row cut into pieces, each piece evaluated on its first day): on every month end,
+    and on quarter ends only, the same cells as the day's own evaluation, and the same again in two runs of days
+    (as two workers share them). The population crosses what the shares read of the day between two month ends: a
+    25th birthday on 29 February (1 March by `add_months`, 28 February by PostgreSQL), a right six months old on
+    1 March (opened on 31 August), another four years old, a 60th birthday, a contrat d'engagement signed (J15)."""
+    from django.db import connection
+
+    from jalon.observatory.engine import Places, evaluate_shares
+    from jalon.observatory.indicators.common import subject_base
+    from jalon.observatory.segments import SegmentBatch
+    from jalon.observatory.shares_on_days import SharesOnDays
+    from jalon.people.models import RsaRight
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS, the intervals are PostgreSQL's")
+    a, d, f, n = (world.people[name] for name in "ADFN")
+    n.birth_date = D(2000, 2, 29)
+    n.save()
+    f.birth_date = D(1965, 6, 15)
+    f.save()
+    RsaRight.objects.filter(household__members__person=a).update(opening_date=D(2024, 8, 31))
+    RsaRight.objects.filter(household__members__person=d).update(opening_date=D(2021, 3, 31))
+    Orientation.objects.create(
+        person=n,
+        orientation_type=OrientationType.SOCIAL,
+        organisation=world.cd,
+        referent=Orientation.objects.filter(person=a).first().referent,
+        decided_on=D(2024, 11, 1),
+        engagement_signed_on=D(2025, 5, 20),
+    )
+    specs = [spec for spec in computations().values() if spec.share is not None and spec.share.base is subject_base]
+    assert {"B1", "B15", "J15", "L20", "L69", "L70"} <= {spec.code for spec in specs}
+    places = Places.of("40")
+    month_ends = [D(2025, month + 1, 1) - datetime.timedelta(days=1) for month in range(1, 12)] + [D(2025, 12, 31)]
+    quarter_ends = [D(2025, 3, 31), D(2025, 6, 30), D(2025, 9, 30), D(2025, 12, 31)]
+    for days in ([D(2024, 12, 31), *month_ends], quarter_ends):
+        with SegmentBatch("40") as batch:
+            batch.prepare(*days)
+            on_days = SharesOnDays(specs, "40", days, places=places, segments=batch)
+            whole, in_two = {}, {}
+            on_days.results(on_days.statement(days[0]), whole.__setitem__)
+            middle = days[len(days) // 2]
+            on_days.results(on_days.statement(days[0], middle), in_two.__setitem__)
+            on_days.results(on_days.statement(middle), in_two.__setitem__)
+            by_day = []
+            for day in days:
+                period = Period(PeriodKind.MONTH, day.replace(day=1))
+                alone = evaluate_shares(specs, "40", period, places=places, segments=batch, commune_segments=False)
+                assert whole[day] == alone, day
+                assert in_two[day] == alone, day
+                by_day.append(alone)
+            # Not vacuous: the figures change from day to day.
+            assert sum(earlier != later for earlier, later in zip(by_day[:-1], by_day[1:], strict=True)) >= 3
+
+
 def test_a_segment_batch_does_not_prepare_a_day_inside_what_it_prepared(world):
     """A batch's intervals say nothing of the days between those it was given: a later day may be added, not one in
     between (it would be counted twice)."""

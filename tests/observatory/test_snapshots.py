@@ -240,6 +240,51 @@ def test_on_two_connections_the_values_of_one(world, monkeypatch):  # noqa: F811
     assert not PersonSegment.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_shares_on_days_store_the_values_of_each_day_s_evaluation(world, monkeypatch):  # noqa: F811
+    """A computation of several days evaluates the stock shares over the persons subject to rights and duties on all
+    the days at once (`shares_on_days`), in a run of days per worker, or in one run inline; into a partition built
+    anew (every indicator) and into the stored values (some): it stores the values of the same computation
+    evaluating them day by day."""
+    from django.db import connection, transaction
+
+    from jalon.observatory import services
+    from jalon.observatory.shares_on_days import SharesOnDays
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shares on many days are PostgreSQL's")
+    catalogue_load()
+    runs = []
+    results = SharesOnDays.results
+    monkeypatch.setattr(
+        SharesOnDays, "results", lambda self, written, emit: runs.append(written[-1]) or results(self, written, emit)
+    )
+
+    def computed(**options) -> dict:
+        snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1), **options)
+        return {key: value[:3] for key, value in _stored_values().items()}
+
+    # 15 days: 13 month ends (January 2025 to January 2026), and the ends of the first quarter and of 2026.
+    on_workers = computed()
+    assert [len(days) for days in runs] == [8, 7] and sorted(runs[0] + runs[1]) == runs[0] + runs[1]
+    with transaction.atomic():  # in a caller's transaction, the days are evaluated inline, in one run
+        assert computed() == on_workers
+    assert len(runs) == 3 and len(runs[2]) == 15
+    some = ("L69", "B1", "P06")  # into the stored values, with another indicator
+    IndicatorValue.objects.filter(indicator__code__in=some).delete()
+    assert {key: value for key, value in computed(codes=some).items() if key[0] in some} == {
+        key: value for key, value in on_workers.items() if key[0] in some
+    }
+    assert len(runs) == 5
+    monkeypatch.setattr(services, "ON_DAYS_FROM", 100)
+    assert computed() == on_workers
+    assert len(runs) == 5
+    # Not a vacuous comparison: the golden figures of 2025 (10 subject on 31/12/2025, B1 8 oriented among them).
+    year = (PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.DEPARTEMENT, "40", "", "")
+    assert on_workers[("L69", *year)][2] == 10
+    assert on_workers[("B1", *year)][:2] == (8, 10)
+
+
 def fail_on(monkeypatch, failing_period: Period) -> None:
     """Every evaluation of `failing_period` fails ("panne"); the others are computed as usual."""
     from jalon.observatory import services
