@@ -542,9 +542,8 @@ class ZonedSums:
         dimension = SEGMENT_COLUMNS[dimension_index] if dimension_index >= 0 else Dimension.ALL
         return (level, code, dimension, segment)
 
-    def statement(self, inner: str, *, prefix: str = "", days: list[date] | None = None) -> tuple[str, list]:
-        """The statement and the parameters that follow `inner`'s. `prefix` is CTEs placed before the rows' (with
-        their parameters before `inner`'s).
+    def statement(self, inner: str, *, days: list[date] | None = None) -> tuple[str, list]:
+        """The statement and the parameters that follow `inner`'s.
 
         With `days`, each row holds from `obs_from` to before `obs_until`: it is grouped as two changes, its values
         added on its first day and taken away on its end (if it ends by the last day), and each result row is a
@@ -566,7 +565,7 @@ class ZonedSums:
         by_day = ", obs_day" if days else ""
         rows = "obs_rows"
         # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
-        sql = f"WITH {prefix}obs_rows AS MATERIALIZED ({inner}), "
+        sql = f"WITH obs_rows AS MATERIALIZED ({inner}), "
         if days:
             kept = ", ".join(quote(name) for name in ["obs_place", *self.segments])
             sql += (

@@ -237,7 +237,7 @@ WHERE member.person_id IS NOT NULL OR orientation.person_id IS NOT NULL
 # every right of the person, not only the row's), an orientation's contrat d'engagement is signed (J15). A date's
 # piece starts on the first of the days on or after it (`width_bucket`); a threshold falls on the day PostgreSQL's
 # `+ interval` gives or the next (`add_months` takes 29 February to 1 March where PostgreSQL gives the 28th), so both
-# end a piece. The pieces have the columns of the rows, and are read in their place (`obs_pieces`).
+# end a piece. The pieces have the columns of the rows, and are read in their place (`obs_pieces`, the CTEs' last).
 PIECES_SQL = """
 obs_days AS (SELECT ARRAY[%(days)s]::date[] AS days),
 obs_subject AS MATERIALIZED (
@@ -282,7 +282,7 @@ obs_pieces AS (
         FROM obs_subject s JOIN obs_starts ON obs_starts.id = s.id
     ) cut
     WHERE day < until
-),
+)
 """
 NOT_ORIENTED, NO_DISPOSITIF = "non_oriente", "sans dispositif"
 # The alias under which a queryset joins its person's segments of the day.
@@ -400,8 +400,8 @@ class SegmentBatch:
         )
 
     def pieces(self, days: list[date], after: date | None) -> tuple[str, list]:
-        """`PIECES_SQL` for `days` (sorted, this batch's from the first to before `after`), as CTEs to place first
-        in a statement (with their parameters)."""
+        """`PIECES_SQL` for `days` (sorted, this batch's from the first to before `after`): CTEs, and their
+        parameters."""
         return self._statement(
             PIECES_SQL,
             days=days,

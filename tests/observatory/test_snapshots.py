@@ -257,7 +257,7 @@ def test_shares_on_days_store_the_values_of_each_day_s_evaluation(world, monkeyp
     runs = []
     results = SharesOnDays.results
     monkeypatch.setattr(
-        SharesOnDays, "results", lambda self, written, emit: runs.append(written[-1]) or results(self, written, emit)
+        SharesOnDays, "results", lambda self, written, emit: runs.append(written.days) or results(self, written, emit)
     )
 
     def computed(**options) -> dict:
