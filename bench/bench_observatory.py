@@ -12,11 +12,13 @@ After the daily refresh, it times the observatory's pages that read the stored v
 indicator's page, the OARSA return of the year, the portraits), as the programme pilot and the analyst, beside a floor:
 a page that reads no data, through the same client.
 
-Options: `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N` (a full recompute over the
-last N months instead of 36), `--runs N` (requests per page, 30 by default), `--pages-only` (the pages alone, on the
-values already stored: after a full recompute, the table of several years), `--changes` (the daily refresh again after
-a day of changes — orientations, CER, exits dated the day —, then after they are taken back), `--households N` (the
-size of the population generated into an empty database: 110 000 households by default, the Nord's)."""
+Options: `--shares-day-by-day` (the stock shares over the persons subject to rights and duties evaluated day by day, as
+before decision 0051, to compare), `--skip-full` (the daily refresh, the OARSA year and the pages only), `--months N`
+(a full recompute over the last N months instead of 36), `--runs N` (requests per page, 30 by default), `--pages-only`
+(the pages alone, on the values already stored: after a full recompute, the table of several years), `--changes` (the
+daily refresh again after a day of changes — orientations, CER, exits dated the day —, then after they are taken back),
+`--households N` (the size of the population generated into an empty database: 110 000 households by default, the
+Nord's)."""
 
 import argparse
 import os
@@ -49,6 +51,7 @@ from observatory_population import BASE, DEPARTEMENT, HOUSEHOLDS, populate  # no
 from jalon.accounts.models import User  # noqa: E402
 from jalon.core.enums import Role  # noqa: E402
 from jalon.core.periods import add_months  # noqa: E402
+from jalon.observatory import services  # noqa: E402
 from jalon.observatory.engine import Places, computations  # noqa: E402
 from jalon.observatory.enums import PeriodKind  # noqa: E402
 from jalon.observatory.models import IndicatorValue  # noqa: E402
@@ -225,8 +228,12 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--pages-only", action="store_true")
     parser.add_argument("--changes", action="store_true")
+    # The stock shares over the persons subject to rights and duties evaluated day by day, as before decision 0051.
+    parser.add_argument("--shares-day-by-day", action="store_true")
     parser.add_argument("--households", type=int, default=HOUSEHOLDS, help="foyers générés (une base vide)")
     args = parser.parse_args()
+    if args.shares_day_by_day:
+        services.ON_DAYS_FROM = 10**6
     if connection.vendor != "postgresql":
         sys.exit("Ce banc demande PostgreSQL (DATABASE_URL=postgres://…).")
     call_command("migrate", verbosity=0)

@@ -264,8 +264,9 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
 # From how many days the stock shares over a base declared by intervals are evaluated on all the days at once
-# (`shares_on_days`) rather than day by day.
-ON_DAYS_FROM = 2
+# (`shares_on_days`) rather than day by day, and the fewest days of each run: a run pays once the pieces' making
+# (about a second at Nord scale), which the daily refresh's two days did not win back (8.9–10.1 s against 8.8–9.1 s).
+ON_DAYS_FROM = 6
 
 
 def _execute(statement: str) -> None:
@@ -444,6 +445,7 @@ class _Computing:
             spec = registry[indicator.code]
             if spec.share is not None and on_days([spec]):
                 by_base[spec.share.base].append(spec)
+        parts = max(1, min(parts, len(days) // ON_DAYS_FROM))
         size = -(-len(days) // parts)
         runs = [days[start : start + size] for start in range(0, len(days), size)]
         for base, specs in by_base.items():

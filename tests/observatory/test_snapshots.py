@@ -104,7 +104,7 @@ def test_a_computation_is_not_cut_by_the_web_statement_timeout(world, monkeypatc
 
         return evaluate
 
-    # The shares on all the refresh's days at once (B1, L69), and every other evaluation.
+    # Every evaluation, of one day or of many days at once (`SharesOnDays`, a full computation's).
     monkeypatch.setattr(services, "_group_results", recording(services._group_results))
     monkeypatch.setattr(SharesOnDays, "results", recording(SharesOnDays.results))
     with connection.cursor() as cursor:
