@@ -17,26 +17,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from django.db import connection
+from observatory_bench import DEPARTEMENT, TODAY  # sets Django up, before any import of the project
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
-
-import django  # noqa: E402
-
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-
-from jalon.core.periods import add_months  # noqa: E402
-from jalon.observatory import services  # noqa: E402
-from jalon.observatory.services import snapshot_compute  # noqa: E402
-
-
-DEPARTEMENT = "59"
-TODAY = date(2026, 12, 31)
+from jalon.core.periods import add_months
+from jalon.observatory import services
+from jalon.observatory.services import snapshot_compute
 
 
 def cpu_ticks() -> tuple[int, int]:

@@ -12,34 +12,17 @@ import argparse
 import os
 import sys
 import time
-from datetime import date, timedelta
-from pathlib import Path
 
+from django.db import connection, transaction
+from observatory_bench import DEPARTEMENT, MONTH_ENDS  # sets Django up, before any import of the project
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
-
-import django  # noqa: E402
-
-
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-
-from jalon.core.periods import add_months  # noqa: E402
-from jalon.observatory.engine import Places, computations, evaluate_shares  # noqa: E402
-from jalon.observatory.enums import PeriodKind  # noqa: E402
-from jalon.observatory.indicators.common import subject_base  # noqa: E402
-from jalon.observatory.periods import Period  # noqa: E402
-from jalon.observatory.segments import SegmentBatch  # noqa: E402
-from jalon.observatory.services import _batch_settings  # noqa: E402
-from jalon.observatory.shares_on_days import SharesOnDays  # noqa: E402
-
-
-DEPARTEMENT = "59"
-MONTH_ENDS = [add_months(date(2024, 2, 1), months) - timedelta(days=1) for months in range(36)]
+from jalon.observatory.engine import Places, computations, evaluate_shares
+from jalon.observatory.enums import PeriodKind
+from jalon.observatory.indicators.common import subject_base
+from jalon.observatory.periods import Period
+from jalon.observatory.segments import SegmentBatch
+from jalon.observatory.services import _batch_settings
+from jalon.observatory.shares_on_days import SharesOnDays
 
 
 def main():

@@ -10,30 +10,17 @@ import os
 import sys
 import time
 from datetime import date
-from pathlib import Path
+
+from django.db import transaction
+from observatory_bench import DEPARTEMENT, TODAY  # sets Django up, before any import of the project
+
+from jalon.observatory.engine import Places, computations
+from jalon.observatory.enums import PeriodKind
+from jalon.observatory.periods import Period
+from jalon.observatory.segments import SegmentBatch
+from jalon.observatory.services import _batch_settings, _evaluation_groups, _group_results
 
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
-
-import django  # noqa: E402
-
-
-django.setup()
-
-from django.db import transaction  # noqa: E402
-
-from jalon.observatory.engine import Places, computations  # noqa: E402
-from jalon.observatory.enums import PeriodKind  # noqa: E402
-from jalon.observatory.periods import Period  # noqa: E402
-from jalon.observatory.segments import SegmentBatch  # noqa: E402
-from jalon.observatory.services import _batch_settings, _evaluation_groups, _group_results  # noqa: E402
-
-
-DEPARTEMENT = "59"
-TODAY = date(2026, 12, 31)
 PERIODS = {
     "month": Period(PeriodKind.MONTH, TODAY.replace(day=1)),
     "quarter": Period(PeriodKind.QUARTER, date(TODAY.year, 10, 1)),

@@ -17,35 +17,19 @@ jour`, the sum of the days').
 
 import argparse
 import os
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
+
+from django.db import connection, transaction
+from observatory_bench import DEPARTEMENT, MONTH_ENDS, TODAY  # sets Django up, before any import of the project
+
+from jalon.observatory.models import PersonSegment
+from jalon.observatory.segments import BUILD_SQL, INTERVALS_SQL, SegmentBatch
+from jalon.observatory.services import _after, _batch_settings
+from jalon.observatory.workers import Workers
 
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalon.settings.dev")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("DB_STATEMENT_TIMEOUT_MS", "0")
-
-import django  # noqa: E402
-
-
-django.setup()
-
-from django.db import connection, transaction  # noqa: E402
-
-from jalon.core.periods import add_months  # noqa: E402
-from jalon.observatory.models import PersonSegment  # noqa: E402
-from jalon.observatory.segments import BUILD_SQL, INTERVALS_SQL, SegmentBatch  # noqa: E402
-from jalon.observatory.services import _after, _batch_settings  # noqa: E402
-from jalon.observatory.workers import Workers  # noqa: E402
-
-
-DEPARTEMENT = "59"
-TODAY = date(2026, 12, 31)
 REFRESH = [date(2026, 11, 30), TODAY]
-MONTH_ENDS = [add_months(date(2024, 2, 1), months) - timedelta(days=1) for months in range(36)]
 
 
 def day_by_day(batch: SegmentBatch, days: list[date]) -> int:
