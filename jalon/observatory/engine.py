@@ -242,6 +242,21 @@ class Places:
             self._levels["zones"] = (communes, zones, zone_levels)
         return self._levels["zones"]
 
+    def zone_arrays(self) -> tuple[list, list[str]]:
+        """The levels of all zones numbered, and the arrays `ZonedSums` joins: each commune's zone, and each zone's
+        levels by number. Spelled once as array literals: a list parameter is dumped element by element at every
+        execution (some four seconds of a full recompute's Python for these two thousand numbers and codes)."""
+        if "zone_arrays" not in self._levels:
+            communes, zones, zone_levels = self.zones()
+            levels = list(dict.fromkeys(level for of_zone in zone_levels.values() for level in of_zone))
+            number_of = {level: number for number, level in enumerate(levels)}
+            zone_of_level, level_numbers = zip(
+                *[(zone, number_of[level]) for zone, of_zone in zone_levels.items() for level in of_zone], strict=True
+            )
+            arrays = [_array_literal(values) for values in (communes, zones, zone_of_level, level_numbers)]
+            self._levels["zone_arrays"] = (levels, arrays)
+        return self._levels["zone_arrays"]
+
     def of_territory(self, territory_id) -> tuple[tuple[str, str], ...]:
         key = ("territory", territory_id)
         if key not in self._levels:
@@ -516,6 +531,11 @@ def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], p
     return totals
 
 
+def _array_literal(values) -> str:
+    """A PostgreSQL array's text input (`{"a","b"}`): each element quoted, its quotes and backslashes escaped."""
+    return "{" + ",".join('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values) + "}"
+
+
 class ZonedSums:
     """The statement of `_by_zone_in_grouping_sets` around a query of rows (`inner`), and the cell of each of its
     result rows. `statement(inner, days=…)` sums rows that each hold over an interval of days (`obs_from`,
@@ -525,15 +545,7 @@ class ZonedSums:
         self.columns = columns
         self.segments = [f"seg_{name}" for name in SEGMENT_COLUMNS]
         self.quote = quote
-        communes, zones, zone_levels = places.zones()
-        # The levels numbered, and each zone's: the query adds a zone's cells into each of its levels.
-        self.levels = list(dict.fromkeys(level for of_zone in zone_levels.values() for level in of_zone))
-        number_of = {level: number for number, level in enumerate(self.levels)}
-        zone_of_level, level_numbers = zip(
-            *[(zone_number, number_of[level]) for zone_number, of_zone in zone_levels.items() for level in of_zone],
-            strict=True,
-        )
-        self.params = [communes, zones, list(zone_of_level), list(level_numbers)]
+        self.levels, self.params = places.zone_arrays()
 
     def key(self, number: int, commune, dimension_index: int, segment: str) -> tuple:
         if number < 0:

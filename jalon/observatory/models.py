@@ -148,32 +148,39 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = "valeur d'indicateur"
         verbose_name_plural = "valeurs d'indicateurs"
+        # Every index ends with the Département rather than starting with it (decision 0052): within its partition it
+        # is the same on every row, and a full recompute sorts three million rows per index, each comparison going
+        # past it. Lookups give each column, so the order serves them alike, but for what leads: the unique key
+        # leads with the indicator (the screens join the indicators by code, then probe their values).
         constraints = [
             models.UniqueConstraint(
                 fields=[
                     "indicator",
-                    "departement",
-                    "territory_level",
-                    "territory_code",
-                    "period_kind",
                     "period_start",
+                    "territory_code",
+                    "territory_level",
+                    "period_kind",
                     "dimension",
                     "segment",
+                    "departement",
                 ],
                 name="indicator_value_unique",
             )
         ]
         indexes = [
-            models.Index(fields=["departement", "indicator", "period_kind", "territory_level"]),
+            # The values of an indicator by kind of period and level (an entered indicator's years, an open dataset).
+            models.Index(
+                fields=["indicator", "period_kind", "territory_level", "departement"], name="value_indicator_idx"
+            ),
             # The summary, the homes and the figures pages read the whole values (no segment) of the Département and
             # its territories: without it, a full table of three years (3.4 M values at Nord scale) is scanned.
             models.Index(
-                fields=["departement", "territory_level", "indicator", "period_kind", "period_start"],
+                fields=["territory_level", "indicator", "period_kind", "period_start", "departement"],
                 name="value_whole_idx",
                 condition=models.Q(dimension=""),
             ),
-            # A computation compares its values with the stored ones of its periods (a few of the table's periods).
-            models.Index(fields=["departement", "period_kind", "period_start"], name="value_period_idx"),
+            # A computation compares its values with the stored ones of its periods (a few of the table's periods)
+            # through the unique key: its indicators, then the period's first day.
         ]
 
     def __str__(self):
