@@ -111,7 +111,7 @@ def period_results(
 
 def _value_rows(indicator: Indicator, spec: Computation, period: Period, result) -> list[tuple]:
     """The values of a result as stored, in `STAGED` order (the Département and the run are the computation's)."""
-    counted = spec.unit in ("nombre", "heures")
+    counted = spec.unit in (Unit.COUNT, Unit.HOURS)
     return [
         (
             indicator.pk,
@@ -137,26 +137,50 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _COPY_NULL = "\\N"
 
 
-def _copy_text(rows: list[tuple], prefix: str = "") -> str:
-    """Value rows (`_value_rows`) as the text of a COPY, written at once, each line after `prefix` (fields common to
-    all, tab-separated). Territory codes, segments and dates repeat from row to row: each is spelled once. Numbers are
-    written as Python spells them (`str`), which PostgreSQL reads back exactly."""
-    spelled: dict = {}
-    null = _COPY_NULL
+class _ValueRows:
+    """A period's value rows as a computation writes them (those of `_value_rows`). On PostgreSQL, the lines of a
+    COPY in `COPIED` order, after `prefix` (fields common to all, tab-separated), made as each result comes: a
+    row's key is spelled once per computation (`key_texts`: the same territories and segments recur in every
+    indicator and period), numbers as Python spells them (`str`), which PostgreSQL reads back exactly. Elsewhere,
+    `_value_rows`' tuples. Made in one thread at a time."""
 
-    def spell(value) -> str:
-        text = spelled.get(value)
-        if text is None:
-            text = spelled[value] = str(value).translate(_COPY_ESCAPES)
-        return text
+    def __init__(self, key_texts: dict | None, prefix: str = ""):
+        self.key_texts = key_texts
+        self.prefix = prefix
+        self.lines: list[str] = []
+        self.tuples: list[tuple] = []
+        self.count = 0
 
-    return "".join(
-        [
-            f"{prefix}{indicator}\t{level}\t{spell(code)}\t{kind}\t{spell(start)}\t{dimension}\t{spell(segment)}\t"
-            f"{numerator}\t{null if denominator is None else denominator}\t{null if value is None else value}\n"
-            for indicator, level, code, kind, start, dimension, segment, numerator, denominator, value in rows
-        ]
-    )
+    def add(self, indicator: Indicator, spec: Computation, period: Period, result) -> None:
+        if self.key_texts is None:
+            rows = _value_rows(indicator, spec, period, result)
+            self.tuples += rows
+            self.count += len(rows)
+            return
+        head = f"{self.prefix}{indicator.pk}\t{period.kind}\t{period.start}\t"
+        key_texts, null, commune = self.key_texts, _COPY_NULL, TerritoryLevel.COMMUNE
+        counted = spec.unit in (Unit.COUNT, Unit.HOURS)
+        lines = self.lines
+        added = len(lines)
+        for key, cell in result.items():
+            if key[2] and key[0] == commune:  # a commune is stored whole (`_value_rows`)
+                continue
+            text = key_texts.get(key)
+            if text is None:
+                level, code, dimension, segment = key
+                spelled = [str(code).translate(_COPY_ESCAPES), str(segment).translate(_COPY_ESCAPES)]
+                text = key_texts[key] = f"{level}\t{spelled[0]}\t{dimension}\t{spelled[1]}\t"
+            numerator, denominator = cell.numerator, cell.denominator
+            if counted:
+                lines.append(f"{head}{text}{numerator}\t{null}\t{numerator}\n")
+            elif denominator:
+                lines.append(f"{head}{text}{numerator}\t{denominator}\t{numerator / denominator}\n")
+            else:
+                lines.append(f"{head}{text}{numerator}\t{null if denominator is None else denominator}\t{null}\n")
+        self.count += len(lines) - added
+
+    def text(self) -> str:
+        return "".join(self.lines)
 
 
 def _clear(indicators, departement_id: str, period: Period) -> None:
@@ -323,6 +347,7 @@ class _Computing:
     on_days: dict = field(default_factory=dict)
     on_days_codes: set = field(default_factory=set)
     counting: threading.Lock = field(default_factory=threading.Lock)  # the counts, added to from the workers too
+    key_texts: dict = field(default_factory=dict)  # each value key as a COPY line spells it (`_ValueRows`)
 
     @property
     def prefix(self) -> str:
@@ -470,23 +495,29 @@ class _Computing:
         by_day_rows: dict = {}
 
         def keep(day: date, results: dict) -> None:
-            rows = {
-                period: [
-                    row
-                    for code, result in results.items()
-                    for row in _value_rows(by_code[code], registry[code], period, result)
-                ]
-                for period in by_day[day]
-            }
+            rows = {period: self.value_rows() for period in by_day[day]}
+            for period, period_rows in rows.items():
+                for code, result in results.items():
+                    period_rows.add(by_code[code], registry[code], period, result)
             if not self.build:
                 by_day_rows[day] = rows
                 return
             for period_rows in rows.values():
-                self.build.copy(("departement_id", "run_id", *STAGED), _copy_text(period_rows, self.prefix))
-                self.count(len(period_rows), len(period_rows))
+                self.copy_built(period_rows)
 
         evaluation.results(statement, keep)
         return by_day_rows
+
+    def value_rows(self) -> _ValueRows:
+        """A period's value rows to fill: COPY lines on PostgreSQL, with the Département and the run first when they
+        go into a partition built anew (a staging table has neither)."""
+        if connection.vendor != "postgresql":
+            return _ValueRows(None)
+        return _ValueRows(self.key_texts, self.prefix if self.build else "")
+
+    def copy_built(self, rows: _ValueRows) -> None:
+        self.build.copy(("departement_id", "run_id", *COPIED), rows.text())
+        self.count(rows.count, rows.count)
 
     def count(self, written: int, changed: int) -> None:
         with self.counting:
@@ -515,7 +546,7 @@ class _Computing:
             }
         by_code = {indicator.code: indicator for indicator in self.indicators}
         registry = computations()
-        rows: dict = defaultdict(list)
+        rows: dict = defaultdict(self.value_rows)
         for period, results in by_period.items():
             for code, result in results.items():
                 into = [period]
@@ -523,7 +554,7 @@ class _Computing:
                     # A stock's result is also that of the day's other periods with the same segmentation.
                     into += [other for other in work.periods if other != period and self.segmented(other) == segmented]
                 for other in into:
-                    rows[other] += _value_rows(by_code[code], registry[code], other, result)
+                    rows[other].add(by_code[code], registry[code], other, result)
         return rows
 
     def write(self, work: _Day) -> None:
@@ -541,8 +572,7 @@ class _Computing:
                 _batch_settings()
                 for _, evaluation in work.evaluations:
                     for period_rows in evaluation.result().values():
-                        self.build.copy(("departement_id", "run_id", *STAGED), _copy_text(period_rows, self.prefix))
-                        self.count(len(period_rows), len(period_rows))
+                        self.copy_built(period_rows)
             self.built_periods += work.periods
             return
         own_transaction = not connection.in_atomic_block
@@ -562,10 +592,10 @@ class _Computing:
                                     departement_id=self.departement_id,
                                     run_id=self.run.pk,
                                 )
-                                for row in period_rows
+                                for row in period_rows.tuples
                             ],
                         )
-                        self.count(len(period_rows), len(period_rows))
+                        self.count(period_rows.count, period_rows.count)
             self.computed(work.periods)
 
     def computed(self, periods: list[Period]) -> None:
@@ -609,9 +639,9 @@ class _Computing:
             cursor.execute(STAGING_CREATE)
             for _, evaluation in work.evaluations:
                 for period_rows in evaluation.result().values():
-                    with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
-                        copy.write(_copy_text(period_rows))
-                    self.count(len(period_rows), 0)
+                    with cursor.cursor.copy(f"COPY obs_staging ({', '.join(COPIED)}) FROM STDIN") as copy:
+                        copy.write(period_rows.text())
+                    self.count(period_rows.count, 0)
             # No ANALYZE of the staged rows: a FULL JOIN is hashed or merged whatever their estimate.
             periods = " OR ".join(["(period_kind = %s AND period_start = %s)"] * len(work.periods))
             cursor.execute(
@@ -641,6 +671,20 @@ VALUE_KEY = (
     "segment",
 )
 STAGED = (*VALUE_KEY, "numerator", "denominator", "value")
+# The same fields as a computation's COPY lines give them (`_ValueRows`): the indicator and the period, common to a
+# result's rows, first.
+COPIED = (
+    "indicator_id",
+    "period_kind",
+    "period_start",
+    "territory_level",
+    "territory_code",
+    "dimension",
+    "segment",
+    "numerator",
+    "denominator",
+    "value",
+)
 STAGING_CREATE = """
 CREATE TEMP TABLE obs_staging (
     indicator_id bigint, territory_level varchar(12), territory_code varchar(20), period_kind varchar(10),

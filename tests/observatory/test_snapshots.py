@@ -7,7 +7,7 @@ from collections import defaultdict
 import pytest
 from django.core.management import call_command
 
-from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel
+from jalon.observatory.enums import Dimension, PeriodKind, TerritoryLevel, Unit
 from jalon.observatory.models import IndicatorValue
 from jalon.observatory.periods import Period
 from jalon.observatory.services import catalogue_load, snapshot_compute
@@ -377,35 +377,43 @@ def test_a_refresh_writes_only_what_changed_and_says_as_of_when(world):  # noqa:
 
 
 def test_staged_values_read_back_as_they_were_computed():
-    """A computation stages its values as COPY text it writes itself (`_copy_text`): a segment with a tab, a
-    newline and a backslash, a missing denominator and values that are not round read back exactly."""
+    """A computation stages its values as COPY lines it writes itself (`_ValueRows`): a segment with a tab, a
+    newline and a backslash, a missing denominator, a count, and values that are not round read back exactly, as
+    `_value_rows` gives them; a commune's segment is left out."""
+    from types import SimpleNamespace
+
     from django.db import connection
 
-    from jalon.observatory.services import STAGED, STAGING_CREATE, _copy_text
+    from jalon.observatory.engine import Cell
+    from jalon.observatory.services import COPIED, STAGED, STAGING_CREATE, _value_rows, _ValueRows
 
     if connection.vendor != "postgresql":
         pytest.skip("the values are staged by COPY on PostgreSQL only")
-    rows = [
-        (7, "commune", "2A004", "month", D(2025, 3, 1), "", "", 1.5, 4.0, 37.5),
-        (
-            7,
-            "epci",
-            "244000865",
-            "year",
-            D(2025, 1, 1),
-            "dispositif",
-            "Insertion\t« pro »\\\nsuite",
-            3,
-            None,
-            0.1 + 0.2,
-        ),
-    ]
+    rate, count = SimpleNamespace(unit=Unit.RATE), SimpleNamespace(unit=Unit.COUNT)
+    indicator = SimpleNamespace(pk=7)
+    month, year = Period(PeriodKind.MONTH, D(2025, 3, 1)), Period(PeriodKind.YEAR, D(2025, 1, 1))
+    rates = {
+        ("commune", "2A004", "", ""): Cell(1.5, 4.0),
+        ("commune", "2A004", "sexe", "F"): Cell(1.0, 2.0),  # not stored
+        ("epci", "244000865", "dispositif", "Insertion\t« pro »\\\nsuite"): Cell(0.1 + 0.2, 3.0),
+        ("departement", "40", "", ""): Cell(0.0, 0.0),
+    }
+    counts = {("epci", "244000865", "age", "25_29"): Cell(3.0, 0.0)}
+    rows = _ValueRows({})
+    rows.add(indicator, rate, month, rates)
+    rows.add(indicator, count, year, counts)
+    expected = _value_rows(indicator, rate, month, rates) + _value_rows(indicator, count, year, counts)
+    assert rows.count == len(expected) == 4
     with connection.cursor() as cursor:
         cursor.execute(STAGING_CREATE)
-        with cursor.cursor.copy(f"COPY obs_staging ({', '.join(STAGED)}) FROM STDIN") as copy:
-            copy.write(_copy_text(rows))
-        cursor.execute(f"SELECT {', '.join(STAGED)} FROM obs_staging ORDER BY territory_level")  # noqa: S608
-        assert cursor.fetchall() == rows
+        with cursor.cursor.copy(f"COPY obs_staging ({', '.join(COPIED)}) FROM STDIN") as copy:
+            copy.write(rows.text())
+        cursor.execute(f"SELECT {', '.join(STAGED)} FROM obs_staging")  # noqa: S608
+        by_place = lambda row: (row[1], row[5])  # noqa: E731  (level and dimension: one row each here)
+        assert sorted(cursor.fetchall(), key=by_place) == sorted(expected, key=by_place)
+    # The values themselves, not only the same as `_value_rows`: a missing denominator and a count.
+    assert (0.0, 0.0, None) in [row[-3:] for row in expected]
+    assert (3.0, None, 3.0) in [row[-3:] for row in expected]
 
 
 @pytest.mark.django_db(transaction=True)

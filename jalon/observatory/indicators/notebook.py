@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -42,9 +42,17 @@ share_indicator(
 
 def _per_carnet(rows):
     """The number of `rows` of the person's carnet, 0 when it has none (a subquery grouped by carnet). `COUNT(*)`,
-    so that PostgreSQL counts from the carnet's period index alone, without reading the rows."""
+    so that PostgreSQL counts from the carnet's period index alone, without reading the rows. Counted only for the
+    carnets found in the set of those that have some: most have none in a month, and the set is made once per
+    statement (hashed), where the count probes the index for each carnet (at Nord scale, 99 000 carnets and 2 000
+    with an appointment in a month: 450 of the 1 000 ms of a month end's carnet shares went to these probes)."""
     counted = rows.filter(notebook_id=OuterRef("notebook")).order_by().values("notebook_id").annotate(n=Count("*"))
-    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    count = Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    return Case(
+        When(notebook__in=rows.order_by().values("notebook_id"), then=count),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _appointments(scope: Scope):
@@ -85,11 +93,10 @@ share_indicator(
 
 def _lost_from_view(scope: Scope) -> Q:
     cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
-    recent_contact = Contact.objects.filter(
-        notebook_id=OuterRef("notebook"), occurred_on__gte=cutoff, occurred_on__lte=scope.end
-    )
-    # A recent carnet counts from its opening.
-    return ~Exists(recent_contact) & ~Q(notebook__created_at__gte=_start_of(cutoff))
+    # The carnets with a recent contact as one set, made once per statement (hashed), rather than a probe of the
+    # contacts for each carnet (`_per_carnet`). A recent carnet counts from its opening.
+    recent_contact = Contact.objects.filter(occurred_on__gte=cutoff, occurred_on__lte=scope.end).values("notebook_id")
+    return ~Q(notebook__in=recent_contact) & ~Q(notebook__created_at__gte=_start_of(cutoff))
 
 
 share_indicator(
