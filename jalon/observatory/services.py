@@ -673,18 +673,8 @@ VALUE_KEY = (
 STAGED = (*VALUE_KEY, "numerator", "denominator", "value")
 # The same fields as a computation's COPY lines give them (`_ValueRows`): the indicator and the period, common to a
 # result's rows, first.
-COPIED = (
-    "indicator_id",
-    "period_kind",
-    "period_start",
-    "territory_level",
-    "territory_code",
-    "dimension",
-    "segment",
-    "numerator",
-    "denominator",
-    "value",
-)
+_COMMON_TO_A_RESULT = ("indicator_id", "period_kind", "period_start")
+COPIED = (*_COMMON_TO_A_RESULT, *[column for column in STAGED if column not in _COMMON_TO_A_RESULT])
 STAGING_CREATE = """
 CREATE TEMP TABLE obs_staging (
     indicator_id bigint, territory_level varchar(12), territory_code varchar(20), period_kind varchar(10),
