@@ -168,8 +168,8 @@ class _ValueRows:
             text = key_texts.get(key)
             if text is None:
                 level, code, dimension, segment = key
-                spelled = [str(code).translate(_COPY_ESCAPES), str(segment).translate(_COPY_ESCAPES)]
-                text = key_texts[key] = f"{level}\t{spelled[0]}\t{dimension}\t{spelled[1]}\t"
+                code, segment = str(code).translate(_COPY_ESCAPES), str(segment).translate(_COPY_ESCAPES)
+                text = key_texts[key] = f"{level}\t{code}\t{dimension}\t{segment}\t"
             numerator, denominator = cell.numerator, cell.denominator
             if counted:
                 lines.append(f"{head}{text}{numerator}\t{null}\t{numerator}\n")
