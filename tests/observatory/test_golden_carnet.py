@@ -41,3 +41,17 @@ def test_carnet_indicators_by_hand(dataset):  # noqa: F811
     # In the north territory (the town): the first carnet's contract only.
     north = str(dataset["north"].pk)
     assert count("J08", JANUARY, TerritoryLevel.TERRITORY, north) == 1
+
+
+@pytest.mark.usefixtures("freins_referentiel")
+def test_a_computation_counts_the_contacts_from_the_set_of_carnets_that_have_some(dataset):  # noqa: F811
+    """With a segment batch (a computation), a carnet's contacts are counted from the set of the carnets that have
+    some (`_hashed_in_a_computation`), and not probed carnet by carnet: the same hand-counted values as above."""
+
+    def batched(code, period):
+        cell = evaluate(computations()[code], "40", period).get((TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, ""))
+        return (cell.numerator, cell.denominator) if cell else (0, 0)
+
+    # J05: January 2 contacts over 2 carnets, February 1; J06: 1 lost from view on 31/01, none on 28/02.
+    assert batched("J05", JANUARY) == (2, 2) and batched("J05", FEBRUARY)[0] == 1
+    assert batched("J06", JANUARY)[0] == 1 and batched("J06", FEBRUARY)[0] == 0

@@ -2,7 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -40,14 +40,16 @@ share_indicator(
 )
 
 
-def _per_carnet(rows):
+def _per_carnet(rows, scope: Scope):
     """The number of `rows` of the person's carnet, 0 when it has none (a subquery grouped by carnet). `COUNT(*)`,
-    so that PostgreSQL counts from the carnet's period index alone, without reading the rows. Counted only for the
-    carnets found in the set of those that have some: most have none in a month, and the set is made once per
-    statement (hashed), where the count probes the index for each carnet (at Nord scale, 99 000 carnets and 2 000
-    with an appointment in a month: 450 of the 1 000 ms of a month end's carnet shares went to these probes)."""
+    so that PostgreSQL counts from the carnet's period index alone, without reading the rows. In a computation, counted
+    only for the carnets found in the set of those that have some (`_hashed_in_a_computation`): most have none in a
+    month (at Nord scale, 99 000 carnets and 2 000 with an appointment in a month: 450 of the 1 000 ms of a month
+    end's carnet shares went to probing the index for each carnet)."""
     counted = rows.filter(notebook_id=OuterRef("notebook")).order_by().values("notebook_id").annotate(n=Count("*"))
     count = Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+    if not _hashed_in_a_computation(scope):
+        return count
     return Case(
         When(notebook__in=rows.order_by().values("notebook_id"), then=count),
         default=Value(0),
@@ -55,12 +57,21 @@ def _per_carnet(rows):
     )
 
 
+def _hashed_in_a_computation(scope: Scope) -> bool:
+    """Whether a set of carnets (those with an appointment or a contact in a period) is read once per statement and
+    hashed, rather than probed for each carnet: in a computation, which has its segment batch and the memory to hash
+    in (`services.BATCH_SETTINGS`). On a screen, with the server's default memory, a year's set of a base holding
+    several Départements might not be hashed, and would then be scanned again for each carnet."""
+    return scope.segments is not None
+
+
 def _appointments(scope: Scope):
     """The number of the carnet's appointments starting in the period, not cancelled."""
     return _per_carnet(
         Appointment.objects.filter(
             cancelled_at=None, starts_at__gte=_start_of(scope.start), starts_at__lte=_end_of(scope.end)
-        )
+        ),
+        scope,
     )
 
 
@@ -77,7 +88,7 @@ share_indicator(
 
 def _contacts(scope: Scope):
     """The number of contacts noted in the carnet in the period."""
-    return _per_carnet(Contact.objects.filter(occurred_on__gte=scope.start, occurred_on__lte=scope.end))
+    return _per_carnet(Contact.objects.filter(occurred_on__gte=scope.start, occurred_on__lte=scope.end), scope)
 
 
 share_indicator(
@@ -93,10 +104,13 @@ share_indicator(
 
 def _lost_from_view(scope: Scope) -> Q:
     cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
-    # The carnets with a recent contact as one set, made once per statement (hashed), rather than a probe of the
-    # contacts for each carnet (`_per_carnet`). A recent carnet counts from its opening.
-    recent_contact = Contact.objects.filter(occurred_on__gte=cutoff, occurred_on__lte=scope.end).values("notebook_id")
-    return ~Q(notebook__in=recent_contact) & ~Q(notebook__created_at__gte=_start_of(cutoff))
+    recent = Contact.objects.filter(occurred_on__gte=cutoff, occurred_on__lte=scope.end)
+    if _hashed_in_a_computation(scope):
+        contacted = Q(notebook__in=recent.values("notebook_id"))
+    else:
+        contacted = Q(Exists(recent.filter(notebook_id=OuterRef("notebook"))))
+    # A recent carnet counts from its opening.
+    return ~contacted & ~Q(notebook__created_at__gte=_start_of(cutoff))
 
 
 share_indicator(
