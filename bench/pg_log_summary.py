@@ -18,8 +18,10 @@ from collections import Counter
 DURATION = re.compile(r"duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): ?(.*)")
 KINDS = (  # (label, test on the statement's first line), the first that matches
     ("parts et regroupements des indicateurs (WITH obs_rows)", lambda text: text.startswith("WITH obs_rows")),
-    # The shares on many days (`shares_on_days`) begin with their pieces: the first line is "WITH ".
-    ("parts sur plusieurs jours (WITH obs_days)", lambda text: text.strip() == "WITH"),
+    # The shares on many days (`shares_on_days`): their pieces made a temporary table, then their statement read
+    # through a server-side cursor, the computation's only one (its first FETCH runs the statement).
+    ("parts sur plusieurs jours : morceaux", lambda text: text.startswith("CREATE TEMP TABLE obs_pieces")),
+    ("parts sur plusieurs jours : instruction (FETCH)", lambda text: text.startswith("FETCH FORWARD")),
     ("INSERT des valeurs", lambda text: "INSERT INTO observatory_indicatorvalue" in text),
     # The segments' statements (`segments.BUILD_SQL`, `INTERVALS_SQL`) begin with a newline: the line is empty.
     ("segments : calcul", lambda text: text == ""),

@@ -377,6 +377,10 @@ def test_a_refresh_writes_only_what_changed_and_says_as_of_when(world):  # noqa:
     assert as_of == D(2026, 1, 20)
 
 
+def _level_and_dimension(row: tuple) -> tuple:
+    return (row[1], row[5])
+
+
 def test_staged_values_read_back_as_they_were_computed():
     """A computation stages its values as COPY lines it writes itself (`_ValueRows`): a segment with a tab, a
     newline and a backslash, a missing denominator, a count, and values that are not round read back exactly, as
@@ -410,8 +414,7 @@ def test_staged_values_read_back_as_they_were_computed():
         with cursor.cursor.copy(f"COPY obs_staging ({', '.join(COPIED)}) FROM STDIN") as copy:
             copy.write(rows.text())
         cursor.execute(f"SELECT {', '.join(STAGED)} FROM obs_staging")  # noqa: S608
-        by_place = lambda row: (row[1], row[5])  # noqa: E731  (level and dimension: one row each here)
-        assert sorted(cursor.fetchall(), key=by_place) == sorted(expected, key=by_place)
+        assert sorted(cursor.fetchall(), key=_level_and_dimension) == sorted(expected, key=_level_and_dimension)
     # The values themselves, not only the same as `_value_rows`: a missing denominator and a count.
     assert (0.0, 0.0, None) in [row[-3:] for row in expected]
     assert (3.0, None, 3.0) in [row[-3:] for row in expected]
