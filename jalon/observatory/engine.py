@@ -25,8 +25,8 @@ from jalon.observatory.segments import (
     BASE_DIMENSIONS,
     PERSON_DIMENSIONS,
     SegmentBatch,
-    profile_expression,
     profile_of,
+    profile_sql,
     segment_expressions,
 )
 from jalon.territories.models import Commune, Territory
@@ -328,7 +328,7 @@ def _evaluate(spec, departement_id, period, segmented, only, places, segments, c
     sums = {"n": Sum(Cast("obs_num", FloatField())), "d": Sum(Cast("obs_den", FloatField()))}
     if GROUPING_SETS and dimensions == BASE_DIMENSIONS and connections[rows.db].vendor == "postgresql":
         totals = _in_grouping_sets(
-            rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()}),
+            rows,
             [("obs_num", "obs_den")],
             places,
             spec,
@@ -465,7 +465,6 @@ def shares_rows(asked, departement_id: str, segments: SegmentBatch) -> tuple[Que
     measures = {f"obs_col_{index}": expression for index, expression in enumerate(expressions)}
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, first_specs[0], day, segments)
-    rows = rows.annotate(**{f"seg_{Dimension.PROFILE}": profile_expression()})
     return rows, measures, column_of
 
 
@@ -502,6 +501,9 @@ def _by_place(grouped, dimensions) -> dict:
 
 
 SEGMENT_COLUMNS = (*BASE_DIMENSIONS, Dimension.PROFILE)
+# The segment columns of the grouped rows themselves: the profile is computed from them where they are grouped.
+ROW_SEGMENTS = [f"seg_{name}" for name in BASE_DIMENSIONS]
+PROFILE_COLUMN = f"seg_{Dimension.PROFILE}"
 # PostgreSQL groups the segments itself (`_by_place_in_grouping_sets`); SQLite, or a test comparing, groups every
 # combination and rolls them up in Python (`_by_place`).
 GROUPING_SETS = True
@@ -521,7 +523,7 @@ def _by_zone_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]], p
     by PostgreSQL into every level of each zone. A few thousand groups instead of one per commune and segment, and
     one result row per value; the sums are the same (`test_golden`)."""
     zoned = ZonedSums(places, [column for pair in measures for column in pair], connections[rows.db].ops.quote_name)
-    inner, params = rows.values("obs_place", *zoned.segments, *zoned.columns).query.sql_with_params()
+    inner, params = rows.values("obs_place", *ROW_SEGMENTS, *zoned.columns).query.sql_with_params()
     sql, outer_params = zoned.statement(inner)
     totals: dict = {}
     with connections[rows.db].cursor() as cursor:
@@ -579,7 +581,7 @@ class ZonedSums:
         # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
         sql = f"WITH obs_rows AS MATERIALIZED ({inner}), "
         if days:
-            kept = ", ".join(quote(name) for name in ["obs_place", *self.segments])
+            kept = ", ".join(quote(name) for name in ["obs_place", *ROW_SEGMENTS])
             sql += (
                 f"obs_changes AS (SELECT {kept}, obs_from AS obs_day, {', '.join(map(quote, self.columns))} "  # noqa: S608
                 f"FROM obs_rows UNION ALL SELECT {kept}, obs_until, "
@@ -587,7 +589,8 @@ class ZonedSums:
             )
             rows = "obs_changes"
         sql += (
-            f"obs_zoned AS (SELECT {rows}.*, COALESCE(obs_zones.zone, 0) AS {zone} FROM {rows} "  # noqa: S608
+            f"obs_zoned AS (SELECT {rows}.*, {profile_sql(quote)} AS {quote(PROFILE_COLUMN)}, "  # noqa: S608
+            f"COALESCE(obs_zones.zone, 0) AS {zone} FROM {rows} "
             f"LEFT JOIN unnest(%s::varchar[], %s::integer[]) AS obs_zones (commune, zone) "
             f"ON obs_zones.commune = {rows}.{place}), "
             f"obs_cells AS (SELECT GROUPING({place}) AS obs_by_zone, {place}, {zone}{by_day}, "
@@ -625,14 +628,15 @@ def _by_place_in_grouping_sets(rows: QuerySet, measures: list[tuple[str, ...]]) 
     expression has its default)."""
     names = ["obs_place", *[f"seg_{name}" for name in SEGMENT_COLUMNS]]
     columns = [column for pair in measures for column in pair]
-    inner, params = rows.values(*names, *columns).query.sql_with_params()
+    inner, params = rows.values("obs_place", *ROW_SEGMENTS, *columns).query.sql_with_params()
     quote = connections[rows.db].ops.quote_name
     sets = ", ".join(["(1)", *[f"(1, {position})" for position in range(2, len(names) + 1)]])
+    selected = [*[quote(name) for name in names[:-1]], f"{profile_sql(quote)} AS {quote(PROFILE_COLUMN)}"]
     sums = ", ".join(f"SUM({quote(column)}::double precision)" for column in columns)
     # Django compiled `inner` (its values stay parameters); the rest is quoted column names and positions.
     sql = (
         f"WITH obs_rows AS MATERIALIZED ({inner}) "  # noqa: S608
-        f"SELECT {', '.join(quote(name) for name in names)}, {sums} "
+        f"SELECT {', '.join(selected)}, {sums} "
         f"FROM obs_rows GROUP BY GROUPING SETS ({sets})"
     )
     by_place: dict = {}

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.db import connections, router
 from django.db.models import Case, CharField, F, FilteredRelation, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce
 
 from jalon.core.periods import add_months
 from jalon.observatory.enums import Dimension
@@ -488,24 +488,18 @@ def profile_of(segments: dict) -> str:
     return f"{sex}-{couple}-{over_50}-{long_term}"
 
 
-def profile_expression() -> Case:
-    """`profile_of` in SQL, over the `seg_*` annotations of the four dimensions it reads (the same codes)."""
-    sex, household = f"seg_{Dimension.SEX}", f"seg_{Dimension.HOUSEHOLD}"
-    age, seniority = f"seg_{Dimension.AGE_BAND}", f"seg_{Dimension.SENIORITY}"
-    unknown = Q(**{sex: UNKNOWN}) | Q(**{household: UNKNOWN}) | Q(**{age: UNKNOWN}) | Q(**{seniority: UNKNOWN})
-    return Case(
-        When(unknown, then=Value(UNKNOWN)),
-        default=Concat(
-            F(sex),
-            Value("-"),
-            Case(When(**{f"{household}__startswith": "couple"}, then=Value("couple")), default=Value("seul")),
-            Value("-"),
-            Case(When(**{f"{age}__in": ["50_59", "60_plus"]}, then=Value("50_plus")), default=Value("moins_50")),
-            Value("-"),
-            Case(When(**{seniority: "4_ans_plus"}, then=Value("4_ans_plus")), default=Value("moins_4_ans")),
-            output_field=CharField(),
-        ),
-        output_field=CharField(),
+def profile_sql(quote) -> str:
+    """`profile_of` in SQL, over the columns of the four dimensions it reads (`seg_*`, the same codes), in a query
+    reading rows where they are computed already: over the rows' own expressions, PostgreSQL would compute each of
+    them again for the profile (a tenth of a segmented query's time at Nord scale). The codes are constants."""
+    sex, household = quote(f"seg_{Dimension.SEX}"), quote(f"seg_{Dimension.HOUSEHOLD}")
+    age, seniority = quote(f"seg_{Dimension.AGE_BAND}"), quote(f"seg_{Dimension.SENIORITY}")
+    unknown = " OR ".join(f"{column} = '{UNKNOWN}'" for column in (sex, household, age, seniority))
+    return (
+        f"CASE WHEN {unknown} THEN '{UNKNOWN}' ELSE {sex} || '-' "
+        f"|| CASE WHEN starts_with({household}, 'couple') THEN 'couple' ELSE 'seul' END || '-' "
+        f"|| CASE WHEN {age} IN ('50_59', '60_plus') THEN '50_plus' ELSE 'moins_50' END || '-' "
+        f"|| CASE WHEN {seniority} = '4_ans_plus' THEN '4_ans_plus' ELSE 'moins_4_ans' END END"
     )
 
 

@@ -21,7 +21,16 @@ from django.db import connections, router
 from django.db.models import F, QuerySet
 
 from jalon.core.periods import add_months
-from jalon.observatory.engine import Computation, Places, Result, Scope, ZonedSums, share_results, shares_rows
+from jalon.observatory.engine import (
+    ROW_SEGMENTS,
+    Computation,
+    Places,
+    Result,
+    Scope,
+    ZonedSums,
+    share_results,
+    shares_rows,
+)
 from jalon.observatory.enums import Measure, PeriodKind
 from jalon.observatory.models import PersonSegment
 from jalon.observatory.periods import Period
@@ -82,7 +91,7 @@ class SharesOnDays:
             rows, measures, column_of = shares_rows([(period, self.specs)], self.departement_id, self.segments)
             rows = rows.annotate(obs_from=F(f"{SEGMENTS}__day"), obs_until=F(f"{SEGMENTS}__until"))
             zoned = ZonedSums(self.places, list(measures), connections[rows.db].ops.quote_name)
-            values = rows.values("obs_place", *zoned.segments, *zoned.columns, "obs_from", "obs_until")
+            values = rows.values("obs_place", *ROW_SEGMENTS, *zoned.columns, "obs_from", "obs_until")
             compiled.append(values.query.sql_with_params())
         written = written_from_the_row_s_day(days, compiled)
         if written is None or len(days) < 2:
