@@ -168,10 +168,6 @@ class IndicatorValue(models.Model):
             )
         ]
         indexes = [
-            # The values of an indicator by kind of period and level (an entered indicator's years, an open dataset).
-            models.Index(
-                fields=["indicator", "period_kind", "territory_level", "departement"], name="value_indicator_idx"
-            ),
             # The summary, the homes and the figures pages read the whole values (no segment) of the Département and
             # its territories: without it, a full table of three years (3.4 M values at Nord scale) is scanned.
             models.Index(
@@ -180,7 +176,10 @@ class IndicatorValue(models.Model):
                 condition=models.Q(dimension=""),
             ),
             # A computation compares its values with the stored ones of its periods (a few of the table's periods)
-            # through the unique key: its indicators, then the period's first day.
+            # through the unique key: its indicators, then the period's first day. The unique key also serves the
+            # values of an indicator by kind of period (an entered indicator's years, an open dataset's periods):
+            # a few milliseconds over the indicator's entries, where an index of their own cost a full recompute
+            # as much to build as the unique key (decision 0053).
         ]
 
     def __str__(self):
