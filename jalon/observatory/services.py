@@ -1,5 +1,6 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
+import itertools
 import json
 import threading
 from collections import defaultdict
@@ -23,7 +24,7 @@ from jalon.observatory.engine import (
     evaluate_shares_over,
     value_of,
 )
-from jalon.observatory.enums import Measure, PeriodKind, Source, TerritoryLevel, Unit
+from jalon.observatory.enums import Dimension, Measure, PeriodKind, Source, TerritoryLevel, Unit
 from jalon.observatory.models import ComputedPeriod, Indicator, IndicatorValue, SnapshotRun
 from jalon.observatory.partitions import PartitionBuild, partition_ensure
 from jalon.observatory.periods import Period, period_of, periods_between
@@ -157,12 +158,38 @@ class _ValueRows:
             self.tuples += rows
             self.count += len(rows)
             return
+        self._add_lines(
+            indicator, spec, period, ((key, cell.numerator, cell.denominator) for key, cell in result.items())
+        )
+
+    def add_sums(
+        self, indicator: Indicator, spec: Computation, period: Period, totals: dict, columns, everyone
+    ) -> None:
+        """`add` of a share's result (`engine.share_results`) read straight from the sums of its base's columns by
+        cell (`columns`: the positions of its numerator and denominator), without making its cells: the shares on
+        many days (PostgreSQL) give some ten thousand cells a day for each share."""
+        numerator, denominator = columns
+        counted = spec.share.counted
+        whole = totals.get(everyone)
+        # As `share_results`: a cell without denominator is left out, but for the Département as a whole.
+        cells = ((everyone, 0.0, 0.0),) if not whole or not whole[denominator] else ()
+        cells = itertools.chain(
+            cells,
+            (
+                (key, values[numerator], 0.0 if counted else values[denominator])
+                for key, values in totals.items()
+                if values[denominator]
+            ),
+        )
+        self._add_lines(indicator, spec, period, cells)
+
+    def _add_lines(self, indicator: Indicator, spec: Computation, period: Period, cells) -> None:
         head = f"{self.prefix}{indicator.pk}\t{period.kind}\t{period.start}\t"
         key_texts, null, commune = self.key_texts, _COPY_NULL, TerritoryLevel.COMMUNE
         counted = spec.unit in (Unit.COUNT, Unit.HOURS)
         lines = self.lines
         added = len(lines)
-        for key, cell in result.items():
+        for key, numerator, denominator in cells:
             if key[2] and key[0] == commune:  # a commune is stored whole (`_value_rows`)
                 continue
             text = key_texts.get(key)
@@ -170,7 +197,6 @@ class _ValueRows:
                 level, code, dimension, segment = key
                 code, segment = str(code).translate(_COPY_ESCAPES), str(segment).translate(_COPY_ESCAPES)
                 text = key_texts[key] = f"{level}\t{code}\t{dimension}\t{segment}\t"
-            numerator, denominator = cell.numerator, cell.denominator
             if counted:
                 lines.append(f"{head}{text}{numerator}\t{null}\t{numerator}\n")
             elif denominator:
@@ -491,21 +517,22 @@ class _Computing:
         they are stocks), or copied into the partition built anew."""
         built.result()
         by_code = {indicator.code: indicator for indicator in self.indicators}
-        registry = computations()
         by_day_rows: dict = {}
+        everyone = (TerritoryLevel.DEPARTEMENT, self.departement_id, Dimension.ALL, "")
 
-        def keep(day: date, results: dict) -> None:
+        def keep(day: date, totals: dict) -> None:
             rows = {period: self.value_rows() for period in by_day[day]}
             for period, period_rows in rows.items():
-                for code, result in results.items():
-                    period_rows.add(by_code[code], registry[code], period, result)
+                for spec in evaluation.specs:
+                    columns = statement.positions[spec.share]
+                    period_rows.add_sums(by_code[spec.code], spec, period, totals, columns, everyone)
             if not self.build:
                 by_day_rows[day] = rows
                 return
             for period_rows in rows.values():
                 self.copy_built(period_rows)
 
-        evaluation.results(statement, keep)
+        evaluation.sums(statement, keep)
         return by_day_rows
 
     def value_rows(self) -> _ValueRows:

@@ -107,13 +107,24 @@ class SharesOnDays:
         return OnDaysStatement(pieces, pieces_params, sql, [*params, *outer_params], positions, zoned, days)
 
     def results(self, written: "OnDaysStatement", emit: Callable[[date, dict[str, Result]], None]) -> None:
-        """Executes a statement of `statement` and calls `emit` with each of its days' results, in the days' order,
-        as the rows come (a server-side cursor: the days' cells are not all held at once). A day without a row is
-        the day before's sums: nothing changed on it."""
+        """Executes a statement of `statement` and calls `emit` with each of its days' results, in the days' order."""
+
+        def results_of_day(day: date, totals: dict) -> None:
+            period = Period(PeriodKind.MONTH, day.replace(day=1))
+            column_of = {(period, share): position for share, position in written.positions.items()}
+            emit(day, share_results([(period, self.specs)], self.departement_id, column_of, totals)[period])
+
+        self.sums(written, results_of_day)
+
+    def sums(self, written: "OnDaysStatement", emit: Callable[[date, dict], None]) -> None:
+        """Executes a statement of `statement` and calls `emit` with each of its days' sums by cell (the sums of the
+        columns whose positions `written.positions` gives, as `share_results` reads them), in the days' order, as
+        the rows come (a server-side cursor: the days' cells are not all held at once). A day without a row is
+        the day before's sums: nothing changed on it. The sums are those of the day only during the call."""
         current: dict = {}  # each cell's sums on the day being read
         pending = iter(written.days)
         day = next(pending)
-        positions, zoned = written.positions, written.zoned
+        zoned = written.zoned
         connection = connections[router.db_for_write(PersonSegment)]
         with connection.cursor() as cursor:
             # The pieces as a table with its statistics: estimated inside the statement, they count for a hundred
@@ -131,7 +142,7 @@ class SharesOnDays:
             while batch := cursor.fetchmany(5000):
                 for number, commune, dimension_index, segment, on_day, *values in batch:
                     while on_day > day:
-                        self._emit(day, current, positions, emit)
+                        emit(day, current)
                         day = next(pending)
                     key = zoned.key(number, commune, dimension_index, segment)
                     if any(values):
@@ -140,14 +151,9 @@ class SharesOnDays:
                         current.pop(key, None)
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE obs_pieces")
-        self._emit(day, current, positions, emit)
+        emit(day, current)
         for day in pending:
-            self._emit(day, current, positions, emit)
-
-    def _emit(self, day: date, totals: dict, positions: dict, emit) -> None:
-        period = Period(PeriodKind.MONTH, day.replace(day=1))
-        column_of = {(period, share): position for share, position in positions.items()}
-        emit(day, share_results([(period, self.specs)], self.departement_id, column_of, totals)[period])
+            emit(day, current)
 
 
 @dataclass(frozen=True)

@@ -255,9 +255,9 @@ def test_shares_on_days_store_the_values_of_each_day_s_evaluation(world, monkeyp
         pytest.skip("the shares on many days are PostgreSQL's")
     catalogue_load()
     runs = []
-    results = SharesOnDays.results
+    sums = SharesOnDays.sums
     monkeypatch.setattr(
-        SharesOnDays, "results", lambda self, written, emit: runs.append(written.days) or results(self, written, emit)
+        SharesOnDays, "sums", lambda self, written, emit: runs.append(written.days) or sums(self, written, emit)
     )
 
     def computed(**options) -> dict:
