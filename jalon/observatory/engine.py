@@ -474,14 +474,22 @@ def share_results(asked, departement_id: str, column_of: dict, totals: dict) -> 
     results: dict[Period, dict[str, Result]] = {}
     for period, specs in asked:
         for spec in specs:
-            numerator, denominator = column_of[(period, spec.share)]
-            # A share is absent where it has no row (no denominator), but for the Département as a whole.
-            result = {everyone: Cell()}
-            for key, values in totals.items():
-                if values[denominator]:
-                    result[key] = Cell(values[numerator], 0.0 if spec.share.counted else values[denominator])
-            results.setdefault(period, {})[spec.code] = result
+            cells = share_cells(totals, column_of[(period, spec.share)], spec.share.counted, everyone)
+            results.setdefault(period, {})[spec.code] = {key: Cell(n, d) for key, n, d in cells}
     return results
+
+
+def share_cells(totals: dict, columns: tuple[int, int], counted: bool, everyone: tuple):
+    """A share's (key, numerator, denominator) by cell from the sums of its columns (`columns`: the positions of its
+    numerator and denominator). A share is absent where it has no row (no denominator), but for the Département as a
+    whole; a count has no denominator."""
+    numerator, denominator = columns
+    whole = totals.get(everyone)
+    if not whole or not whole[denominator]:
+        yield everyone, 0.0, 0.0
+    for key, values in totals.items():
+        if values[denominator]:
+            yield key, values[numerator], 0.0 if counted else values[denominator]
 
 
 def _by_place(grouped, dimensions) -> dict:

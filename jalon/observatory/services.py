@@ -1,6 +1,5 @@
 """Writes of the observatory: loading the catalogue, computing and storing the indicators' values."""
 
-import itertools
 import json
 import threading
 from collections import defaultdict
@@ -22,6 +21,7 @@ from jalon.observatory.engine import (
     evaluate,
     evaluate_shares,
     evaluate_shares_over,
+    share_cells,
     value_of,
 )
 from jalon.observatory.enums import Dimension, Measure, PeriodKind, Source, TerritoryLevel, Unit
@@ -168,20 +168,7 @@ class _ValueRows:
         """`add` of a share's result (`engine.share_results`) read straight from the sums of its base's columns by
         cell (`columns`: the positions of its numerator and denominator), without making its cells: the shares on
         many days (PostgreSQL) give some ten thousand cells a day for each share."""
-        numerator, denominator = columns
-        counted = spec.share.counted
-        whole = totals.get(everyone)
-        # As `share_results`: a cell without denominator is left out, but for the Département as a whole.
-        cells = ((everyone, 0.0, 0.0),) if not whole or not whole[denominator] else ()
-        cells = itertools.chain(
-            cells,
-            (
-                (key, values[numerator], 0.0 if counted else values[denominator])
-                for key, values in totals.items()
-                if values[denominator]
-            ),
-        )
-        self._add_lines(indicator, spec, period, cells)
+        self._add_lines(indicator, spec, period, share_cells(totals, columns, spec.share.counted, everyone))
 
     def _add_lines(self, indicator: Indicator, spec: Computation, period: Period, cells) -> None:
         head = f"{self.prefix}{indicator.pk}\t{period.kind}\t{period.start}\t"
