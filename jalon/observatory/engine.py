@@ -39,6 +39,9 @@ class Scope:
     # The persons' segments of the period's last day, when the computation prepared them (the household's right is
     # then read from them instead of a per-row subquery); None for a read-only evaluation (screens, a replica).
     segments: SegmentBatch | None = None
+    # The query is evaluated on many days at once, the day a column (`shares_on_days`): a set the period selects
+    # cannot be read once per statement, as it moves with each row's day.
+    on_days: bool = False
 
     @property
     def start(self) -> date:
@@ -419,10 +422,14 @@ def evaluate_shares_over(
     return share_results(asked, departement_id, column_of, totals)
 
 
-def shares_rows(asked, departement_id: str, segments: SegmentBatch) -> tuple[QuerySet, dict, dict]:
+def shares_rows(
+    asked, departement_id: str, segments: SegmentBatch, *, on_days: bool = False
+) -> tuple[QuerySet, dict, dict]:
     """The query of `evaluate_shares_over` before its grouping: the base's rows with their place, segments and a
     column per distinct numerator or denominator; the columns by name, and the positions of each (period, share)'s
-    numerator and denominator among them."""
+    numerator and denominator among them. `on_days`: the query is written for many days (`shares_on_days`), so its
+    columns are the same whatever the day: a period kind's are never merged with another's (on a 31 January the
+    month, the quarter and the year to date count the same appointments)."""
     first_period, first_specs = asked[0]
     base = first_specs[0].share.base
     day = first_period.end
@@ -433,7 +440,7 @@ def shares_rows(asked, departement_id: str, segments: SegmentBatch) -> tuple[Que
     ):
         raise ValueError("Only shares over the same base, for periods ending on the same day, are evaluated together.")
     segments.prepare(day)
-    scopes = {period: Scope(departement_id, period, segments) for period, _ in asked}
+    scopes = {period: Scope(departement_id, period, segments, on_days=on_days) for period, _ in asked}
     if len(scopes) > 1 and not base_reads_the_last_day_only(base, list(scopes.values())):
         raise ValueError("This base depends on the period's start: its periods are evaluated apart.")
     populations = [
@@ -450,19 +457,21 @@ def shares_rows(asked, departement_id: str, segments: SegmentBatch) -> tuple[Que
     expressions: list = []
     column_of: dict = {}  # (period, share) -> the positions of its numerator and denominator
 
-    def position(expression) -> int:
+    def position(expression, kind: str) -> int:
+        owned = (kind if on_days else None, expression)
         for index, known in enumerate(expressions):
-            if known == expression:
+            if known == owned:
                 return index
-        expressions.append(expression)
+        expressions.append(owned)
         return len(expressions) - 1
 
     for period, specs in asked:
         for spec in specs:
             if (period, spec.share) not in column_of:
                 numerator, denominator = spec.share.columns(scopes[period])
-                column_of[(period, spec.share)] = (position(numerator), position(denominator))
-    measures = {f"obs_col_{index}": expression for index, expression in enumerate(expressions)}
+                kind = period.kind
+                column_of[(period, spec.share)] = (position(numerator, kind), position(denominator, kind))
+    measures = {f"obs_col_{index}": expression for index, (_, expression) in enumerate(expressions)}
     rows = rows.annotate(**measures, obs_place=F("commune_id"))
     rows = _with_segments(rows, first_specs[0], day, segments)
     return rows, measures, column_of

@@ -7,6 +7,7 @@ import re
 import secrets
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import CharField, F, FilteredRelation, Func, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -245,7 +246,7 @@ obs_subject AS MATERIALIZED (
            child, orientation_type, dispositif, subject, oriented, to_france_travail, to_other_spe, to_departement,
            cer_valid
     FROM observatory_personsegment
-    WHERE batch = %(batch)s AND subject AND until > %(first)s AND day < %(after)s
+    WHERE batch = %(batch)s AND {rows} AND until > %(first)s AND day < %(after)s
 ),
 obs_cut_dates AS (
     SELECT p.id AS person_id, (p.birth_date + years * interval '1 year')::date + shift AS on_day
@@ -262,6 +263,7 @@ obs_cut_dates AS (
     SELECT o.person_id, o.engagement_signed_on
     FROM orientation_orientation o JOIN people_person p ON p.id = o.person_id
     WHERE p.departement_id = %(departement)s AND o.engagement_signed_on IS NOT NULL
+    {cuts}
 ),
 obs_cuts_within AS (SELECT * FROM obs_cut_dates WHERE on_day > %(first)s AND on_day <= %(last)s),
 obs_starts AS (
@@ -395,15 +397,18 @@ class SegmentBatch:
                 "other_spe": OTHER_SPE,
                 "departement_kinds": DEPARTEMENT,
                 "cer_codes": CER_CODES,
+                "time_zone": settings.TIME_ZONE,
                 **days,
             },
         )
 
-    def pieces(self, days: list[date], after: date | None) -> tuple[str, list]:
+    def pieces(self, days: list[date], after: date | None, rows: str = "subject", cuts: str = "") -> tuple[str, list]:
         """`PIECES_SQL` for `days` (sorted, this batch's from the first to before `after`): CTEs, and their
-        parameters."""
+        parameters. The pieces are those of the segment rows meeting `rows` (SQL on the row: by default, the
+        persons subject to rights and duties), also cut where `cuts` (`UNION ALL SELECT person_id, on_day …`, which
+        may read `%(departement)s` and `%(time_zone)s`) says."""
         return self._statement(
-            PIECES_SQL,
+            PIECES_SQL.format(rows=rows, cuts=cuts),
             days=days,
             first=days[0],
             last=days[-1],

@@ -314,7 +314,7 @@ def _snapshot_compute(departement_id, today, full, first_day, codes, segmented_f
 # Connections a computation evaluates on (threads): the server's two cores. A computation called inside a
 # transaction stays on its caller's connection (other connections would not see what that transaction wrote).
 WORKERS = 2
-# From how many days the stock shares over a base declared by intervals are evaluated on all the days at once
+# From how many days the shares over a base declared by intervals are evaluated on all the days at once
 # (`shares_on_days`) rather than day by day, and the fewest days of each run: a run pays once the pieces' making
 # (about a second at Nord scale), which the daily refresh's two days did not win back (8.9–10.1 s against 8.8–9.1 s).
 ON_DAYS_FROM = 6
@@ -369,7 +369,7 @@ class _Computing:
     changed: int = 0  # of which new, changed or gone: the rows actually written (all of them into a built partition)
     build: PartitionBuild | None = None  # the Département's partition built anew (a full recompute, PostgreSQL)
     built_periods: list = field(default_factory=list)  # the periods written into it, recorded once it is swapped in
-    # The stock shares evaluated on all the days at once (`shares_on_days`): (day, base) -> the evaluation giving the
+    # The shares evaluated on all the days at once (`shares_on_days`): (day, base) -> the evaluation giving the
     # day's value rows by period, and the codes it gives.
     on_days: dict = field(default_factory=dict)
     on_days_codes: set = field(default_factory=set)
@@ -484,7 +484,7 @@ class _Computing:
             work.evaluations.append((asked[0][0], evaluation))
 
     def submit_on_days(self, pool, built: Future, segments: SegmentBatch, by_day: dict, parts: int) -> None:
-        """Submits the evaluation of the stock shares over each base declared by intervals on all the segmented days
+        """Submits the evaluation of the shares over each base declared by intervals on all the segmented days
         at once (`shares_on_days`), in `parts` runs of consecutive days, each a task (the workers' first). Into a
         partition built anew, each task copies its values itself; otherwise each day's write takes them
         (`_OnDay`). A base whose query cannot be written with the day as a column stays evaluated day by day."""
@@ -514,8 +514,8 @@ class _Computing:
             self.on_days_codes |= {spec.code for spec in specs}
 
     def evaluate_on_days(self, built: Future, evaluation: SharesOnDays, statement, by_day: dict) -> dict:
-        """The value rows of the shares on the statement's days, by day and period (every period ending on a day:
-        they are stocks), or copied into the partition built anew."""
+        """The value rows of the shares on the statement's days, by day and period (every period ending on a day: a
+        stock's is the day's, a flow's the period's to date), or copied into the partition built anew."""
         built.result()
         by_code = {indicator.code: indicator for indicator in self.indicators}
         by_day_rows: dict = {}
@@ -525,7 +525,7 @@ class _Computing:
             rows = {period: self.value_rows() for period in by_day[day]}
             for period, period_rows in rows.items():
                 for spec in evaluation.specs:
-                    columns = statement.positions[spec.share]
+                    columns = statement.columns(spec, period)
                     period_rows.add_sums(by_code[spec.code], spec, period, totals, columns, everyone)
             if not self.build:
                 by_day_rows[day] = rows

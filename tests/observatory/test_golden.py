@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from jalon.core.enums import Role
+from jalon.notebook.enums import ContactKind
 from jalon.notebook.models import (
     Appointment,
+    Contact,
     Contract,
     ContractType,
     FreinCategory,
@@ -475,11 +477,90 @@ def test_shares_on_days_are_the_days_shares(world):
             for day in days:
                 period = Period(PeriodKind.MONTH, day.replace(day=1))
                 alone = evaluate_shares(specs, "40", period, places=places, segments=batch, commune_segments=False)
-                assert whole[day] == alone, day
-                assert in_two[day] == alone, day
+                # A stock's results are the day's for every period ending on it.
+                assert period in whole[day] and all(results == alone for results in whole[day].values()), day
+                assert in_two[day] == whole[day], day
                 by_day.append(alone)
             # Not vacuous: the figures change from day to day.
             assert sum(earlier != later for earlier, later in zip(by_day[:-1], by_day[1:], strict=True)) >= 3
+
+
+def test_carnet_shares_on_days_are_the_days_shares(world):
+    """The shares over the persons with a carnet (L66, J06 stocks; L13, J05 flows) are evaluated on many days in one
+    statement too: the stocks on each day, the flows for the day's month, quarter and year to date, the same cells as
+    each period's own evaluation (the month's, and the quarter's and the year's on their last day), in one run of
+    days or two. Between two month ends: carnets opened, appointments and contacts on a period's first and last
+    days (an appointment at 00:30 on 1 April is April's in the project's time zone, 31 March in UTC), a carnet lost
+    from view 8 weeks after its last contact or its opening, an appointment cancelled."""
+    from django.db import connection
+
+    from jalon.observatory.engine import Places, evaluate_shares
+    from jalon.observatory.indicators.notebook import _with_carnet
+    from jalon.observatory.periods import period_of
+    from jalon.observatory.segments import SegmentBatch
+    from jalon.observatory.shares_on_days import SharesOnDays
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the shares are grouped together by PostgreSQL's GROUPING SETS, the intervals are PostgreSQL's")
+    na, nd, no = (Notebook.objects.get(person=world.people[name]) for name in "ADO")
+    referent = Appointment.objects.filter(notebook=na).first().professional
+
+    def appointment(notebook, at, cancelled=False):
+        Appointment.objects.create(
+            notebook=notebook,
+            starts_at=at,
+            ends_at=at + datetime.timedelta(minutes=30),
+            professional=referent,
+            organisation=world.cd,
+            cancelled_at=at if cancelled else None,
+        )
+
+    appointment(na, datetime.datetime(2025, 4, 1, 0, 30, tzinfo=PARIS))
+    appointment(na, datetime.datetime(2025, 6, 30, 23, 30, tzinfo=PARIS))
+    appointment(nd, datetime.datetime(2025, 7, 1, 9, tzinfo=PARIS))
+    appointment(nd, datetime.datetime(2025, 9, 12, 9, tzinfo=PARIS), cancelled=True)
+    appointment(no, datetime.datetime(2025, 12, 31, 16, tzinfo=PARIS))
+    for notebook, day in [
+        (na, D(2025, 4, 30)),
+        (na, D(2025, 7, 1)),
+        (nd, D(2025, 2, 10)),
+        (nd, D(2025, 2, 11)),
+        (nd, D(2025, 10, 31)),
+        (no, D(2025, 1, 1)),
+        (no, D(2025, 6, 30)),
+    ]:
+        Contact.objects.create(notebook=notebook, occurred_on=day, kind=ContactKind.OFFICE, summary="entretien")
+    specs = [spec for spec in computations().values() if spec.share is not None and spec.share.base is _with_carnet]
+    assert {spec.code for spec in specs} == {"L66", "L13", "J05", "J06"}
+    places = Places.of("40")
+    month_ends = [D(2025, month + 1, 1) - datetime.timedelta(days=1) for month in range(1, 12)] + [D(2025, 12, 31)]
+    quarter_ends = [D(2025, 3, 31), D(2025, 6, 30), D(2025, 9, 30), D(2025, 12, 31), D(2026, 3, 31)]
+    for days in ([D(2024, 12, 31), *month_ends, D(2026, 1, 31), D(2026, 2, 28)], quarter_ends):
+        with SegmentBatch("40") as batch:
+            batch.prepare(*days)
+            on_days = SharesOnDays(specs, "40", days, places=places, segments=batch)
+            whole, in_two = {}, {}
+            statement = on_days.statement(days[0])
+            assert statement is not None
+            on_days.results(statement, whole.__setitem__)
+            middle = days[len(days) // 2]
+            on_days.results(on_days.statement(days[0], middle), in_two.__setitem__)
+            on_days.results(on_days.statement(middle), in_two.__setitem__)
+            by_day = []
+            for day in days:
+                periods = [period_of(kind, day) for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)]
+                periods = [period for period in periods if period.end == day]
+                assert set(whole[day]) == set(periods), day
+                for period in periods:
+                    alone = evaluate_shares(specs, "40", period, places=places, segments=batch, commune_segments=False)
+                    assert whole[day][period] == alone, (day, period)
+                assert in_two[day] == whole[day], day
+                by_day.append(whole[day])
+            # Not vacuous: every share changes from day to day, the flows count something.
+            everyone = (TerritoryLevel.DEPARTEMENT, "40", Dimension.ALL, "")
+            for code in ("L66", "L13", "J05", "J06"):
+                figures = [tuple(results[code][everyone].numerator for results in day.values()) for day in by_day]
+                assert len(set(figures)) >= 3, (code, figures)
 
 
 def test_a_segment_batch_does_not_prepare_a_day_inside_what_it_prepared(world):

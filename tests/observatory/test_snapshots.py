@@ -242,10 +242,10 @@ def test_on_two_connections_the_values_of_one(world, monkeypatch):  # noqa: F811
 
 @pytest.mark.django_db(transaction=True)
 def test_shares_on_days_store_the_values_of_each_day_s_evaluation(world, monkeypatch):  # noqa: F811
-    """A computation of several days evaluates the stock shares over the persons subject to rights and duties on all
-    the days at once (`shares_on_days`), in a run of days per worker, or in one run inline; into a partition built
-    anew (every indicator) and into the stored values (some): it stores the values of the same computation
-    evaluating them day by day."""
+    """A computation of several days evaluates the shares over the persons subject to rights and duties, and those
+    over the persons with a carnet (stocks, and flows to date), on all the days at once (`shares_on_days`), in a run
+    of days per worker, or in one run inline; into a partition built anew (every indicator) and into the stored
+    values (some): it stores the values of the same computation evaluating them day by day."""
     from django.db import connection, transaction
 
     from jalon.observatory import services
@@ -254,36 +254,49 @@ def test_shares_on_days_store_the_values_of_each_day_s_evaluation(world, monkeyp
     if connection.vendor != "postgresql":
         pytest.skip("the shares on many days are PostgreSQL's")
     catalogue_load()
-    runs = []
+    runs = []  # (the base's name, the run's days)
     sums = SharesOnDays.sums
     monkeypatch.setattr(
-        SharesOnDays, "sums", lambda self, written, emit: runs.append(written.days) or sums(self, written, emit)
+        SharesOnDays,
+        "sums",
+        lambda self, written, emit: (
+            runs.append((self.specs[0].share.base.__name__, written.days)) or sums(self, written, emit)
+        ),
     )
 
     def computed(**options) -> dict:
         snapshot_compute(departement_id="40", today=D(2026, 1, 15), full=True, first_day=D(2025, 1, 1), **options)
         return {key: value[:3] for key, value in _stored_values().items()}
 
+    def lengths() -> list:
+        taken = sorted(runs)  # the two workers start their runs at the same time: either may call first
+        runs.clear()
+        return [(base, len(days)) for base, days in taken]
+
     # 15 days: 13 month ends (January 2025 to January 2026), and the ends of the first quarter and of 2026.
     on_workers = computed()
-    runs.sort()  # the two workers start their run at the same time: either may call first
-    assert [len(days) for days in runs] == [8, 7] and sorted(runs[0] + runs[1]) == runs[0] + runs[1]
+    for base in ("_with_carnet", "subject_base"):  # each worker's run of consecutive days, the first days first
+        days = [day for name, run in sorted(runs) if name == base for day in run]
+        assert days == sorted(set(days)) and len(days) == 15
+    assert lengths() == [("_with_carnet", 8), ("_with_carnet", 7), ("subject_base", 8), ("subject_base", 7)]
     with transaction.atomic():  # in a caller's transaction, the days are evaluated inline, in one run
         assert computed() == on_workers
-    assert len(runs) == 3 and len(runs[2]) == 15
-    some = ("L69", "B1", "P06")  # into the stored values, with another indicator
+    assert lengths() == [("_with_carnet", 15), ("subject_base", 15)]
+    some = ("L69", "B1", "L13", "J06", "P06")  # into the stored values, with another indicator
     IndicatorValue.objects.filter(indicator__code__in=some).delete()
     assert {key: value for key, value in computed(codes=some).items() if key[0] in some} == {
         key: value for key, value in on_workers.items() if key[0] in some
     }
-    assert len(runs) == 5
+    assert lengths() == [("_with_carnet", 8), ("_with_carnet", 7), ("subject_base", 8), ("subject_base", 7)]
     monkeypatch.setattr(services, "ON_DAYS_FROM", 100)
     assert computed() == on_workers
-    assert len(runs) == 5
-    # Not a vacuous comparison: the golden figures of 2025 (10 subject on 31/12/2025, B1 8 oriented among them).
+    assert runs == []
+    # Not a vacuous comparison: the golden figures of 2025 (10 subject on 31/12/2025, B1 8 oriented among them;
+    # L13: the carnets' 3 appointments of 2025 not cancelled, over 4 carnets on 31/12/2025).
     year = (PeriodKind.YEAR, D(2025, 1, 1), TerritoryLevel.DEPARTEMENT, "40", "", "")
     assert on_workers[("L69", *year)][2] == 10
     assert on_workers[("B1", *year)][:2] == (8, 10)
+    assert on_workers[("L13", *year)][:2] == (3, 4)
 
 
 def fail_on(monkeypatch, failing_period: Period) -> None:

@@ -11,6 +11,7 @@ from jalon.notebook.models import Appointment, Contact, Contract
 from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
 from jalon.observatory.indicators.common import persons
+from jalon.observatory.shares_on_days import by_intervals
 
 
 def _end_of(day):
@@ -22,6 +23,52 @@ def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+# A carnet without a contact for this many days is lost from view (J06); a new carnet counts from its opening.
+LOST_AFTER_DAYS = DEFAULT_MAX_WEEKS * 7
+
+
+# The events whose cuts may fall among the days (a year after the first at most; a day's margin for the time zone).
+_NEAR_THE_DAYS = "%(first)s::date - interval '1 year 1 day' AND %(last)s::date + 2"
+
+
+def _next_starts(day: str) -> str:
+    """The first days of the month, the quarter and the year after `day` (SQL of a date)."""
+    units = (("month", 1), ("quarter", 3), ("year", 12))
+    return ", ".join(f"(date_trunc('{unit}', {day}) + interval '{months} months')::date" for unit, months in units)
+
+
+# Where what the carnet's shares read of a day changes, for their evaluation on many days (`shares_on_days`): the
+# carnet's opening (it enters the base), and the day it could be lost from view after it; each contact's day, the
+# day after its window ends (J06), the start of the month, quarter and year after it (J05 to date); each appointment's
+# day and the starts after it (L13). Days in the project's time zone, as `_start_of` and `_end_of` read them.
+CARNET_CUTS = f"""
+    UNION ALL
+    SELECT n.person_id, unnest(ARRAY[n.on_day, n.on_day + {LOST_AFTER_DAYS + 1}])
+    FROM (SELECT person_id, (created_at AT TIME ZONE %(time_zone)s)::date AS on_day FROM notebook_notebook) n
+    JOIN people_person p ON p.id = n.person_id
+    WHERE p.departement_id = %(departement)s
+    UNION ALL
+    SELECT n.person_id,
+           unnest(ARRAY[c.occurred_on, c.occurred_on + {LOST_AFTER_DAYS + 1}, {_next_starts("c.occurred_on")}])
+    FROM notebook_contact c JOIN notebook_notebook n ON n.id = c.notebook_id JOIN people_person p ON p.id = n.person_id
+    WHERE p.departement_id = %(departement)s AND c.occurred_on BETWEEN {_NEAR_THE_DAYS.format(on="c.occurred_on")}
+    UNION ALL
+    SELECT n.person_id, unnest(ARRAY[a.on_day, {_next_starts("a.on_day")}])
+    FROM (
+        SELECT notebook_id, (starts_at AT TIME ZONE %(time_zone)s)::date AS on_day FROM notebook_appointment
+        WHERE cancelled_at IS NULL AND starts_at BETWEEN {_NEAR_THE_DAYS.format(on="starts_at")}
+    ) a
+    JOIN notebook_notebook n ON n.id = a.notebook_id JOIN people_person p ON p.id = n.person_id
+    WHERE p.departement_id = %(departement)s
+"""  # noqa: S608 (constants only: the values are parameters)
+
+
+@by_intervals(
+    rows="person_id IN (SELECT person_id FROM notebook_notebook)",
+    cuts=CARNET_CUTS,
+    day_offsets=frozenset({LOST_AFTER_DAYS}),
+    flows=True,
+)
 def _with_carnet(scope: Scope):
     # The carnet is one per person: joined, so that the per-person counts below probe its rows by `notebook_id`.
     return persons(scope.departement_id).filter(notebook__created_at__lte=_end_of(scope.end))
@@ -61,8 +108,9 @@ def _hashed_in_a_computation(scope: Scope) -> bool:
     """Whether a set of carnets (those with an appointment or a contact in a period) is read once per statement and
     hashed, rather than probed for each carnet: in a computation, which has its segment batch and the memory to hash
     in (`services.BATCH_SETTINGS`). On a screen, with the server's default memory, a year's set of a base holding
-    several Départements might not be hashed, and would then be scanned again for each carnet."""
-    return scope.segments is not None
+    several Départements might not be hashed, and would then be scanned again for each carnet. Not on many days at
+    once either: the set would move with each row's day."""
+    return scope.segments is not None and not scope.on_days
 
 
 def _appointments(scope: Scope):
@@ -103,7 +151,7 @@ share_indicator(
 
 
 def _lost_from_view(scope: Scope) -> Q:
-    cutoff = scope.end - timedelta(weeks=DEFAULT_MAX_WEEKS)
+    cutoff = scope.end - timedelta(days=LOST_AFTER_DAYS)
     recent = Contact.objects.filter(occurred_on__gte=cutoff, occurred_on__lte=scope.end)
     if _hashed_in_a_computation(scope):
         contacted = Q(notebook__in=recent.values("notebook_id"))
