@@ -264,7 +264,12 @@ class PersonSegment(models.Model):
     class Meta:
         verbose_name = "segments d'une personne (calcul)"
         verbose_name_plural = "segments des personnes (calcul)"
-        indexes = [models.Index(fields=["batch", "person", "day"], name="person_segment_interval")]
+        indexes = [
+            models.Index(fields=["batch", "person", "day"], name="person_segment_interval"),
+            # The entrants of a period (B13, B14: the RSA requested in it), a few hundred rows of a batch's hundreds of
+            # thousands, read 102 times a recompute (decision 0055).
+            models.Index(fields=["batch", "requested_on"], name="person_segment_request"),
+        ]
 
     def __str__(self):
         return f"{self.person_id} du {self.day} au {self.until} (exclu)"
