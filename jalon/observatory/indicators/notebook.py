@@ -27,7 +27,8 @@ def _start_of(day):
 LOST_AFTER_DAYS = DEFAULT_MAX_WEEKS * 7
 
 
-# The events whose cuts may fall among the days (a year after the first at most; a day's margin for the time zone).
+# The events whose cuts may fall among the days: a cut is at most a year after its event (the next year's start);
+# a day's margin for the time zone.
 _NEAR_THE_DAYS = "%(first)s::date - interval '1 year 1 day' AND %(last)s::date + 2"
 
 
@@ -51,12 +52,12 @@ CARNET_CUTS = f"""
     SELECT n.person_id,
            unnest(ARRAY[c.occurred_on, c.occurred_on + {LOST_AFTER_DAYS + 1}, {_next_starts("c.occurred_on")}])
     FROM notebook_contact c JOIN notebook_notebook n ON n.id = c.notebook_id JOIN people_person p ON p.id = n.person_id
-    WHERE p.departement_id = %(departement)s AND c.occurred_on BETWEEN {_NEAR_THE_DAYS.format(on="c.occurred_on")}
+    WHERE p.departement_id = %(departement)s AND c.occurred_on BETWEEN {_NEAR_THE_DAYS}
     UNION ALL
     SELECT n.person_id, unnest(ARRAY[a.on_day, {_next_starts("a.on_day")}])
     FROM (
         SELECT notebook_id, (starts_at AT TIME ZONE %(time_zone)s)::date AS on_day FROM notebook_appointment
-        WHERE cancelled_at IS NULL AND starts_at BETWEEN {_NEAR_THE_DAYS.format(on="starts_at")}
+        WHERE cancelled_at IS NULL AND starts_at BETWEEN {_NEAR_THE_DAYS}
     ) a
     JOIN notebook_notebook n ON n.id = a.notebook_id JOIN people_person p ON p.id = n.person_id
     WHERE p.departement_id = %(departement)s
