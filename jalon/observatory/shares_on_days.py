@@ -1,5 +1,5 @@
-"""The stock shares over a base declared `by_intervals` (the persons subject to rights and duties), for many days of a
-computation in one statement, instead of one query per day.
+"""The shares over a base declared `by_intervals` (the persons subject to rights and duties, the persons with a
+carnet), for many days of a computation in one statement, instead of one query per day.
 
 Day by day, each month end reads the whole population again (121 000 persons at Nord scale, 36 times for a full
 recompute), though only a few thousand change between two month ends. Here each person's segment row is cut into

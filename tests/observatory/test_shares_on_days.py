@@ -51,3 +51,33 @@ def test_queries_that_differ_otherwise_are_not_rewritten():
     other = [(QUERY, params), (QUERY.replace("born <=", "born <"), params), (QUERY, params)]
     assert written_from_the_row_s_day(DAYS, other) is None
     assert written_from_the_row_s_day(DAYS, [(QUERY, params), (QUERY, params[:3]), (QUERY, params)]) is None
+
+
+def test_a_base_s_declared_dates_are_written_from_the_row_s_day():
+    """What a base declares (`Intervals`): a number of days before the day, the first day of the day's month,
+    quarter or year (its flows to date), and the first or last instant of such a date in the project's time zone.
+    Undeclared, each sends the shares back day by day."""
+    from zoneinfo import ZoneInfo
+
+    from jalon.observatory.shares_on_days import Intervals
+
+    paris = ZoneInfo("Europe/Paris")
+    carnet = Intervals(day_offsets=frozenset({56}), flows=True)
+    eight_weeks = tuple(date.fromordinal(day.toordinal() - 56) for day in DAYS)
+    assert day_expression(DAYS, eight_weeks, carnet) == f"({DAY_OF_ROW} - 56)"
+    assert day_expression(DAYS, eight_weeks) is None
+    quarters = (date(2024, 1, 1), date(2024, 1, 1), date(2025, 1, 1))
+    assert day_expression(DAYS, quarters, carnet) == f"date_trunc('quarter', {DAY_OF_ROW})::date"
+    assert day_expression(DAYS, quarters) is None
+    # The first instant of the day's month and the last of the day, in the project's time zone (winter and summer).
+    firsts = tuple(datetime(day.year, day.month, 1, tzinfo=paris) for day in DAYS)
+    assert day_expression(DAYS, firsts, carnet) == (
+        f"((date_trunc('month', {DAY_OF_ROW})::date)::timestamp AT TIME ZONE 'Europe/Paris')"
+    )
+    lasts = tuple(datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=paris) for day in DAYS)
+    assert day_expression(DAYS, lasts, carnet) == (
+        f"((({DAY_OF_ROW}) + 1)::timestamp AT TIME ZONE 'Europe/Paris' - interval '1 microsecond')"
+    )
+    # A local noon is neither: day by day.
+    noons = tuple(datetime(day.year, day.month, day.day, 12, tzinfo=paris) for day in DAYS)
+    assert day_expression(DAYS, noons, carnet) is None
