@@ -10,6 +10,7 @@ from jalon.observatory.engine import Scope, Share, indicator, share_indicator
 from jalon.observatory.enums import Measure, Unit
 from jalon.observatory.indicators.common import DaysBetween, subject_base, subject_persons, with_right_fields
 from jalon.observatory.oarsa_groups import CER_CODES, DEPARTEMENT, FRANCE_TRAVAIL, OTHER_SPE
+from jalon.observatory.segments import SEGMENTS
 from jalon.orientation.models import Orientation
 
 
@@ -142,18 +143,30 @@ share_indicator(
 )
 
 
+def _entrant(scope: Scope) -> OuterRef:
+    """The person an entrant's lookups are made for. With a segment batch, the batch row's own person: the lookups
+    then read that row only, so PostgreSQL filters the period's rows of the batch on them before it joins the
+    persons, instead of joining every person of the Département first (a whole table hashed, at national scale)."""
+    return OuterRef("pk") if scope.segments is None else OuterRef(f"{SEGMENTS}__person_id")
+
+
+def _first_orientation_after_request(scope: Scope, field: str) -> Subquery:
+    """A field of the person's first orientation decided on or after her household's RSA request (the earliest
+    decided, the first created if several that day)."""
+    return Subquery(
+        Orientation.objects.filter(person_id=_entrant(scope), decided_on__gte=OuterRef("requested_on"))
+        .order_by("decided_on", "pk")
+        .values(field)[:1]
+    )
+
+
 def _entrants(scope: Scope):
     """SDD on the last day whose household's RSA request falls in the period, with their first orientation decided
     after that request and by the last day (the DREES « primo-orientation »)."""
-    first_after_request = Subquery(
-        Orientation.objects.filter(person_id=OuterRef("pk"), decided_on__gte=OuterRef("requested_on"))
-        .order_by("decided_on", "pk")
-        .values("decided_on")[:1]
-    )
     return (
         with_right_fields(subject_persons(scope), scope, requested_on="request_date")
         .filter(requested_on__gte=scope.start, requested_on__lte=scope.end)
-        .annotate(first_on=first_after_request)
+        .annotate(first_on=_first_orientation_after_request(scope, "decided_on"))
         .filter(first_on__lte=scope.end)
     )
 
@@ -187,21 +200,16 @@ def entry_to_orientation(scope: Scope):
 def orientation_to_contract(scope: Scope):
     first_cer = Subquery(
         Contract.objects.filter(
-            notebook__person_id=OuterRef("pk"),
+            notebook__person_id=_entrant(scope),
             contract_type__code__in=CER_CODES,
             signed_on__gte=OuterRef("requested_on"),
         )
         .order_by("signed_on", "pk")
         .values("signed_on")[:1]
     )
-    first_kind = Subquery(
-        Orientation.objects.filter(person_id=OuterRef("pk"), decided_on=OuterRef("first_on"))
-        .order_by("pk")
-        .values("organisation__kind")[:1]
-    )
     return (
         _entrants(scope)
-        .annotate(first_kind=first_kind, cer_on=first_cer)
+        .annotate(first_kind=_first_orientation_after_request(scope, "organisation__kind"), cer_on=first_cer)
         .exclude(first_kind__in=FRANCE_TRAVAIL)
         .filter(cer_on__lte=scope.end, cer_on__gte=F("first_on"))
         .annotate(obs_num=DaysBetween(F("cer_on"), F("first_on")), obs_den=Value(1))
