@@ -145,8 +145,8 @@ share_indicator(
 
 def _entrant(scope: Scope) -> OuterRef:
     """The person an entrant's lookups are made for. With a segment batch, the batch row's own person: the lookups
-    then read that row only, so PostgreSQL filters the period's rows of the batch on them before it joins the
-    persons, instead of joining every person of the Département first (a whole table hashed, at national scale)."""
+    then depend on that row alone, so PostgreSQL applies them as it reads the period's rows of the batch, and joins
+    the persons only for the rows that count."""
     return OuterRef("pk") if scope.segments is None else OuterRef(f"{SEGMENTS}__person_id")
 
 
