@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from jalon.intake.caf_flux import parser
+from jalon.intake.caf_flux import parallel, parser
 from jalon.intake.caf_flux.generator import PARIS, write_flux
 from jalon.intake.caf_import import caf_flux_import
 from jalon.intake.models import DuplicateCandidate, ImportRun, RejectedRow
@@ -255,3 +255,36 @@ def test_a_household_whose_bytes_did_not_change_is_not_parsed_again(tmp_path, mo
     # (read again to name what it repeats) and the new one with a NIR already met; the 80 others were skipped.
     assert (run.households_updated, run.households_unchanged) == (34, 81)
     assert len(parsed) == 34 + 3
+
+
+def test_the_same_results_with_the_second_half_of_each_file_read_aside(tmp_path, monkeypatch):
+    """Each file read in a parsing process that has a helper read the second half of the file at the same time."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parser, "SECOND_HALF_MIN_BYTES", 0)
+    monkeypatch.setattr(parser, "SECOND_HALF_MIN_KNOWN", 0)
+    # The parsing process is a fork: it says in a file which readings took the helper's items.
+    taken = tmp_path / "taken"
+    real = parser._FluxReader._second_half_items
+
+    def spy(self):
+        items = real(self)
+        with taken.open("a") as out:
+            out.write("1" if items is not None else "0")
+        return items
+
+    monkeypatch.setattr(parser._FluxReader, "_second_half_items", spy)
+    landes = DepartementFactory(code="40")
+    for code, _postal, name in COMMUNES[:4]:
+        CommuneFactory(code=code, name=name, departement=landes)
+    runs: dict[int, int] = {}
+    snapshots = []
+    for number, path in enumerate(_files(tmp_path), start=1):
+        run = caf_flux_import(path=path, departement=landes, actor_label="test")
+        runs[run.pk] = number
+        snapshots.append({"file": path.name, **_snapshot(run, runs)})
+    snapshots = json.loads(json.dumps(snapshots, default=str))
+    assert snapshots == json.loads(FIXTURE.read_text())
+    # The first file's reading took the helper's items (nothing known: the reader tracks no repeat, the importer
+    # rejects them); the others repeat in their second half a household of the first (the edge cases at their end),
+    # so the parsing process read on itself.
+    assert taken.read_text() == "10000"

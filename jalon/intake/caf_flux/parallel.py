@@ -143,6 +143,7 @@ def _child(path: str, sender, batch_size: int, known_fingerprints, accepts_depar
             progress=lambda done: sender.send(("progress", done)),
             known_fingerprints=known_fingerprints,
             runs=True,
+            halves=True,  # this process runs no other thread
         )
         sender.send(("header", header))
         for batch in _batches(items, batch_size, accepts_departement):

@@ -13,15 +13,18 @@ Pure Python + lxml: importable without Django.
 import codecs
 import hashlib
 import os
+import pickle
 import re
+import signal
 import stat
 import sys
+import tempfile
 import threading
 import weakref
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from operator import attrgetter
 from pathlib import Path
@@ -773,6 +776,11 @@ class _HouseholdSplitter:
             start = following
         return b"".join(out)
 
+    @property
+    def pending(self) -> bytes:
+        """The bytes waiting for the next feed."""
+        return self._pending
+
     def _keep(self, buf: bytes, cut: int) -> None:
         """buf[cut:] waits for the next feed."""
         self._pending = buf[cut:]
@@ -879,6 +887,8 @@ class _HouseholdSplitter:
 
 # Stands, among the parser's elements, for "skipped households are waiting" (see _FluxReader._drain).
 _SKIPPED = etree.Element("skipped")
+# Stands for "the first half of the file is read" (see _SecondHalf).
+_HANDOVER = etree.Element("handover")
 
 
 class _Utf8Sniffer:
@@ -942,11 +952,19 @@ class _FluxReader:
         known_fingerprints: Collection[str] | None = None,
         runs: bool = False,
         fd: int | None = None,
+        resume_at: int | None = None,
     ):
         self._stream = stream
         self._known = known_fingerprints
         self._runs = runs
         self._fd = fd  # the file's descriptor, when the stream reads it from its start (see _LineIndex)
+        # Reading the second half of a file (see _SecondHalf): the stream gives the prolog and the root start tag,
+        # then the file's bytes from this offset on.
+        self._resume_at = resume_at
+        # Reading the first half while a helper reads the second: the reader pauses at its start.
+        self._second_half: _SecondHalf | None = None
+        self._pause_at: int | None = None
+        self._file_size = 0
         self._splitter: _HouseholdSplitter | None = None
         # Keys and NIRs of every household met so far: a skipped household that repeats one is parsed after all,
         # so that the importer can name what it repeats.
@@ -981,7 +999,8 @@ class _FluxReader:
     # -- raw events
 
     def _read(self) -> bytes:
-        chunk = self._stream.read(CHUNK_SIZE)
+        size = CHUNK_SIZE if self._pause_at is None else min(CHUNK_SIZE, self._pause_at - self._bytes_read)
+        chunk = self._stream.read(size) if size > 0 else b""
         if chunk:
             self._bytes_read += len(chunk)
             if self._progress is not None and self._bytes_read >= self._next_progress:
@@ -1023,7 +1042,7 @@ class _FluxReader:
                 root_start_tag=self._root_start_tag,
                 known=self._known,
                 lines=_LineIndex(self._fd, root_end + 1, 1 + buf.count(b"\n", 0, root_end + 1)),
-                offset=root_end + 1,
+                offset=root_end + 1 if self._resume_at is None else self._resume_at,
             )
             # The prolog and the root start tag go straight to the parser.
             yield from self._feed(buf[: root_end + 1], split=False)
@@ -1031,6 +1050,11 @@ class _FluxReader:
         while buf:
             yield from self._feed(buf)
             buf = self._read()
+            if not buf and self._pause_at is not None and self._bytes_read == self._pause_at:
+                self._pause_at = None
+                # households() takes the second half from the helper, or goes on here, reading it itself.
+                yield _HANDOVER
+                buf = self._read()
         if self._splitter is not None and self._splitter.active:
             rest = self._splitter.feed(b"", final=True)
             self._lines_after_splitter(final=True)
@@ -1173,6 +1197,15 @@ class _FluxReader:
                 if element is _SKIPPED:
                     yield from self._skipped()
                     continue
+                if element is _HANDOVER:
+                    yield from self._skipped()
+                    second_half = self._second_half_items()
+                    if second_half is not None:
+                        yield from second_half
+                        if self._progress is not None:
+                            self._progress(self._file_size)
+                        return
+                    continue
                 parent = element.getparent()
                 tag = element.tag
                 if tag == ROOT_TAG and parent is None:
@@ -1218,6 +1251,48 @@ class _FluxReader:
 
     def close(self) -> None:
         self._events.close()  # type: ignore[attr-defined]  # lxml's iterparse iterator has close()
+        if self._second_half is not None:
+            self._second_half.discard()
+            self._second_half = None
+
+    # -- the second half of the file, read by a helper
+
+    def read_second_half_aside(self, path_fd: int, size: int) -> None:
+        """Have a helper process read the second half of the file while this reader reads the first (see
+        _SecondHalf); nothing happens when the file does not lend itself to it."""
+        start = _second_half_start(path_fd, size)
+        if start is None:
+            return
+        head, offset = start
+        self._file_size = size
+        self._second_half = _SecondHalf(
+            fd=path_fd, head=head, start=offset, validate=self._schema is not None, known=self._known, runs=self._runs
+        )
+        self._pause_at = offset
+
+    def _second_half_items(self) -> Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun] | None:
+        """The helper's items, when they are those this reader would have read: it read the first half to its end
+        with the splitter active (no markup it steps aside for), and the second half repeats no matricule and no NIR
+        of the first (the only thing a household's reading takes from the households before it). Else None, and the
+        reader reads the second half itself."""
+        half, self._second_half = self._second_half, None
+        splitter = self._splitter
+        if half is None:
+            return None
+        if splitter is None or not splitter.active or splitter.segments or splitter.pending.strip():
+            half.discard()
+            return None
+        result = half.result()
+        if result is None:
+            return None
+        keys, nirs = result
+        if any(hash(key) in keys for key in self._met_keys) or any(hash(nir) in nirs for nir in self._met_nirs):
+            half.discard()
+            return None
+        line_of = splitter.lines.line if splitter.lines.lazy else None
+        return (
+            replace(item, line_of=line_of) if isinstance(item, FluxUnchangedRun) else item for item in half.items()
+        )
 
     # -- one household
 
@@ -1742,6 +1817,140 @@ def _flat_persons(parts: list[str]) -> tuple[FluxPerson, ...] | None:
 # --------------------------------------------------------------------------------------- entry point
 
 
+# A file at least this large, with at least this many known fingerprints (a monthly re-import: most households are
+# skipped), has its second half read by a helper process: skipping a household is a few passes of C over its bytes,
+# which one core does at some 1.5 GB/s, and the importer's core is idle meanwhile.
+SECOND_HALF_MIN_BYTES = 20 * 1024 * 1024
+SECOND_HALF_MIN_KNOWN = 10_000
+# Where the second half starts, as a share of the file: a little after the middle, since the helper has its own start
+# (a fork, reading the prolog again) and hands its results over (pickled) at the end.
+SECOND_HALF_FROM = 0.55
+_PLAIN_HOUSEHOLD_START = b"<" + HOUSEHOLD_TAG.encode() + b">"
+
+
+def _second_half_start(fd: int, size: int) -> tuple[bytes, int] | None:
+    """The file's prolog and root start tag, and the offset of the first plain household start tag after the middle
+    of the file; None when either is not found."""
+    head = os.pread(fd, PROLOG_LIMIT, 0)
+    try:
+        prolog = _scan_prolog(head, eof=len(head) < PROLOG_LIMIT)
+    except FluxError:
+        return None
+    if prolog is None or (root_end := head.find(b">", prolog[2])) < 0:
+        return None
+    middle = max(int(size * SECOND_HALF_FROM), root_end + 1)
+    window = os.pread(fd, CHUNK_SIZE, middle)
+    found = window.find(_PLAIN_HOUSEHOLD_START)
+    return (head[: root_end + 1], middle + found) if found >= 0 else None
+
+
+class _Spliced:
+    """What the helper's reader reads: the file's prolog and root start tag, then the file's bytes from `start` on."""
+
+    def __init__(self, fd: int, head: bytes, start: int):
+        self._fd, self._head, self._at = fd, head, start
+
+    def read(self, size: int) -> bytes:
+        data = os.pread(self._fd, size, self._at)
+        self._at += len(data)
+        if self._head:
+            # With the first bytes of the second half: the reader takes a read that ends at the root start tag for
+            # the end of the file.
+            data, self._head = self._head + data, b""
+        return data
+
+
+class _SecondHalf:
+    """A helper process (forked) that reads the file from a household start tag past its middle to its end, as
+    read_flux would, while the reader reads the first half; its items wait in a temporary file.
+
+    The reader takes them when they are those it would have read itself (see _FluxReader._second_half_items); else
+    it reads the second half itself, and the results are the same either way. A helper that fails (a broken file, an
+    odd byte) gives nothing: the reader then meets the same failure, with its own message, where it would have."""
+
+    def __init__(self, *, fd: int, head: bytes, start: int, validate: bool, known, runs: bool):
+        self._items = tempfile.TemporaryFile()  # noqa: SIM115 - closed by discard() or once read
+        self._state = tempfile.TemporaryFile()  # noqa: SIM115
+        pid = os.fork()
+        if pid == 0:  # the helper
+            code = 1
+            try:
+                self._read(fd, head, start, validate, known, runs)
+                code = 0
+            finally:
+                os._exit(code)
+        self._pid: int | None = pid
+
+    def _read(self, fd, head, start, validate, known, runs) -> None:
+        reader = _FluxReader(
+            _Spliced(fd, head, start),  # type: ignore[arg-type]
+            validate=validate,
+            progress=None,
+            known_fingerprints=known,
+            runs=runs,
+            fd=fd,
+            resume_at=start,
+        )
+        pickler = pickle.Pickler(self._items, protocol=pickle.HIGHEST_PROTOCOL)
+        batch: list = []
+        for item in reader.households():
+            # Its line_of reads this process's line index: the reader's own is set in its place.
+            batch.append(replace(item, line_of=None) if isinstance(item, FluxUnchangedRun) else item)
+            if len(batch) >= 1000:
+                pickler.dump(batch)
+                pickler.clear_memo()
+                batch = []
+        pickler.dump(batch)
+        self._items.flush()
+        active = reader._splitter is not None and reader._splitter.active
+        # What it met, by hash (the same in both processes, this one being a fork): a tenth of the values to pickle;
+        # two values with the same hash only make the reader read the second half itself.
+        met = ({hash(key) for key in reader._met_keys}, {hash(nir) for nir in reader._met_nirs})
+        pickle.dump((active, *met), self._state, protocol=pickle.HIGHEST_PROTOCOL)
+        self._state.flush()
+
+    def result(self) -> tuple[set[int], set[int]] | None:
+        """Once the helper is done: the hashes of the matricules' keys and of the NIRs it met (its items follow with
+        items()); None if it failed or its splitter stepped aside (its lines would then come from the parser's
+        count)."""
+        if self._pid is None:
+            return None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+            self.discard()
+            return None
+        self._state.seek(0)
+        active, keys, nirs = pickle.load(self._state)  # noqa: S301 - written by the helper, this process's fork
+        self._state.close()
+        if not active:
+            self.discard()
+            return None
+        return keys, nirs
+
+    def items(self) -> Iterator:
+        spool = self._items
+        spool.seek(0)
+        with spool:
+            while True:
+                try:
+                    batch = pickle.load(spool)  # noqa: S301 - written by the helper
+                except EOFError:
+                    return
+                yield from batch
+
+    def discard(self) -> None:
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+                os.waitpid(self._pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._pid = None
+        self._items.close()
+        self._state.close()
+
+
 def _regular_file(stream) -> int | None:
     """The descriptor of a stream reading a regular file, which can be read again at any offset."""
     try:
@@ -1758,6 +1967,7 @@ def read_flux(
     progress: Callable[[int], None] | None = None,
     known_fingerprints: Collection[str] | None = None,
     runs: bool = False,
+    halves: bool = False,
 ) -> tuple[FluxHeader, Iterator[FluxHousehold | FluxRejection | FluxUnchanged | FluxUnchangedRun]]:
     """Streams the file. The header is read eagerly (FluxError if the file is broken before/at it).
 
@@ -1766,6 +1976,10 @@ def read_flux(
     a NIR met earlier in the file, or its bytes are not plain enough: then it is parsed as usual).
 
     With `runs`, consecutive skipped households that repeat nothing met before them come as one FluxUnchangedRun.
+
+    With `halves`, a large file read from a path with many known fingerprints has its second half read at the same
+    time by a helper process (see _SecondHalf): the same items, but for runs, which may be cut where the halves meet.
+    The caller's process is forked: only for a process that runs no other thread.
 
     The iterator yields one item per InfosFoyerRSA, in file order, with constant memory; it raises FluxError
     if the file turns out to be structurally broken later (truncated, not well-formed, missing TransmissionFlux).
@@ -1789,6 +2003,15 @@ def read_flux(
         fd=_regular_file(stream) if owned else None,
     )
     try:
+        fd = reader._fd
+        if (
+            halves
+            and fd is not None
+            and known_fingerprints is not None
+            and len(known_fingerprints) >= SECOND_HALF_MIN_KNOWN
+            and (size := os.fstat(fd).st_size) >= SECOND_HALF_MIN_BYTES
+        ):
+            reader.read_second_half_aside(fd, size)
         header = reader.read_header()
     except BaseException:
         reader.close()
