@@ -95,3 +95,13 @@ def test_a_broken_second_half_fails_where_one_reading_fails(tmp_path, halves):
         errors.append(str(error.value))
     assert errors[0] == errors[1] and "incomplet" in errors[0]
     assert halves == [False]
+
+
+def test_a_helper_with_too_many_changed_households_leaves_the_second_half_to_the_reader(tmp_path, halves, monkeypatch):
+    """The importer writes changed households while the reader reads on: a second half full of them is better read by
+    the reader itself than handed over once the helper is done."""
+    monkeypatch.setattr(parser, "SECOND_HALF_MAX_PARSED", 1)
+    path = _generated(tmp_path)
+    known = _known_but(path, 30, 31)
+    assert _read(path, known, halves=True) == _read(path, known, halves=False)
+    assert halves == [False]

@@ -262,6 +262,7 @@ def test_the_same_results_with_the_second_half_of_each_file_read_aside(tmp_path,
     monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
     monkeypatch.setattr(parser, "SECOND_HALF_MIN_BYTES", 0)
     monkeypatch.setattr(parser, "SECOND_HALF_MIN_KNOWN", 0)
+    monkeypatch.setattr(parser, "SECOND_HALF_MAX_PARSED", 10**6)  # the helper parses its whole half if need be
     # The parsing process is a fork: it says in a file which readings took the helper's items.
     taken = tmp_path / "taken"
     real = parser._FluxReader._second_half_items

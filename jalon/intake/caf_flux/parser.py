@@ -1825,6 +1825,11 @@ SECOND_HALF_MIN_KNOWN = 10_000
 # Where the second half starts, as a share of the file: a little after the middle, since the helper has its own start
 # (a fork, reading the prolog again) and hands its results over (pickled) at the end.
 SECOND_HALF_FROM = 0.55
+# A helper that has parsed more households than this gives up, and the reader reads the second half itself: the
+# importer writes changed households while the reader reads on, and it could not write the second half's before the
+# helper is done with it (a file with 5 % of its households changed would then take longer, not less).
+SECOND_HALF_MAX_PARSED = 20
+_PR_SET_PDEATHSIG = 1
 _PLAIN_HOUSEHOLD_START = b"<" + HOUSEHOLD_TAG.encode() + b">"
 
 
@@ -1871,10 +1876,12 @@ class _SecondHalf:
     def __init__(self, *, fd: int, head: bytes, start: int, validate: bool, known, runs: bool):
         self._items = tempfile.TemporaryFile()  # noqa: SIM115 - closed by discard() or once read
         self._state = tempfile.TemporaryFile()  # noqa: SIM115
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the helper
             code = 1
             try:
+                _die_with(parent)
                 self._read(fd, head, start, validate, known, runs)
                 code = 0
             finally:
@@ -1893,7 +1900,12 @@ class _SecondHalf:
         )
         pickler = pickle.Pickler(self._items, protocol=pickle.HIGHEST_PROTOCOL)
         batch: list = []
+        parsed = 0
         for item in reader.households():
+            if isinstance(item, (FluxHousehold, FluxRejection)):
+                parsed += 1
+                if parsed > SECOND_HALF_MAX_PARSED:
+                    return  # no state written: the reader reads on itself
             # Its line_of reads this process's line index: the reader's own is set in its place.
             batch.append(replace(item, line_of=None) if isinstance(item, FluxUnchangedRun) else item)
             if len(batch) >= 1000:
@@ -1917,7 +1929,8 @@ class _SecondHalf:
             return None
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
-        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        self._state.seek(0)
+        if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not self._state.read(1):
             self.discard()
             return None
         self._state.seek(0)
@@ -1949,6 +1962,18 @@ class _SecondHalf:
             self._pid = None
         self._items.close()
         self._state.close()
+
+
+def _die_with(parent: int) -> None:
+    """Have this process killed when its parent dies (Linux): a helper whose reader was stopped must not read on."""
+    try:
+        import ctypes  # noqa: PLC0415 - the helper only
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere, the helper ends with its part of the file
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the call above
 
 
 def _regular_file(stream) -> int | None:
