@@ -59,7 +59,16 @@ def _batches(
     skipped_nirs: dict[str, int] = {}
     run_keys: dict[tuple[str, str, str], int] = {}
     run_nirs: dict[str, int] = {}
+    # Runs not yet in run_keys and run_nirs: those are needed only once a parsed household follows (never in a file of
+    # unchanged households).
+    unindexed: list[FluxUnchangedRun] = []
     line_of: Callable[[int], int] | None = None
+
+    def index_runs() -> None:
+        for run in unindexed:
+            run_keys.update(zip(run.keys, run.positions, strict=True))
+            run_nirs.update(zip(run.nirs, map(run.positions.__getitem__, run.nir_of), strict=True))
+        unindexed.clear()
 
     def line(key, lines: dict, positions: dict) -> int | None:
         if key in lines:
@@ -89,8 +98,7 @@ def _batches(
     for item in one_by_one():
         if isinstance(item, FluxUnchangedRun):
             line_of = item.line_of  # the same for every run of the file
-            run_keys.update(zip(item.keys, item.positions, strict=True))
-            run_nirs.update(zip(item.nirs, map(item.positions.__getitem__, item.nir_of), strict=True))
+            unindexed.append(item)
             left = item.count
             while left:
                 taken = min(left, batch_size - size)
@@ -109,7 +117,8 @@ def _batches(
             for nir in item.nirs:
                 skipped_nirs[nir] = item.line
         else:
-            if isinstance(item, FluxHousehold) and (skipped_keys or run_keys):
+            if isinstance(item, FluxHousehold) and (skipped_keys or run_keys or unindexed):
+                index_runs()
                 key = (item.organisme, item.organisme_code, item.matricule)
                 first = line(key, skipped_keys, run_keys)
                 keys = ((key, first),) if first is not None else ()
