@@ -48,11 +48,14 @@ WRITE_BATCH = 2000
 # Below this, two names are not the same person; between it and 1.0 the pair goes to duplicate review.
 FUZZY_THRESHOLD = 0.8
 
-# The tables a first import fills, and the index its own lookups read meanwhile: the current households of a matched
-# person. It looks nothing up by NIR or matricule (nothing stored can match) and reads the name match's candidates by
-# id (see CafFluxImporter.written_keys).
+# The tables a first import fills, and the indexes its own lookups read meanwhile: the name match's candidates by
+# birth date and first name, the current households of a matched person. It looks nothing up by NIR or matricule:
+# nothing stored can match.
 FIRST_LOAD_TABLES = (Person, Household, HouseholdMember, RsaRight, ChangeEvent)
-FIRST_LOAD_READ_INDEXES = ((HouseholdMember, ("person",)),)
+FIRST_LOAD_READ_INDEXES = (
+    (Person, ("birth_date", "normalized_first_name")),
+    (HouseholdMember, ("person",)),
+)
 
 PERSON_IDENTITY_FIELDS = ["last_name", "birth_name", "first_name", "sex", "birth_place", "civility"]
 ADDRESS_FIELDS = ["address", "address_complement", "postal_code", "city", "commune_id", "homeless"]
@@ -146,10 +149,6 @@ class CafFluxImporter:
         # Set while a first import fills empty tables: nothing stored can then match a household or a NIR of the file
         # (one met earlier in the file is rejected as a repeat), so those lookups are not made.
         self.first_load = False
-        # During a first load, the ids of the persons written so far by hash of their birth date and normalised first
-        # name (an id, or a list of them when several share it): the only stored persons, so the name match's
-        # candidates (see _fuzzy_pool).
-        self.written_keys: dict[int, int | list[int]] = {}
         self.allow_other_departement = run.other_departement_allowed
         self.expected_ideparte = _ideparte(run.departement_id)
 
@@ -346,8 +345,6 @@ class CafFluxImporter:
             resolved.append((flux, household, matched))
 
         self._write_persons_and_households(batch)
-        if self.first_load:
-            self._remember_written(batch)
         other_memberships = self._other_current_memberships(resolved)
         for flux, household, matched in resolved:
             self._right(flux, household, batch)
@@ -419,8 +416,6 @@ class CafFluxImporter:
         keys = with_nir | without_nir
         if not keys:
             return {}
-        if self.first_load:
-            return self._first_load_pool(with_nir, without_nir)
         pool: dict[tuple[date, str], list[Person]] = {}
         for subset, extra in ((with_nir, {"nir_hash": ""}), (without_nir, {})):
             if not subset:
@@ -432,40 +427,6 @@ class CafFluxImporter:
                 if key in subset and person not in pool.get(key, []):
                     pool.setdefault(key, []).append(person)
         return pool
-
-    def _first_load_pool(self, with_nir, without_nir) -> dict[tuple[date, str], list[Person]]:
-        """_fuzzy_pool's candidates when the only stored persons are those this import wrote: read by id, in the order
-        they were written, instead of searched for by birth date and first name."""
-        ids: set[int] = set()
-        for key in with_nir | without_nir:
-            found = self.written_keys.get(hash(key))
-            if found is not None:
-                ids.update(found if isinstance(found, list) else (found,))
-        if not ids:
-            return {}
-        candidates = list(filter_any(Person.objects.active(), "id", ids).order_by("pk"))
-        pool: dict[tuple[date, str], list[Person]] = {}
-        for subset, without_nir_only in ((with_nir, True), (without_nir, False)):
-            for person in candidates:
-                key = (person.birth_date, person.normalized_first_name)
-                if key in subset and not (without_nir_only and person.nir_hash) and person not in pool.get(key, []):
-                    pool.setdefault(key, []).append(person)
-        return pool
-
-    def _remember_written(self, batch: "_Batch") -> None:
-        """Index the persons a first load's write created or renamed by their name match key (see written_keys)."""
-        keys = self.written_keys
-        written = [((r.row["birth_date"], r.row["normalized_first_name"]), r.pk) for r in batch.new_persons]
-        written += [((p.birth_date, p.normalized_first_name), p.pk) for p in batch.updated_persons.values()]
-        for key, pk in written:
-            hashed = hash(key)
-            found = keys.get(hashed)
-            if found is None:
-                keys[hashed] = pk
-            elif isinstance(found, list):
-                found.append(pk)
-            elif found != pk:
-                keys[hashed] = [found, pk]
 
     def _match_person(
         self, fp: FluxPerson, flux, members, persons_by_hash, fuzzy_pool, batch
