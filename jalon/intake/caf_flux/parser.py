@@ -1257,16 +1257,16 @@ class _FluxReader:
 
     # -- the second half of the file, read by a helper
 
-    def read_second_half_aside(self, path_fd: int, size: int) -> None:
+    def read_second_half_aside(self, fd: int, size: int) -> None:
         """Have a helper process read the second half of the file while this reader reads the first (see
         _SecondHalf); nothing happens when the file does not lend itself to it."""
-        start = _second_half_start(path_fd, size)
+        start = _second_half_start(fd, size)
         if start is None:
             return
         head, offset = start
         self._file_size = size
         self._second_half = _SecondHalf(
-            fd=path_fd, head=head, start=offset, validate=self._schema is not None, known=self._known, runs=self._runs
+            fd=fd, head=head, start=offset, validate=self._schema is not None, known=self._known, runs=self._runs
         )
         self._pause_at = offset
 
@@ -1834,8 +1834,8 @@ _PLAIN_HOUSEHOLD_START = b"<" + HOUSEHOLD_TAG.encode() + b">"
 
 
 def _second_half_start(fd: int, size: int) -> tuple[bytes, int] | None:
-    """The file's prolog and root start tag, and the offset of the first plain household start tag after the middle
-    of the file; None when either is not found."""
+    """The file's prolog and root start tag, and the offset of the first plain household start tag after
+    SECOND_HALF_FROM of the file; None when either is not found."""
     head = os.pread(fd, PROLOG_LIMIT, 0)
     try:
         prolog = _scan_prolog(head, eof=len(head) < PROLOG_LIMIT)
@@ -1866,8 +1866,8 @@ class _Spliced:
 
 
 class _SecondHalf:
-    """A helper process (forked) that reads the file from a household start tag past its middle to its end, as
-    read_flux would, while the reader reads the first half; its items wait in a temporary file.
+    """A helper process (forked) that reads the file from a household start tag past SECOND_HALF_FROM of it to its end,
+    as read_flux would, while the reader reads the first half; its items wait in a temporary file.
 
     The reader takes them when they are those it would have read itself (see _FluxReader._second_half_items); else
     it reads the second half itself, and the results are the same either way. A helper that fails (a broken file, an
