@@ -10,8 +10,10 @@
    then the rows loaded again the way a first import loads them (`load_into_empty_tables`: COPY of each table, then
    the indexes and keys, then ANALYZE). No Python handles a row. Everything is rolled back at the end.
 
-Steps 2 and 4 are work in C that no change to the import's Python can remove. On two cores their CPU is at least
-half their sum in wall time. The script prints that bound as a ratio to the bare floor, beside the goal's 2 ×.
+Steps 2 and 4 are work in C that no change to the import's Python can remove. On two cores they take at least half
+their CPU in wall time; and the indexes, keys and ANALYZE wait for the last row, so at least half the reading and the
+COPYs, then all of what follows them. The script prints both bounds as ratios to the bare floor, beside the goal's
+2 ×.
 
 DATABASE_URL must be a migrated PostgreSQL database with the COG of the Département loaded and no household yet:
 
@@ -156,10 +158,14 @@ def main() -> None:
         f"indexes, keys and ANALYZE {after_last_row:.1f} s), backend CPU {store_cpu:.1f} s"
     )
 
-    bound = (reading + store_cpu) / 2
+    shared = (reading + store_cpu) / 2
+    # The indexes, keys and ANALYZE need every row stored: at best the reading and the COPYs share both cores, then
+    # the rest follows them.
+    critical = (reading + copies) / 2 + after_last_row
     print(
-        f"C libraries and database alone: {reading + store_cpu:.1f} s of CPU, at least {bound:.1f} s on two cores "
-        f"= {bound / floor:.2f} × floor (goal: 2 × floor = {2 * floor:.1f} s)"
+        f"C libraries and database alone: {reading + store_cpu:.1f} s of CPU, at least {shared:.1f} s on two cores "
+        f"({shared / floor:.2f} × floor); with what follows the last row after it: at least {critical:.1f} s "
+        f"({critical / floor:.2f} × floor); goal: 2 × floor = {2 * floor:.1f} s"
     )
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
 

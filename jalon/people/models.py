@@ -21,6 +21,8 @@ class PostalAddress(models.Model):
     address_complement = models.CharField("complément d'adresse", max_length=255, blank=True)
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     city = models.CharField("ville", max_length=100, blank=True)
+    # Indexed by each concrete model's Meta, as a plain btree: the column is compared, never matched by LIKE, so the
+    # varchar_pattern_ops twin Django adds to a key to a text column would only cost writes.
     commune = models.ForeignKey(
         "territories.Commune",
         verbose_name="commune",
@@ -28,6 +30,7 @@ class PostalAddress(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     homeless = models.BooleanField("sans domicile stable", default=False)
     # Filled by territories.geocoding from the Base Adresse Nationale (manage.py geocode_addresses).
@@ -58,11 +61,15 @@ class Household(BaseModel, PostalAddress):
     """A foyer allocataire, identified by its CAF or MSA matricule."""
 
     departement = models.ForeignKey(
-        "territories.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="+"
+        "territories.Departement",
+        verbose_name="département",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     organisme = models.CharField("organisme", max_length=3, choices=Organisme.choices)
     organisme_code = models.CharField("code de l'organisme", max_length=10, blank=True)
-    matricule = models.CharField("matricule", max_length=15, db_index=True)
+    matricule = models.CharField("matricule", max_length=15)
     # Fingerprint of the household's last flux record: an identical record is skipped on re-import.
     source_hash = models.CharField("empreinte de la source", max_length=64, blank=True)
     # sha256 of the household's raw bytes in the last flux that changed it (see caf_flux.parser): a monthly
@@ -79,6 +86,12 @@ class Household(BaseModel, PostalAddress):
             models.UniqueConstraint(
                 fields=["organisme", "organisme_code", "matricule"], name="household_unique_matricule"
             )
+        ]
+        # Plain btrees (see PostalAddress.commune): no LIKE is run on these columns.
+        indexes = [
+            models.Index(fields=["matricule"], name="household_matricule_idx"),
+            models.Index(fields=["departement"], name="household_departement_idx"),
+            models.Index(fields=["commune"], name="household_commune_idx"),
         ]
 
     def __str__(self):
@@ -174,9 +187,9 @@ class Person(BaseModel, PostalAddress):
     birth_place = models.CharField("lieu de naissance", max_length=100, blank=True)
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices, blank=True)
     nir_encrypted = models.TextField("NIR (chiffré)", blank=True, editable=False)
-    nir_hash = models.CharField("empreinte du NIR", max_length=64, blank=True, editable=False, db_index=True)
+    nir_hash = models.CharField("empreinte du NIR", max_length=64, blank=True, editable=False)
     france_travail_id = models.CharField("identifiant France Travail", max_length=20, blank=True)
-    internal_id = models.CharField("identifiant départemental", max_length=30, blank=True, db_index=True)
+    internal_id = models.CharField("identifiant départemental", max_length=30, blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
     # Internationalised addresses too: CAF and partner lists carry them (inès.dupont@…).
     email = EmailAddressField("e-mail", blank=True)
@@ -208,6 +221,10 @@ class Person(BaseModel, PostalAddress):
         indexes = [
             models.Index(fields=["birth_date", "normalized_first_name"], name="person_birth_first_idx"),
             models.Index(fields=["departement", "normalized_last_name"], name="person_dept_name_idx"),
+            # Plain btrees (see PostalAddress.commune): no LIKE is run on these columns.
+            models.Index(fields=["nir_hash"], name="person_nir_hash_idx"),
+            models.Index(fields=["internal_id"], name="person_internal_id_idx"),
+            models.Index(fields=["commune"], name="person_commune_idx"),
         ]
 
     def __str__(self):
