@@ -19,7 +19,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -86,12 +86,15 @@ def person_rows(path: Path, *, validate: bool = False) -> Iterator[tuple]:
             )
 
 
-def bare_parse(path: Path) -> tuple[float, int]:
-    """A plain lxml iterparse that only walks the households and frees them: no Jalon code at all."""
+def bare_parse(path: Path, each: Callable[[etree._Element], object] | None = None) -> tuple[float, int]:
+    """A plain lxml iterparse that only walks the households and frees them: no Jalon code at all. With `each`, it is
+    called with every household before it is freed."""
     started = time.perf_counter()
     households = 0
     for _event, element in etree.iterparse(str(path), events=("end",), tag=HOUSEHOLD_TAG):
         households += 1
+        if each is not None:
+            each(element)
         element.clear(keep_tail=True)
         parent = element.getparent()
         while element.getprevious() is not None:

@@ -41,18 +41,15 @@ from lxml import etree  # noqa: E402
 
 def libraries_reading(path: Path) -> float:
     """Seconds of the iterparse + XSD validation + C14N and sha256 of every household, freed as it ends."""
-    from jalon.intake.caf_flux.parser import HOUSEHOLD_TAG, _Schema
+    from jalon.intake.caf_flux.parser import _Schema
 
     schema = _Schema.get()
-    started = time.perf_counter()
-    for _event, element in etree.iterparse(str(path), events=("end",), tag=HOUSEHOLD_TAG):
-        schema.validate(element)
-        hashlib.sha256(etree.tostring(element, method="c14n")).digest()
-        element.clear(keep_tail=True)
-        parent = element.getparent()
-        while element.getprevious() is not None:
-            del parent[0]
-    return time.perf_counter() - started
+
+    def read(household) -> None:
+        schema.validate(household)
+        hashlib.sha256(etree.tostring(household, method="c14n")).digest()
+
+    return bare_parse(path, each=read)[0]
 
 
 class Backend:

@@ -18,7 +18,10 @@ import time
 from pathlib import Path
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from caf_import_bound import Backend  # noqa: E402
 
 
 def main() -> None:
@@ -30,20 +33,11 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
-
     from jalon.intake.caf_import import caf_flux_import
     from jalon.territories.models import Departement
 
     departement = Departement.objects.get(code=args.departement)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        backend_pid = cursor.fetchone()[0]
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def backend_cpu() -> float:
-        fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
+    backend_cpu = Backend().cpu
 
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     backend_start, started = backend_cpu(), time.monotonic()
